@@ -1,0 +1,77 @@
+"""Create a database: reference tables, the real published figures, demo series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dortmund_kpi.db import write
+from dortmund_kpi.db.store import Store, StoreExists
+from dortmund_kpi.demo import DEMO_SOURCE, SEED, demo_observations
+from dortmund_kpi.districts import load_districts
+from dortmund_kpi.importer import load_context, read_and_validate
+from dortmund_kpi.settings import Settings
+
+
+@dataclass(frozen=True)
+class InitResult:
+    official: int
+    demo: int
+    indicators: int
+    districts: int
+
+
+def init_database(
+    settings: Settings, *, demo: bool = True, force: bool = False, user: str | None = None
+) -> InitResult:
+    """Build a fresh database and publish it; refuses to replace data without ``force``."""
+    store = Store(settings.db_path)
+    if store.exists() and not force:
+        raise StoreExists(
+            f"Datenbank {settings.db_path} existiert bereits. Zum Neuanlegen (die "
+            "bisherigen Daten werden ersetzt): dortmund-kpi init --force"
+        )
+    ctx = load_context(settings)
+    districts = load_districts(settings.districts_path)
+    files = sorted(settings.official_dir.glob("*.csv"))
+    validated, hashes = read_and_validate(files, settings, ctx)
+    official = validated.observations
+    demo_rows = demo_observations(ctx.catalog, districts, official) if demo else None
+    with store.write(fresh=True, create_only=not force) as con:
+        write.sync_reference(con, ctx.catalog, districts)
+        _load(con, official, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)")
+        if demo_rows is not None:
+            _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
+    return InitResult(
+        official=len(official),
+        demo=0 if demo_rows is None else len(demo_rows),
+        indicators=len(ctx.catalog.indicators),
+        districts=len(districts),
+    )
+
+
+def _load(con, rows, files, user, message) -> None:
+    started = write.now_local()
+    import_id = write.next_import_id(con)
+    counts = write.apply_observations(con, rows, import_id, started)
+    write.log_import(
+        con,
+        import_id,
+        started=started,
+        files=files,
+        rows_read=len(rows),
+        counts=counts,
+        user=user,
+        message=message,
+    )
+
+
+def ensure_database(settings: Settings) -> bool:
+    """Create the default database on first start, migrate an old one; True if anything changed."""
+    store = Store(settings.db_path)
+    if not store.exists():
+        try:
+            init_database(settings)
+        except StoreExists:
+            return False  # another process created it meanwhile
+        return True
+    return store.ensure_schema()

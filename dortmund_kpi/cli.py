@@ -1,0 +1,266 @@
+"""The ``dortmund-kpi`` command.
+
+Exit codes: 0 success, 1 invalid data (or a failed operation), 2 usage error.
+Problems are printed as one line each; a traceback only with DORTMUND_KPI_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dortmund_kpi.settings import PROJECT_ROOT, Settings, get_settings
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong use of the command (exit code 2)."""
+
+
+def _print_err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _progress_printer() -> Callable[[str, int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(name: str, done: int, total: int) -> None:
+        share = min(done / total, 1.0) if total else 0.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(
+            f"\r{Path(name).name[:30]:30} [{bar:<30}] {done:>10,} Zeilen ".replace(",", ".")
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+# -- commands -----------------------------------------------------------------
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.bootstrap import init_database
+
+    result = init_database(settings, demo=args.demo, force=args.force)
+    print(f"Datenbank angelegt: {settings.db_path}")
+    print(f"  {result.indicators} Indikatoren, {result.districts} Stadtbezirke")
+    print(f"  {result.official} veröffentlichte (reale) Werte, {result.demo} Demowerte")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.importer import run_import
+
+    paths = [Path(p) for p in args.files]
+    result = run_import(
+        paths, settings, dry_run=args.dry_run, user=args.user, progress=_progress_printer()
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
+    print(f"{verb}: {len(paths)} Datei(en), {result.rows_read} Zeilen")
+    print(
+        f"  neu: {result.inserted}, geändert: {result.changed}, unverändert: {result.unchanged}, "
+        f"ohne Wert übersprungen: {result.skipped_missing}"
+    )
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.exporter import template_csv
+
+    data = template_csv()
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"Vorlage geschrieben: {args.output}")
+    else:
+        sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))
+    return EXIT_OK
+
+
+def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.catalog import load_catalog
+
+    catalog = load_catalog(settings.catalog_path)
+    if args.json:
+        records = [
+            {
+                "id": i.id,
+                "masterplan": i.masterplan,
+                "name": i.name,
+                "short_name": i.short_name,
+                "unit": i.unit,
+                "level": i.level,
+                "direction": i.direction,
+                "aggregation": i.aggregation,
+                "frequency": i.frequency,
+                "per_capita": i.per_capita,
+                "target_value": i.target.value if i.target else None,
+                "target_year": i.target.year if i.target else None,
+                "source": i.source,
+                "definition": i.definition,
+            }
+            for i in catalog.indicators
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for plan in catalog.masterplans:
+        print(f"{plan.name}")
+        for ind in catalog.by_masterplan(plan.id):
+            level = "Bezirke" if ind.has_districts else "Gesamtstadt"
+            print(f"  {ind.id:34} {ind.name} [{ind.unit}; {level}]")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.db.read import export_rows
+    from dortmund_kpi.db.store import Store
+    from dortmund_kpi.exporter import to_csv, to_xlsx
+
+    with Store(settings.db_path).connect_read() as con:
+        frame = export_rows(con)
+    data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{len(frame)} Werte exportiert: {args.output}", file=sys.stderr)
+    elif args.format == "xlsx":
+        raise UsageError("XLSX braucht --output DATEI")
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.geometry import install_official_geometry
+
+    target = install_official_geometry(Path(args.file), settings)
+    print(f"Amtliche Bezirksgeometrie übernommen: {target}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.bootstrap import ensure_database
+
+    ensure_database(settings)
+    os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.resolve())
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboard.py"),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if args.address:
+        command += ["--server.address", args.address]
+    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    os.execv(sys.executable, command)
+    return EXIT_OK  # not reached
+
+
+# -- parser -------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="Datenbankdatei (Standard: $DORTMUND_KPI_DB oder data/dortmund_kpi.duckdb)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="dortmund-kpi",
+        parents=[common],
+        description="Kennzahlen der Digitalisierungsstrategie der Stadt Dortmund (DOgital).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    p = sub.add_parser("init", parents=[common], help="Datenbank anlegen")
+    p.add_argument(
+        "--demo",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Demodaten erzeugen (Standard: ja; klar als Demodaten markiert)",
+    )
+    p.add_argument("--force", action="store_true", help="vorhandene Datenbank ersetzen")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("import", parents=[common], help="CSV/XLSX-Dateien importieren")
+    p.add_argument("files", nargs="+", metavar="DATEI")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+    p.add_argument("--user", help="Name für das Importprotokoll (Standard: Anmeldename)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("template", parents=[common], help="Importvorlage (CSV) schreiben")
+    p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("indicators", parents=[common], help="Indikatorenkatalog anzeigen")
+    p.add_argument("--json", action="store_true", help="als JSON-Liste")
+    p.set_defaults(handler=cmd_indicators)
+
+    p = sub.add_parser("export", parents=[common], help="aktuelle Werte exportieren")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "geometry",
+        parents=[common],
+        help="amtliche Stadtbezirksgrenzen (GeoJSON, Datensatz stadtbezirke-dortmund) übernehmen",
+    )
+    p.add_argument("file", metavar="GEOJSON")
+    p.set_defaults(handler=cmd_geometry)
+
+    p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
+    p.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from dortmund_kpi.catalog import CatalogError
+    from dortmund_kpi.db.store import StoreError
+
+    return (CatalogError, StoreError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with 2 on usage errors
+    from dortmund_kpi.issues import ImportFailed
+
+    try:
+        return args.handler(args, get_settings(args.db))
+    except ImportFailed as failed:
+        for issue in failed.issues:
+            _print_err(str(issue))
+        _print_err(f"Abgebrochen: {len(failed.issues)} Problem(e), nichts wurde geschrieben.")
+        return EXIT_DATA
+    except UsageError as exc:
+        _print_err(f"dortmund-kpi: {exc}")
+        return EXIT_USAGE
+    except _known_errors() as exc:
+        _print_err(f"dortmund-kpi: {exc}")
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        _print_err("Abgebrochen, nichts wurde geschrieben.")
+        return 130
+    except Exception as exc:
+        if os.environ.get("DORTMUND_KPI_DEBUG"):
+            raise
+        _print_err(
+            f"dortmund-kpi: unerwarteter Fehler ({type(exc).__name__}: {exc}). "
+            "Details mit DORTMUND_KPI_DEBUG=1."
+        )
+        return EXIT_DATA
+
+
+if __name__ == "__main__":
+    sys.exit(main())

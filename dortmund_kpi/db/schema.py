@@ -1,0 +1,132 @@
+"""The database schema: one definition, applied as numbered migrations.
+
+A database records its schema version in ``schema_meta``. ``migrate`` applies
+every migration above that version, in order, inside the caller's transaction.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "reference tables, observations with history, import log",
+        (
+            """CREATE TABLE masterplans (
+                id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                short_name VARCHAR NOT NULL,
+                description VARCHAR,
+                sort_order INTEGER NOT NULL)""",
+            """CREATE TABLE districts (
+                slug VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                code VARCHAR,
+                area_km2 DOUBLE,
+                population BIGINT,
+                population_date DATE,
+                lat DOUBLE,
+                lon DOUBLE,
+                source_url VARCHAR,
+                sort_order INTEGER NOT NULL)""",
+            """CREATE TABLE indicators (
+                id VARCHAR PRIMARY KEY,
+                masterplan VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                short_name VARCHAR NOT NULL,
+                unit VARCHAR NOT NULL,
+                definition VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                source_url VARCHAR,
+                direction VARCHAR NOT NULL,
+                aggregation VARCHAR NOT NULL,
+                level VARCHAR NOT NULL,
+                per_capita BOOLEAN NOT NULL,
+                frequency VARCHAR NOT NULL,
+                decimals INTEGER NOT NULL,
+                min_value DOUBLE,
+                max_value DOUBLE,
+                target_value DOUBLE,
+                target_year INTEGER,
+                target_official BOOLEAN,
+                target_source VARCHAR,
+                sort_order INTEGER NOT NULL)""",
+            """CREATE TABLE import_log (
+                import_id INTEGER PRIMARY KEY,
+                started_at TIMESTAMP NOT NULL,
+                finished_at TIMESTAMP NOT NULL,
+                user_name VARCHAR NOT NULL,
+                files VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                rows_read BIGINT NOT NULL,
+                inserted BIGINT NOT NULL,
+                changed BIGINT NOT NULL,
+                unchanged BIGINT NOT NULL,
+                outcome VARCHAR NOT NULL,
+                message VARCHAR)""",
+            # One row per value version. The current value has valid_to NULL; a
+            # re-import that changes a value closes the old row, so history is kept.
+            """CREATE TABLE observations (
+                indicator_id VARCHAR NOT NULL,
+                area VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                period_type VARCHAR NOT NULL,
+                period_start DATE NOT NULL,
+                period_end DATE NOT NULL,
+                value DOUBLE NOT NULL,
+                note VARCHAR,
+                source VARCHAR,
+                is_official BOOLEAN NOT NULL,
+                import_id INTEGER NOT NULL,
+                valid_from TIMESTAMP NOT NULL,
+                valid_to TIMESTAMP)""",
+        ),
+    ),
+    (
+        2,
+        "view of current observations, lookup index",
+        (
+            "CREATE INDEX observations_key ON observations (indicator_id, area, period)",
+            """CREATE VIEW current_observations AS
+                SELECT * EXCLUDE (valid_to) FROM observations WHERE valid_to IS NULL""",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version recorded in the database, 0 for an empty one.
+
+    Results are read with fetchall(): DuckDB 2.0 refuses further work on a
+    connection whose last result was only partly fetched (fetchone).
+    """
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_meta'"
+    ).fetchall()[0]
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_meta").fetchall()[0]
+    return int(row[0] or 0) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int = LATEST_VERSION) -> list[int]:
+    """Apply pending migrations up to ``target``; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_meta ("
+        "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = schema_version(con)
+    applied = []
+    for version, description, statements in MIGRATIONS:
+        if current < version <= target:
+            for statement in statements:
+                con.execute(statement)
+            con.execute(
+                "INSERT INTO schema_meta VALUES (?, ?, now()::TIMESTAMP)", [version, description]
+            )
+            applied.append(version)
+    return applied

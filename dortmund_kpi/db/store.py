@@ -1,0 +1,194 @@
+"""The versioned DuckDB store: many readers, one writer, never both on one file.
+
+DuckDB lets one process write a file or many processes read it, never both.
+So a write never touches the file the dashboard has open: the writer copies
+the current version to a new file, changes it in one transaction, checks it,
+and publishes it by atomically swapping a symlink (``os.replace``). Readers
+resolve the symlink, so a new version has a new file name; that also avoids
+DuckDB handing back a cached instance of a replaced file.
+
+Layout for ``data/dortmund_kpi.duckdb``::
+
+    data/dortmund_kpi.duckdb            -> symlink to the published version
+    data/dortmund_kpi.duckdb.versions/  20261121T120000123456-4711.duckdb ...
+    data/.dortmund_kpi.duckdb.lock      writer lock (flock)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
+
+KEEP_VERSIONS = 3
+READ_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+class StoreError(RuntimeError):
+    """The database is missing, locked or inconsistent; the message says what to do."""
+
+
+class StoreExists(StoreError):
+    """A database was to be created, but one is already published."""
+
+
+class Store:
+    """Access to one published database path and its versions."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self.versions_dir = self.db_path.parent / f"{self.db_path.name}.versions"
+        self.lock_path = self.db_path.parent / f".{self.db_path.name}.lock"
+
+    # -- reading -------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.db_path.exists()
+
+    def current_file(self) -> Path:
+        """The file of the published version (the symlink resolved)."""
+        if not self.exists():
+            raise StoreError(
+                f"Keine Datenbank unter {self.db_path}. Anlegen mit: dortmund-kpi init"
+            )
+        return Path(os.path.realpath(self.db_path))
+
+    def version(self) -> str:
+        """A cheap token that changes with every publish (the version's file name)."""
+        current = self.current_file()
+        if self.db_path.is_symlink():
+            return current.name
+        stat = current.stat()  # a plain file (not made by us): its identity and mtime
+        return f"{current.name}:{stat.st_ino}:{stat.st_mtime_ns}"
+
+    def connect_read(self, file: Path | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only connection with file access from SQL switched off."""
+        target = file or self.current_file()
+        return duckdb.connect(str(target), read_only=True, config=dict(READ_CONFIG))
+
+    # -- writing -------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Cross-process writer lock; released by the OS even if the writer is killed."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def write(
+        self,
+        *,
+        fresh: bool = False,
+        create_only: bool = False,
+        verify: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a read-write connection to a new version; publish it if the block succeeds.
+
+        ``fresh`` starts from an empty database instead of a copy of the current
+        one; ``create_only`` refuses (StoreExists) if a version is already
+        published, checked under the lock. If the block raises, nothing is
+        published and the new file is removed.
+        """
+        with self.lock():
+            if create_only and self.exists():
+                raise StoreExists(
+                    f"Datenbank {self.db_path} existiert bereits. Zum Neuanlegen (die bisherigen "
+                    "Daten werden ersetzt): dortmund-kpi init --force"
+                )
+            self._remove_leftovers()
+            self.versions_dir.mkdir(parents=True, exist_ok=True)
+            final = self.versions_dir / f"{_stamp()}.duckdb"
+            tmp = final.with_name(final.name + ".tmp")
+            try:
+                if self.exists() and not fresh:
+                    shutil.copyfile(self.current_file(), tmp)
+                con = duckdb.connect(str(tmp))
+                try:
+                    con.execute("BEGIN TRANSACTION")
+                    migrate(con)
+                    yield con
+                    con.execute("COMMIT")
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+                self._check(tmp, verify)
+                os.replace(tmp, final)
+                self._publish(final)
+            except BaseException:
+                _unlink(tmp)
+                _unlink(Path(str(tmp) + ".wal"))
+                _unlink(final)
+                raise
+            self._prune(keep=final)
+
+    def ensure_schema(self) -> bool:
+        """Migrate the published database if it is older than this code; True if it did."""
+        with self.connect_read() as con:
+            if schema_version(con) >= LATEST_VERSION:
+                return False
+        with self.write():
+            pass  # write() migrates the copy before publishing it
+        return True
+
+    def _check(
+        self, file: Path, verify: Callable[[duckdb.DuckDBPyConnection], None] | None
+    ) -> None:
+        with duckdb.connect(str(file), read_only=True) as con:
+            if schema_version(con) != LATEST_VERSION:
+                raise StoreError(f"{file}: Schema-Version stimmt nicht, nicht veröffentlicht")
+            con.execute("SELECT count(*) FROM observations").fetchall()[0]
+            if verify:
+                verify(con)
+
+    def _publish(self, final: Path) -> None:
+        link_tmp = self.db_path.parent / f".{self.db_path.name}.link-{os.getpid()}"
+        _unlink(link_tmp)
+        os.symlink(os.path.relpath(final, self.db_path.parent), link_tmp)
+        os.replace(link_tmp, self.db_path)  # atomic: readers see old or new, never neither
+        _fsync_dir(self.db_path.parent)
+
+    def _remove_leftovers(self) -> None:
+        """Files of writers that died before publishing (we hold the lock, so none is live)."""
+        for pattern in ("*.tmp", "*.tmp.wal"):
+            for leftover in self.versions_dir.glob(pattern):
+                _unlink(leftover)
+        for link in self.db_path.parent.glob(f".{self.db_path.name}.link-*"):
+            _unlink(link)
+
+    def _prune(self, keep: Path) -> None:
+        versions = sorted(self.versions_dir.glob("*.duckdb"))
+        for old in versions[:-KEEP_VERSIONS]:
+            if old != keep:
+                _unlink(old)  # open readers keep their inode until they close it
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,199 @@
+"""Write validated data into a (new, unpublished) database version.
+
+Called inside ``Store.write()``: everything here runs in one transaction on a
+copy, so a failure publishes nothing. Observations keep their history: a
+changed value closes the current row (``valid_to``) and adds a new one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from dortmund_kpi.catalog import Catalog
+from dortmund_kpi.districts import District
+
+TZ = ZoneInfo("Europe/Berlin")
+STAGED_COLUMNS = (
+    "indicator_id, area, period, period_type, period_start, period_end, value, note, source, "
+    "is_official"
+)
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    inserted: int
+    changed: int
+    unchanged: int
+
+
+def now_local() -> datetime:
+    """Wall-clock time in Dortmund, without tzinfo (how "Stand" is shown and pinned)."""
+    return datetime.now(TZ).replace(tzinfo=None)
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("DORTMUND_KPI_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unbekannt"
+
+
+def sync_reference(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, districts: list[District]
+) -> None:
+    """Copy catalog and district table into the database (the files stay the source of truth)."""
+    for order, plan in enumerate(catalog.masterplans):
+        con.execute(
+            "INSERT OR REPLACE INTO masterplans VALUES (?, ?, ?, ?, ?)",
+            [plan.id, plan.name, plan.short_name, plan.description, order],
+        )
+    for order, d in enumerate(districts):
+        con.execute(
+            "INSERT OR REPLACE INTO districts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                d.slug,
+                d.name,
+                d.code,
+                d.area_km2,
+                d.population,
+                d.population_date,
+                d.lat,
+                d.lon,
+                d.source_url,
+                order,
+            ],
+        )
+    for order, i in enumerate(catalog.indicators):
+        t = i.target
+        con.execute(
+            "INSERT OR REPLACE INTO indicators VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                i.id,
+                i.masterplan,
+                i.name,
+                i.short_name,
+                i.unit,
+                i.definition,
+                i.source,
+                i.source_url,
+                i.direction,
+                i.aggregation,
+                i.level,
+                i.per_capita,
+                i.frequency,
+                i.decimals,
+                i.min,
+                i.max,
+                t.value if t else None,
+                t.year if t else None,
+                t.official if t else None,
+                t.source if t else None,
+                order,
+            ],
+        )
+
+
+def apply_observations(
+    con: duckdb.DuckDBPyConnection, observations: pd.DataFrame, import_id: int, at: datetime
+) -> LoadCounts:
+    """Insert new keys, revise changed values, leave identical ones alone."""
+    staged = observations[[c.strip() for c in STAGED_COLUMNS.split(",")]]
+    con.register("staged_frame", staged)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {STAGED_COLUMNS} FROM staged_frame"
+        )
+    finally:
+        con.unregister("staged_frame")
+    counts = con.execute(
+        """SELECT count(*) FILTER (WHERE NOT matched),
+                  count(*) FILTER (WHERE matched AND NOT same),
+                  count(*) FILTER (WHERE same)
+           FROM (
+             SELECT o.indicator_id IS NOT NULL AS matched,
+                    coalesce(o.value = s.value AND o.note IS NOT DISTINCT FROM s.note
+                             AND o.source IS NOT DISTINCT FROM s.source
+                             AND o.is_official = s.is_official, false) AS same
+             FROM staged s LEFT JOIN current_observations o
+               ON o.indicator_id = s.indicator_id AND o.area = s.area AND o.period = s.period
+           )"""
+    ).fetchall()[0]
+    con.execute(
+        """UPDATE observations AS o SET valid_to = $at
+           FROM staged s
+           WHERE o.valid_to IS NULL AND o.indicator_id = s.indicator_id AND o.area = s.area
+             AND o.period = s.period
+             AND NOT (o.value = s.value AND o.note IS NOT DISTINCT FROM s.note
+                      AND o.source IS NOT DISTINCT FROM s.source
+                      AND o.is_official = s.is_official)""",
+        {"at": at},
+    )
+    con.execute(
+        f"""INSERT INTO observations
+            SELECT {STAGED_COLUMNS}, $import_id, $at, NULL FROM staged s
+            WHERE NOT EXISTS (
+              SELECT 1 FROM current_observations o
+              WHERE o.indicator_id = s.indicator_id AND o.area = s.area AND o.period = s.period)""",
+        {"import_id": import_id, "at": at},
+    )
+    con.execute("DROP TABLE staged")
+    assert counts is not None
+    return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0]
+    return int(row[0]) if row else 1
+
+
+def log_import(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    *,
+    started: datetime,
+    files: list[tuple[str, str]],
+    rows_read: int,
+    counts: LoadCounts,
+    outcome: str = "ok",
+    message: str | None = None,
+    user: str | None = None,
+) -> None:
+    """One import-log row: who, when, which files (name and SHA-256), what changed."""
+    con.execute(
+        "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            started,
+            now_local(),
+            user or current_user(),
+            "; ".join(name for name, _ in files),
+            "; ".join(sha for _, sha in files),
+            rows_read,
+            counts.inserted,
+            counts.changed,
+            counts.unchanged,
+            outcome,
+            message,
+        ],
+    )
+
+
+def current_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The current observation rows with all columns (for a dry-run copy)."""
+    return con.execute("SELECT * FROM observations WHERE valid_to IS NULL").df()
+
+
+def restore_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    con.register("rows_frame", rows)
+    try:
+        con.execute("INSERT INTO observations SELECT * FROM rows_frame")
+    finally:
+        con.unregister("rows_frame")

@@ -1,0 +1,75 @@
+"""Export current observations in the import template format (plus data kind and source).
+
+``export -> import into an empty database -> export`` gives the identical file:
+values are written exactly (shortest round-trip text, decimal comma, no
+grouping), periods in template form, districts by name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from dortmund_kpi.numbers import format_number_plain
+from dortmund_kpi.periods import period_from_label
+
+EXPORT_HEADER = ["indikator", "bezirk", "zeitraum", "wert", "anmerkung", "quelle", "datenart"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def neutralise(text: object) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (read back by import)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return ""
+    value = str(text)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def template_rows(frame: pd.DataFrame) -> list[list[object]]:
+    """Rows in template order; ``wert`` stays a float (the writer formats it)."""
+    periods = {label: period_from_label(label).template_text for label in frame["period"].unique()}
+    return [
+        [
+            r.indicator_id,
+            r.area_name,
+            periods[r.period],
+            float(r.value),
+            neutralise(r.note),
+            neutralise(r.source),
+            "amtlich" if r.is_official else "demo",
+        ]
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """German Excel CSV: UTF-8 with BOM, ``;``, decimal comma."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(EXPORT_HEADER)
+    for row in template_rows(frame):
+        row[3] = format_number_plain(row[3])
+        writer.writerow(row)
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(frame: pd.DataFrame, sheet_title: str = "Daten") -> bytes:
+    """XLSX with one data sheet in template columns; values as numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title)
+    sheet.append(EXPORT_HEADER)
+    for row in template_rows(frame):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template_csv() -> bytes:
+    """The empty import template (header only), German Excel CSV."""
+    return (BOM + ";".join(EXPORT_HEADER[:6]) + "\r\n").encode("utf-8")

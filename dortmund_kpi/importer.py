@@ -1,0 +1,153 @@
+"""Import files: read -> validate -> write a new version -> publish. All or nothing.
+
+Every file of one import is validated before anything is written; with any
+problem, nothing is written and each problem is reported with file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dortmund_kpi.catalog import Catalog, load_catalog
+from dortmund_kpi.db import write as loader
+from dortmund_kpi.db.schema import migrate
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.districts import DistrictMatcher, load_districts
+from dortmund_kpi.issues import ImportFailed, Issue
+from dortmund_kpi.readers import RawTable, read_file
+from dortmund_kpi.settings import Settings
+from dortmund_kpi.validate import Context, Validated, validate_frames
+
+
+@dataclass
+class ImportResult:
+    rows_read: int
+    skipped_missing: int
+    inserted: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    files: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_context(settings: Settings, today: date | None = None) -> Context:
+    catalog = load_catalog(settings.catalog_path)
+    districts = load_districts(settings.districts_path)
+    return Context(
+        catalog=catalog, districts=DistrictMatcher(districts), today=today or date.today()
+    )
+
+
+def read_and_validate(
+    paths: list[Path],
+    settings: Settings,
+    ctx: Context,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[Validated, list[tuple[str, str]]]:
+    """Read and validate all files; raise ImportFailed with every problem found."""
+    frames, issues, hashes = [], [], []
+    for path in paths:
+        result = read_file(
+            path,
+            settings.max_import_bytes,
+            (lambda n, t, p=path: progress(str(p), n, t)) if progress else None,
+        )
+        if isinstance(result, RawTable):
+            frames.append((result.frame(), result.delimiter))
+            hashes.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
+        else:
+            issues.extend(result)
+    if issues:
+        raise ImportFailed(issues)
+    validated = validate_frames(frames, ctx)
+    if validated.issues:
+        raise ImportFailed(validated.issues)
+    return validated, hashes
+
+
+def run_import(
+    paths: list[Path],
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    user: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Validate all files, then write them as one new published version."""
+    ctx = load_context(settings, today)
+    validated, hashes = read_and_validate(paths, settings, ctx, progress)
+    result = ImportResult(
+        rows_read=len(validated.observations) + validated.skipped_missing,
+        skipped_missing=validated.skipped_missing,
+        dry_run=dry_run,
+        files=hashes,
+    )
+    store = Store(settings.db_path)
+    if not store.exists():
+        raise ImportFailed(
+            [
+                Issue(
+                    str(settings.db_path),
+                    1,
+                    "datenbank",
+                    "keine Datenbank vorhanden (erwartet: zuerst dortmund-kpi init)",
+                )
+            ]
+        )
+    if dry_run:
+        _preview(store, validated.observations, result)
+        return result
+    with store.write() as con:
+        _load(con, ctx.catalog, settings, validated.observations, result, user)
+    return result
+
+
+def _load(
+    con,
+    catalog: Catalog,
+    settings: Settings,
+    obs: pd.DataFrame,
+    result: ImportResult,
+    user: str | None,
+) -> None:
+    started = loader.now_local()
+    loader.sync_reference(con, catalog, load_districts(settings.districts_path))
+    import_id = loader.next_import_id(con)
+    counts = loader.apply_observations(con, obs, import_id, started)
+    loader.log_import(
+        con,
+        import_id,
+        started=started,
+        files=result.files,
+        rows_read=result.rows_read,
+        counts=counts,
+        user=user,
+    )
+    result.inserted, result.changed, result.unchanged = (
+        counts.inserted,
+        counts.changed,
+        counts.unchanged,
+    )
+
+
+def _preview(store: Store, obs: pd.DataFrame, result: ImportResult) -> None:
+    """Counts a real import would produce: the same load, on an in-memory copy."""
+    with store.connect_read() as src:
+        current = loader.current_rows(src)
+    with duckdb.connect() as con:
+        migrate(con)
+        loader.restore_rows(con, current)
+        counts = loader.apply_observations(con, obs, 0, loader.now_local())
+    result.inserted, result.changed, result.unchanged = (
+        counts.inserted,
+        counts.changed,
+        counts.unchanged,
+    )

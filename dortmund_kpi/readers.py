@@ -1,0 +1,339 @@
+"""Read CSV and XLSX files in the long template format into a table of text cells.
+
+The template header is ``indikator;bezirk;zeitraum;wert`` plus the optional
+columns ``anmerkung``, ``quelle`` and ``datenart``. Readers never interpret
+values; they report where each row came from (file, line) so that every
+problem can be named precisely.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dortmund_kpi.issues import Issue
+from dortmund_kpi.periods import period_from_cell
+
+REQUIRED = ("indikator", "bezirk", "zeitraum", "wert")
+OPTIONAL = ("anmerkung", "quelle", "datenart")
+COLUMNS = REQUIRED + OPTIONAL
+HEADER_HINT = "indikator;bezirk;zeitraum;wert[;anmerkung;quelle;datenart]"
+HEADER_ALIASES = {
+    "indicator": "indikator",
+    "kennzahl": "indikator",
+    "indikator_id": "indikator",
+    "stadtbezirk": "bezirk",
+    "district": "bezirk",
+    "period": "zeitraum",
+    "periode": "zeitraum",
+    "value": "wert",
+    "bemerkung": "anmerkung",
+    "note": "anmerkung",
+    "hinweis": "anmerkung",
+    "source": "quelle",
+}
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+MAX_COLUMNS = 50
+Progress = Callable[[int, int], None]  # rows read, rows expected
+
+
+@dataclass
+class RawTable:
+    """Text cells of one file; ``lines`` are the physical line (or sheet row) numbers."""
+
+    file: str
+    delimiter: str
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    numeric_values: list[float | None] | None = None  # XLSX number cells in 'wert'
+
+    def frame(self) -> pd.DataFrame:
+        data = {
+            name: pd.Series(self.columns.get(name, [""] * len(self.lines)), dtype="str")
+            for name in COLUMNS
+        }
+        frame = pd.DataFrame(data)
+        frame["line"] = pd.Series(self.lines, dtype="int64")
+        frame["file"] = self.file
+        if self.numeric_values is not None:
+            frame["wert_num"] = pd.Series(self.numeric_values, dtype="float64")
+        return frame
+
+
+def _header_columns(cells: list[str], name: str) -> tuple[dict[str, int], list[Issue]]:
+    """Map template column names to their positions; report missing or unknown columns."""
+    positions: dict[str, int] = {}
+    issues: list[Issue] = []
+    for pos, cell in enumerate(cells):
+        key = str(cell or "").strip().strip('"').lstrip("\ufeff").strip().lower()
+        key = HEADER_ALIASES.get(key, key)
+        if not key:
+            continue
+        if key not in COLUMNS:
+            issues.append(
+                Issue(
+                    name, 1, "kopfzeile", f"unbekannte Spalte '{key[:40]}' (erwartet {HEADER_HINT})"
+                )
+            )
+        elif key in positions:
+            issues.append(Issue(name, 1, "kopfzeile", f"Spalte '{key}' doppelt"))
+        else:
+            positions[key] = pos
+    for key in REQUIRED:
+        if key not in positions and not issues:
+            issues.append(
+                Issue(name, 1, "kopfzeile", f"Spalte '{key}' fehlt (erwartet {HEADER_HINT})")
+            )
+    return positions, issues
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, [
+            Issue(
+                name,
+                line,
+                "datei",
+                "enthält NUL-Bytes: keine Textdatei "
+                "(erwartet CSV in UTF-8 oder Windows-1252, oder XLSX)",
+            )
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Issue(
+                name,
+                line,
+                "datei",
+                "Zeichenkodierung nicht lesbar (erwartet UTF-8 oder Windows-1252)",
+            )
+        ]
+    if "Ã" in text or "Â" in text:
+        # UTF-8 bytes that failed as a whole: the file mixes UTF-8 and Windows-1252.
+        line = data[: utf8_error.start].count(b"\n") + 1
+        return None, [
+            Issue(
+                name,
+                line,
+                "datei",
+                "gemischte Zeichenkodierung (UTF-8 und "
+                "Windows-1252 in einer Datei): bitte einheitlich als UTF-8 speichern",
+            )
+        ]
+    return text, []
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def read_csv_bytes(
+    data: bytes, name: str, progress: Progress | None = None
+) -> RawTable | list[Issue]:
+    text, issues = _decode(data, name)
+    if text is None:
+        return issues
+    if not text.strip():
+        return [Issue(name, 1, "datei", f"Datei ist leer (erwartet Kopfzeile {HEADER_HINT})")]
+    header_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(header_line)
+    csv.field_size_limit(2**24)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        return [Issue(name, 1, "kopfzeile", f"nicht lesbar: {exc}")]
+    if len(header) > MAX_COLUMNS:
+        return [
+            Issue(
+                name,
+                1,
+                "kopfzeile",
+                f"{len(header)} Spalten (erwartet höchstens {len(COLUMNS)}: {HEADER_HINT})",
+            )
+        ]
+    positions, issues = _header_columns(header, name)
+    if issues:
+        return issues
+    total = text.count("\n")
+    return _read_rows(reader, positions, len(header), name, delimiter, progress, total)
+
+
+def _read_rows(
+    reader, positions, width, name, delimiter, progress, total
+) -> RawTable | list[Issue]:
+    table = RawTable(file=name, delimiter=delimiter, columns={k: [] for k in positions})
+    issues: list[Issue] = []
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                issues.append(
+                    Issue(
+                        name,
+                        start,
+                        "zeile",
+                        f"{len(row)} Felder, erwartet {width} wie in der Kopfzeile",
+                    )
+                )
+                continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            for key, pos in positions.items():
+                table.columns[key].append(row[pos])
+            table.lines.append(start)
+            if progress and len(table.lines) % 50_000 == 0:
+                progress(len(table.lines), total)
+    except csv.Error as exc:
+        issues.append(Issue(name, line, "zeile", f"CSV nicht lesbar: {exc}"))
+    return issues or table
+
+
+def _xlsx_guard(data: bytes, name: str) -> list[Issue]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return [
+            Issue(
+                name,
+                1,
+                "datei",
+                "keine gültige XLSX-Datei (erwartet eine Excel-Arbeitsmappe oder eine CSV-Datei)",
+            )
+        ]
+    if unpacked > MAX_XLSX_UNPACKED:
+        return [
+            Issue(
+                name,
+                1,
+                "datei",
+                f"XLSX entpackt {unpacked // 2**20} MB groß "
+                f"(erlaubt {MAX_XLSX_UNPACKED // 2**20} MB): Datei prüfen oder als CSV speichern",
+            )
+        ]
+    return []
+
+
+def read_xlsx_bytes(
+    data: bytes, name: str, progress: Progress | None = None
+) -> RawTable | list[Issue]:
+    issues = _xlsx_guard(data, name)
+    if issues:
+        return issues
+    import openpyxl  # imported here: only XLSX imports need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken archives
+        return [
+            Issue(
+                name,
+                1,
+                "datei",
+                f"XLSX nicht lesbar ({type(exc).__name__}): Datei in "
+                "Excel öffnen und neu speichern",
+            )
+        ]
+    try:
+        return _read_sheets(book, name, progress)
+    finally:
+        book.close()
+
+
+def _read_sheets(book, name: str, progress: Progress | None) -> RawTable | list[Issue]:
+    found = []
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        cells = [str(c) if c is not None else "" for c in (first or ())][:MAX_COLUMNS]
+        positions, issues = _header_columns(cells, name)
+        if not issues:
+            found.append((sheet, positions, len(cells)))
+    if not found:
+        return [Issue(name, 1, "kopfzeile", f"kein Tabellenblatt mit der Kopfzeile {HEADER_HINT}")]
+    if len(found) > 1:
+        titles = ", ".join(s.title for s, _, _ in found)
+        return [
+            Issue(
+                name,
+                1,
+                "datei",
+                f"mehrere Tabellenblätter mit Daten ({titles}): bitte nur ein Blatt je Datei",
+            )
+        ]
+    sheet, positions, width = found[0]
+    return _sheet_table(sheet, positions, width, f"{name}", progress)
+
+
+def _cell_text(key: str, value: object) -> str:
+    if value is None:
+        return ""
+    if key == "zeitraum" and not isinstance(value, str):
+        period = period_from_cell(value)
+        return period.template_text if period else str(value)
+    return str(value)
+
+
+def _sheet_table(sheet, positions, width, name, progress) -> RawTable | list[Issue]:
+    table = RawTable(file=name, delimiter="xlsx", columns={k: [] for k in positions})
+    table.numeric_values = []
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if not any(c is not None and str(c).strip() for c in row):
+            continue
+        for key, pos in positions.items():
+            value = row[pos] if pos < len(row) else None
+            table.columns[key].append(_cell_text(key, value))
+        wert = row[positions["wert"]] if positions["wert"] < len(row) else None
+        numeric = isinstance(wert, int | float) and not isinstance(wert, bool)
+        table.numeric_values.append(float(wert) if numeric else None)
+        table.lines.append(number)
+        if progress and len(table.lines) % 50_000 == 0:
+            progress(len(table.lines), sheet.max_row or 0)
+    return table
+
+
+def read_file(
+    path: Path, max_bytes: int, progress: Progress | None = None
+) -> RawTable | list[Issue]:
+    """Read one import file; a list of issues if it cannot be read at all."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return [
+                Issue(
+                    name,
+                    1,
+                    "datei",
+                    f"Datei ist {size / 2**20:.1f} MB groß (erlaubt "
+                    f"{max_bytes / 2**20:.0f} MB): bitte aufteilen",
+                )
+            ]
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return [Issue(name, 1, "datei", "ist ein Verzeichnis (erwartet eine CSV- oder XLSX-Datei)")]
+    except OSError as exc:
+        return [Issue(name, 1, "datei", f"nicht lesbar: {exc.strerror}")]
+    if data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx_bytes(data, name, progress)
+    return read_csv_bytes(data, name, progress)

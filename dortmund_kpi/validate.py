@@ -1,0 +1,287 @@
+"""Validate raw template rows against the catalog and district table.
+
+Works column-wise on a DataFrame (fast for a million rows) and reports every
+problem as an Issue with file, line and column. Nothing here touches the
+database.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dortmund_kpi.catalog import Catalog
+from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.issues import Issue
+from dortmund_kpi.numbers import clean_number_text, detect_convention, is_missing, parse_numbers
+from dortmund_kpi.periods import EXPECTED, Period, parse_period
+
+KIND_OFFICIAL = {"": True, "amtlich": True, "official": True, "demo": False, "demodaten": False}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 2000
+OBS_COLUMNS = [
+    "indicator_id",
+    "area",
+    "period",
+    "period_type",
+    "period_start",
+    "period_end",
+    "value",
+    "note",
+    "source",
+    "is_official",
+    "file",
+    "line",
+]
+
+
+@dataclass
+class Validated:
+    observations: pd.DataFrame
+    issues: list[Issue]
+    skipped_missing: int
+
+
+@dataclass(frozen=True)
+class Context:
+    catalog: Catalog
+    districts: DistrictMatcher
+    today: date
+
+
+def _issues(
+    frame: pd.DataFrame, mask: pd.Series, column: str, messages: pd.Series | str
+) -> list[Issue]:
+    rows = frame.loc[mask]
+    texts = messages if isinstance(messages, str) else messages.loc[mask]
+    if isinstance(texts, str):
+        return [
+            Issue(f, int(n), column, texts) for f, n in zip(rows["file"], rows["line"], strict=True)
+        ]
+    return [
+        Issue(f, int(n), column, m)
+        for f, n, m in zip(rows["file"], rows["line"], texts, strict=True)
+    ]
+
+
+def _unescape_text(series: pd.Series) -> pd.Series:
+    """Trimmed free text; drops the apostrophe our export puts before a formula sign."""
+    text = series.fillna("").astype("str").str.strip().str.slice(0, MAX_TEXT)
+    escaped = (
+        text.str.len().gt(1)
+        & text.str.startswith("'")
+        & text.str.slice(1, 2).isin(FORMULA_PREFIXES)
+    )
+    return text.where(~escaped, text.str.slice(1))
+
+
+def _indicators(frame: pd.DataFrame, ctx: Context) -> tuple[pd.Series, list[Issue]]:
+    ids = frame["indikator"].str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    known = set(ctx.catalog.ids)
+    bad = ~ids.isin(known)
+    messages = {}
+    for raw in frame.loc[bad, "indikator"].unique():
+        text = str(raw).strip()
+        close = difflib.get_close_matches(text.lower(), sorted(known), n=3, cutoff=0.5)
+        hint = f"ähnlich: {', '.join(close)}" if close else "siehe: dortmund-kpi indicators"
+        messages[raw] = (
+            "Indikator fehlt (erwartet eine ID aus dem Katalog)"
+            if not text
+            else f"unbekannter Indikator '{text[:60]}' ({hint})"
+        )
+    return ids.where(~bad), _issues(frame, bad, "indikator", frame["indikator"].map(messages))
+
+
+def _areas(frame: pd.DataFrame, ctx: Context, ids: pd.Series) -> tuple[pd.Series, list[Issue]]:
+    uniques = frame["bezirk"].unique()
+    mapping = {raw: ctx.districts.match(raw) for raw in uniques}
+    areas = frame["bezirk"].map(mapping)
+    bad = areas.isna()
+    messages = {}
+    for raw in frame.loc[bad, "bezirk"].unique():
+        close = ctx.districts.suggestion(raw)
+        hint = f"ähnlich: {', '.join(close)}; " if close else ""
+        messages[raw] = (
+            f"unbekannter Stadtbezirk '{str(raw).strip()[:60]}' ({hint}erwartet "
+            f"Dortmund/gesamt oder: {ctx.districts.valid_names})"
+        )
+    issues = _issues(frame, bad, "bezirk", frame["bezirk"].map(messages))
+    city_only = {i.id for i in ctx.catalog.indicators if not i.has_districts}
+    wrong_level = ids.isin(city_only) & areas.notna() & (areas != CITY)
+    issues += _issues(
+        frame,
+        wrong_level,
+        "bezirk",
+        "Indikator hat nur gesamtstädtische Werte (erwartet Dortmund/gesamt oder leer)",
+    )
+    return areas.where(~bad & ~wrong_level), issues
+
+
+def _periods(frame: pd.DataFrame, ctx: Context) -> tuple[pd.Series, list[Issue]]:
+    mapping: dict[str, Period | None] = {
+        raw: parse_period(raw) for raw in frame["zeitraum"].unique()
+    }
+    periods = frame["zeitraum"].map(mapping)
+    bad = periods.isna()
+    issues = _issues(
+        frame,
+        bad,
+        "zeitraum",
+        frame["zeitraum"].map(
+            lambda raw: f"ungültiger Zeitraum '{str(raw).strip()[:40]}' (erwartet {EXPECTED})"
+        ),
+    )
+    future = periods.map(lambda p: p is not None and p.start > ctx.today).astype(bool)
+    issues += _issues(
+        frame,
+        future,
+        "zeitraum",
+        frame["zeitraum"].map(
+            lambda raw: (
+                f"Zeitraum '{str(raw).strip()}' liegt in der Zukunft "
+                f"(erwartet spätestens {ctx.today:%d.%m.%Y})"
+            )
+        ),
+    )
+    return periods.where(~bad & ~future), issues
+
+
+def _values(frame: pd.DataFrame, delimiter: str) -> tuple[pd.Series, pd.Series, list[Issue]]:
+    text = clean_number_text(frame["wert"])
+    missing = is_missing(text)
+    convention = detect_convention(text[~missing], delimiter)
+    values = parse_numbers(text, convention)
+    if "wert_num" in frame:
+        values = frame["wert_num"].where(frame["wert_num"].notna(), values)
+        missing = missing & frame["wert_num"].isna()
+    bad = values.isna() & ~missing
+    example = "1.234,5" if convention == "de" else "1,234.5"
+    issues = _issues(
+        frame,
+        bad,
+        "wert",
+        frame["wert"].map(
+            lambda raw: (
+                f"keine Zahl: '{str(raw).strip()[:40]}' (erwartet z. B. {example}; "
+                "fehlend: - oder leer)"
+            )
+        ),
+    )
+    return values, missing, issues
+
+
+def _bounds(frame: pd.DataFrame, ctx: Context, ids: pd.Series, values: pd.Series) -> list[Issue]:
+    lo = ids.map({i.id: i.min for i in ctx.catalog.indicators}).astype("float64")
+    hi = ids.map({i.id: i.max for i in ctx.catalog.indicators}).astype("float64")
+    outside = (values < lo) | (values > hi)
+    units = ids.map({i.id: i.unit for i in ctx.catalog.indicators})
+
+    def message(row: pd.Series) -> str:
+        kind = "Anteil" if row["unit"] == "%" else "Wert"
+        return (
+            f"{kind} {row['value']:g} außerhalb des zulässigen Bereichs "
+            f"(erwartet {row['lo']:g} bis {row['hi']:g} {row['unit']})"
+        )
+
+    detail = pd.DataFrame({"value": values, "lo": lo, "hi": hi, "unit": units})[outside]
+    messages = detail.apply(message, axis=1) if len(detail) else pd.Series(dtype="str")
+    return _issues(frame, outside, "wert", messages.reindex(frame.index))
+
+
+def _kinds(frame: pd.DataFrame) -> tuple[pd.Series, list[Issue]]:
+    kind = frame["datenart"].fillna("").astype("str").str.strip().str.lower()
+    official = kind.map(KIND_OFFICIAL)
+    bad = official.isna()
+    issues = _issues(
+        frame,
+        bad,
+        "datenart",
+        kind.map(lambda raw: f"ungültige Datenart '{raw[:20]}' (erwartet amtlich oder demo)"),
+    )
+    return official, issues
+
+
+def _duplicates(obs: pd.DataFrame) -> list[Issue]:
+    keys = obs[["indicator_id", "area", "period"]]
+    dup = keys.duplicated(keep="first")
+    if not dup.any():
+        return []
+    first = obs.loc[~dup].set_index(["indicator_id", "area", "period"])[["file", "line"]]
+    issues = []
+    for idx in obs.index[dup]:
+        key = tuple(keys.loc[idx])
+        where = first.loc[key]
+        issues.append(
+            Issue(
+                obs.at[idx, "file"],
+                int(obs.at[idx, "line"]),
+                "zeitraum",
+                f"doppelter Eintrag für {key[0]}/{key[1]}/{key[2]} "
+                f"(schon in {where['file']}:{int(where['line'])})",
+            )
+        )
+    return issues
+
+
+def validate_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) -> Validated:
+    """Validate the rows of all files of one import together (duplicates span files)."""
+    parts, issues, skipped = [], [], 0
+    for frame, delimiter in frames:
+        frame = frame.reset_index(drop=True)
+        ids, found = _indicators(frame, ctx)
+        areas, more = _areas(frame, ctx, ids)
+        periods, more2 = _periods(frame, ctx)
+        values, missing, more3 = _values(frame, delimiter)
+        official, more4 = _kinds(frame)
+        issues += found + more + more2 + more3 + more4 + _bounds(frame, ctx, ids, values)
+        keep = ~missing
+        skipped += int(missing.sum())
+        parts.append(
+            _observations(
+                frame[keep], ids[keep], areas[keep], periods[keep], values[keep], official[keep]
+            )
+        )
+    obs = pd.concat(parts, ignore_index=True) if parts else _empty()
+    if not issues:
+        issues = _duplicates(obs)
+    return Validated(
+        observations=obs, issues=sorted(issues, key=_issue_order), skipped_missing=skipped
+    )
+
+
+def _issue_order(issue: Issue) -> tuple[str, int, int]:
+    order = ["datei", "kopfzeile", "zeile", "indikator", "bezirk", "zeitraum", "wert", "datenart"]
+    rank = order.index(issue.column) if issue.column in order else len(order)
+    return (issue.file, issue.line, rank)
+
+
+def _observations(frame, ids, areas, periods, values, official) -> pd.DataFrame:
+    valid_period = periods.notna()
+    return pd.DataFrame(
+        {
+            "indicator_id": ids.astype("str"),
+            "area": areas.astype("str"),
+            "period": periods.map(lambda p: p.label if p else None).astype("str"),
+            "period_type": periods.map(lambda p: p.kind if p else None).astype("str"),
+            "period_start": pd.to_datetime(
+                periods.where(valid_period).map(lambda p: p.start if p else None)
+            ),
+            "period_end": pd.to_datetime(
+                periods.where(valid_period).map(lambda p: p.end if p else None)
+            ),
+            "value": values.astype("float64"),
+            "note": _unescape_text(frame["anmerkung"]).replace("", np.nan),
+            "source": _unescape_text(frame["quelle"]).replace("", np.nan),
+            "is_official": official.astype("boolean"),
+            "file": frame["file"],
+            "line": frame["line"],
+        }
+    )
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in OBS_COLUMNS})
