@@ -227,8 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from dortmund_kpi.catalog import CatalogError
     from dortmund_kpi.db.store import StoreError
+    from dortmund_kpi.geo import GeometryError
 
-    return (CatalogError, StoreError)
+    return (CatalogError, StoreError, GeometryError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

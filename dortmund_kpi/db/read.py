@@ -42,3 +42,230 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     assert row is not None
     keys = ("indicators", "districts", "official", "demo", "revisions")
     return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+# -- dashboard queries -------------------------------------------------------
+# Every query sees the data "as of" a moment: $as_of NULL means the current
+# values; a timestamp means the values that were valid then (pinned links).
+OBS_AS_OF = """
+obs AS (
+  SELECT * FROM observations
+  WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
+             ELSE valid_from <= CAST($as_of AS TIMESTAMP)
+                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END
+)"""
+
+# City values: stored ones, or (where none is stored) aggregated from all 12
+# districts by the catalog's rule. A partial set of districts is not summed up.
+CITY_SERIES = (
+    OBS_AS_OF
+    + """,
+city AS (
+  SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
+         value, is_official, source, note, valid_from, false AS derived
+  FROM obs WHERE area = 'dortmund'
+),
+derived AS (
+  SELECT o.indicator_id, 'dortmund' AS area, o.period, any_value(o.period_type),
+         any_value(o.period_start), any_value(o.period_end),
+         CASE WHEN any_value(i.aggregation) = 'sum' THEN sum(o.value)
+              ELSE sum(o.value * d.population) / sum(d.population) END,
+         bool_and(o.is_official), 'aggregiert aus den Werten der Stadtbezirke', NULL,
+         max(o.valid_from), true
+  FROM obs o JOIN indicators i ON i.id = o.indicator_id JOIN districts d ON d.slug = o.area
+  WHERE i.aggregation IN ('sum', 'mean_pop')
+  GROUP BY o.indicator_id, o.period
+  HAVING count(*) = (SELECT count(*) FROM districts)
+     AND NOT EXISTS (SELECT 1 FROM city c
+                     WHERE c.indicator_id = o.indicator_id AND c.period = o.period)
+),
+city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived),
+district_series AS (
+  SELECT indicator_id, area, period, period_type, period_start, period_end, value,
+         is_official, source, note, valid_from, false AS derived
+  FROM obs WHERE area <> 'dortmund'
+),
+all_series AS (SELECT * FROM city_series UNION ALL SELECT * FROM district_series)"""
+)
+
+WINDOW = "year(period_end) BETWEEN $year_from AND $year_to"
+
+
+def _params(as_of: object, year_from: int, year_to: int, **extra: object) -> dict[str, object]:
+    return {"as_of": as_of, "year_from": year_from, "year_to": year_to, **extra}
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    indicator_ids: list[str],
+    areas: list[str],
+    year_from: int,
+    year_to: int,
+    as_of: object = None,
+) -> pd.DataFrame:
+    """Observations of indicators for areas ('dortmund' = the city) within the years."""
+    sql = f"""WITH {CITY_SERIES}
+    SELECT s.*, coalesce(d.name, 'Dortmund') AS area_name
+    FROM all_series s LEFT JOIN districts d ON d.slug = s.area
+    WHERE list_contains($ids, s.indicator_id) AND list_contains($areas, s.area) AND {WINDOW}
+    ORDER BY s.indicator_id, coalesce(d.sort_order, -1), s.period_end, s.period"""
+    params = _params(as_of, year_from, year_to, ids=indicator_ids, areas=areas)
+    return con.execute(sql, params).df()
+
+
+STATS_SQL = f"""WITH {CITY_SERIES},
+s AS (SELECT * FROM all_series WHERE {WINDOW} AND list_contains($areas_kind, area = 'dortmund')),
+ranked AS (
+  SELECT *, row_number() OVER w AS rn, max(period_end) OVER (PARTITION BY indicator_id, area)
+         AS last_end
+  FROM s WINDOW w AS (PARTITION BY indicator_id, area ORDER BY period_end DESC, period DESC)
+),
+agg AS (
+  SELECT indicator_id, area,
+         regr_slope(value, epoch(period_end) / 31557600.0)
+           FILTER (WHERE period_end > last_end - INTERVAL 3 YEAR) AS slope_per_year,
+         arg_min(value, period_end) AS base_value, min(period_end) AS base_date,
+         count(*) AS points, bool_or(NOT is_official) AS has_demo, max(valid_from) AS stand
+  FROM ranked GROUP BY indicator_id, area
+)
+SELECT a.*, l.value AS latest, l.period AS latest_period, l.period_type AS latest_type,
+       l.period_end AS latest_end, l.is_official AS latest_official,
+       p.value AS previous, p.period AS previous_period, p.period_type AS previous_type
+FROM agg a
+JOIN ranked l ON l.indicator_id = a.indicator_id AND l.area = a.area AND l.rn = 1
+LEFT JOIN ranked p ON p.indicator_id = a.indicator_id AND p.area = a.area AND p.rn = 2"""
+
+
+def series_stats(
+    con: duckdb.DuckDBPyConnection,
+    year_from: int,
+    year_to: int,
+    as_of: object = None,
+    *,
+    city: bool = True,
+) -> pd.DataFrame:
+    """Per indicator and area: latest and previous value, 3-year trend, baseline, Stand.
+
+    ``city=True`` gives the city rows (tiles), ``False`` the district rows (matrix).
+    """
+    params = _params(as_of, year_from, year_to, areas_kind=[city])
+    return con.execute(STATS_SQL, params).df()
+
+
+def sparklines(
+    con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, as_of: object = None
+) -> pd.DataFrame:
+    """City values of every indicator, for the small charts on the tiles."""
+    sql = f"""WITH {CITY_SERIES}
+    SELECT indicator_id, period, period_end, value, is_official FROM city_series
+    WHERE {WINDOW} ORDER BY indicator_id, period_end, period"""
+    return con.execute(sql, _params(as_of, year_from, year_to)).df()
+
+
+def district_periods(
+    con: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    year_from: int,
+    year_to: int,
+    as_of: object = None,
+) -> pd.DataFrame:
+    """Periods with values for at least one district, newest first."""
+    sql = f"""WITH {OBS_AS_OF}
+    SELECT period, any_value(period_type) AS period_type, max(period_end) AS period_end,
+           count(*) AS districts
+    FROM obs WHERE indicator_id = $id AND area <> 'dortmund' AND {WINDOW}
+    GROUP BY period ORDER BY period_end DESC, period DESC"""
+    return con.execute(sql, _params(as_of, year_from, year_to, id=indicator_id)).df()
+
+
+def district_values(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, period: str, as_of: object = None
+) -> pd.DataFrame:
+    """Every district's value in one period, with population, per 1,000 and rank."""
+    sql = f"""WITH {OBS_AS_OF}
+    SELECT d.slug AS area, d.name AS area_name, d.population, o.value,
+           o.value / d.population * 1000 AS per_1000, o.is_official, o.source, o.valid_from,
+           o.period, o.period_type
+    FROM districts d
+    JOIN obs o ON o.area = d.slug AND o.indicator_id = $id AND o.period = $period
+    ORDER BY d.sort_order"""
+    return con.execute(sql, {"as_of": as_of, "id": indicator_id, "period": period}).df()
+
+
+def district_profile(
+    con: duckdb.DuckDBPyConnection, slug: str, year_from: int, year_to: int, as_of: object = None
+) -> pd.DataFrame:
+    """Each district-level indicator: the district's latest value, the city average for the
+    same period, the deviation and the district's rank among the districts.
+
+    Counts (aggregation ``sum``) are compared per 1,000 inhabitants: a district's
+    total against the city's total would only measure its size.
+    """
+    sql = f"""WITH {CITY_SERIES},
+    pop AS (SELECT sum(population) AS total FROM districts),
+    d AS (
+      SELECT s.*, i.direction, i.aggregation, dd.population,
+             CASE WHEN i.aggregation = 'sum' THEN s.value / dd.population * 1000
+                  ELSE s.value END AS comparable
+      FROM district_series s JOIN indicators i ON i.id = s.indicator_id
+      JOIN districts dd ON dd.slug = s.area
+      WHERE {WINDOW}
+    ),
+    latest AS (
+      SELECT indicator_id, max(period_end) AS period_end FROM d WHERE area = $slug
+      GROUP BY indicator_id
+    ),
+    ranked AS (
+      SELECT d.*,
+             rank() OVER (PARTITION BY indicator_id, period ORDER BY
+               CASE WHEN direction = 'higher' THEN -comparable ELSE comparable END) AS rank,
+             count(*) OVER (PARTITION BY indicator_id, period) AS ranked_of
+      FROM d
+    )
+    SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
+           i.direction, i.aggregation, r.period, r.period_type, r.value,
+           r.comparable, CASE WHEN i.aggregation = 'sum' THEN c.value / pop.total * 1000
+                              ELSE c.value END AS city_comparable,
+           r.rank, r.ranked_of, r.is_official AND coalesce(c.is_official, true) AS is_official
+    FROM latest l
+    JOIN ranked r ON r.indicator_id = l.indicator_id AND r.period_end = l.period_end
+                 AND r.area = $slug
+    JOIN indicators i ON i.id = l.indicator_id
+    CROSS JOIN pop
+    LEFT JOIN city_series c ON c.indicator_id = r.indicator_id AND c.period = r.period
+    ORDER BY i.sort_order"""
+    frame = con.execute(sql, _params(as_of, year_from, year_to, slug=slug)).df()
+    frame["deviation"] = frame["comparable"] - frame["city_comparable"]
+    return frame
+
+
+def data_range(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """First and last year with observations from 2018 on (the DOgital years)."""
+    row = con.execute(
+        "SELECT min(year(period_end)), max(year(period_end)) FROM current_observations "
+        "WHERE year(period_end) >= 2018"
+    ).fetchall()[0]
+    return (int(row[0] or 2018), int(row[1] or 2018))
+
+
+def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM import_log ORDER BY import_id DESC").df()
+
+
+def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
+    """Per indicator: latest period end and when its values last changed."""
+    sql = f"""WITH {OBS_AS_OF}
+    SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.frequency,
+           max(o.period_end) AS last_period_end, arg_max(o.period, o.period_end) AS last_period,
+           arg_max(o.period_type, o.period_end) AS last_period_type,
+           max(o.valid_from) AS updated, bool_or(o.is_official) AS any_official,
+           bool_or(NOT o.is_official) AS any_demo
+    FROM indicators i LEFT JOIN obs o ON o.indicator_id = i.id
+    GROUP BY ALL ORDER BY any_value(i.sort_order)"""
+    return con.execute(sql, {"as_of": as_of}).df()
+
+
+def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
+    """The moment of the newest value visible (the data version shown on screen)."""
+    sql = f"WITH {OBS_AS_OF} SELECT max(valid_from) FROM obs"
+    return con.execute(sql, {"as_of": as_of}).fetchall()[0][0]

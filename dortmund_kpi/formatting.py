@@ -1,0 +1,64 @@
+"""German formatting of numbers, dates and units, independent of the browser's locale."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+MONTHS_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+DAYS = ("Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag")
+DAYS_SHORT = ("So", "Mo", "Di", "Mi", "Do", "Fr", "Sa")
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5'; None/NaN -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def signed(value: float, decimals: int = 0) -> str:
+    """+1.234,5 / −3,2 (with a real minus sign)."""
+    text = number(abs(value), decimals)
+    if round(value, decimals) == 0:
+        return "±" + text
+    return ("+" if value > 0 else "−") + text
+
+
+def with_unit(value: float | None, unit: str, decimals: int = 0) -> str:
+    text = number(value, decimals)
+    if value is None or text == "–":
+        return text
+    return f"{text} %" if unit == "%" else f"{text} {unit}"
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    return value.strftime("%d.%m.%Y")
+
+
+def timestamp(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    return value.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def change_unit(unit: str) -> str:
+    """The unit of a difference: a change of a share is in percentage points."""
+    return "Prozentpunkte" if unit == "%" else unit

@@ -1,0 +1,179 @@
+"""All German UI texts in one place (code and identifiers stay English)."""
+
+from __future__ import annotations
+
+APP_TITLE = "Dortmund KPI"
+APP_SUBTITLE = "Kennzahlen der Digitalisierungsstrategie DOgital der Stadt Dortmund"
+PAGE_TITLES = {
+    "uebersicht": "Übersicht",
+    "masterplan": "Masterplan",
+    "indikator": "Indikator",
+    "bezirke": "Stadtbezirke",
+    "daten": "Daten & Methodik",
+}
+PAGE_ICONS = {
+    "uebersicht": ":material/dashboard:",
+    "masterplan": ":material/flag:",
+    "indikator": ":material/show_chart:",
+    "bezirke": ":material/map:",
+    "daten": ":material/database:",
+}
+
+# Filters
+FILTER_HEADER = "Filter"
+FILTER_DISTRICTS = "Stadtbezirke"
+FILTER_DISTRICTS_HELP = "Leer lassen für die Gesamtstadt; mehrere Bezirke möglich."
+FILTER_DISTRICTS_PLACEHOLDER = "Gesamtstadt"
+FILTER_PERIOD = "Zeitraum (Jahre)"
+FILTER_MASTERPLAN = "Masterplan"
+FILTER_INDICATOR = "Indikator"
+FILTER_MAP_PERIOD = "Zeitraum der Karte"
+FILTER_PER_CAPITA = "je 1.000 Einwohner"
+FILTER_PROFILE_DISTRICT = "Stadtbezirk"
+URL_NOTICE = (
+    "Der Link enthält einen ungültigen Wert für „{key}“ ({value}); es gilt die Standardeinstellung."
+)
+URL_NOTICE_EMPTY = (
+    "Der Link enthält einen leeren Wert für „{key}“; es gilt die Standardeinstellung."
+)
+
+# Markers and status
+DEMO_BADGE = "Demodaten"
+DEMO_EXPLAINED = (
+    "Enthält **Demodaten**: erzeugte Beispielwerte, keine amtlichen Zahlen. "
+    "Sie werden ersetzt, sobald die Fachbereiche echte Werte importieren."
+)
+OFFICIAL = "amtlich/veröffentlicht"
+DEMO = "Demodaten"
+STATUS_ICONS = {"auf Kurs": "✓", "gefährdet": "!", "nicht auf Kurs": "✗"}
+STATUS_COLORS = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
+NO_TARGET = "kein Zielwert"
+CHANGE_TEXT = {"besser": "besser", "schlechter": "schlechter", "unverändert": "unverändert"}
+CHANGE_ARROW = {"besser": "▲", "schlechter": "▼", "unverändert": "▶"}
+TARGET = "Ziel {value} bis {year}"
+TARGET_DEMO = "Demo-Zielwert"
+VS_PREVIOUS = "ggü. {period}"
+
+# Charts
+SOURCE = "Quelle"
+STAND = "Stand"
+UNIT = "Einheit"
+CITY = "Dortmund (gesamt)"
+TARGET_PATH = "Zielpfad"
+TREND = "Trend (Fortschreibung)"
+TARGET_MARK = "Ziel"
+VALUE = "Wert"
+RANKING_TITLE = "Rangfolge der Stadtbezirke"
+MAP_TITLE = "Karte der Stadtbezirke"
+MAP_SCHEMATIC = "Bezirksgrenzen schematisch (keine amtliche Geometrie)"
+PER_1000 = "je 1.000 Einw."
+EMPTY = "Für diese Auswahl gibt es keine Daten. Bitte Zeitraum oder Stadtbezirke ändern."
+EMPTY_DISTRICTS = "Für diesen Indikator gibt es keine Werte je Stadtbezirk."
+
+# Pages
+OVERVIEW_INTRO = (
+    "Der Stand der Digitalisierung Dortmunds auf einen Blick: je Masterplan die Kennzahlen mit "
+    "letztem Wert, Veränderung zum Vorzeitraum und Zielstatus."
+)
+MATRIX_TITLE = "Zielstatus nach Masterplan und Stadtbezirk"
+MATRIX_HELP = (
+    "Je Zelle: Anteil der Kennzahlen mit Zielwert, die im Bezirk auf Kurs sind. "
+    "Ein Klick öffnet den Masterplan gefiltert auf den Bezirk."
+)
+OPEN_INDICATOR = "Zum Indikator"
+MASTERPLAN_STATUS = "Zielstatus"
+INDICATOR_META = "Metadaten"
+DEFINITION = "Definition"
+DATA_TABLE = "Datentabelle"
+DOWNLOAD_CSV = "CSV herunterladen (Excel)"
+DOWNLOAD_TEMPLATE = "Importvorlage herunterladen (CSV)"
+PROFILE_TITLE = "Profil des Stadtbezirks {name}"
+PROFILE_INTRO = (
+    "Jede Kennzahl mit Bezirkswerten: der letzte Wert im Bezirk, der Durchschnitt der "
+    "Gesamtstadt und der Rang unter den {n} Stadtbezirken (1 = bester Wert). Anzahlen werden "
+    "je 1.000 Einwohner verglichen."
+)
+CATALOG = "Indikatorenkatalog"
+FRESHNESS = "Aktualität der Daten"
+IMPORT_LOG = "Importprotokoll"
+LICENCES = "Lizenzen und Quellen der Referenzdaten"
+OVERDUE = "überfällig"
+CURRENT = "aktuell"
+
+COLUMNS = {
+    "area_name": "Gebiet",
+    "period": "Zeitraum",
+    "value": "Wert",
+    "per_1000": "je 1.000 Einw.",
+    "kind": "Datenart",
+    "source": "Quelle",
+    "note": "Anmerkung",
+    "indicator": "Indikator",
+    "masterplan": "Masterplan",
+    "unit": "Einheit",
+    "rank": "Rang",
+    "city": "Gesamtstadt",
+    "deviation": "Abweichung",
+    "status": "Zielstatus",
+    "last_period": "letzter Zeitraum",
+    "due": "nächster Wert fällig",
+    "updated": "zuletzt geändert",
+    "freshness": "Aktualität",
+    "population": "Einwohner",
+}
+FREQUENCY = {"yearly": "jährlich", "quarterly": "vierteljährlich", "monthly": "monatlich"}
+DIRECTION = {"higher": "höher ist besser", "lower": "niedriger ist besser"}
+AGGREGATION = {
+    "sum": "Summe der Bezirke",
+    "mean_pop": "einwohnergewichteter Mittelwert",
+    "none": "nur gesamtstädtisch",
+}
+LEVEL = {"city": "Gesamtstadt", "district": "Gesamtstadt und Stadtbezirke"}
+
+DATA_INTRO = (
+    "Woher die Zahlen kommen und wie aktuell sie sind. Jede Kennzahl ist im Katalog "
+    "definiert (Einheit, Definition, Quelle, Zielwert). Werte werden als CSV oder XLSX im "
+    "Vorlagenformat importiert (`dortmund-kpi import`); jede Änderung bleibt als Revision "
+    "erhalten. Werte ohne öffentliche Quelle sind **Demodaten** und überall so markiert."
+)
+GEOMETRY_SCHEMATIC = (
+    "**Hinweis zur Karte:** Die Grenzen der Stadtbezirke sind **schematisch** (aus der "
+    "amtlichen Stadtgrenze und den Bezirksmittelpunkten konstruiert, Flächen an die amtlichen "
+    "angenähert). Sie sind keine amtlichen Grenzen, bis die amtliche Geometrie aus dem "
+    "Open-Data-Portal (Datensatz `stadtbezirke-dortmund`) mit `dortmund-kpi geometry DATEI` "
+    "geladen ist."
+)
+GEOMETRY_OFFICIAL = "Die Karte zeigt die amtlichen Grenzen der Stadtbezirke (Open-Data-Portal)."
+TEMPLATE_TITLE = "Importvorlage"
+TEMPLATE_HELP = (
+    "Langformat mit der Kopfzeile `indikator;bezirk;zeitraum;wert` und optional `anmerkung`, "
+    "`quelle`, `datenart` (`amtlich` oder `demo`). Trennzeichen `;`, `,` oder Tab; "
+    "Dezimalkomma oder -punkt; `-` oder leer für fehlende Werte. Bezirk: Name oder Kürzel, "
+    "`Dortmund`/`gesamt`/leer für die Gesamtstadt. Zeitraum: `2023`, `2023-Q2`, `Q2/2023`, "
+    "`2023-05` oder `31.12.2023`. Import: `dortmund-kpi import DATEI` (erst prüfen mit "
+    "`--dry-run`)."
+)
+LICENCE_TEXT = """
+- **Stadtgrenze:** © GeoBasis-DE / BKG (2023), VG250, Lizenz
+  [Datenlizenz Deutschland – Namensnennung – 2.0](https://www.govdata.de/dl-de/by-2-0).
+- **Stadtbezirke (Fläche, Einwohner, Lagepunkte):** Wikipedia-Artikel „Stadtbezirk …“
+  ([CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/deed.de)), die auf die
+  Dortmunder Statistik verweisen. Die Bevölkerungsstände haben unterschiedliche Stichtage.
+- **Veröffentlichte Kennzahlen:** Pressemitteilungen der Stadt Dortmund und Berichte der
+  Lokalpresse; die Adresse jeder Zahl steht in der Spalte Quelle.
+- **Bitkom Smart City Index:** Presseberichte zu den Ergebnissen des Bitkom e. V.
+- **Demodaten:** deterministisch erzeugt (fester Startwert), keine amtlichen Zahlen.
+- **Software:** Dortmund KPI, Open Source (MIT-Lizenz).
+"""
+METADATA_LABELS = {
+    "definition": "Definition",
+    "unit": "Einheit",
+    "source": "Quelle",
+    "stand": "Stand",
+    "kind": "Datenart",
+    "target": "Zielwert",
+    "frequency": "Turnus",
+    "aggregation": "Gesamtstadt aus Bezirken",
+    "direction": "Bewertung",
+}
+KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"

@@ -1,0 +1,435 @@
+"""The one module of the core that knows Streamlit: cached data access and shared widgets.
+
+Pages call ``ui`` and the pure core; they hold no SQL, reshaping or styling.
+Caching: one read-only connection per published database version (a new
+import has a new file name, so caches move on by themselves) and one cursor
+per query; query results cached per version and arguments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dortmund_kpi import charts, formatting, texts, urlstate
+from dortmund_kpi.bootstrap import ensure_database
+from dortmund_kpi.db import read
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.districts import District, DistrictMatcher
+from dortmund_kpi.settings import get_settings
+
+PAGE_FILES = {
+    "uebersicht": "pages/overview.py",
+    "masterplan": "pages/plan.py",
+    "indikator": "pages/indicator.py",
+    "bezirke": "pages/districts.py",
+    "daten": "pages/data.py",
+}
+QUERIES = {
+    name: getattr(read, name)
+    for name in (
+        "series",
+        "series_stats",
+        "sparklines",
+        "district_periods",
+        "district_values",
+        "district_profile",
+        "import_log",
+        "freshness",
+        "indicator_list",
+        "district_list",
+        "export_rows",
+    )
+}
+URL_WRITTEN = "_url_written"
+NOTICES = "_url_notices"
+
+
+# -- data access --------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _bootstrap(db_path: str) -> None:
+    """Create (first start) or migrate the database once per process."""
+    ensure_database(get_settings(db_path))
+
+
+def current_file() -> str:
+    """The published version's file; resolving the symlink is cheap, so do it every run."""
+    settings = get_settings()
+    _bootstrap(str(settings.db_path))
+    return str(Store(settings.db_path).current_file())
+
+
+@st.cache_resource(max_entries=2, on_release=lambda con: con.close(), show_spinner=False)
+def _connection(db_file: str) -> duckdb.DuckDBPyConnection:
+    return Store(get_settings().db_path).connect_read(Path(db_file))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(db_file: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    with _connection(db_file).cursor() as cursor:  # one cursor per query: thread-safe
+        return QUERIES[name](cursor, *args, **dict(kwargs))
+
+
+def query(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run a named query of ``dortmund_kpi.db.read`` on the current version, cached."""
+    db_file = current_file()
+    try:
+        return _cached(
+            db_file, name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
+        )
+    except duckdb.IOException:
+        # The version was pruned between resolving and opening it: read the newer one.
+        return _cached(
+            current_file(), name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
+        )
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def indicators() -> pd.DataFrame:
+    return query("indicator_list")
+
+
+def indicator(indicator_id: str) -> pd.Series:
+    frame = indicators()
+    return frame[frame["id"] == indicator_id].iloc[0]
+
+
+def districts() -> pd.DataFrame:
+    return query("district_list")
+
+
+def masterplans() -> dict[str, str]:
+    """Masterplan id -> short German name, in catalog order."""
+    return {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
+
+
+def year_range() -> tuple[int, int]:
+    return _cached_range(current_file())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_range(db_file: str) -> tuple[int, int]:
+    with _connection(db_file).cursor() as cursor:
+        return read.data_range(cursor)
+
+
+def stand_text(db_stand: Any) -> str:
+    return formatting.day(db_stand) if db_stand is not None and not pd.isna(db_stand) else "–"
+
+
+def data_stand() -> Any:
+    return _cached_stand(current_file())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_stand(db_file: str) -> Any:
+    with _connection(db_file).cursor() as cursor:
+        return read.data_stand(cursor)
+
+
+# -- URL state ----------------------------------------------------------------
+def _matcher() -> DistrictMatcher:
+    frame = districts()
+    return DistrictMatcher(
+        [
+            District(
+                r.slug,
+                r.name,
+                r.code,
+                r.area_km2,
+                int(r.population),
+                r.population_date,
+                r.lat,
+                r.lon,
+                r.source_url or "",
+            )
+            for r in frame.itertuples(index=False)
+        ]
+    )
+
+
+def url_context() -> urlstate.UrlContext:
+    return urlstate.UrlContext(
+        masterplans=tuple(masterplans()),
+        indicators=tuple(indicators()["id"]),
+        districts=_matcher(),
+        years=year_range(),
+    )
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "bezirk": [],
+        "zeitraum": year_range(),
+        "masterplan": "verwaltung",
+        "indikator": str(indicators()["id"].iloc[0]),
+    }
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {
+        key: st.query_params.get_all(key)
+        for key in st.query_params
+        if key not in urlstate.RESERVED_KEYS
+    }
+
+
+def sync_from_url(page: str) -> None:
+    """Load the view from the URL when it was opened or changed from outside the app.
+
+    Our own writes are remembered: on a page switch Streamlit clears the query
+    string, which must not reset the filters the user has set.
+    """
+    params = _current_params()
+    if not params or params == st.session_state.get(URL_WRITTEN):
+        st.session_state[NOTICES] = []
+        return
+    parsed = urlstate.parse(params, page, url_context())
+    base = defaults()
+    for key in urlstate.SHARED_KEYS + urlstate.PAGE_KEYS.get(page, ()):
+        migrated = urlstate.migrate_keys(params)
+        if key in parsed.values:
+            st.session_state[key] = parsed.values[key]
+        elif key in migrated:
+            st.session_state[key] = base[key]
+    st.session_state[NOTICES] = parsed.notices
+
+
+def write_url(page: str) -> None:
+    """Put the current view into the address bar (only what differs from the default)."""
+    values = {
+        key: st.session_state.get(key) for key in ("bezirk", "zeitraum", "masterplan", "indikator")
+    }
+    values["zeitraum"] = tuple(values["zeitraum"]) if values["zeitraum"] else None
+    params = urlstate.serialize(values, page, defaults())
+    reserved = {
+        k: st.query_params.get_all(k) for k in urlstate.RESERVED_KEYS if k in st.query_params
+    }
+    if params != _current_params():
+        st.query_params.from_dict({**params, **reserved})
+    st.session_state[URL_WRITTEN] = params
+
+
+def show_notices() -> None:
+    for notice in st.session_state.get(NOTICES, []):
+        template = texts.URL_NOTICE if notice.value.strip() else texts.URL_NOTICE_EMPTY
+        st.warning(template.format(key=notice.key, value=notice.value[:60]), icon="⚠️")
+
+
+# -- shared widgets -------------------------------------------------------------
+def shared_filters() -> None:
+    """District and period filters in the sidebar, for every page."""
+    lo, hi = year_range()
+    if "bezirk" not in st.session_state:
+        st.session_state["bezirk"] = []
+    years = st.session_state.get("zeitraum")
+    if not years or years[0] < lo or years[1] > hi or years[0] > years[1]:
+        st.session_state["zeitraum"] = (lo, hi)
+    names = dict(zip(districts()["slug"], districts()["name"], strict=True))
+    with st.sidebar:
+        st.subheader(texts.FILTER_HEADER)
+        st.multiselect(
+            texts.FILTER_DISTRICTS,
+            options=list(names),
+            key="bezirk",
+            format_func=names.get,
+            placeholder=texts.FILTER_DISTRICTS_PLACEHOLDER,
+            help=texts.FILTER_DISTRICTS_HELP,
+        )
+        if lo < hi:
+            st.slider(texts.FILTER_PERIOD, min_value=lo, max_value=hi, key="zeitraum", step=1)
+
+
+def selected_districts() -> list[str]:
+    return list(st.session_state.get("bezirk") or [])
+
+
+def selected_years() -> tuple[int, int]:
+    years = st.session_state.get("zeitraum") or year_range()
+    return (int(years[0]), int(years[1]))
+
+
+def page_key_select(key: str, label: str, options: dict[str, str]) -> str:
+    """A selectbox for a page's own URL key; value is the id, label the German name."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = next(iter(options))
+    return st.selectbox(label, options=list(options), key=key, format_func=options.get)
+
+
+def show_chart(fig: go.Figure, key: str, filename: str) -> None:
+    st.plotly_chart(fig, key=key, config=charts.chart_config(filename), theme=None)
+
+
+def demo_notice(has_demo: bool) -> None:
+    if has_demo:
+        st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.DEMO_EXPLAINED}")
+
+
+def page_link(
+    page: str, label: str, params: dict[str, list[str]] | None = None, **kwargs: Any
+) -> None:
+    st.page_link(PAGE_FILES[page], label=label, query_params=params or None, **kwargs)
+
+
+@contextlib.contextmanager
+def card() -> Any:
+    with st.container(border=True):
+        yield
+
+
+# -- tiles and matrix ---------------------------------------------------------------
+STATUS_BADGE = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
+CHANGE_COLOR = {"besser": "green", "schlechter": "red", "unverändert": "gray"}
+
+
+def status_badge(status: str | None) -> str:
+    if not isinstance(status, str):  # None, or NaN from a pandas column
+        return f":gray-badge[{texts.NO_TARGET}]"
+    return f":{STATUS_BADGE[status]}-badge[{texts.STATUS_ICONS[status]} {status}]"
+
+
+def render_tile(tile: Any) -> None:
+    """One KPI tile: value, change (arrow, text and colour), sparkline, target status."""
+    with st.container(border=True):
+        label = f"**{tile.title}**" + (f" :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else "")
+        arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
+        delta = f"{tile.change} ({texts.CHANGE_TEXT[tile.change_word]})" if tile.change else None
+        st.metric(
+            label,
+            tile.value,
+            delta=delta,
+            delta_color=CHANGE_COLOR[tile.change_word],
+            delta_arrow=arrow,
+            help=tile.name,
+            chart_data=tile.sparkline or None,
+            chart_type="line",
+        )
+        st.caption(f"{tile.period} · {status_badge(tile.status)} · {tile.target}")
+        page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
+
+
+def render_tiles(tiles: list[Any], per_row: int = 4) -> None:
+    for start in range(0, len(tiles), per_row):
+        columns = st.columns(per_row)
+        for column, tile in zip(columns, tiles[start : start + per_row], strict=False):
+            with column:
+                render_tile(tile)
+
+
+def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
+    """Districts as rows, masterplans as columns; each cell links to the filtered view."""
+    header = st.columns([2, 3, 3, 3])
+    header[0].markdown("**Stadtbezirk**")
+    for column, name in zip(header[1:], plans.values(), strict=True):
+        column.markdown(f"**{name}**")
+    by_district: dict[str, list[Any]] = {}
+    for cell in cells:
+        by_district.setdefault(cell.district, []).append(cell)
+    for slug, row in by_district.items():
+        columns = st.columns([2, 3, 3, 3])
+        columns[0].markdown(row[0].district_name)
+        for column, cell in zip(columns[1:], row, strict=True):
+            with column:
+                icon = texts.STATUS_ICONS.get(cell.status or "", "–")
+                label = f"{icon} {cell.status or texts.NO_TARGET} ({cell.text})"
+                page_link("masterplan", label, {"masterplan": cell.masterplan, "bezirk": [slug]})
+
+
+# -- indicator page sections ---------------------------------------------------------
+def number_columns(table: pd.DataFrame, ind: pd.Series) -> dict[str, Any]:
+    return {
+        texts.COLUMNS["value"]: st.column_config.NumberColumn(
+            texts.COLUMNS["value"], format=f"%.{int(ind['decimals'])}f"
+        )
+    }
+
+
+def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
+    """Map and ranking of the districts for the latest period within the chosen years."""
+    from dortmund_kpi import geometry, views
+
+    periods = query("district_periods", str(ind["id"]), year_from, year_to)
+    if periods.empty:
+        st.caption(texts.EMPTY_DISTRICTS)
+        return
+    period = str(periods["period"].iloc[0])
+    values = query("district_values", str(ind["id"]), period)
+    per_capita = bool(ind["per_capita"]) and st.toggle(texts.FILTER_PER_CAPITA, key="je1000")
+    geo = geometry.current_geometry(get_settings())
+    left, right = st.columns([3, 2])
+    with left:
+        fig = views.map_figure(
+            values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
+        )
+        show_chart(fig, key="map", filename=f"{ind['id']}_karte_{period}")
+    with right:
+        fig = views.ranking_figure(values, ind, per_capita, period)
+        show_chart(fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
+
+
+def metadata_panel(ind: pd.Series, frame: pd.DataFrame) -> None:
+    from dortmund_kpi import views
+
+    labels = texts.METADATA_LABELS
+    official = frame["is_official"] if len(frame) else pd.Series(dtype=bool)
+    kind = (
+        (
+            texts.OFFICIAL
+            if official.all()
+            else texts.DEMO
+            if not official.any()
+            else texts.KIND_MIXED
+        )
+        if len(frame)
+        else "–"
+    )
+    source = str(ind["source"]) + (f" ([Link]({ind['source_url']}))" if ind["source_url"] else "")
+    rows = [
+        (labels["definition"], str(ind["definition"])),
+        (labels["unit"], str(ind["unit"])),
+        (labels["source"], source),
+        (labels["stand"], views.stand_of(frame)),
+        (labels["kind"], kind),
+        (labels["target"], views.target_text(ind)),
+        (labels["frequency"], texts.FREQUENCY[ind["frequency"]]),
+        (labels["aggregation"], texts.AGGREGATION[ind["aggregation"]]),
+        (labels["direction"], texts.DIRECTION[ind["direction"]]),
+    ]
+    with st.expander(texts.INDICATOR_META, expanded=True):
+        st.markdown("\n".join(f"- **{label}:** {value}" for label, value in rows))
+
+
+def profile_district() -> str:
+    """The district of the profile page: the first selected one, else a choice here."""
+    names = dict(zip(districts()["slug"], districts()["name"], strict=True))
+    chosen = selected_districts()
+    current = chosen[0] if chosen else next(iter(names))
+
+    def choose() -> None:
+        st.session_state["bezirk"] = [st.session_state["_profile_district"]]
+
+    st.session_state["_profile_district"] = current
+    st.selectbox(
+        texts.FILTER_PROFILE_DISTRICT,
+        options=list(names),
+        format_func=names.get,
+        key="_profile_district",
+        on_change=choose,
+    )
+    return current
+
+
+def geometry_note() -> None:
+    from dortmund_kpi import geometry
+
+    schematic = geometry.current_geometry(get_settings()).schematic
+    st.info(texts.GEOMETRY_SCHEMATIC if schematic else texts.GEOMETRY_OFFICIAL)

@@ -1,0 +1,163 @@
+"""The URL contract: page paths, query keys, their types, defaults and migrations.
+
+URLs are a public API: CIO presentations link to exact views. Keys are short
+and German, values are slugs. A URL holds only what differs from the default
+view. Unknown or malformed values never raise: they are dropped, the default
+applies for that key only, and a ``Notice`` explains it. Old spellings are
+migrated here, never broken (``KEY_MIGRATIONS``; district names become slugs).
+
+| page              | path          | its own keys |
+|-------------------|---------------|--------------|
+| Übersicht         | ``/``         |              |
+| Masterplan        | ``/masterplan``| masterplan  |
+| Indikator         | ``/indikator``| indikator    |
+| Stadtbezirke      | ``/bezirke``  |              |
+| Daten & Methodik  | ``/daten``    |              |
+
+Shared keys (every page): ``bezirk`` (district slugs, repeated key) and
+``zeitraum`` (first and last year, repeated key: ``zeitraum=2019&zeitraum=2024``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from dortmund_kpi.districts import CITY, DistrictMatcher
+
+PAGES = {
+    "uebersicht": "",
+    "masterplan": "masterplan",
+    "indikator": "indikator",
+    "bezirke": "bezirke",
+    "daten": "daten",
+}
+SHARED_KEYS = ("bezirk", "zeitraum")
+PAGE_KEYS = {"masterplan": ("masterplan",), "indikator": ("indikator",)}
+# Keys Streamlit itself reads; they pass through untouched.
+RESERVED_KEYS = ("embed", "embed_options")
+# Old or alternative key names -> current key. Append, never remove.
+KEY_MIGRATIONS = {
+    "district": "bezirk",
+    "bezirke": "bezirk",
+    "period": "zeitraum",
+    "jahr": "zeitraum",
+    "mp": "masterplan",
+    "indicator": "indikator",
+    "kpi": "indikator",
+}
+MAX_VALUES = 12
+
+
+@dataclass(frozen=True)
+class UrlContext:
+    """What values are valid: from the catalog, district table and data range."""
+
+    masterplans: tuple[str, ...]
+    indicators: tuple[str, ...]
+    districts: DistrictMatcher
+    years: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str
+    value: str
+
+
+@dataclass
+class Parsed:
+    values: dict[str, object] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _districts(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> list[str]:
+    slugs: list[str] = []
+    for text in raw[:MAX_VALUES]:
+        slug = ctx.districts.match(text) if text.strip() else None
+        if slug is None or slug == CITY:
+            notices.append(Notice("bezirk", text))
+        elif slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+def _years(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> tuple[int, int] | None:
+    lo, hi = ctx.years
+    try:
+        years = sorted(int(v.strip()) for v in raw)
+    except ValueError:
+        years = []
+    if not years or len(years) > 2 or years[0] < lo or years[-1] > hi:
+        notices.append(Notice("zeitraum", "&".join(raw)))
+        return None
+    return (years[0], years[-1])
+
+
+def _choice(key: str, raw: list[str], allowed: Iterable[str], notices: list[Notice]) -> str | None:
+    value = raw[-1].strip().lower() if raw else ""
+    if value in allowed:
+        return value
+    notices.append(Notice(key, raw[-1] if raw else ""))
+    return None
+
+
+def migrate_keys(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Apply key migrations; a current key wins over its old spelling."""
+    out: dict[str, list[str]] = {}
+    for key, values in params.items():
+        new = KEY_MIGRATIONS.get(key.lower(), key.lower())
+        if new in out and new != key.lower():
+            continue
+        out[new] = list(values)
+    return out
+
+
+def parse(params: Mapping[str, list[str]], page: str, ctx: UrlContext) -> Parsed:
+    """Turn query parameters into view values for ``page``; bad values become notices."""
+    result = Parsed()
+    params = migrate_keys(params)
+    if "bezirk" in params:
+        result.values["bezirk"] = _districts(params["bezirk"], ctx, result.notices)
+    if "zeitraum" in params:
+        years = _years(params["zeitraum"], ctx, result.notices)
+        if years:
+            result.values["zeitraum"] = years
+    own = PAGE_KEYS.get(page, ())
+    if "masterplan" in own and "masterplan" in params:
+        value = _choice("masterplan", params["masterplan"], ctx.masterplans, result.notices)
+        if value:
+            result.values["masterplan"] = value
+    if "indikator" in own and "indikator" in params:
+        value = _choice("indikator", params["indikator"], ctx.indicators, result.notices)
+        if value:
+            result.values["indikator"] = value
+    return result
+
+
+def serialize(
+    values: Mapping[str, object], page: str, defaults: Mapping[str, object]
+) -> dict[str, list[str]]:
+    """Query parameters for a view: shared keys only where they differ from the default;
+    the page's own key always (so a shared link does not depend on catalog order)."""
+    out: dict[str, list[str]] = {}
+    for key in SHARED_KEYS:
+        value = values.get(key)
+        if value is None or value == defaults.get(key):
+            continue
+        if key == "bezirk" and value:
+            out[key] = [str(v) for v in value]  # type: ignore[union-attr]
+        elif key == "zeitraum":
+            out[key] = [str(value[0]), str(value[1])]  # type: ignore[index]
+    for key in PAGE_KEYS.get(page, ()):
+        if values.get(key):
+            out[key] = [str(values[key])]
+    return out
+
+
+def url_for(page: str, params: Mapping[str, list[str]], base: str = "") -> str:
+    """Relative (or absolute, with ``base``) link to a page with parameters."""
+    path = PAGES[page]
+    query = urlencode([(k, v) for k, values in params.items() for v in values])
+    return f"{base.rstrip('/')}/{path}" + (f"?{query}" if query else "")

@@ -1,0 +1,363 @@
+"""View models: query results -> what a page shows. Pure (no Streamlit, no SQL).
+
+Pages pass in the DataFrames from ``ui.query`` and render what comes back, so
+everything a page shows can be tested without running a page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi import charts, formatting, status, texts
+from dortmund_kpi.exporter import neutralise
+from dortmund_kpi.numbers import format_number_plain
+from dortmund_kpi.periods import period_from_label
+
+
+def period_text(label: str | None) -> str:
+    return period_from_label(label).display if label else "–"
+
+
+def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:
+    """'Stand' of what a chart shows: when its newest value was imported."""
+    if frame.empty or column not in frame or frame[column].isna().all():
+        return "–"
+    return formatting.day(frame[column].max())
+
+
+def meta_for(
+    ind: pd.Series, frame: pd.DataFrame, *, title: str | None = None, unit: str | None = None
+) -> charts.ChartMeta:
+    demo = bool(len(frame)) and not bool(frame["is_official"].all())
+    return charts.ChartMeta(
+        title=title or str(ind["name"]),
+        unit=str(ind["unit"]) if unit is None else unit,
+        source=_source_text(ind, frame),
+        stand=stand_of(frame),
+        decimals=int(ind["decimals"]),
+        demo=demo,
+    )
+
+
+def _source_text(ind: pd.Series, frame: pd.DataFrame) -> str:
+    sources = {str(s) for s in frame.get("source", pd.Series(dtype="str")).dropna()}
+    official = str(ind["source"])
+    demo = any(s.startswith("Demodaten") for s in sources)
+    if demo and len(frame) and frame["is_official"].any():
+        return f"{official}; ergänzt um Demodaten"
+    return "Demodaten (generiert)" if demo else official
+
+
+# -- tiles ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tile:
+    indicator_id: str
+    masterplan: str
+    title: str
+    name: str
+    value: str
+    period: str
+    change: str
+    change_word: str
+    arrow: str
+    status: str | None
+    target: str
+    demo: bool
+    sparkline: list[float]
+    rising: bool | None
+
+
+def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
+    previous = row.get("previous")
+    if previous is None or pd.isna(previous):
+        return "", "unverändert", texts.CHANGE_ARROW["unverändert"]
+    word = status.change_direction(row["latest"], previous, ind["direction"] == "higher")
+    delta = formatting.signed(row["latest"] - previous, int(ind["decimals"]))
+    unit = formatting.change_unit(str(ind["unit"]))
+    versus = texts.VS_PREVIOUS.format(period=period_text(row["previous_period"]))
+    return f"{delta} {unit} {versus}", word, texts.CHANGE_ARROW[word]
+
+
+def target_text(ind: pd.Series) -> str:
+    if pd.isna(ind["target_value"]):
+        return texts.NO_TARGET
+    value = formatting.with_unit(ind["target_value"], str(ind["unit"]), int(ind["decimals"]))
+    text = texts.TARGET.format(value=value, year=int(ind["target_year"]))
+    return text if ind["target_official"] else f"{text} ({texts.TARGET_DEMO})"
+
+
+def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -> list[Tile]:
+    """One tile per indicator with data, in catalog order."""
+    stats = status.add_status(stats, indicators).set_index("indicator_id")
+    out = []
+    for ind in indicators.itertuples(index=False):
+        if ind.id not in stats.index:
+            continue
+        row = stats.loc[ind.id]
+        meta = indicators[indicators["id"] == ind.id].iloc[0]
+        change, word, arrow = _change(row, meta)
+        line = sparks[sparks["indicator_id"] == ind.id]
+        out.append(
+            Tile(
+                indicator_id=ind.id,
+                masterplan=ind.masterplan,
+                title=ind.short_name,
+                name=ind.name,
+                value=formatting.with_unit(row["latest"], ind.unit, ind.decimals),
+                period=period_text(row["latest_period"]),
+                change=change,
+                change_word=word,
+                arrow=arrow,
+                status=row["status"] if isinstance(row["status"], str) else None,
+                target=target_text(meta),
+                demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
+                sparkline=[float(v) for v in line["value"]],
+                rising=None if pd.isna(row["previous"]) else bool(row["latest"] > row["previous"]),
+            )
+        )
+    return out
+
+
+# -- masterplan x district matrix ----------------------------------------------------
+@dataclass(frozen=True)
+class MatrixCell:
+    masterplan: str
+    district: str
+    district_name: str
+    status: str | None
+    text: str
+
+
+def matrix(
+    city_stats: pd.DataFrame,
+    district_stats: pd.DataFrame,
+    indicators: pd.DataFrame,
+    districts: pd.DataFrame,
+) -> list[MatrixCell]:
+    """Status of each masterplan in each district, from its indicators with targets."""
+    both = pd.concat([city_stats, district_stats], ignore_index=True)
+    assessed = status.add_status(both, indicators)
+    assessed = assessed[assessed["area"] != "dortmund"].merge(
+        indicators[["id", "masterplan"]], left_on="indicator_id", right_on="id"
+    )
+    cells = []
+    for plan in ("verwaltung", "wirtschaft", "bildung"):
+        for d in districts.itertuples(index=False):
+            part = assessed[(assessed["masterplan"] == plan) & (assessed["area"] == d.slug)]
+            summary, counts = status.summarise(part["status"].dropna())
+            total = sum(counts.values())
+            text = f"{counts[status.ON_TRACK]} von {total} auf Kurs" if total else "ohne Ziel"
+            cells.append(MatrixCell(plan, d.slug, d.name, summary, text))
+    return cells
+
+
+# -- indicator charts -----------------------------------------------------------------
+def target_and_trend(
+    stats_row: pd.Series | None, ind: pd.Series
+) -> tuple[tuple | None, tuple | None]:
+    """The planned path (baseline -> target) and the trend forecast to the target year."""
+    if stats_row is None or pd.isna(ind["target_value"]) or pd.isna(stats_row["latest"]):
+        return None, None
+    x = status.target_input(
+        stats_row, ind["target_value"], ind["target_year"], ind["direction"] == "higher"
+    )
+    end = status.target_end(x.target_year)
+    target = ([x.base_date, end], [x.base_value, x.target])
+    forecast = status.forecast_value(x, end)
+    trend = ([x.latest_end, end], [x.latest, forecast]) if forecast is not None else None
+    if end <= x.latest_end:
+        trend = None
+    return target, trend
+
+
+def indicator_chart(
+    frame: pd.DataFrame,
+    ind: pd.Series,
+    stats_row: pd.Series | None,
+    *,
+    height: int = 420,
+    title: str | None = None,
+) -> go.Figure:
+    target, trend = target_and_trend(stats_row, ind)
+    return charts.time_series(
+        frame, meta_for(ind, frame, title=title), target=target, trend=trend, height=height
+    )
+
+
+def map_figure(
+    values: pd.DataFrame,
+    ind: pd.Series,
+    geojson: dict,
+    view: tuple[dict, float],
+    per_capita: bool,
+    schematic: bool,
+    period_label: str,
+) -> go.Figure:
+    column = "per_1000" if per_capita else "value"
+    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
+    title = f"{ind['short_name']}, {period_text(period_label)}"
+    meta = meta_for(ind, values, title=title, unit=unit)
+    if per_capita:
+        meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+    return charts.district_map(values, column, geojson, view, meta, schematic)
+
+
+def ranking_figure(
+    values: pd.DataFrame, ind: pd.Series, per_capita: bool, period_label: str
+) -> go.Figure:
+    column = "per_1000" if per_capita else "value"
+    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
+    title = f"{texts.RANKING_TITLE}: {ind['short_name']}, {period_text(period_label)}"
+    meta = meta_for(ind, values, title=title, unit=unit)
+    if per_capita:
+        meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+    return charts.ranking(values, column, meta, ind["direction"] == "higher")
+
+
+# -- tables and downloads ---------------------------------------------------------------
+def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
+    """The data table as shown (German column names and texts; values stay numbers)."""
+    c = texts.COLUMNS
+    return pd.DataFrame(
+        {
+            c["area_name"]: frame["area_name"],
+            c["period"]: frame["period"].map(period_text),
+            c["value"]: frame["value"].round(int(ind["decimals"]) + 2),
+            c["unit"]: str(ind["unit"]),
+            c["kind"]: frame["is_official"].map({True: texts.OFFICIAL, False: texts.DEMO}),
+            c["source"]: frame["source"].fillna(""),
+            c["note"]: frame["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def german_csv(table: pd.DataFrame) -> bytes:
+    """CSV for German Excel: UTF-8 with BOM, ';', decimal comma; formulas neutralised."""
+    lines = [";".join(_csv_cell(h) for h in table.columns)]
+    for row in table.itertuples(index=False):
+        lines.append(";".join(_csv_cell(v) for v in row))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+        return format_number_plain(float(value))
+    text = neutralise(value)
+    if any(ch in text for ch in ';"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
+    c = texts.COLUMNS
+    rows = []
+    for r in profile.itertuples(index=False):
+        unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
+        decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        better = (r.deviation >= 0) == (r.direction == "higher")
+        rows.append(
+            {
+                c["indicator"]: r.short_name,
+                c["period"]: period_text(r.period),
+                c["value"]: formatting.with_unit(r.comparable, unit, decimals),
+                c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+                c["deviation"]: formatting.signed(r.deviation, decimals)
+                + (" (besser)" if better else " (schlechter)"),
+                c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
+                c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+FREQUENCY_DAYS = {"yearly": 365, "quarterly": 92, "monthly": 31}
+GRACE_DAYS = {"yearly": 180, "quarterly": 60, "monthly": 30}
+
+
+def freshness_table(fresh: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Last period per indicator, when the next value is due, and whether it is overdue."""
+    c = texts.COLUMNS
+    rows = []
+    for r in fresh.itertuples(index=False):
+        if pd.isna(r.last_period_end):
+            due, state = None, texts.OVERDUE
+        else:
+            freq = r.frequency
+            due = r.last_period_end.date() + timedelta(days=FREQUENCY_DAYS[freq] + GRACE_DAYS[freq])
+            state = texts.OVERDUE if due < today else texts.CURRENT
+        rows.append(
+            {
+                c["indicator"]: r.short_name,
+                c["masterplan"]: r.masterplan.capitalize(),
+                "Turnus": texts.FREQUENCY[r.frequency],
+                c["last_period"]: period_text(r.last_period),
+                c["due"]: formatting.day(due),
+                c["updated"]: formatting.day(r.updated),
+                c["freshness"]: ("⚠ " if state == texts.OVERDUE else "✓ ") + state,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def catalog_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ID": indicators["id"],
+            texts.COLUMNS["masterplan"]: indicators["masterplan"].str.capitalize(),
+            "Name": indicators["name"],
+            texts.COLUMNS["unit"]: indicators["unit"],
+            "Definition": indicators["definition"],
+            "Quelle": indicators["source"],
+            "Richtung": indicators["direction"].map(texts.DIRECTION),
+            "Ebene": indicators["level"].map(texts.LEVEL),
+            "Turnus": indicators["frequency"].map(texts.FREQUENCY),
+            "Ziel": [target_text(r) for _, r in indicators.iterrows()],
+        }
+    )
+
+
+def statuses(stats: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, str | None]:
+    """City target status per indicator id (``stats`` indexed by indicator_id)."""
+    assessed = status.add_status(stats.reset_index(), indicators)
+    return dict(zip(assessed["indicator_id"], assessed["status"], strict=True))
+
+
+def file_name(ind: pd.Series, districts: list[str], year_from: int, year_to: int) -> str:
+    """Meaningful export names: indicator, districts, period."""
+    areas = (
+        "-".join(districts[:4]) + ("-u-a" if len(districts) > 4 else "")
+        if districts
+        else "dortmund"
+    )
+    return f"{ind['id']}_{areas}_{year_from}-{year_to}"
+
+
+def formatted_table(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The same table with German number text, for display independent of the browser."""
+    column = texts.COLUMNS["value"]
+    return table.assign(**{column: table[column].map(lambda v: formatting.number(v, decimals))})
+
+
+def import_log_table(log: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Nr.": log["import_id"],
+            "Zeitpunkt": log["finished_at"].map(formatting.timestamp),
+            "Person": log["user_name"],
+            "Dateien": log["files"],
+            "Zeilen": log["rows_read"],
+            "neu": log["inserted"],
+            "geändert": log["changed"],
+            "unverändert": log["unchanged"],
+            "Ergebnis": log["outcome"].map({"ok": "erfolgreich"}).fillna(log["outcome"]),
+            "Hinweis": log["message"].fillna(""),
+            "SHA-256": log["sha256"].str.slice(0, 16),
+        }
+    )

@@ -1,0 +1,29 @@
+"""Daten & Methodik: catalog, freshness, import log, template, licences."""
+
+from datetime import date
+
+import streamlit as st
+
+from dortmund_kpi import texts, ui, views
+from dortmund_kpi.exporter import template_csv
+
+st.title(texts.PAGE_TITLES["daten"])
+st.markdown(texts.DATA_INTRO)
+ui.geometry_note()
+
+st.subheader(texts.CATALOG)
+st.dataframe(views.catalog_table(ui.indicators()), hide_index=True)
+
+st.subheader(texts.FRESHNESS)
+st.dataframe(views.freshness_table(ui.query("freshness"), date.today()), hide_index=True)
+
+st.subheader(texts.IMPORT_LOG)
+st.dataframe(views.import_log_table(ui.query("import_log")), hide_index=True)
+
+st.subheader(texts.TEMPLATE_TITLE)
+st.markdown(texts.TEMPLATE_HELP)
+st.download_button(texts.DOWNLOAD_TEMPLATE, data=template_csv(), mime="text/csv",
+                   file_name="vorlage_dortmund_kpi.csv")  # fmt: skip
+
+st.subheader(texts.LICENCES)
+st.markdown(texts.LICENCE_TEXT)

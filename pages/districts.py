@@ -1,0 +1,21 @@
+"""Stadtbezirke: one district's profile against the city average, with its rank."""
+
+import streamlit as st
+
+from dortmund_kpi import texts, ui, views
+
+slug = ui.profile_district()
+names = dict(zip(ui.districts()["slug"], ui.districts()["name"], strict=True))
+st.title(texts.PROFILE_TITLE.format(name=names[slug]))
+st.caption(texts.PROFILE_INTRO.format(n=len(names)))
+year_from, year_to = ui.selected_years()
+profile = ui.query("district_profile", slug, year_from, year_to)
+if profile.empty:
+    st.info(texts.EMPTY)
+else:
+    ui.demo_notice(not profile["is_official"].all())
+    for plan_id, plan_name in ui.masterplans().items():
+        part = profile[profile["masterplan"] == plan_id]
+        if len(part):
+            st.subheader(f"Masterplan {plan_name}")
+            st.dataframe(views.profile_table(part), hide_index=True)

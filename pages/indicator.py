@@ -1,0 +1,39 @@
+"""Indikator: time series with target path and trend, map, ranking, table, metadata."""
+
+import streamlit as st
+
+from dortmund_kpi import texts, ui, views
+
+indicators = ui.indicators()
+options = dict(zip(indicators["id"], indicators["name"], strict=True))
+indicator_id = ui.page_key_select("indikator", texts.FILTER_INDICATOR, options)
+ind = ui.indicator(indicator_id)
+year_from, year_to = ui.selected_years()
+districts = ui.selected_districts()
+st.title(str(ind["name"]))
+st.caption(
+    f"Masterplan {ui.masterplans()[ind['masterplan']]} · {texts.DIRECTION[ind['direction']]}"
+)
+
+frame = ui.query("series", [indicator_id], ["dortmund", *districts], year_from, year_to)
+stats = ui.query("series_stats", year_from, year_to).set_index("indicator_id")
+stats_row = stats.loc[indicator_id] if indicator_id in stats.index else None
+ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
+if frame.empty:
+    st.info(texts.EMPTY)
+else:
+    st.markdown(ui.status_badge(views.statuses(stats, indicators).get(indicator_id)))
+    fig = views.indicator_chart(frame, ind, stats_row)
+    ui.show_chart(fig, key="series", filename=views.file_name(ind, districts, year_from, year_to))
+
+if ind["level"] == "district":
+    ui.district_section(ind, year_from, year_to)
+else:
+    st.caption(texts.EMPTY_DISTRICTS)
+
+st.subheader(texts.DATA_TABLE)
+table = views.display_table(frame, ind)
+st.dataframe(table, hide_index=True, column_config=ui.number_columns(table, ind))
+st.download_button(texts.DOWNLOAD_CSV, data=views.german_csv(table), mime="text/csv",
+                   file_name=views.file_name(ind, districts, year_from, year_to) + ".csv")  # fmt: skip
+ui.metadata_panel(ind, frame)

@@ -1,0 +1,28 @@
+"""Übersicht: KPI tiles per masterplan and the masterplan x district status matrix."""
+
+import streamlit as st
+
+from dortmund_kpi import texts, ui, views
+
+st.title(texts.PAGE_TITLES["uebersicht"])
+st.caption(texts.OVERVIEW_INTRO)
+year_from, year_to = ui.selected_years()
+indicators = ui.indicators()
+city_stats = ui.query("series_stats", year_from, year_to)
+tiles = views.tiles(city_stats, indicators, ui.query("sparklines", year_from, year_to))
+ui.demo_notice(any(t.demo for t in tiles))
+
+if not tiles:
+    st.info(texts.EMPTY)
+for plan_id, plan_name in ui.masterplans().items():
+    plan_tiles = [t for t in tiles if t.masterplan == plan_id]
+    if plan_tiles:
+        st.subheader(f"Masterplan {plan_name}")
+        ui.page_link("masterplan", f"Alle Kennzahlen: {plan_name} →", {"masterplan": plan_id})
+        ui.render_tiles(plan_tiles)
+
+st.subheader(texts.MATRIX_TITLE)
+st.caption(texts.MATRIX_HELP)
+district_stats = ui.query("series_stats", year_from, year_to, city=False)
+cells = views.matrix(city_stats, district_stats, indicators, ui.districts())
+ui.render_matrix(cells, ui.masterplans())

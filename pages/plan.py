@@ -1,0 +1,32 @@
+"""Masterplan: every indicator of one masterplan as small multiples with target and status."""
+
+import streamlit as st
+
+from dortmund_kpi import texts, ui, views
+
+plan = ui.page_key_select("masterplan", texts.FILTER_MASTERPLAN, ui.masterplans())
+st.title(f"Masterplan {ui.masterplans()[plan]}")
+year_from, year_to = ui.selected_years()
+areas = ["dortmund", *ui.selected_districts()]
+indicators = ui.indicators()
+own = indicators[indicators["masterplan"] == plan]
+stats = ui.query("series_stats", year_from, year_to).set_index("indicator_id")
+frame = ui.query("series", list(own["id"]), areas, year_from, year_to)
+statuses = views.statuses(stats, indicators)
+ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
+if frame.empty:
+    st.info(texts.EMPTY)
+
+columns = st.columns(2)
+for index, ind in enumerate(own.itertuples(index=False)):
+    part = frame[frame["indicator_id"] == ind.id]
+    meta = own[own["id"] == ind.id].iloc[0]
+    with columns[index % 2], st.container(border=True):
+        st.markdown(f"**{ind.short_name}** {ui.status_badge(statuses.get(ind.id))}")
+        if part.empty:
+            st.caption(texts.EMPTY)
+        else:
+            stats_row = stats.loc[ind.id] if ind.id in stats.index else None
+            fig = views.indicator_chart(part, meta, stats_row, height=320)
+            ui.show_chart(fig, key=f"mp_{ind.id}", filename=f"{ind.id}_{year_from}-{year_to}")
+        ui.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind.id})
