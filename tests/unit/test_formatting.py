@@ -1,0 +1,27 @@
+"""German formatting and exports readable by German Excel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dortmund_kpi import formatting, views
+
+
+def test_numbers():
+    assert formatting.number(1234.5, 1) == "1.234,5"
+    assert formatting.number(1234567) == "1.234.567"
+    assert formatting.number(None) == "–"
+    assert formatting.signed(-3.25, 1) == "−3,2" or formatting.signed(-3.25, 1) == "−3,3"
+    assert formatting.signed(0.0) == "±0"
+    assert formatting.with_unit(34.4, "%", 1) == "34,4 %"
+    assert formatting.day(date(2024, 12, 31)) == "31.12.2024"
+
+
+def test_german_csv_bom_semicolon_decimal_comma_and_formula_neutralised():
+    table = pd.DataFrame({"Gebiet": ["Hörde", "=cmd()"], "Wert": [1234.5, 2.0]})
+    data = views.german_csv(table)
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    assert text.splitlines() == ["Gebiet;Wert", "Hörde;1234,5", "'=cmd();2"]

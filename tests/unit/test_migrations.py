@@ -1,0 +1,38 @@
+"""Numbered migrations: an old database is brought up to date without losing data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dortmund_kpi.db.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
+from dortmund_kpi.db.store import Store
+
+
+def test_migrations_are_numbered_consecutively():
+    assert [m[0] for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path: Path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        assert migrate(con, target=1) == [1]
+        con.execute(
+            "INSERT INTO observations VALUES ('x', 'dortmund', '2020', 'Y', DATE '2020-01-01', "
+            "DATE '2020-12-31', 42, NULL, NULL, true, 1, TIMESTAMP '2021-01-01', NULL)"
+        )
+        assert schema_version(con) == 1
+    store = Store(path)  # a plain file, as a user might hand us
+    assert store.ensure_schema() is True
+    assert store.db_path.is_symlink()
+    with store.connect_read() as con:
+        assert schema_version(con) == LATEST_VERSION
+        assert con.execute("SELECT value FROM current_observations").fetchall() == [(42.0,)]
+    assert store.ensure_schema() is False
+
+
+def test_migrate_is_idempotent(tmp_path: Path):
+    with duckdb.connect(str(tmp_path / "x.duckdb")) as con:
+        assert migrate(con) == list(range(1, LATEST_VERSION + 1))
+        assert migrate(con) == []

@@ -1,0 +1,95 @@
+"""The URL contract: parsing, migrations, serialisation; never an exception."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dortmund_kpi.districts import DistrictMatcher, load_districts
+from dortmund_kpi.settings import get_settings
+from dortmund_kpi.urlstate import PAGES, UrlContext, parse, serialize, url_for
+
+CTX = UrlContext(
+    masterplans=("verwaltung", "wirtschaft", "bildung"),
+    indicators=("online_dienstleistungen", "glasfaser_haushalte"),
+    districts=DistrictMatcher(load_districts(get_settings().districts_path)),
+    years=(2018, 2025),
+)
+
+
+def test_page_paths_are_the_contract():
+    assert PAGES == {
+        "uebersicht": "",
+        "masterplan": "masterplan",
+        "indikator": "indikator",
+        "bezirke": "bezirke",
+        "daten": "daten",
+    }
+
+
+def test_districts_by_slug_and_name():
+    parsed = parse(
+        {"bezirk": ["hoerde", "Innenstadt-Nord", "HOERDE", "Lütgendortmund"]}, "bezirke", CTX
+    )
+    assert parsed.values["bezirk"] == ["hoerde", "innenstadt-nord", "luetgendortmund"]
+    assert parsed.notices == []
+
+
+def test_bad_values_give_notices_and_keep_good_ones():
+    parsed = parse(
+        {"bezirk": ["nowhere", "eving"], "zeitraum": ["1900", "2024"], "masterplan": ["xyz"]},
+        "masterplan",
+        CTX,
+    )
+    assert parsed.values == {"bezirk": ["eving"]}
+    assert {n.key for n in parsed.notices} == {"bezirk", "zeitraum", "masterplan"}
+
+
+def test_key_migrations():
+    parsed = parse(
+        {"district": ["eving"], "mp": ["bildung"], "period": ["2020", "2022"]}, "masterplan", CTX
+    )
+    assert parsed.values == {"bezirk": ["eving"], "masterplan": "bildung", "zeitraum": (2020, 2022)}
+
+
+def test_page_keys_only_on_their_page():
+    assert parse({"masterplan": ["bildung"]}, "uebersicht", CTX).values == {}
+    assert parse({"indikator": ["glasfaser_haushalte"]}, "indikator", CTX).values == {
+        "indikator": "glasfaser_haushalte"
+    }
+
+
+def test_serialize_omits_shared_defaults_and_keeps_page_key():
+    defaults = {"bezirk": [], "zeitraum": (2018, 2025)}
+    values = {"bezirk": [], "zeitraum": (2018, 2025), "masterplan": "verwaltung"}
+    assert serialize(values, "masterplan", defaults) == {"masterplan": ["verwaltung"]}
+    values = {"bezirk": ["hoerde"], "zeitraum": (2019, 2024), "indikator": "x"}
+    assert serialize(values, "indikator", defaults) == {
+        "bezirk": ["hoerde"],
+        "zeitraum": ["2019", "2024"],
+        "indikator": ["x"],
+    }
+
+
+def test_url_for():
+    assert url_for("uebersicht", {}) == "/"
+    assert url_for(
+        "indikator", {"indikator": ["a"], "bezirk": ["x", "y"]}, "https://kpi.example"
+    ) == ("https://kpi.example/indikator?indikator=a&bezirk=x&bezirk=y")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["bezirk", "zeitraum", "masterplan", "indikator", "mp", "district", "x"]),
+        st.lists(st.text(max_size=30), max_size=4),
+        max_size=5,
+    ),
+    st.sampled_from(list(PAGES)),
+)
+def test_parse_never_raises(params, page):
+    parsed = parse(params, page, CTX)
+    for key, value in parsed.values.items():
+        assert key in ("bezirk", "zeitraum", "masterplan", "indikator")
+        if key == "zeitraum":
+            assert 2018 <= value[0] <= value[1] <= 2025
