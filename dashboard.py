@@ -5,7 +5,7 @@ Run with ``dortmund-kpi serve`` (or ``streamlit run dashboard.py``).
 
 # Import the heavy modules before any session thread touches them lazily: plotly's
 # lazy pandas import can hand a half-initialised module to a concurrent first visitor.
-import pandas  # noqa: F401, I001
+import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
@@ -14,10 +14,15 @@ from dortmund_kpi import texts, ui, urlstate
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=":material/monitoring:", layout="wide")
 
 PAGES = {
-    key: st.Page(path, title=texts.PAGE_TITLES[key], icon=texts.PAGE_ICONS[key],
-                 url_path=urlstate.PAGES[key] or "uebersicht", default=key == "uebersicht")
+    key: st.Page(
+        path,
+        title=texts.PAGE_TITLES[key],
+        icon=texts.PAGE_ICONS[key],
+        url_path=urlstate.PAGES[key] or "uebersicht",
+        default=key == "uebersicht",
+    )
     for key, path in ui.PAGE_FILES.items()
-}  # fmt: skip
+}
 
 current = st.navigation(list(PAGES.values()))
 page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)

@@ -7,6 +7,8 @@ figure itself, so exported PNG/SVG images keep them.
 
 from __future__ import annotations
 
+import math
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -71,13 +73,12 @@ class ChartMeta:
     decimals: int = 0
     demo: bool = False
 
-    def footer(self, extra: str = "") -> str:
+    def footer(self, extra: str = "", width: int = 150) -> str:
+        """Source, Stand (and a note), wrapped to lines of about ``width`` characters."""
         parts = [f"{texts.SOURCE}: {self.source}", f"{texts.STAND}: {self.stand}"]
         if extra:
             parts.append(extra)
-        if self.demo:
-            parts.append(f"<b>{texts.DEMO_BADGE}</b>")
-        return " · ".join(parts)
+        return "<br>".join(textwrap.wrap(" · ".join(parts), width=width))
 
 
 def chart_config(filename: str) -> dict:
@@ -91,25 +92,43 @@ def number_format(decimals: int) -> str:
 
 
 def _style(fig: go.Figure, meta: ChartMeta, height: int, extra: str = "") -> go.Figure:
+    """Title and legend above the plot; below it the footer (source, Stand) and the
+    "Demodaten" badge, so both are part of every exported image."""
     unit = "" if not meta.unit else f" ({meta.unit})"
+    small = height < 400
+    footer = meta.footer(extra, width=60 if small else 130)
+    bottom = 62 + 13 * footer.count("<br>")
+    # Legend above the plot: estimate its rows so it never runs into the title.
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    rows = max(1, math.ceil(sum(len(n) + 8 for n in names) / (60 if small else 140)))
     fig.update_layout(
-        title={"text": f"{meta.title}{unit}", "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": f"{meta.title}{unit}",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": 16},
+        },
         separators=",.",
         font={"family": FONT, "size": 12},
         colorway=PALETTE,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 70},
-        legend={"orientation": "h", "y": -0.18, "x": 0},
+        margin={"l": 10, "r": 10, "t": 60 + 20 * rows, "b": bottom, "autoexpand": True},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         hoverlabel={"namelength": -1},
         plot_bgcolor="white",
     )
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
     fig.add_annotation(
-        text=meta.footer(extra),
+        text=footer,
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-62,
+        yshift=-bottom + 4,
+        align="left",
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
@@ -121,15 +140,23 @@ def _style(fig: go.Figure, meta: ChartMeta, height: int, extra: str = "") -> go.
             xref="paper",
             yref="paper",
             x=1,
-            y=1,
-            yshift=30,
+            y=0,
+            yshift=-bottom + 4,
             showarrow=False,
             xanchor="right",
+            yanchor="bottom",
             bgcolor="#FFF3CD",
             bordercolor="#B58B00",
             font={"size": 11, "color": "#5C4400"},
         )
     return fig
+
+
+def period_midpoints(frame: pd.DataFrame) -> pd.Series:
+    """Where a period sits on a time axis: the middle of it (a year at 1 July)."""
+    if frame.empty:
+        return pd.Series(dtype="datetime64[us]")
+    return frame["period_start"] + (frame["period_end"] - frame["period_start"]) / 2
 
 
 def period_labels(periods: pd.Series) -> pd.Series:
@@ -146,7 +173,8 @@ def time_series(
 ) -> go.Figure:
     """Lines per area ('Dortmund' first); demo points drawn hollow, official ones filled."""
     fig = go.Figure()
-    yearly = frame["period_type"].eq("Y").all() if len(frame) else True
+    frame = frame.assign(x=period_midpoints(frame))
+    years = frame["x"].dt.year.nunique() if len(frame) else 0
     for index, (area, part) in enumerate(frame.groupby("area", sort=False)):
         is_city = area == "dortmund"
         color = CITY_COLOR if is_city else PALETTE[index % len(PALETTE)]
@@ -154,7 +182,7 @@ def time_series(
         kinds = part["is_official"].map({True: texts.OFFICIAL, False: texts.DEMO})
         fig.add_trace(
             go.Scatter(
-                x=part["period_end"],
+                x=part["x"],
                 y=part["value"],
                 mode="lines+markers",
                 name=texts.CITY if is_city else part["area_name"].iloc[0],
@@ -190,7 +218,15 @@ def time_series(
                 line={"color": TREND_COLOR, "dash": "dot"},
             )
         )
-    fig.update_xaxes(tickformat="%Y" if yearly else "%b %Y", showgrid=False, ticks="outside")
+    # Yearly ticks sit where yearly values are drawn: in the middle of the year.
+    first = int(frame["x"].dt.year.min()) if len(frame) else 2018
+    fig.update_xaxes(
+        tickformat="%Y" if years >= 3 else "%b %Y",
+        showgrid=False,
+        ticks="outside",
+        dtick="M12" if years >= 3 else None,
+        tick0=f"{first}-07-02" if years >= 3 else None,
+    )
     fig.update_yaxes(
         tickformat=number_format(meta.decimals),
         gridcolor="#e5e5e5",

@@ -150,7 +150,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "dortmund_kpi.server",
         "run",
         str(PROJECT_ROOT / "dashboard.py"),
         "--server.port",

@@ -48,6 +48,7 @@ DEMO = "Demodaten"
 STATUS_ICONS = {"auf Kurs": "✓", "gefährdet": "!", "nicht auf Kurs": "✗"}
 STATUS_COLORS = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
 NO_TARGET = "kein Zielwert"
+NO_RATING = "ohne Bewertung"
 CHANGE_TEXT = {"besser": "besser", "schlechter": "schlechter", "unverändert": "unverändert"}
 CHANGE_ARROW = {"besser": "▲", "schlechter": "▼", "unverändert": "▶"}
 TARGET = "Ziel {value} bis {year}"

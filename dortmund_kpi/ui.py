@@ -300,20 +300,29 @@ def status_badge(status: str | None) -> str:
 def render_tile(tile: Any) -> None:
     """One KPI tile: value, change (arrow, text and colour), sparkline, target status."""
     with st.container(border=True):
-        label = f"**{tile.title}**" + (f" :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else "")
         arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
-        delta = f"{tile.change} ({texts.CHANGE_TEXT[tile.change_word]})" if tile.change else None
+        description = (
+            f"{tile.versus}, {texts.CHANGE_TEXT[tile.change_word]}" if tile.change else None
+        )
         st.metric(
-            label,
+            f"**{tile.title}**",
             tile.value,
-            delta=delta,
+            delta=tile.change or None,
             delta_color=CHANGE_COLOR[tile.change_word],
             delta_arrow=arrow,
+            delta_description=description,
             help=tile.name,
             chart_data=tile.sparkline or None,
             chart_type="line",
         )
-        st.caption(f"{tile.period} · {status_badge(tile.status)} · {tile.target}")
+        demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
+        unit = f"{tile.unit} · " if tile.unit else ""
+        st.caption(f"{unit}{tile.period}{demo}")
+        if tile.target == texts.NO_TARGET:
+            st.caption(status_badge(None))
+        else:
+            badge = status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
+            st.caption(f"{badge} {tile.target}")
         page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 

@@ -61,10 +61,11 @@ class Tile:
     title: str
     name: str
     value: str
+    unit: str
     period: str
     change: str
+    versus: str
     change_word: str
-    arrow: str
     status: str | None
     target: str
     demo: bool
@@ -73,14 +74,16 @@ class Tile:
 
 
 def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
+    """(signed change, "ggü. <previous period>", besser/schlechter/unverändert)."""
     previous = row.get("previous")
     if previous is None or pd.isna(previous):
-        return "", "unverändert", texts.CHANGE_ARROW["unverändert"]
+        return "", "", "unverändert"
     word = status.change_direction(row["latest"], previous, ind["direction"] == "higher")
     delta = formatting.signed(row["latest"] - previous, int(ind["decimals"]))
     unit = formatting.change_unit(str(ind["unit"]))
+    delta = f"{delta} Pp." if unit == "Prozentpunkte" else delta
     versus = texts.VS_PREVIOUS.format(period=period_text(row["previous_period"]))
-    return f"{delta} {unit} {versus}", word, texts.CHANGE_ARROW[word]
+    return delta, versus, word
 
 
 def target_text(ind: pd.Series) -> str:
@@ -100,7 +103,8 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
             continue
         row = stats.loc[ind.id]
         meta = indicators[indicators["id"] == ind.id].iloc[0]
-        change, word, arrow = _change(row, meta)
+        change, versus, word = _change(row, meta)
+        unit = "" if ind.unit == "%" else ind.unit
         line = sparks[sparks["indicator_id"] == ind.id]
         out.append(
             Tile(
@@ -108,11 +112,14 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
                 masterplan=ind.masterplan,
                 title=ind.short_name,
                 name=ind.name,
-                value=formatting.with_unit(row["latest"], ind.unit, ind.decimals),
+                value=formatting.with_unit(row["latest"], "%", ind.decimals)
+                if ind.unit == "%"
+                else formatting.number(row["latest"], ind.decimals),
+                unit=unit,
                 period=period_text(row["latest_period"]),
                 change=change,
+                versus=versus,
                 change_word=word,
-                arrow=arrow,
                 status=row["status"] if isinstance(row["status"], str) else None,
                 target=target_text(meta),
                 demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
@@ -167,12 +174,19 @@ def target_and_trend(
         stats_row, ind["target_value"], ind["target_year"], ind["direction"] == "higher"
     )
     end = status.target_end(x.target_year)
-    target = ([x.base_date, end], [x.base_value, x.target])
+    # Drawn where the series draws its points: in the middle of each period.
+    base_x = _midpoint(stats_row["base_start"], stats_row["base_date"])
+    latest_x = _midpoint(stats_row["latest_start"], stats_row["latest_end"])
+    target = ([base_x, end], [x.base_value, x.target])
     forecast = status.forecast_value(x, end)
-    trend = ([x.latest_end, end], [x.latest, forecast]) if forecast is not None else None
+    trend = ([latest_x, end], [x.latest, forecast]) if forecast is not None else None
     if end <= x.latest_end:
         trend = None
     return target, trend
+
+
+def _midpoint(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
+    return start + (end - start) / 2
 
 
 def indicator_chart(

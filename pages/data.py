@@ -22,8 +22,12 @@ st.dataframe(views.import_log_table(ui.query("import_log")), hide_index=True)
 
 st.subheader(texts.TEMPLATE_TITLE)
 st.markdown(texts.TEMPLATE_HELP)
-st.download_button(texts.DOWNLOAD_TEMPLATE, data=template_csv(), mime="text/csv",
-                   file_name="vorlage_dortmund_kpi.csv")  # fmt: skip
+st.download_button(
+    texts.DOWNLOAD_TEMPLATE,
+    data=template_csv(),
+    mime="text/csv",
+    file_name="vorlage_dortmund_kpi.csv",
+)
 
 st.subheader(texts.LICENCES)
 st.markdown(texts.LICENCE_TEXT)

@@ -34,6 +34,10 @@ else:
 st.subheader(texts.DATA_TABLE)
 table = views.display_table(frame, ind)
 st.dataframe(table, hide_index=True, column_config=ui.number_columns(table, ind))
-st.download_button(texts.DOWNLOAD_CSV, data=views.german_csv(table), mime="text/csv",
-                   file_name=views.file_name(ind, districts, year_from, year_to) + ".csv")  # fmt: skip
+st.download_button(
+    texts.DOWNLOAD_CSV,
+    data=views.german_csv(table),
+    mime="text/csv",
+    file_name=views.file_name(ind, districts, year_from, year_to) + ".csv",
+)
 ui.metadata_panel(ind, frame)

@@ -125,11 +125,13 @@ agg AS (
          regr_slope(value, epoch(period_end) / 31557600.0)
            FILTER (WHERE period_end > last_end - INTERVAL 3 YEAR) AS slope_per_year,
          arg_min(value, period_end) AS base_value, min(period_end) AS base_date,
+         arg_min(period_start, period_end) AS base_start,
          count(*) AS points, bool_or(NOT is_official) AS has_demo, max(valid_from) AS stand
   FROM ranked GROUP BY indicator_id, area
 )
 SELECT a.*, l.value AS latest, l.period AS latest_period, l.period_type AS latest_type,
-       l.period_end AS latest_end, l.is_official AS latest_official,
+       l.period_end AS latest_end, l.period_start AS latest_start,
+       l.is_official AS latest_official,
        p.value AS previous, p.period AS previous_period, p.period_type AS previous_type
 FROM agg a
 JOIN ranked l ON l.indicator_id = a.indicator_id AND l.area = a.area AND l.rn = 1
