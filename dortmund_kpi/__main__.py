@@ -1,0 +1,7 @@
+"""``python -m dortmund_kpi`` is the ``dortmund-kpi`` command (works without the script on PATH)."""
+
+import sys
+
+from dortmund_kpi.cli import main
+
+sys.exit(main())
