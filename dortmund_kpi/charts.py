@@ -91,12 +91,14 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
-def _style(fig: go.Figure, meta: ChartMeta, height: int, extra: str = "") -> go.Figure:
+def _style(
+    fig: go.Figure, meta: ChartMeta, height: int, extra: str = "", narrow: bool = False
+) -> go.Figure:
     """Title and legend above the plot; below it the footer (source, Stand) and the
     "Demodaten" badge, so both are part of every exported image."""
     unit = "" if not meta.unit else f" ({meta.unit})"
-    small = height < 400
-    footer = meta.footer(extra, width=60 if small else 130)
+    small = height < 400 or narrow
+    footer = meta.footer(extra, width=45 if narrow else 60 if small else 130)
     bottom = 62 + 13 * footer.count("<br>")
     # Legend above the plot: estimate its rows so it never runs into the title.
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
@@ -275,9 +277,11 @@ def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better:
             hovertemplate=f"%{{y}}: %{{x:{fmt}}} {meta.unit}<extra></extra>",
         )
     )
+    fig.update_traces(cliponaxis=False)
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5")
-    return _style(fig, meta, height=460)
+    top = float(ordered[column].max()) if len(ordered) else 1.0
+    fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5", range=[0, top * 1.18])
+    return _style(fig, meta, height=520, narrow=True)
 
 
 def district_map(
@@ -305,7 +309,9 @@ def district_map(
         )
     )
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})
-    return _style(fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "")
+    return _style(
+        fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True
+    )
 
 
 def status_badge_color(status: str | None) -> str:

@@ -121,14 +121,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.db.store import Store
     from dortmund_kpi.exporter import to_csv, to_xlsx
 
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("XLSX braucht --output DATEI")
     with Store(settings.db_path).connect_read() as con:
         frame = export_rows(con)
     data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"{len(frame)} Werte exportiert: {args.output}", file=sys.stderr)
-    elif args.format == "xlsx":
-        raise UsageError("XLSX braucht --output DATEI")
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK

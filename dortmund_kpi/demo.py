@@ -39,16 +39,21 @@ def _ordinal(day: date) -> float:
     return float(day.toordinal())
 
 
+def _middle(start: date, end: date) -> float:
+    """Values are placed (and drawn) in the middle of their period."""
+    return (_ordinal(start) + _ordinal(end)) / 2
+
+
 def _city_path(ind: Indicator, periods: list[Period], real: pd.DataFrame, rng) -> np.ndarray:
     """Interpolate through (2018 start, real values, 2025 end), with a little noise."""
     start = ind.demo_start if ind.demo_start is not None else 100.0
     end = ind.demo_end if ind.demo_end is not None else start * 1.5
-    anchors = {_ordinal(date(FIRST_YEAR, 6, 30)): start, _ordinal(date(LAST_YEAR, 12, 31)): end}
+    anchors = {_ordinal(date(FIRST_YEAR, 7, 2)): start, _ordinal(date(LAST_YEAR, 7, 2)): end}
     for _, row in real.iterrows():
-        anchors[_ordinal(row["period_end"].date())] = float(row["value"])
+        anchors[_middle(row["period_start"].date(), row["period_end"].date())] = float(row["value"])
     xs = np.array(sorted(anchors))
     ys = np.array([anchors[x] for x in xs])
-    when = np.array([_ordinal(p.end) for p in periods])
+    when = np.array([_middle(p.start, p.end) for p in periods])
     path = np.interp(when, xs, ys)
     noise = rng.normal(0.0, 0.015, size=len(periods))
     return path * (1.0 + noise)

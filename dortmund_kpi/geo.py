@@ -195,7 +195,10 @@ def is_schematic(geojson: dict) -> bool:
 
 
 def map_view(geojson: dict, width: int = 700, height: int = 500) -> tuple[dict, float]:
-    """Centre and zoom that fit the features into a web-mercator map of width x height px."""
+    """Centre and zoom that fit the features into a map of width x height px.
+
+    MapLibre (plotly's `choropleth_map`) uses 512 px tiles: the world is 512 * 2**zoom px wide.
+    """
     bounds = [shape(f["geometry"]).bounds for f in geojson["features"]]
     west, south = min(b[0] for b in bounds), min(b[1] for b in bounds)
     east, north = max(b[2] for b in bounds), max(b[3] for b in bounds)
@@ -203,8 +206,8 @@ def map_view(geojson: dict, width: int = 700, height: int = 500) -> tuple[dict, 
     def merc(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
-    zoom_x = math.log2(360 * width / (256 * max(east - west, 1e-6)))
-    zoom_y = math.log2(2 * math.pi * height / (256 * max(merc(north) - merc(south), 1e-9)))
+    zoom_x = math.log2(360 * width / (512 * max(east - west, 1e-6)))
+    zoom_y = math.log2(2 * math.pi * height / (512 * max(merc(north) - merc(south), 1e-9)))
     centre = {
         "lon": (west + east) / 2,
         "lat": math.degrees(math.atan(math.sinh((merc(north) + merc(south)) / 2))),

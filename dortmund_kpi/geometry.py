@@ -30,7 +30,9 @@ class Geometry:
 def _load(path: Path, mtime_ns: int) -> Geometry:
     del mtime_ns  # part of the cache key only: a replaced file is read again
     geojson = geo.load_district_geojson(path)
-    return Geometry(geojson, geo.map_view(geojson), geo.is_schematic(geojson), path)
+    # The map sits in a column of about 520 x 360 px of plot area (3/5 of a wide page).
+    view = geo.map_view(geojson, width=520, height=360)
+    return Geometry(geojson, view, geo.is_schematic(geojson), path)
 
 
 def current_geometry(settings: Settings) -> Geometry:

@@ -94,6 +94,16 @@ def _header_columns(cells: list[str], name: str) -> tuple[dict[str, int], list[I
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            Issue(
+                name,
+                1,
+                "datei",
+                "Zeichenkodierung UTF-16 (Excel „Unicode-Text“) "
+                "nicht unterstützt (erwartet CSV in UTF-8 oder Windows-1252, oder XLSX)",
+            )
+        ]
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, [
@@ -155,7 +165,7 @@ def read_csv_bytes(
     header_line = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(header_line)
     csv.field_size_limit(2**24)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -205,8 +215,29 @@ def _read_rows(
             if progress and len(table.lines) % 50_000 == 0:
                 progress(len(table.lines), total)
     except csv.Error as exc:
-        issues.append(Issue(name, line, "zeile", f"CSV nicht lesbar: {exc}"))
-    return issues or table
+        message = f"CSV nicht lesbar: {exc}"
+        if "unexpected end of data" in str(exc):
+            message = (
+                "Anführungszeichen nicht geschlossen "
+                '(erwartet ein schließendes " am Ende des Feldes)'
+            )
+        issues.append(Issue(name, line, "zeile", message))
+    return issues or _require_rows(table, name)
+
+
+def _require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
+    """A header without rows is almost always an unfilled template: say so."""
+    if table.lines:
+        return table
+    return [
+        Issue(
+            name,
+            1,
+            "datei",
+            "keine Datenzeilen unter der Kopfzeile (erwartet mindestens "
+            "eine Zeile mit indikator;bezirk;zeitraum;wert)",
+        )
+    ]
 
 
 def _xlsx_guard(data: bytes, name: str) -> list[Issue]:
@@ -309,7 +340,7 @@ def _sheet_table(sheet, positions, width, name, progress) -> RawTable | list[Iss
         table.lines.append(number)
         if progress and len(table.lines) % 50_000 == 0:
             progress(len(table.lines), sheet.max_row or 0)
-    return table
+    return _require_rows(table, name)
 
 
 def read_file(

@@ -354,14 +354,6 @@ def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
 
 
 # -- indicator page sections ---------------------------------------------------------
-def number_columns(table: pd.DataFrame, ind: pd.Series) -> dict[str, Any]:
-    return {
-        texts.COLUMNS["value"]: st.column_config.NumberColumn(
-            texts.COLUMNS["value"], format=f"%.{int(ind['decimals'])}f"
-        )
-    }
-
-
 def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
     """Map and ranking of the districts for the latest period within the chosen years."""
     from dortmund_kpi import geometry, views

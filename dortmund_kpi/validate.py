@@ -17,8 +17,14 @@ import pandas as pd
 from dortmund_kpi.catalog import Catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher
 from dortmund_kpi.issues import Issue
-from dortmund_kpi.numbers import clean_number_text, detect_convention, is_missing, parse_numbers
-from dortmund_kpi.periods import EXPECTED, Period, parse_period
+from dortmund_kpi.numbers import (
+    clean_number_text,
+    detect_convention,
+    is_missing,
+    number_text,
+    parse_numbers,
+)
+from dortmund_kpi.periods import EXPECTED, parse_period
 
 KIND_OFFICIAL = {"": True, "amtlich": True, "official": True, "demo": False, "demodaten": False}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -121,39 +127,51 @@ def _areas(frame: pd.DataFrame, ctx: Context, ids: pd.Series) -> tuple[pd.Series
     return areas.where(~bad & ~wrong_level), issues
 
 
-def _periods(frame: pd.DataFrame, ctx: Context) -> tuple[pd.Series, list[Issue]]:
-    mapping: dict[str, Period | None] = {
-        raw: parse_period(raw) for raw in frame["zeitraum"].unique()
-    }
-    periods = frame["zeitraum"].map(mapping)
-    bad = periods.isna()
+def _periods(frame: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
+    """Period columns (label, kind, start, end), parsed once per distinct text."""
+    raw = frame["zeitraum"]
+    parsed = {text: parse_period(text) for text in raw.unique()}
+    bad = raw.map(lambda text: parsed[text] is None).astype(bool)
     issues = _issues(
         frame,
         bad,
         "zeitraum",
-        frame["zeitraum"].map(
-            lambda raw: f"ungültiger Zeitraum '{str(raw).strip()[:40]}' (erwartet {EXPECTED})"
+        raw.map(
+            lambda text: f"ungültiger Zeitraum '{str(text).strip()[:40]}' (erwartet {EXPECTED})"
         ),
     )
-    future = periods.map(lambda p: p is not None and p.start > ctx.today).astype(bool)
+    future_texts = {t for t, p in parsed.items() if p is not None and p.start > ctx.today}
+    future = raw.isin(future_texts)
     issues += _issues(
         frame,
         future,
         "zeitraum",
-        frame["zeitraum"].map(
-            lambda raw: (
-                f"Zeitraum '{str(raw).strip()}' liegt in der Zukunft "
+        raw.map(
+            lambda text: (
+                f"Zeitraum '{str(text).strip()}' liegt in der Zukunft "
                 f"(erwartet spätestens {ctx.today:%d.%m.%Y})"
             )
         ),
     )
-    return periods.where(~bad & ~future), issues
+    good = {t: p for t, p in parsed.items() if p is not None and t not in future_texts}
+    columns = pd.DataFrame(
+        {
+            "period": raw.map({t: p.label for t, p in good.items()}).astype("str"),
+            "period_type": raw.map({t: p.kind for t, p in good.items()}).astype("str"),
+            "period_start": pd.to_datetime(raw.map({t: p.start for t, p in good.items()})),
+            "period_end": pd.to_datetime(raw.map({t: p.end for t, p in good.items()})),
+        }
+    )
+    return columns, issues
 
 
 def _values(frame: pd.DataFrame, delimiter: str) -> tuple[pd.Series, pd.Series, list[Issue]]:
     text = clean_number_text(frame["wert"])
     missing = is_missing(text)
-    convention = detect_convention(text[~missing], delimiter)
+    voters = ~missing
+    if "wert_num" in frame:  # spreadsheet number cells are no evidence for the text format
+        voters &= frame["wert_num"].isna()
+    convention = detect_convention(text[voters], delimiter)
     values = parse_numbers(text, convention)
     if "wert_num" in frame:
         values = frame["wert_num"].where(frame["wert_num"].notna(), values)
@@ -183,8 +201,8 @@ def _bounds(frame: pd.DataFrame, ctx: Context, ids: pd.Series, values: pd.Series
     def message(row: pd.Series) -> str:
         kind = "Anteil" if row["unit"] == "%" else "Wert"
         return (
-            f"{kind} {row['value']:g} außerhalb des zulässigen Bereichs "
-            f"(erwartet {row['lo']:g} bis {row['hi']:g} {row['unit']})"
+            f"{kind} {number_text(row['value'])} außerhalb des zulässigen Bereichs "
+            f"(erwartet {number_text(row['lo'])} bis {number_text(row['hi'])} {row['unit']})"
         )
 
     detail = pd.DataFrame({"value": values, "lo": lo, "hi": hi, "unit": units})[outside]
@@ -260,26 +278,22 @@ def _issue_order(issue: Issue) -> tuple[str, int, int]:
 
 
 def _observations(frame, ids, areas, periods, values, official) -> pd.DataFrame:
-    valid_period = periods.notna()
-    return pd.DataFrame(
-        {
-            "indicator_id": ids.astype("str"),
-            "area": areas.astype("str"),
-            "period": periods.map(lambda p: p.label if p else None).astype("str"),
-            "period_type": periods.map(lambda p: p.kind if p else None).astype("str"),
-            "period_start": pd.to_datetime(
-                periods.where(valid_period).map(lambda p: p.start if p else None)
+    return pd.concat(
+        [
+            pd.DataFrame({"indicator_id": ids.astype("str"), "area": areas.astype("str")}),
+            periods,
+            pd.DataFrame(
+                {
+                    "value": values.astype("float64"),
+                    "note": _unescape_text(frame["anmerkung"]).replace("", np.nan),
+                    "source": _unescape_text(frame["quelle"]).replace("", np.nan),
+                    "is_official": official.astype("boolean"),
+                    "file": frame["file"],
+                    "line": frame["line"],
+                }
             ),
-            "period_end": pd.to_datetime(
-                periods.where(valid_period).map(lambda p: p.end if p else None)
-            ),
-            "value": values.astype("float64"),
-            "note": _unescape_text(frame["anmerkung"]).replace("", np.nan),
-            "source": _unescape_text(frame["quelle"]).replace("", np.nan),
-            "is_official": official.astype("boolean"),
-            "file": frame["file"],
-            "line": frame["line"],
-        }
+        ],
+        axis=1,
     )
 
 

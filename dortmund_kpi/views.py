@@ -226,7 +226,7 @@ def ranking_figure(
 ) -> go.Figure:
     column = "per_1000" if per_capita else "value"
     unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
-    title = f"{texts.RANKING_TITLE}: {ind['short_name']}, {period_text(period_label)}"
+    title = f"{texts.RANKING_TITLE}, {period_text(period_label)}"
     meta = meta_for(ind, values, title=title, unit=unit)
     if per_capita:
         meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)

@@ -138,4 +138,4 @@ def test_installed_official_geometry_replaces_the_schematic(tmp_path: Path):
 def test_map_view_frames_dortmund():
     centre, zoom = geo.map_view(schematic())
     assert 7.4 < centre["lon"] < 7.55 and 51.48 < centre["lat"] < 51.53
-    assert 9.0 < zoom < 11.0
+    assert 8.5 < zoom < 10.5
