@@ -33,7 +33,7 @@ else:
 
 st.subheader(texts.DATA_TABLE)
 table = views.display_table(frame, ind)
-st.dataframe(table, hide_index=True, column_config=ui.number_columns(table, ind))
+st.dataframe(views.formatted_table(table, int(ind["decimals"])), hide_index=True)
 st.download_button(
     texts.DOWNLOAD_CSV,
     data=views.german_csv(table),
