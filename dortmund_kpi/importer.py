@@ -7,6 +7,7 @@ problem, nothing is written and each problem is reported with file and line.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,9 +82,18 @@ def run_import(
     progress: Callable[[str, int, int], None] | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Validate all files, then write them as one new published version."""
+    """Validate all files, then write them as one new published version.
+
+    A rejected import leaves the database untouched; it is recorded in a log
+    file beside the database (``rejected_log_path``) so the data page can list it.
+    """
     ctx = load_context(settings, today)
-    validated, hashes = read_and_validate(paths, settings, ctx, progress)
+    try:
+        validated, hashes = read_and_validate(paths, settings, ctx, progress)
+    except ImportFailed as failed:
+        if not dry_run:
+            log_rejected(settings, paths, failed.issues, user)
+        raise
     result = ImportResult(
         rows_read=len(validated.observations) + validated.skipped_missing,
         skipped_missing=validated.skipped_missing,
@@ -151,3 +161,53 @@ def _preview(store: Store, obs: pd.DataFrame, result: ImportResult) -> None:
         counts.changed,
         counts.unchanged,
     )
+
+
+def rejected_log_path(settings: Settings) -> Path:
+    return settings.db_path.parent / f"{settings.db_path.name}.abgelehnte-importe.jsonl"
+
+
+def log_rejected(
+    settings: Settings, paths: list[Path], issues: list[Issue], user: str | None
+) -> None:
+    """Append one line per rejected import (never touches the database)."""
+    record = {
+        "zeitpunkt": loader.now_local().isoformat(timespec="seconds"),
+        "person": user or loader.current_user(),
+        "dateien": [p.name for p in paths],
+        "sha256": [_sha256(p) for p in paths],
+        "probleme": len(issues),
+        "erstes_problem": str(issues[0]) if issues else "",
+    }
+    target = rejected_log_path(settings)
+    try:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError:
+        pass  # logging must never turn a clear data error into a crash
+
+
+def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
+    """The most recent rejected imports, newest first."""
+    target = rejected_log_path(settings)
+    if not target.exists():
+        return pd.DataFrame(
+            columns=["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]
+        )
+    lines = target.read_text(encoding="utf-8").splitlines()[-limit:]
+    records = []
+    for line in reversed(lines):
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash
+    frame = pd.DataFrame(records)
+    frame["dateien"] = frame["dateien"].map(", ".join)
+    return frame[["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]]
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

@@ -178,3 +178,7 @@ METADATA_LABELS = {
     "direction": "Bewertung",
 }
 KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"
+REJECTED_IMPORTS = (
+    "**Abgelehnte Importe** (die Datenbank blieb unverändert; Details zeigt "
+    "`dortmund-kpi import --dry-run DATEI`):"
+)

@@ -434,3 +434,9 @@ def geometry_note() -> None:
 
     schematic = geometry.current_geometry(get_settings()).schematic
     st.info(texts.GEOMETRY_SCHEMATIC if schematic else texts.GEOMETRY_OFFICIAL)
+
+
+def rejected_imports() -> pd.DataFrame:
+    from dortmund_kpi.importer import rejected_imports as read_rejected
+
+    return read_rejected(get_settings())

@@ -375,3 +375,15 @@ def import_log_table(log: pd.DataFrame) -> pd.DataFrame:
             "SHA-256": log["sha256"].str.slice(0, 16),
         }
     )
+
+
+def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Zeitpunkt": pd.to_datetime(rejected["zeitpunkt"]).map(formatting.timestamp),
+            "Person": rejected["person"],
+            "Dateien": rejected["dateien"],
+            "Probleme": rejected["probleme"],
+            "Erstes Problem": rejected["erstes_problem"],
+        }
+    )

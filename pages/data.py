@@ -19,6 +19,10 @@ st.dataframe(views.freshness_table(ui.query("freshness"), date.today()), hide_in
 
 st.subheader(texts.IMPORT_LOG)
 st.dataframe(views.import_log_table(ui.query("import_log")), hide_index=True)
+rejected = ui.rejected_imports()
+if len(rejected):
+    st.markdown(texts.REJECTED_IMPORTS)
+    st.dataframe(views.rejected_table(rejected), hide_index=True)
 
 st.subheader(texts.TEMPLATE_TITLE)
 st.markdown(texts.TEMPLATE_HELP)
