@@ -11,22 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dortmund_kpi.formatting import MONTHS
+
 MIN_YEAR, MAX_YEAR = 1990, 2100
 EXPECTED = "2023, 2023-Q2, Q2/2023, 2023-05 oder 31.12.2023"
-MONTHS_DE = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -50,7 +38,7 @@ class Period:
         if self.kind == "Q":
             return f"Q{self.label[-1]} {self.label[:4]}"
         if self.kind == "M":
-            return f"{MONTHS_DE[self.start.month - 1]} {self.start.year}"
+            return f"{MONTHS[self.start.month - 1]} {self.start.year}"
         return self.template_text
 
 

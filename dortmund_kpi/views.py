@@ -203,6 +203,17 @@ def indicator_chart(
     )
 
 
+def _district_meta(
+    values: pd.DataFrame, ind: pd.Series, per_capita: bool, title: str
+) -> tuple[str, charts.ChartMeta]:
+    """Value column and chart meta for district values (per 1,000: two decimals)."""
+    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
+    meta = meta_for(ind, values, title=title, unit=unit)
+    if per_capita:
+        meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+    return "per_1000" if per_capita else "value", meta
+
+
 def map_figure(
     values: pd.DataFrame,
     ind: pd.Series,
@@ -212,24 +223,16 @@ def map_figure(
     schematic: bool,
     period_label: str,
 ) -> go.Figure:
-    column = "per_1000" if per_capita else "value"
-    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
     title = f"{ind['short_name']}, {period_text(period_label)}"
-    meta = meta_for(ind, values, title=title, unit=unit)
-    if per_capita:
-        meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+    column, meta = _district_meta(values, ind, per_capita, title)
     return charts.district_map(values, column, geojson, view, meta, schematic)
 
 
 def ranking_figure(
     values: pd.DataFrame, ind: pd.Series, per_capita: bool, period_label: str
 ) -> go.Figure:
-    column = "per_1000" if per_capita else "value"
-    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
     title = f"{texts.RANKING_TITLE}, {period_text(period_label)}"
-    meta = meta_for(ind, values, title=title, unit=unit)
-    if per_capita:
-        meta = charts.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+    column, meta = _district_meta(values, ind, per_capita, title)
     return charts.ranking(values, column, meta, ind["direction"] == "higher")
 
 
