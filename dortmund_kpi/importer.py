@@ -201,9 +201,10 @@ def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
             records.append(json.loads(line))
         except json.JSONDecodeError:
             continue  # a line cut short by a crash
-    frame = pd.DataFrame(records)
-    frame["dateien"] = frame["dateien"].map(", ".join)
-    return frame[["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]]
+    columns = ["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]
+    frame = pd.DataFrame(records).reindex(columns=columns)
+    frame["dateien"] = frame["dateien"].map(lambda v: ", ".join(v) if isinstance(v, list) else "")
+    return frame
 
 
 def _sha256(path: Path) -> str:

@@ -222,7 +222,13 @@ def write_url(page: str) -> None:
 def show_notices() -> None:
     for notice in st.session_state.get(NOTICES, []):
         template = texts.URL_NOTICE if notice.value.strip() else texts.URL_NOTICE_EMPTY
-        st.warning(template.format(key=notice.key, value=notice.value[:60]), icon="⚠️")
+        st.warning(template.format(key=notice.key, value=literal(notice.value)), icon="⚠️")
+
+
+def literal(text: str, limit: int = 60) -> str:
+    """Text from a link shown as code, never as Markdown (no links, images or colours)."""
+    visible = "".join(ch for ch in text[:limit] if ch.isprintable() and ch not in "`\u202e\u202d")
+    return f"`{visible}`" if visible.strip() else "` `"
 
 
 # -- shared widgets -------------------------------------------------------------

@@ -47,7 +47,7 @@ KEY_MIGRATIONS = {
     "indicator": "indikator",
     "kpi": "indikator",
 }
-MAX_VALUES = 12
+MAX_RAW_VALUES = 50  # repeated values are deduplicated; more than this is not a real link
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ class Parsed:
 
 def _districts(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> list[str]:
     slugs: list[str] = []
-    for text in raw[:MAX_VALUES]:
+    if len(raw) > MAX_RAW_VALUES:
+        notices.append(Notice("bezirk", f"{len(raw)} Werte"))
+    for text in raw[:MAX_RAW_VALUES]:
         slug = ctx.districts.match(text) if text.strip() else None
         if slug is None or slug == CITY:
             notices.append(Notice("bezirk", text))

@@ -78,8 +78,12 @@ def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
     previous = row.get("previous")
     if previous is None or pd.isna(previous):
         return "", "", "unverändert"
-    word = status.change_direction(row["latest"], previous, ind["direction"] == "higher")
-    delta = formatting.signed(row["latest"] - previous, int(ind["decimals"]))
+    decimals = int(ind["decimals"])
+    if round(row["latest"] - previous, decimals) == 0:  # judged as shown, not on hidden digits
+        word = "unverändert"
+    else:
+        word = status.change_direction(row["latest"], previous, ind["direction"] == "higher")
+    delta = formatting.signed(row["latest"] - previous, decimals)
     unit = formatting.change_unit(str(ind["unit"]))
     delta = f"{delta} Pp." if unit == "Prozentpunkte" else delta
     versus = texts.VS_PREVIOUS.format(period=period_text(row["previous_period"]))
@@ -124,7 +128,7 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
                 target=target_text(meta),
                 demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
                 sparkline=[float(v) for v in line["value"]],
-                rising=None if pd.isna(row["previous"]) else bool(row["latest"] > row["previous"]),
+                rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
             )
         )
     return out
@@ -278,15 +282,21 @@ def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
     for r in profile.itertuples(index=False):
         unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
         decimals = 2 if r.aggregation == "sum" else int(r.decimals)
-        better = (r.deviation >= 0) == (r.direction == "higher")
+        shown = formatting.signed(r.deviation, decimals)
+        judgement = (
+            ""
+            if shown.startswith("±")
+            else " (besser)"
+            if (r.deviation > 0) == (r.direction == "higher")
+            else " (schlechter)"
+        )
         rows.append(
             {
                 c["indicator"]: r.short_name,
                 c["period"]: period_text(r.period),
                 c["value"]: formatting.with_unit(r.comparable, unit, decimals),
                 c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
-                c["deviation"]: formatting.signed(r.deviation, decimals)
-                + (" (besser)" if better else " (schlechter)"),
+                c["deviation"]: shown + judgement,
                 c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
                 c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
             }

@@ -113,12 +113,16 @@ def series(
     return con.execute(sql, params).df()
 
 
+# "Latest": the newest period; on a tie an official value wins over a demo one.
+# "Previous": the newest value of an EARLIER period (a yearly value ending on the
+# same day as a Q4 value is not the period before it).
 STATS_SQL = f"""WITH {CITY_SERIES},
 s AS (SELECT * FROM all_series WHERE {WINDOW} AND list_contains($areas_kind, area = 'dortmund')),
 ranked AS (
   SELECT *, row_number() OVER w AS rn, max(period_end) OVER (PARTITION BY indicator_id, area)
          AS last_end
-  FROM s WINDOW w AS (PARTITION BY indicator_id, area ORDER BY period_end DESC, period DESC)
+  FROM s WINDOW w AS (PARTITION BY indicator_id, area
+                      ORDER BY period_end DESC, is_official DESC, period DESC)
 ),
 agg AS (
   SELECT indicator_id, area,
@@ -126,16 +130,24 @@ agg AS (
            FILTER (WHERE period_end > last_end - INTERVAL 3 YEAR) AS slope_per_year,
          arg_min(value, period_end) AS base_value, min(period_end) AS base_date,
          arg_min(period_start, period_end) AS base_start,
-         count(*) AS points, bool_or(NOT is_official) AS has_demo, max(valid_from) AS stand
+         count(*) AS points, bool_or(NOT is_official) AS has_demo, max(valid_from) AS stand,
+         max(period_end) FILTER (WHERE period_end < last_end) AS previous_end
   FROM ranked GROUP BY indicator_id, area
+),
+previous AS (
+  SELECT r.indicator_id, r.area, r.value, r.period, r.period_type,
+         row_number() OVER (PARTITION BY r.indicator_id, r.area
+                            ORDER BY r.is_official DESC, r.period DESC) AS pick
+  FROM ranked r JOIN agg a USING (indicator_id, area)
+  WHERE r.period_end = a.previous_end
 )
-SELECT a.*, l.value AS latest, l.period AS latest_period, l.period_type AS latest_type,
-       l.period_end AS latest_end, l.period_start AS latest_start,
-       l.is_official AS latest_official,
+SELECT a.* EXCLUDE (previous_end), l.value AS latest, l.period AS latest_period,
+       l.period_type AS latest_type, l.period_end AS latest_end,
+       l.period_start AS latest_start, l.is_official AS latest_official,
        p.value AS previous, p.period AS previous_period, p.period_type AS previous_type
 FROM agg a
 JOIN ranked l ON l.indicator_id = a.indicator_id AND l.area = a.area AND l.rn = 1
-LEFT JOIN ranked p ON p.indicator_id = a.indicator_id AND p.area = a.area AND p.rn = 2"""
+LEFT JOIN previous p ON p.indicator_id = a.indicator_id AND p.area = a.area AND p.pick = 1"""
 
 
 def series_stats(

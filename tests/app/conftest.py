@@ -1,0 +1,239 @@
+"""AppTest helpers: the real router (``dashboard.py``) on databases built by the real importer.
+
+Every test opens the app like a browser opening a link: the overview (the default
+page) gets its query parameters before the first run; any other page is reached
+with one run of the default page, then the link's parameters, ``switch_page`` and
+a second run (the app treats parameters that differ from what it last wrote as a
+newly opened link).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from dortmund_kpi import texts, ui
+from dortmund_kpi.bootstrap import init_database
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.settings import ENV_DB, Settings
+from tests.conftest import make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard.py"
+PAGE_FILES = ui.PAGE_FILES
+HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND})
+Params = Mapping[str, str | list[str]]
+
+
+# -- databases -------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def app_db(fixture_db: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Every app test reads the session's fixture database unless it switches on purpose."""
+    monkeypatch.setenv(ENV_DB, str(fixture_db.db_path))
+    return fixture_db
+
+
+@pytest.fixture(scope="session")
+def fixture_con(fixture_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the fixture database for expected values.
+
+    Opened like the app opens it (same configuration), so both can share the file
+    within one process.
+    """
+    con = Store(fixture_db.db_path).connect_read()
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def official_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A database with only the published (official) figures: ``init --no-demo`` through
+    the real importer, nothing else."""
+    settings = make_settings(tmp_path_factory.mktemp("official_db") / "kpi.duckdb")
+    init_database(settings, demo=False)
+    return settings
+
+
+@pytest.fixture
+def official_db(
+    app_db: Settings, official_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """Point the app at the official-only database for this test."""
+    monkeypatch.setenv(ENV_DB, str(official_settings.db_path))
+    return official_settings
+
+
+@pytest.fixture
+def official_con(official_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = Store(official_db.db_path).connect_read()
+    yield con
+    con.close()
+
+
+# -- running the app ----------------------------------------------------------------------
+def open_page(page: str = "uebersicht", params: Params | None = None) -> AppTest:
+    """Open ``page`` (a key of ``ui.PAGE_FILES``) with the query parameters of a link."""
+    # Never let a test build or read the default database in data/.
+    assert os.environ.get(ENV_DB), "set DORTMUND_KPI_DB (fixture app_db) before opening the app"
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    if page == "uebersicht":
+        at.query_params.update(dict(params or {}))
+        return at.run()
+    at.run()
+    at.query_params.clear()
+    at.query_params.update(dict(params or {}))
+    at.switch_page(PAGE_FILES[page])
+    return at.run()
+
+
+def go_to(at: AppTest, page: str) -> AppTest:
+    """Navigate inside the app (the URL keeps what the app last wrote)."""
+    at.switch_page(PAGE_FILES[page])
+    return at.run()
+
+
+def assert_ok(at: AppTest) -> None:
+    """No uncaught exception (messages are redacted by config, so only count them)."""
+    assert len(at.exception) == 0, "the page raised an exception"
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A query parameter as written by the app, always as a list."""
+    value = at.query_params.get(key)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def qp_all(at: AppTest) -> dict[str, list[str]]:
+    return {key: qp(at, key) for key in at.query_params}
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+# -- plotly figures ------------------------------------------------------------------------
+def figures(at: AppTest) -> dict[str, dict]:
+    """Plotly specs by chart key (``series``, ``map``, ``ranking``, ``mp_<id>``)."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        key = element.proto.id.rsplit("-", 1)[-1]
+        out[key] = json.loads(element.proto.spec)
+    return out
+
+
+def chart_configs(at: AppTest) -> list[dict]:
+    return [json.loads(element.proto.config) for element in at.get("plotly_chart")]
+
+
+def array(values: Any) -> list:
+    """Plotly's JSON arrays: plain lists or typed base64 (``{"dtype", "bdata"}``)."""
+    if values is None:
+        return []
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def title(fig: dict) -> str:
+    return fig["layout"]["title"]["text"]
+
+
+def footer(fig: dict) -> str:
+    """The footer annotation (source, Stand, notes), its line breaks undone."""
+    notes = [a["text"] for a in fig["layout"].get("annotations", [])]
+    found = [n for n in notes if n.startswith(f"{texts.SOURCE}:")]
+    assert len(found) == 1, notes
+    return " ".join(found[0].replace("<br>", " ").split())
+
+
+def annotations(fig: dict) -> list[str]:
+    return [a["text"] for a in fig["layout"].get("annotations", [])]
+
+
+def data_traces(fig: dict) -> list[dict]:
+    """The value lines of a time series (without target path and trend)."""
+    return [t for t in fig["data"] if t.get("name") not in HELPER_TRACES]
+
+
+def midpoints(frame: pd.DataFrame) -> list[pd.Timestamp]:
+    """Where the time series draws a period: the middle of it."""
+    return list(frame["period_start"] + (frame["period_end"] - frame["period_start"]) / 2)
+
+
+def tiles(at: AppTest) -> list[dict]:
+    """KPI tiles: each bordered container holding a metric, with its captions."""
+    found: list[dict] = []
+
+    def walk(node: Any) -> None:
+        kids = list(getattr(node, "children", {}).values())
+        metrics = [k for k in kids if getattr(k, "type", None) == "metric"]
+        if metrics:
+            found.append(
+                {
+                    "label": metrics[0].label,
+                    "value": metrics[0].value,
+                    "help": metrics[0].proto.help,
+                    "delta": metrics[0].proto.delta,
+                    "delta_description": metrics[0].proto.delta_description,
+                    "sparkline": list(metrics[0].proto.chart_data),
+                    "captions": [k.value for k in kids if getattr(k, "type", None) == "caption"],
+                }
+            )
+            return
+        for kid in kids:
+            walk(kid)
+
+    walk(at.main)
+    return found
+
+
+def trace_years(trace: dict) -> set[int]:
+    return {pd.Timestamp(x).year for x in array(trace.get("x"))}
+
+
+# -- downloads ------------------------------------------------------------------------------
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Any]:
+    """Bytes behind a download button: AppTest keeps them only in a per-run in-memory media
+    store, so record those stores and look the button's URL up in them."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def get(url: str) -> Any:
+        name = url.rsplit("/", 1)[-1]
+        for store in reversed(stores):
+            try:
+                return store.get_file(name)
+            except Exception:
+                continue
+        raise AssertionError(f"no media file for {url}")
+
+    return get

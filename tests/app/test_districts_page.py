@@ -1,0 +1,108 @@
+"""Stadtbezirke: the profile of the selected district equals the database, with ranks
+among the 12 districts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dortmund_kpi import formatting, texts
+from dortmund_kpi.db import read
+from dortmund_kpi.periods import period_from_label
+
+from .conftest import assert_ok, open_page, qp_all
+
+C = texts.COLUMNS
+
+
+def _shown(at) -> pd.DataFrame:
+    return pd.concat([d.value for d in at.dataframe], ignore_index=True)
+
+
+def _expected_rank(con, indicator_id: str, period: str, slug: str) -> int:
+    """Rank computed from the districts' values of that period (1 = best)."""
+    aggregation, direction = con.execute(
+        "SELECT aggregation, direction FROM indicators WHERE id = ?", [indicator_id]
+    ).fetchone()
+    values = read.district_values(con, indicator_id, period)
+    column = "per_1000" if aggregation == "sum" else "value"
+    comparable = values.set_index("area")[column]
+    mine = comparable[slug]
+    better = comparable > mine if direction == "higher" else comparable < mine
+    return int(better.sum()) + 1
+
+
+@pytest.mark.parametrize(
+    ("params", "slug", "years"),
+    [
+        ({"bezirk": "hoerde"}, "hoerde", (2018, 2025)),
+        ({"bezirk": ["Mengede", "eving"], "zeitraum": ["2019", "2022"]}, "mengede", (2019, 2022)),
+        ({"bezirk": "innenstadt-nord", "zeitraum": "2020"}, "innenstadt-nord", (2020, 2020)),
+    ],
+)
+def test_profile_equals_database(fixture_con, params: dict, slug: str, years: tuple) -> None:
+    at = open_page("bezirke", params)
+    assert_ok(at)
+    name = fixture_con.execute("SELECT name FROM districts WHERE slug = ?", [slug]).fetchone()[0]
+    assert at.title[0].value == texts.PROFILE_TITLE.format(name=name)
+    assert at.selectbox(key="_profile_district").value == slug
+
+    profile = read.district_profile(fixture_con, slug, *years)
+    assert not profile.empty
+    order = {"verwaltung": 0, "wirtschaft": 1, "bildung": 2}
+    profile = profile.sort_values("masterplan", key=lambda s: s.map(order), kind="stable")
+    shown = _shown(at)
+    assert shown[C["indicator"]].tolist() == profile["short_name"].tolist()
+
+    for row, (_, want) in zip(shown.to_dict("records"), profile.iterrows(), strict=True):
+        per_capita = want["aggregation"] == "sum"
+        unit = f"{want['unit']} {texts.PER_1000}" if per_capita else want["unit"]
+        decimals = 2 if per_capita else int(want["decimals"])
+        assert row[C["period"]] == period_from_label(want["period"]).display
+        assert row[C["value"]] == formatting.with_unit(want["comparable"], unit, decimals)
+        assert row[C["city"]] == formatting.with_unit(want["city_comparable"], unit, decimals)
+        rank, of = (int(part) for part in row[C["rank"]].split(" von "))
+        assert 1 <= rank <= 12 and of == 12, row
+        assert rank == want["rank"]
+        assert rank == _expected_rank(fixture_con, want["indicator_id"], want["period"], slug)
+
+    headings = [s.value for s in at.subheader]
+    plans = [p for p in order if (profile["masterplan"] == p).any()]
+    assert headings[: len(plans)] == [f"Masterplan {p.capitalize()}" for p in plans]
+    assert qp_all(at).get("bezirk") == (
+        [params["bezirk"]] if isinstance(params["bezirk"], str) else ["mengede", "eving"]
+    )
+
+
+def test_profile_without_selection_shows_the_first_district(fixture_con) -> None:
+    at = open_page("bezirke")
+    assert_ok(at)
+    first = fixture_con.execute("SELECT name FROM districts ORDER BY sort_order LIMIT 1").fetchone()
+    assert at.title[0].value == texts.PROFILE_TITLE.format(name=first[0])
+    assert qp_all(at) == {}
+
+
+def test_choosing_a_district_sets_the_filter_and_the_url() -> None:
+    at = open_page("bezirke", {"zeitraum": ["2019", "2024"]})
+    at.selectbox(key="_profile_district").select("luetgendortmund").run()
+    assert_ok(at)
+    assert at.title[0].value == texts.PROFILE_TITLE.format(name="Lütgendortmund")
+    assert at.sidebar.multiselect[0].value == ["luetgendortmund"]
+    assert qp_all(at) == {"bezirk": ["luetgendortmund"], "zeitraum": ["2019", "2024"]}
+
+
+@pytest.mark.parametrize("slug", ["innenstadt-nord", "scharnhorst"])
+def test_deviation_judgement_matches_the_shown_deviation(fixture_con, slug: str) -> None:
+    """ "±0,00 (besser)" contradicts itself: a deviation that shows as zero is not judged;
+    otherwise the judgement follows the indicator's direction."""
+    at = open_page("bezirke", {"bezirk": slug})
+    assert_ok(at)
+    profile = read.district_profile(fixture_con, slug, 2018, 2025).set_index("short_name")
+    for row in _shown(at).to_dict("records"):
+        text = row[C["deviation"]]
+        want = profile.loc[row[C["indicator"]]]
+        if text.startswith("±"):
+            assert "besser" not in text and "schlechter" not in text, text
+        else:
+            better = (want["deviation"] > 0) == (want["direction"] == "higher")
+            assert text.endswith("(besser)" if better else "(schlechter)"), text

@@ -1,0 +1,145 @@
+"""Every page renders: default views, deep links combining all keys, every indicator and
+district, and the German empty notices where a selection has no data."""
+
+from __future__ import annotations
+
+import pytest
+
+from dortmund_kpi import texts
+
+from .conftest import assert_ok, captions, figures, go_to, infos, open_page, qp, warnings
+
+PAGE_TITLES = {
+    "uebersicht": texts.PAGE_TITLES["uebersicht"],
+    "daten": texts.PAGE_TITLES["daten"],
+}
+
+DEEP_LINKS = [
+    ("uebersicht", {}),
+    ("masterplan", {}),
+    ("indikator", {}),
+    ("bezirke", {}),
+    ("daten", {}),
+    ("uebersicht", {"bezirk": ["hoerde", "eving"], "zeitraum": ["2019", "2022"]}),
+    (
+        "masterplan",
+        {
+            "masterplan": "wirtschaft",
+            "bezirk": ["Hörde", "innenstadt-nord"],
+            "zeitraum": ["2020", "2024"],
+        },
+    ),
+    ("masterplan", {"masterplan": "bildung", "zeitraum": "2025"}),
+    (
+        "indikator",
+        {"indikator": "wlan_hotspots", "bezirk": ["mengede"], "zeitraum": ["2018", "2021"]},
+    ),
+    ("indikator", {"indikator": "smart_city_rang", "bezirk": "eving"}),
+    ("indikator", {"indikator": "anteil_online_antraege", "zeitraum": ["2023", "2023"]}),
+    (
+        "indikator",
+        {"indikator": "schul_endgeraete", "bezirk": ["HOERDE", "Brackel"], "zeitraum": "2024"},
+    ),
+    ("bezirke", {"bezirk": ["luetgendortmund", "hoerde"], "zeitraum": ["2018", "2019"]}),
+    ("daten", {"bezirk": "aplerbeck", "zeitraum": ["2020", "2021"]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "params"), DEEP_LINKS, ids=[f"{p}-{'&'.join(q) or 'default'}" for p, q in DEEP_LINKS]
+)
+def test_page_renders_without_exception(page: str, params: dict) -> None:
+    at = open_page(page, params)
+    assert_ok(at)
+    assert warnings(at) == []
+    assert len(at.title) == 1
+    if page in PAGE_TITLES:
+        assert at.title[0].value == PAGE_TITLES[page]
+    if page == "masterplan":
+        assert at.title[0].value.startswith("Masterplan ")
+        assert figures(at), "the masterplan page shows its charts"
+    if page == "indikator":
+        assert "series" in figures(at)
+    if page == "bezirke":
+        assert at.title[0].value.startswith("Profil des Stadtbezirks ")
+        assert len(at.dataframe) >= 1
+
+
+def test_every_indicator_page_renders(fixture_con) -> None:
+    """Switch through the whole catalog with the indicator selectbox (one session)."""
+    catalog = fixture_con.execute(
+        "SELECT id, name, level FROM indicators ORDER BY sort_order"
+    ).fetchall()
+    at = open_page("indikator", {"bezirk": "hoerde"})
+    assert_ok(at)
+    for indicator_id, name, level in catalog:
+        at.selectbox(key="indikator").set_value(indicator_id).run()
+        assert_ok(at)
+        assert at.title[0].value == name, indicator_id
+        charts = figures(at)
+        assert charts["series"]["layout"]["title"]["text"].startswith(name), indicator_id
+        assert qp(at, "indikator") == [indicator_id]
+        assert qp(at, "bezirk") == ["hoerde"]
+        if level == "district":
+            assert {"map", "ranking"} <= set(charts), indicator_id
+        else:
+            assert not {"map", "ranking"} & set(charts), indicator_id
+            assert texts.EMPTY_DISTRICTS in captions(at)
+
+
+def test_every_district_profile_renders(fixture_con) -> None:
+    districts = fixture_con.execute(
+        "SELECT slug, name FROM districts ORDER BY sort_order"
+    ).fetchall()
+    at = open_page("bezirke")
+    assert_ok(at)
+    assert at.title[0].value == texts.PROFILE_TITLE.format(name=districts[0][1])
+    assert qp(at, "bezirk") == [], "the default profile is not a filter"
+    for slug, name in [*districts[1:], districts[0]]:
+        at.selectbox(key="_profile_district").set_value(slug).run()
+        assert_ok(at)
+        assert at.title[0].value == texts.PROFILE_TITLE.format(name=name)
+        assert at.session_state["bezirk"] == [slug]
+        assert qp(at, "bezirk") == [slug]
+
+
+def test_navigating_through_all_pages_keeps_working() -> None:
+    at = open_page("uebersicht", {"bezirk": "hoerde", "zeitraum": ["2020", "2024"]})
+    for page in ("masterplan", "indikator", "bezirke", "daten", "uebersicht"):
+        go_to(at, page)
+        assert_ok(at)
+        assert warnings(at) == []
+        assert qp(at, "bezirk") == ["hoerde"]
+        assert qp(at, "zeitraum") == ["2020", "2024"]
+
+
+# -- empty states (official-only database: no demo series) ---------------------------------
+def test_indicator_without_values_shows_empty_notice(official_db) -> None:
+    at = open_page("indikator", {"indikator": "anteil_eakte", "bezirk": "hoerde"})
+    assert_ok(at)
+    assert texts.EMPTY in infos(at)
+    assert figures(at) == {}
+    assert at.dataframe[0].value.empty
+
+
+def test_district_indicator_without_district_values_has_no_map(official_db) -> None:
+    at = open_page("indikator", {"indikator": "glasfaser_haushalte", "bezirk": "hoerde"})
+    assert_ok(at)
+    charts = figures(at)
+    assert set(charts) == {"series"}, "city values exist, district values do not"
+    assert texts.EMPTY_DISTRICTS in captions(at)
+
+
+def test_masterplan_period_without_values_shows_empty_notice(official_db) -> None:
+    at = open_page("masterplan", {"masterplan": "bildung", "zeitraum": ["2019", "2020"]})
+    assert_ok(at)
+    assert warnings(at) == []
+    assert texts.EMPTY in infos(at)
+    assert figures(at) == {}
+
+
+def test_district_profile_without_district_values_shows_empty_notice(official_db) -> None:
+    at = open_page("bezirke", {"bezirk": "hoerde"})
+    assert_ok(at)
+    assert texts.EMPTY in infos(at)
+    assert len(at.dataframe) == 0
