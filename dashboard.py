@@ -29,7 +29,13 @@ page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)
 with st.sidebar:
     st.markdown(f"**{texts.APP_TITLE}**  \n{texts.APP_SUBTITLE}")
 ui.sync_from_url(page)
+presenting = ui.presentation_mode()
 ui.shared_filters()
+with st.sidebar:
+    ui.data_stand_caption()
+if not presenting:
+    ui.share_button(page)
 ui.show_notices()
+ui.pinned_banner(page)
 current.run()
 ui.write_url(page)

@@ -182,3 +182,22 @@ REJECTED_IMPORTS = (
     "**Abgelehnte Importe** (die Datenbank blieb unverändert; Details zeigt "
     "`dortmund-kpi import --dry-run DATEI`):"
 )
+
+# Sharing and pinned views
+SHARE_BUTTON = "Link teilen"
+SHARE_TITLE = "Link teilen"
+SHARE_LIVE = "**Live-Link**: zeigt immer die neuesten Daten dieser Ansicht."
+SHARE_PINNED = (
+    "**Link mit festem Datenstand** ({stand}): zeigt genau die Zahlen von jetzt, auch "
+    "nach späteren Importen – für Präsentationen und Protokolle."
+)
+SHARE_QR_FOR = "QR-Code für"
+SHARE_QR_CHOICES = ("Link mit festem Datenstand", "Live-Link")
+SHARE_QR_CAPTION = "QR-Code für Folien und Ausdrucke"
+SHARE_QR_PNG = "QR-Code als PNG"
+SHARE_QR_SVG = "QR-Code als SVG"
+DATA_STAND_SIDEBAR = "Datenstand: {stand}"
+PINNED_SIDEBAR = "Fester Datenstand: {stand}"
+PINNED_BANNER = "Diese Ansicht zeigt den **Datenstand vom {stand}**."
+PINNED_NEWER = "Es gibt neuere Daten (Stand {live}): [zur aktuellen Ansicht]({link})."
+SHOW_LIVE = "Aktuelle Daten anzeigen"

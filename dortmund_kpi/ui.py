@@ -9,6 +9,9 @@ per query; query results cached per version and arguments.
 from __future__ import annotations
 
 import contextlib
+import inspect
+import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ QUERIES = {
         "indicator_list",
         "district_list",
         "export_rows",
+        "data_stand",
     )
 }
 URL_WRITTEN = "_url_written"
@@ -76,8 +80,24 @@ def _cached(db_file: str, name: str, args: tuple, kwargs: tuple) -> Any:
         return QUERIES[name](cursor, *args, **dict(kwargs))
 
 
+AS_OF_QUERIES = frozenset(
+    name for name, fn in QUERIES.items() if "as_of" in inspect.signature(fn).parameters
+)
+
+
+def as_of() -> datetime | None:
+    """The pinned moment of the view (URL key ``stand``), or None for live data."""
+    value = st.session_state.get("stand")
+    return value if isinstance(value, datetime) else None
+
+
 def query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run a named query of ``dortmund_kpi.db.read`` on the current version, cached."""
+    """Run a named query of ``dortmund_kpi.db.read`` on the current version, cached.
+
+    Queries that can look back in time get the view's pinned moment (``stand``).
+    """
+    if name in AS_OF_QUERIES and "as_of" not in kwargs:
+        kwargs["as_of"] = as_of()
     db_file = current_file()
     try:
         return _cached(
@@ -172,6 +192,8 @@ def defaults() -> dict[str, Any]:
         "zeitraum": year_range(),
         "masterplan": "verwaltung",
         "indikator": str(indicators()["id"].iloc[0]),
+        "stand": None,
+        "praesentation": False,
     }
 
 
@@ -204,13 +226,20 @@ def sync_from_url(page: str) -> None:
     st.session_state[NOTICES] = parsed.notices
 
 
+def view_keys() -> tuple[str, ...]:
+    return (*urlstate.SHARED_KEYS, "masterplan", "indikator")
+
+
+def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
+    """The query parameters of the current view on ``page`` (with ``changes`` applied)."""
+    values = {key: st.session_state.get(key) for key in view_keys()} | changes
+    values["zeitraum"] = tuple(values["zeitraum"]) if values.get("zeitraum") else None
+    return urlstate.serialize(values, page, defaults())
+
+
 def write_url(page: str) -> None:
     """Put the current view into the address bar (only what differs from the default)."""
-    values = {
-        key: st.session_state.get(key) for key in ("bezirk", "zeitraum", "masterplan", "indikator")
-    }
-    values["zeitraum"] = tuple(values["zeitraum"]) if values["zeitraum"] else None
-    params = urlstate.serialize(values, page, defaults())
+    params = view_params(page)
     reserved = {
         k: st.query_params.get_all(k) for k in urlstate.RESERVED_KEYS if k in st.query_params
     }
@@ -446,3 +475,90 @@ def rejected_imports() -> pd.DataFrame:
     from dortmund_kpi.importer import rejected_imports as read_rejected
 
     return read_rejected(get_settings())
+
+
+# -- sharing, pinned views, presentation mode ----------------------------------------
+def public_base(page: str) -> str:
+    """The app's public address: ``DORTMUND_KPI_PUBLIC_URL`` (behind a proxy) or the
+    address the browser uses; empty (relative links) when neither is known."""
+    configured = os.environ.get("DORTMUND_KPI_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    url = (st.context.url or "").rstrip("/")
+    path = urlstate.PAGES[page]
+    if path and url.endswith("/" + path):
+        url = url[: -len(path) - 1]
+    return url
+
+
+def data_moment(live: bool = False) -> datetime | None:
+    """When the newest value on screen was imported (the data version shown)."""
+    value = query("data_stand", as_of=None) if live else query("data_stand")
+    return None if value is None or pd.isna(value) else value
+
+
+def permalink(page: str, *, pinned: bool) -> str:
+    moment = (as_of() or data_moment()) if pinned else None
+    return urlstate.url_for(page, view_params(page, stand=moment), public_base(page))
+
+
+def data_stand_caption() -> None:
+    moment = data_moment()
+    text = texts.PINNED_SIDEBAR if as_of() else texts.DATA_STAND_SIDEBAR
+    st.caption(text.format(stand=formatting.timestamp(moment)))
+
+
+def pinned_banner(page: str) -> None:
+    """A pinned view says so, and offers the live view when newer data exists."""
+    moment = as_of()
+    if moment is None:
+        return
+    text = texts.PINNED_BANNER.format(stand=formatting.timestamp(moment))
+    live, shown = data_moment(live=True), data_moment()
+    if live is not None and (shown is None or live > shown):
+        live_link = urlstate.url_for(page, view_params(page, stand=None), public_base(page))
+        text += " " + texts.PINNED_NEWER.format(live=formatting.timestamp(live), link=live_link)
+    st.info(text, icon="📌")
+    st.button(texts.SHOW_LIVE, on_click=lambda: st.session_state.update(stand=None))
+
+
+@st.dialog(texts.SHARE_TITLE, width="large")
+def share_dialog(page: str) -> None:
+    from dortmund_kpi import sharing
+
+    live, pinned = permalink(page, pinned=False), permalink(page, pinned=True)
+    st.markdown(texts.SHARE_LIVE)
+    st.code(live, language=None)
+    st.markdown(texts.SHARE_PINNED.format(stand=formatting.timestamp(as_of() or data_moment())))
+    st.code(pinned, language=None)
+    choice = st.radio(texts.SHARE_QR_FOR, texts.SHARE_QR_CHOICES, horizontal=True)
+    link = pinned if choice == texts.SHARE_QR_CHOICES[0] else live
+    png = sharing.qr_png(link)
+    st.image(png, width=220, caption=texts.SHARE_QR_CAPTION)
+    left, right = st.columns(2)
+    name = f"dortmund-kpi_{page}_qr"
+    left.download_button(texts.SHARE_QR_PNG, png, file_name=f"{name}.png", mime="image/png")
+    right.download_button(
+        texts.SHARE_QR_SVG, sharing.qr_svg(link), file_name=f"{name}.svg", mime="image/svg+xml"
+    )
+
+
+def share_button(page: str) -> None:
+    if st.sidebar.button(texts.SHARE_BUTTON, icon=":material/share:", width="stretch"):
+        share_dialog(page)
+
+
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
+html { font-size: 19px; }
+</style>"""
+
+
+def presentation_mode() -> bool:
+    """``praesentation=1``: no sidebar or chrome, larger text (our own constant CSS)."""
+    if st.session_state.get("praesentation"):
+        st.html(PRESENTATION_CSS)
+        return True
+    return False

@@ -14,16 +14,21 @@ migrated here, never broken (``KEY_MIGRATIONS``; district names become slugs).
 | Stadtbezirke      | ``/bezirke``  |              |
 | Daten & Methodik  | ``/daten``    |              |
 
-Shared keys (every page): ``bezirk`` (district slugs, repeated key) and
-``zeitraum`` (first and last year, repeated key: ``zeitraum=2019&zeitraum=2024``).
+Shared keys (every page): ``bezirk`` (district slugs, repeated key),
+``zeitraum`` (first and last year, repeated key: ``zeitraum=2019&zeitraum=2024``),
+``stand`` (the data as known at a moment: ``2025-03-31`` = end of that day, or
+``2025-03-31T14:05:00``; a pinned link) and ``praesentation`` (``1``: presentation
+mode for a meeting-room screen).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from urllib.parse import urlencode
 
+from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import CITY, DistrictMatcher
 
 PAGES = {
@@ -33,12 +38,16 @@ PAGES = {
     "bezirke": "bezirke",
     "daten": "daten",
 }
-SHARED_KEYS = ("bezirk", "zeitraum")
+SHARED_KEYS = ("bezirk", "zeitraum", "stand", "praesentation")
 PAGE_KEYS = {"masterplan": ("masterplan",), "indikator": ("indikator",)}
 # Keys Streamlit itself reads; they pass through untouched.
 RESERVED_KEYS = ("embed", "embed_options")
 # Old or alternative key names -> current key. Append, never remove.
 KEY_MIGRATIONS = {
+    "asof": "stand",
+    "as_of": "stand",
+    "praesentationsmodus": "praesentation",
+    "presentation": "praesentation",
     "district": "bezirk",
     "bezirke": "bezirk",
     "period": "zeitraum",
@@ -97,6 +106,38 @@ def _years(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> tuple[int,
     return (years[0], years[-1])
 
 
+def parse_stand(text: str) -> datetime | None:
+    """``2025-03-31`` (end of that day), ``31.03.2025`` or ``2025-03-31T14:05[:00]``."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.combine(datetime.strptime(text, fmt).date(), time.max)
+        except ValueError:
+            pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else None
+
+
+def format_stand(moment: datetime) -> str:
+    """The shortest text that pins ``moment``: a date when it is the end of a day."""
+    if moment.time() == time.max:
+        return moment.date().isoformat()
+    # Exact to the microsecond: the version a link was made from is included, and an
+    # import in the same second after it is not.
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
+def _stand(raw: list[str], notices: list[Notice], now: datetime) -> datetime | None:
+    moment = parse_stand(raw[-1]) if raw else None
+    if moment is None or moment.date() < date(2000, 1, 1) or moment > now:
+        notices.append(Notice("stand", raw[-1] if raw else ""))
+        return None
+    return moment
+
+
 def _choice(key: str, raw: list[str], allowed: Iterable[str], notices: list[Notice]) -> str | None:
     value = raw[-1].strip().lower() if raw else ""
     if value in allowed:
@@ -116,10 +157,22 @@ def migrate_keys(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def parse(params: Mapping[str, list[str]], page: str, ctx: UrlContext) -> Parsed:
+def parse(
+    params: Mapping[str, list[str]], page: str, ctx: UrlContext, now: datetime | None = None
+) -> Parsed:
     """Turn query parameters into view values for ``page``; bad values become notices."""
     result = Parsed()
     params = migrate_keys(params)
+    if "stand" in params:
+        moment = _stand(params["stand"], result.notices, now or now_local())
+        if moment:
+            result.values["stand"] = moment
+    if "praesentation" in params:
+        flag = params["praesentation"][-1].strip().lower() if params["praesentation"] else ""
+        if flag in ("1", "ja", "true", "0", "nein", "false"):
+            result.values["praesentation"] = flag in ("1", "ja", "true")
+        else:
+            result.notices.append(Notice("praesentation", flag))
     if "bezirk" in params:
         result.values["bezirk"] = _districts(params["bezirk"], ctx, result.notices)
     if "zeitraum" in params:
@@ -152,6 +205,10 @@ def serialize(
             out[key] = [str(v) for v in value]  # type: ignore[union-attr]
         elif key == "zeitraum":
             out[key] = [str(value[0]), str(value[1])]  # type: ignore[index]
+        elif key == "stand" and isinstance(value, datetime):
+            out[key] = [format_stand(value)]
+        elif key == "praesentation" and value:
+            out[key] = ["1"]
     for key in PAGE_KEYS.get(page, ()):
         if values.get(key):
             out[key] = [str(values[key])]

@@ -262,8 +262,13 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return (int(row[0] or 2018), int(row[1] or 2018))
 
 
-def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM import_log ORDER BY import_id DESC").df()
+def import_log(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
+    """Imports up to the pinned moment (all, when live), newest first."""
+    return con.execute(
+        "SELECT * FROM import_log WHERE CAST($as_of AS TIMESTAMP) IS NULL "
+        "OR started_at <= CAST($as_of AS TIMESTAMP) ORDER BY import_id DESC",
+        {"as_of": as_of},
+    ).df()
 
 
 def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:

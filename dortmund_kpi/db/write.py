@@ -11,15 +11,14 @@ import getpass
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 from dortmund_kpi.catalog import Catalog
+from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import District
 
-TZ = ZoneInfo("Europe/Berlin")
 STAGED_COLUMNS = (
     "indicator_id, area, period, period_type, period_start, period_end, value, note, source, "
     "is_official"
@@ -31,11 +30,6 @@ class LoadCounts:
     inserted: int
     changed: int
     unchanged: int
-
-
-def now_local() -> datetime:
-    """Wall-clock time in Dortmund, without tzinfo (how "Stand" is shown and pinned)."""
-    return datetime.now(TZ).replace(tzinfo=None)
 
 
 def current_user() -> str:

@@ -93,3 +93,43 @@ def test_parse_never_raises(params, page):
         assert key in ("bezirk", "zeitraum", "masterplan", "indikator")
         if key == "zeitraum":
             assert 2018 <= value[0] <= value[1] <= 2025
+
+
+def test_stand_forms_and_rounding():
+    from datetime import datetime, time
+
+    from dortmund_kpi.urlstate import format_stand, parse_stand
+
+    assert parse_stand("2025-03-31") == datetime.combine(datetime(2025, 3, 31).date(), time.max)
+    assert parse_stand("31.03.2025") == parse_stand("2025-03-31")
+    assert parse_stand("2025-03-31T14:05:00") == datetime(2025, 3, 31, 14, 5)
+    assert parse_stand("2025-03-31T14:05") == datetime(2025, 3, 31, 14, 5)
+    assert parse_stand("gestern") is None
+    assert format_stand(parse_stand("2025-03-31")) == "2025-03-31"
+    # exact: the version a link was made from is in, an import a moment later is not
+    assert format_stand(datetime(2025, 3, 31, 14, 5, 0, 1)) == "2025-03-31T14:05:00.000001"
+    assert parse_stand("2025-03-31T14:05:00.000001") == datetime(2025, 3, 31, 14, 5, 0, 1)
+
+
+def test_stand_in_the_future_or_malformed_gives_a_notice():
+    from datetime import datetime
+
+    now = datetime(2026, 1, 1)
+    assert parse({"stand": ["2025-06-30"]}, "uebersicht", CTX, now).values["stand"].date() == (
+        datetime(2025, 6, 30).date()
+    )
+    for bad in ("2027-01-01", "1999-12-31", "morgen", ""):
+        parsed = parse({"stand": [bad]}, "uebersicht", CTX, now)
+        assert "stand" not in parsed.values
+        assert [n.key for n in parsed.notices] == ["stand"]
+
+
+def test_presentation_flag():
+    assert parse({"praesentation": ["1"]}, "daten", CTX).values == {"praesentation": True}
+    assert parse({"praesentation": ["0"]}, "daten", CTX).values == {"praesentation": False}
+    assert [n.key for n in parse({"praesentation": ["vielleicht"]}, "daten", CTX).notices] == [
+        "praesentation"
+    ]
+    defaults = {"bezirk": [], "zeitraum": (2018, 2025), "stand": None, "praesentation": False}
+    values = {**defaults, "praesentation": True, "indikator": "x"}
+    assert serialize(values, "indikator", defaults) == {"praesentation": ["1"], "indikator": ["x"]}
