@@ -176,6 +176,8 @@ METADATA_LABELS = {
     "frequency": "Turnus",
     "aggregation": "Gesamtstadt aus Bezirken",
     "direction": "Bewertung",
+    "licence": "Lizenz",
+    "permalink": "Link zur Ansicht",
 }
 KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"
 REJECTED_IMPORTS = (
@@ -201,3 +203,17 @@ PINNED_SIDEBAR = "Fester Datenstand: {stand}"
 PINNED_BANNER = "Diese Ansicht zeigt den **Datenstand vom {stand}**."
 PINNED_NEWER = "Es gibt neuere Daten (Stand {live}): [zur aktuellen Ansicht]({link})."
 SHOW_LIVE = "Aktuelle Daten anzeigen"
+DATA_LICENCE = (
+    "Veröffentlichte Kennzahlen: Quelle wie angegeben; Demodaten: erzeugt, keine amtlichen "
+    "Zahlen; Referenzdaten siehe „Daten & Methodik“"
+)
+EXPORT_HEADER = "Export"
+EXPORT_CHART = "Diagramm exportieren"
+EXPORT_PNG = "Als PNG (hohe Auflösung)"
+EXPORT_SVG = "Als SVG (Vektorgrafik)"
+EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."
+DOWNLOAD_XLSX = "XLSX mit Metadaten (angezeigt)"
+DOWNLOAD_FULL_CSV = "Gesamter Indikator (CSV)"
+DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
+SLIDES_BUTTON = "Als Folie (PPTX)"
+SLIDES_HELP = "PowerPoint-Folien dieser Ansicht mit Quelle, Datenstand, Link und QR-Code"

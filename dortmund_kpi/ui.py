@@ -407,41 +407,86 @@ def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
             values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
         )
         show_chart(fig, key="map", filename=f"{ind['id']}_karte_{period}")
+        chart_exports(fig, f"{ind['id']}_karte_{period}")
     with right:
         fig = views.ranking_figure(values, ind, per_capita, period)
         show_chart(fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
+        chart_exports(fig, f"{ind['id']}_rangfolge_{period}")
 
 
 def metadata_panel(ind: pd.Series, frame: pd.DataFrame) -> None:
     from dortmund_kpi import views
 
-    labels = texts.METADATA_LABELS
-    official = frame["is_official"] if len(frame) else pd.Series(dtype=bool)
-    kind = (
-        (
-            texts.OFFICIAL
-            if official.all()
-            else texts.DEMO
-            if not official.any()
-            else texts.KIND_MIXED
-        )
-        if len(frame)
-        else "–"
-    )
-    source = str(ind["source"]) + (f" ([Link]({ind['source_url']}))" if ind["source_url"] else "")
-    rows = [
-        (labels["definition"], str(ind["definition"])),
-        (labels["unit"], str(ind["unit"])),
-        (labels["source"], source),
-        (labels["stand"], views.stand_of(frame)),
-        (labels["kind"], kind),
-        (labels["target"], views.target_text(ind)),
-        (labels["frequency"], texts.FREQUENCY[ind["frequency"]]),
-        (labels["aggregation"], texts.AGGREGATION[ind["aggregation"]]),
-        (labels["direction"], texts.DIRECTION[ind["direction"]]),
-    ]
     with st.expander(texts.INDICATOR_META, expanded=True):
-        st.markdown("\n".join(f"- **{label}:** {value}" for label, value in rows))
+        rows = views.indicator_metadata(ind, frame)
+        st.markdown("\n".join(f"- **{label}:** {literal_text(value)}" for label, value in rows))
+
+
+def literal_text(text: str) -> str:
+    """Catalog text in Markdown: escape the characters Markdown would interpret."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
+
+
+def export_section(ind: pd.Series, table: pd.DataFrame, frame: pd.DataFrame, name: str) -> None:
+    """Displayed data (CSV, XLSX with metadata) and the full indicator (all areas and years)."""
+    from dortmund_kpi import exports, views
+
+    page_link_text = permalink("indikator", pinned=True)
+    meta = views.indicator_metadata(ind, frame, page_link_text)
+    lo, hi = year_range()
+    full = query("series", [str(ind["id"])], ["dortmund", *districts()["slug"]], lo, hi)
+    full_table = views.display_table(full, ind)
+    full_meta = views.indicator_metadata(ind, full, page_link_text)
+    st.markdown(f"**{texts.EXPORT_HEADER}**")
+    cols = st.columns(4)
+    cols[0].download_button(
+        texts.DOWNLOAD_CSV, data=views.german_csv(table), file_name=f"{name}.csv", mime="text/csv"
+    )
+    cols[1].download_button(
+        texts.DOWNLOAD_XLSX,
+        data=exports.xlsx_with_metadata(table, meta),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+    )
+    cols[2].download_button(
+        texts.DOWNLOAD_FULL_CSV,
+        data=views.german_csv(full_table),
+        file_name=f"{ind['id']}_gesamt.csv",
+        mime="text/csv",
+    )
+    cols[3].download_button(
+        texts.DOWNLOAD_FULL_XLSX,
+        data=exports.xlsx_with_metadata(full_table, full_meta),
+        file_name=f"{ind['id']}_gesamt.xlsx",
+        mime=XLSX_MIME,
+    )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def chart_exports(fig: go.Figure, filename: str) -> None:
+    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
+    from dortmund_kpi import exports
+
+    with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
+        if not exports.image_export_available():
+            st.caption(texts.EXPORT_NO_BROWSER)
+            return
+        st.download_button(
+            texts.EXPORT_PNG,
+            data=lambda: exports.figure_image(fig, "png"),
+            file_name=f"{filename}.png",
+            mime="image/png",
+            on_click="ignore",
+        )
+        st.download_button(
+            texts.EXPORT_SVG,
+            data=lambda: exports.figure_image(fig, "svg"),
+            file_name=f"{filename}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+        )
 
 
 def profile_district() -> str:

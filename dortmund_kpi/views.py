@@ -400,3 +400,36 @@ def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
             "Erstes Problem": rejected["erstes_problem"],
         }
     )
+
+
+def indicator_metadata(
+    ind: pd.Series, frame: pd.DataFrame, permalink: str = ""
+) -> list[tuple[str, str]]:
+    """What every export and the metadata panel say about an indicator's data."""
+    labels = texts.METADATA_LABELS
+    official = frame["is_official"] if len(frame) else pd.Series(dtype=bool)
+    if not len(frame):
+        kind = "–"
+    elif official.all():
+        kind = texts.OFFICIAL
+    elif not official.any():
+        kind = texts.DEMO
+    else:
+        kind = texts.KIND_MIXED
+    source = str(ind["source"]) + (f" ({ind['source_url']})" if ind["source_url"] else "")
+    rows = [
+        (texts.COLUMNS["indicator"], f"{ind['name']} ({ind['id']})"),
+        (labels["definition"], str(ind["definition"])),
+        (labels["unit"], str(ind["unit"])),
+        (labels["source"], source),
+        (labels["stand"], stand_of(frame)),
+        (labels["kind"], kind),
+        (labels["target"], target_text(ind)),
+        (labels["frequency"], texts.FREQUENCY[ind["frequency"]]),
+        (labels["aggregation"], texts.AGGREGATION[ind["aggregation"]]),
+        (labels["direction"], texts.DIRECTION[ind["direction"]]),
+        (labels["licence"], texts.DATA_LICENCE),
+    ]
+    if permalink:
+        rows.append((labels["permalink"], permalink))
+    return rows

@@ -24,7 +24,9 @@ if frame.empty:
 else:
     st.markdown(ui.status_badge(views.statuses(stats, indicators).get(indicator_id)))
     fig = views.indicator_chart(frame, ind, stats_row)
-    ui.show_chart(fig, key="series", filename=views.file_name(ind, districts, year_from, year_to))
+    name = views.file_name(ind, districts, year_from, year_to)
+    ui.show_chart(fig, key="series", filename=name)
+    ui.chart_exports(fig, name)
 
 if ind["level"] == "district":
     ui.district_section(ind, year_from, year_to)
@@ -34,10 +36,5 @@ else:
 st.subheader(texts.DATA_TABLE)
 table = views.display_table(frame, ind)
 st.dataframe(views.formatted_table(table, int(ind["decimals"])), hide_index=True)
-st.download_button(
-    texts.DOWNLOAD_CSV,
-    data=views.german_csv(table),
-    mime="text/csv",
-    file_name=views.file_name(ind, districts, year_from, year_to) + ".csv",
-)
+ui.export_section(ind, table, frame, views.file_name(ind, districts, year_from, year_to))
 ui.metadata_panel(ind, frame)

@@ -1,0 +1,102 @@
+"""Downloads of what a view shows: XLSX with a metadata sheet, chart images (PNG/SVG).
+
+Chart images are rendered by kaleido with the system Chromium (``BROWSER_PATH``,
+default ``/usr/bin/chromium``); one browser is kept running per process, since
+starting it costs seconds and each image then takes a fraction of one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi.exporter import neutralise
+
+IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 700
+_lock = threading.Lock()
+_server_started = False
+
+
+class ExportError(RuntimeError):
+    """An export cannot be made here; the message says what to install."""
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("BROWSER_PATH")
+    if configured and os.path.exists(configured):
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("chrome")
+
+
+def image_export_available() -> bool:
+    return chromium_path() is not None
+
+
+def figure_image(
+    fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int = IMAGE_HEIGHT
+) -> bytes:
+    """PNG (scale 2) or SVG of a figure, with its title, footer and markers."""
+    global _server_started
+    path = chromium_path()
+    if path is None:
+        raise ExportError(
+            "Bildexport braucht Chromium (Installation: sudo apt-get install chromium)"
+        )
+    os.environ.setdefault("BROWSER_PATH", path)
+    import kaleido
+
+    with _lock:
+        if not _server_started:
+            kaleido.start_sync_server(silence_warnings=True)
+            _server_started = True
+        return fig.to_image(format=fmt, scale=2 if fmt == "png" else 1, width=width, height=height)
+
+
+def stop_image_server() -> None:
+    global _server_started
+    import kaleido
+
+    with _lock:
+        if _server_started:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _server_started = False
+
+
+def xlsx_with_metadata(table: pd.DataFrame, metadata: list[tuple[str, str]]) -> bytes:
+    """Sheet "Daten" (the table as shown, numbers as numbers) and sheet "Metadaten".
+
+    Text that a spreadsheet would run as a formula gets a leading apostrophe.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    data = book.active
+    data.title = "Daten"
+    data.append([neutralise(c) for c in table.columns])
+    for row in table.itertuples(index=False):
+        data.append([_cell(v) for v in row])
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    meta = book.create_sheet("Metadaten")
+    meta.append(["Feld", "Wert"])
+    for label, value in metadata:
+        meta.append([neutralise(label), neutralise(value)])
+    meta.column_dimensions["A"].width = 22
+    meta.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return None if pd.isna(value) else value
+    return neutralise(value)

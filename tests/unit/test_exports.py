@@ -1,0 +1,65 @@
+"""Exports: XLSX with metadata read back with openpyxl, formulas neutralised, chart images."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+from openpyxl import load_workbook
+
+from dortmund_kpi import exports, sharing
+from dortmund_kpi.charts import ChartMeta, time_series
+
+
+def test_xlsx_has_data_and_metadata_sheets_and_neutralises_formulas():
+    table = pd.DataFrame(
+        {"Gebiet": ["Hörde", '=HYPERLINK("x")', "@SUM(A1)"], "Wert": [1.5, 2.0, None]}
+    )
+    meta = [("Definition", "=1+1"), ("Link zur Ansicht", "https://kpi.example/indikator?x=1")]
+    book = load_workbook(io.BytesIO(exports.xlsx_with_metadata(table, meta)))
+    assert book.sheetnames == ["Daten", "Metadaten"]
+    rows = list(book["Daten"].iter_rows(values_only=True))
+    assert rows[0] == ("Gebiet", "Wert")
+    assert rows[1] == ("Hörde", 1.5)
+    assert rows[2][0] == '\'=HYPERLINK("x")'  # text, never a formula
+    assert rows[3] == ("'@SUM(A1)", None)
+    for row in book["Daten"].iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+    assert list(book["Metadaten"].iter_rows(values_only=True))[1:] == [
+        ("Definition", "'=1+1"),
+        ("Link zur Ansicht", "https://kpi.example/indikator?x=1"),
+    ]
+
+
+def test_qr_codes_encode_the_link():
+    png = sharing.qr_png("https://kpi.example/indikator?indikator=x&stand=2025-03-31")
+    svg = sharing.qr_svg("https://kpi.example/indikator?indikator=x")
+    assert png.startswith(b"\x89PNG")
+    assert b"<svg" in svg and b"</svg>" in svg
+
+
+def test_chart_png_and_svg_carry_title_and_footer():
+    assert exports.image_export_available(), "Chromium missing: sudo apt-get install chromium"
+    frame = pd.DataFrame(
+        {
+            "area": ["dortmund"] * 3,
+            "area_name": ["Dortmund"] * 3,
+            "period": ["2019", "2020", "2021"],
+            "period_type": ["Y"] * 3,
+            "period_start": pd.to_datetime(["2019-01-01", "2020-01-01", "2021-01-01"]),
+            "period_end": pd.to_datetime(["2019-12-31", "2020-12-31", "2021-12-31"]),
+            "value": [1.0, 2.0, 3.0],
+            "is_official": [True, False, False],
+        }
+    )
+    fig = time_series(
+        frame, ChartMeta("Testkennzahl", "%", "Stadt Dortmund", "22.11.2026", 1, True)
+    )
+    png = exports.figure_image(fig, "png", 800, 400)
+    svg = exports.figure_image(fig, "svg", 800, 400).decode("utf-8")
+    assert png.startswith(b"\x89PNG")
+    assert "Testkennzahl" in svg and "Quelle: Stadt Dortmund" in svg
+    assert "Stand: 22.11.2026" in svg and "Demodaten" in svg
+    assert isinstance(fig, go.Figure)
