@@ -142,6 +142,25 @@ def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi import exports
+    from dortmund_kpi.db.store import Store
+    from dortmund_kpi.report import ViewError, deck_for_urls
+
+    try:
+        with Store(settings.db_path).connect_read() as con:
+            data, notes = deck_for_urls(con, args.urls)
+    except ViewError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        exports.stop_image_server()
+    Path(args.output).write_bytes(data)
+    for note in notes:
+        _print_err(note)
+    print(f"Foliensatz geschrieben: {args.output} ({len(args.urls)} Ansicht(en))")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.bootstrap import ensure_database
 
@@ -216,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="GEOJSON")
     p.set_defaults(handler=cmd_geometry)
+
+    p = sub.add_parser(
+        "slides", parents=[common], help="Foliensatz (PPTX) aus Links zu Ansichten erzeugen"
+    )
+    p.add_argument("urls", nargs="+", metavar="URL", help="Link zu einer Ansicht (Permalink)")
+    p.add_argument("--output", "-o", metavar="DATEI", required=True, help="Zieldatei (.pptx)")
+    p.set_defaults(handler=cmd_slides)
 
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
     p.add_argument("--port", type=int, default=8501)

@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import threading
+import warnings
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -50,7 +51,9 @@ def figure_image(
     os.environ.setdefault("BROWSER_PATH", path)
     import kaleido
 
-    with _lock:
+    with _lock, warnings.catch_warnings():
+        # plotly warns that its default browser options are unused with a running server
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         if not _server_started:
             kaleido.start_sync_server(silence_warnings=True)
             _server_started = True

@@ -591,6 +591,36 @@ def share_dialog(page: str) -> None:
 def share_button(page: str) -> None:
     if st.sidebar.button(texts.SHARE_BUTTON, icon=":material/share:", width="stretch"):
         share_dialog(page)
+    st.sidebar.download_button(
+        texts.SLIDES_BUTTON,
+        data=_deck_builder(page),
+        file_name=f"dortmund-kpi_{page}.pptx",
+        mime=PPTX_MIME,
+        help=texts.SLIDES_HELP,
+        icon=":material/slideshow:",
+        width="stretch",
+        on_click="ignore",
+    )
+
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def _deck_builder(page: str) -> Any:
+    """A callable that builds the deck when clicked (in another thread: capture all now)."""
+    from dortmund_kpi import report, slides
+
+    values = {key: st.session_state.get(key) for key in view_keys()} | {"stand": as_of()}
+    values = {k: v for k, v in (defaults() | values).items() if v is not None or k == "stand"}
+    values["zeitraum"] = tuple(values["zeitraum"])
+    view = report.View(page, values, permalink(page, pinned=True), [])
+    db_file = current_file()
+
+    def build() -> bytes:
+        with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
+            return slides.build_deck(report.slides_for(con, view))
+
+    return build
 
 
 PRESENTATION_CSS = """<style>

@@ -53,3 +53,12 @@ def empty_db(tmp_path: Path) -> Settings:
     settings = make_settings(tmp_path / "kpi.duckdb")
     init_database(settings, demo=False)
     return settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_image_server():
+    """Chart images start one headless Chromium per process; stop it before exit."""
+    yield
+    from dortmund_kpi import exports
+
+    exports.stop_image_server()

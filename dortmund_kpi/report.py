@@ -1,0 +1,294 @@
+"""A dashboard view (page + URL values) as slides, without Streamlit.
+
+Used by ``dortmund-kpi slides URL...`` and by the "Als Folie (PPTX)" button, so a
+deck shows the same numbers as the view its link opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pandas as pd
+
+from dortmund_kpi import formatting, texts, urlstate, views
+from dortmund_kpi.db import read
+from dortmund_kpi.districts import District, DistrictMatcher
+from dortmund_kpi.slides import Slide
+
+PLAN_NAMES = {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
+
+
+class ViewError(ValueError):
+    """A link that names no page of the dashboard."""
+
+
+@dataclass(frozen=True)
+class View:
+    page: str
+    values: dict
+    link: str
+    notices: list[urlstate.Notice]
+
+
+def _matcher(con: duckdb.DuckDBPyConnection) -> DistrictMatcher:
+    frame = read.district_list(con)
+    return DistrictMatcher(
+        [
+            District(
+                r.slug,
+                r.name,
+                r.code,
+                r.area_km2,
+                int(r.population),
+                r.population_date,
+                r.lat,
+                r.lon,
+                r.source_url or "",
+            )
+            for r in frame.itertuples(index=False)
+        ]
+    )
+
+
+def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
+    """A permalink (absolute or relative) -> page and values, defaults filled in."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    pages = {v: k for k, v in urlstate.PAGES.items()}
+    if path not in pages:
+        raise ViewError(
+            f"{url}: unbekannte Seite '/{path}' (erwartet: /, /masterplan, "
+            "/indikator, /bezirke, /daten)"
+        )
+    page = pages[path]
+    indicators = read.indicator_list(con)
+    ctx = urlstate.UrlContext(
+        tuple(PLAN_NAMES), tuple(indicators["id"]), _matcher(con), read.data_range(con)
+    )
+    params = parse_qs(parts.query, keep_blank_values=True)
+    parsed = urlstate.parse(params, page, ctx)
+    values = {
+        "bezirk": [],
+        "zeitraum": ctx.years,
+        "masterplan": "verwaltung",
+        "indikator": str(indicators["id"].iloc[0]),
+        "stand": None,
+    } | parsed.values
+    return View(page, values, url, parsed.notices)
+
+
+def slides_for(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    builders = {
+        "uebersicht": _overview,
+        "masterplan": _masterplan,
+        "indikator": _indicator,
+        "bezirke": _districts,
+        "daten": _data,
+    }
+    return builders[view.page](con, view)
+
+
+def _as_of(view: View) -> datetime | None:
+    return view.values.get("stand")
+
+
+def _subtitle(con: duckdb.DuckDBPyConnection, view: View, lead: str) -> str:
+    names = dict(zip(read.district_list(con)["slug"], read.district_list(con)["name"], strict=True))
+    areas = ", ".join(["Dortmund", *(names[s] for s in view.values["bezirk"])])
+    years = view.values["zeitraum"]
+    parts = [lead, areas, f"{years[0]}–{years[1]}"]
+    if _as_of(view):
+        parts.append(f"Datenstand {formatting.timestamp(_as_of(view))}")
+    return " · ".join(p for p in parts if p)
+
+
+def _series_slide(frame: pd.DataFrame, ind: pd.Series, view: View, subtitle: str) -> Slide:
+    data = pd.DataFrame(
+        {
+            "category": frame["period"].map(views.period_text),
+            "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
+            "value": frame["value"],
+        }
+    )
+    meta = views.meta_for(ind, frame)
+    return Slide(
+        title=f"{ind['name']} ({ind['unit']})",
+        subtitle=subtitle,
+        source=meta.source,
+        stand=meta.stand,
+        demo=meta.demo,
+        link=view.link,
+        series=data,
+        number_format=_number_format(int(ind["decimals"])),
+    )
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _indicator_rows(con: duckdb.DuckDBPyConnection, ids: list[str], view: View) -> pd.DataFrame:
+    years = view.values["zeitraum"]
+    areas = ["dortmund", *view.values["bezirk"]]
+    return read.series(con, ids, areas, years[0], years[1], _as_of(view))
+
+
+def _indicator(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    inds = read.indicator_list(con).set_index("id", drop=False)
+    ind = inds.loc[view.values["indikator"]]
+    subtitle = _subtitle(con, view, f"Masterplan {PLAN_NAMES[ind['masterplan']]}")
+    frame = _indicator_rows(con, [ind["id"]], view)
+    slides = [_series_slide(frame, ind, view, subtitle)] if len(frame) else []
+    years = view.values["zeitraum"]
+    periods = read.district_periods(con, ind["id"], years[0], years[1], _as_of(view))
+    if ind["level"] == "district" and len(periods):
+        slides += _district_slides(con, ind, str(periods["period"].iloc[0]), view, subtitle)
+    return slides
+
+
+def _district_slides(con, ind, period: str, view: View, subtitle: str) -> list[Slide]:
+    from dortmund_kpi.geometry import current_geometry
+    from dortmund_kpi.settings import get_settings
+
+    values = read.district_values(con, ind["id"], period, _as_of(view))
+    meta = views.meta_for(ind, values)
+    geo = current_geometry(get_settings())
+    fig = views.map_figure(values, ind, geo.geojson, geo.view, False, geo.schematic, period)
+    label = views.period_text(period)
+    ranked = values.sort_values("value", ascending=ind["direction"] != "higher")
+    common = {
+        "subtitle": subtitle,
+        "source": meta.source,
+        "stand": meta.stand,
+        "demo": meta.demo,
+        "link": view.link,
+        "number_format": _number_format(int(ind["decimals"])),
+    }
+    return [
+        Slide(
+            title=f"{ind['short_name']}: Stadtbezirke {label} ({ind['unit']})", figure=fig, **common
+        ),
+        Slide(
+            title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({ind['unit']})",
+            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked["value"]}),
+            **common,
+        ),
+    ]
+
+
+def _masterplan(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    plan = view.values["masterplan"]
+    inds = read.indicator_list(con)
+    own = inds[inds["masterplan"] == plan]
+    frame = _indicator_rows(con, list(own["id"]), view)
+    subtitle = _subtitle(con, view, f"Masterplan {PLAN_NAMES[plan]}")
+    return [
+        _series_slide(frame[frame["indicator_id"] == ind["id"]], ind, view, subtitle)
+        for _, ind in own.iterrows()
+        if (frame["indicator_id"] == ind["id"]).any()
+    ]
+
+
+def _overview(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    years, as_of = view.values["zeitraum"], _as_of(view)
+    inds = read.indicator_list(con)
+    stats = read.series_stats(con, years[0], years[1], as_of)
+    tiles = views.tiles(stats, inds, read.sparklines(con, years[0], years[1], as_of))
+    slides = []
+    for plan, name in PLAN_NAMES.items():
+        own = [t for t in tiles if t.masterplan == plan]
+        if not own:
+            continue
+        table = pd.DataFrame(
+            {
+                "Kennzahl": [t.title for t in own],
+                "Wert": [f"{t.value} {t.unit}".strip() for t in own],
+                "Zeitraum": [t.period for t in own],
+                "Veränderung": [f"{t.change} {t.versus}".strip() or "–" for t in own],
+                "Zielstatus": [t.status or texts.NO_TARGET for t in own],
+                "Datenart": [texts.DEMO if t.demo else texts.OFFICIAL for t in own],
+            }
+        )
+        slides.append(
+            Slide(
+                title=f"Masterplan {name}: Kennzahlen im Überblick",
+                subtitle=_subtitle(con, view, texts.PAGE_TITLES["uebersicht"]),
+                source="siehe Daten & Methodik",
+                stand=views.stand_of(stats, "stand"),
+                demo=any(t.demo for t in own),
+                link=view.link,
+                table=table,
+            )
+        )
+    return slides
+
+
+def _districts(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    slugs = read.district_list(con)
+    slug = (view.values["bezirk"] or [str(slugs["slug"].iloc[0])])[0]
+    name = dict(zip(slugs["slug"], slugs["name"], strict=True))[slug]
+    years = view.values["zeitraum"]
+    profile = read.district_profile(con, slug, years[0], years[1], _as_of(view))
+    slides = []
+    for plan, plan_name in PLAN_NAMES.items():
+        part = profile[profile["masterplan"] == plan]
+        if len(part):
+            slides.append(
+                Slide(
+                    title=f"{texts.PROFILE_TITLE.format(name=name)}: {plan_name}",
+                    subtitle=_subtitle(con, view, texts.PAGE_TITLES["bezirke"]),
+                    source="siehe Daten & Methodik",
+                    stand="–"
+                    if part.empty
+                    else views.stand_of(
+                        read.series(
+                            con,
+                            list(part["indicator_id"]),
+                            [slug],
+                            years[0],
+                            years[1],
+                            _as_of(view),
+                        )
+                    ),
+                    demo=not bool(part["is_official"].all()),
+                    link=view.link,
+                    table=views.profile_table(part),
+                )
+            )
+    return slides
+
+
+def _data(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    from datetime import date
+
+    fresh = read.freshness(con, _as_of(view))
+    table = views.freshness_table(fresh, date.today())
+    return [
+        Slide(
+            title=texts.FRESHNESS,
+            subtitle=texts.PAGE_TITLES["daten"],
+            source="Importprotokoll",
+            stand=views.stand_of(fresh, "updated"),
+            demo=bool(fresh["any_demo"].fillna(False).any()),
+            link=view.link,
+            table=table,
+        )
+    ]
+
+
+def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
+    """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
+    from dortmund_kpi.slides import build_deck
+
+    slides, notes = [], []
+    for url in urls:
+        view = parse_view(con, url)
+        notes += [
+            f"{url}: ungültiger Wert für {n.key} ({n.value}), Standard verwendet"
+            for n in view.notices
+        ]
+        slides += slides_for(con, view)
+    return build_deck(slides), notes

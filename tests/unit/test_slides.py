@@ -1,0 +1,87 @@
+"""Slides: a deck from permalinks, read back with python-pptx."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.report import deck_for_urls, parse_view
+from dortmund_kpi.settings import Settings
+
+LINKS = [
+    "https://kpi.example/indikator?indikator=glasfaser_haushalte&bezirk=hoerde",
+    "https://kpi.example/masterplan?masterplan=bildung&zeitraum=2020&zeitraum=2025",
+    "https://kpi.example/?bezirk=eving",
+]
+
+
+def _texts(slide) -> list[str]:
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def test_deck_from_permalinks(fixture_db: Settings, tmp_path: Path):
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, notes = deck_for_urls(con, LINKS)
+    assert notes == []
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(data)
+    deck = Presentation(str(path))
+    slides = list(deck.slides)
+    assert len(slides) >= 3
+    assert deck.slide_width > deck.slide_height  # 16:9
+    for slide in slides:
+        texts = _texts(slide)
+        assert any(t in LINKS for t in texts), "every slide names its permalink"
+        assert any("Quelle:" in t and "Stand:" in t for t in texts)
+        assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)  # QR code
+    first = slides[0]
+    assert _texts(first)[0] == "Glasfaserversorgung der Haushalte (%)"
+    chart = next(s for s in first.shapes if s.has_chart).chart  # native, editable chart
+    assert {series.name for series in chart.plots[0].series} == {"Dortmund (gesamt)", "Hörde"}
+    assert any("Demodaten" in t for t in _texts(first))
+    titles = [_texts(s)[0] for s in slides]
+    assert any(t.startswith("Masterplan Verwaltung: Kennzahlen") for t in titles)
+
+
+def test_view_parsing_applies_defaults_and_reports_bad_values(fixture_db: Settings):
+    with Store(fixture_db.db_path).connect_read() as con:
+        view = parse_view(con, "/indikator?indikator=nope&bezirk=Hörde")
+    assert view.page == "indikator"
+    assert view.values["bezirk"] == ["hoerde"]
+    assert [n.key for n in view.notices] == ["indikator"]
+
+
+def test_slides_command(fixture_db: Settings, tmp_path: Path):
+    out = tmp_path / "deck.pptx"
+    command = Path(sys.executable).with_name("dortmund-kpi")
+    run = subprocess.run(
+        [str(command), "slides", *LINKS, "--output", str(out), "--db", str(fixture_db.db_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(Presentation(str(out)).slides) >= 3
+    bad = subprocess.run(
+        [
+            str(command),
+            "slides",
+            "/nirgendwo",
+            "--output",
+            str(out),
+            "--db",
+            str(fixture_db.db_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 2 and "unbekannte Seite" in bad.stderr
