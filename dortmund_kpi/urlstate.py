@@ -132,7 +132,8 @@ def format_stand(moment: datetime) -> str:
 
 def _stand(raw: list[str], notices: list[Notice], now: datetime) -> datetime | None:
     moment = parse_stand(raw[-1]) if raw else None
-    if moment is None or moment.date() < date(2000, 1, 1) or moment > now:
+    # A date means the end of that day; today is fine, a later day is not (yet) a Stand.
+    if moment is None or moment.date() < date(2000, 1, 1) or moment.date() > now.date():
         notices.append(Notice("stand", raw[-1] if raw else ""))
         return None
     return moment

@@ -118,7 +118,8 @@ def test_stand_in_the_future_or_malformed_gives_a_notice():
     assert parse({"stand": ["2025-06-30"]}, "uebersicht", CTX, now).values["stand"].date() == (
         datetime(2025, 6, 30).date()
     )
-    for bad in ("2027-01-01", "1999-12-31", "morgen", ""):
+    assert "stand" in parse({"stand": ["2026-01-01"]}, "uebersicht", CTX, now).values  # today
+    for bad in ("2027-01-01", "2026-01-02T00:00:00", "1999-12-31", "morgen", ""):
         parsed = parse({"stand": [bad]}, "uebersicht", CTX, now)
         assert "stand" not in parsed.values
         assert [n.key for n in parsed.notices] == ["stand"]
