@@ -218,3 +218,26 @@ DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
 SLIDES_BUTTON = "Als Folie (PPTX)"
 SLIDES_HELP = "PowerPoint-Folien dieser Ansicht mit Quelle, Datenstand, Link und QR-Code"
 SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
+
+# Editor upload (only with sign-in configured)
+UPLOAD_TITLE = "Daten importieren (Redaktion)"
+UPLOAD_SIGN_IN_HINT = (
+    "Das Hochladen von Daten ist angemeldeten Redakteurinnen und Redakteuren vorbehalten."
+)
+UPLOAD_SIGN_IN = "Als Redaktion anmelden"
+UPLOAD_SIGN_OUT = "Abmelden"
+UPLOAD_SIGNED_IN = "Angemeldet als {name}."
+UPLOAD_NOT_EDITOR = "Dieses Konto ist nicht für den Datenimport freigeschaltet."
+UPLOAD_LABEL = "CSV- oder XLSX-Datei im Vorlagenformat"
+UPLOAD_TYPE = "Dateityp nicht erlaubt (erwartet .csv, .txt oder .xlsx)."
+UPLOAD_SIZE = "Datei zu groß (erlaubt {mb} MB)."
+UPLOAD_INVALID = "Die Datei hat {n} Problem(e); nichts wurde importiert:"
+UPLOAD_PREVIEW = (
+    "Prüfung bestanden: {rows} Zeilen – neu: {new}, geändert: {changed}, unverändert: {same}. "
+    "Jetzt importieren?"
+)
+UPLOAD_CONFIRM = "Importieren"
+UPLOAD_DONE = (
+    "Import abgeschlossen (neu: {new}, geändert: {changed}). Die Ansicht zeigt die neuen Daten."
+)
+EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & Methodik“."

@@ -637,3 +637,11 @@ def presentation_mode() -> bool:
         st.html(PRESENTATION_CSS)
         return True
     return False
+
+
+def editor_welcome() -> None:
+    """st.login returns to the start page: lead a freshly signed-in editor back to the upload."""
+    from dortmund_kpi import editor
+
+    if editor.sign_in_configured() and st.user.get("is_logged_in"):
+        page_link("daten", texts.EDITOR_WELCOME, icon=":material/upload:")

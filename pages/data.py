@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui, views
+from dortmund_kpi import editor, texts, ui, views
 from dortmund_kpi.exporter import template_csv
 
 st.title(texts.PAGE_TITLES["daten"])
@@ -32,6 +32,8 @@ st.download_button(
     mime="text/csv",
     file_name="vorlage_dortmund_kpi.csv",
 )
+
+editor.upload_section()
 
 st.subheader(texts.LICENCES)
 st.markdown(texts.LICENCE_TEXT)

@@ -6,6 +6,7 @@ from dortmund_kpi import texts, ui, views
 
 st.title(texts.PAGE_TITLES["uebersicht"])
 st.caption(texts.OVERVIEW_INTRO)
+ui.editor_welcome()
 year_from, year_to = ui.selected_years()
 indicators = ui.indicators()
 city_stats = ui.query("series_stats", year_from, year_to)

@@ -1,0 +1,111 @@
+"""Importing in the browser, for signed-in editors only.
+
+Reading is open (or protected by the city's SSO proxy). The upload form exists
+only when editor sign-in is configured in ``.streamlit/secrets.toml`` (Streamlit's
+``st.login`` with an OIDC provider, section ``[auth]``); an optional allow-list
+``[editors] emails = [...]`` restricts it further. Without that configuration
+there is no upload, and the CLI remains the way to import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.importer import ImportResult, run_import
+from dortmund_kpi.issues import ImportFailed
+from dortmund_kpi.settings import get_settings
+
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
+
+
+def sign_in_configured() -> bool:
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets.toml at all: Streamlit raises its own not-found error
+        return False
+    return bool(auth) and bool(auth.get("redirect_uri")) and bool(auth.get("cookie_secret"))
+
+
+def _allowed(user: Any) -> bool:
+    try:
+        editors = st.secrets.get("editors", {}).get("emails")
+    except Exception:
+        editors = None
+    if not editors:
+        return True
+    return str(user.get("email", "")).lower() in {str(e).lower() for e in editors}
+
+
+def editor_name(user: Any) -> str:
+    return str(user.get("name") or user.get("email") or "Redaktion")
+
+
+def _check_upload(upload: Any, limit: int) -> str | None:
+    if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+        return texts.UPLOAD_TYPE
+    if upload.size > limit:
+        return texts.UPLOAD_SIZE.format(mb=limit // 2**20)
+    return None
+
+
+def _run(upload: Any, *, dry_run: bool, user: str | None = None) -> ImportResult:
+    settings = get_settings()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name  # the import log names the original file
+        path.write_bytes(upload.getvalue())
+        return run_import([path], settings, dry_run=dry_run, user=user)
+
+
+def upload_section() -> None:
+    """The editor's upload form, or nothing at all when sign-in is not configured."""
+    if not sign_in_configured():
+        return
+    st.subheader(texts.UPLOAD_TITLE)
+    user = st.user
+    if not user.get("is_logged_in"):
+        st.caption(texts.UPLOAD_SIGN_IN_HINT)
+        st.button(texts.UPLOAD_SIGN_IN, on_click=st.login)
+        return
+    if not _allowed(user):
+        st.warning(texts.UPLOAD_NOT_EDITOR)
+        return
+    st.caption(texts.UPLOAD_SIGNED_IN.format(name=editor_name(user)))
+    st.button(texts.UPLOAD_SIGN_OUT, on_click=st.logout)
+    limit = get_settings().max_import_bytes
+    upload = st.file_uploader(texts.UPLOAD_LABEL, type=["csv", "txt", "xlsx"], key="upload")
+    if upload is None:
+        return
+    problem = _check_upload(upload, limit)
+    if problem:
+        st.error(problem)
+        return
+    _preview_and_import(upload, editor_name(user))
+
+
+def _preview_and_import(upload: Any, name: str) -> None:
+    try:
+        preview = _run(upload, dry_run=True)
+    except ImportFailed as failed:
+        st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
+        st.code("\n".join(str(i) for i in failed.issues[:50]), language=None)
+        return
+    st.info(
+        texts.UPLOAD_PREVIEW.format(
+            rows=preview.rows_read,
+            new=preview.inserted,
+            changed=preview.changed,
+            same=preview.unchanged,
+        )
+    )
+    if st.button(texts.UPLOAD_CONFIRM, type="primary"):
+        try:
+            result = _run(upload, dry_run=False, user=name)
+        except ImportFailed as failed:  # the data changed between preview and import
+            st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
+            return
+        st.success(texts.UPLOAD_DONE.format(new=result.inserted, changed=result.changed))
