@@ -11,7 +11,9 @@ import streamlit as st
 
 from dortmund_kpi import texts, ui, urlstate
 
-st.set_page_config(page_title=texts.APP_TITLE, page_icon=":material/monitoring:", layout="wide")
+# An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
+# fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
+st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
 
 PAGES = {
     key: st.Page(
@@ -37,5 +39,7 @@ if not presenting:
     ui.share_button(page)
 ui.show_notices()
 ui.pinned_banner(page)
-current.run()
-ui.write_url(page)
+try:
+    current.run()
+finally:  # keep the view in the address bar even when a page fails
+    ui.write_url(page)

@@ -165,7 +165,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.bootstrap import ensure_database
 
     ensure_database(settings)
-    os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.resolve())
+    # absolute, NOT resolved: the path is a symlink that every import moves to a new version
+    os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
     command = [
         sys.executable,
         "-m",

@@ -1,0 +1,230 @@
+"""Render every dashboard page to a PNG for the README (docs/screenshots/).
+
+    python scripts/screenshots.py                      # own server on the default database
+    python scripts/screenshots.py --db /tmp/kpi.duckdb  # own server on another database
+    python scripts/screenshots.py --url http://127.0.0.1:8501  # a running server
+
+Pages are shown 1440 px wide (900 px high; the indicator page taller, to include
+its map) in headless Chromium (Debian's, see
+``DORTMUND_KPI_CHROMIUM``), captured once Streamlit is idle and every chart is
+drawn, and stored as optimised PNGs (palette-quantised when needed) under 300 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = REPO_ROOT / "docs" / "screenshots"
+CHROMIUM_ENV = "DORTMUND_KPI_CHROMIUM"
+CHROMIUM_DEFAULT = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTH = 1440
+MAX_BYTES = 300 * 1024
+TIMEOUT_MS = 90_000
+
+
+@dataclass(frozen=True)
+class Shot:
+    file: str
+    path: str
+    charts: int  # plotly charts that must be drawn first
+    height: int = 900  # viewport height; taller where the point of the page is below the fold
+
+
+SHOTS = (
+    Shot("uebersicht.png", "/", 0),
+    Shot("masterplan.png", "/masterplan?masterplan=wirtschaft", 4),
+    Shot(
+        "indikator.png",
+        "/indikator?indikator=glasfaser_haushalte&bezirk=hoerde&bezirk=eving",
+        3,  # time series, map, ranking
+        height=1420,
+    ),
+    Shot("bezirke.png", "/bezirke?bezirk=hoerde", 0),
+    Shot("daten.png", "/daten", 0),
+)
+
+# Streamlit is idle: connected, no script run, no lazy placeholder, nothing stale.
+IDLE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector("[data-testid='stSkeleton']")
+    && !document.querySelector("[data-stale='true']");
+}"""
+CHARTS_JS = """n => {
+  if (document.querySelector("[data-testid='stException']")) return true;
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  return plots.length >= n && plots.every(gd => gd._fullLayout && gd.querySelector('.main-svg')
+    && (!gd._fullLayout.map || (gd._fullLayout.map._subplot.map.loaded()
+        && !gd._fullLayout.map._subplot.map.isMoving())));
+}"""
+
+
+# -- server ---------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve(db: str | None = None, timeout_s: float = 120.0) -> Iterator[str]:
+    """Start ``dortmund-kpi serve`` on a free local port; yield its base URL; stop it."""
+    beside = Path(sys.executable).parent / "dortmund-kpi"
+    cli = str(beside) if beside.exists() else shutil.which("dortmund-kpi")
+    if not cli:
+        raise SystemExit("dortmund-kpi is not installed: python3 -m pip install -e .")
+    port = free_port()
+    command = [cli, "serve", "--port", str(port), "--address", "127.0.0.1"]
+    if db:
+        command += ["--db", db]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=REPO_ROOT,
+            start_new_session=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while not (_healthy(base_url) and process.poll() is None):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")[-4000:]
+                    raise SystemExit(f"dortmund-kpi serve did not start:\n{output}")
+                time.sleep(0.25)
+            yield base_url
+        finally:
+            _stop(process)
+
+
+# -- capture ---------------------------------------------------------------------------
+def optimise_png(png: bytes, target: Path, max_bytes: int = MAX_BYTES) -> Path:
+    """Write ``png`` optimised; quantise to a palette when it is still too large."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    for colours in (256, 128, 64):
+        if buffer.tell() <= max_bytes:
+            break
+        buffer = io.BytesIO()
+        palette = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=0)
+        palette.save(buffer, "PNG", optimize=True)
+    target.write_bytes(buffer.getvalue())
+    return target
+
+
+def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": shot.height}, locale="de-DE", device_scale_factor=1
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(base_url.rstrip("/") + shot.path, wait_until="domcontentloaded")
+        page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+        if shot.charts:
+            page.wait_for_function(CHARTS_JS, arg=shot.charts, timeout=TIMEOUT_MS)
+        if page.locator("[data-testid='stException']").count():
+            raise RuntimeError(f"{shot.path}: the page shows an exception")
+        page.mouse.move(WIDTH - 5, 5)  # no hover label in the picture
+        page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+        return optimise_png(page.screenshot(full_page=False), out_dir / shot.file)
+    finally:
+        context.close()
+
+
+def capture(base_url: str, out_dir: Path = OUT_DIR, browser=None) -> list[Path]:
+    """Screenshot every page of the server at ``base_url`` into ``out_dir``.
+
+    Pass a Playwright ``browser`` to reuse one (the tests do); otherwise Debian's
+    Chromium is started headless and closed again.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if browser is not None:
+        return [_capture_one(browser, base_url, shot, out_dir) for shot in SHOTS]
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get(CHROMIUM_ENV, CHROMIUM_DEFAULT)
+    if not Path(executable).is_file():
+        raise SystemExit(f"Chromium not found at {executable}: sudo apt-get install chromium")
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            return [_capture_one(own, base_url, shot, out_dir) for shot in SHOTS]
+        finally:
+            own.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running dashboard (default: start one)")
+    parser.add_argument("--db", help="database for the own server (default: dortmund-kpi's)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help=f"directory (default {OUT_DIR})")
+    args = parser.parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        base_url = args.url or stack.enter_context(serve(args.db))
+        for path in capture(base_url, args.out):
+            print(f"{path}  {path.stat().st_size // 1024} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Sharing in a real browser: a pinned link keeps its numbers after a newer import;
+chart, data and slide downloads arrive as real files."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page
+from pptx import Presentation
+
+from tests.conftest import build_fixture_db
+from tests.e2e.conftest import AppServer, cli_command, new_context, start_server, stop_server
+from tests.e2e.helpers import PLOT, open_page, traces, wait_for_app_idle, wait_for_charts
+
+pytestmark = pytest.mark.e2e
+ID = "digitalisierungsbudget"
+CITY = "Dortmund (gesamt)"
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A server on its own database: this module imports new data."""
+    folder = tmp_path_factory.mktemp("sharing")
+    build_fixture_db(folder / "kpi.duckdb")
+    server = start_server(folder / "kpi.duckdb", folder / "server.log")
+    yield server
+    stop_server(server.process)
+
+
+def _city_2025(page: Page) -> float:
+    city = next(t for t in traces(page, page.locator(PLOT).first) if t["name"] == CITY)
+    return float(city["y"][-1])
+
+
+def _share_links(page: Page) -> tuple[str, str]:
+    page.get_by_role("button", name="Link teilen").click()
+    codes = page.get_by_role("dialog").locator("code")
+    codes.nth(1).wait_for()
+    live, pinned = codes.nth(0).inner_text(), codes.nth(1).inner_text()
+    page.keyboard.press("Escape")
+    return live, pinned
+
+
+def test_pinned_link_keeps_old_numbers_after_import(
+    browser: Browser, own_server: AppServer, tmp_path: Path
+):
+    context = new_context(browser)
+    page = context.new_page()
+    open_page(page, own_server.base_url, f"/indikator?indikator={ID}")
+    wait_for_charts(page, 1)
+    before = _city_2025(page)
+    live, pinned = _share_links(page)
+    assert "stand=" in pinned and "stand=" not in live
+    assert pinned.startswith(own_server.base_url + "/indikator?")
+
+    update = tmp_path / "budget.csv"
+    new = round(before + 7.5, 2)
+    update.write_text(f"indikator;bezirk;zeitraum;wert\n{ID};Dortmund;2025;{new}\n", "utf-8")
+    run = subprocess.run(
+        [*cli_command(), "import", str(update), "--db", str(own_server.db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    context.close()
+
+    fresh = new_context(browser)
+    page = fresh.new_page()
+    page.goto(pinned)
+    wait_for_app_idle(page)
+    wait_for_charts(page, 1)
+    assert _city_2025(page) == pytest.approx(before)
+    banner = page.locator("[data-testid='stAlertContentInfo']").all_inner_texts()
+    assert any("Datenstand vom" in b and "neuere Daten" in b for b in banner), banner
+    page.goto(live)
+    wait_for_app_idle(page)
+    wait_for_charts(page, 1)
+    assert _city_2025(page) == pytest.approx(new)
+    fresh.close()
+
+
+def _download(page: Page, name: str) -> tuple[str, bytes]:
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=name).first.click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    return download.suggested_filename, download.path().read_bytes()
+
+
+def test_downloads_png_svg_xlsx_pptx(page: Page, own_server: AppServer):
+    open_page(page, own_server.base_url, "/indikator?indikator=online_antraege&bezirk=hoerde")
+    wait_for_charts(page, 1)
+    page.get_by_role("button", name="Diagramm exportieren").first.click()
+    name, png = _download(page, "Als PNG (hohe Auflösung)")
+    assert name == "online_antraege_hoerde_2018-2025.png" and png.startswith(b"\x89PNG")
+    name, svg = _download(page, "Als SVG (Vektorgrafik)")
+    assert name.endswith(".svg") and b"<svg" in svg and b"Quelle:" in svg
+    page.keyboard.press("Escape")
+
+    name, xlsx = _download(page, "XLSX mit Metadaten (angezeigt)")
+    book = load_workbook(io.BytesIO(xlsx))
+    assert name.endswith(".xlsx") and book.sheetnames == ["Daten", "Metadaten"]
+    meta = dict(book["Metadaten"].iter_rows(min_row=2, values_only=True))
+    assert "stand=" in meta["Link zur Ansicht"]
+
+    name, pptx = _download(page, "Als Folie (PPTX)")
+    assert name == "dortmund-kpi_indikator.pptx" and zipfile.is_zipfile(io.BytesIO(pptx))
+    slides = list(Presentation(io.BytesIO(pptx)).slides)
+    assert len(slides) >= 3  # time series, map, ranking

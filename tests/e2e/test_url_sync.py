@@ -1,0 +1,100 @@
+"""Filters write the address bar, and the copied address reproduces the view elsewhere."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import AppServer, new_context
+from tests.e2e.helpers import (
+    PLOT,
+    assert_no_error,
+    h1,
+    open_page,
+    period_years,
+    rerun,
+    select_district,
+    select_option,
+    selected_districts,
+    table_rows,
+    traces,
+    wait_for_charts,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def view_of(page: Page) -> dict:
+    """What a person sees: title, filters, the rendered table rows, the series chart."""
+    series = page.locator(PLOT).first
+    return {
+        "title": h1(page),
+        "districts": selected_districts(page),
+        "years": period_years(page),
+        # The grid is virtualised: its header and first rows are always rendered.
+        "table": table_rows(page.locator("[data-testid='stDataFrame']").first, 5)[:6],
+        "series": [(t["name"], t["x"], t["y"]) for t in traces(page, series)],
+    }
+
+
+def test_selecting_a_district_updates_the_url_and_the_link_reproduces_the_view(
+    page: Page, app_server: AppServer, browser: Browser
+):
+    open_page(page, app_server.base_url, "/indikator?indikator=online_antraege")
+    wait_for_charts(page, 1)
+    assert selected_districts(page) == []
+
+    select_district(page, "Hörde")
+    wait_for_charts(page, 1)
+    params = parse_qs(urlsplit(page.url).query)
+    assert params.get("bezirk") == ["hoerde"], page.url
+    assert params.get("indikator") == ["online_antraege"], page.url
+    assert "zeitraum" not in params  # shared keys at their default stay out of the URL
+    assert_no_error(page)
+    before = view_of(page)
+    assert before["districts"] == ["Hörde"]
+    assert "Hörde" in [name for name, _x, _y in before["series"]]
+
+    other = new_context(browser)
+    try:
+        fresh = other.new_page()
+        open_page(fresh, "", page.url)
+        wait_for_charts(fresh, 1)
+        assert_no_error(fresh)
+        after = view_of(fresh)
+        assert fresh.url == page.url
+    finally:
+        other.close()
+    assert after == before
+
+
+def test_page_switch_keeps_the_shared_filters(page: Page, app_server: AppServer):
+    open_page(page, app_server.base_url, "/?bezirk=hoerde&zeitraum=2019&zeitraum=2023")
+    link = page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Indikator")
+    with rerun(page):
+        link.click()
+    page.wait_for_url("**/indikator**")
+    url = urlsplit(page.url)
+    assert url.path == "/indikator", page.url
+    params = parse_qs(url.query)
+    assert params.get("bezirk") == ["hoerde"], page.url
+    assert params.get("zeitraum") == ["2019", "2023"], page.url
+    assert "indikator" in params, page.url  # a page's own key is always written
+    assert h1(page)
+    assert selected_districts(page) == ["Hörde"]
+    assert period_years(page) == (2019, 2023)
+    assert_no_error(page)
+
+
+def test_choosing_an_indicator_updates_the_url(page: Page, app_server: AppServer):
+    open_page(page, app_server.base_url, "/indikator?indikator=online_antraege&bezirk=eving")
+    wait_for_charts(page, 1)
+    select_option(page, "Indikator", "Glasfaserversorgung der Haushalte")
+    wait_for_charts(page, 1)
+    assert h1(page) == "Glasfaserversorgung der Haushalte"
+    params = parse_qs(urlsplit(page.url).query)
+    assert params.get("indikator") == ["glasfaser_haushalte"], page.url
+    assert params.get("bezirk") == ["eving"], page.url
+    assert_no_error(page)
