@@ -12,7 +12,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import mapping, shape
+from shapely.errors import GEOSException
+from shapely.geometry import MultiPolygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from dortmund_kpi.districts import name_keys
@@ -76,66 +78,119 @@ def _first_position(coords: Any) -> tuple[float, float]:
     return float(coords[0]), float(coords[1])
 
 
-def _is_utm(geometry: dict) -> bool:
+def _utm_false_easting(geometry: dict) -> float | None:
+    """500 000 m for UTM 32N (EPSG:25832), 32 500 000 m with the zone prefix (EPSG:4647)."""
     x, y = _first_position(geometry["coordinates"])
-    return 100_000 < x < 900_000 and 5_000_000 < y < 6_500_000
+    if not 5_000_000 < y < 6_500_000:
+        return None
+    if 100_000 < x < 900_000:
+        return 500_000.0
+    if 32_100_000 < x < 32_900_000:
+        return 32_500_000.0
+    return None
 
 
 # -- loading ---------------------------------------------------------------------------
+def _to_wgs84(geometry: dict) -> dict:
+    """UTM 32N coordinates (with or without zone prefix) -> WGS84; WGS84 passes through."""
+    false_easting = _utm_false_easting(geometry)
+    if false_easting is None:
+        return geometry
+    shift = false_easting - 500_000.0
+
+    def unproject(x: float, y: float) -> tuple[float, float]:
+        return utm32_to_wgs84(x - shift, y)
+
+    return {
+        "type": geometry["type"],
+        "coordinates": _map_coords(geometry["coordinates"], unproject),
+    }
+
+
+def _polygonal(geometry: dict, where: str) -> BaseGeometry:
+    try:
+        shp = shape(_to_wgs84(geometry))
+    except (IndexError, KeyError, TypeError, ValueError, GEOSException) as exc:
+        raise GeometryError(f"{where}: ungültige Koordinaten ({exc})") from exc
+    if not shp.is_valid:
+        shp = shp.buffer(0)  # repairs self-touching rings of hand-edited exports
+    if shp.is_empty or shp.geom_type not in ("Polygon", "MultiPolygon"):
+        raise GeometryError(f"{where}: ungültige Fläche (leer oder nicht reparierbar)")
+    return shp
+
+
 def _clean_geometry(geometry: Any, where: str) -> dict:
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise GeometryError(f"{where}: keine Fläche (erwartet Polygon oder MultiPolygon)")
-    if _is_utm(geometry):
-        geometry = {
-            "type": geometry["type"],
-            "coordinates": _map_coords(geometry["coordinates"], utm32_to_wgs84),
-        }
-    shp = shape(geometry)
-    if not shp.is_valid:
-        shp = shp.buffer(0)
+    shp = _polygonal(geometry, where)
     lon, lat = shp.representative_point().coords[0]
     if not (5.5 < lon < 9.5 and 50.3 < lat < 52.6):
         raise GeometryError(f"{where}: liegt nicht in Nordrhein-Westfalen (Koordinaten prüfen)")
     if shp.geom_type == "Polygon":
         shp = orient(shp, sign=1.0)
     else:
-        shp = type(shp)([orient(p, sign=1.0) for p in shp.geoms])
+        shp = MultiPolygon([orient(p, sign=1.0) for p in shp.geoms])
     return mapping(shp)
 
 
 def _feature_collection(raw: Any, source: str) -> list[dict]:
     if isinstance(raw, list):  # Opendatasoft's JSON export: a list of records
-        return [{"type": "Feature", "properties": r, "geometry": _record_geometry(r)} for r in raw]
+        raw = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": r, "geometry": _record_geometry(r)}
+                if isinstance(r, dict)
+                else r
+                for r in raw
+            ],
+        }
     if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
         raise GeometryError(f"{source}: keine GeoJSON-FeatureCollection")
     features = raw.get("features")
     if not isinstance(features, list) or not features:
         raise GeometryError(f"{source}: enthält keine Flächen")
+    for index, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            raise GeometryError(f"{source}: Eintrag {index} ist kein GeoJSON-Feature")
     return features
 
 
 def _record_geometry(record: dict) -> Any:
+    """The polygon kept in a property (Opendatasoft: a Feature or geometry, maybe as text)."""
     for key in GEOMETRY_FIELDS:
         value = record.get(key)
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                continue
         if isinstance(value, dict):
             return value.get("geometry", value)
     return None
 
 
 def load_district_geojson(path: Path) -> dict:
-    """Load a district FeatureCollection (slug and name per feature), normalised."""
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    """Load a district FeatureCollection, normalised.
+
+    Every feature keeps its properties and has ``slug`` and ``name`` (the slug if the name is
+    missing); UTM 32N coordinates become WGS84; exterior rings run counter-clockwise (RFC 7946).
+    """
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeometryError(f"{path}: kein gültiges GeoJSON ({exc})") from exc
     features = []
     for index, feature in enumerate(_feature_collection(raw, str(path))):
         props = dict(feature.get("properties") or {})
         if not props.get("slug"):
             raise GeometryError(f"{path}: Fläche {index + 1} ohne 'slug'")
+        props.setdefault("name", props["slug"])
         geometry = _clean_geometry(feature.get("geometry"), f"{path}: {props['slug']}")
         features.append(
             {"type": "Feature", "id": props["slug"], "properties": props, "geometry": geometry}
         )
     collection = {"type": "FeatureCollection", "features": features}
-    for key in ("name", "schematisch", "quelle"):
+    for key in ("name", "title", "schematisch", "quelle"):
         if key in raw:
             collection[key] = raw[key]
     return collection
@@ -158,15 +213,20 @@ def normalise_official_geojson(raw: Any, districts: list[tuple[str, str]]) -> di
     for slug, name in districts:
         for key in name_keys(name) | name_keys(slug):
             index[key] = slug
+    expected = ", ".join(name for _, name in districts)
     found: dict[str, dict] = {}
-    for feature in _feature_collection(raw, "GeoJSON"):
+    for number, feature in enumerate(_feature_collection(raw, "GeoJSON"), start=1):
         props = feature.get("properties") or {}
         name = _feature_name(props, feature)
+        if not name.strip():
+            raise GeometryError(f"Fläche {number} hat keinen Namen (stadtbezirk_bezeichnung)")
         slug = next(
             (index[k] for k in sorted(name_keys(name), key=len, reverse=True) if k in index), None
         )
         if slug is None:
-            raise GeometryError(f"Fläche '{name[:40]}' passt zu keinem Stadtbezirk")
+            raise GeometryError(
+                f"Fläche '{name[:40]}' passt zu keinem Stadtbezirk (erwartet: {expected})"
+            )
         if slug in found:
             raise GeometryError(f"Stadtbezirk '{name[:40]}' kommt doppelt vor")
         geometry = feature.get("geometry") or _record_geometry(props)
@@ -189,6 +249,10 @@ def normalise_official_geojson(raw: Any, districts: list[tuple[str, str]]) -> di
 
 
 def is_schematic(geojson: dict) -> bool:
+    """Whether the map must say "schematisch": the collection's flag, else any feature's.
+
+    A feature without the flag counts as schematic: only a checked official import sets false.
+    """
     if "schematisch" in geojson:
         return bool(geojson["schematisch"])
     return any(f["properties"].get("schematisch", True) for f in geojson["features"])
