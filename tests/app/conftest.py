@@ -237,3 +237,12 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Any]:
         raise AssertionError(f"no media file for {url}")
 
     return get
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_app_connections() -> Iterator[None]:
+    """The app caches one read-only connection per database version; close them after the
+    app tests, so later tests in this process can open those files with any configuration."""
+    yield
+    ui._connection.clear()
+    ui._cached.clear()

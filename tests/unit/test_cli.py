@@ -12,7 +12,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -74,7 +73,7 @@ def export_bytes(db: Path) -> bytes:
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(os.path.realpath(db), read_only=True) as con:
+    with Store(db).connect_read() as con:  # same configuration as every reader
         return con.execute(sql, params or []).fetchall()
 
 

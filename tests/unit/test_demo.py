@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -44,7 +43,7 @@ def test_district_values_aggregate_to_the_city(fixture_db):
 
 
 def test_demo_passes_through_real_values(fixture_db):
-    with duckdb.connect(str(fixture_db.db_path.resolve()), read_only=True) as con:
+    with Store(fixture_db.db_path).connect_read() as con:  # same configuration as the app
         real = con.execute(
             "SELECT indicator_id, period, value FROM current_observations "
             "WHERE is_official AND period_type = 'Y' AND year(period_end) BETWEEN 2018 AND 2025"

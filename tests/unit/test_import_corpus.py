@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dortmund_kpi.catalog import load_catalog
@@ -212,8 +211,9 @@ def runner(fixture_db: Settings, tmp_path_factory: pytest.TempPathFactory, reque
 
 # -- reading the database -----------------------------------------------------
 def current_observations(settings: Settings) -> dict[Key, tuple[float, bool]]:
-    path = os.path.realpath(settings.db_path)
-    with duckdb.connect(path, read_only=True) as con:
+    # Store.connect_read: the same configuration as every other reader in this process
+    # (DuckDB refuses a second connection to one file with a different configuration).
+    with Store(settings.db_path).connect_read() as con:
         rows = con.execute(
             "SELECT indicator_id, area, period, value, is_official FROM current_observations"
         ).fetchall()
