@@ -28,5 +28,7 @@ for index, ind in enumerate(own.itertuples(index=False)):
         else:
             stats_row = stats.loc[ind.id] if ind.id in stats.index else None
             fig = views.indicator_chart(part, meta, stats_row, height=320)
-            ui.show_chart(fig, key=f"mp_{ind.id}", filename=f"{ind.id}_{year_from}-{year_to}")
+            name = views.file_name(meta, ui.selected_districts(), year_from, year_to)
+            ui.show_chart(fig, key=f"mp_{ind.id}", filename=name)
+            ui.chart_exports(fig, name)
         ui.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind.id})
