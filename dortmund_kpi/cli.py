@@ -248,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
     p.set_defaults(handler=cmd_serve)
+
+    from dortmund_kpi import maintenance  # backup, restore, check
+
+    maintenance.register(sub, common)
     return parser
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -216,7 +218,12 @@ def _read_rows(
                 progress(len(table.lines), total)
     except csv.Error as exc:
         message = f"CSV nicht lesbar: {exc}"
-        if "unexpected end of data" in str(exc):
+        if "expected after" in str(exc):
+            message = (
+                "Zeichen nach einem schließenden Anführungszeichen "
+                '(erwartet das Trennzeichen direkt nach dem ")'
+            )
+        elif "unexpected end of data" in str(exc):
             message = (
                 "Anführungszeichen nicht geschlossen "
                 '(erwartet ein schließendes " am Ende des Feldes)'
@@ -287,12 +294,22 @@ def read_xlsx_bytes(
             )
         ]
     try:
-        return _read_sheets(book, name, progress)
+        found = _find_sheet(book, name)
+        if isinstance(found, list):
+            return found
+        sheet, positions, width = found
+        issues = _merged_cells(data, sheet._worksheet_path, name)
+        if issues:
+            return issues
+        table = _sheet_table(sheet, positions, width, name, progress)
+        if isinstance(table, RawTable):
+            issues = _formulas_without_result(data, sheet.title, positions, table, name)
+        return issues or table
     finally:
         book.close()
 
 
-def _read_sheets(book, name: str, progress: Progress | None) -> RawTable | list[Issue]:
+def _find_sheet(book, name: str) -> tuple | list[Issue]:
     found = []
     for sheet in book.worksheets:
         first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
@@ -312,8 +329,72 @@ def _read_sheets(book, name: str, progress: Progress | None) -> RawTable | list[
                 f"mehrere Tabellenblätter mit Daten ({titles}): bitte nur ein Blatt je Datei",
             )
         ]
-    sheet, positions, width = found[0]
-    return _sheet_table(sheet, positions, width, f"{name}", progress)
+    return found[0]
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_cells(data: bytes, sheet_path: str, name: str) -> list[Issue]:
+    """Merged cells hide values from every row but the first: refuse, never guess.
+
+    openpyxl's read-only mode does not report them, so read the sheet's XML.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(sheet_path.lstrip("/"))
+    ranges = _MERGE.findall(xml)
+    if not ranges:
+        return []
+    refs = ", ".join(
+        f"{a.decode()}{b.decode()}:{c.decode()}{d.decode()}" for a, b, c, d in ranges[:5]
+    )
+    first_row = min(int(b) for _, b, _, _ in ranges)
+    return [
+        Issue(
+            name,
+            first_row,
+            "datei",
+            f"verbundene Zellen ({refs}): bitte den Zellverbund "
+            "aufheben und jede Zeile vollständig ausfüllen",
+        )
+    ]
+
+
+def _formulas_without_result(
+    data: bytes, title: str, positions: dict[str, int], table: RawTable, name: str
+) -> list[Issue]:
+    """A formula cell saved without its result reads as empty: that is not a missing value."""
+    empty = {
+        line
+        for line, text, num in zip(
+            table.lines, table.columns["wert"], table.numeric_values or [], strict=False
+        )
+        if not str(text).strip() and num is None
+    }
+    if not empty:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        issues = []
+        column = positions["wert"]
+        for number, row in enumerate(book[title].iter_rows(min_row=2, values_only=True), start=2):
+            raw = row[column] if column < len(row) else None
+            if number in empty and isinstance(raw, str) and raw.startswith("="):
+                issues.append(
+                    Issue(
+                        name,
+                        number,
+                        "wert",
+                        "Formel ohne gespeichertes Ergebnis "
+                        "(erwartet eine Zahl: Datei in Excel öffnen, neu berechnen "
+                        "und speichern)",
+                    )
+                )
+        return issues
+    finally:
+        book.close()
 
 
 def _cell_text(key: str, value: object) -> str:
@@ -343,21 +424,32 @@ def _sheet_table(sheet, positions, width, name, progress) -> RawTable | list[Iss
     return _require_rows(table, name)
 
 
+def _megabytes(size: int) -> str:
+    """1.5 MiB -> '1,5'; 1 MiB -> '1'."""
+    text = f"{size / 2**20:.1f}".replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
 def read_file(
     path: Path, max_bytes: int, progress: Progress | None = None
 ) -> RawTable | list[Issue]:
     """Read one import file; a list of issues if it cannot be read at all."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would hang or never end
+            return [
+                Issue(name, 1, "datei", "keine normale Datei (erwartet eine CSV- oder XLSX-Datei)")
+            ]
+        size = info.st_size
         if size > max_bytes:
             return [
                 Issue(
                     name,
                     1,
                     "datei",
-                    f"Datei ist {size / 2**20:.1f} MB groß (erlaubt "
-                    f"{max_bytes / 2**20:.0f} MB): bitte aufteilen",
+                    f"Datei ist {_megabytes(size)} MB groß (erlaubt "
+                    f"{_megabytes(max_bytes)} MB): bitte aufteilen",
                 )
             ]
         data = path.read_bytes()

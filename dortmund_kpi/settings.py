@@ -55,5 +55,8 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     """Settings from the environment; an explicit ``db`` (the ``--db`` option) wins."""
     data_dir = Path(os.environ.get(ENV_DATA_DIR) or PROJECT_ROOT / "data")
     db_path = Path(db or os.environ.get(ENV_DB) or data_dir / "dortmund_kpi.duckdb")
-    max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
+    try:
+        max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
+    except ValueError:  # a typo in the environment must not break every command
+        max_mb = 50.0
     return Settings(data_dir=data_dir, db_path=db_path, max_import_bytes=int(max_mb * 1024 * 1024))

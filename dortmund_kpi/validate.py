@@ -76,13 +76,27 @@ def _issues(
 
 def _unescape_text(series: pd.Series) -> pd.Series:
     """Trimmed free text; drops the apostrophe our export puts before a formula sign."""
-    text = series.fillna("").astype("str").str.strip().str.slice(0, MAX_TEXT)
+    text = series.fillna("").astype("str").str.strip()
     escaped = (
         text.str.len().gt(1)
         & text.str.startswith("'")
         & text.str.slice(1, 2).isin(FORMULA_PREFIXES)
     )
     return text.where(~escaped, text.str.slice(1))
+
+
+def _long_texts(frame: pd.DataFrame) -> list[Issue]:
+    """Notes and sources are kept whole: an over-long one is refused, never cut."""
+    issues = []
+    for column in ("anmerkung", "quelle"):
+        length = frame[column].fillna("").astype("str").str.strip().str.len()
+        issues += _issues(
+            frame,
+            length > MAX_TEXT,
+            column,
+            length.map(lambda n: f"Text zu lang ({n} Zeichen, erwartet höchstens {MAX_TEXT})"),
+        )
+    return issues
 
 
 def _indicators(frame: pd.DataFrame, ctx: Context) -> tuple[pd.Series, list[Issue]]:
@@ -256,6 +270,7 @@ def validate_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) -> Val
         values, missing, more3 = _values(frame, delimiter)
         official, more4 = _kinds(frame)
         issues += found + more + more2 + more3 + more4 + _bounds(frame, ctx, ids, values)
+        issues += _long_texts(frame)
         keep = ~missing
         skipped += int(missing.sum())
         parts.append(
@@ -272,7 +287,18 @@ def validate_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) -> Val
 
 
 def _issue_order(issue: Issue) -> tuple[str, int, int]:
-    order = ["datei", "kopfzeile", "zeile", "indikator", "bezirk", "zeitraum", "wert", "datenart"]
+    order = [
+        "datei",
+        "kopfzeile",
+        "zeile",
+        "indikator",
+        "bezirk",
+        "zeitraum",
+        "wert",
+        "anmerkung",
+        "quelle",
+        "datenart",
+    ]
     rank = order.index(issue.column) if issue.column in order else len(order)
     return (issue.file, issue.line, rank)
 

@@ -1,0 +1,591 @@
+"""Backup, restore and consistency check of the published database.
+
+* ``backup DIR`` copies the published version (versions are immutable, so no
+  lock is needed) plus the official district geometry and the rejected-import
+  log, and writes ``manifest.json`` last: format, schema version, source version,
+  row counts per table and the SHA-256 of every file. A directory with a
+  manifest is a complete backup.
+* ``restore DIR`` verifies sizes, checksums, schema version and row counts, then
+  publishes the backup as a new version through ``Store.write(fresh=True)``: under
+  the writer lock, checked before it is published, by the same atomic symlink
+  swap as every import. The previous version stays in the versions folder.
+* ``check`` verifies the published database (schema version, referential
+  integrity, revision history, finite values within the catalog bounds).
+
+``register`` adds the three subcommands to the ``dortmund-kpi`` parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dortmund_kpi import __version__
+from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
+from dortmund_kpi.db.store import READ_CONFIG, Store, StoreError
+from dortmund_kpi.settings import Settings
+
+MANIFEST = "manifest.json"
+FORMAT = "dortmund-kpi-backup"
+FORMAT_VERSION = 1
+DB_FILE = "dortmund_kpi.duckdb"
+GEOMETRY_FILE = "stadtbezirke.geojson"
+REJECTED_LOG_FILE = "abgelehnte-importe.jsonl"
+CHUNK = 1024 * 1024
+EXAMPLES = 5
+
+
+# -- command line ---------------------------------------------------------------
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common_parent: argparse.ArgumentParser,
+) -> None:
+    """Add ``backup``, ``restore`` and ``check`` to the ``dortmund-kpi`` parser."""
+    p = subparsers.add_parser(
+        "backup", parents=[common_parent], help="Sicherung der veröffentlichten Datenbank"
+    )
+    p.add_argument("directory", metavar="VERZEICHNIS", help="Zielverzeichnis (leer oder neu)")
+    p.add_argument("--force", action="store_true", help="nicht leeres Verzeichnis überschreiben")
+    p.set_defaults(handler=cmd_backup)
+
+    p = subparsers.add_parser(
+        "restore", parents=[common_parent], help="Sicherung prüfen und als neue Version einspielen"
+    )
+    p.add_argument("directory", metavar="VERZEICHNIS", help="Verzeichnis einer Sicherung")
+    p.set_defaults(handler=cmd_restore)
+
+    p = subparsers.add_parser(
+        "check", parents=[common_parent], help="veröffentlichte Datenbank auf Konsistenz prüfen"
+    )
+    p.set_defaults(handler=cmd_check)
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    manifest = backup(settings, Path(args.directory), force=args.force)
+    rows = manifest["tables"].get("observations", 0)
+    size = next(f["bytes"] for f in manifest["files"] if f["role"] == "database")
+    print(f"Sicherung geschrieben: {args.directory}")
+    print(
+        f"  Version {manifest['source']['version']}, Schema-Version "
+        f"{manifest['schema_version']}, {_int(rows)} Zeilen in observations, {_mb(size)}"
+    )
+    print(f"  {len(manifest['files'])} Datei(en) mit SHA-256 in {MANIFEST}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    result = restore(settings, Path(args.directory))
+    print(f"Sicherung geprüft: {args.directory} (Prüfsummen, Schema-Version, Zeilenzahlen)")
+    print(f"  wiederhergestellt als neue Version {result.version}")
+    if result.previous:
+        print(f"  vorherige Version bleibt vorerst erhalten: {result.previous}")
+    for note in result.notes:
+        print(f"  {note}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    store = Store(settings.db_path)
+    with _connect_published(store) as (con, file):
+        findings = run_checks(con)
+    print(f"Prüfung der Datenbank {settings.db_path} (Version {file.name})")
+    for finding in findings:
+        print(f"  {finding}")
+    failed = [f for f in findings if not f.ok]
+    if failed:
+        print(f"Ergebnis: {len(failed)} von {len(findings)} Prüfungen mit Fehlern.")
+        return 1
+    print(f"Ergebnis: in Ordnung ({len(findings)} Prüfungen).")
+    return 0
+
+
+# -- backup ---------------------------------------------------------------------
+def backup(settings: Settings, target: Path, *, force: bool = False) -> dict[str, Any]:
+    """Copy the published version (and the files beside it) into ``target``."""
+    store = Store(settings.db_path)
+    _prepare_target(target, force)
+    partial = target / f".{DB_FILE}.partial"
+    try:
+        version = _copy_published(store, partial)
+        schema, tables = _describe(partial)
+        os.replace(partial, target / DB_FILE)
+    finally:
+        _unlink(partial)
+    files = [_file_entry(target, DB_FILE, "database")]
+    for source, name, role in _extra_files(settings):
+        if source.is_file():
+            _copy_atomic(source, target / name)
+            files.append(_file_entry(target, name, role))
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "tool": "dortmund-kpi",
+        "tool_version": __version__,
+        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "schema_version": schema,
+        "source": {"database": str(settings.db_path), "version": version},
+        "tables": tables,
+        "files": files,
+    }
+    _write_json_atomic(target / MANIFEST, manifest)
+    return manifest
+
+
+def _extra_files(settings: Settings) -> list[tuple[Path, str, str]]:
+    from dortmund_kpi.importer import rejected_log_path
+
+    return [
+        (settings.official_geometry_path, GEOMETRY_FILE, "geometry"),
+        (rejected_log_path(settings), REJECTED_LOG_FILE, "rejected_log"),
+    ]
+
+
+def _prepare_target(target: Path, force: bool) -> None:
+    if target.exists() and not target.is_dir():
+        raise StoreError(f"{target} ist eine Datei (erwartet ein Verzeichnis für die Sicherung)")
+    if target.is_dir() and any(target.iterdir()):
+        if not force:
+            raise StoreError(
+                f"Verzeichnis {target} ist nicht leer. Zum Überschreiben einer älteren "
+                f"Sicherung: dortmund-kpi backup {target} --force"
+            )
+        # the manifest goes first: an interrupted backup must not look complete
+        for name in (MANIFEST, DB_FILE, GEOMETRY_FILE, REJECTED_LOG_FILE):
+            _unlink(target / name)
+    target.mkdir(parents=True, exist_ok=True)
+
+
+def _copy_published(store: Store, destination: Path) -> str:
+    """Copy the published version's file; return its version name."""
+    for _ in range(3):
+        file = store.current_file()
+        try:
+            source = open(file, "rb")  # noqa: SIM115 - closed below; retried if pruned
+        except FileNotFoundError:
+            continue  # pruned between resolving and opening: a newer one is published
+        with source, open(destination, "wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        return file.name
+    raise StoreError(f"{store.db_path}: veröffentlichte Version nicht lesbar, bitte wiederholen")
+
+
+def _describe(file: Path) -> tuple[int, dict[str, int]]:
+    """Schema version and row count per table of a database file."""
+    try:
+        con = duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG))
+    except duckdb.Error as exc:
+        raise StoreError(f"{file}: keine lesbare DuckDB-Datenbank ({_first_line(exc)})") from exc
+    with con:
+        tables = _table_names(con)
+        counts = {
+            name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
+            for name in tables
+        }
+        return schema_version(con), counts
+
+
+def _table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' AND table_catalog = coalesce($c, current_database()) "
+        "ORDER BY table_name",
+        {"c": catalog},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _file_entry(folder: Path, name: str, role: str) -> dict[str, Any]:
+    path = folder / name
+    return {"name": name, "role": role, "bytes": path.stat().st_size, "sha256": sha256(path)}
+
+
+# -- restore --------------------------------------------------------------------
+@dataclass(frozen=True)
+class RestoreResult:
+    version: str
+    previous: str | None
+    notes: list[str]
+
+
+def restore(settings: Settings, source: Path) -> RestoreResult:
+    """Verify the backup in ``source`` and publish it as a new version."""
+    manifest = read_manifest(source)
+    store = Store(settings.db_path)
+    # a plain database file (not a versions folder) is replaced, not kept
+    previous = store.current_file().name if store.db_path.is_symlink() else None
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=_work_dir(settings)) as work:
+        # verify a private copy: the backup folder could change after it was checked
+        copy = Path(work) / DB_FILE
+        _copy_verified(source, _entry(manifest, "database"), copy)
+        schema, tables = _describe(copy)
+        _require_matching(manifest, schema, tables)
+        with store.write(fresh=True, verify=lambda con: _verify_restored(con, manifest)) as con:
+            _load_backup(con, copy)
+    notes = _restore_geometry(settings, source, manifest)
+    return RestoreResult(store.current_file().name, previous, notes)
+
+
+def read_manifest(source: Path) -> dict[str, Any]:
+    """The backup's manifest, checked for format and well-formed file entries."""
+    path = source / MANIFEST
+    if not source.is_dir():
+        raise StoreError(f"{source}: kein Verzeichnis (erwartet das Verzeichnis einer Sicherung)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise StoreError(
+            f"{path} fehlt: keine vollständige Sicherung (erwartet von dortmund-kpi backup)"
+        ) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: nicht lesbar ({_first_line(exc)})") from exc
+    _check_manifest(manifest, path)
+    return manifest
+
+
+def _check_manifest(manifest: Any, path: Path) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise StoreError(f"{path}: keine Sicherung von dortmund-kpi (Feld format fehlt)")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise StoreError(
+            f"{path}: Sicherungsformat {manifest.get('format_version')!r} unbekannt "
+            f"(erwartet {FORMAT_VERSION})"
+        )
+    files = manifest.get("files")
+    tables = manifest.get("tables")
+    if not isinstance(files, list) or not isinstance(tables, dict):
+        raise StoreError(f"{path}: Dateiliste oder Zeilenzahlen fehlen")
+    for entry in files:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or Path(name).name != name or name in ("", ".", ".."):
+            raise StoreError(f"{path}: ungültiger Dateiname {name!r} in der Dateiliste")
+    _entry(manifest, "database")
+
+
+def _entry(manifest: dict[str, Any], role: str) -> dict[str, Any]:
+    for entry in manifest["files"]:
+        if entry.get("role") == role:
+            return entry
+    raise StoreError(f"{MANIFEST}: keine Datei mit der Rolle {role!r}")
+
+
+def _copy_verified(source: Path, entry: dict[str, Any], destination: Path) -> None:
+    """Copy one backup file and verify size and SHA-256 of the copy."""
+    origin = source / entry["name"]
+    try:
+        shutil.copyfile(origin, destination)
+    except OSError as exc:
+        raise StoreError(f"{origin}: fehlt oder nicht lesbar ({exc.strerror})") from exc
+    size, digest = destination.stat().st_size, sha256(destination)
+    if size != entry.get("bytes") or digest != entry.get("sha256"):
+        raise StoreError(
+            f"{origin}: Prüfsumme stimmt nicht (SHA-256 {digest[:12]}…, {size} Bytes; "
+            f"laut {MANIFEST} {str(entry.get('sha256'))[:12]}…, {entry.get('bytes')} Bytes): "
+            "Sicherung beschädigt, nichts wurde geändert"
+        )
+
+
+def _require_matching(manifest: dict[str, Any], schema: int, tables: dict[str, int]) -> None:
+    if schema != manifest.get("schema_version"):
+        raise StoreError(
+            f"Schema-Version der Sicherung {schema} passt nicht zu {MANIFEST} "
+            f"({manifest.get('schema_version')})"
+        )
+    if not 1 <= schema <= LATEST_VERSION:
+        raise StoreError(
+            f"Sicherung hat Schema-Version {schema}; dieses Programm kennt 1 bis "
+            f"{LATEST_VERSION} (bitte dortmund-kpi aktualisieren)"
+        )
+    if tables != manifest["tables"]:
+        raise StoreError(f"Zeilenzahlen der Sicherung passen nicht zu {MANIFEST}: {tables}")
+
+
+def _load_backup(con: duckdb.DuckDBPyConnection, file: Path) -> None:
+    """Fill the fresh (migrated, empty) version with every table of the backup."""
+    literal = str(file).replace("'", "''")
+    con.execute(f"ATTACH '{literal}' AS restore_source (READ_ONLY)")
+    known = set(_table_names(con))
+    for name in _table_names(con, "restore_source"):
+        if name not in known:
+            raise StoreError(f"Sicherung enthält die unbekannte Tabelle {name}")
+        source = f"restore_source.main.{_ident(name)}"
+        if name == "schema_meta":  # keep the original migration dates
+            con.execute(f"DELETE FROM schema_meta WHERE version IN (SELECT version FROM {source})")
+        con.execute(f"INSERT INTO main.{_ident(name)} BY NAME SELECT * FROM {source}")
+
+
+def _verify_restored(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
+    """Runs on the new version before it is published."""
+    counts = {
+        name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
+        for name in manifest["tables"]
+        if name != "schema_meta"
+    }
+    expected = {k: v for k, v in manifest["tables"].items() if k != "schema_meta"}
+    if counts != expected:
+        raise StoreError(f"wiederhergestellte Zeilenzahlen {counts} ≠ Sicherung {expected}")
+    failed = [f for f in run_checks(con) if not f.ok]
+    if failed:
+        details = "; ".join(str(f).removeprefix("FEHLER  ") for f in failed)
+        raise StoreError(f"Sicherung ist nicht konsistent, nicht eingespielt: {details}")
+
+
+def _restore_geometry(settings: Settings, source: Path, manifest: dict[str, Any]) -> list[str]:
+    entries = [e for e in manifest["files"] if e.get("role") == "geometry"]
+    if not entries:
+        if settings.official_geometry_path.exists():
+            return ["Sicherung ohne amtliche Bezirksgeometrie: vorhandene Geometrie unverändert"]
+        return []
+    target = settings.official_geometry_path
+    tmp = target.with_name(target.name + ".restore.tmp")
+    try:
+        _copy_verified(source, entries[0], tmp)
+        os.replace(tmp, target)
+    finally:
+        _unlink(tmp)
+    return [f"amtliche Bezirksgeometrie wiederhergestellt: {target}"]
+
+
+def _work_dir(settings: Settings) -> Path:
+    folder = settings.db_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# -- check ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    problems: int = 0
+    examples: tuple[str, ...] = ()
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problems == 0
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"ok      {self.name}"
+        more = f" (z. B. {'; '.join(self.examples)})" if self.examples else ""
+        return f"FEHLER  {self.name}: {self.detail}{more}"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    detail: str  # {n} = number of problems
+    sql: str  # one row per problem, a column ``detail`` naming it
+
+
+KEY = "o.indicator_id || '/' || o.area || '/' || o.period"
+
+
+def _num(expr: str) -> str:
+    """SQL for a number as German text: 134,5; 100; nan."""
+    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "jeder Wert gehört zu einem Indikator des Katalogs",
+        "{n} Zeile(n) mit unbekanntem Indikator",
+        f"""SELECT {KEY} AS detail FROM observations o
+            WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
+    ),
+    Check(
+        "jedes Gebiet ist 'dortmund' oder ein Stadtbezirk",
+        "{n} Zeile(n) mit unbekanntem Gebiet",
+        f"""SELECT {KEY} AS detail FROM observations o WHERE o.area <> 'dortmund'
+            AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = o.area)""",
+    ),
+    Check(
+        "gesamtstädtische Indikatoren nur für 'dortmund'",
+        "{n} Zeile(n) eines gesamtstädtischen Indikators für einen Stadtbezirk",
+        f"""SELECT {KEY} AS detail FROM observations o JOIN indicators i
+            ON i.id = o.indicator_id WHERE i.level = 'city' AND o.area <> 'dortmund'""",
+    ),
+    Check(
+        "jede Zeile stammt aus einem protokollierten Import",
+        "{n} Zeile(n) mit import_id ohne Eintrag im Importprotokoll",
+        f"""SELECT {KEY} || ' (import_id ' || o.import_id || ')' AS detail FROM observations o
+            WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = o.import_id)""",
+    ),
+    Check(
+        "jeder Indikator gehört zu einem Masterplan",
+        "{n} Indikator(en) mit unbekanntem Masterplan",
+        """SELECT i.id || ' (' || i.masterplan || ')' AS detail FROM indicators i
+           WHERE NOT EXISTS (SELECT 1 FROM masterplans m WHERE m.id = i.masterplan)""",
+    ),
+    Check(
+        "höchstens ein aktueller Wert je Indikator, Gebiet und Zeitraum",
+        "{n} Schlüssel mit mehreren aktuellen Werten",
+        f"""SELECT {KEY} || ' (' || count(*) || ' aktuelle Werte)' AS detail
+            FROM observations o WHERE o.valid_to IS NULL
+            GROUP BY o.indicator_id, o.area, o.period HAVING count(*) > 1""",
+    ),
+    Check(
+        "Gültigkeit: valid_from liegt vor valid_to",
+        "{n} Revision(en) mit valid_to nicht nach valid_from",
+        f"""SELECT {KEY} || ' (' || o.valid_from || ' bis ' || o.valid_to || ')' AS detail
+            FROM observations o WHERE o.valid_to IS NOT NULL AND o.valid_to <= o.valid_from""",
+    ),
+    Check(
+        "Revisionen eines Schlüssels überschneiden sich nicht",
+        "{n} Paar(e) sich überschneidender Gültigkeitszeiträume",
+        f"""WITH o AS (
+              SELECT rowid AS rid, * FROM observations
+              WHERE valid_to IS NULL OR valid_from < valid_to)
+            SELECT {KEY} || ' (' || o.valid_from || ' bis '
+                   || coalesce(o.valid_to::VARCHAR, 'heute') || ' und ' || p.valid_from
+                   || ' bis ' || coalesce(p.valid_to::VARCHAR, 'heute') || ')' AS detail
+            FROM o JOIN o AS p ON p.indicator_id = o.indicator_id AND p.area = o.area
+              AND p.period = o.period AND o.rid < p.rid
+            WHERE (o.valid_to IS NOT NULL OR p.valid_to IS NOT NULL)
+              AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMP)
+              AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMP)""",
+    ),
+    Check(
+        "alle Werte sind endliche Zahlen",
+        "{n} Zeile(n) mit NaN oder unendlichem Wert",
+        f"""SELECT {KEY} || ' (' || {_num("o.value")} || ')' AS detail FROM observations o
+            WHERE NOT isfinite(o.value)""",
+    ),
+    Check(
+        "aktuelle Werte liegen im zulässigen Bereich des Katalogs",
+        "{n} Wert(e) außerhalb des zulässigen Bereichs",
+        f"""SELECT {KEY} || ' = ' || {_num("o.value")} || ' (erlaubt '
+                   || coalesce({_num("i.min_value")}, '–') || ' bis '
+                   || coalesce({_num("i.max_value")}, '–') || ' ' || i.unit || ')' AS detail
+            FROM observations o JOIN indicators i ON i.id = o.indicator_id
+            WHERE o.valid_to IS NULL AND isfinite(o.value)
+              AND (o.value < i.min_value OR o.value > i.max_value)""",
+    ),
+    Check(
+        "Zeiträume sind gültig (Art Y/Q/M/D, Beginn nicht nach Ende)",
+        "{n} Zeile(n) mit ungültigem Zeitraum",
+        f"""SELECT {KEY} AS detail FROM observations o
+            WHERE o.period_type NOT IN ('Y', 'Q', 'M', 'D') OR o.period_start > o.period_end""",
+    ),
+)
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """Every check on an open database; a check that cannot run is a finding too."""
+    findings = [_schema_finding(con)]
+    for check in CHECKS:
+        findings.append(_run_check(con, check))
+    return findings
+
+
+def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:
+    name = f"Schema-Version {LATEST_VERSION} (aktuell)"
+    try:
+        version = schema_version(con)
+    except duckdb.Error as exc:
+        return Finding(name, 1, (), f"nicht lesbar ({_first_line(exc)})")
+    if version == LATEST_VERSION:
+        return Finding(name)
+    return Finding(name, 1, (), f"Datenbank hat Schema-Version {version}")
+
+
+def _run_check(con: duckdb.DuckDBPyConnection, check: Check) -> Finding:
+    sql = f"SELECT count(*), (list(detail ORDER BY detail))[1:{EXAMPLES}] FROM ({check.sql}) AS c"
+    try:
+        with con.cursor() as cur:
+            count, examples = cur.execute(sql).fetchall()[0]
+    except duckdb.Error as exc:
+        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({_first_line(exc)})")
+    return Finding(
+        check.name, int(count), tuple(examples or ()), check.detail.format(n=_int(int(count)))
+    )
+
+
+@contextlib.contextmanager
+def _connect_published(store: Store) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """A read-only connection to the published version (retried if it was just pruned)."""
+    for attempt in range(3):
+        file = store.current_file()
+        try:
+            con = store.connect_read(file)
+        except duckdb.IOException as exc:
+            if file.exists() or attempt == 2:
+                raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
+            continue
+        except duckdb.Error as exc:
+            raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
+        with con:
+            yield con, file
+        return
+
+
+# -- helpers --------------------------------------------------------------------
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.partial")
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        _unlink(tmp)
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _int(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB".replace(".", ",")
