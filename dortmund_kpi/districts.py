@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 CITY = "dortmund"
 CITY_NAME = "Dortmund"
@@ -67,6 +69,24 @@ def load_districts(path: Path) -> list[District]:
             )
             for row in csv.DictReader(handle)
         ]
+
+
+def districts_from_rows(rows: Iterable[Any]) -> list[District]:
+    """District objects from table rows (the ``districts`` table of the database)."""
+    return [
+        District(
+            r.slug,
+            r.name,
+            r.code,
+            r.area_km2,
+            int(r.population),
+            r.population_date,
+            r.lat,
+            r.lon,
+            r.source_url or "",
+        )
+        for r in rows
+    ]
 
 
 def name_keys(text: str) -> set[str]:

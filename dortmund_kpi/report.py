@@ -15,7 +15,7 @@ import pandas as pd
 
 from dortmund_kpi import formatting, texts, urlstate, views
 from dortmund_kpi.db import read
-from dortmund_kpi.districts import District, DistrictMatcher
+from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.slides import Slide
 
 PLAN_NAMES = {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
@@ -34,23 +34,7 @@ class View:
 
 
 def _matcher(con: duckdb.DuckDBPyConnection) -> DistrictMatcher:
-    frame = read.district_list(con)
-    return DistrictMatcher(
-        [
-            District(
-                r.slug,
-                r.name,
-                r.code,
-                r.area_km2,
-                int(r.population),
-                r.population_date,
-                r.lat,
-                r.lon,
-                r.source_url or "",
-            )
-            for r in frame.itertuples(index=False)
-        ]
-    )
+    return DistrictMatcher(districts_from_rows(read.district_list(con).itertuples(index=False)))
 
 
 def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:

@@ -24,7 +24,7 @@ from dortmund_kpi import charts, formatting, texts, urlstate
 from dortmund_kpi.bootstrap import ensure_database
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.districts import District, DistrictMatcher
+from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.settings import get_settings
 
 PAGE_FILES = {
@@ -158,23 +158,7 @@ def _cached_stand(db_file: str) -> Any:
 
 # -- URL state ----------------------------------------------------------------
 def _matcher() -> DistrictMatcher:
-    frame = districts()
-    return DistrictMatcher(
-        [
-            District(
-                r.slug,
-                r.name,
-                r.code,
-                r.area_km2,
-                int(r.population),
-                r.population_date,
-                r.lat,
-                r.lon,
-                r.source_url or "",
-            )
-            for r in frame.itertuples(index=False)
-        ]
-    )
+    return DistrictMatcher(districts_from_rows(districts().itertuples(index=False)))
 
 
 def url_context() -> urlstate.UrlContext:
