@@ -1,0 +1,1 @@
+"""Performance benchmark of Dortmund KPI: ``python -m benchmarks`` (see docs/performance.md)."""

@@ -1,0 +1,165 @@
+"""Full script runs of every page via Streamlit's AppTest, and the size of what they send.
+
+Pages are opened the way ``tests/app/conftest.py`` opens them (the real router
+``dashboard.py``; a page other than the overview is reached with one run of the
+default page, then its link parameters and ``switch_page``). Timed is the page's
+own script run:
+
+- ``page.<page>.cold``: the page's session run again with every Streamlit cache cleared
+  right before (``st.cache_data``, ``st.cache_resource``: connection and bootstrap; the
+  geometry cache), as when a new data version arrives. Python modules stay imported.
+- ``page.<page>.warm``: the same session run again, everything cached.
+
+Payload records (from the last run): ``payload.<page>`` = bytes of the page's largest
+plotly figure spec (JSON as sent to the browser, the map's GeoJSON included; null
+for a page without plotly charts); ``payload.<page>.total`` = bytes of every element
+of the page (the protobuf deltas of one run).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks.datasets import Dataset
+from benchmarks.queries import district_indicator, quiet_streamlit
+from benchmarks.records import Record, measure
+from dortmund_kpi.settings import ENV_DB, PROJECT_ROOT
+
+DASHBOARD = PROJECT_ROOT / "dashboard.py"
+PAGES = ("uebersicht", "masterplan", "indikator", "bezirke", "daten")
+TIMEOUT_S = 900
+
+
+def page_params(dataset: Dataset) -> dict[str, dict[str, Any]]:
+    """The link each page is opened with: defaults, the indicator page with its map."""
+    with dataset.store.connect_read() as con:
+        indicator = district_indicator(con)
+    return {page: ({"indikator": indicator} if page == "indikator" else {}) for page in PAGES}
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    from dortmund_kpi import geometry
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    geometry._load.cache_clear()
+
+
+def open_app(page: str, params: dict[str, Any], before_page_run: Callable[[], None]) -> Any:
+    """An AppTest on ``page``, ready for its timed run (the next ``run()``)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT_S)
+    if page == "uebersicht":
+        at.query_params.update(params)
+    else:
+        at.run()
+        at.query_params.clear()
+        at.query_params.update(params)
+        at.switch_page(_page_file(page))
+    before_page_run()
+    return at
+
+
+def _page_file(page: str) -> str:
+    from dortmund_kpi import ui
+
+    return ui.PAGE_FILES[page]
+
+
+def walk(node: Any) -> Iterator[Any]:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from walk(child)
+
+
+def payload(at: Any) -> tuple[int | None, int, int]:
+    """(largest plotly spec in bytes or None, bytes of all elements, plotly chart count)."""
+    largest, total, charts = None, 0, 0
+    for node in walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None or not hasattr(proto, "ByteSize"):
+            continue
+        total += proto.ByteSize()
+        if getattr(node, "type", None) == "plotly_chart":
+            size = len(proto.spec.encode("utf-8"))
+            largest = size if largest is None else max(largest, size)
+            charts += 1
+    return largest, total, charts
+
+
+def run_page(page: str, params: dict[str, Any], cold: bool) -> Any:
+    """One timed-ready app on ``page``; returns the AppTest after its page run."""
+    at = open_app(page, params, clear_caches if cold else (lambda: None))
+    at.run()
+    return at
+
+
+def run(
+    dataset: Dataset, repeat: int, log: Callable[[str], None]
+) -> tuple[list[Record], dict[str, int]]:
+    """Cold and warm page runs and payloads of every page; also returns chart counts."""
+    os.environ[ENV_DB] = str(dataset.settings.db_path)
+    quiet_streamlit()
+    records: list[Record] = []
+    chart_counts: dict[str, int] = {}
+    for page, params in page_params(dataset).items():
+        at = open_app(page, params, lambda: None)
+        cold = measure(at.run, repeat, setup=clear_caches)
+        _check(at, page, log)
+        warm = measure(at.run, repeat, warmup=0)  # the last cold run filled the caches
+        _check(at, page, log)
+        largest, total, charts = payload(at)
+        chart_counts[page] = charts
+        records += [
+            cold.record(f"page.{page}.cold", dataset.scale),
+            warm.record(f"page.{page}.warm", dataset.scale),
+            Record(f"payload.{page}", dataset.scale, bytes=largest),
+            Record(f"payload.{page}.total", dataset.scale, bytes=total),
+        ]
+        log(
+            f"  {page}: cold {cold.median_ms:.0f} ms, warm {warm.median_ms:.0f} ms, "
+            f"{charts} charts, largest {largest or 0:,} B, all elements {total:,} B"
+        )
+    clear_caches()
+    return records, chart_counts
+
+
+def _check(at: Any, page: str, log: Callable[[str], None]) -> None:
+    if len(at.exception):
+        log(f"  ! {page}: the page raised an exception ({at.exception[0].value[:200]!r})")
+
+
+def main(argv: list[str]) -> None:
+    """``python -m benchmarks.apptest DB``: run every page once (cold) in this process and
+    print the peak RSS (VmHWM) as JSON. Used for the memory records without a browser."""
+    import json
+
+    from benchmarks.memory import proc_status_kb
+
+    db = Path(argv[0])
+    os.environ[ENV_DB] = str(db)
+    quiet_streamlit()
+    from dortmund_kpi.db.store import Store
+
+    with Store(db).connect_read() as con:
+        indicator = district_indicator(con)
+    before = proc_status_kb(os.getpid())
+    for page in PAGES:
+        params = {"indikator": indicator} if page == "indikator" else {}
+        run_page(page, params, cold=False)
+    after = proc_status_kb(os.getpid())
+    print(json.dumps({"before": before, "after": after}))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
