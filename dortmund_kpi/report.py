@@ -18,8 +18,6 @@ from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.slides import Slide
 
-PLAN_NAMES = {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
-
 
 class ViewError(ValueError):
     """A link that names no page of the dashboard."""
@@ -50,7 +48,10 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
     page = pages[path]
     indicators = read.indicator_list(con)
     ctx = urlstate.UrlContext(
-        tuple(PLAN_NAMES), tuple(indicators["id"]), _matcher(con), read.data_range(con)
+        tuple(read.masterplan_names(con)),
+        tuple(indicators["id"]),
+        _matcher(con),
+        read.data_range(con),
     )
     params = parse_qs(parts.query, keep_blank_values=True)
     parsed = urlstate.parse(params, page, ctx)
@@ -123,7 +124,7 @@ def _indicator_rows(con: duckdb.DuckDBPyConnection, ids: list[str], view: View) 
 def _indicator(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     inds = read.indicator_list(con).set_index("id", drop=False)
     ind = inds.loc[view.values["indikator"]]
-    subtitle = _subtitle(con, view, f"Masterplan {PLAN_NAMES[ind['masterplan']]}")
+    subtitle = _subtitle(con, view, f"Masterplan {read.masterplan_names(con)[ind['masterplan']]}")
     frame = _indicator_rows(con, [ind["id"]], view)
     slides = [_series_slide(frame, ind, view, subtitle)] if len(frame) else []
     years = view.values["zeitraum"]
@@ -168,7 +169,7 @@ def _masterplan(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     inds = read.indicator_list(con)
     own = inds[inds["masterplan"] == plan]
     frame = _indicator_rows(con, list(own["id"]), view)
-    subtitle = _subtitle(con, view, f"Masterplan {PLAN_NAMES[plan]}")
+    subtitle = _subtitle(con, view, f"Masterplan {read.masterplan_names(con)[plan]}")
     return [
         _series_slide(frame[frame["indicator_id"] == ind["id"]], ind, view, subtitle)
         for _, ind in own.iterrows()
@@ -182,7 +183,7 @@ def _overview(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     stats = read.series_stats(con, years[0], years[1], as_of)
     tiles = views.tiles(stats, inds, read.sparklines(con, years[0], years[1], as_of))
     slides = []
-    for plan, name in PLAN_NAMES.items():
+    for plan, name in read.masterplan_names(con).items():
         own = [t for t in tiles if t.masterplan == plan]
         if not own:
             continue
@@ -217,7 +218,7 @@ def _districts(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     years = view.values["zeitraum"]
     profile = read.district_profile(con, slug, years[0], years[1], _as_of(view))
     slides = []
-    for plan, plan_name in PLAN_NAMES.items():
+    for plan, plan_name in read.masterplan_names(con).items():
         part = profile[profile["masterplan"] == plan]
         if len(part):
             slides.append(

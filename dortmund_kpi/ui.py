@@ -49,6 +49,7 @@ QUERIES = {
         "district_list",
         "export_rows",
         "data_stand",
+        "masterplan_names",
     )
 }
 URL_WRITTEN = "_url_written"
@@ -128,8 +129,8 @@ def districts() -> pd.DataFrame:
 
 
 def masterplans() -> dict[str, str]:
-    """Masterplan id -> short German name, in catalog order."""
-    return {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
+    """Masterplan id -> short German name, in catalog order (from the catalog, via the db)."""
+    return query("masterplan_names")
 
 
 def year_range() -> tuple[int, int]:

@@ -28,6 +28,12 @@ def indicator_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM indicators ORDER BY sort_order").df()
 
 
+def masterplan_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Masterplan id -> short German name, in catalog order."""
+    rows = con.execute("SELECT id, short_name FROM masterplans ORDER BY sort_order").fetchall()
+    return dict(rows)
+
+
 def district_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM districts ORDER BY sort_order").df()
 
