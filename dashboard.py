@@ -39,6 +39,7 @@ if not presenting:
     ui.share_button(page)
 ui.show_notices()
 ui.pinned_banner(page)
+ui.measure_detail()
 try:
     current.run()
 finally:  # keep the view in the address bar even when a page fails

@@ -11,6 +11,8 @@ from dortmund_kpi.districts import load_districts
 from dortmund_kpi.importer import load_context, read_and_validate
 from dortmund_kpi.settings import Settings
 
+DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"
+
 
 @dataclass(frozen=True)
 class InitResult:
@@ -18,6 +20,7 @@ class InitResult:
     demo: int
     indicators: int
     districts: int
+    measures: int = 0
 
 
 def init_database(
@@ -36,16 +39,23 @@ def init_database(
     validated, hashes = read_and_validate(files, settings, ctx)
     official = validated.observations
     demo_rows = demo_observations(ctx.catalog, districts, official) if demo else None
+    measures, measure_files = None, sorted(settings.measures_dir.glob("*.csv")) if demo else []
+    if measure_files:  # checked by the real importer, like every measures file
+        checked, measure_hashes = read_and_validate(measure_files, settings, ctx)
+        measures = checked.measures
     with store.write(fresh=True, create_only=not force) as con:
         write.sync_reference(con, ctx.catalog, districts)
         _load(con, official, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)")
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
+        if measures is not None:
+            _load_measures(con, measures, measure_hashes, user)
     return InitResult(
         official=len(official),
         demo=0 if demo_rows is None else len(demo_rows),
         indicators=len(ctx.catalog.indicators),
         districts=len(districts),
+        measures=0 if measures is None else len(measures),
     )
 
 
@@ -62,6 +72,22 @@ def _load(con, rows, files, user, message) -> None:
         counts=counts,
         user=user,
         message=message,
+    )
+
+
+def _load_measures(con, measures, files, user) -> None:
+    started = write.now_local()
+    import_id = write.next_import_id(con)
+    counts = write.apply_measures(con, measures, import_id, started)
+    write.log_import(
+        con,
+        import_id,
+        started=started,
+        files=files,
+        rows_read=len(measures),
+        counts=counts,
+        user=user,
+        message=DEMO_MEASURES,
     )
 
 

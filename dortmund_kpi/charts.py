@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
@@ -316,3 +317,53 @@ def district_map(
 
 def status_badge_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", "#888888")
+
+
+MEASURE_COLORS = {
+    "geplant": "#88CCEE",
+    "in Umsetzung": "#44AA99",
+    "abgeschlossen": "#117733",
+    "verzögert": "#DDAA33",
+    "gestoppt": "#999999",
+}
+OVERDUE_COLOR = "#CC6677"
+
+
+def measure_timeline(frame: pd.DataFrame, meta: ChartMeta, today: date) -> go.Figure:
+    """Gantt bars from start to deadline, one colour per status; overdue ones outlined
+    in red and labelled, so the flag survives greyscale print and colour blindness."""
+    fig = go.Figure()
+    labels = frame["label"]
+    for status, color in MEASURE_COLORS.items():
+        part = frame[frame["status"] == status]
+        if part.empty:
+            continue
+        start = pd.to_datetime(part["start_date"])
+        length = (pd.to_datetime(part["deadline"]) - start).dt.total_seconds() * 1000
+        fig.add_trace(
+            go.Bar(
+                base=start,
+                x=length,
+                y=part["label"],
+                orientation="h",
+                name=f"{texts.MEASURE_STATUS_ICONS[status]} {status}",
+                marker={
+                    "color": color,
+                    "line": {
+                        "color": part["overdue"].map({True: OVERDUE_COLOR, False: color}),
+                        "width": part["overdue"].map({True: 3, False: 0}),
+                    },
+                },
+                text=part["overdue"].map({True: texts.MEASURE_OVERDUE, False: ""}),
+                textposition="outside",
+                customdata=part[["start_text", "deadline_text", "owner"]],
+                hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>"
+                "%{customdata[2]}<extra>" + status + "</extra>",
+            )
+        )
+    fig.update_traces(cliponaxis=False)
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=list(labels))
+    fig.update_xaxes(type="date", tickformat="%Y", gridcolor="#e5e5e5")
+    fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#555", "dash": "dot"})
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))

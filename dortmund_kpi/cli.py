@@ -49,6 +49,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Datenbank angelegt: {settings.db_path}")
     print(f"  {result.indicators} Indikatoren, {result.districts} Stadtbezirke")
     print(f"  {result.official} veröffentlichte (reale) Werte, {result.demo} Demowerte")
+    if result.measures:
+        print(f"  {result.measures} Demo-Maßnahmen")
     return EXIT_OK
 
 
@@ -67,13 +69,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         f"  neu: {result.inserted}, geändert: {result.changed}, unverändert: {result.unchanged}, "
         f"ohne Wert übersprungen: {result.skipped_missing}"
     )
+    if result.measures:
+        m = result.measures
+        print(f"  Maßnahmen neu: {m.inserted}, geändert: {m.changed}, unverändert: {m.unchanged}")
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.exporter import template_csv
+    from dortmund_kpi import exporter, measures
 
-    data = template_csv()
+    data = measures.template_csv() if args.measures else exporter.template_csv()
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"Vorlage geschrieben: {args.output}")
@@ -124,11 +129,29 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "xlsx" and not args.output:
         raise UsageError("XLSX braucht --output DATEI")
     with Store(settings.db_path).connect_read() as con:
+        if args.measures:
+            return _export_measures(args, con)
         frame = export_rows(con)
     data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"{len(frame)} Werte exportiert: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _export_measures(args: argparse.Namespace, con) -> int:
+    from dortmund_kpi import measures
+    from dortmund_kpi.db.read import district_list, measure_export_rows
+
+    frame = measure_export_rows(con)
+    names = dict(zip(district_list(con)["slug"], district_list(con)["name"], strict=True))
+    write = measures.to_xlsx if args.format == "xlsx" else measures.to_csv
+    data = write(frame, names)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{len(frame)} Maßnahmen exportiert: {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
@@ -218,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", parents=[common], help="Importvorlage (CSV) schreiben")
     p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
+    p.add_argument("--measures", action="store_true", help="Vorlage für Maßnahmen")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("indicators", parents=[common], help="Indikatorenkatalog anzeigen")
@@ -227,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="aktuelle Werte exportieren")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
+    p.add_argument("--measures", action="store_true", help="Maßnahmen statt Werte exportieren")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(

@@ -20,11 +20,13 @@ from dortmund_kpi.catalog import Catalog, load_catalog
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.issues import ImportFailed, Issue
-from dortmund_kpi.readers import RawTable, read_file
+from dortmund_kpi.readers import MEASURES, RawTable, read_file
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.validate import Context, Validated, validate_frames
+from dortmund_kpi.validate_measures import validate_measure_frames
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     files: list[tuple[str, str]] = field(default_factory=list)
+    measures: LoadCounts | None = None  # when the import had measures files
 
 
 def load_context(settings: Settings, today: date | None = None) -> Context:
@@ -52,8 +55,12 @@ def read_and_validate(
     ctx: Context,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[Validated, list[tuple[str, str]]]:
-    """Read and validate all files; raise ImportFailed with every problem found."""
-    frames, issues, hashes = [], [], []
+    """Read and validate all files; raise ImportFailed with every problem found.
+
+    Observation and measures files may come in one import: all are checked
+    before anything is written, so the import stays all or nothing.
+    """
+    frames, measure_frames, issues, hashes = [], [], [], []
     for path in paths:
         result = read_file(
             path,
@@ -61,15 +68,19 @@ def read_and_validate(
             (lambda n, t, p=path: progress(str(p), n, t)) if progress else None,
         )
         if isinstance(result, RawTable):
-            frames.append((result.frame(), result.delimiter))
+            target = measure_frames if result.layout is MEASURES else frames
+            target.append((result.frame(), result.delimiter))
             hashes.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
         else:
             issues.extend(result)
     if issues:
         raise ImportFailed(issues)
     validated = validate_frames(frames, ctx)
-    if validated.issues:
-        raise ImportFailed(validated.issues)
+    checked = validate_measure_frames(measure_frames, ctx) if measure_frames else None
+    problems = validated.issues + (checked.issues if checked else [])
+    if problems:
+        raise ImportFailed(problems)
+    validated.measures = checked.measures if checked else None
     return validated, hashes
 
 
@@ -94,8 +105,9 @@ def run_import(
         if not dry_run:
             log_rejected(settings, paths, failed.issues, user)
         raise
+    measure_rows = 0 if validated.measures is None else len(validated.measures)
     result = ImportResult(
-        rows_read=len(validated.observations) + validated.skipped_missing,
+        rows_read=len(validated.observations) + validated.skipped_missing + measure_rows,
         skipped_missing=validated.skipped_missing,
         dry_run=dry_run,
         files=hashes,
@@ -113,10 +125,10 @@ def run_import(
             ]
         )
     if dry_run:
-        _preview(store, validated.observations, result)
+        _preview(store, validated.observations, validated.measures, result)
         return result
     with store.write() as con:
-        _load(con, ctx.catalog, settings, validated.observations, result, user)
+        _load(con, ctx.catalog, settings, validated.observations, validated.measures, result, user)
     return result
 
 
@@ -125,6 +137,7 @@ def _load(
     catalog: Catalog,
     settings: Settings,
     obs: pd.DataFrame,
+    measures: pd.DataFrame | None,
     result: ImportResult,
     user: str | None,
 ) -> None:
@@ -132,6 +145,14 @@ def _load(
     loader.sync_reference(con, catalog, load_districts(settings.districts_path))
     import_id = loader.next_import_id(con)
     counts = loader.apply_observations(con, obs, import_id, started)
+    result.inserted, result.changed, result.unchanged = (
+        counts.inserted,
+        counts.changed,
+        counts.unchanged,
+    )
+    if measures is not None:
+        result.measures = loader.apply_measures(con, measures, import_id, started)
+        counts = _plus(counts, result.measures)
     loader.log_import(
         con,
         import_id,
@@ -141,20 +162,26 @@ def _load(
         counts=counts,
         user=user,
     )
-    result.inserted, result.changed, result.unchanged = (
-        counts.inserted,
-        counts.changed,
-        counts.unchanged,
-    )
 
 
-def _preview(store: Store, obs: pd.DataFrame, result: ImportResult) -> None:
+def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:
+    """Import-log totals over observations and measures."""
+    return LoadCounts(a.inserted + b.inserted, a.changed + b.changed, a.unchanged + b.unchanged)
+
+
+def _preview(
+    store: Store, obs: pd.DataFrame, measures: pd.DataFrame | None, result: ImportResult
+) -> None:
     """Counts a real import would produce: the same load, on an in-memory copy."""
     with store.connect_read() as src:
         current = loader.current_rows(src)
+        current_measures = loader.current_measures(src) if measures is not None else None
     with duckdb.connect() as con:
         migrate(con)
         loader.restore_rows(con, current)
+        if measures is not None and current_measures is not None:
+            loader.restore_measures(con, current_measures)
+            result.measures = loader.apply_measures(con, measures, 0, loader.now_local())
         counts = loader.apply_observations(con, obs, 0, loader.now_local())
     result.inserted, result.changed, result.unchanged = (
         counts.inserted,

@@ -1,9 +1,11 @@
-"""Read CSV and XLSX files in the long template format into a table of text cells.
+"""Read CSV and XLSX files in one of the import layouts into a table of text cells.
 
-The template header is ``indikator;bezirk;zeitraum;wert`` plus the optional
-columns ``anmerkung``, ``quelle`` and ``datenart``. Readers never interpret
-values; they report where each row came from (file, line) so that every
-problem can be named precisely.
+Observations: the header ``indikator;bezirk;zeitraum;wert`` plus the optional
+columns ``anmerkung``, ``quelle`` and ``datenart``. Measures (Maßnahmen): the
+header of ``dortmund-kpi template --measures``; a file is a measures file when
+its header has a column only measures have (``titel``, ``frist`` ...). Readers
+never interpret values; they report where each row came from (file, line) so
+that every problem can be named precisely.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +43,56 @@ HEADER_ALIASES = {
     "hinweis": "anmerkung",
     "source": "quelle",
 }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one kind of import file."""
+
+    kind: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    aliases: dict[str, str]
+    hint: str
+    value_column: str | None = None  # spreadsheet number cells are kept for this column
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+OBSERVATIONS = Layout("observations", REQUIRED, OPTIONAL, HEADER_ALIASES, HEADER_HINT, "wert")
+MEASURE_REQUIRED = ("id", "masterplan", "titel", "verantwortlich", "beginn", "frist", "status")
+MEASURE_REQUIRED += ("statusdatum", "indikatoren")
+MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart")
+MEASURES = Layout(
+    "measures",
+    MEASURE_REQUIRED,
+    MEASURE_OPTIONAL,
+    {
+        "massnahme": "id",
+        "maßnahme": "id",
+        "massnahme_id": "id",
+        "title": "titel",
+        "description": "beschreibung",
+        "owner": "verantwortlich",
+        "verantwortung": "verantwortlich",
+        "start": "beginn",
+        "deadline": "frist",
+        "stand": "statusdatum",
+        "status_datum": "statusdatum",
+        "letzte_aktualisierung": "statusdatum",
+        "indikator": "indikatoren",
+        "indicators": "indikatoren",
+        "bezirk": "bezirke",
+        "districts": "bezirke",
+        "budget": "budget_eur",
+    },
+    ";".join(MEASURE_REQUIRED) + "[;" + ";".join(MEASURE_OPTIONAL) + "]",
+)
+# Columns no observation file has: their presence makes a file a measures file.
+MEASURE_MARKERS = frozenset({"titel", "frist", "verantwortlich", "statusdatum", "title"})
+MEASURE_MARKERS |= {"deadline", "massnahme", "maßnahme"}
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 MAX_COLUMNS = 50
 Progress = Callable[[int, int], None]  # rows read, rows expected
@@ -54,11 +107,12 @@ class RawTable:
     columns: dict[str, list[str]] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
     numeric_values: list[float | None] | None = None  # XLSX number cells in 'wert'
+    layout: Layout = OBSERVATIONS
 
     def frame(self) -> pd.DataFrame:
         data = {
             name: pd.Series(self.columns.get(name, [""] * len(self.lines)), dtype="str")
-            for name in COLUMNS
+            for name in self.layout.columns
         }
         frame = pd.DataFrame(data)
         frame["line"] = pd.Series(self.lines, dtype="int64")
@@ -68,29 +122,41 @@ class RawTable:
         return frame
 
 
-def _header_columns(cells: list[str], name: str) -> tuple[dict[str, int], list[Issue]]:
+def _header_key(cell: object) -> str:
+    return str(cell or "").strip().strip('"').lstrip("\ufeff").strip().lower()
+
+
+def detect_layout(cells: list[str]) -> Layout:
+    """Measures when the header names a column only measures have, else observations."""
+    keys = {_header_key(cell) for cell in cells}
+    return MEASURES if keys & MEASURE_MARKERS else OBSERVATIONS
+
+
+def _header_columns(
+    cells: list[str], name: str, layout: Layout = OBSERVATIONS
+) -> tuple[dict[str, int], list[Issue]]:
     """Map template column names to their positions; report missing or unknown columns."""
     positions: dict[str, int] = {}
     issues: list[Issue] = []
     for pos, cell in enumerate(cells):
-        key = str(cell or "").strip().strip('"').lstrip("\ufeff").strip().lower()
-        key = HEADER_ALIASES.get(key, key)
+        key = _header_key(cell)
+        key = layout.aliases.get(key, key)
         if not key:
             continue
-        if key not in COLUMNS:
+        if key not in layout.columns:
             issues.append(
                 Issue(
-                    name, 1, "kopfzeile", f"unbekannte Spalte '{key[:40]}' (erwartet {HEADER_HINT})"
+                    name, 1, "kopfzeile", f"unbekannte Spalte '{key[:40]}' (erwartet {layout.hint})"
                 )
             )
         elif key in positions:
             issues.append(Issue(name, 1, "kopfzeile", f"Spalte '{key}' doppelt"))
         else:
             positions[key] = pos
-    for key in REQUIRED:
+    for key in layout.required:
         if key not in positions and not issues:
             issues.append(
-                Issue(name, 1, "kopfzeile", f"Spalte '{key}' fehlt (erwartet {HEADER_HINT})")
+                Issue(name, 1, "kopfzeile", f"Spalte '{key}' fehlt (erwartet {layout.hint})")
             )
     return positions, issues
 
@@ -181,17 +247,20 @@ def read_csv_bytes(
                 f"{len(header)} Spalten (erwartet höchstens {len(COLUMNS)}: {HEADER_HINT})",
             )
         ]
-    positions, issues = _header_columns(header, name)
+    layout = detect_layout(header)
+    positions, issues = _header_columns(header, name, layout)
     if issues:
         return issues
     total = text.count("\n")
-    return _read_rows(reader, positions, len(header), name, delimiter, progress, total)
+    return _read_rows(reader, positions, len(header), name, delimiter, progress, total, layout)
 
 
 def _read_rows(
-    reader, positions, width, name, delimiter, progress, total
+    reader, positions, width, name, delimiter, progress, total, layout=OBSERVATIONS
 ) -> RawTable | list[Issue]:
-    table = RawTable(file=name, delimiter=delimiter, columns={k: [] for k in positions})
+    table = RawTable(
+        file=name, delimiter=delimiter, columns={k: [] for k in positions}, layout=layout
+    )
     issues: list[Issue] = []
     line = reader.line_num + 1
     try:
@@ -236,13 +305,13 @@ def _require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
     """A header without rows is almost always an unfilled template: say so."""
     if table.lines:
         return table
+    example = ";".join(table.layout.required[:4]) + (";…" if table.layout is MEASURES else "")
     return [
         Issue(
             name,
             1,
             "datei",
-            "keine Datenzeilen unter der Kopfzeile (erwartet mindestens "
-            "eine Zeile mit indikator;bezirk;zeitraum;wert)",
+            f"keine Datenzeilen unter der Kopfzeile (erwartet mindestens eine Zeile mit {example})",
         )
     ]
 
@@ -297,12 +366,12 @@ def read_xlsx_bytes(
         found = _find_sheet(book, name)
         if isinstance(found, list):
             return found
-        sheet, positions, width = found
+        sheet, positions, width, layout = found
         issues = _merged_cells(data, sheet._worksheet_path, name)
         if issues:
             return issues
-        table = _sheet_table(sheet, positions, width, name, progress)
-        if isinstance(table, RawTable):
+        table = _sheet_table(sheet, positions, width, name, progress, layout)
+        if isinstance(table, RawTable) and layout.value_column:
             issues = _formulas_without_result(data, sheet.title, positions, table, name)
         return issues or table
     finally:
@@ -314,13 +383,14 @@ def _find_sheet(book, name: str) -> tuple | list[Issue]:
     for sheet in book.worksheets:
         first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         cells = [str(c) if c is not None else "" for c in (first or ())][:MAX_COLUMNS]
-        positions, issues = _header_columns(cells, name)
+        layout = detect_layout(cells)
+        positions, issues = _header_columns(cells, name, layout)
         if not issues:
-            found.append((sheet, positions, len(cells)))
+            found.append((sheet, positions, len(cells), layout))
     if not found:
         return [Issue(name, 1, "kopfzeile", f"kein Tabellenblatt mit der Kopfzeile {HEADER_HINT}")]
     if len(found) > 1:
-        titles = ", ".join(s.title for s, _, _ in found)
+        titles = ", ".join(s.title for s, _, _, _ in found)
         return [
             Issue(
                 name,
@@ -400,24 +470,30 @@ def _formulas_without_result(
 def _cell_text(key: str, value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime) and key in ("beginn", "frist", "statusdatum"):
+        return value.strftime("%d.%m.%Y")  # a date cell of a measures sheet
     if key == "zeitraum" and not isinstance(value, str):
         period = period_from_cell(value)
         return period.template_text if period else str(value)
     return str(value)
 
 
-def _sheet_table(sheet, positions, width, name, progress) -> RawTable | list[Issue]:
-    table = RawTable(file=name, delimiter="xlsx", columns={k: [] for k in positions})
-    table.numeric_values = []
+def _sheet_table(
+    sheet, positions, width, name, progress, layout=OBSERVATIONS
+) -> RawTable | list[Issue]:
+    table = RawTable(file=name, delimiter="xlsx", columns={k: [] for k in positions}, layout=layout)
+    value_pos = positions.get(layout.value_column or "")
+    table.numeric_values = [] if value_pos is not None else None
     for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         if not any(c is not None and str(c).strip() for c in row):
             continue
         for key, pos in positions.items():
             value = row[pos] if pos < len(row) else None
             table.columns[key].append(_cell_text(key, value))
-        wert = row[positions["wert"]] if positions["wert"] < len(row) else None
-        numeric = isinstance(wert, int | float) and not isinstance(wert, bool)
-        table.numeric_values.append(float(wert) if numeric else None)
+        if table.numeric_values is not None and value_pos is not None:
+            wert = row[value_pos] if value_pos < len(row) else None
+            numeric = isinstance(wert, int | float) and not isinstance(wert, bool)
+            table.numeric_values.append(float(wert) if numeric else None)
         table.lines.append(number)
         if progress and len(table.lines) % 50_000 == 0:
             progress(len(table.lines), sheet.max_row or 0)

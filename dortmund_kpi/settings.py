@@ -38,6 +38,11 @@ class Settings:
         return self.data_dir / "official"
 
     @property
+    def measures_dir(self) -> Path:
+        """Demo measures (Maßnahmen) loaded by ``init``; real ones come by import."""
+        return self.data_dir / "measures"
+
+    @property
     def geo_dir(self) -> Path:
         return self.data_dir / "geo"
 

@@ -241,3 +241,66 @@ UPLOAD_DONE = (
     "Import abgeschlossen (neu: {new}, geändert: {changed}). Die Ansicht zeigt die neuen Daten."
 )
 EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & Methodik“."
+
+# Measures (Maßnahmen)
+MEASURES_TITLE = "Maßnahmen"
+MEASURES_TIMELINE = "Maßnahmen im Zeitverlauf"
+MEASURES_TIMELINE_HELP = (
+    "Balken von Beginn bis Frist, Farbe nach Status. ⚠ markiert überfällige Maßnahmen "
+    "(Frist verstrichen, nicht abgeschlossen oder gestoppt)."
+)
+MEASURES_LINKED = "Maßnahmen zu diesem Indikator"
+MEASURES_DISTRICT = "Maßnahmen in diesem Stadtbezirk (einschließlich gesamtstädtischer)"
+MEASURES_OVERVIEW = "Stand der Maßnahmen je Masterplan"
+MEASURES_OVERVIEW_HELP = (
+    "Anzahl der Maßnahmen je Status; überfällig: Frist verstrichen, noch offen."
+)
+MEASURES_NONE = "Keine Maßnahmen erfasst."
+MEASURES_NONE_LINKED = "Diesem Indikator ist keine Maßnahme zugeordnet."
+MEASURES_OVERDUE_LIST = "Überfällig"
+MEASURE_STATUS_ICONS = {
+    "geplant": "○",
+    "in Umsetzung": "▶",
+    "abgeschlossen": "✓",
+    "verzögert": "⏸",
+    "gestoppt": "■",
+}
+MEASURE_OVERDUE = "⚠ überfällig"
+MEASURE_OVERDUE_SINCE = "⚠ überfällig seit {deadline}"
+MEASURE_CITYWIDE = "Gesamtstadt"
+MEASURE_DETAIL = "Maßnahme"
+MEASURE_OPEN = "Details"
+MEASURE_CLOSE = "Schließen"
+MEASURE_UNKNOWN = "Die Maßnahme „{id}“ ist zu diesem Stand nicht erfasst."
+MEASURE_HISTORY = "Statusverlauf"
+MEASURE_LINKED_INDICATORS = "Zugeordnete Indikatoren und ihr aktueller Zielstatus"
+MEASURE_FIELDS = {
+    "masterplan": "Masterplan",
+    "owner": "Verantwortlich",
+    "start_date": "Beginn",
+    "deadline": "Frist",
+    "status": "Status",
+    "status_date": "Statusmeldung vom",
+    "districts": "Stadtbezirke",
+    "budget_eur": "Budget",
+    "kind": "Datenart",
+}
+MEASURE_COLUMNS = {
+    "title": "Maßnahme",
+    "masterplan_name": "Masterplan",
+    "owner": "Verantwortlich",
+    "start": "Beginn",
+    "deadline": "Frist",
+    "status": "Status",
+    "late": "Überfällig",
+    "districts": "Stadtbezirke",
+    "indicators": "Indikatoren",
+}
+MEASURE_HISTORY_COLUMNS = {
+    "status": "Status",
+    "status_date": "Statusmeldung vom",
+    "known": "Erfasst am",
+}
+MEASURES_DEMO = "Demo-Maßnahmen: Beispiele, keine beschlossenen Maßnahmen der Stadt Dortmund."
+MEASURES_SOURCE = "Maßnahmenliste (Import)"
+MEASURES_TODAY = "heute"

@@ -50,9 +50,12 @@ QUERIES = {
         "export_rows",
         "data_stand",
         "masterplan_names",
+        "measures",
+        "measure_versions",
     )
 }
 URL_WRITTEN = "_url_written"
+LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
 
 
@@ -168,6 +171,8 @@ def url_context() -> urlstate.UrlContext:
         indicators=tuple(indicators()["id"]),
         districts=_matcher(),
         years=year_range(),
+        # Live ids: a measure is never deleted, so every id of an older Stand is among them.
+        measures=tuple(query("measures", as_of=None)["id"]),
     )
 
 
@@ -179,6 +184,7 @@ def defaults() -> dict[str, Any]:
         "indikator": str(indicators()["id"].iloc[0]),
         "stand": None,
         "praesentation": False,
+        "massnahme": None,
     }
 
 
@@ -197,8 +203,11 @@ def sync_from_url(page: str) -> None:
     string, which must not reset the filters the user has set.
     """
     params = _current_params()
+    previous, st.session_state[LAST_PAGE] = st.session_state.get(LAST_PAGE), page
     if not params or params == st.session_state.get(URL_WRITTEN):
         st.session_state[NOTICES] = []
+        if previous is not None and previous != page:
+            st.session_state["massnahme"] = None  # a measure's detail stays on its page
         return
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()
@@ -630,3 +639,126 @@ def editor_welcome() -> None:
 
     if editor.sign_in_configured() and st.user.get("is_logged_in"):
         page_link("daten", texts.EDITOR_WELCOME, icon=":material/upload:")
+
+
+# -- measures (Maßnahmen) ---------------------------------------------------------
+def measures() -> pd.DataFrame:
+    """The measures of the view's Stand, with display columns (overdue as of that day)."""
+    from dortmund_kpi import measure_views
+
+    return measure_views.prepare(query("measures"), measure_views.reference_day(as_of()))
+
+
+def _open_measure(measure_id: str) -> None:
+    st.session_state["massnahme"] = measure_id
+
+
+def measure_list(frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE) -> None:
+    """One line per measure: status, title (opens the detail), deadline, overdue flag."""
+    from dortmund_kpi import measure_views
+
+    if frame.empty:
+        st.caption(empty)
+        return
+    for m in frame.itertuples(index=False):
+        late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.button(
+            f"{m.title}",
+            key=f"measure_{key}_{m.id}",
+            type="tertiary",
+            on_click=_open_measure,
+            args=(m.id,),
+            help=texts.MEASURE_OPEN,
+        )
+        right.markdown(
+            f"{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
+            f"{m.deadline_text}{late}"
+        )
+
+
+def measure_timeline(frame: pd.DataFrame, title: str, key: str) -> go.Figure | None:
+    from dortmund_kpi import measure_views
+
+    if frame.empty:
+        st.caption(texts.MEASURES_NONE)
+        return None
+    stand = formatting.timestamp(data_moment())
+    today = measure_views.reference_day(as_of())
+    fig = measure_views.timeline(frame, title, stand, today)
+    st.caption(texts.MEASURES_TIMELINE_HELP)
+    show_chart(fig, key=key, filename=f"massnahmen_{key}")
+    return fig
+
+
+def measure_downloads(frame: pd.DataFrame, name: str) -> None:
+    """The measures shown, as CSV and XLSX in the import format (re-importable)."""
+    from dortmund_kpi import measures as measure_files
+
+    names = district_names()
+    cols = st.columns(2)
+    cols[0].download_button(
+        texts.DOWNLOAD_CSV,
+        data=lambda: measure_files.to_csv(frame, names),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"dl_csv_{name}",
+    )
+    cols[1].download_button(
+        texts.DOWNLOAD_XLSX,
+        data=lambda: measure_files.to_xlsx(frame, names),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        key=f"dl_xlsx_{name}",
+    )
+
+
+def district_names() -> dict[str, str]:
+    return dict(zip(districts()["slug"], districts()["name"], strict=True))
+
+
+def measure_detail() -> None:
+    """The measure named by the URL key ``massnahme``, above the page, with a close button."""
+    from dortmund_kpi import measure_views, views
+
+    measure_id = st.session_state.get("massnahme")
+    if not measure_id:
+        return
+    frame = measures()
+    match = frame[frame["id"] == measure_id]
+    if match.empty:
+        st.info(texts.MEASURE_UNKNOWN.format(id=literal(measure_id)), icon="ℹ️")
+        return
+    lo, hi = year_range()
+    stats = query("series_stats", lo, hi).set_index("indicator_id")
+    info = measure_views.detail(
+        match.iloc[0],
+        query("measure_versions", measure_id),
+        indicators(),
+        views.statuses(stats, indicators()),
+        district_names(),
+        masterplans(),
+    )
+    with st.container(border=True, key="measure_detail"):
+        st.subheader(f"{texts.MEASURE_DETAIL}: {info.title}")
+        if info.overdue:
+            st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))
+        if info.demo:
+            st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.MEASURES_DEMO}")
+        st.markdown(literal_text(info.description))
+        st.markdown("\n".join(f"- **{k}:** {literal_text(v)}" for k, v in info.facts))
+        st.markdown(f"**{texts.MEASURE_HISTORY}**")
+        st.dataframe(info.history, hide_index=True)
+        st.markdown(f"**{texts.MEASURE_LINKED_INDICATORS}**")
+        for ind_id, name, status in info.indicators:
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            with left:
+                page_link("indikator", name, {"indikator": [ind_id]})
+            right.markdown(status_badge(status))
+        st.button(
+            texts.MEASURE_CLOSE,
+            key="measure_close",
+            on_click=lambda: st.session_state.update(massnahme=None),
+        )

@@ -17,8 +17,10 @@ migrated here, never broken (``KEY_MIGRATIONS``; district names become slugs).
 Shared keys (every page): ``bezirk`` (district slugs, repeated key),
 ``zeitraum`` (first and last year, repeated key: ``zeitraum=2019&zeitraum=2024``),
 ``stand`` (the data as known at a moment: ``2025-03-31`` = end of that day, or
-``2025-03-31T14:05:00``; a pinned link) and ``praesentation`` (``1``: presentation
-mode for a meeting-room screen).
+``2025-03-31T14:05:00``; a pinned link), ``praesentation`` (``1``: presentation
+mode for a meeting-room screen) and ``massnahme`` (a measure id such as
+``v01_serviceportal``: opens that measure's detail above the page; it is not
+carried to another page).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ PAGES = {
     "bezirke": "bezirke",
     "daten": "daten",
 }
-SHARED_KEYS = ("bezirk", "zeitraum", "stand", "praesentation")
+SHARED_KEYS = ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
 PAGE_KEYS = {"masterplan": ("masterplan",), "indikator": ("indikator",)}
 # Keys Streamlit itself reads; they pass through untouched.
 RESERVED_KEYS = ("embed", "embed_options")
@@ -55,6 +57,8 @@ KEY_MIGRATIONS = {
     "mp": "masterplan",
     "indicator": "indikator",
     "kpi": "indikator",
+    "measure": "massnahme",
+    "maßnahme": "massnahme",
 }
 MAX_RAW_VALUES = 50  # repeated values are deduplicated; more than this is not a real link
 
@@ -67,6 +71,7 @@ class UrlContext:
     indicators: tuple[str, ...]
     districts: DistrictMatcher
     years: tuple[int, int]
+    measures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,15 +185,13 @@ def parse(
         years = _years(params["zeitraum"], ctx, result.notices)
         if years:
             result.values["zeitraum"] = years
-    own = PAGE_KEYS.get(page, ())
-    if "masterplan" in own and "masterplan" in params:
-        value = _choice("masterplan", params["masterplan"], ctx.masterplans, result.notices)
-        if value:
-            result.values["masterplan"] = value
-    if "indikator" in own and "indikator" in params:
-        value = _choice("indikator", params["indikator"], ctx.indicators, result.notices)
-        if value:
-            result.values["indikator"] = value
+    choices = {"masterplan": ctx.masterplans, "indikator": ctx.indicators}
+    choices["massnahme"] = ctx.measures
+    for key in (*PAGE_KEYS.get(page, ()), "massnahme"):
+        if key in params:
+            value = _choice(key, params[key], choices[key], result.notices)
+            if value:
+                result.values[key] = value
     return result
 
 
@@ -210,6 +213,8 @@ def serialize(
             out[key] = [format_stand(value)]
         elif key == "praesentation" and value:
             out[key] = ["1"]
+        elif key == "massnahme" and value:
+            out[key] = [str(value)]
     for key in PAGE_KEYS.get(page, ()):
         if values.get(key):
             out[key] = [str(values[key])]

@@ -50,6 +50,7 @@ class Validated:
     observations: pd.DataFrame
     issues: list[Issue]
     skipped_missing: int
+    measures: pd.DataFrame | None = None  # rows of measures files in the same import
 
 
 @dataclass(frozen=True)

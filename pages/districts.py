@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui, views
+from dortmund_kpi import measure_views, texts, ui, views
 
 slug = ui.profile_district()
 names = dict(zip(ui.districts()["slug"], ui.districts()["name"], strict=True))
@@ -19,3 +19,6 @@ else:
         if len(part):
             st.subheader(f"Masterplan {plan_name}")
             st.dataframe(views.profile_table(part), hide_index=True)
+
+st.subheader(texts.MEASURES_DISTRICT)
+ui.measure_list(measure_views.for_district(ui.measures(), slug), "district")

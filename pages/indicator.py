@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui, views
+from dortmund_kpi import measure_views, texts, ui, views
 
 indicators = ui.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))
@@ -27,6 +27,10 @@ else:
     name = views.file_name(ind, districts, year_from, year_to)
     ui.show_chart(fig, key="series", filename=name)
     ui.chart_exports(fig, name)
+
+st.subheader(texts.MEASURES_LINKED)
+linked = measure_views.for_indicator(ui.measures(), indicator_id)
+ui.measure_list(linked, "indicator", texts.MEASURES_NONE_LINKED)
 
 if ind["level"] == "district":
     ui.district_section(ind, year_from, year_to)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui, views
+from dortmund_kpi import measure_views, texts, ui, views
 
 st.title(texts.PAGE_TITLES["uebersicht"])
 st.caption(texts.OVERVIEW_INTRO)
@@ -27,3 +27,11 @@ st.caption(texts.MATRIX_HELP)
 district_stats = ui.query("series_stats", year_from, year_to, city=False)
 cells = views.matrix(city_stats, district_stats, indicators, ui.districts())
 ui.render_matrix(cells, ui.masterplans())
+
+st.subheader(texts.MEASURES_OVERVIEW)
+st.caption(texts.MEASURES_OVERVIEW_HELP)
+all_measures = ui.measures()
+today = measure_views.reference_day(ui.as_of())
+st.dataframe(measure_views.overview_counts(all_measures, ui.masterplans(), today), hide_index=True)
+st.markdown(f"**{texts.MEASURES_OVERDUE_LIST}**")
+ui.measure_list(measure_views.overdue_only(all_measures), "overview")

@@ -1,8 +1,9 @@
-"""Masterplan: every indicator of one masterplan as small multiples with target and status."""
+"""Masterplan: every indicator of one masterplan as small multiples with target and status,
+then the masterplan's measures on a timeline."""
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui, views
+from dortmund_kpi import measure_views, texts, ui, views
 
 plan = ui.page_key_select("masterplan", texts.FILTER_MASTERPLAN, ui.masterplans())
 st.title(f"Masterplan {ui.masterplans()[plan]}")
@@ -32,3 +33,12 @@ for index, ind in enumerate(own.itertuples(index=False)):
             ui.show_chart(fig, key=f"mp_{ind.id}", filename=name)
             ui.chart_exports(fig, name)
         ui.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind.id})
+
+st.subheader(texts.MEASURES_TIMELINE)
+plan_measures = measure_views.for_masterplan(ui.measures(), plan)
+ui.measure_timeline(
+    plan_measures, f"{texts.MEASURES_TITLE}: Masterplan {ui.masterplans()[plan]}", plan
+)
+ui.measure_list(plan_measures, key="plan")
+if len(plan_measures):
+    ui.measure_downloads(plan_measures, f"massnahmen_{plan}")

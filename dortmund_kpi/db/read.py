@@ -291,6 +291,47 @@ def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFr
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
-    """The moment of the newest value visible (the data version shown on screen)."""
-    sql = f"WITH {OBS_AS_OF} SELECT max(valid_from) FROM obs"
+    """The moment of the newest value or measure status visible (the version on screen)."""
+    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}
+    SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms))"""
     return con.execute(sql, {"as_of": as_of}).fetchall()[0][0]
+
+
+# -- measures (Maßnahmen) ----------------------------------------------------------
+MEASURES_AS_OF = """
+ms AS (
+  SELECT * FROM measures
+  WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
+             ELSE valid_from <= CAST($as_of AS TIMESTAMP)
+                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END
+)"""
+
+
+def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
+    """All measures as of the moment, in masterplan order, then by deadline."""
+    sql = f"""WITH {MEASURES_AS_OF}
+    SELECT ms.* EXCLUDE (valid_to), p.short_name AS masterplan_name
+    FROM ms JOIN masterplans p ON p.id = ms.masterplan
+    ORDER BY p.sort_order, ms.deadline, ms.id"""
+    return con.execute(sql, {"as_of": as_of}).df()
+
+
+def measure_versions(
+    con: duckdb.DuckDBPyConnection, measure_id: str, as_of: object = None
+) -> pd.DataFrame:
+    """Every version of one measure known at the moment, oldest first (its history)."""
+    return con.execute(
+        """SELECT status, status_date, valid_from, valid_to FROM measures
+           WHERE id = $id AND (CAST($as_of AS TIMESTAMP) IS NULL
+                               OR valid_from <= CAST($as_of AS TIMESTAMP))
+           ORDER BY valid_from""",
+        {"id": measure_id, "as_of": as_of},
+    ).df()
+
+
+def measure_export_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Current measures in a stable order, for ``export --measures``."""
+    return con.execute(
+        """SELECT m.* FROM measures m JOIN masterplans p ON p.id = m.masterplan
+           WHERE m.valid_to IS NULL ORDER BY p.sort_order, m.id"""
+    ).df()

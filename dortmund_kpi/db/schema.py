@@ -93,6 +93,32 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 SELECT * EXCLUDE (valid_to) FROM observations WHERE valid_to IS NULL""",
         ),
     ),
+    (
+        3,
+        "measures (Maßnahmen) with status history",
+        (
+            # Like observations: one row per version of a measure; the current one
+            # has valid_to NULL, so a pinned view shows the status of its day.
+            """CREATE TABLE measures (
+                id VARCHAR NOT NULL,
+                masterplan VARCHAR NOT NULL,
+                title VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                start_date DATE NOT NULL,
+                deadline DATE NOT NULL,
+                status VARCHAR NOT NULL,
+                status_date DATE NOT NULL,
+                indicators VARCHAR[] NOT NULL,
+                districts VARCHAR[] NOT NULL,
+                budget_eur DOUBLE,
+                is_official BOOLEAN NOT NULL,
+                import_id INTEGER NOT NULL,
+                valid_from TIMESTAMP NOT NULL,
+                valid_to TIMESTAMP)""",
+            "CREATE INDEX measures_key ON measures (id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

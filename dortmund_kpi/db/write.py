@@ -191,3 +191,70 @@ def restore_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         con.execute("INSERT INTO observations SELECT * FROM rows_frame")
     finally:
         con.unregister("rows_frame")
+
+
+MEASURE_COLUMNS = (
+    "id, masterplan, title, description, owner, start_date, deadline, status, status_date, "
+    "indicators, districts, budget_eur, is_official"
+)
+# Everything but the bookkeeping: a row that differs in any of these is a new version.
+_MEASURE_SAME = " AND ".join(
+    f"m.{c} IS NOT DISTINCT FROM s.{c}" for c in (x.strip() for x in MEASURE_COLUMNS.split(","))
+)
+
+
+def apply_measures(
+    con: duckdb.DuckDBPyConnection, measures: pd.DataFrame, import_id: int, at: datetime
+) -> LoadCounts:
+    """Insert new measures, version changed ones (history kept), leave identical ones alone."""
+    staged = measures[[c.strip() for c in MEASURE_COLUMNS.split(",")]]
+    con.register("measures_frame", staged)
+    try:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE staged_measures AS
+               SELECT id, masterplan, title, coalesce(description, '') AS description, owner,
+                      CAST(start_date AS DATE) AS start_date, CAST(deadline AS DATE) AS deadline,
+                      status, CAST(status_date AS DATE) AS status_date,
+                      CAST(indicators AS VARCHAR[]) AS indicators,
+                      CAST(districts AS VARCHAR[]) AS districts,
+                      CAST(budget_eur AS DOUBLE) AS budget_eur, is_official
+               FROM measures_frame"""
+        )
+    finally:
+        con.unregister("measures_frame")
+    counts = con.execute(
+        f"""SELECT count(*) FILTER (WHERE m.id IS NULL),
+                   count(*) FILTER (WHERE m.id IS NOT NULL AND NOT ({_MEASURE_SAME})),
+                   count(*) FILTER (WHERE m.id IS NOT NULL AND {_MEASURE_SAME})
+            FROM staged_measures s
+            LEFT JOIN measures m ON m.id = s.id AND m.valid_to IS NULL"""
+    ).fetchall()[0]
+    con.execute(
+        f"""UPDATE measures AS m SET valid_to = $at FROM staged_measures s
+            WHERE m.valid_to IS NULL AND m.id = s.id AND NOT ({_MEASURE_SAME})""",
+        {"at": at},
+    )
+    con.execute(
+        f"""INSERT INTO measures
+            SELECT {MEASURE_COLUMNS}, $import_id, $at, NULL FROM staged_measures s
+            WHERE NOT EXISTS (SELECT 1 FROM measures m WHERE m.id = s.id AND m.valid_to IS NULL)""",
+        {"import_id": import_id, "at": at},
+    )
+    con.execute("DROP TABLE staged_measures")
+    return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
+
+
+def current_measures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The current measure rows with all columns (for a dry-run copy)."""
+    return con.execute("SELECT * FROM measures WHERE valid_to IS NULL").df()
+
+
+def restore_measures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    con.register("measure_rows", rows)
+    try:
+        con.execute(
+            "INSERT INTO measures SELECT * REPLACE (CAST(indicators AS VARCHAR[]) AS indicators, "
+            "CAST(districts AS VARCHAR[]) AS districts) FROM measure_rows"
+        )
+    finally:
+        con.unregister("measure_rows")

@@ -1,0 +1,161 @@
+"""View models for measures (Maßnahmen): tables, the timeline, counts and one measure's detail.
+
+Pure functions of query results; ``ui`` and the pages only render what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi import charts, formatting, measures, texts
+from dortmund_kpi.clock import now_local
+
+
+def reference_day(as_of: datetime | None) -> date:
+    """The day a view shows: the pinned day, else today (overdue is judged against it)."""
+    return as_of.date() if as_of else now_local().date()
+
+
+def prepare(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Measures with display columns: overdue flag, German dates, labels."""
+    out = frame.copy()
+    out["overdue"] = measures.overdue(out, today).astype("bool")
+    out["start_text"] = out["start_date"].map(formatting.day)
+    out["deadline_text"] = out["deadline"].map(formatting.day)
+    icons = out["overdue"].map({True: "⚠ ", False: ""})
+    out["label"] = icons + out["title"].astype("str")
+    return out
+
+
+def for_masterplan(frame: pd.DataFrame, plan: str) -> pd.DataFrame:
+    return frame[frame["masterplan"] == plan]
+
+
+def for_indicator(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    return frame[measures.links_indicator(frame, indicator_id)] if len(frame) else frame
+
+
+def for_district(frame: pd.DataFrame, slug: str) -> pd.DataFrame:
+    return frame[measures.concerns_district(frame, slug)] if len(frame) else frame
+
+
+def overdue_only(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["overdue"]] if len(frame) else frame
+
+
+def status_text(status: str) -> str:
+    return f"{texts.MEASURE_STATUS_ICONS.get(status, '')} {status}".strip()
+
+
+def table(frame: pd.DataFrame, district_names: dict[str, str]) -> pd.DataFrame:
+    """The measures list as shown (and exported): German headers, dates and status."""
+    names = texts.MEASURE_COLUMNS
+    shown = pd.DataFrame(
+        {
+            names["title"]: frame["title"],
+            names["masterplan_name"]: frame["masterplan_name"],
+            names["owner"]: frame["owner"],
+            names["start"]: frame["start_text"],
+            names["deadline"]: frame["deadline_text"],
+            names["status"]: frame["status"].map(status_text),
+            names["late"]: frame["overdue"].map({True: texts.MEASURE_OVERDUE, False: ""}),
+            names["districts"]: frame["districts"].map(
+                lambda slugs: district_text(slugs, district_names)
+            ),
+            names["indicators"]: frame["indicators"].map(", ".join),
+        }
+    )
+    return shown.reset_index(drop=True)
+
+
+def district_text(slugs: object, district_names: dict[str, str]) -> str:
+    items = list(slugs)  # type: ignore[call-overload]
+    if not items:
+        return texts.MEASURE_CITYWIDE
+    return ", ".join(district_names.get(s, s) for s in items)
+
+
+def timeline(frame: pd.DataFrame, title: str, stand: str, today: date) -> go.Figure:
+    meta = charts.ChartMeta(
+        title=title,
+        unit="",
+        source=texts.MEASURES_SOURCE,
+        stand=stand,
+        demo=bool(len(frame)) and not bool(frame["is_official"].all()),
+    )
+    return charts.measure_timeline(frame, meta, today)
+
+
+def overview_counts(frame: pd.DataFrame, plans: dict[str, str], today: date) -> pd.DataFrame:
+    """Per masterplan (catalog order): measures by status, overdue, total; German headers."""
+    counts = measures.status_counts(frame, today).set_index("masterplan")
+    counts = counts.reindex(list(plans)).fillna(0).astype("int64")
+    counts.insert(0, texts.FILTER_MASTERPLAN, [plans[p] for p in counts.index])
+    columns = {s: status_text(s) for s in measures.STATUSES}
+    columns |= {"überfällig": texts.MEASURE_OVERDUE, "gesamt": "Gesamt"}
+    return counts.rename(columns=columns).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One measure as the detail panel shows it."""
+
+    id: str
+    title: str
+    description: str
+    status: str
+    overdue: bool
+    facts: list[tuple[str, str]]
+    history: pd.DataFrame
+    indicators: list[tuple[str, str, str | None]]  # id, name, target status
+    demo: bool
+
+
+def detail(
+    row: pd.Series,
+    versions: pd.DataFrame,
+    indicators: pd.DataFrame,
+    statuses: dict[str, str | None],
+    district_names: dict[str, str],
+    plans: dict[str, str],
+) -> Detail:
+    fields = texts.MEASURE_FIELDS
+    budget = row["budget_eur"]
+    facts = [
+        (fields["masterplan"], plans.get(str(row["masterplan"]), str(row["masterplan"]))),
+        (fields["owner"], str(row["owner"])),
+        (fields["start_date"], formatting.day(row["start_date"])),
+        (fields["deadline"], formatting.day(row["deadline"])),
+        (fields["status"], status_text(str(row["status"]))),
+        (fields["status_date"], formatting.day(row["status_date"])),
+        (fields["districts"], district_text(row["districts"], district_names)),
+        (fields["budget_eur"], "–" if pd.isna(budget) else formatting.with_unit(budget, "€")),
+        (fields["kind"], "amtlich" if row["is_official"] else texts.DEMO_BADGE),
+    ]
+    history = measures.status_history(versions)
+    shown = pd.DataFrame(
+        {
+            texts.MEASURE_HISTORY_COLUMNS["status"]: history["status"].map(status_text),
+            texts.MEASURE_HISTORY_COLUMNS["status_date"]: history["status_date"].map(
+                formatting.day
+            ),
+            texts.MEASURE_HISTORY_COLUMNS["known"]: history["valid_from"].map(formatting.timestamp),
+        }
+    )
+    names = dict(zip(indicators["id"], indicators["name"], strict=True))
+    linked = [(i, names.get(i, i), statuses.get(i)) for i in row["indicators"]]
+    return Detail(
+        id=str(row["id"]),
+        title=str(row["title"]),
+        description=str(row["description"]),
+        status=str(row["status"]),
+        overdue=bool(row["overdue"]),
+        facts=facts,
+        history=shown,
+        indicators=linked,
+        demo=not bool(row["is_official"]),
+    )

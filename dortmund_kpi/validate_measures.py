@@ -1,0 +1,273 @@
+"""Validate the rows of measures files against the catalog and the district table.
+
+Measures files are short (dozens of rows), so rows are checked one by one;
+every problem becomes an Issue with file, line and column, like observations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from dortmund_kpi.districts import CITY
+from dortmund_kpi.issues import Issue
+from dortmund_kpi.measures import STATUSES, normalise_status, split_list
+from dortmund_kpi.numbers import clean_number_text, detect_convention, parse_numbers
+from dortmund_kpi.validate import KIND_OFFICIAL, MAX_TEXT, Context, _unescape_text
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MAX_TITLE = 200
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+DATE_HINT = "TT.MM.JJJJ, z. B. 31.12.2025"
+COLUMNS = [
+    "id",
+    "masterplan",
+    "title",
+    "description",
+    "owner",
+    "start_date",
+    "deadline",
+    "status",
+    "status_date",
+    "indicators",
+    "districts",
+    "budget_eur",
+    "is_official",
+    "file",
+    "line",
+]
+ISSUE_ORDER = [
+    "id",
+    "masterplan",
+    "titel",
+    "beschreibung",
+    "verantwortlich",
+    "beginn",
+    "frist",
+    "status",
+    "statusdatum",
+    "indikatoren",
+    "bezirke",
+    "budget_eur",
+    "datenart",
+]
+
+
+@dataclass
+class ValidatedMeasures:
+    measures: pd.DataFrame
+    issues: list[Issue]
+
+
+def parse_date(text: str) -> date | None:
+    value = str(text).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
+class _Row:
+    """Checks of one row; collects its issues."""
+
+    def __init__(self, cells: dict[str, str], file: str, line: int, ctx: Context) -> None:
+        self.cells, self.file, self.line, self.ctx = cells, file, line, ctx
+        self.issues: list[Issue] = []
+
+    def fail(self, column: str, message: str) -> None:
+        self.issues.append(Issue(self.file, self.line, column, message))
+
+    def text(self, column: str, *, required: bool, limit: int) -> str:
+        value = self.cells[column]
+        if required and not value:
+            self.fail(column, "fehlt (Pflichtfeld)")
+        elif len(value) > limit:
+            self.fail(column, f"Text zu lang ({len(value)} Zeichen, erwartet höchstens {limit})")
+        return value
+
+    def identifier(self) -> str:
+        value = self.cells["id"].lower()
+        if not ID_RE.match(value):
+            shown = self.cells["id"][:40]
+            self.fail(
+                "id",
+                f"ungültige Kennung '{shown}' (erwartet a-z, 0-9, _ oder -, höchstens 40 "
+                "Zeichen, z. B. v01_serviceportal)"
+                if shown
+                else "fehlt (Pflichtfeld, z. B. v01_serviceportal)",
+            )
+        return value
+
+    def masterplan(self) -> str:
+        plans = {p.id: p.id for p in self.ctx.catalog.masterplans}
+        aliases = plans | {p.short_name.lower(): p.id for p in self.ctx.catalog.masterplans}
+        raw = self.cells["masterplan"]
+        value = aliases.get(raw.lower())
+        if value is None:
+            self.fail(
+                "masterplan",
+                f"unbekannter Masterplan '{raw[:40]}' (erwartet: {', '.join(plans.values())})",
+            )
+        return value or ""
+
+    def day(self, column: str, *, not_after: date | None = None) -> date | None:
+        raw = self.cells[column]
+        value = parse_date(raw)
+        if value is None:
+            self.fail(column, f"ungültiges Datum '{raw[:40]}' (erwartet {DATE_HINT})")
+        elif value.year < 2000 or value.year > 2100:
+            self.fail(column, f"Datum {value:%d.%m.%Y} unplausibel (erwartet 2000 bis 2100)")
+            return None
+        elif not_after and value > not_after:
+            self.fail(
+                column,
+                f"Datum {value:%d.%m.%Y} liegt in der Zukunft "
+                f"(erwartet spätestens {not_after:%d.%m.%Y})",
+            )
+        return value
+
+    def status(self) -> str:
+        raw = self.cells["status"]
+        value = normalise_status(raw)
+        if value is None:
+            expected = ", ".join(STATUSES)
+            self.fail("status", f"unbekannter Status '{raw[:40]}' (erwartet: {expected})")
+        return value or ""
+
+    def indicators(self) -> list[str]:
+        known = self.ctx.catalog.ids
+        items = [
+            i.lower().replace(" ", "_").replace("-", "_")
+            for i in split_list(self.cells["indikatoren"])
+        ]
+        if not items:
+            self.fail(
+                "indikatoren", "fehlt (erwartet mindestens eine Indikator-ID aus dem Katalog)"
+            )
+        for item in items:
+            if item not in known:
+                close = difflib.get_close_matches(item, known, n=3, cutoff=0.5)
+                hint = f"ähnlich: {', '.join(close)}" if close else "siehe: dortmund-kpi indicators"
+                self.fail("indikatoren", f"unbekannter Indikator '{item[:60]}' ({hint})")
+        return list(dict.fromkeys(items))
+
+    def districts(self) -> list[str]:
+        slugs: list[str] = []
+        for item in split_list(self.cells["bezirke"]):
+            slug = self.ctx.districts.match(item)
+            if slug is None:
+                close = self.ctx.districts.suggestion(item)
+                hint = f"ähnlich: {', '.join(close)}; " if close else ""
+                self.fail(
+                    "bezirke",
+                    f"unbekannter Stadtbezirk '{item[:60]}' ({hint}erwartet leer für die "
+                    f"Gesamtstadt oder: {self.ctx.districts.valid_names})",
+                )
+            elif slug != CITY and slug not in slugs:
+                slugs.append(slug)
+        return slugs
+
+    def kind(self) -> bool:
+        raw = self.cells["datenart"].lower()
+        if raw not in KIND_OFFICIAL:
+            self.fail("datenart", f"ungültige Datenart '{raw[:20]}' (erwartet amtlich oder demo)")
+        return bool(KIND_OFFICIAL.get(raw, True))
+
+
+def _budgets(frame: pd.DataFrame, delimiter: str) -> tuple[pd.Series, list[Issue]]:
+    raw = frame["budget_eur"].fillna("").astype("str").str.strip()
+    text = clean_number_text(raw.str.replace(r"(?i)\s*(eur|euro)$", "", regex=True))
+    present = text.ne("")
+    values = parse_numbers(text, detect_convention(text[present], delimiter))
+    issues = []
+    for idx in frame.index[present & (values.isna() | (values < 0))]:
+        issues.append(
+            Issue(
+                str(frame.at[idx, "file"]),
+                int(frame.at[idx, "line"]),
+                "budget_eur",
+                f"ungültiges Budget '{raw[idx][:40]}' (erwartet einen Betrag in Euro ≥ 0, "
+                "z. B. 250.000 oder leer)",
+            )
+        )
+    return values.where(present), issues
+
+
+def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dict, list[Issue]]:
+    row = _Row(cells, file, line, ctx)
+    start = row.day("beginn")
+    deadline = row.day("frist")
+    if start and deadline and deadline < start:
+        row.fail("frist", f"Frist {deadline:%d.%m.%Y} liegt vor dem Beginn {start:%d.%m.%Y}")
+    record = {
+        "id": row.identifier(),
+        "masterplan": row.masterplan(),
+        "title": row.text("titel", required=True, limit=MAX_TITLE),
+        "description": row.text("beschreibung", required=False, limit=MAX_TEXT),
+        "owner": row.text("verantwortlich", required=True, limit=MAX_TITLE),
+        "start_date": start,
+        "deadline": deadline,
+        "status": row.status(),
+        "status_date": row.day("statusdatum", not_after=ctx.today),
+        "indicators": row.indicators(),
+        "districts": row.districts(),
+        "is_official": row.kind(),
+        "file": file,
+        "line": line,
+    }
+    return record, row.issues
+
+
+def _duplicates(records: list[dict]) -> list[Issue]:
+    seen: dict[str, dict] = {}
+    issues = []
+    for record in records:
+        first = seen.setdefault(record["id"], record)
+        if first is not record and record["id"]:
+            issues.append(
+                Issue(
+                    record["file"],
+                    record["line"],
+                    "id",
+                    f"Maßnahme '{record['id']}' doppelt (schon in {first['file']}:{first['line']})",
+                )
+            )
+    return issues
+
+
+def validate_measure_frames(
+    frames: list[tuple[pd.DataFrame, str]], ctx: Context
+) -> ValidatedMeasures:
+    """Validate all measures rows of one import together (duplicates span files)."""
+    records: list[dict] = []
+    issues: list[Issue] = []
+    for frame, delimiter in frames:
+        frame = frame.reset_index(drop=True)
+        text = {
+            column: _unescape_text(frame[column])
+            for column in frame.columns
+            if column not in ("file", "line")
+        }
+        budgets, found = _budgets(frame, delimiter)
+        issues += found
+        for idx in frame.index:
+            cells = {column: str(values[idx]) for column, values in text.items()}
+            record, found = _row(cells, str(frame.at[idx, "file"]), int(frame.at[idx, "line"]), ctx)
+            record["budget_eur"] = None if pd.isna(budgets[idx]) else float(budgets[idx])
+            records.append(record)
+            issues += found
+    if not issues:
+        issues = _duplicates(records)
+    measures = pd.DataFrame(records, columns=COLUMNS)
+    return ValidatedMeasures(measures=measures, issues=sorted(issues, key=_issue_order))
+
+
+def _issue_order(issue: Issue) -> tuple[str, int, int]:
+    rank = ISSUE_ORDER.index(issue.column) if issue.column in ISSUE_ORDER else -1
+    return (issue.file, issue.line, rank)
