@@ -1,8 +1,10 @@
 """Shared fixtures: databases built through the real importer, never by hand.
 
 ``fixture_db`` is built once per test session: ``init --no-demo`` (which loads
-the real published figures from data/official through the importer) and then
-``import tests/fixtures/kpi_fixture.csv`` (a demo series in template format).
+the real published figures from data/official through the importer), then
+``import tests/fixtures/kpi_fixture.csv`` (a demo series in template format) and
+``import tests/fixtures/measures_fixture.csv`` (six test measures, dates chosen so
+that which are overdue does not depend on the day the tests run).
 Tests that change data copy it first (``db_copy``).
 """
 
@@ -19,6 +21,7 @@ from dortmund_kpi.settings import Settings, get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KPI_FIXTURE = FIXTURES / "kpi_fixture.csv"
+MEASURES_FIXTURE = FIXTURES / "measures_fixture.csv"
 
 
 def make_settings(db_path: Path) -> Settings:
@@ -30,6 +33,7 @@ def build_fixture_db(db_path: Path) -> Settings:
     settings = make_settings(db_path)
     init_database(settings, demo=False)
     run_import([KPI_FIXTURE], settings, user="fixture")
+    run_import([MEASURES_FIXTURE], settings, user="fixture")
     return settings
 
 
