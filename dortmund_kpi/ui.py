@@ -692,14 +692,16 @@ def measure_timeline(frame: pd.DataFrame, title: str, key: str) -> go.Figure | N
 
 
 def measure_downloads(frame: pd.DataFrame, name: str) -> None:
-    """The measures shown, as CSV and XLSX in the import format (re-importable)."""
+    """The measures shown, as CSV and XLSX in the import format (re-importable).
+
+    Built eagerly: a masterplan has a few dozen measures, a millisecond of work."""
     from dortmund_kpi import measures as measure_files
 
     names = district_names()
     cols = st.columns(2)
     cols[0].download_button(
         texts.DOWNLOAD_CSV,
-        data=lambda: measure_files.to_csv(frame, names),
+        data=measure_files.to_csv(frame, names),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -707,7 +709,7 @@ def measure_downloads(frame: pd.DataFrame, name: str) -> None:
     )
     cols[1].download_button(
         texts.DOWNLOAD_XLSX,
-        data=lambda: measure_files.to_xlsx(frame, names),
+        data=measure_files.to_xlsx(frame, names),
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",

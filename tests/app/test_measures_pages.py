@@ -1,0 +1,200 @@
+"""Measures on every page: masterplan timeline, indicator links, overview counts, district
+list, the ``massnahme`` detail, and a status change seen live and through a pinned link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dortmund_kpi import measures, texts
+from dortmund_kpi.db import read
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.importer import run_import
+from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.urlstate import format_stand
+from tests.app.conftest import (
+    array,
+    assert_ok,
+    figures,
+    footer,
+    go_to,
+    open_page,
+    qp,
+    title,
+    warnings,
+)
+
+
+def buttons(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def measure_buttons(at) -> list[str]:
+    return [b.key.split("_", 2)[-1] for b in at.button if (b.key or "").startswith("measure_")]
+
+
+def markdown(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def subheaders(at) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def test_masterplan_timeline_shows_its_measures(fixture_con) -> None:
+    at = open_page("masterplan", {"masterplan": "verwaltung"})
+    assert_ok(at)
+    fig = figures(at)["verwaltung"]
+    assert "Maßnahmen" in title(fig)
+    labels = [y for trace in fig["data"] for y in array(trace["y"])]
+    order = ["⚠ Testmaßnahme Serviceportal", "Testmaßnahme Bürgerdienste"]  # by deadline
+    assert sorted(labels) == sorted(order)
+    assert list(fig["layout"]["yaxis"]["categoryarray"]) == order
+    names = {trace["name"] for trace in fig["data"]}
+    assert names == {"⏸ verzögert", "▶ in Umsetzung"}
+    overdue = next(t for t in fig["data"] if t["name"] == "⏸ verzögert")
+    assert array(overdue["text"]) == [texts.MEASURE_OVERDUE]
+    assert "Stand:" in footer(fig)
+    assert texts.DEMO_BADGE in [a["text"].strip() for a in fig["layout"]["annotations"]]
+    assert measure_buttons(at) == ["t_v1", "t_v2"]
+    assert texts.MEASURE_OVERDUE in markdown(at)
+
+
+def test_masterplan_timeline_follows_the_plan() -> None:
+    at = open_page("masterplan", {"masterplan": "bildung"})
+    assert_ok(at)
+    assert measure_buttons(at) == ["t_b1", "t_b2"]
+
+
+def test_indicator_page_lists_linked_measures() -> None:
+    at = open_page("indikator", {"indikator": "online_dienstleistungen"})
+    assert_ok(at)
+    assert texts.MEASURES_LINKED in subheaders(at)
+    assert measure_buttons(at) == ["t_v1", "t_b2"]
+
+
+def test_indicator_without_measures_says_so() -> None:
+    at = open_page("indikator", {"indikator": "smart_city_rang"})
+    assert_ok(at)
+    assert texts.MEASURES_NONE_LINKED in [c.value for c in at.caption]
+    assert measure_buttons(at) == []
+
+
+def test_overview_counts_by_status_and_overdue(fixture_con) -> None:
+    at = open_page("uebersicht", {})
+    assert_ok(at)
+    assert texts.MEASURES_OVERVIEW in subheaders(at)
+    table = next(df.value for df in at.dataframe if texts.MEASURE_OVERDUE in list(df.value.columns))
+    rows = table.set_index(texts.FILTER_MASTERPLAN)
+    assert list(rows.index) == ["Verwaltung", "Wirtschaft", "Bildung"]
+    assert list(rows["Gesamt"]) == [2, 2, 2]
+    assert list(rows[texts.MEASURE_OVERDUE]) == [1, 0, 1]
+    assert rows.loc["Bildung", "■ gestoppt"] == 1
+    assert measure_buttons(at) == ["t_v1", "t_b2"]  # the overdue ones
+
+
+def test_district_page_lists_its_and_citywide_measures() -> None:
+    at = open_page("bezirke", {"bezirk": "hoerde"})
+    assert_ok(at)
+    assert sorted(measure_buttons(at)) == ["t_b1", "t_b2", "t_v1", "t_w1"]
+    at = open_page("bezirke", {"bezirk": "innenstadt-west"})
+    assert sorted(measure_buttons(at)) == ["t_b1", "t_v1", "t_w1", "t_w2"]
+
+
+def test_massnahme_link_opens_the_detail() -> None:
+    at = open_page("masterplan", {"masterplan": "bildung", "massnahme": "t_b2"})
+    assert_ok(at)
+    heads = subheaders(at)
+    assert heads[0] == f"{texts.MEASURE_DETAIL}: Testmaßnahme Endgeräte"
+    assert any("überfällig seit 31.12.2023" in e.value for e in at.error)
+    text = markdown(at)
+    assert "Fachbereich Schule" in text and "2.500.000 €" in text and "Hörde" in text
+    history = next(df.value for df in at.dataframe if "Statusmeldung vom" in df.value.columns)
+    assert list(history["Status"]) == ["▶ in Umsetzung"]
+    # linked indicators with their target status, each a link to its page
+    links = [p.proto.label for p in at.get("page_link")]
+    assert "Schulische Endgeräte insgesamt" in links
+    assert qp(at, "massnahme") == ["t_b2"]
+    assert qp(at, "masterplan") == ["bildung"]
+
+
+def test_opening_a_measure_from_the_list_writes_the_link() -> None:
+    at = open_page("indikator", {"indikator": "online_dienstleistungen"})
+    next(b for b in at.button if b.key == "measure_indicator_t_v1").click()
+    at.run()
+    assert_ok(at)
+    assert qp(at, "massnahme") == ["t_v1"]
+    assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: Testmaßnahme Serviceportal"
+    next(b for b in at.button if b.key == "measure_close").click()
+    at.run()
+    assert qp(at, "massnahme") == []
+    assert not subheaders(at)[0].startswith(f"{texts.MEASURE_DETAIL}:")
+
+
+def test_detail_is_not_carried_to_another_page() -> None:
+    at = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_v1"})
+    assert qp(at, "massnahme") == ["t_v1"]
+    at = go_to(at, "daten")
+    assert_ok(at)
+    assert qp(at, "massnahme") == []
+
+
+@pytest.mark.parametrize("value", ["gibt_es_nicht", "'; DROP TABLE measures; --", ""])
+def test_unknown_measure_in_link_is_a_notice(value: str) -> None:
+    at = open_page("uebersicht", {"massnahme": value})
+    assert_ok(at)
+    assert any("„massnahme“" in w for w in warnings(at))
+    assert qp(at, "massnahme") == []
+
+
+def test_old_key_spelling_is_migrated() -> None:
+    at = open_page("uebersicht", {"measure": "t_w1"})
+    assert_ok(at)
+    assert qp(at, "massnahme") == ["t_w1"]
+
+
+def test_masterplan_measures_download_is_reimportable(downloads) -> None:
+    at = open_page("masterplan", {"masterplan": "wirtschaft"})
+    button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_CSV)
+    data = downloads(button.proto.url).content
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == ";".join(measures.HEADER)
+    assert [line.split(";")[0] for line in lines[1:]] == ["t_w1", "t_w2"]
+
+
+# -- a status change: live at once, the earlier status through a pinned link ---------
+@pytest.fixture
+def changed_status(db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with Store(db_copy.db_path).connect_read() as con:
+        before = read.data_stand(con)
+        names = dict(read.district_list(con)[["slug", "name"]].itertuples(index=False))
+        frame = read.measure_export_rows(con)
+    frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
+    frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp("2025-01-15")
+    update = tmp_path / "status.csv"
+    update.write_bytes(measures.to_csv(frame, names))
+    run_import([update], db_copy)
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    return format_stand(before)
+
+
+def test_status_change_live_and_pinned(changed_status: str) -> None:
+    live = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_v1"})
+    assert_ok(live)
+    history = next(df.value for df in live.dataframe if "Statusmeldung vom" in df.value.columns)
+    assert list(history["Status"]) == ["⏸ verzögert", "✓ abgeschlossen"]
+    assert not any("überfällig" in e.value for e in live.error)
+    names = {t["name"] for t in figures(live)["verwaltung"]["data"]}
+    assert "✓ abgeschlossen" in names
+
+    pinned = open_page(
+        "masterplan", {"masterplan": "verwaltung", "massnahme": "t_v1", "stand": changed_status}
+    )
+    assert_ok(pinned)
+    history = next(df.value for df in pinned.dataframe if "Statusmeldung vom" in df.value.columns)
+    assert list(history["Status"]) == ["⏸ verzögert"]
+    assert any("überfällig" in e.value for e in pinned.error)
+    names = {t["name"] for t in figures(pinned)["verwaltung"]["data"]}
+    assert "✓ abgeschlossen" not in names and "⏸ verzögert" in names
