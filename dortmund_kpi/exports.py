@@ -70,8 +70,13 @@ def stop_image_server() -> None:
             _server_started = False
 
 
-def xlsx_with_metadata(table: pd.DataFrame, metadata: list[tuple[str, str]]) -> bytes:
-    """Sheet "Daten" (the table as shown, numbers as numbers) and sheet "Metadaten".
+def xlsx_with_metadata(
+    table: pd.DataFrame,
+    metadata: list[tuple[str, str]],
+    extra: dict[str, pd.DataFrame] | None = None,
+) -> bytes:
+    """Sheet "Daten" (the table as shown, numbers as numbers), sheet "Metadaten", and
+    any ``extra`` sheets (e.g. the linked measures) by title.
 
     Text that a spreadsheet would run as a formula gets a leading apostrophe.
     """
@@ -86,6 +91,13 @@ def xlsx_with_metadata(table: pd.DataFrame, metadata: list[tuple[str, str]]) -> 
         data.append([_cell(v) for v in row])
     for cell in data[1]:
         cell.font = Font(bold=True)
+    for sheet_title, frame in (extra or {}).items():
+        sheet = book.create_sheet(sheet_title)
+        sheet.append([neutralise(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
     meta = book.create_sheet("Metadaten")
     meta.append(["Feld", "Wert"])
     for label, value in metadata:

@@ -72,6 +72,13 @@ def table(frame: pd.DataFrame, district_names: dict[str, str]) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
+def slide_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns that fit a slide: title, owner, deadline, status, overdue flag."""
+    names = texts.MEASURE_COLUMNS
+    keep = [names[k] for k in ("title", "owner", "deadline", "status", "late")]
+    return table(frame, {})[keep]
+
+
 def district_text(slugs: object, district_names: dict[str, str]) -> str:
     items = list(slugs)  # type: ignore[call-overload]
     if not items:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pandas as pd
 
-from dortmund_kpi import formatting, texts, urlstate, views
+from dortmund_kpi import formatting, measure_views, texts, urlstate, views
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.slides import Slide
@@ -52,6 +52,7 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
         tuple(indicators["id"]),
         _matcher(con),
         read.data_range(con),
+        tuple(read.measures(con)["id"]),
     )
     params = parse_qs(parts.query, keep_blank_values=True)
     parsed = urlstate.parse(params, page, ctx)
@@ -61,11 +62,13 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
         "masterplan": "verwaltung",
         "indikator": str(indicators["id"].iloc[0]),
         "stand": None,
+        "massnahme": None,
     } | parsed.values
     return View(page, values, url, parsed.notices)
 
 
 def slides_for(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    """The page's slides, then the measures the view shows (and an opened measure first)."""
     builders = {
         "uebersicht": _overview,
         "masterplan": _masterplan,
@@ -73,7 +76,83 @@ def slides_for(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
         "bezirke": _districts,
         "daten": _data,
     }
-    return builders[view.page](con, view)
+    return _measure_detail(con, view) + builders[view.page](con, view) + _measures(con, view)
+
+
+def _measure_frame(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
+    as_of = _as_of(view)
+    return measure_views.prepare(read.measures(con, as_of), measure_views.reference_day(as_of))
+
+
+def _measure_slide(view: View, title: str, subtitle: str, table: pd.DataFrame, demo: bool):
+    return Slide(
+        title=title,
+        subtitle=subtitle,
+        source=texts.MEASURES_SOURCE,
+        stand=formatting.timestamp(_as_of(view)) if _as_of(view) else "aktuell",
+        demo=demo,
+        link=view.link,
+        table=table,
+    )
+
+
+def _measures(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    """The measures each page shows: a masterplan's, an indicator's, a district's, counts."""
+    frame = _measure_frame(con, view)
+    plans = read.masterplan_names(con)
+    subtitle = _subtitle(con, view, texts.MEASURES_TITLE)
+    if view.page == "uebersicht":
+        today = measure_views.reference_day(_as_of(view))
+        table = measure_views.overview_counts(frame, plans, today)
+        title = texts.MEASURES_OVERVIEW
+    elif view.page == "masterplan":
+        frame = measure_views.for_masterplan(frame, view.values["masterplan"])
+        title = f"{texts.MEASURES_TITLE}: Masterplan {plans[view.values['masterplan']]}"
+        table = measure_views.slide_table(frame)
+    elif view.page == "indikator":
+        frame = measure_views.for_indicator(frame, view.values["indikator"])
+        table, title = measure_views.slide_table(frame), texts.MEASURES_LINKED
+    elif view.page == "bezirke":
+        slugs = read.district_list(con)
+        slug = (view.values["bezirk"] or [str(slugs["slug"].iloc[0])])[0]
+        frame = measure_views.for_district(frame, slug)
+        name = dict(zip(slugs["slug"], slugs["name"], strict=True))[slug]
+        table, title = measure_views.slide_table(frame), f"{texts.MEASURES_TITLE}: {name}"
+    else:
+        return []
+    if frame.empty:
+        return []
+    demo = not bool(frame["is_official"].all())
+    return [_measure_slide(view, title, subtitle, table, demo)]
+
+
+def _measure_detail(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+    """An opened measure (URL key ``massnahme``): its facts and status history."""
+    measure_id = view.values.get("massnahme")
+    frame = _measure_frame(con, view)
+    match = frame[frame["id"] == measure_id] if measure_id else frame.iloc[0:0]
+    if match.empty:
+        return []
+    row = match.iloc[0]
+    names = dict(zip(read.district_list(con)["slug"], read.district_list(con)["name"], strict=True))
+    info = measure_views.detail(
+        row,
+        read.measure_versions(con, str(measure_id), _as_of(view)),
+        read.indicator_list(con),
+        {},
+        names,
+        read.masterplan_names(con),
+    )
+    facts = pd.DataFrame(info.facts, columns=["Feld", "Wert"])
+    history = info.history.rename(columns={info.history.columns[0]: "Feld"})
+    history = pd.DataFrame(
+        {"Feld": "Statusverlauf", "Wert": history.astype("str").agg(" · ".join, axis=1)}
+    )
+    table = pd.concat([facts, history], ignore_index=True)
+    subtitle = _subtitle(con, view, texts.MEASURE_DETAIL)
+    return [
+        _measure_slide(view, f"{texts.MEASURE_DETAIL}: {info.title}", subtitle, table, info.demo)
+    ]
 
 
 def _as_of(view: View) -> datetime | None:

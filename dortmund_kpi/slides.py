@@ -160,7 +160,8 @@ def _table(slide, table: pd.DataFrame, box) -> None:
         for c, value in enumerate(row):
             cell = shape.table.cell(r, c)
             cell.text = "" if value is None else str(value)
-            cell.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
+            # Paragraph font, not the first run's: an empty cell has no run.
+            cell.text_frame.paragraphs[0].font.size = Pt(11)
 
 
 def _image(slide, fig: go.Figure, box) -> None:

@@ -421,9 +421,20 @@ def literal_text(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
 
 
-def export_section(ind: pd.Series, table: pd.DataFrame, frame: pd.DataFrame, name: str) -> None:
-    """Displayed data (CSV, XLSX with metadata) and the full indicator (all areas and years)."""
-    from dortmund_kpi import exports, views
+def export_section(
+    ind: pd.Series,
+    table: pd.DataFrame,
+    frame: pd.DataFrame,
+    name: str,
+    linked: pd.DataFrame | None = None,
+) -> None:
+    """Displayed data (CSV, XLSX with metadata) and the full indicator (all areas and years);
+    the XLSX files carry the ``linked`` measures as a sheet of their own."""
+    from dortmund_kpi import exports, measure_views, views
+
+    extra = {}
+    if linked is not None and len(linked):
+        extra = {texts.MEASURES_TITLE: measure_views.table(linked, district_names())}
 
     page_link_text = permalink("indikator", pinned=True)
     meta = views.indicator_metadata(ind, frame, page_link_text)
@@ -438,7 +449,7 @@ def export_section(ind: pd.Series, table: pd.DataFrame, frame: pd.DataFrame, nam
     )
     cols[1].download_button(
         texts.DOWNLOAD_XLSX,
-        data=exports.xlsx_with_metadata(table, meta),
+        data=exports.xlsx_with_metadata(table, meta, extra),
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
     )
@@ -450,7 +461,7 @@ def export_section(ind: pd.Series, table: pd.DataFrame, frame: pd.DataFrame, nam
     )
     cols[3].download_button(
         texts.DOWNLOAD_FULL_XLSX,
-        data=exports.xlsx_with_metadata(full_table, full_meta),
+        data=exports.xlsx_with_metadata(full_table, full_meta, extra),
         file_name=f"{ind['id']}_gesamt.xlsx",
         mime=XLSX_MIME,
     )
@@ -677,7 +688,8 @@ def measure_list(frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE
         )
 
 
-def measure_timeline(frame: pd.DataFrame, title: str, key: str) -> go.Figure | None:
+def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | None:
+    """The timeline chart (key ``measures_<name>``), exportable as ``massnahmen_<name>``."""
     from dortmund_kpi import measure_views
 
     if frame.empty:
@@ -687,7 +699,8 @@ def measure_timeline(frame: pd.DataFrame, title: str, key: str) -> go.Figure | N
     today = measure_views.reference_day(as_of())
     fig = measure_views.timeline(frame, title, stand, today)
     st.caption(texts.MEASURES_TIMELINE_HELP)
-    show_chart(fig, key=key, filename=f"massnahmen_{key}")
+    show_chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
+    chart_exports(fig, f"massnahmen_{name}")
     return fig
 
 

@@ -40,5 +40,5 @@ else:
 st.subheader(texts.DATA_TABLE)
 table = views.display_table(frame, ind)
 st.dataframe(views.formatted_table(table, int(ind["decimals"])), hide_index=True)
-ui.export_section(ind, table, frame, views.file_name(ind, districts, year_from, year_to))
+ui.export_section(ind, table, frame, views.file_name(ind, districts, year_from, year_to), linked)
 ui.metadata_panel(ind, frame)

@@ -134,11 +134,14 @@ def captions(at: AppTest) -> list[str]:
 
 
 # -- plotly figures ------------------------------------------------------------------------
-def figures(at: AppTest) -> dict[str, dict]:
-    """Plotly specs by chart key (``series``, ``map``, ``ranking``, ``mp_<id>``)."""
+def figures(at: AppTest, include_measures: bool = False) -> dict[str, dict]:
+    """Plotly specs by chart key (``series``, ``map``, ``ranking``, ``mp_<id>``); the
+    measures timeline (``measures_<plan>``) only when asked for."""
     out = {}
     for element in at.get("plotly_chart"):
         key = element.proto.id.rsplit("-", 1)[-1]
+        if key.startswith("measures_") and not include_measures:
+            continue
         out[key] = json.loads(element.proto.spec)
     return out
 

@@ -3,6 +3,7 @@ list, the ``massnahme`` detail, and a status change seen live and through a pinn
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ def subheaders(at) -> list[str]:
 def test_masterplan_timeline_shows_its_measures(fixture_con) -> None:
     at = open_page("masterplan", {"masterplan": "verwaltung"})
     assert_ok(at)
-    fig = figures(at)["verwaltung"]
+    fig = figures(at, include_measures=True)["measures_verwaltung"]
     assert "Maßnahmen" in title(fig)
     labels = [y for trace in fig["data"] for y in array(trace["y"])]
     order = ["⚠ Testmaßnahme Serviceportal", "Testmaßnahme Bürgerdienste"]  # by deadline
@@ -186,7 +187,7 @@ def test_status_change_live_and_pinned(changed_status: str) -> None:
     history = next(df.value for df in live.dataframe if "Statusmeldung vom" in df.value.columns)
     assert list(history["Status"]) == ["⏸ verzögert", "✓ abgeschlossen"]
     assert not any("überfällig" in e.value for e in live.error)
-    names = {t["name"] for t in figures(live)["verwaltung"]["data"]}
+    names = {t["name"] for t in figures(live, include_measures=True)["measures_verwaltung"]["data"]}
     assert "✓ abgeschlossen" in names
 
     pinned = open_page(
@@ -196,5 +197,19 @@ def test_status_change_live_and_pinned(changed_status: str) -> None:
     history = next(df.value for df in pinned.dataframe if "Statusmeldung vom" in df.value.columns)
     assert list(history["Status"]) == ["⏸ verzögert"]
     assert any("überfällig" in e.value for e in pinned.error)
-    names = {t["name"] for t in figures(pinned)["verwaltung"]["data"]}
+    names = {
+        t["name"] for t in figures(pinned, include_measures=True)["measures_verwaltung"]["data"]
+    }
     assert "✓ abgeschlossen" not in names and "⏸ verzögert" in names
+
+
+def test_indicator_xlsx_has_a_measures_sheet(downloads) -> None:
+    from openpyxl import load_workbook
+
+    at = open_page("indikator", {"indikator": "online_dienstleistungen"})
+    button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_XLSX)
+    book = load_workbook(io.BytesIO(downloads(button.proto.url).content))
+    assert book.sheetnames == ["Daten", texts.MEASURES_TITLE, "Metadaten"]
+    rows = list(book[texts.MEASURES_TITLE].iter_rows(values_only=True))
+    assert rows[0][0] == texts.MEASURE_COLUMNS["title"]
+    assert [r[0] for r in rows[1:]] == ["Testmaßnahme Serviceportal", "Testmaßnahme Endgeräte"]

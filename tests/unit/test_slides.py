@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,44 @@ def test_slides_command(fixture_db: Settings, tmp_path: Path):
         check=False,
     )
     assert bad.returncode == 2 and "unbekannte Seite" in bad.stderr
+
+
+def _tables(slide) -> list[list[list[str]]]:
+    return [
+        [[cell.text for cell in row.cells] for row in shape.table.rows]
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+
+
+def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
+    links = [
+        "/masterplan?masterplan=verwaltung&massnahme=t_v1",
+        "/indikator?indikator=online_dienstleistungen",
+        "/bezirke?bezirk=innenstadt-west",
+        "/",
+    ]
+    with Store(fixture_db.db_path).connect_read() as con:
+        slides = [list(Presentation(io.BytesIO(deck_for_urls(con, [u])[0])).slides) for u in links]
+    plan, indicator, district, overview = slides
+    # An opened measure comes first: its facts and status history.
+    assert _texts(plan[0])[0] == "Maßnahme: Testmaßnahme Serviceportal"
+    facts = dict(row for row in _tables(plan[0])[0][1:])
+    assert facts["Verantwortlich"] == "Chief Information/Innovation Office (CIO)"
+    assert facts["Statusverlauf"].startswith("⏸ verzögert")
+    # The masterplan's measures close the deck, overdue ones flagged.
+    last = _tables(plan[-1])[0]
+    assert _texts(plan[-1])[0] == "Maßnahmen: Masterplan Verwaltung"
+    assert [row[0] for row in last[1:]] == [
+        "Testmaßnahme Serviceportal",
+        "Testmaßnahme Bürgerdienste",
+    ]
+    assert last[1][-1] == "⚠ überfällig" and last[2][-1] == ""
+    assert [r[0] for r in _tables(indicator[-1])[0][1:]] == [
+        "Testmaßnahme Serviceportal",
+        "Testmaßnahme Endgeräte",
+    ]
+    assert _texts(district[-1])[0] == "Maßnahmen: Innenstadt-West"
+    counts = _tables(overview[-1])[0]
+    assert counts[0][0] == "Masterplan" and counts[1][0] == "Verwaltung"
+    assert all(any("Demodaten" in t for t in _texts(s[-1])) for s in slides)
