@@ -204,10 +204,10 @@ def sync_from_url(page: str) -> None:
     """
     params = _current_params()
     previous, st.session_state[LAST_PAGE] = st.session_state.get(LAST_PAGE), page
+    if previous is not None and previous != page and "massnahme" not in params:
+        st.session_state["massnahme"] = None  # a measure's detail stays on its page
     if not params or params == st.session_state.get(URL_WRITTEN):
         st.session_state[NOTICES] = []
-        if previous is not None and previous != page:
-            st.session_state["massnahme"] = None  # a measure's detail stays on its page
         return
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()

@@ -1,0 +1,75 @@
+"""Measures in the browser: the masterplan timeline as drawn, a measure's detail opened from
+the list, its link reproducing the view in a fresh browser, and the way on to an indicator."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import AppServer, new_context
+from tests.e2e.helpers import (
+    assert_no_error,
+    main_text,
+    open_page,
+    rerun,
+    traces,
+    wait_for_charts,
+)
+
+pytestmark = pytest.mark.e2e
+
+TIMELINE = ".st-key-measures_verwaltung .js-plotly-plot"
+DETAIL = ".st-key-measure_detail"
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Browser) -> None:
+    open_page(page, app_server.base_url, "/masterplan?masterplan=verwaltung")
+    wait_for_charts(page, 2)
+    timeline = page.locator(TIMELINE)
+    assert timeline.count() == 1
+    drawn = {t["name"]: t["y"] for t in traces(page, timeline)}
+    assert drawn == {
+        "⏸ verzögert": ["⚠ Testmaßnahme Serviceportal"],
+        "▶ in Umsetzung": ["Testmaßnahme Bürgerdienste"],
+    }
+    svg_text = timeline.inner_text() + " ".join(timeline.locator("text").all_text_contents())
+    assert "⚠ überfällig" in svg_text  # the flag is drawn, not only coloured
+    assert "Stand:" in svg_text and "Demodaten" in svg_text
+
+    with rerun(page):
+        page.locator(".st-key-measure_plan_t_v1").get_by_role(
+            "button", name="Testmaßnahme Serviceportal"
+        ).click()
+    page.wait_for_function("() => location.search.includes('massnahme=t_v1')")
+    detail = page.locator(DETAIL)
+    assert "Maßnahme: Testmaßnahme Serviceportal" in detail.inner_text()
+    assert "überfällig seit 31.12.2020" in detail.inner_text()
+    assert "Chief Information/Innovation Office (CIO)" in detail.inner_text()
+    assert query(page) == {"massnahme": ["t_v1"], "masterplan": ["verwaltung"]}
+    assert_no_error(page)
+
+    # The address bar is the shared link: a fresh browser opens the same detail.
+    shared = page.url
+    other = new_context(browser)
+    try:
+        fresh = other.new_page()
+        fresh.goto(shared, wait_until="domcontentloaded")
+        fresh.wait_for_selector(DETAIL, timeout=60_000)
+        assert "Maßnahme: Testmaßnahme Serviceportal" in fresh.locator(DETAIL).inner_text()
+    finally:
+        other.close()
+
+    # From the detail on to a linked indicator; the detail stays behind.
+    with rerun(page):
+        page.locator(DETAIL).get_by_text("Online verfügbare Verwaltungsleistungen").click()
+    page.wait_for_function("() => location.pathname.endsWith('/indikator')")
+    assert query(page).get("indikator") == ["online_dienstleistungen"]
+    assert "massnahme" not in query(page)
+    assert page.locator(DETAIL).count() == 0
+    assert "Testmaßnahme Serviceportal" in main_text(page)  # in the linked measures
