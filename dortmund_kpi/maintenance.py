@@ -483,6 +483,48 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+MEASURE_CHECKS: tuple[Check, ...] = (
+    Check(
+        "jede Maßnahme nennt nur Indikatoren des Katalogs",
+        "{n} Verknüpfung(en) mit unbekanntem Indikator",
+        """SELECT m.id || ' -> ' || u.indicator AS detail
+           FROM measures m, unnest(m.indicators) AS u(indicator)
+           WHERE m.valid_to IS NULL
+             AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = u.indicator)""",
+    ),
+    Check(
+        "jede Maßnahme nennt nur bekannte Stadtbezirke",
+        "{n} Verknüpfung(en) mit unbekanntem Stadtbezirk",
+        """SELECT m.id || ' -> ' || u.area AS detail
+           FROM measures m, unnest(m.districts) AS u(area)
+           WHERE m.valid_to IS NULL
+             AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = u.area)""",
+    ),
+    Check(
+        "jede Maßnahme gehört zu einem Masterplan, Frist nicht vor Beginn",
+        "{n} Maßnahme(n) mit unbekanntem Masterplan oder Frist vor Beginn",
+        """SELECT m.id AS detail FROM measures m WHERE m.deadline < m.start_date
+           OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
+    ),
+    Check(
+        "höchstens ein aktueller Stand je Maßnahme, Verlauf lückenlos datiert",
+        "{n} Maßnahme(n) mit mehreren aktuellen Ständen oder valid_to nicht nach valid_from",
+        """SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
+           HAVING count(*) > 1
+           UNION ALL
+           SELECT id || ' (' || valid_from || ' bis ' || valid_to || ')' FROM measures
+           WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+    ),
+    Check(
+        "jeder Maßnahmenstand stammt aus einem protokollierten Import",
+        "{n} Stand/Stände mit import_id ohne Eintrag im Importprotokoll",
+        """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail FROM measures m
+           WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
+    ),
+)
+CHECKS += MEASURE_CHECKS
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     """Every check on an open database; a check that cannot run is a finding too."""
     findings = [_schema_finding(con)]

@@ -139,6 +139,9 @@ def test_backup_restore_export_round_trip(source: Settings, backup_dir: Path, tm
     assert _rows(target.db_path, log) == _rows(source.db_path, log)
     history = "SELECT * FROM observations ORDER BY ALL"
     assert _rows(target.db_path, history) == _rows(source.db_path, history)
+    measures = "SELECT * FROM measures ORDER BY ALL"
+    assert _rows(target.db_path, measures) == _rows(source.db_path, measures)
+    assert len(_rows(source.db_path, measures)) == 6
     meta = "SELECT * FROM schema_meta ORDER BY version"
     assert _rows(target.db_path, meta) == _rows(source.db_path, meta)
     assert dk("check", "--db", target.db_path).code == 0
@@ -304,7 +307,7 @@ FIRST = "(SELECT min(rowid) FROM observations WHERE valid_to IS NULL AND indicat
 # name -> (SQL that breaks the database, the check that must report it)
 INJECTIONS = {
     "schema-version": (
-        "DELETE FROM schema_meta WHERE version = 2",
+        "DELETE FROM schema_meta WHERE version = (SELECT max(version) FROM schema_meta)",
         "Schema-Version",
     ),
     "unbekannter-indikator": (
@@ -374,6 +377,26 @@ INJECTIONS = {
             id="anteil_online_antraege"
         ),
         "zulässigen Bereich",
+    ),
+    "massnahme-unbekannter-indikator": (
+        "UPDATE measures SET indicators = ['gibt_es_nicht'] WHERE id = 't_v1'",
+        "nur Indikatoren des Katalogs",
+    ),
+    "massnahme-unbekannter-bezirk": (
+        "UPDATE measures SET districts = ['atlantis'] WHERE id = 't_v2'",
+        "bekannte Stadtbezirke",
+    ),
+    "massnahme-frist-vor-beginn": (
+        "UPDATE measures SET deadline = start_date - 1 WHERE id = 't_w1'",
+        "Frist nicht vor Beginn",
+    ),
+    "massnahme-zwei-aktuelle-staende": (
+        "INSERT INTO measures SELECT * FROM measures WHERE id = 't_b1'",
+        "höchstens ein aktueller Stand",
+    ),
+    "massnahme-import-fehlt-im-protokoll": (
+        "UPDATE measures SET import_id = 9999 WHERE id = 't_b2'",
+        "Maßnahmenstand stammt",
     ),
     "zeitraum-verdreht": (
         f"UPDATE observations SET period_start = period_end + 1 WHERE rowid = {FIRST}".format(
