@@ -664,8 +664,11 @@ def _open_measure(measure_id: str) -> None:
     st.session_state["massnahme"] = measure_id
 
 
-def measure_list(frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE) -> None:
-    """One line per measure: status, title (opens the detail), deadline, overdue flag."""
+def measure_list(
+    frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE, show_plan: bool = False
+) -> None:
+    """One line per measure: title (opens the detail), status, deadline, overdue flag; with
+    ``show_plan`` also its masterplan (lists that mix masterplans)."""
     from dortmund_kpi import measure_views
 
     if frame.empty:
@@ -682,8 +685,9 @@ def measure_list(frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE
             args=(m.id,),
             help=texts.MEASURE_OPEN,
         )
+        plan = f"{m.masterplan_name} · " if show_plan else ""
         right.markdown(
-            f"{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
+            f"{plan}{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
             f"{m.deadline_text}{late}"
         )
 

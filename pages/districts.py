@@ -21,4 +21,4 @@ else:
             st.dataframe(views.profile_table(part), hide_index=True)
 
 st.subheader(texts.MEASURES_DISTRICT)
-ui.measure_list(measure_views.for_district(ui.measures(), slug), "district")
+ui.measure_list(measure_views.for_district(ui.measures(), slug), "district", show_plan=True)

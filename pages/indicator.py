@@ -30,7 +30,7 @@ else:
 
 st.subheader(texts.MEASURES_LINKED)
 linked = measure_views.for_indicator(ui.measures(), indicator_id)
-ui.measure_list(linked, "indicator", texts.MEASURES_NONE_LINKED)
+ui.measure_list(linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
 
 if ind["level"] == "district":
     ui.district_section(ind, year_from, year_to)

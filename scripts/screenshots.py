@@ -55,6 +55,7 @@ class Shot:
     path: str
     charts: int  # plotly charts that must be drawn first
     height: int = 900  # viewport height; taller where the point of the page is below the fold
+    anchor: str | None = None  # scroll this element to the top before the shot
 
 
 SHOTS = (
@@ -67,6 +68,13 @@ SHOTS = (
         height=1420,
     ),
     Shot("bezirke.png", "/bezirke?bezirk=hoerde", 0),
+    Shot(
+        "massnahmen.png",
+        "/masterplan?masterplan=verwaltung",
+        2,
+        anchor=".st-key-measures_verwaltung",
+    ),
+    Shot("massnahme.png", "/masterplan?masterplan=verwaltung&massnahme=v01_serviceportal", 1),
     Shot("daten.png", "/daten", 0),
 )
 
@@ -182,6 +190,9 @@ def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
             page.wait_for_function(CHARTS_JS, arg=shot.charts, timeout=TIMEOUT_MS)
         if page.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{shot.path}: the page shows an exception")
+        if shot.anchor:
+            page.locator(shot.anchor).evaluate("el => el.scrollIntoView({block: 'start'})")
+            page.wait_for_selector(f"{shot.anchor} .main-svg", timeout=TIMEOUT_MS)
         page.mouse.move(WIDTH - 5, 5)  # no hover label in the picture
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
         return optimise_png(page.screenshot(full_page=False), out_dir / shot.file)
