@@ -102,6 +102,9 @@ def _preview_and_import(upload: Any, name: str) -> None:
             same=preview.unchanged,
         )
     )
+    if preview.measures:  # a measures file (Maßnahmen)
+        m = preview.measures
+        st.info(texts.UPLOAD_MEASURES.format(new=m.inserted, changed=m.changed, same=m.unchanged))
     if st.button(texts.UPLOAD_CONFIRM, type="primary"):
         try:
             result = _run(upload, dry_run=False, user=name)

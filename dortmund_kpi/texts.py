@@ -237,6 +237,7 @@ UPLOAD_PREVIEW = (
     "Jetzt importieren?"
 )
 UPLOAD_CONFIRM = "Importieren"
+UPLOAD_MEASURES = "Maßnahmen: {new} neu, {changed} geändert, {same} unverändert."
 UPLOAD_DONE = (
     "Import abgeschlossen (neu: {new}, geändert: {changed}). Die Ansicht zeigt die neuen Daten."
 )

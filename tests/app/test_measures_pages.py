@@ -26,6 +26,7 @@ from tests.app.conftest import (
     title,
     warnings,
 )
+from tests.conftest import FIXTURES
 
 
 def buttons(at) -> list[str]:
@@ -213,3 +214,23 @@ def test_indicator_xlsx_has_a_measures_sheet(downloads) -> None:
     rows = list(book[texts.MEASURES_TITLE].iter_rows(values_only=True))
     assert rows[0][0] == texts.MEASURE_COLUMNS["title"]
     assert [r[0] for r in rows[1:]] == ["Testmaßnahme Serviceportal", "Testmaßnahme Endgeräte"]
+
+
+def test_editor_uploads_a_measures_file(db_copy: Settings, monkeypatch: pytest.MonkeyPatch):
+    from tests.app.test_editor_upload import AUTH, data_page
+
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    user = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
+    at = data_page(secrets={"auth": AUTH}, user=user)
+    content = (FIXTURES / "measures" / "valid" / "messy.csv").read_bytes()
+    at.file_uploader[0].set_value(("massnahmen.csv", content, "text/csv")).run()
+    assert_ok(at)
+    assert "Maßnahmen: 1 neu, 1 geändert, 0 unverändert." in [i.value for i in at.info]
+    next(b for b in at.button if b.label == texts.UPLOAD_CONFIRM).click().run()
+    assert_ok(at)
+    with Store(db_copy.db_path).connect_read() as con:
+        current = read.measures(con).set_index("id")
+        log = read.import_log(con)
+    assert current.loc["t_v1", "status"] == "in Umsetzung"
+    assert "neu-1" in current.index
+    assert log["user_name"].iloc[0] == "Eva Editor"
