@@ -49,7 +49,7 @@ def init_database(
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:
-            _load_measures(con, measures, measure_hashes, user)
+            _load(con, measures, measure_hashes, user, DEMO_MEASURES, write.apply_measures)
     return InitResult(
         official=len(official),
         demo=0 if demo_rows is None else len(demo_rows),
@@ -59,10 +59,11 @@ def init_database(
     )
 
 
-def _load(con, rows, files, user, message) -> None:
+def _load(con, rows, files, user, message, apply=write.apply_observations) -> None:
+    """One logged import inside init: observations, or measures with ``apply_measures``."""
     started = write.now_local()
     import_id = write.next_import_id(con)
-    counts = write.apply_observations(con, rows, import_id, started)
+    counts = apply(con, rows, import_id, started)
     write.log_import(
         con,
         import_id,
@@ -72,22 +73,6 @@ def _load(con, rows, files, user, message) -> None:
         counts=counts,
         user=user,
         message=message,
-    )
-
-
-def _load_measures(con, measures, files, user) -> None:
-    started = write.now_local()
-    import_id = write.next_import_id(con)
-    counts = write.apply_measures(con, measures, import_id, started)
-    write.log_import(
-        con,
-        import_id,
-        started=started,
-        files=files,
-        rows_read=len(measures),
-        counts=counts,
-        user=user,
-        message=DEMO_MEASURES,
     )
 
 

@@ -130,31 +130,27 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("XLSX braucht --output DATEI")
     with Store(settings.db_path).connect_read() as con:
         if args.measures:
-            return _export_measures(args, con)
-        frame = export_rows(con)
-    data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
+            data, what = _measures_export(args, con)
+        else:
+            frame = export_rows(con)
+            data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
+            what = f"{len(frame)} Werte"
     if args.output:
         Path(args.output).write_bytes(data)
-        print(f"{len(frame)} Werte exportiert: {args.output}", file=sys.stderr)
+        print(f"{what} exportiert: {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
 
 
-def _export_measures(args: argparse.Namespace, con) -> int:
+def _measures_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
     from dortmund_kpi import measures
     from dortmund_kpi.db.read import district_list, measure_export_rows
 
     frame = measure_export_rows(con)
     names = dict(zip(district_list(con)["slug"], district_list(con)["name"], strict=True))
     write = measures.to_xlsx if args.format == "xlsx" else measures.to_csv
-    data = write(frame, names)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"{len(frame)} Maßnahmen exportiert: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-    return EXIT_OK
+    return write(frame, names), f"{len(frame)} Maßnahmen"
 
 
 def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:

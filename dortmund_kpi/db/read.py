@@ -53,13 +53,21 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 # -- dashboard queries -------------------------------------------------------
 # Every query sees the data "as of" a moment: $as_of NULL means the current
 # values; a timestamp means the values that were valid then (pinned links).
-OBS_AS_OF = """
-obs AS (
-  SELECT * FROM observations
+
+
+def _as_of_cte(name: str, table: str) -> str:
+    """A CTE ``name`` of the rows of a versioned ``table`` valid at ``$as_of`` (NULL: the
+    current ones). Both names are constants of this module, never user input."""
+    return f"""
+{name} AS (
+  SELECT * FROM {table}
   WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
              ELSE valid_from <= CAST($as_of AS TIMESTAMP)
                   AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END
 )"""
+
+
+OBS_AS_OF = _as_of_cte("obs", "observations")
 
 # City values: stored ones, or (where none is stored) aggregated from all 12
 # districts by the catalog's rule. A partial set of districts is not summed up.
@@ -298,13 +306,7 @@ def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
 
 
 # -- measures (Maßnahmen) ----------------------------------------------------------
-MEASURES_AS_OF = """
-ms AS (
-  SELECT * FROM measures
-  WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
-             ELSE valid_from <= CAST($as_of AS TIMESTAMP)
-                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END
-)"""
+MEASURES_AS_OF = _as_of_cte("ms", "measures")
 
 
 def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
