@@ -28,6 +28,7 @@ PAGES = {
 
 current = st.navigation(list(PAGES.values()))
 page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)
+ui.return_after_sign_in(page)  # the sign-in redirect lands on the start page
 with st.sidebar:
     st.markdown(f"**{texts.APP_TITLE}**  \n{texts.APP_SUBTITLE}")
 ui.sync_from_url(page)

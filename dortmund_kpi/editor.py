@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import texts
+from dortmund_kpi import texts, ui
 from dortmund_kpi.importer import ImportResult, run_import
 from dortmund_kpi.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
@@ -61,15 +61,19 @@ def _run(upload: Any, *, dry_run: bool, user: str | None = None) -> ImportResult
         return run_import([path], settings, dry_run=dry_run, user=user)
 
 
-def upload_section() -> None:
-    """The editor's upload form, or nothing at all when sign-in is not configured."""
+def upload_section(page: str = "daten") -> None:
+    """The editor's upload form, or nothing at all when sign-in is not configured.
+
+    ``page`` is the page it is drawn on: after sign-in the editor returns to it, with
+    the same filters (``ui.sign_in``).
+    """
     if not sign_in_configured():
         return
     st.subheader(texts.UPLOAD_TITLE)
     user = st.user
     if not user.get("is_logged_in"):
         st.caption(texts.UPLOAD_SIGN_IN_HINT)
-        st.button(texts.UPLOAD_SIGN_IN, on_click=st.login)
+        st.button(texts.UPLOAD_SIGN_IN, on_click=ui.sign_in, args=(page,))
         return
     if not _allowed(user):
         st.warning(texts.UPLOAD_NOT_EDITOR)

@@ -630,3 +630,50 @@ def editor_welcome() -> None:
 
     if editor.sign_in_configured() and st.user.get("is_logged_in"):
         page_link("daten", texts.EDITOR_WELCOME, icon=":material/upload:")
+
+
+# -- sign-in keeps the deep link -------------------------------------------------------
+RETURN_CHECKED = "_sign_in_return_checked"
+
+
+def _browser_key() -> str | None:
+    from dortmund_kpi import deeplink
+
+    try:
+        cookie = st.context.cookies.get(deeplink.XSRF_COOKIE)
+    except Exception:  # no browser behind the session (bare mode, AppTest): no cookies
+        return None
+    return deeplink.browser_key(cookie)
+
+
+def sign_in(page: str) -> None:
+    """``st.login`` with the current view remembered for this browser (``deeplink``):
+    the sign-in ends on the start page, which then returns to this view."""
+    from dortmund_kpi import deeplink
+
+    key = _browser_key()
+    if key:
+        path = "/" + urlstate.PAGES[page]
+        view = deeplink.safe_view(path, view_params(page), url_context(), defaults())
+        if view:
+            deeplink.PENDING.remember(key, view)
+    st.login()
+
+
+def return_after_sign_in(page: str) -> None:
+    """On the first run of a session: when it is the start page without parameters (where
+    the sign-in redirect lands) and the user is signed in, go to the view remembered
+    before the sign-in, once."""
+    if st.session_state.get(RETURN_CHECKED):
+        return
+    st.session_state[RETURN_CHECKED] = True
+    if page != "uebersicht" or _current_params():
+        return
+    from dortmund_kpi import deeplink, editor
+
+    if not (editor.sign_in_configured() and st.user.get("is_logged_in")):
+        return
+    key = _browser_key()
+    view = deeplink.PENDING.take(key) if key else None
+    if view and (view.page != "uebersicht" or view.query):
+        st.switch_page(PAGE_FILES[view.page], query_params=view.params)
