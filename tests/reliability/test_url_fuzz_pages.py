@@ -17,7 +17,10 @@ opened on each page (``ui.PAGE_FILES``) of the real router, and:
 
 Profile: ``EXAMPLES_PER_PAGE`` links per page, no deadline, no shrinking (an
 AppTest run takes about a second) and nothing stored in ``.hypothesis``. With
-``CI=true`` the examples are derandomised: every CI run opens the same links.
+``CI=true`` the examples are derandomised: every CI run of the same checkout opens
+the same links. (Hypothesis also mixes in constants from the local modules that are
+loaded, so this file alone opens other links than the whole suite does; each is
+repeatable.)
 """
 
 from __future__ import annotations
