@@ -1,4 +1,4 @@
-"""Keep a deep link across the sign-in redirect (no Streamlit here; ``ui`` wires it up).
+"""Keep a deep link across the sign-in redirect (no Streamlit here; ``editor`` wires it up).
 
 Streamlit's OIDC callback (1.67) always redirects to the app's start page, in a
 new session: the page and query string the editor had open are lost. So before
