@@ -31,6 +31,7 @@ import re
 import reprlib
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlencode
 
@@ -41,7 +42,6 @@ from hypothesis import strategies as st
 from dortmund_kpi import ui, urlstate
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.app.conftest import open_page
 from tests.reliability.helpers import report_line
@@ -107,22 +107,23 @@ MARKUP = [
 NUMBERS = ["1e309", "NaN", "-0", "0x7E8", "２０２０", "2020.0", " 2020 ", "-2020", "9" * 40]
 
 
-def fixture_context(db: Settings) -> urlstate.UrlContext:
-    """What the app accepts, built the way ``ui.url_context`` builds it (from the database)."""
-    with Store(db.db_path).connect_read() as con:
-        districts = read.district_list(con)
-        return urlstate.UrlContext(
-            masterplans=tuple(read.masterplan_names(con)),
-            indicators=tuple(read.indicator_list(con)["id"]),
-            districts=DistrictMatcher(districts_from_rows(districts.itertuples(index=False))),
-            years=read.data_range(con),
-        )
+def app_context() -> urlstate.UrlContext:
+    """What the app accepts: its own ``ui.url_context`` (here called outside a session),
+    so valid values of keys added later are known too."""
+    return ui.url_context()
 
 
 def plausible_values(db: Settings, ctx: urlstate.UrlContext) -> list[str]:
     """Values that are valid for some key: sent to any key, they test confusion too."""
     with Store(db.db_path).connect_read() as con:
         districts = read.district_list(con)
+    choices = [  # every list of valid ids in the context (masterplans, indicators, ...)
+        value
+        for item in fields(ctx)
+        if isinstance(getattr(ctx, item.name), tuple)
+        for value in getattr(ctx, item.name)
+        if isinstance(value, str)
+    ]
     today = date.today()
     lo, hi = ctx.years
     return sorted(
@@ -130,8 +131,7 @@ def plausible_values(db: Settings, ctx: urlstate.UrlContext) -> list[str]:
             *districts["slug"],
             *districts["name"],
             "dortmund",
-            *ctx.masterplans,
-            *ctx.indicators,
+            *choices,
             *(str(y) for y in range(lo - 2, hi + 3)),
             today.isoformat(),
             (today + timedelta(days=1)).isoformat(),
@@ -241,7 +241,7 @@ def report_figures(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_links_on_every_page(page: str, fuzz_db: Settings) -> None:
-    ctx = fixture_context(fuzz_db)
+    ctx = app_context()
     tables_before = table_digest(fuzz_db)
     files_before = file_state(fuzz_db)
     applicable = (*urlstate.SHARED_KEYS, *urlstate.PAGE_KEYS.get(page, ()))
