@@ -9,7 +9,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from dortmund_kpi import texts, ui, urlstate
+from dortmund_kpi import editor, texts, ui, urlstate
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
@@ -28,6 +28,7 @@ PAGES = {
 
 current = st.navigation(list(PAGES.values()))
 page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)
+editor.return_after_sign_in(page)  # the sign-in redirect lands on the start page
 with st.sidebar:
     st.markdown(f"**{texts.APP_TITLE}**  \n{texts.APP_SUBTITLE}")
 ui.sync_from_url(page)

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import texts
+from dortmund_kpi import deeplink, texts, ui, urlstate
 from dortmund_kpi.importer import ImportResult, run_import
 from dortmund_kpi.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
@@ -61,15 +61,19 @@ def _run(upload: Any, *, dry_run: bool, user: str | None = None) -> ImportResult
         return run_import([path], settings, dry_run=dry_run, user=user)
 
 
-def upload_section() -> None:
-    """The editor's upload form, or nothing at all when sign-in is not configured."""
+def upload_section(page: str = "daten") -> None:
+    """The editor's upload form, or nothing at all when sign-in is not configured.
+
+    ``page`` is the page it is drawn on: after sign-in the editor returns to it, with
+    the same filters (``sign_in``).
+    """
     if not sign_in_configured():
         return
     st.subheader(texts.UPLOAD_TITLE)
     user = st.user
     if not user.get("is_logged_in"):
         st.caption(texts.UPLOAD_SIGN_IN_HINT)
-        st.button(texts.UPLOAD_SIGN_IN, on_click=st.login)
+        st.button(texts.UPLOAD_SIGN_IN, on_click=sign_in, args=(page,))
         return
     if not _allowed(user):
         st.warning(texts.UPLOAD_NOT_EDITOR)
@@ -112,3 +116,44 @@ def _preview_and_import(upload: Any, name: str) -> None:
             st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
             return
         st.success(texts.UPLOAD_DONE.format(new=result.inserted, changed=result.changed))
+
+
+# -- sign-in keeps the deep link (PITFALLS 3.9) -----------------------------------------
+RETURN_CHECKED = "_sign_in_return_checked"
+
+
+def _browser_key() -> str | None:
+    try:
+        cookie = st.context.cookies.get(deeplink.XSRF_COOKIE)
+    except Exception:  # no browser behind the session (bare mode, AppTest): no cookies
+        return None
+    return deeplink.browser_key(cookie)
+
+
+def sign_in(page: str) -> None:
+    """``st.login`` with the current view remembered for this browser (``deeplink``):
+    the sign-in ends on the start page, which then returns to this view."""
+    key = _browser_key()
+    if key:
+        path = "/" + urlstate.PAGES[page]
+        view = deeplink.safe_view(path, ui.view_params(page), ui.url_context(), ui.defaults())
+        if view:
+            deeplink.PENDING.remember(key, view)
+    st.login()
+
+
+def return_after_sign_in(page: str) -> None:
+    """On the first run of a session: when it is the start page without parameters (where
+    the sign-in redirect lands) and the user is signed in, go to the view remembered
+    before the sign-in, once."""
+    if st.session_state.get(RETURN_CHECKED):
+        return
+    st.session_state[RETURN_CHECKED] = True
+    if page != "uebersicht" or any(k not in urlstate.RESERVED_KEYS for k in st.query_params):
+        return
+    if not (sign_in_configured() and st.user.get("is_logged_in")):
+        return
+    key = _browser_key()
+    view = deeplink.PENDING.take(key) if key else None
+    if view and (view.page != "uebersicht" or view.query):
+        st.switch_page(ui.PAGE_FILES[view.page], query_params=view.params)
