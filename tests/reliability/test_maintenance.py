@@ -239,7 +239,7 @@ BROKEN_BACKUPS = {
     "abgeschnitten": (_truncate_database, "Prüfsumme stimmt nicht"),
     "schema-version": (
         _edit_manifest(lambda m: m.update(schema_version=1)),
-        "Schema-Version der Sicherung 2 passt nicht",
+        f"Schema-Version der Sicherung {LATEST_VERSION} passt nicht",
     ),
     "zeilenzahl": (
         _edit_manifest(lambda m: m["tables"].update(observations=1)),
