@@ -330,40 +330,44 @@ OVERDUE_COLOR = "#CC6677"
 
 
 def measure_timeline(frame: pd.DataFrame, meta: ChartMeta, today: date) -> go.Figure:
-    """Gantt bars from start to deadline, one colour per status; overdue ones outlined
-    in red and labelled, so the flag survives greyscale print and colour blindness."""
+    """Gantt bars from start to deadline, one colour per status. Overdue measures get a red
+    outline and the label "⚠ überfällig" (their own legend entry), so the flag survives
+    greyscale print and colour blindness; a dotted line marks the day shown."""
     fig = go.Figure()
-    labels = frame["label"]
     for status, color in MEASURE_COLORS.items():
         part = frame[frame["status"] == status]
-        if part.empty:
-            continue
-        start = pd.to_datetime(part["start_date"])
-        length = (pd.to_datetime(part["deadline"]) - start).dt.total_seconds() * 1000
-        fig.add_trace(
-            go.Bar(
-                base=start,
-                x=length,
-                y=part["label"],
-                orientation="h",
-                name=f"{texts.MEASURE_STATUS_ICONS[status]} {status}",
-                marker={
-                    "color": color,
-                    "line": {
-                        "color": part["overdue"].map({True: OVERDUE_COLOR, False: color}),
-                        "width": part["overdue"].map({True: 3, False: 0}),
-                    },
-                },
-                text=part["overdue"].map({True: texts.MEASURE_OVERDUE, False: ""}),
-                textposition="outside",
-                customdata=part[["start_text", "deadline_text", "owner"]],
-                hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>"
-                "%{customdata[2]}<extra>" + status + "</extra>",
-            )
+        if len(part):
+            fig.add_trace(_measure_bars(part, f"{texts.MEASURE_STATUS_ICONS[status]} {status}"))
+            fig.data[-1].marker.color = color
+    late = frame[frame["overdue"]]
+    if len(late):
+        fig.add_trace(_measure_bars(late, texts.MEASURE_OVERDUE))
+        fig.data[-1].update(
+            marker={"color": "rgba(0,0,0,0)", "line": {"color": OVERDUE_COLOR, "width": 3}},
+            text=[texts.MEASURE_OVERDUE] * len(late),
+            textposition="outside",
+            hoverinfo="skip",
+            hovertemplate=None,
         )
     fig.update_traces(cliponaxis=False)
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=list(labels))
+    labels = list(frame["label"])
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(type="date", tickformat="%Y", gridcolor="#e5e5e5")
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#555", "dash": "dot"})
     fig.update_layout(barmode="overlay", bargap=0.35)
     return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))
+
+
+def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:
+    start = pd.to_datetime(part["start_date"])
+    length = (pd.to_datetime(part["deadline"]) - start).dt.total_seconds() * 1000
+    return go.Bar(
+        base=start,
+        x=length,
+        y=part["label"],
+        orientation="h",
+        name=name,
+        customdata=part[["start_text", "deadline_text", "owner", "status"]],
+        hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}"
+        "<extra>%{customdata[3]}</extra>",
+    )

@@ -263,7 +263,7 @@ MEASURE_STATUS_ICONS = {
     "geplant": "○",
     "in Umsetzung": "▶",
     "abgeschlossen": "✓",
-    "verzögert": "⏸",
+    "verzögert": "◐",  # a glyph the UI fonts have (⏸ is missing in Source Sans and DejaVu)
     "gestoppt": "■",
 }
 MEASURE_OVERDUE = "⚠ überfällig"

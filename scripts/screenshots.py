@@ -55,7 +55,7 @@ class Shot:
     path: str
     charts: int  # plotly charts that must be drawn first
     height: int = 900  # viewport height; taller where the point of the page is below the fold
-    anchor: str | None = None  # scroll this element to the top before the shot
+    anchor: str | None = None  # scroll this element to the middle of the view before the shot
 
 
 SHOTS = (
@@ -191,7 +191,7 @@ def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
         if page.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{shot.path}: the page shows an exception")
         if shot.anchor:
-            page.locator(shot.anchor).evaluate("el => el.scrollIntoView({block: 'start'})")
+            page.locator(shot.anchor).evaluate("el => el.scrollIntoView({block: 'center'})")
             page.wait_for_selector(f"{shot.anchor} .main-svg", timeout=TIMEOUT_MS)
         page.mouse.move(WIDTH - 5, 5)  # no hover label in the picture
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)

@@ -35,8 +35,9 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
     assert timeline.count() == 1
     drawn = {t["name"]: t["y"] for t in traces(page, timeline)}
     assert drawn == {
-        "⏸ verzögert": ["⚠ Testmaßnahme Serviceportal"],
+        "◐ verzögert": ["⚠ Testmaßnahme Serviceportal"],
         "▶ in Umsetzung": ["Testmaßnahme Bürgerdienste"],
+        "⚠ überfällig": ["⚠ Testmaßnahme Serviceportal"],
     }
     svg_text = timeline.inner_text() + " ".join(timeline.locator("text").all_text_contents())
     assert "⚠ überfällig" in svg_text  # the flag is drawn, not only coloured
