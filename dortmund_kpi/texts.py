@@ -154,6 +154,14 @@ TEMPLATE_HELP = (
     "`2023-05` oder `31.12.2023`. Import: `dortmund-kpi import DATEI` (erst prüfen mit "
     "`--dry-run`)."
 )
+MEASURES_TEMPLATE_HELP = (
+    "Maßnahmen: eine Zeile je Maßnahme mit `id`, `masterplan`, `titel`, `verantwortlich`, "
+    "`beginn`, `frist`, `status` (`geplant`, `in Umsetzung`, `abgeschlossen`, `verzögert`, "
+    "`gestoppt`), `statusdatum`, `indikatoren` (IDs, mit Komma getrennt) und optional "
+    "`beschreibung`, `bezirke` (leer = Gesamtstadt), `budget_eur`, `datenart`. Ein neuer Status "
+    "ersetzt den alten nicht: Der Verlauf bleibt sichtbar."
+)
+DOWNLOAD_MEASURES_TEMPLATE = "Vorlage für Maßnahmen herunterladen (CSV)"
 LICENCE_TEXT = """
 - **Stadtgrenze:** © GeoBasis-DE / BKG (2023), VG250, Lizenz
   [Datenlizenz Deutschland – Namensnennung – 2.0](https://www.govdata.de/dl-de/by-2-0).

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dortmund_kpi import editor, texts, ui, views
+from dortmund_kpi import editor, measures, texts, ui, views
 from dortmund_kpi.exporter import template_csv
 
 st.title(texts.PAGE_TITLES["daten"])
@@ -31,6 +31,13 @@ st.download_button(
     data=template_csv(),
     mime="text/csv",
     file_name="vorlage_dortmund_kpi.csv",
+)
+st.markdown(texts.MEASURES_TEMPLATE_HELP)
+st.download_button(
+    texts.DOWNLOAD_MEASURES_TEMPLATE,
+    data=measures.template_csv(),
+    mime="text/csv",
+    file_name="vorlage_massnahmen.csv",
 )
 
 editor.upload_section()

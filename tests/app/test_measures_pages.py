@@ -236,3 +236,12 @@ def test_editor_uploads_a_measures_file(db_copy: Settings, monkeypatch: pytest.M
     assert current.loc["t_v1", "status"] == "in Umsetzung"
     assert "neu-1" in current.index
     assert log["user_name"].iloc[0] == "Eva Editor"
+
+
+def test_data_page_offers_the_measures_template(downloads) -> None:
+    at = open_page("daten", {})
+    assert_ok(at)
+    button = next(
+        b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_MEASURES_TEMPLATE
+    )
+    assert downloads(button.proto.url).content == measures.template_csv()
