@@ -65,10 +65,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("\n")
     verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
     print(f"{verb}: {len(paths)} Datei(en), {result.rows_read} Zeilen")
-    print(
-        f"  neu: {result.inserted}, geändert: {result.changed}, unverändert: {result.unchanged}, "
-        f"ohne Wert übersprungen: {result.skipped_missing}"
-    )
+    if result.observation_rows or not result.measures:
+        print(
+            f"  neu: {result.inserted}, geändert: {result.changed}, "
+            f"unverändert: {result.unchanged}, ohne Wert übersprungen: {result.skipped_missing}"
+        )
     if result.measures:
         m = result.measures
         print(f"  Maßnahmen neu: {m.inserted}, geändert: {m.changed}, unverändert: {m.unchanged}")

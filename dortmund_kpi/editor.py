@@ -98,24 +98,31 @@ def _preview_and_import(upload: Any, name: str) -> None:
         st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
         st.code("\n".join(str(i) for i in failed.issues[:50]), language=None)
         return
-    st.info(
-        texts.UPLOAD_PREVIEW.format(
-            rows=preview.rows_read,
-            new=preview.inserted,
-            changed=preview.changed,
-            same=preview.unchanged,
-        )
-    )
-    if preview.measures:  # a measures file (Maßnahmen)
-        m = preview.measures
-        st.info(texts.UPLOAD_MEASURES.format(new=m.inserted, changed=m.changed, same=m.unchanged))
+    st.info(_counts_text(preview, texts.UPLOAD_PREVIEW))
     if st.button(texts.UPLOAD_CONFIRM, type="primary"):
         try:
             result = _run(upload, dry_run=False, user=name)
         except ImportFailed as failed:  # the data changed between preview and import
             st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
             return
-        st.success(texts.UPLOAD_DONE.format(new=result.inserted, changed=result.changed))
+        st.success(_counts_text(result, texts.UPLOAD_DONE))
+
+
+def _counts_text(result: ImportResult, template: str) -> str:
+    """What an import does (or did): values, and measures when the file had any."""
+    parts = []
+    if result.observation_rows or not result.measures:
+        parts.append(
+            texts.UPLOAD_VALUES.format(
+                new=result.inserted, changed=result.changed, same=result.unchanged
+            )
+        )
+    if result.measures:
+        m = result.measures
+        parts.append(
+            texts.UPLOAD_MEASURES.format(new=m.inserted, changed=m.changed, same=m.unchanged)
+        )
+    return template.format(rows=result.rows_read, counts="; ".join(parts))
 
 
 # -- sign-in keeps the deep link (PITFALLS 3.9) -----------------------------------------

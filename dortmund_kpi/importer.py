@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from dortmund_kpi.catalog import Catalog, load_catalog
+from dortmund_kpi.db import read
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.db.store import Store
@@ -26,7 +27,7 @@ from dortmund_kpi.issues import ImportFailed, Issue
 from dortmund_kpi.readers import MEASURES, RawTable, read_file
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.validate import Context, Validated, validate_frames
-from dortmund_kpi.validate_measures import validate_measure_frames
+from dortmund_kpi.validate_measures import stale_statuses, validate_measure_frames
 
 
 @dataclass
@@ -39,6 +40,11 @@ class ImportResult:
     dry_run: bool = False
     files: list[tuple[str, str]] = field(default_factory=list)
     measures: LoadCounts | None = None  # when the import had measures files
+    measure_rows: int = 0
+
+    @property
+    def observation_rows(self) -> int:
+        return self.rows_read - self.measure_rows
 
 
 def load_context(settings: Settings, today: date | None = None) -> Context:
@@ -108,11 +114,18 @@ def run_import(
     measure_rows = 0 if validated.measures is None else len(validated.measures)
     result = ImportResult(
         rows_read=len(validated.observations) + validated.skipped_missing + measure_rows,
+        measure_rows=measure_rows,
         skipped_missing=validated.skipped_missing,
         dry_run=dry_run,
         files=hashes,
     )
     store = Store(settings.db_path)
+    try:
+        _refuse_stale_statuses(store, validated)
+    except ImportFailed as failed:
+        if not dry_run:
+            log_rejected(settings, paths, failed.issues, user)
+        raise
     if not store.exists():
         raise ImportFailed(
             [
@@ -162,6 +175,17 @@ def _load(
         counts=counts,
         user=user,
     )
+
+
+def _refuse_stale_statuses(store: Store, validated: Validated) -> None:
+    """A measure's status report may not go back in time (see ``stale_statuses``)."""
+    if validated.measures is None or not store.exists():
+        return
+    with store.connect_read() as con:
+        current = read.measure_export_rows(con)
+    issues = stale_statuses(validated.measures, current)
+    if issues:
+        raise ImportFailed(issues)
 
 
 def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:

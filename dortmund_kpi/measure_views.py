@@ -5,6 +5,7 @@ Pure functions of query results; ``ui`` and the pages only render what these ret
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,7 +28,8 @@ def prepare(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     out["start_text"] = out["start_date"].map(formatting.day)
     out["deadline_text"] = out["deadline"].map(formatting.day)
     icons = out["overdue"].map({True: "⚠ ", False: ""})
-    out["label"] = icons + out["title"].astype("str")
+    # plotly reads <b>, <a href> ... in labels: titles from files are shown as text only
+    out["label"] = icons + out["title"].astype("str").map(html.escape)
     return out
 
 

@@ -3,7 +3,7 @@
 Observations: the header ``indikator;bezirk;zeitraum;wert`` plus the optional
 columns ``anmerkung``, ``quelle`` and ``datenart``. Measures (Maßnahmen): the
 header of ``dortmund-kpi template --measures``; a file is a measures file when
-its header has a column only measures have (``titel``, ``frist`` ...). Readers
+its header matches more measures columns than observation columns. Readers
 never interpret values; they report where each row came from (file, line) so
 that every problem can be named precisely.
 """
@@ -89,10 +89,9 @@ MEASURES = Layout(
         "budget": "budget_eur",
     },
     ";".join(MEASURE_REQUIRED) + "[;" + ";".join(MEASURE_OPTIONAL) + "]",
+    "budget_eur",
 )
 # Columns no observation file has: their presence makes a file a measures file.
-MEASURE_MARKERS = frozenset({"titel", "frist", "verantwortlich", "statusdatum", "title"})
-MEASURE_MARKERS |= {"deadline", "massnahme", "maßnahme"}
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 MAX_COLUMNS = 50
 Progress = Callable[[int, int], None]  # rows read, rows expected
@@ -115,6 +114,7 @@ class RawTable:
             for name in self.layout.columns
         }
         frame = pd.DataFrame(data)
+        frame.attrs["present"] = tuple(self.columns)  # columns the file has (others are "")
         frame["line"] = pd.Series(self.lines, dtype="int64")
         frame["file"] = self.file
         if self.numeric_values is not None:
@@ -127,9 +127,14 @@ def _header_key(cell: object) -> str:
 
 
 def detect_layout(cells: list[str]) -> Layout:
-    """Measures when the header names a column only measures have, else observations."""
+    """The layout whose columns the header matches best; observations on a tie (so an
+    observations file with one stray column is still judged as one)."""
     keys = {_header_key(cell) for cell in cells}
-    return MEASURES if keys & MEASURE_MARKERS else OBSERVATIONS
+
+    def score(layout: Layout) -> int:
+        return len({layout.aliases.get(k, k) for k in keys} & set(layout.columns))
+
+    return MEASURES if score(MEASURES) > score(OBSERVATIONS) else OBSERVATIONS
 
 
 def _header_columns(
@@ -371,7 +376,7 @@ def read_xlsx_bytes(
         if issues:
             return issues
         table = _sheet_table(sheet, positions, width, name, progress, layout)
-        if isinstance(table, RawTable) and layout.value_column:
+        if isinstance(table, RawTable) and layout is OBSERVATIONS:
             issues = _formulas_without_result(data, sheet.title, positions, table, name)
         return issues or table
     finally:
@@ -380,6 +385,7 @@ def read_xlsx_bytes(
 
 def _find_sheet(book, name: str) -> tuple | list[Issue]:
     found = []
+    header_problems: list[Issue] = []
     for sheet in book.worksheets:
         first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         cells = [str(c) if c is not None else "" for c in (first or ())][:MAX_COLUMNS]
@@ -387,6 +393,10 @@ def _find_sheet(book, name: str) -> tuple | list[Issue]:
         positions, issues = _header_columns(cells, name, layout)
         if not issues:
             found.append((sheet, positions, len(cells), layout))
+        elif layout is MEASURES:
+            header_problems = header_problems or issues
+    if not found and header_problems:
+        return header_problems  # a measures sheet with a missing or unknown column
     if not found:
         return [Issue(name, 1, "kopfzeile", f"kein Tabellenblatt mit der Kopfzeile {HEADER_HINT}")]
     if len(found) > 1:

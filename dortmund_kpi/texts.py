@@ -240,15 +240,11 @@ UPLOAD_LABEL = "CSV- oder XLSX-Datei im Vorlagenformat"
 UPLOAD_TYPE = "Dateityp nicht erlaubt (erwartet .csv, .txt oder .xlsx)."
 UPLOAD_SIZE = "Datei zu groß (erlaubt {mb} MB)."
 UPLOAD_INVALID = "Die Datei hat {n} Problem(e); nichts wurde importiert:"
-UPLOAD_PREVIEW = (
-    "Prüfung bestanden: {rows} Zeilen – neu: {new}, geändert: {changed}, unverändert: {same}. "
-    "Jetzt importieren?"
-)
+UPLOAD_PREVIEW = "Prüfung bestanden: {rows} Zeilen – {counts}. Jetzt importieren?"
 UPLOAD_CONFIRM = "Importieren"
-UPLOAD_MEASURES = "Maßnahmen: {new} neu, {changed} geändert, {same} unverändert."
-UPLOAD_DONE = (
-    "Import abgeschlossen (neu: {new}, geändert: {changed}). Die Ansicht zeigt die neuen Daten."
-)
+UPLOAD_VALUES = "Werte neu: {new}, geändert: {changed}, unverändert: {same}"
+UPLOAD_MEASURES = "Maßnahmen neu: {new}, geändert: {changed}, unverändert: {same}"
+UPLOAD_DONE = "Import abgeschlossen ({counts}). Die Ansicht zeigt die neuen Daten."
 EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & Methodik“."
 
 # Measures (Maßnahmen)

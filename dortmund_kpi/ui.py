@@ -679,7 +679,7 @@ def measure_list(
         late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.button(
-            f"{m.title}",
+            literal_text(m.title),  # a button label is Markdown: titles come from files
             key=f"measure_{key}_{m.id}",
             type="tertiary",
             on_click=_open_measure,
@@ -762,7 +762,7 @@ def measure_detail() -> None:
         masterplans(),
     )
     with st.container(border=True, key="measure_detail"):
-        st.subheader(f"{texts.MEASURE_DETAIL}: {info.title}")
+        st.subheader(f"{texts.MEASURE_DETAIL}: {literal_text(info.title)}")
         if info.overdue:
             st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))
         if info.demo:

@@ -16,13 +16,14 @@ import pandas as pd
 from dortmund_kpi.districts import CITY
 from dortmund_kpi.issues import Issue
 from dortmund_kpi.measures import STATUSES, normalise_status, split_list
-from dortmund_kpi.numbers import clean_number_text, detect_convention, parse_numbers
 from dortmund_kpi.validate import KIND_OFFICIAL, MAX_TEXT, Context, _unescape_text
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_TITLE = 200
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 DATE_HINT = "TT.MM.JJJJ, z. B. 31.12.2025"
+DATE_SHAPE = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+MAX_NAMED = 20  # list cells: at most this many items, and as many problems named
 COLUMNS = [
     "id",
     "masterplan",
@@ -37,6 +38,7 @@ COLUMNS = [
     "districts",
     "budget_eur",
     "is_official",
+    "keep",
     "file",
     "line",
 ]
@@ -119,10 +121,12 @@ class _Row:
     def day(self, column: str, *, not_after: date | None = None) -> date | None:
         raw = self.cells[column]
         value = parse_date(raw)
-        if value is None:
+        if value is None and DATE_SHAPE.match(raw):
+            self.fail(column, f"Datum '{raw.strip()}' gibt es nicht (erwartet ein Kalenderdatum)")
+        elif value is None:
             self.fail(column, f"ungültiges Datum '{raw[:40]}' (erwartet {DATE_HINT})")
         elif value.year < 2000 or value.year > 2100:
-            self.fail(column, f"Datum {value:%d.%m.%Y} unplausibel (erwartet 2000 bis 2100)")
+            self.fail(column, f"Datum '{raw[:40]}' unplausibel (erwartet Jahr 2000 bis 2100)")
             return None
         elif not_after and value > not_after:
             self.fail(
@@ -150,16 +154,19 @@ class _Row:
             self.fail(
                 "indikatoren", "fehlt (erwartet mindestens eine Indikator-ID aus dem Katalog)"
             )
-        for item in items:
-            if item not in known:
-                close = difflib.get_close_matches(item, known, n=3, cutoff=0.5)
-                hint = f"ähnlich: {', '.join(close)}" if close else "siehe: dortmund-kpi indicators"
-                self.fail("indikatoren", f"unbekannter Indikator '{item[:60]}' ({hint})")
+        unknown = [item for item in dict.fromkeys(items) if item not in known]
+        for item in unknown[:MAX_NAMED]:
+            close = difflib.get_close_matches(item, known, n=3, cutoff=0.5)
+            hint = f"ähnlich: {', '.join(close)}" if close else "siehe: dortmund-kpi indicators"
+            self.fail("indikatoren", f"unbekannter Indikator '{item[:60]}' ({hint})")
+        if len(unknown) > MAX_NAMED:
+            self.fail("indikatoren", f"… und {len(unknown) - MAX_NAMED} weitere unbekannte")
         return list(dict.fromkeys(items))
 
     def districts(self) -> list[str]:
         slugs: list[str] = []
-        for item in split_list(self.cells["bezirke"]):
+        items = split_list(self.cells["bezirke"])
+        for item in items[:MAX_NAMED]:
             slug = self.ctx.districts.match(item)
             if slug is None:
                 close = self.ctx.districts.suggestion(item)
@@ -169,8 +176,16 @@ class _Row:
                     f"unbekannter Stadtbezirk '{item[:60]}' ({hint}erwartet leer für die "
                     f"Gesamtstadt oder: {self.ctx.districts.valid_names})",
                 )
+            elif slug == CITY and len(items) > 1:
+                self.fail(
+                    "bezirke",
+                    f"'{item[:60]}' (Gesamtstadt) zusammen mit Stadtbezirken (erwartet leer "
+                    "für die Gesamtstadt oder nur Stadtbezirke)",
+                )
             elif slug != CITY and slug not in slugs:
                 slugs.append(slug)
+        if len(items) > MAX_NAMED:
+            self.fail("bezirke", f"{len(items)} Einträge (erwartet höchstens {MAX_NAMED})")
         return slugs
 
     def kind(self) -> bool:
@@ -180,23 +195,47 @@ class _Row:
         return bool(KIND_OFFICIAL.get(raw, True))
 
 
-def _budgets(frame: pd.DataFrame, delimiter: str) -> tuple[pd.Series, list[Issue]]:
+# Money is written with thousands separators far more often than with three decimals, so
+# a separator followed by groups of exactly three digits is read as thousands, per cell
+# (a file's other cells never change how one cell is read).
+_BUDGET_DE = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 250.000 / 1.234.567,50
+_BUDGET_EN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 250,000 / 1,234,567.50
+_BUDGET_COMMA = re.compile(r"^\d+,\d+$")  # 1234,5
+_BUDGET_POINT = re.compile(r"^\d+(\.\d+)?$")  # 1234 / 1234.5
+
+
+def budget_value(text: str) -> float | None:
+    """Euros from a cell: ``250.000``, ``1.234,5``, ``1,234.5``, ``2500.5``, ``250000 €``."""
+    value = re.sub(r"(?i)\s*(€|eur|euro)$", "", text.strip())
+    value = re.sub(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}\b)", "", value)  # 250 000
+    if _BUDGET_DE.match(value):
+        return float(value.replace(".", "").replace(",", "."))
+    if _BUDGET_EN.match(value):
+        return float(value.replace(",", ""))
+    if _BUDGET_COMMA.match(value):
+        return float(value.replace(",", "."))
+    if _BUDGET_POINT.match(value):
+        return float(value)
+    return None
+
+
+def _budgets(frame: pd.DataFrame) -> tuple[pd.Series, list[Issue]]:
     raw = frame["budget_eur"].fillna("").astype("str").str.strip()
-    text = clean_number_text(raw.str.replace(r"(?i)\s*(eur|euro)$", "", regex=True))
-    present = text.ne("")
-    values = parse_numbers(text, detect_convention(text[present], delimiter))
-    issues = []
-    for idx in frame.index[present & (values.isna() | (values < 0))]:
-        issues.append(
-            Issue(
-                str(frame.at[idx, "file"]),
-                int(frame.at[idx, "line"]),
-                "budget_eur",
-                f"ungültiges Budget '{raw[idx][:40]}' (erwartet einen Betrag in Euro ≥ 0, "
-                "z. B. 250.000 oder leer)",
-            )
+    values = raw.map(lambda text: budget_value(text) if text else None).astype("float64")
+    if "wert_num" in frame:  # spreadsheet number cells are taken as they are
+        values = frame["wert_num"].where(frame["wert_num"].notna(), values)
+    bad = raw.ne("") & (values.isna() | (values < 0))
+    issues = [
+        Issue(
+            str(frame.at[idx, "file"]),
+            int(frame.at[idx, "line"]),
+            "budget_eur",
+            f"ungültiges Budget '{raw[idx][:40]}' (erwartet einen Betrag in Euro ≥ 0, "
+            "z. B. 250.000, 1.234,50 oder leer)",
         )
-    return values.where(present), issues
+        for idx in frame.index[bad]
+    ]
+    return values, issues
 
 
 def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dict, list[Issue]]:
@@ -241,25 +280,38 @@ def _duplicates(records: list[dict]) -> list[Issue]:
     return issues
 
 
+# Optional columns a file leaves out keep the measure's stored value: a short status
+# update must not wipe the description, budget or districts, nor turn demo into official.
+KEPT_WHEN_ABSENT = {
+    "beschreibung": "description",
+    "bezirke": "districts",
+    "budget_eur": "budget_eur",
+    "datenart": "is_official",
+}
+
+
 def validate_measure_frames(
     frames: list[tuple[pd.DataFrame, str]], ctx: Context
 ) -> ValidatedMeasures:
     """Validate all measures rows of one import together (duplicates span files)."""
     records: list[dict] = []
     issues: list[Issue] = []
-    for frame, delimiter in frames:
+    for frame, _ in frames:
+        present = frame.attrs.get("present", tuple(frame.columns))
+        keep = [field for column, field in KEPT_WHEN_ABSENT.items() if column not in present]
         frame = frame.reset_index(drop=True)
         text = {
             column: _unescape_text(frame[column])
             for column in frame.columns
-            if column not in ("file", "line")
+            if column not in ("file", "line", "wert_num")
         }
-        budgets, found = _budgets(frame, delimiter)
+        budgets, found = _budgets(frame)
         issues += found
         for idx in frame.index:
             cells = {column: str(values[idx]) for column, values in text.items()}
             record, found = _row(cells, str(frame.at[idx, "file"]), int(frame.at[idx, "line"]), ctx)
             record["budget_eur"] = None if pd.isna(budgets[idx]) else float(budgets[idx])
+            record["keep"] = keep
             records.append(record)
             issues += found
     if not issues:
@@ -271,3 +323,28 @@ def validate_measure_frames(
 def _issue_order(issue: Issue) -> tuple[str, int, int]:
     rank = ISSUE_ORDER.index(issue.column) if issue.column in ISSUE_ORDER else -1
     return (issue.file, issue.line, rank)
+
+
+def stale_statuses(measures: pd.DataFrame, current: pd.DataFrame) -> list[Issue]:
+    """Rows whose status report is older than the stored one: importing last month's list
+    again would silently turn statuses back, so such a row is refused."""
+    if measures.empty or current.empty:
+        return []
+    stored = current.set_index("id")[["status", "status_date"]]
+    known = measures[measures["id"].isin(stored.index)]
+    issues = []
+    for row in known.itertuples(index=False):
+        before = stored.loc[row.id]
+        stored_day = pd.Timestamp(before["status_date"]).date()
+        if row.status_date is not None and row.status_date < stored_day:
+            issues.append(
+                Issue(
+                    row.file,
+                    row.line,
+                    "statusdatum",
+                    f"{row.status_date:%d.%m.%Y} ist älter als der gespeicherte Stand vom "
+                    f"{stored_day:%d.%m.%Y} („{before['status']}“) (erwartet die aktuelle "
+                    "Liste: dortmund-kpi export --measures)",
+                )
+            )
+    return issues

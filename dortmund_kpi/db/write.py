@@ -207,18 +207,28 @@ def apply_measures(
     con: duckdb.DuckDBPyConnection, measures: pd.DataFrame, import_id: int, at: datetime
 ) -> LoadCounts:
     """Insert new measures, version changed ones (history kept), leave identical ones alone."""
-    staged = measures[[c.strip() for c in MEASURE_COLUMNS.split(",")]]
+    staged = measures[[*(c.strip() for c in MEASURE_COLUMNS.split(",")), "keep"]]
     con.register("measures_frame", staged)
     try:
+        # A field named in ``keep`` (its column was not in the file) keeps the stored value.
         con.execute(
             """CREATE OR REPLACE TEMP TABLE staged_measures AS
-               SELECT id, masterplan, title, coalesce(description, '') AS description, owner,
-                      CAST(start_date AS DATE) AS start_date, CAST(deadline AS DATE) AS deadline,
-                      status, CAST(status_date AS DATE) AS status_date,
-                      CAST(indicators AS VARCHAR[]) AS indicators,
-                      CAST(districts AS VARCHAR[]) AS districts,
-                      CAST(budget_eur AS DOUBLE) AS budget_eur, is_official
-               FROM measures_frame"""
+               SELECT s.id, s.masterplan, s.title,
+                      CASE WHEN list_contains(s.keep, 'description') AND m.id IS NOT NULL
+                           THEN m.description ELSE coalesce(s.description, '') END
+                        AS description,
+                      s.owner, CAST(s.start_date AS DATE) AS start_date,
+                      CAST(s.deadline AS DATE) AS deadline, s.status,
+                      CAST(s.status_date AS DATE) AS status_date,
+                      CAST(s.indicators AS VARCHAR[]) AS indicators,
+                      CASE WHEN list_contains(s.keep, 'districts') AND m.id IS NOT NULL
+                           THEN m.districts ELSE CAST(s.districts AS VARCHAR[]) END AS districts,
+                      CASE WHEN list_contains(s.keep, 'budget_eur') AND m.id IS NOT NULL
+                           THEN m.budget_eur ELSE CAST(s.budget_eur AS DOUBLE) END AS budget_eur,
+                      CASE WHEN list_contains(s.keep, 'is_official') AND m.id IS NOT NULL
+                           THEN m.is_official ELSE s.is_official END AS is_official
+               FROM measures_frame s
+               LEFT JOIN measures m ON m.id = s.id AND m.valid_to IS NULL"""
         )
     finally:
         con.unregister("measures_frame")

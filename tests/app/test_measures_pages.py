@@ -227,9 +227,16 @@ def test_editor_uploads_a_measures_file(db_copy: Settings, monkeypatch: pytest.M
     content = (FIXTURES / "measures" / "valid" / "messy.csv").read_bytes()
     at.file_uploader[0].set_value(("massnahmen.csv", content, "text/csv")).run()
     assert_ok(at)
-    assert "Maßnahmen: 1 neu, 1 geändert, 0 unverändert." in [i.value for i in at.info]
+    assert [i.value for i in at.info if "Prüfung bestanden" in i.value] == [
+        "Prüfung bestanden: 2 Zeilen – Maßnahmen neu: 1, geändert: 1, unverändert: 0. "
+        "Jetzt importieren?"
+    ]
     next(b for b in at.button if b.label == texts.UPLOAD_CONFIRM).click().run()
     assert_ok(at)
+    assert [s.value for s in at.success] == [
+        "Import abgeschlossen (Maßnahmen neu: 1, geändert: 1, unverändert: 0). "
+        "Die Ansicht zeigt die neuen Daten."
+    ]
     with Store(db_copy.db_path).connect_read() as con:
         current = read.measures(con).set_index("id")
         log = read.import_log(con)

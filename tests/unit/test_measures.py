@@ -24,6 +24,7 @@ from dortmund_kpi.importer import run_import
 from dortmund_kpi.issues import ImportFailed
 from dortmund_kpi.readers import MEASURES, read_file
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.validate_measures import budget_value
 from tests.conftest import FIXTURES, KPI_FIXTURE, make_settings
 from tests.unit.test_import_corpus import console_command
 
@@ -111,16 +112,114 @@ def test_messy_valid_file(db_copy: Settings) -> None:
     new = frame.loc["neu-1"]
     assert new["title"] == "=Formel als Titel"  # the export's apostrophe is taken off
     assert new["status"] == "verzögert"
-    assert list(new["districts"]) == ["hoerde"]  # "Dortmund" (the city) adds nothing
+    assert list(new["districts"]) == ["hoerde", "eving"]  # names in any case and spelling
     assert list(new["indicators"]) == ["schulen_wlan"]
     assert pd.Timestamp(new["start_date"]).date() == date(2024, 2, 1)
 
 
-def test_bom_semicolon_file_updates_status(db_copy: Settings) -> None:
+def test_short_status_update_keeps_the_other_fields(db_copy: Settings) -> None:
+    """A file with only the required columns changes the status and nothing it leaves out:
+    description, districts, budget and the demo marker stay."""
+    before = current(db_copy).loc["t_w2"]
     run_import([CORPUS / "valid" / "bom_semicolon.csv"], db_copy)
     row = current(db_copy).loc["t_w2"]
     assert row["status"] == "in Umsetzung"
-    assert row["description"] == ""  # an omitted optional column is empty, not NULL
+    assert row["description"] == before["description"] == "Geplante Testmaßnahme in der Innenstadt."
+    assert list(row["districts"]) == ["innenstadt-west"]
+    assert not row["is_official"]  # still demo
+
+
+def test_new_measure_without_optional_columns(empty_db: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "neu.csv"
+    header = ";".join(MEASURES.required)
+    row = "n1;bildung;Neu;Fachbereich Schule;01.01.2024;31.12.2099;geplant;01.01.2024;schulen_wlan"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    run_import([path], empty_db)
+    new = current(empty_db).loc["n1"]
+    assert new["description"] == "" and list(new["districts"]) == []
+    assert pd.isna(new["budget_eur"]) and new["is_official"]  # no datenart: amtlich
+
+
+def test_older_status_report_is_refused(db_copy: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "alt.csv"
+    header = ";".join(MEASURES.required)
+    row = "t_v1;verwaltung;T;CIO;01.01.2019;31.12.2020;geplant;01.01.2024;online_dienstleistungen"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    before = state(db_copy)
+    with pytest.raises(ImportFailed) as failed:
+        run_import([path], db_copy)
+    assert [str(i) for i in failed.value.issues] == [
+        f"{path}:2: statusdatum: 01.01.2024 ist älter als der gespeicherte Stand vom 01.06.2024 "
+        "(„verzögert“) (erwartet die aktuelle Liste: dortmund-kpi export --measures)"
+    ]
+    assert state(db_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "euros"),
+    [
+        ("250.000", 250000.0),
+        ("1.234.567,50", 1234567.5),
+        ("1,234.5 EUR", 1234.5),
+        ("250,000", 250000.0),
+        ("2500.5", 2500.5),
+        ("1234,5", 1234.5),
+        ("250 000 €", 250000.0),
+        ("12", 12.0),
+        ("-5", None),
+        ("viel", None),
+    ],
+)
+def test_budget_cells_are_read_one_by_one(text: str, euros: float | None) -> None:
+    assert budget_value(text) == euros
+
+
+def test_mixed_budget_formats_in_one_file(empty_db: Settings, tmp_path: Path) -> None:
+    """Each cell is read on its own: one cell never changes how another is read."""
+    header = ";".join(MEASURES.required) + ";budget_eur"
+    rows = [
+        f"b{n};bildung;T{n};FB;01.01.2024;31.12.2099;geplant;01.01.2024;schulen_wlan;{budget}"
+        for n, budget in enumerate(["250.000", "1,234.5 EUR", "99,5"])
+    ]
+    path = tmp_path / "budgets.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    run_import([path], empty_db)
+    assert list(current(empty_db).sort_index()["budget_eur"]) == [250000.0, 1234.5, 99.5]
+
+
+def test_xlsx_budget_number_cells_are_taken_as_numbers(empty_db: Settings, tmp_path: Path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*MEASURES.required, "budget_eur"])
+    base = ["bildung", "T", "FB", "01.01.2024", "31.12.2099", "geplant", "01.01.2024"]
+    sheet.append(["x1", *base, "schulen_wlan", 123.456])
+    sheet.append(["x2", *base, "schulen_wlan", "1.500.000"])
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    run_import([path], empty_db)
+    assert list(current(empty_db).sort_index()["budget_eur"]) == [123.456, 1500000.0]
+
+
+def test_measures_workbook_missing_a_column_says_which(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(list(MEASURES.required[:-1]))  # no "indikatoren"
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    problems = read_file(path, 10**7)
+    assert isinstance(problems, list)
+    assert problems[0].message.startswith("Spalte 'indikatoren' fehlt")
+
+
+def test_observations_header_with_a_stray_column_stays_observations(tmp_path: Path) -> None:
+    path = tmp_path / "werte.csv"
+    path.write_text("indikator;bezirk;zeitraum;wert;verantwortlich\nx;;2020;1;y\n", "utf-8")
+    problems = read_file(path, 10**6)
+    assert isinstance(problems, list)
+    assert problems[0].message.startswith("unbekannte Spalte 'verantwortlich' (erwartet indikator")
 
 
 def test_xlsx_measures_with_date_cells(db_copy: Settings, tmp_path: Path) -> None:
