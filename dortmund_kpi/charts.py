@@ -329,7 +329,9 @@ MEASURE_COLORS = {
 OVERDUE_COLOR = "#CC6677"
 
 
-def measure_timeline(frame: pd.DataFrame, meta: ChartMeta, today: date) -> go.Figure:
+def measure_timeline(
+    frame: pd.DataFrame, meta: ChartMeta, today: date, today_label: str = texts.MEASURES_TODAY
+) -> go.Figure:
     """Gantt bars from start to deadline, one colour per status. Overdue measures get a red
     outline and the label "⚠ überfällig" (their own legend entry), so the flag survives
     greyscale print and colour blindness; a dotted line marks the day shown."""
@@ -353,7 +355,12 @@ def measure_timeline(frame: pd.DataFrame, meta: ChartMeta, today: date) -> go.Fi
     labels = list(frame["label"])
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(type="date", tickformat="%Y", gridcolor="#e5e5e5")
-    fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#555", "dash": "dot"})
+    fig.add_vline(
+        x=pd.Timestamp(today).timestamp() * 1000,
+        line={"color": "#555", "dash": "dot"},
+        annotation={"text": today_label, "font": {"size": 10, "color": "#555"}},
+        annotation_position="top",
+    )
     fig.update_layout(barmode="overlay", bargap=0.35)
     return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))
 

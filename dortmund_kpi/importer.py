@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from dortmund_kpi.catalog import Catalog, load_catalog
+from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.schema import migrate
@@ -51,7 +52,10 @@ def load_context(settings: Settings, today: date | None = None) -> Context:
     catalog = load_catalog(settings.catalog_path)
     districts = load_districts(settings.districts_path)
     return Context(
-        catalog=catalog, districts=DistrictMatcher(districts), today=today or date.today()
+        # Berlin's date, like "Stand" and overdue (a server may run on UTC)
+        catalog=catalog,
+        districts=DistrictMatcher(districts),
+        today=today or now_local().date(),
     )
 
 

@@ -88,7 +88,10 @@ def district_text(slugs: object, district_names: dict[str, str]) -> str:
     return ", ".join(district_names.get(s, s) for s in items)
 
 
-def timeline(frame: pd.DataFrame, title: str, stand: str, today: date) -> go.Figure:
+def timeline(
+    frame: pd.DataFrame, title: str, stand: str, today: date, pinned: bool = False
+) -> go.Figure:
+    """The Gantt chart; the dotted line is today, or the pinned day of a ``stand`` link."""
     meta = charts.ChartMeta(
         title=title,
         unit="",
@@ -96,7 +99,8 @@ def timeline(frame: pd.DataFrame, title: str, stand: str, today: date) -> go.Fig
         stand=stand,
         demo=bool(len(frame)) and not bool(frame["is_official"].all()),
     )
-    return charts.measure_timeline(frame, meta, today)
+    label = texts.MEASURES_PINNED_DAY.format(day=formatting.day(today)) if pinned else None
+    return charts.measure_timeline(frame, meta, today, label or texts.MEASURES_TODAY)
 
 
 def overview_counts(frame: pd.DataFrame, plans: dict[str, str], today: date) -> pd.DataFrame:
@@ -168,3 +172,14 @@ def detail(
         indicators=linked,
         demo=not bool(row["is_official"]),
     )
+
+
+def detail_rows(info: Detail) -> list[tuple[str, str]]:
+    """A measure's detail as label/value rows (a slide table): description, facts, status
+    history, linked indicators with their target status."""
+    rows = [(texts.MEASURE_DESCRIPTION, info.description), *info.facts]
+    history = " → ".join(f"{r.iloc[0]} ({r.iloc[1]})" for _, r in info.history.iterrows())
+    rows.append((texts.MEASURE_HISTORY, history or "–"))
+    for _, name, status in info.indicators:
+        rows.append((texts.MEASURE_INDICATOR, f"{name}: {status or texts.NO_TARGET}"))
+    return rows

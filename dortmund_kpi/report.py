@@ -84,23 +84,29 @@ def _measure_frame(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
     return measure_views.prepare(read.measures(con, as_of), measure_views.reference_day(as_of))
 
 
-def _measure_slide(view: View, title: str, subtitle: str, table: pd.DataFrame, demo: bool):
+def _measure_slide(con, view: View, title: str, table: pd.DataFrame, demo: bool) -> Slide:
+    stand = read.data_stand(con, _as_of(view))
     return Slide(
         title=title,
-        subtitle=subtitle,
+        subtitle=_measure_subtitle(view),
         source=texts.MEASURES_SOURCE,
-        stand=formatting.timestamp(_as_of(view)) if _as_of(view) else "aktuell",
+        stand=formatting.timestamp(None if pd.isna(stand) else stand),
         demo=demo,
         link=view.link,
         table=table,
     )
 
 
+def _measure_subtitle(view: View) -> str:
+    """Measures are not filtered by period: the subtitle names the day they are judged on."""
+    day = formatting.day(measure_views.reference_day(_as_of(view)))
+    return f"{texts.MEASURES_TITLE} · {texts.MEASURES_PINNED_DAY.format(day=day)}"
+
+
 def _measures(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     """The measures each page shows: a masterplan's, an indicator's, a district's, counts."""
     frame = _measure_frame(con, view)
     plans = read.masterplan_names(con)
-    subtitle = _subtitle(con, view, texts.MEASURES_TITLE)
     if view.page == "uebersicht":
         today = measure_views.reference_day(_as_of(view))
         table = measure_views.overview_counts(frame, plans, today)
@@ -123,7 +129,7 @@ def _measures(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     if frame.empty:
         return []
     demo = not bool(frame["is_official"].all())
-    return [_measure_slide(view, title, subtitle, table, demo)]
+    return [_measure_slide(con, view, title, table, demo)]
 
 
 def _measure_detail(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
@@ -135,24 +141,20 @@ def _measure_detail(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
         return []
     row = match.iloc[0]
     names = dict(zip(read.district_list(con)["slug"], read.district_list(con)["name"], strict=True))
+    inds = read.indicator_list(con)
+    years = view.values["zeitraum"]
+    stats = read.series_stats(con, years[0], years[1], _as_of(view)).set_index("indicator_id")
     info = measure_views.detail(
         row,
         read.measure_versions(con, str(measure_id), _as_of(view)),
-        read.indicator_list(con),
-        {},
+        inds,
+        views.statuses(stats, inds),
         names,
         read.masterplan_names(con),
     )
-    facts = pd.DataFrame(info.facts, columns=["Feld", "Wert"])
-    history = info.history.rename(columns={info.history.columns[0]: "Feld"})
-    history = pd.DataFrame(
-        {"Feld": "Statusverlauf", "Wert": history.astype("str").agg(" · ".join, axis=1)}
-    )
-    table = pd.concat([facts, history], ignore_index=True)
-    subtitle = _subtitle(con, view, texts.MEASURE_DETAIL)
-    return [
-        _measure_slide(view, f"{texts.MEASURE_DETAIL}: {info.title}", subtitle, table, info.demo)
-    ]
+    table = pd.DataFrame(measure_views.detail_rows(info), columns=["Feld", "Wert"])
+    title = f"{texts.MEASURE_DETAIL}: {info.title}"
+    return [_measure_slide(con, view, title, table, info.demo)]
 
 
 def _as_of(view: View) -> datetime | None:

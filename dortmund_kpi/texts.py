@@ -262,6 +262,7 @@ MEASURES_OVERVIEW_HELP = (
 )
 MEASURES_NONE = "Keine Maßnahmen erfasst."
 MEASURES_NONE_LINKED = "Diesem Indikator ist keine Maßnahme zugeordnet."
+MEASURES_NONE_OVERDUE = "Keine überfälligen Maßnahmen."
 MEASURES_OVERDUE_LIST = "Überfällig"
 MEASURE_STATUS_ICONS = {
     "geplant": "○",
@@ -278,7 +279,9 @@ MEASURE_OPEN = "Details"
 MEASURE_CLOSE = "Schließen"
 MEASURE_UNKNOWN = "Die Maßnahme „{id}“ ist zu diesem Stand nicht erfasst."
 MEASURE_HISTORY = "Statusverlauf"
-MEASURE_LINKED_INDICATORS = "Zugeordnete Indikatoren und ihr aktueller Zielstatus"
+MEASURE_DESCRIPTION = "Beschreibung"
+MEASURE_INDICATOR = "Indikator (Zielstatus)"
+MEASURE_LINKED_INDICATORS = "Zugeordnete Indikatoren und ihr Zielstatus"
 MEASURE_FIELDS = {
     "masterplan": "Masterplan",
     "owner": "Verantwortlich",
@@ -309,3 +312,4 @@ MEASURE_HISTORY_COLUMNS = {
 MEASURES_DEMO = "Demo-Maßnahmen: Beispiele, keine beschlossenen Maßnahmen der Stadt Dortmund."
 MEASURES_SOURCE = "Maßnahmenliste (Import)"
 MEASURES_TODAY = "heute"
+MEASURES_PINNED_DAY = "Stand {day}"

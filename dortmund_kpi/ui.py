@@ -702,7 +702,7 @@ def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | 
         return None
     stand = formatting.timestamp(data_moment())
     today = measure_views.reference_day(as_of())
-    fig = measure_views.timeline(frame, title, stand, today)
+    fig = measure_views.timeline(frame, title, stand, today, pinned=as_of() is not None)
     st.caption(texts.MEASURES_TIMELINE_HELP)
     show_chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
     chart_exports(fig, f"massnahmen_{name}")

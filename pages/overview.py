@@ -34,4 +34,9 @@ all_measures = ui.measures()
 today = measure_views.reference_day(ui.as_of())
 st.dataframe(measure_views.overview_counts(all_measures, ui.masterplans(), today), hide_index=True)
 st.markdown(f"**{texts.MEASURES_OVERDUE_LIST}**")
-ui.measure_list(measure_views.overdue_only(all_measures), "overview", show_plan=True)
+ui.measure_list(
+    measure_views.overdue_only(all_measures),
+    "overview",
+    texts.MEASURES_NONE_OVERDUE,
+    show_plan=True,
+)

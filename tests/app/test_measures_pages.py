@@ -252,3 +252,43 @@ def test_data_page_offers_the_measures_template(downloads) -> None:
         b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_MEASURES_TEMPLATE
     )
     assert downloads(button.proto.url).content == measures.template_csv()
+
+
+def test_overdue_is_judged_on_the_pinned_day(db_copy: Settings, monkeypatch) -> None:
+    """t_b2 (deadline 31.12.2023, still open) was not overdue in mid-2023, but is today."""
+    import duckdb
+
+    with duckdb.connect(str(db_copy.db_path)) as con:  # as if imported in 2020
+        con.execute("UPDATE measures SET valid_from = TIMESTAMP '2020-01-01 12:00:00'")
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    live = open_page("uebersicht", {})
+    assert measure_buttons(live) == ["t_v1", "t_b2"]
+    pinned = open_page("uebersicht", {"stand": "2023-06-01"})
+    assert_ok(pinned)
+    assert measure_buttons(pinned) == ["t_v1"]
+    plan = open_page("masterplan", {"masterplan": "bildung", "stand": "2023-06-01"})
+    fig = figures(plan, include_measures=True)["measures_bildung"]
+    assert texts.MEASURE_OVERDUE not in {t["name"] for t in fig["data"]}
+    labels = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "Stand 01.06.2023" in labels  # the dotted line marks the pinned day
+
+
+def test_titles_from_files_are_shown_as_text(db_copy: Settings, tmp_path: Path, monkeypatch):
+    title = "**Fett** [Klick](https://example.org) <b>x</b>"
+    path = tmp_path / "m.csv"
+    header = ";".join(measures.HEADER[:9])
+    path.write_text(
+        f"{header}\nt_md;verwaltung;{title};CIO;01.01.2024;31.12.2099;geplant;01.01.2024;"
+        "online_termine\n",
+        encoding="utf-8",
+    )
+    run_import([path], db_copy)
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    at = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_md"})
+    assert_ok(at)
+    escaped = "\\*\\*Fett\\*\\* \\[Klick\\](https://example.org) \\<b\\>x\\</b\\>"
+    assert next(b.label for b in at.button if b.key == "measure_plan_t_md") == escaped
+    assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: {escaped}"
+    fig = figures(at, include_measures=True)["measures_verwaltung"]
+    labels = {y for t in fig["data"] for y in array(t["y"])}
+    assert "**Fett** [Klick](https://example.org) &lt;b&gt;x&lt;/b&gt;" in labels

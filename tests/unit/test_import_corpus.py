@@ -26,12 +26,12 @@ import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from dortmund_kpi.catalog import load_catalog
+from dortmund_kpi.clock import now_local
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.districts import CITY, load_districts
@@ -96,7 +96,7 @@ INVALID = invalid_cases()
 
 
 def expected_problems(case: Case) -> list[str]:
-    values = dict(case.placeholders) | {"today": date.today().strftime("%d.%m.%Y")}
+    values = dict(case.placeholders) | {"today": now_local().date().strftime("%d.%m.%Y")}
     lines = case.sidecar.read_text(encoding="utf-8").splitlines()
     return [line.format(**values) for line in lines if line.strip()]
 

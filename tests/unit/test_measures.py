@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ import pytest
 
 from dortmund_kpi import measure_views, measures
 from dortmund_kpi.bootstrap import init_database
+from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.importer import run_import
@@ -53,7 +54,7 @@ def test_invalid_measures_file_is_rejected(path: Path, db_copy: Settings) -> Non
     before = state(db_copy)
     expected = path.with_name(path.name + ".expected").read_text(encoding="utf-8")
     expected = expected.replace("{file}", str(path)).replace(
-        "{today}", date.today().strftime("%d.%m.%Y")
+        "{today}", now_local().date().strftime("%d.%m.%Y")
     )
     done = subprocess.run(
         [console_command(), "import", "--db", str(db_copy.db_path), str(path)],
@@ -291,7 +292,7 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
         names = dict(read.district_list(con)[["slug", "name"]].itertuples(index=False))
         frame = read.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
-    frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp(date.today())
+    frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp(now_local().date())
     export.write_bytes(measures.to_csv(frame, names))
     result = run_import([export], db_copy)
     assert result.measures is not None
@@ -375,7 +376,7 @@ def test_init_loads_demo_measures(tmp_path: Path) -> None:
     assert not frame["is_official"].any()  # demo measures are marked as demo
     assert set(frame["status"]) <= set(measures.STATUSES)
     assert (pd.to_datetime(frame["deadline"]) >= pd.to_datetime(frame["start_date"])).all()
-    assert (pd.to_datetime(frame["status_date"]).dt.date <= date.today()).all()
+    assert (pd.to_datetime(frame["status_date"]).dt.date <= now_local().date()).all()
 
 
 def test_init_without_demo_has_no_measures(empty_db: Settings) -> None:
@@ -390,4 +391,4 @@ def test_kpi_fixture_is_not_a_measures_file() -> None:
 def test_reference_day_is_the_pinned_day() -> None:
     moment = datetime(2024, 5, 1, 23, 59)
     assert measure_views.reference_day(moment) == date(2024, 5, 1)
-    assert abs(measure_views.reference_day(None) - date.today()) <= timedelta(days=1)
+    assert measure_views.reference_day(None) == now_local().date()
