@@ -99,16 +99,21 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     """
     if name in AS_OF_QUERIES and "as_of" not in kwargs:
         kwargs["as_of"] = as_of()
-    db_file = current_file()
+    return _on_current(_query_on, name, args, kwargs)
+
+
+def _on_current(fn: Any, *args: Any) -> Any:
+    """``fn(current_file(), *args)``, once more on the newer version when the current
+    one was pruned between resolving and opening it."""
     try:
-        return _cached(
-            db_file, name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
-        )
+        return fn(current_file(), *args)
     except duckdb.IOException:
-        # The version was pruned between resolving and opening it: read the newer one.
-        return _cached(
-            current_file(), name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
-        )
+        return fn(current_file(), *args)
+
+
+def _query_on(db_file: str, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """A query on one version, under the same cache key as ``query`` uses."""
+    return _cached(db_file, name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items())))
 
 
 def _hashable(value: Any) -> Any:
@@ -315,6 +320,42 @@ def status_badge(status: str | None) -> str:
     if not isinstance(status, str):  # None, or NaN from a pandas column
         return f":gray-badge[{texts.NO_TARGET}]"
     return f":{STATUS_BADGE[status]}-badge[{texts.STATUS_ICONS[status]} {status}]"
+
+
+def overview_tiles(year_from: int, year_to: int) -> list[Any]:
+    """The overview's tiles (``views.tiles``), cached per version, years and Stand: they are
+    a pure function of cached query results, so a warm run only renders them."""
+    return _on_current(_cached_tiles, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_tiles(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
+    from dortmund_kpi import views
+
+    years, pinned = (year_from, year_to), {"as_of": moment}
+    return views.tiles(
+        _query_on(db_file, "series_stats", years, pinned),
+        _query_on(db_file, "indicator_list", (), {}),
+        _query_on(db_file, "sparklines", years, pinned),
+    )
+
+
+def status_matrix(year_from: int, year_to: int) -> list[Any]:
+    """The masterplan x district matrix (``views.matrix``), cached like ``overview_tiles``."""
+    return _on_current(_cached_matrix, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
+    from dortmund_kpi import views
+
+    years = (year_from, year_to)
+    return views.matrix(
+        _query_on(db_file, "series_stats", years, {"as_of": moment}),
+        _query_on(db_file, "series_stats", years, {"as_of": moment, "city": False}),
+        _query_on(db_file, "indicator_list", (), {}),
+        _query_on(db_file, "district_list", (), {}),
+    )
 
 
 def render_tile(tile: Any) -> None:
