@@ -358,6 +358,23 @@ def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> l
     )
 
 
+def city_statuses(year_from: int, year_to: int) -> dict[str, str | None]:
+    """Target status of every indicator for the city (``views.statuses``), cached like
+    ``overview_tiles``: the masterplan and indicator pages ask on every run."""
+    return _on_current(_cached_statuses, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_statuses(
+    db_file: str, year_from: int, year_to: int, moment: Any
+) -> dict[str, str | None]:
+    from dortmund_kpi import views
+
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), {"as_of": moment})
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    return views.statuses(stats.set_index("indicator_id"), indicators)
+
+
 def render_tile(tile: Any) -> None:
     """One KPI tile: value, change (arrow, text and colour), sparkline, target status."""
     with st.container(border=True):
@@ -414,30 +431,112 @@ def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
                 page_link("masterplan", label, {"masterplan": cell.masterplan, "bezirk": [slug]})
 
 
+# -- cached figures ------------------------------------------------------------------
+# Building a plotly figure (every property validated) cost more than anything else in a
+# warm run (78 % of the masterplan page). A figure depends only on the data version and
+# the view, so it is built once. cache_resource, not cache_data: unpickling a Figure
+# validates it all over again; the cached figures are only read (to_dict, to_image).
+def plan_figures(plan: str, areas: list[str], year_from: int, year_to: int) -> dict[str, Any]:
+    """The masterplan page's charts: indicator id -> figure, None where it has no data."""
+    return _on_current(_cached_plan_figures, plan, tuple(areas), year_from, year_to, as_of())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _cached_plan_figures(
+    db_file: str, plan: str, areas: tuple[str, ...], year_from: int, year_to: int, moment: Any
+) -> dict[str, go.Figure | None]:
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    own = indicators[indicators["masterplan"] == plan]
+    pinned = {"as_of": moment}
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
+    stats = stats.set_index("indicator_id")
+    frame = _query_on(db_file, "series", (list(own["id"]), list(areas), year_from, year_to), pinned)
+    figures: dict[str, go.Figure | None] = {}
+    for _, meta in own.iterrows():
+        part = frame[frame["indicator_id"] == meta["id"]]
+        stats_row = stats.loc[meta["id"]] if meta["id"] in stats.index else None
+        figures[meta["id"]] = (
+            None if part.empty else views.indicator_chart(part, meta, stats_row, height=320)
+        )
+    return figures
+
+
+def indicator_figure(indicator_id: str, areas: list[str], year_from: int, year_to: int) -> Any:
+    """The indicator page's time series with target path and trend (None without data)."""
+    key = (indicator_id, tuple(areas), year_from, year_to, as_of())
+    return _on_current(_cached_indicator_figure, *key)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_indicator_figure(
+    db_file: str,
+    indicator_id: str,
+    areas: tuple[str, ...],
+    year_from: int,
+    year_to: int,
+    moment: Any,
+) -> go.Figure | None:
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    pinned = {"as_of": moment}
+    frame = _query_on(db_file, "series", ([indicator_id], list(areas), year_from, year_to), pinned)
+    if frame.empty:
+        return None
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
+    stats = stats.set_index("indicator_id")
+    stats_row = stats.loc[indicator_id] if indicator_id in stats.index else None
+    return views.indicator_chart(frame, ind, stats_row)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_district_figures(
+    db_file: str,
+    indicator_id: str,
+    period: str,
+    per_capita: bool,
+    moment: Any,
+    geometry_key: tuple[str, int],
+    _geo: Any,
+) -> tuple[go.Figure, go.Figure]:
+    """Map and ranking of one period (``geometry_key`` names the file ``_geo`` came from)."""
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    values = _query_on(db_file, "district_values", (indicator_id, period), {"as_of": moment})
+    return (
+        views.map_figure(values, ind, _geo.geojson, _geo.view, per_capita, _geo.schematic, period),
+        views.ranking_figure(values, ind, per_capita, period),
+    )
+
+
 # -- indicator page sections ---------------------------------------------------------
 def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
     """Map and ranking of the districts for the latest period within the chosen years."""
-    from dortmund_kpi import geometry, views
+    from dortmund_kpi import geometry
 
     periods = query("district_periods", str(ind["id"]), year_from, year_to)
     if periods.empty:
         st.caption(texts.EMPTY_DISTRICTS)
         return
     period = str(periods["period"].iloc[0])
-    values = query("district_values", str(ind["id"]), period)
     per_capita = bool(ind["per_capita"]) and st.toggle(texts.FILTER_PER_CAPITA, key="je1000")
     geo = geometry.current_geometry(get_settings())
+    geometry_key = (str(geo.path), geo.path.stat().st_mtime_ns)
+    map_fig, ranking_fig = _on_current(
+        _cached_district_figures, str(ind["id"]), period, per_capita, as_of(), geometry_key, geo
+    )
     left, right = st.columns([3, 2])
     with left:
-        fig = views.map_figure(
-            values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
-        )
-        show_chart(fig, key="map", filename=f"{ind['id']}_karte_{period}")
-        chart_exports(fig, f"{ind['id']}_karte_{period}")
+        show_chart(map_fig, key="map", filename=f"{ind['id']}_karte_{period}")
+        chart_exports(map_fig, f"{ind['id']}_karte_{period}")
     with right:
-        fig = views.ranking_figure(values, ind, per_capita, period)
-        show_chart(fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
-        chart_exports(fig, f"{ind['id']}_rangfolge_{period}")
+        show_chart(ranking_fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
+        chart_exports(ranking_fig, f"{ind['id']}_rangfolge_{period}")
 
 
 def metadata_panel(ind: pd.Series, frame: pd.DataFrame) -> None:
@@ -498,12 +597,20 @@ def export_section(ind: pd.Series, table: pd.DataFrame, frame: pd.DataFrame, nam
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@st.cache_resource(ttl=60, show_spinner=False)
+def _image_export_available() -> bool:
+    """Looked up once a minute, not per chart (a PATH search; 37 charts on a page)."""
+    from dortmund_kpi import exports
+
+    return exports.image_export_available()
+
+
 def chart_exports(fig: go.Figure, filename: str) -> None:
     """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
     from dortmund_kpi import exports
 
     with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
-        if not exports.image_export_available():
+        if not _image_export_available():
             st.caption(texts.EXPORT_NO_BROWSER)
             return
         st.download_button(
