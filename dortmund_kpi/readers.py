@@ -107,8 +107,11 @@ class RawTable:
     lines: list[int] = field(default_factory=list)
     numeric_values: list[float | None] | None = None  # XLSX number cells in 'wert'
     layout: Layout = OBSERVATIONS
+    cells: pd.DataFrame | None = None  # the fast CSV path's frame (``columns`` stay empty)
 
     def frame(self) -> pd.DataFrame:
+        if self.cells is not None:
+            return self.cells
         data = {
             name: pd.Series(self.columns.get(name, [""] * len(self.lines)), dtype="str")
             for name in self.layout.columns
@@ -257,7 +260,88 @@ def read_csv_bytes(
     if issues:
         return issues
     total = text.count("\n")
+    fast = _read_rows_fast(text, positions, len(header), name, delimiter, layout)
+    if fast is not None:
+        if progress:
+            progress(len(fast.lines), total)
+        return _require_rows(fast, name)
     return _read_rows(reader, positions, len(header), name, delimiter, progress, total, layout)
+
+
+def _read_rows_fast(
+    text: str,
+    positions: dict[str, int],
+    width: int,
+    name: str,
+    delimiter: str,
+    layout: Layout = OBSERVATIONS,
+) -> RawTable | None:
+    """The rows of a plain file in one go (pyarrow), or None when the file needs the
+    csv module's row-by-row reading to word a problem exactly.
+
+    Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
+    lines and every row with as many fields as the header. Then row ``i`` is physical
+    line ``i + 2`` and the cells are exactly what the csv module would read; anything
+    else (also a field above the csv module's size limit) falls back, so every message
+    keeps its wording and line. A million rows: a third of the time of the csv path.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
+    rows = body.rstrip("\n")  # empty lines at the end are skipped either way
+    if not rows or rows.startswith("\n") or "\n\n" in rows:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(rows.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char=False, newlines_in_values=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a row with more or fewer fields: the csv path says which
+    cells = {n: pd.Series(table.column(n), dtype="str") for n in names}
+    if any(int(c.str.len().max() or 0) >= csv.field_size_limit() for c in cells.values()):
+        return None
+    # Rows whose cells are all blank are skipped (as by the csv path). Only rows without
+    # any ASCII letter or digit can be blank; Python's strip decides for those few.
+    maybe_blank = pd.Series(True, index=range(table.num_rows))
+    for column in cells.values():
+        candidates = maybe_blank[maybe_blank].index
+        maybe_blank[candidates] = ~column[candidates].str.contains(r"[0-9A-Za-z]", regex=True)
+    blank = pd.Series(False, index=maybe_blank.index)
+    for row in maybe_blank[maybe_blank].index:
+        blank[row] = not any(str(cells[n].iat[row]).strip() for n in names)
+    keep = ~blank.to_numpy()
+    lines = (pd.RangeIndex(table.num_rows) + 2)[keep]
+    frame = pd.DataFrame(
+        {
+            key: (
+                cells[f"c{positions[key]}"][keep].reset_index(drop=True)
+                if key in positions
+                else pd.Series([""] * int(keep.sum()), dtype="str")
+            )
+            for key in layout.columns
+        }
+    )
+    frame.attrs["present"] = tuple(positions)  # columns the file has (others are "")
+    frame["line"] = pd.Series(lines, dtype="int64")
+    frame["file"] = name
+    return RawTable(
+        file=name, delimiter=delimiter, lines=lines.tolist(), cells=frame, layout=layout
+    )
 
 
 def _read_rows(

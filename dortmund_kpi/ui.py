@@ -102,16 +102,21 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     """
     if name in AS_OF_QUERIES and "as_of" not in kwargs:
         kwargs["as_of"] = as_of()
-    db_file = current_file()
+    return _on_current(_query_on, name, args, kwargs)
+
+
+def _on_current(fn: Any, *args: Any) -> Any:
+    """``fn(current_file(), *args)``, once more on the newer version when the current
+    one was pruned between resolving and opening it."""
     try:
-        return _cached(
-            db_file, name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
-        )
+        return fn(current_file(), *args)
     except duckdb.IOException:
-        # The version was pruned between resolving and opening it: read the newer one.
-        return _cached(
-            current_file(), name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items()))
-        )
+        return fn(current_file(), *args)
+
+
+def _query_on(db_file: str, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """A query on one version, under the same cache key as ``query`` uses."""
+    return _cached(db_file, name, tuple(_hashable(a) for a in args), tuple(sorted(kwargs.items())))
 
 
 def _hashable(value: Any) -> Any:
@@ -327,6 +332,59 @@ def status_badge(status: str | None) -> str:
     return f":{STATUS_BADGE[status]}-badge[{texts.STATUS_ICONS[status]} {status}]"
 
 
+def overview_tiles(year_from: int, year_to: int) -> list[Any]:
+    """The overview's tiles (``views.tiles``), cached per version, years and Stand: they are
+    a pure function of cached query results, so a warm run only renders them."""
+    return _on_current(_cached_tiles, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_tiles(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
+    from dortmund_kpi import views
+
+    years, pinned = (year_from, year_to), {"as_of": moment}
+    return views.tiles(
+        _query_on(db_file, "series_stats", years, pinned),
+        _query_on(db_file, "indicator_list", (), {}),
+        _query_on(db_file, "sparklines", years, pinned),
+    )
+
+
+def status_matrix(year_from: int, year_to: int) -> list[Any]:
+    """The masterplan x district matrix (``views.matrix``), cached like ``overview_tiles``."""
+    return _on_current(_cached_matrix, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
+    from dortmund_kpi import views
+
+    years = (year_from, year_to)
+    return views.matrix(
+        _query_on(db_file, "series_stats", years, {"as_of": moment}),
+        _query_on(db_file, "series_stats", years, {"as_of": moment, "city": False}),
+        _query_on(db_file, "indicator_list", (), {}),
+        _query_on(db_file, "district_list", (), {}),
+    )
+
+
+def city_statuses(year_from: int, year_to: int) -> dict[str, str | None]:
+    """Target status of every indicator for the city (``views.statuses``), cached like
+    ``overview_tiles``: the masterplan and indicator pages ask on every run."""
+    return _on_current(_cached_statuses, year_from, year_to, as_of())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_statuses(
+    db_file: str, year_from: int, year_to: int, moment: Any
+) -> dict[str, str | None]:
+    from dortmund_kpi import views
+
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), {"as_of": moment})
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    return views.statuses(stats.set_index("indicator_id"), indicators)
+
+
 def render_tile(tile: Any) -> None:
     """One KPI tile: value, change (arrow, text and colour), sparkline, target status."""
     with st.container(border=True):
@@ -383,30 +441,112 @@ def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
                 page_link("masterplan", label, {"masterplan": cell.masterplan, "bezirk": [slug]})
 
 
+# -- cached figures ------------------------------------------------------------------
+# Building a plotly figure (every property validated) cost more than anything else in a
+# warm run (78 % of the masterplan page). A figure depends only on the data version and
+# the view, so it is built once. cache_resource, not cache_data: unpickling a Figure
+# validates it all over again; the cached figures are only read (to_dict, to_image).
+def plan_figures(plan: str, areas: list[str], year_from: int, year_to: int) -> dict[str, Any]:
+    """The masterplan page's charts: indicator id -> figure, None where it has no data."""
+    return _on_current(_cached_plan_figures, plan, tuple(areas), year_from, year_to, as_of())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _cached_plan_figures(
+    db_file: str, plan: str, areas: tuple[str, ...], year_from: int, year_to: int, moment: Any
+) -> dict[str, go.Figure | None]:
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    own = indicators[indicators["masterplan"] == plan]
+    pinned = {"as_of": moment}
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
+    stats = stats.set_index("indicator_id")
+    frame = _query_on(db_file, "series", (list(own["id"]), list(areas), year_from, year_to), pinned)
+    figures: dict[str, go.Figure | None] = {}
+    for _, meta in own.iterrows():
+        part = frame[frame["indicator_id"] == meta["id"]]
+        stats_row = stats.loc[meta["id"]] if meta["id"] in stats.index else None
+        figures[meta["id"]] = (
+            None if part.empty else views.indicator_chart(part, meta, stats_row, height=320)
+        )
+    return figures
+
+
+def indicator_figure(indicator_id: str, areas: list[str], year_from: int, year_to: int) -> Any:
+    """The indicator page's time series with target path and trend (None without data)."""
+    key = (indicator_id, tuple(areas), year_from, year_to, as_of())
+    return _on_current(_cached_indicator_figure, *key)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_indicator_figure(
+    db_file: str,
+    indicator_id: str,
+    areas: tuple[str, ...],
+    year_from: int,
+    year_to: int,
+    moment: Any,
+) -> go.Figure | None:
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    pinned = {"as_of": moment}
+    frame = _query_on(db_file, "series", ([indicator_id], list(areas), year_from, year_to), pinned)
+    if frame.empty:
+        return None
+    stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
+    stats = stats.set_index("indicator_id")
+    stats_row = stats.loc[indicator_id] if indicator_id in stats.index else None
+    return views.indicator_chart(frame, ind, stats_row)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_district_figures(
+    db_file: str,
+    indicator_id: str,
+    period: str,
+    per_capita: bool,
+    moment: Any,
+    geometry_key: tuple[str, int],
+    _geo: Any,
+) -> tuple[go.Figure, go.Figure]:
+    """Map and ranking of one period (``geometry_key`` names the file ``_geo`` came from)."""
+    from dortmund_kpi import views
+
+    indicators = _query_on(db_file, "indicator_list", (), {})
+    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    values = _query_on(db_file, "district_values", (indicator_id, period), {"as_of": moment})
+    return (
+        views.map_figure(values, ind, _geo.geojson, _geo.view, per_capita, _geo.schematic, period),
+        views.ranking_figure(values, ind, per_capita, period),
+    )
+
+
 # -- indicator page sections ---------------------------------------------------------
 def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
     """Map and ranking of the districts for the latest period within the chosen years."""
-    from dortmund_kpi import geometry, views
+    from dortmund_kpi import geometry
 
     periods = query("district_periods", str(ind["id"]), year_from, year_to)
     if periods.empty:
         st.caption(texts.EMPTY_DISTRICTS)
         return
     period = str(periods["period"].iloc[0])
-    values = query("district_values", str(ind["id"]), period)
     per_capita = bool(ind["per_capita"]) and st.toggle(texts.FILTER_PER_CAPITA, key="je1000")
     geo = geometry.current_geometry(get_settings())
+    geometry_key = (str(geo.path), geo.path.stat().st_mtime_ns)
+    map_fig, ranking_fig = _on_current(
+        _cached_district_figures, str(ind["id"]), period, per_capita, as_of(), geometry_key, geo
+    )
     left, right = st.columns([3, 2])
     with left:
-        fig = views.map_figure(
-            values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
-        )
-        show_chart(fig, key="map", filename=f"{ind['id']}_karte_{period}")
-        chart_exports(fig, f"{ind['id']}_karte_{period}")
+        show_chart(map_fig, key="map", filename=f"{ind['id']}_karte_{period}")
+        chart_exports(map_fig, f"{ind['id']}_karte_{period}")
     with right:
-        fig = views.ranking_figure(values, ind, per_capita, period)
-        show_chart(fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
-        chart_exports(fig, f"{ind['id']}_rangfolge_{period}")
+        show_chart(ranking_fig, key="ranking", filename=f"{ind['id']}_rangfolge_{period}")
+        chart_exports(ranking_fig, f"{ind['id']}_rangfolge_{period}")
 
 
 def metadata_panel(ind: pd.Series, frame: pd.DataFrame) -> None:
@@ -430,7 +570,12 @@ def export_section(
     linked: pd.DataFrame | None = None,
 ) -> None:
     """Displayed data (CSV, XLSX with metadata) and the full indicator (all areas and years);
-    the XLSX files carry the ``linked`` measures as a sheet of their own."""
+    the XLSX files carry the ``linked`` measures as a sheet of their own.
+
+    The files are made when a button is clicked, not on every run (building them took
+    86 % of a warm run of the indicator page). The callables run in another thread,
+    outside the script run: everything they need from the session is captured here.
+    """
     from dortmund_kpi import exports, measure_views, views
 
     extra = {}
@@ -438,37 +583,47 @@ def export_section(
         extra = {texts.MEASURES_TITLE: measure_views.table(linked, district_names())}
 
     page_link_text = permalink("indikator", pinned=True)
-    meta = views.indicator_metadata(ind, frame, page_link_text)
     lo, hi = year_range()
-    full = query("series", [str(ind["id"])], ["dortmund", *districts()["slug"]], lo, hi)
-    full_table = views.display_table(full, ind)
-    full_meta = views.indicator_metadata(ind, full, page_link_text)
+    areas = ["dortmund", *districts()["slug"]]
+    db_file, moment = current_file(), as_of()
+
+    def displayed_xlsx() -> bytes:
+        meta = views.indicator_metadata(ind, frame, page_link_text)
+        return exports.xlsx_with_metadata(table, meta, extra)
+
+    def full_series() -> pd.DataFrame:
+        with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
+            return read.series(con, [str(ind["id"])], areas, lo, hi, as_of=moment)
+
+    def full_csv() -> bytes:
+        return views.german_csv(views.display_table(full_series(), ind))
+
+    def full_xlsx() -> bytes:
+        full = full_series()
+        full_meta = views.indicator_metadata(ind, full, page_link_text)
+        return exports.xlsx_with_metadata(views.display_table(full, ind), full_meta, extra)
+
     st.markdown(f"**{texts.EXPORT_HEADER}**")
     cols = st.columns(4)
-    cols[0].download_button(
-        texts.DOWNLOAD_CSV, data=views.german_csv(table), file_name=f"{name}.csv", mime="text/csv"
+    downloads = (
+        (texts.DOWNLOAD_CSV, lambda: views.german_csv(table), f"{name}.csv", "text/csv"),
+        (texts.DOWNLOAD_XLSX, displayed_xlsx, f"{name}.xlsx", XLSX_MIME),
+        (texts.DOWNLOAD_FULL_CSV, full_csv, f"{ind['id']}_gesamt.csv", "text/csv"),
+        (texts.DOWNLOAD_FULL_XLSX, full_xlsx, f"{ind['id']}_gesamt.xlsx", XLSX_MIME),
     )
-    cols[1].download_button(
-        texts.DOWNLOAD_XLSX,
-        data=exports.xlsx_with_metadata(table, meta, extra),
-        file_name=f"{name}.xlsx",
-        mime=XLSX_MIME,
-    )
-    cols[2].download_button(
-        texts.DOWNLOAD_FULL_CSV,
-        data=views.german_csv(full_table),
-        file_name=f"{ind['id']}_gesamt.csv",
-        mime="text/csv",
-    )
-    cols[3].download_button(
-        texts.DOWNLOAD_FULL_XLSX,
-        data=exports.xlsx_with_metadata(full_table, full_meta, extra),
-        file_name=f"{ind['id']}_gesamt.xlsx",
-        mime=XLSX_MIME,
-    )
+    for column, (label, make, file_name, mime) in zip(cols, downloads, strict=True):
+        column.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _image_export_available() -> bool:
+    """Looked up once a minute, not per chart (a PATH search; 37 charts on a page)."""
+    from dortmund_kpi import exports
+
+    return exports.image_export_available()
 
 
 def chart_exports(fig: go.Figure, filename: str) -> None:
@@ -476,7 +631,7 @@ def chart_exports(fig: go.Figure, filename: str) -> None:
     from dortmund_kpi import exports
 
     with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
-        if not exports.image_export_available():
+        if not _image_export_available():
             st.caption(texts.EXPORT_NO_BROWSER)
             return
         st.download_button(

@@ -101,15 +101,17 @@ def target_text(ind: pd.Series) -> str:
 def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -> list[Tile]:
     """One tile per indicator with data, in catalog order."""
     stats = status.add_status(stats, indicators).set_index("indicator_id")
+    # Looked up once, not filtered per tile: at 100+ indicators the masks added up.
+    metas = indicators.set_index("id", drop=False)
+    lines = sparks.groupby("indicator_id", sort=False)["value"].agg(list)
     out = []
     for ind in indicators.itertuples(index=False):
         if ind.id not in stats.index:
             continue
         row = stats.loc[ind.id]
-        meta = indicators[indicators["id"] == ind.id].iloc[0]
+        meta = metas.loc[ind.id]
         change, versus, word = _change(row, meta)
         unit = "" if ind.unit == "%" else ind.unit
-        line = sparks[sparks["indicator_id"] == ind.id]
         out.append(
             Tile(
                 indicator_id=ind.id,
@@ -127,7 +129,7 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
                 status=row["status"] if isinstance(row["status"], str) else None,
                 target=target_text(meta),
                 demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
-                sparkline=[float(v) for v in line["value"]],
+                sparkline=[float(v) for v in lines.get(ind.id, [])],
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
             )
         )
@@ -156,11 +158,15 @@ def matrix(
     assessed = assessed[assessed["area"] != "dortmund"].merge(
         indicators[["id", "masterplan"]], left_on="indicator_id", right_on="id"
     )
+    # Counted in one group-by instead of a boolean mask per (masterplan, district) cell.
+    counted = assessed.dropna(subset=["status"]).groupby(["masterplan", "area", "status"]).size()
+    by_cell: dict[tuple[str, str], dict[str, int]] = {}
+    for (plan, area, state), count in counted.items():
+        by_cell.setdefault((plan, area), {})[state] = int(count)
     cells = []
     for plan in ("verwaltung", "wirtschaft", "bildung"):
         for d in districts.itertuples(index=False):
-            part = assessed[(assessed["masterplan"] == plan) & (assessed["area"] == d.slug)]
-            summary, counts = status.summarise(part["status"].dropna())
+            summary, counts = status.summarise_counts(by_cell.get((plan, d.slug), {}))
             total = sum(counts.values())
             text = f"{counts[status.ON_TRACK]} von {total} auf Kurs" if total else "ohne Ziel"
             cells.append(MatrixCell(plan, d.slug, d.name, summary, text))

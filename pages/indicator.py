@@ -16,14 +16,12 @@ st.caption(
 )
 
 frame = ui.query("series", [indicator_id], ["dortmund", *districts], year_from, year_to)
-stats = ui.query("series_stats", year_from, year_to).set_index("indicator_id")
-stats_row = stats.loc[indicator_id] if indicator_id in stats.index else None
 ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
 if frame.empty:
     st.info(texts.EMPTY)
 else:
-    st.markdown(ui.status_badge(views.statuses(stats, indicators).get(indicator_id)))
-    fig = views.indicator_chart(frame, ind, stats_row)
+    st.markdown(ui.status_badge(ui.city_statuses(year_from, year_to).get(indicator_id)))
+    fig = ui.indicator_figure(indicator_id, ["dortmund", *districts], year_from, year_to)
     name = views.file_name(ind, districts, year_from, year_to)
     ui.show_chart(fig, key="series", filename=name)
     ui.chart_exports(fig, name)

@@ -2,15 +2,13 @@
 
 import streamlit as st
 
-from dortmund_kpi import measure_views, texts, ui, views
+from dortmund_kpi import measure_views, texts, ui
 
 st.title(texts.PAGE_TITLES["uebersicht"])
 st.caption(texts.OVERVIEW_INTRO)
 ui.editor_welcome()
 year_from, year_to = ui.selected_years()
-indicators = ui.indicators()
-city_stats = ui.query("series_stats", year_from, year_to)
-tiles = views.tiles(city_stats, indicators, ui.query("sparklines", year_from, year_to))
+tiles = ui.overview_tiles(year_from, year_to)
 ui.demo_notice(any(t.demo for t in tiles))
 
 if not tiles:
@@ -24,9 +22,7 @@ for plan_id, plan_name in ui.masterplans().items():
 
 st.subheader(texts.MATRIX_TITLE)
 st.caption(texts.MATRIX_HELP)
-district_stats = ui.query("series_stats", year_from, year_to, city=False)
-cells = views.matrix(city_stats, district_stats, indicators, ui.districts())
-ui.render_matrix(cells, ui.masterplans())
+ui.render_matrix(ui.status_matrix(year_from, year_to), ui.masterplans())
 
 st.subheader(texts.MEASURES_OVERVIEW)
 st.caption(texts.MEASURES_OVERVIEW_HELP)

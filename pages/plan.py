@@ -11,24 +11,22 @@ year_from, year_to = ui.selected_years()
 areas = ["dortmund", *ui.selected_districts()]
 indicators = ui.indicators()
 own = indicators[indicators["masterplan"] == plan]
-stats = ui.query("series_stats", year_from, year_to).set_index("indicator_id")
 frame = ui.query("series", list(own["id"]), areas, year_from, year_to)
-statuses = views.statuses(stats, indicators)
+statuses = ui.city_statuses(year_from, year_to)
+figures = ui.plan_figures(plan, areas, year_from, year_to)
 ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
 if frame.empty:
     st.info(texts.EMPTY)
 
 columns = st.columns(2)
 for index, ind in enumerate(own.itertuples(index=False)):
-    part = frame[frame["indicator_id"] == ind.id]
-    meta = own[own["id"] == ind.id].iloc[0]
+    fig = figures[ind.id]
     with columns[index % 2], st.container(border=True):
         st.markdown(f"**{ind.short_name}** {ui.status_badge(statuses.get(ind.id))}")
-        if part.empty:
+        if fig is None:
             st.caption(texts.EMPTY)
         else:
-            stats_row = stats.loc[ind.id] if ind.id in stats.index else None
-            fig = views.indicator_chart(part, meta, stats_row, height=320)
+            meta = own.iloc[index]  # the row of ``ind``
             name = views.file_name(meta, ui.selected_districts(), year_from, year_to)
             ui.show_chart(fig, key=f"mp_{ind.id}", filename=name)
             ui.chart_exports(fig, name)

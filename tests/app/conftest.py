@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -218,19 +220,40 @@ def trace_years(trace: dict) -> set[int]:
 
 # -- downloads ------------------------------------------------------------------------------
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Any]:
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], Any]:
     """Bytes behind a download button: AppTest keeps them only in a per-run in-memory media
-    store, so record those stores and look the button's URL up in them."""
+    store, so record those stores and look the button's URL up in them. A button whose
+    file is made on click (``data=callable``) has no URL but a deferred id: run its
+    callable the way a click does (``execute_deferred``) and look up the URL it returns."""
     stores: list[MemoryMediaFileStorage] = []
+    managers: list[MediaFileManager] = []
 
     class Recording(MemoryMediaFileStorage):
         def __init__(self, media_endpoint: str) -> None:
             super().__init__(media_endpoint)
             stores.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    class RecordingManager(MediaFileManager):
+        def __init__(self, storage: Any) -> None:
+            super().__init__(storage)
+            managers.append(self)
 
-    def get(url: str) -> Any:
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
+
+    def click(deferred_id: str) -> str:
+        for manager in reversed(managers):
+            try:
+                return manager.execute_deferred(deferred_id)
+            except MediaFileStorageError:
+                continue
+        raise AssertionError(f"no deferred download {deferred_id}")
+
+    def get(button_or_url: Any) -> Any:
+        url = button_or_url
+        if not isinstance(button_or_url, str):  # a download button's proto
+            proto = button_or_url
+            url = click(proto.deferred_file_id) if proto.deferred_file_id else proto.url
         name = url.rsplit("/", 1)[-1]
         for store in reversed(stores):
             try:

@@ -24,7 +24,7 @@ HEADER = [
 def _download(at, downloads) -> tuple[bytes, str]:
     buttons = [b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_CSV]
     assert len(buttons) == 1
-    media = downloads(buttons[0].proto.url)
+    media = downloads(buttons[0].proto)  # made on click: the button has a deferred id
     assert media.mimetype.startswith("text/csv")
     return media.content, media.filename
 
@@ -115,3 +115,28 @@ def test_download_of_an_empty_selection_is_only_the_header(official_db, download
     at = open_page("indikator", {"indikator": "anteil_eakte"})
     assert_ok(at)
     assert _rows(_download(at, downloads)[0]) == [HEADER]
+
+
+def test_every_export_is_made_on_click(fixture_con, downloads) -> None:
+    """The four exports are callables (not built on every run); clicked, they give the files."""
+    at = open_page("indikator", {"indikator": "glasfaser_haushalte", "bezirk": ["hoerde"]})
+    assert_ok(at)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    labels = (
+        texts.DOWNLOAD_CSV,
+        texts.DOWNLOAD_XLSX,
+        texts.DOWNLOAD_FULL_CSV,
+        texts.DOWNLOAD_FULL_XLSX,
+    )
+    for label in labels:
+        assert buttons[label].deferred_file_id, label
+        assert buttons[label].ignore_rerun, label
+    files = {label: downloads(buttons[label]) for label in labels}
+    assert files[texts.DOWNLOAD_XLSX].content.startswith(b"PK")  # a zip: XLSX
+    assert files[texts.DOWNLOAD_FULL_XLSX].content.startswith(b"PK")
+    assert files[texts.DOWNLOAD_FULL_CSV].filename == "glasfaser_haushalte_gesamt.csv"
+    full = _rows(files[texts.DOWNLOAD_FULL_CSV].content)
+    lo, hi = read.data_range(fixture_con)
+    slugs = [r[0] for r in fixture_con.execute("SELECT slug FROM districts").fetchall()]
+    expected = read.series(fixture_con, ["glasfaser_haushalte"], ["dortmund", *slugs], lo, hi)
+    assert len(full) - 1 == len(expected)
