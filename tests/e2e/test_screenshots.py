@@ -16,6 +16,7 @@ from tests.e2e.conftest import REPO_ROOT, AppServer
 pytestmark = pytest.mark.e2e
 
 FILES = ["uebersicht.png", "masterplan.png", "indikator.png", "bezirke.png", "daten.png"]
+FILES += ["massnahmen.png", "massnahme.png"]  # the measures timeline and a measure's detail
 
 
 def load_script() -> ModuleType:
