@@ -23,14 +23,8 @@ from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_tok
 from dortmund_kpi import deeplink, texts
 
 from .conftest import DASHBOARD, PAGE_FILES, assert_ok, qp_all, warnings
+from .test_editor_upload import AUTH
 
-AUTH = {
-    "redirect_uri": "https://kpi.example/oauth2callback",
-    "cookie_secret": "x" * 32,
-    "client_id": "dortmund-kpi",
-    "client_secret": "secret",
-    "server_metadata_url": "https://sso.example/.well-known/openid-configuration",
-}
 SIGNED_OUT = {"is_logged_in": False}
 EDITOR = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
 
