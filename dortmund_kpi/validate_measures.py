@@ -186,7 +186,10 @@ class _Row:
                 slugs.append(slug)
         if len(items) > MAX_NAMED:
             self.fail("bezirke", f"{len(items)} Einträge (erwartet höchstens {MAX_NAMED})")
-        return slugs
+        # In the district table's order: the same districts written in another order are
+        # the same measure, not a new version.
+        order = {d.slug: n for n, d in enumerate(self.ctx.districts.districts)}
+        return sorted(slugs, key=order.__getitem__)
 
     def kind(self) -> bool:
         raw = self.cells["datenart"].lower()
@@ -314,8 +317,7 @@ def validate_measure_frames(
             record["keep"] = keep
             records.append(record)
             issues += found
-    if not issues:
-        issues = _duplicates(records)
+    issues += _duplicates(records)  # reported with the rest: one round of corrections
     measures = pd.DataFrame(records, columns=COLUMNS)
     return ValidatedMeasures(measures=measures, issues=sorted(issues, key=_issue_order))
 

@@ -113,7 +113,7 @@ def test_messy_valid_file(db_copy: Settings) -> None:
     new = frame.loc["neu-1"]
     assert new["title"] == "=Formel als Titel"  # the export's apostrophe is taken off
     assert new["status"] == "verzögert"
-    assert list(new["districts"]) == ["hoerde", "eving"]  # names in any case and spelling
+    assert list(new["districts"]) == ["eving", "hoerde"]  # any spelling, in table order
     assert list(new["indicators"]) == ["schulen_wlan"]
     assert pd.Timestamp(new["start_date"]).date() == date(2024, 2, 1)
 
@@ -309,6 +309,27 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
     assert list(measures.status_history(versions)["status"]) == ["verzögert", "abgeschlossen"]
     assert list(measures.status_history(old_versions)["status"]) == ["verzögert"]
     assert stand > before_change  # a measures import moves the data version on
+
+
+def test_districts_in_another_order_are_no_change(db_copy: Settings, tmp_path: Path) -> None:
+    source = (FIXTURES / "measures_fixture.csv").read_text(encoding="utf-8")
+    path = tmp_path / "umgestellt.csv"
+    path.write_text(source.replace(";Eving, Mengede;", ";Mengede, eving;"), encoding="utf-8")
+    result = run_import([path], db_copy)
+    assert result.measures is not None and result.measures.changed == 0
+
+
+def test_duplicates_are_reported_with_the_other_problems(db_copy: Settings, tmp_path: Path):
+    header = ";".join(MEASURES.required)
+    row = "d1;bildung;T;FB;01.01.2024;31.12.2099;{status};01.01.2024;schulen_wlan"
+    path = tmp_path / "doppelt.csv"
+    path.write_text(
+        "\n".join([header, row.format(status="kaputt"), row.format(status="geplant")]) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as failed:
+        run_import([path], db_copy)
+    assert [(i.line, i.column) for i in failed.value.issues] == [(2, "status"), (3, "id")]
 
 
 def test_reimport_of_same_file_changes_nothing(db_copy: Settings) -> None:
