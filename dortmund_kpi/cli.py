@@ -146,10 +146,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _measures_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
     from dortmund_kpi import measures
-    from dortmund_kpi.db.read import district_list, measure_export_rows
+    from dortmund_kpi.db.read import district_names, measure_export_rows
 
     frame = measure_export_rows(con)
-    names = dict(zip(district_list(con)["slug"], district_list(con)["name"], strict=True))
+    names = district_names(con)
     write = measures.to_xlsx if args.format == "xlsx" else measures.to_csv
     return write(frame, names), f"{len(frame)} Maßnahmen"
 

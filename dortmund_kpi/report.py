@@ -140,7 +140,7 @@ def _measure_detail(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
     if match.empty:
         return []
     row = match.iloc[0]
-    names = dict(zip(read.district_list(con)["slug"], read.district_list(con)["name"], strict=True))
+    names = read.district_names(con)
     inds = read.indicator_list(con)
     years = view.values["zeitraum"]
     stats = read.series_stats(con, years[0], years[1], _as_of(view)).set_index("indicator_id")
@@ -162,7 +162,7 @@ def _as_of(view: View) -> datetime | None:
 
 
 def _subtitle(con: duckdb.DuckDBPyConnection, view: View, lead: str) -> str:
-    names = dict(zip(read.district_list(con)["slug"], read.district_list(con)["name"], strict=True))
+    names = read.district_names(con)
     areas = ", ".join(["Dortmund", *(names[s] for s in view.values["bezirk"])])
     years = view.values["zeitraum"]
     parts = [lead, areas, f"{years[0]}–{years[1]}"]

@@ -269,7 +269,7 @@ def shared_filters() -> None:
     years = st.session_state.get("zeitraum")
     if not years or years[0] < lo or years[1] > hi or years[0] > years[1]:
         st.session_state["zeitraum"] = (lo, hi)
-    names = dict(zip(districts()["slug"], districts()["name"], strict=True))
+    names = district_names()
     with st.sidebar:
         st.subheader(texts.FILTER_HEADER)
         st.multiselect(
@@ -652,7 +652,7 @@ def chart_exports(fig: go.Figure, filename: str) -> None:
 
 def profile_district() -> str:
     """The district of the profile page: the first selected one, else a choice here."""
-    names = dict(zip(districts()["slug"], districts()["name"], strict=True))
+    names = district_names()
     chosen = selected_districts()
     current = chosen[0] if chosen else next(iter(names))
 
@@ -896,7 +896,7 @@ def district_names() -> dict[str, str]:
 
 def measure_detail() -> None:
     """The measure named by the URL key ``massnahme``, above the page, with a close button."""
-    from dortmund_kpi import measure_views, views
+    from dortmund_kpi import measure_views
 
     measure_id = st.session_state.get("massnahme")
     if not measure_id:
@@ -906,13 +906,11 @@ def measure_detail() -> None:
     if match.empty:
         st.info(texts.MEASURE_UNKNOWN.format(id=literal(measure_id)), icon="ℹ️")
         return
-    lo, hi = year_range()
-    stats = query("series_stats", lo, hi).set_index("indicator_id")
     info = measure_views.detail(
         match.iloc[0],
         query("measure_versions", measure_id),
         indicators(),
-        views.statuses(stats, indicators()),
+        city_statuses(*year_range()),
         district_names(),
         masterplans(),
     )

@@ -5,7 +5,7 @@ import streamlit as st
 from dortmund_kpi import measure_views, texts, ui, views
 
 slug = ui.profile_district()
-names = dict(zip(ui.districts()["slug"], ui.districts()["name"], strict=True))
+names = ui.district_names()
 st.title(texts.PROFILE_TITLE.format(name=names[slug]))
 st.caption(texts.PROFILE_INTRO.format(n=len(names)))
 year_from, year_to = ui.selected_years()

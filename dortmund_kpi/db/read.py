@@ -34,6 +34,11 @@ def masterplan_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(rows)
 
 
+def district_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """District slug -> German name, in table order."""
+    return dict(con.execute("SELECT slug, name FROM districts ORDER BY sort_order").fetchall())
+
+
 def district_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM districts ORDER BY sort_order").df()
 

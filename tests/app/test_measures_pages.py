@@ -173,7 +173,7 @@ def test_masterplan_measures_download_is_reimportable(downloads) -> None:
 def changed_status(db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     with Store(db_copy.db_path).connect_read() as con:
         before = read.data_stand(con)
-        names = dict(read.district_list(con)[["slug", "name"]].itertuples(index=False))
+        names = read.district_names(con)
         frame = read.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
     frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp("2025-01-15")

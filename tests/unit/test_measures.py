@@ -289,7 +289,7 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
     time.sleep(0.01)  # the change must be later than the pinned moment
     export = tmp_path / "m.csv"
     with Store(db_copy.db_path).connect_read() as con:
-        names = dict(read.district_list(con)[["slug", "name"]].itertuples(index=False))
+        names = read.district_names(con)
         frame = read.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
     frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp(now_local().date())
