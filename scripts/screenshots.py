@@ -17,19 +17,17 @@ import contextlib
 import io
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+
+from dortmund_kpi.devserver import free_port, health, stop
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"
@@ -97,33 +95,6 @@ CHARTS_JS = """n => {
 
 
 # -- server ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def serve(db: str | None = None, timeout_s: float = 120.0) -> Iterator[str]:
     """Start ``dortmund-kpi serve`` on a free local port; yield its base URL; stop it."""
@@ -150,7 +121,7 @@ def serve(db: str | None = None, timeout_s: float = 120.0) -> Iterator[str]:
         base_url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout_s
-            while not (_healthy(base_url) and process.poll() is None):
+            while not (health(base_url) == "ok" and process.poll() is None):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     output = log.read().decode(errors="replace")[-4000:]
@@ -158,7 +129,7 @@ def serve(db: str | None = None, timeout_s: float = 120.0) -> Iterator[str]:
                 time.sleep(0.25)
             yield base_url
         finally:
-            _stop(process)
+            stop(process)
 
 
 # -- capture ---------------------------------------------------------------------------

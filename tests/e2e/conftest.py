@@ -17,14 +17,10 @@ import contextlib
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +29,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from dortmund_kpi import devserver
 from tests.conftest import build_fixture_db
 from tests.e2e.helpers import IDLE_TIMEOUT_MS
 
@@ -84,12 +81,6 @@ class AppServer:
         return text if len(text) <= chars else "…" + text[-chars:]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def cli_command() -> list[str]:
     """The ``dortmund-kpi`` console script of this interpreter's environment."""
     beside = Path(sys.executable).parent / "dortmund-kpi"
@@ -104,35 +95,14 @@ def cli_command() -> list[str]:
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
     # Serve the checkout these tests belong to (matters for copies of the repository).
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
-    env.pop("DORTMUND_KPI_DB", None)  # --db decides
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    env = devserver.server_env(REPO_ROOT)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def _health(port: int) -> str:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-            return r.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return ""
-
-
-def stop_server(process: subprocess.Popen, grace_s: float = 10.0) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it does not end in time."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=grace_s)
+# Stopping: the server's whole process group (tests that start their own use this name).
+stop_server = devserver.stop
 
 
 def start_server(db_path: Path, log_path: Path, timeout_s: float = STARTUP_TIMEOUT_S) -> AppServer:
@@ -143,7 +113,7 @@ def start_server(db_path: Path, log_path: Path, timeout_s: float = STARTUP_TIMEO
     """
     problems = []
     for _attempt in range(3):
-        port = free_port()
+        port = devserver.free_port()
         command = [
             *cli_command(),
             "serve",
@@ -171,7 +141,7 @@ def start_server(db_path: Path, log_path: Path, timeout_s: float = STARTUP_TIMEO
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 break
-            if _health(port) == "ok" and process.poll() is None:
+            if devserver.health(server.base_url) == "ok" and process.poll() is None:
                 return server
             time.sleep(0.25)
         else:

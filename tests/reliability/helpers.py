@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.devserver import free_port  # noqa: F401 (re-exported)
 from dortmund_kpi.exporter import to_csv
 from dortmund_kpi.settings import Settings
 from tests.conftest import make_settings
@@ -76,12 +76,6 @@ def leftovers(db_path: Path) -> list[str]:
     if folder.exists():
         found += [p.name for p in folder.iterdir() if not p.name.endswith(".duckdb")]
     return sorted(found)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def report_line(config, text: str) -> None:
