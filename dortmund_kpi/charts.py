@@ -7,6 +7,7 @@ figure itself, so exported PNG/SVG images keep them.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from dataclasses import dataclass
@@ -15,9 +16,35 @@ from datetime import date
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.periods import period_from_label
+
+
+class FrozenFigure(go.Figure):
+    """A figure nobody changes any more (a cached one): its dict is computed once.
+
+    Streamlit calls ``to_dict`` (a deep copy of every trace) and serialises the result
+    whenever it shows a chart: 4 + 3.5 ms per chart on every run of a page of cached
+    charts. The frozen dict is the figure's JSON read back: plain lists, strings and
+    numbers, which the JSON encoder writes in one C call, to the same text.
+    """
+
+    _frozen_dict: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._frozen_dict is None:
+            self._frozen_dict = json.loads(pio.to_json(super().to_dict(), validate=False))
+        return self._frozen_dict
+
+
+def freeze(fig: go.Figure | None) -> go.Figure | None:
+    """Mark a finished figure as frozen (in place: no copy, no second validation)."""
+    if fig is not None:
+        fig.__class__ = FrozenFigure
+    return fig
+
 
 PALETTE = px.colors.qualitative.Safe  # colour-blind safe (Paul Tol), see PITFALLS 4.5
 CITY_COLOR = "#332288"
