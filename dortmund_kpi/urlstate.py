@@ -9,7 +9,7 @@ migrated here, never broken (``KEY_MIGRATIONS``; district names become slugs).
 | page              | path          | its own keys |
 |-------------------|---------------|--------------|
 | Übersicht         | ``/``         |              |
-| Masterplan        | ``/masterplan``| masterplan  |
+| Masterplan        | ``/masterplan``| masterplan, seite |
 | Indikator         | ``/indikator``| indikator    |
 | Stadtbezirke      | ``/bezirke``  |              |
 | Daten & Methodik  | ``/daten``    |              |
@@ -21,6 +21,10 @@ Shared keys (every page): ``bezirk`` (district slugs, repeated key),
 mode for a meeting-room screen) and ``massnahme`` (a measure id such as
 ``v01_serviceportal``: opens that measure's detail above the page; it is not
 carried to another page).
+
+``seite`` (masterplan page): which group of charts is shown when a masterplan has more
+indicators than one view holds (``seite=2``: the second group); written only when it
+is not the first, and never carried to another page or masterplan.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ PAGES = {
     "daten": "daten",
 }
 SHARED_KEYS = ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
-PAGE_KEYS = {"masterplan": ("masterplan",), "indikator": ("indikator",)}
+PAGE_KEYS = {"masterplan": ("masterplan", "seite"), "indikator": ("indikator",)}
+MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
 # Keys Streamlit itself reads; they pass through untouched.
 RESERVED_KEYS = ("embed", "embed_options")
 # Old or alternative key names -> current key. Append, never remove.
@@ -59,6 +64,7 @@ KEY_MIGRATIONS = {
     "kpi": "indikator",
     "measure": "massnahme",
     "maßnahme": "massnahme",
+    "page": "seite",
 }
 MAX_RAW_VALUES = 50  # repeated values are deduplicated; more than this is not a real link
 
@@ -152,6 +158,14 @@ def _choice(key: str, raw: list[str], allowed: Iterable[str], notices: list[Noti
     return None
 
 
+def _chart_page(raw: list[str], notices: list[Notice]) -> int | None:
+    text = raw[-1].strip() if raw else ""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_CHART_PAGE:
+        return int(text)
+    notices.append(Notice("seite", raw[-1] if raw else ""))
+    return None
+
+
 def migrate_keys(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Apply key migrations; a current key wins over its old spelling."""
     out: dict[str, list[str]] = {}
@@ -185,14 +199,23 @@ def parse(
         years = _years(params["zeitraum"], ctx, result.notices)
         if years:
             result.values["zeitraum"] = years
+    if "seite" in params and page == "masterplan":
+        number = _chart_page(params["seite"], result.notices)
+        if number:
+            result.values["seite"] = number
+    _choices(params, page, ctx, result)
+    return result
+
+
+def _choices(params: Mapping[str, list[str]], page: str, ctx: UrlContext, result: Parsed) -> None:
+    """The keys whose value is one of a list of ids (the page's own keys, ``massnahme``)."""
     choices = {"masterplan": ctx.masterplans, "indikator": ctx.indicators}
     choices["massnahme"] = ctx.measures
     for key in (*PAGE_KEYS.get(page, ()), "massnahme"):
-        if key in params:
+        if key in params and key in choices:
             value = _choice(key, params[key], choices[key], result.notices)
             if value:
                 result.values[key] = value
-    return result
 
 
 def serialize(
@@ -216,6 +239,8 @@ def serialize(
         elif key == "massnahme" and value:
             out[key] = [str(value)]
     for key in PAGE_KEYS.get(page, ()):
+        if key == "seite" and values.get(key) in (None, defaults.get(key)):
+            continue  # the first group of charts is the default view
         if values.get(key):
             out[key] = [str(values[key])]
     return out

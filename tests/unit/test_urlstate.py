@@ -134,3 +134,26 @@ def test_presentation_flag():
     defaults = {"bezirk": [], "zeitraum": (2018, 2025), "stand": None, "praesentation": False}
     values = {**defaults, "praesentation": True, "indikator": "x"}
     assert serialize(values, "indikator", defaults) == {"praesentation": ["1"], "indikator": ["x"]}
+
+
+def test_seite_on_the_masterplan_page_only():
+    parsed = parse({"seite": ["2"], "masterplan": ["bildung"]}, "masterplan", CTX)
+    assert parsed.values == {"seite": 2, "masterplan": "bildung"}
+    assert parse({"seite": ["2"]}, "indikator", CTX).values == {}
+    assert parse({"page": ["3"]}, "masterplan", CTX).values == {"seite": 3}  # migrated
+
+
+def test_seite_invalid_values_give_notices():
+    for value in ["0", "-1", "abc", "2.5", "100", "", "１"]:
+        parsed = parse({"seite": [value]}, "masterplan", CTX)
+        assert "seite" not in parsed.values, value
+        assert [n.key for n in parsed.notices] == ["seite"], value
+
+
+def test_seite_written_only_beyond_the_first_group():
+    defaults = {"masterplan": "verwaltung", "seite": 1}
+    first = serialize({"masterplan": "bildung", "seite": 1}, "masterplan", defaults)
+    assert first == {"masterplan": ["bildung"]}
+    second = serialize({"masterplan": "bildung", "seite": 2}, "masterplan", defaults)
+    assert second == {"masterplan": ["bildung"], "seite": ["2"]}
+    assert serialize({"seite": 2}, "uebersicht", defaults) == {}
