@@ -9,22 +9,13 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from dortmund_kpi import editor, texts, ui, urlstate
+from dortmund_kpi import editor, texts, ui
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
 
-PAGES = {
-    key: st.Page(
-        path,
-        title=texts.PAGE_TITLES[key],
-        icon=texts.PAGE_ICONS[key],
-        url_path=urlstate.PAGES[key] or "uebersicht",
-        default=key == "uebersicht",
-    )
-    for key, path in ui.PAGE_FILES.items()
-}
+PAGES = ui.navigation_pages()
 
 current = st.navigation(list(PAGES.values()))
 page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)

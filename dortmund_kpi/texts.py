@@ -79,7 +79,14 @@ OVERVIEW_INTRO = (
 MATRIX_TITLE = "Zielstatus nach Masterplan und Stadtbezirk"
 MATRIX_HELP = (
     "Je Zelle: Anteil der Kennzahlen mit Zielwert, die im Bezirk auf Kurs sind. "
-    "Ein Klick öffnet den Masterplan gefiltert auf den Bezirk."
+    "Ein Klick auf eine Zelle öffnet den Masterplan gefiltert auf den Bezirk."
+)
+MATRIX_DISTRICT = "Stadtbezirk"
+CHART_GROUPS = "Kennzahlen"
+CHART_GROUP = "{first}–{last}"
+TILES_SHOWN = (
+    "{shown} von {total} Kennzahlen: zuerst die nicht auf Kurs und gefährdeten. "
+    "Alle zeigt die Masterplan-Seite."
 )
 OPEN_INDICATOR = "Zum Indikator"
 MASTERPLAN_STATUS = "Zielstatus"

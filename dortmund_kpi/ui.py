@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,11 @@ QUERIES = {
         "measure_versions",
     )
 }
+# The st.Page objects of the running app (set by ``navigation_pages`` on every run). A
+# link given a Page skips Streamlit's path resolution (a realpath per link: 0.7 ms,
+# a third of the overview's warm run at a hundred tiles). Pages of any session are
+# equivalent (same file and URL path), so one process-wide dict is enough.
+_PAGES: dict[str, Any] = {}
 URL_WRITTEN = "_url_written"
 LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
@@ -182,14 +188,21 @@ def url_context() -> urlstate.UrlContext:
 
 
 def defaults() -> dict[str, Any]:
+    """The default view (what a URL leaves out); asked several times per run, so cached."""
+    return _on_current(_cached_defaults)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_defaults(db_file: str) -> dict[str, Any]:
     return {
         "bezirk": [],
-        "zeitraum": year_range(),
+        "zeitraum": _cached_range(db_file),
         "masterplan": "verwaltung",
-        "indikator": str(indicators()["id"].iloc[0]),
+        "indikator": str(_query_on(db_file, "indicator_list", (), {})["id"].iloc[0]),
         "stand": None,
         "praesentation": False,
         "massnahme": None,
+        "seite": 1,
     }
 
 
@@ -217,17 +230,17 @@ def sync_from_url(page: str) -> None:
         return
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()
+    migrated = urlstate.migrate_keys(params)
     for key in urlstate.SHARED_KEYS + urlstate.PAGE_KEYS.get(page, ()):
-        migrated = urlstate.migrate_keys(params)
         if key in parsed.values:
             st.session_state[key] = parsed.values[key]
-        elif key in migrated:
+        elif key in migrated or key == "seite":  # a link without seite shows the first
             st.session_state[key] = base[key]
     st.session_state[NOTICES] = parsed.notices
 
 
 def view_keys() -> tuple[str, ...]:
-    return (*urlstate.SHARED_KEYS, "masterplan", "indikator")
+    return (*urlstate.SHARED_KEYS, "masterplan", "indikator", "seite")
 
 
 def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
@@ -293,11 +306,37 @@ def selected_years() -> tuple[int, int]:
     return (int(years[0]), int(years[1]))
 
 
-def page_key_select(key: str, label: str, options: dict[str, str]) -> str:
+def page_key_select(key: str, label: str, options: dict[str, str], on_change: Any = None) -> str:
     """A selectbox for a page's own URL key; value is the id, label the German name."""
     if st.session_state.get(key) not in options:
         st.session_state[key] = next(iter(options))
-    return st.selectbox(label, options=list(options), key=key, format_func=options.get)
+    return st.selectbox(
+        label, options=list(options), key=key, format_func=options.get, on_change=on_change
+    )
+
+
+def first_chart_page() -> None:
+    st.session_state["seite"] = 1
+
+
+def chart_page(groups: list[tuple[int, int]]) -> tuple[int, int]:
+    """The group of charts to show (URL key ``seite``): a choice of groups when there is
+    more than one; a number beyond the last group shows the last."""
+    if len(groups) <= 1:
+        st.session_state["seite"] = 1
+        return groups[0] if groups else (0, 0)
+    number = st.session_state.get("seite")
+    st.session_state["seite"] = min(max(number if isinstance(number, int) else 1, 1), len(groups))
+    st.segmented_control(
+        texts.CHART_GROUPS,
+        options=list(range(1, len(groups) + 1)),
+        format_func=lambda n: texts.CHART_GROUP.format(
+            first=groups[n - 1][0] + 1, last=groups[n - 1][1]
+        ),
+        key="seite",
+        required=True,
+    )
+    return groups[st.session_state["seite"] - 1]
 
 
 def show_chart(fig: go.Figure, key: str, filename: str) -> None:
@@ -309,10 +348,28 @@ def demo_notice(has_demo: bool) -> None:
         st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.DEMO_EXPLAINED}")
 
 
+def navigation_pages() -> dict[str, Any]:
+    """The app's pages for ``st.navigation`` (page key -> ``st.Page``), also used by links."""
+    pages = {
+        key: st.Page(
+            path,
+            title=texts.PAGE_TITLES[key],
+            icon=texts.PAGE_ICONS[key],
+            url_path=urlstate.PAGES[key] or "uebersicht",
+            default=key == "uebersicht",
+        )
+        for key, path in PAGE_FILES.items()
+    }
+    _PAGES.update(pages)
+    return pages
+
+
 def page_link(
     page: str, label: str, params: dict[str, list[str]] | None = None, **kwargs: Any
 ) -> None:
-    st.page_link(PAGE_FILES[page], label=label, query_params=params or None, **kwargs)
+    target = _PAGES.get(page, PAGE_FILES[page])
+    kwargs.setdefault("icon", "")  # a Page would lend the link its own icon
+    st.page_link(target, label=label, query_params=params or None, **kwargs)
 
 
 @contextlib.contextmanager
@@ -350,22 +407,24 @@ def _cached_tiles(db_file: str, year_from: int, year_to: int, moment: Any) -> li
     )
 
 
-def status_matrix(year_from: int, year_to: int) -> list[Any]:
-    """The masterplan x district matrix (``views.matrix``), cached like ``overview_tiles``."""
+def status_matrix(year_from: int, year_to: int) -> pd.DataFrame:
+    """The masterplan x district matrix as a table (``views.matrix_table``), cached like
+    ``overview_tiles``."""
     return _on_current(_cached_matrix, year_from, year_to, as_of())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
+def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> pd.DataFrame:
     from dortmund_kpi import views
 
     years = (year_from, year_to)
-    return views.matrix(
+    cells = views.matrix(
         _query_on(db_file, "series_stats", years, {"as_of": moment}),
         _query_on(db_file, "series_stats", years, {"as_of": moment, "city": False}),
         _query_on(db_file, "indicator_list", (), {}),
         _query_on(db_file, "district_list", (), {}),
     )
+    return views.matrix_table(cells, _query_on(db_file, "masterplan_names", (), {}))
 
 
 def city_statuses(year_from: int, year_to: int) -> dict[str, str | None]:
@@ -386,59 +445,77 @@ def _cached_statuses(
 
 
 def render_tile(tile: Any) -> None:
-    """One KPI tile: value, change (arrow, text and colour), sparkline, target status."""
-    with st.container(border=True):
-        arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
-        description = (
-            f"{tile.versus}, {texts.CHANGE_TEXT[tile.change_word]}" if tile.change else None
-        )
-        st.metric(
-            f"**{tile.title}**",
-            tile.value,
-            delta=tile.change or None,
-            delta_color=CHANGE_COLOR[tile.change_word],
-            delta_arrow=arrow,
-            delta_description=description,
-            help=tile.name,
-            chart_data=tile.sparkline or None,
-            chart_type="line",
-        )
-        demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
-        unit = f"{tile.unit} · " if tile.unit else ""
-        st.caption(f"{unit}{tile.period}{demo}")
-        if tile.target == texts.NO_TARGET:
-            st.caption(status_badge(None))
-        else:
-            badge = status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
-            st.caption(f"{badge} {tile.target}")
-        page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
+    """A KPI tile's content: value, change (arrow, text and colour), sparkline, target status."""
+    arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
+    description = f"{tile.versus}, {texts.CHANGE_TEXT[tile.change_word]}" if tile.change else None
+    st.metric(
+        f"**{tile.title}**",
+        tile.value,
+        delta=tile.change or None,
+        delta_color=CHANGE_COLOR[tile.change_word],
+        delta_arrow=arrow,
+        delta_description=description,
+        help=tile.name,
+        chart_data=tile.sparkline or None,
+        chart_type="line",
+    )
+    demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
+    unit = f"{tile.unit} · " if tile.unit else ""
+    if tile.target == texts.NO_TARGET:
+        target = status_badge(None)
+    else:
+        badge = status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
+        target = f"{badge} {tile.target}"
+    # One caption (two lines) instead of two: every element costs a warm run time.
+    st.caption(f"{unit}{tile.period}{demo}  \n{target}")
+    page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 
-def render_tiles(tiles: list[Any], per_row: int = 4) -> None:
-    for start in range(0, len(tiles), per_row):
-        columns = st.columns(per_row)
-        for column, tile in zip(columns, tiles[start : start + per_row], strict=False):
-            with column:
+TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a wider one
+
+
+def render_tiles(tiles: list[Any]) -> None:
+    """Tiles side by side in one wrapping row (one block instead of a row of columns per
+    four tiles: fewer elements, and narrow screens get fewer tiles per line)."""
+    with st.container(horizontal=True, gap="small"):
+        for tile in tiles:
+            with st.container(border=True, width=TILE_WIDTH):
                 render_tile(tile)
 
 
-def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
-    """Districts as rows, masterplans as columns; each cell links to the filtered view."""
-    header = st.columns([2, 3, 3, 3])
-    header[0].markdown("**Stadtbezirk**")
-    for column, name in zip(header[1:], plans.values(), strict=True):
-        column.markdown(f"**{name}**")
-    by_district: dict[str, list[Any]] = {}
-    for cell in cells:
-        by_district.setdefault(cell.district, []).append(cell)
-    for slug, row in by_district.items():
-        columns = st.columns([2, 3, 3, 3])
-        columns[0].markdown(row[0].district_name)
-        for column, cell in zip(columns[1:], row, strict=True):
-            with column:
-                icon = texts.STATUS_ICONS.get(cell.status or "", "–")
-                label = f"{icon} {cell.status or texts.NO_TARGET} ({cell.text})"
-                page_link("masterplan", label, {"masterplan": cell.masterplan, "bezirk": [slug]})
+def render_plan_tiles(tiles: list[Any]) -> None:
+    """A masterplan's tiles on the overview (capped, see ``views.overview_selection``)."""
+    from dortmund_kpi import views
+
+    shown = views.overview_selection(tiles)
+    if len(shown) < len(tiles):
+        st.caption(texts.TILES_SHOWN.format(shown=len(shown), total=len(tiles)))
+    render_tiles(shown)
+
+
+def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
+    """Districts as rows, masterplans as columns, in one table (one element, however many
+    districts); a click on a cell opens the masterplan page filtered to the district."""
+    from dortmund_kpi import views
+
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="matrix",
+        on_select="rerun",
+        selection_mode="single-cell",
+        height=min(len(table), MATRIX_ROWS) * 35 + 38,  # all rows up to MATRIX_ROWS
+        column_config={
+            name: st.column_config.TextColumn(width="medium") for name in plans.values()
+        },
+    )
+    for row, column in event.selection.cells:
+        params = views.matrix_link(table, plans, row, column)
+        if params:
+            st.switch_page(_PAGES.get("masterplan", PAGE_FILES["masterplan"]), query_params=params)
+
+
+MATRIX_ROWS = 16
 
 
 # -- cached figures ------------------------------------------------------------------
@@ -446,31 +523,56 @@ def render_matrix(cells: list[Any], plans: dict[str, str]) -> None:
 # warm run (78 % of the masterplan page). A figure depends only on the data version and
 # the view, so it is built once. cache_resource, not cache_data: unpickling a Figure
 # validates it all over again; the cached figures are only read (to_dict, to_image).
-def plan_figures(plan: str, areas: list[str], year_from: int, year_to: int) -> dict[str, Any]:
-    """The masterplan page's charts: indicator id -> figure, None where it has no data."""
-    return _on_current(_cached_plan_figures, plan, tuple(areas), year_from, year_to, as_of())
+@dataclass(frozen=True)
+class PlanCharts:
+    """The masterplan page's charts (indicator id -> figure, None without data) and
+    whether the view has data at all and any demo values."""
+
+    figures: dict[str, go.Figure | None]
+    empty: bool
+    demo: bool
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+def plan_figures(
+    plan: str, areas: list[str], year_from: int, year_to: int, shown: list[str]
+) -> PlanCharts:
+    """The masterplan page's charts of the indicators ``shown`` (one group), built once
+    per version and view: a cold run builds only the group on screen."""
+    key = (plan, tuple(areas), year_from, year_to, as_of(), tuple(shown))
+    return _on_current(_cached_plan_figures, *key)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _cached_plan_figures(
-    db_file: str, plan: str, areas: tuple[str, ...], year_from: int, year_to: int, moment: Any
-) -> dict[str, go.Figure | None]:
+    db_file: str,
+    plan: str,
+    areas: tuple[str, ...],
+    year_from: int,
+    year_to: int,
+    moment: Any,
+    shown: tuple[str, ...],
+) -> PlanCharts:
     from dortmund_kpi import views
 
-    indicators = _query_on(db_file, "indicator_list", (), {})
+    indicators = _query_on(db_file, "indicator_list", (), {}).set_index("id", drop=False)
     own = indicators[indicators["masterplan"] == plan]
     pinned = {"as_of": moment}
     stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
     stats = stats.set_index("indicator_id")
     frame = _query_on(db_file, "series", (list(own["id"]), list(areas), year_from, year_to), pinned)
+    parts = dict(tuple(frame.groupby("indicator_id", sort=False)))
     figures: dict[str, go.Figure | None] = {}
-    for _, meta in own.iterrows():
-        part = frame[frame["indicator_id"] == meta["id"]]
-        stats_row = stats.loc[meta["id"]] if meta["id"] in stats.index else None
-        figures[meta["id"]] = (
-            None if part.empty else views.indicator_chart(part, meta, stats_row, height=320)
+    for indicator_id in shown:
+        part = parts.get(indicator_id)
+        row = stats.loc[indicator_id] if indicator_id in stats.index else None
+        meta = indicators.loc[indicator_id]
+        figures[indicator_id] = (
+            None
+            if part is None
+            else charts.freeze(views.indicator_chart(part, meta, row, height=320))
         )
-    return figures
+    demo = bool(len(frame)) and not bool(frame["is_official"].all())
+    return PlanCharts(figures, frame.empty, demo)
 
 
 def indicator_figure(indicator_id: str, areas: list[str], year_from: int, year_to: int) -> Any:
@@ -499,7 +601,7 @@ def _cached_indicator_figure(
     stats = _query_on(db_file, "series_stats", (year_from, year_to), pinned)
     stats = stats.set_index("indicator_id")
     stats_row = stats.loc[indicator_id] if indicator_id in stats.index else None
-    return views.indicator_chart(frame, ind, stats_row)
+    return charts.freeze(views.indicator_chart(frame, ind, stats_row))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -518,9 +620,13 @@ def _cached_district_figures(
     indicators = _query_on(db_file, "indicator_list", (), {})
     ind = indicators[indicators["id"] == indicator_id].iloc[0]
     values = _query_on(db_file, "district_values", (indicator_id, period), {"as_of": moment})
+    geo = _geo
+    district_map = views.map_figure(
+        values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
+    )
     return (
-        views.map_figure(values, ind, _geo.geojson, _geo.view, per_capita, _geo.schematic, period),
-        views.ranking_figure(values, ind, per_capita, period),
+        charts.freeze(district_map),
+        charts.freeze(views.ranking_figure(values, ind, per_capita, period)),
     )
 
 
@@ -813,7 +919,31 @@ def measures() -> pd.DataFrame:
     """The measures of the view's Stand, with display columns (overdue as of that day)."""
     from dortmund_kpi import measure_views
 
-    return measure_views.prepare(query("measures"), measure_views.reference_day(as_of()))
+    return _on_current(_cached_measures, as_of(), measure_views.reference_day(as_of()))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_measures(db_file: str, moment: Any, today: Any) -> pd.DataFrame:
+    from dortmund_kpi import measure_views
+
+    return measure_views.prepare(_query_on(db_file, "measures", (), {"as_of": moment}), today)
+
+
+def measures_overview() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The overview's measures: counts per masterplan and status, and the overdue ones."""
+    from dortmund_kpi import measure_views
+
+    return _on_current(_cached_overview, as_of(), measure_views.reference_day(as_of()))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_overview(db_file: str, moment: Any, today: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from dortmund_kpi import measure_views
+
+    frame = _cached_measures(db_file, moment, today)
+    plans = _query_on(db_file, "masterplan_names", (), {})
+    counts = measure_views.overview_counts(frame, plans, today)
+    return counts, measure_views.overdue_only(frame)
 
 
 def _open_measure(measure_id: str) -> None:
@@ -857,24 +987,34 @@ def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | 
         return None
     stand = formatting.timestamp(data_moment())
     today = measure_views.reference_day(as_of())
-    fig = measure_views.timeline(frame, title, stand, today, pinned=as_of() is not None)
+    key = (current_file(), tuple(frame["id"]), title, stand, today, as_of() is not None)
+    fig = _timeline_figure(key, frame)
     st.caption(texts.MEASURES_TIMELINE_HELP)
     show_chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
     chart_exports(fig, f"massnahmen_{name}")
     return fig
 
 
-def measure_downloads(frame: pd.DataFrame, name: str) -> None:
-    """The measures shown, as CSV and XLSX in the import format (re-importable).
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _timeline_figure(key: tuple, _frame: pd.DataFrame) -> Any:
+    """The timeline, built once per data version, measures shown, title, Stand and day
+    (``key``; the frame itself follows from them and is not hashed)."""
+    from dortmund_kpi import measure_views
 
-    Built eagerly: a masterplan has a few dozen measures, a millisecond of work."""
+    _, _, title, stand, today, pinned = key
+    return charts.freeze(measure_views.timeline(_frame, title, stand, today, pinned=pinned))
+
+
+def measure_downloads(frame: pd.DataFrame, name: str) -> None:
+    """The measures shown, as CSV and XLSX in the import format (re-importable), built
+    when clicked (the XLSX took a tenth of the masterplan page's warm run)."""
     from dortmund_kpi import measures as measure_files
 
     names = district_names()
     cols = st.columns(2)
     cols[0].download_button(
         texts.DOWNLOAD_CSV,
-        data=measure_files.to_csv(frame, names),
+        data=lambda: measure_files.to_csv(frame, names),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -882,7 +1022,7 @@ def measure_downloads(frame: pd.DataFrame, name: str) -> None:
     )
     cols[1].download_button(
         texts.DOWNLOAD_XLSX,
-        data=measure_files.to_xlsx(frame, names),
+        data=lambda: measure_files.to_xlsx(frame, names),
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -891,7 +1031,14 @@ def measure_downloads(frame: pd.DataFrame, name: str) -> None:
 
 
 def district_names() -> dict[str, str]:
-    return dict(zip(districts()["slug"], districts()["name"], strict=True))
+    """District slug -> German name, in table order."""
+    return _on_current(_cached_district_names)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_district_names(db_file: str) -> dict[str, str]:
+    with _connection(db_file).cursor() as cursor:
+        return read.district_names(cursor)
 
 
 def measure_detail() -> None:

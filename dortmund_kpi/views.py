@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -136,6 +137,25 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
     return out
 
 
+# The overview shows at most this many tiles per masterplan (the shipped catalog has 13
+# at most, so all of them); with more, those that need attention come first and the
+# masterplan page has the rest. A hundred tiles are neither "at a glance" nor fast.
+TILES_PER_PLAN = 16
+ATTENTION = {status.OFF_TRACK: 0, status.AT_RISK: 1}
+
+
+def overview_selection(plan_tiles: list[Tile], limit: int | None = None) -> list[Tile]:
+    """The tiles the overview shows for one masterplan, in catalog order when all fit;
+    else first those not on track, then at risk, then the rest (catalog order within)."""
+    limit = limit or TILES_PER_PLAN
+    if len(plan_tiles) <= limit:
+        return plan_tiles
+    ranked = sorted(
+        enumerate(plan_tiles), key=lambda it: (ATTENTION.get(it[1].status or "", 2), it[0])
+    )
+    return [tile for _, tile in ranked[:limit]]
+
+
 # -- masterplan x district matrix ----------------------------------------------------
 @dataclass(frozen=True)
 class MatrixCell:
@@ -171,6 +191,27 @@ def matrix(
             text = f"{counts[status.ON_TRACK]} von {total} auf Kurs" if total else "ohne Ziel"
             cells.append(MatrixCell(plan, d.slug, d.name, summary, text))
     return cells
+
+
+def matrix_table(cells: list[MatrixCell], plans: dict[str, str]) -> pd.DataFrame:
+    """The matrix as one table: a row per district (table order), a column per masterplan
+    (its short name), each cell the status icon, status and count."""
+    rows: dict[str, dict[str, str]] = {}
+    for cell in cells:
+        row = rows.setdefault(cell.district, {texts.MATRIX_DISTRICT: cell.district_name})
+        icon = texts.STATUS_ICONS.get(cell.status or "", "–")
+        row[plans[cell.masterplan]] = f"{icon} {cell.status or texts.NO_TARGET} ({cell.text})"
+    return pd.DataFrame(list(rows.values()), index=list(rows))
+
+
+def matrix_link(
+    table: pd.DataFrame, plans: dict[str, str], row: int, column: str
+) -> dict[str, list[str]] | None:
+    """The masterplan-page link params of a clicked matrix cell (None: the district column)."""
+    plan = next((pid for pid, name in plans.items() if name == column), None)
+    if plan is None or not 0 <= row < len(table):
+        return None
+    return {"masterplan": [plan], "bezirk": [str(table.index[row])]}
 
 
 # -- indicator charts -----------------------------------------------------------------
@@ -362,8 +403,19 @@ def statuses(stats: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, str | N
     return dict(zip(assessed["indicator_id"], assessed["status"], strict=True))
 
 
-def file_name(ind: pd.Series, districts: list[str], year_from: int, year_to: int) -> str:
-    """Meaningful export names: indicator, districts, period."""
+# The masterplan page shows this many charts at a time (the shipped catalog has 13 per
+# masterplan at most): each chart costs the browser and the server run a few ms.
+CHARTS_PER_VIEW = 14
+
+
+def chart_groups(count: int, size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each group of ``size`` charts, in order (none for no charts)."""
+    size = size or CHARTS_PER_VIEW
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def file_name(ind: Any, districts: list[str], year_from: int, year_to: int) -> str:
+    """Meaningful export names: indicator (anything with ``ind["id"]``), districts, period."""
     areas = (
         "-".join(districts[:4]) + ("-u-a" if len(districts) > 4 else "")
         if districts

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dortmund_kpi import measure_views, texts, ui
+from dortmund_kpi import texts, ui
 
 st.title(texts.PAGE_TITLES["uebersicht"])
 st.caption(texts.OVERVIEW_INTRO)
@@ -18,7 +18,7 @@ for plan_id, plan_name in ui.masterplans().items():
     if plan_tiles:
         st.subheader(f"Masterplan {plan_name}")
         ui.page_link("masterplan", f"Alle Kennzahlen: {plan_name} →", {"masterplan": plan_id})
-        ui.render_tiles(plan_tiles)
+        ui.render_plan_tiles(plan_tiles)
 
 st.subheader(texts.MATRIX_TITLE)
 st.caption(texts.MATRIX_HELP)
@@ -26,12 +26,11 @@ ui.render_matrix(ui.status_matrix(year_from, year_to), ui.masterplans())
 
 st.subheader(texts.MEASURES_OVERVIEW)
 st.caption(texts.MEASURES_OVERVIEW_HELP)
-all_measures = ui.measures()
-today = measure_views.reference_day(ui.as_of())
-st.dataframe(measure_views.overview_counts(all_measures, ui.masterplans(), today), hide_index=True)
+counts, overdue = ui.measures_overview()
+st.dataframe(counts, hide_index=True)
 st.markdown(f"**{texts.MEASURES_OVERDUE_LIST}**")
 ui.measure_list(
-    measure_views.overdue_only(all_measures),
+    overdue,
     "overview",
     texts.MEASURES_NONE_OVERDUE,
     show_plan=True,

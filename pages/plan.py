@@ -5,29 +5,33 @@ import streamlit as st
 
 from dortmund_kpi import measure_views, texts, ui, views
 
-plan = ui.page_key_select("masterplan", texts.FILTER_MASTERPLAN, ui.masterplans())
+plan = ui.page_key_select(
+    "masterplan", texts.FILTER_MASTERPLAN, ui.masterplans(), on_change=ui.first_chart_page
+)
 st.title(f"Masterplan {ui.masterplans()[plan]}")
 year_from, year_to = ui.selected_years()
-areas = ["dortmund", *ui.selected_districts()]
+districts = ui.selected_districts()
 indicators = ui.indicators()
 own = indicators[indicators["masterplan"] == plan]
-frame = ui.query("series", list(own["id"]), areas, year_from, year_to)
 statuses = ui.city_statuses(year_from, year_to)
-figures = ui.plan_figures(plan, areas, year_from, year_to)
-ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
-if frame.empty:
-    st.info(texts.EMPTY)
+notices = st.container()  # above the group choice, filled once the charts are known
+start, end = ui.chart_page(views.chart_groups(len(own)))
+shown = own.iloc[start:end]
+charts = ui.plan_figures(plan, ["dortmund", *districts], year_from, year_to, list(shown["id"]))
+with notices:
+    ui.demo_notice(charts.demo)
+    if charts.empty:
+        st.info(texts.EMPTY)
 
 columns = st.columns(2)
-for index, ind in enumerate(own.itertuples(index=False)):
-    fig = figures[ind.id]
+for index, ind in enumerate(shown.itertuples(index=False)):
+    fig = charts.figures[ind.id]
     with columns[index % 2], st.container(border=True):
         st.markdown(f"**{ind.short_name}** {ui.status_badge(statuses.get(ind.id))}")
         if fig is None:
             st.caption(texts.EMPTY)
         else:
-            meta = own.iloc[index]  # the row of ``ind``
-            name = views.file_name(meta, ui.selected_districts(), year_from, year_to)
+            name = views.file_name(ind._asdict(), districts, year_from, year_to)
             ui.show_chart(fig, key=f"mp_{ind.id}", filename=name)
             ui.chart_exports(fig, name)
         ui.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind.id})

@@ -162,7 +162,8 @@ def test_old_key_spelling_is_migrated() -> None:
 def test_masterplan_measures_download_is_reimportable(downloads) -> None:
     at = open_page("masterplan", {"masterplan": "wirtschaft"})
     button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_CSV)
-    data = downloads(button.proto.url).content
+    assert button.proto.deferred_file_id  # made on click, not on every run
+    data = downloads(button.proto).content
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == ";".join(measures.HEADER)
     assert [line.split(";")[0] for line in lines[1:]] == ["t_w1", "t_w2"]

@@ -297,17 +297,44 @@ def test_embed_parameters_pass_through() -> None:
 
 
 def test_overview_links_carry_the_view(fixture_con) -> None:
-    """Tile and matrix links point to the indicator / filtered masterplan (AppTest cannot
-    click a page link, so check their targets)."""
+    """Tile links point to the indicator (AppTest cannot click a page link, so check their
+    targets); the matrix names every district under every masterplan."""
     at = open_page("uebersicht")
     links = [(el.proto.page, el.proto.query_string) for el in at.get("page_link")]
     ids = {r[0] for r in fixture_con.execute("SELECT id FROM indicators").fetchall()}
-    slugs = {r[0] for r in fixture_con.execute("SELECT slug FROM districts").fetchall()}
     to_indicator = {q.removeprefix("indikator=") for p, q in links if p == "indikator"}
     assert to_indicator == ids
-    matrix = {q for p, q in links if p == "masterplan" and "bezirk=" in q}
-    assert matrix == {
-        f"masterplan={plan}&bezirk={slug}"
-        for plan in ("verwaltung", "wirtschaft", "bildung")
-        for slug in slugs
+    names = _district_names(fixture_con)
+    table = at.dataframe(key="matrix").value
+    assert list(table.columns) == [texts.MATRIX_DISTRICT, "Verwaltung", "Wirtschaft", "Bildung"]
+    assert sorted(table[texts.MATRIX_DISTRICT]) == sorted(names.values())
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "plan"),
+    [(0, "Verwaltung", "verwaltung"), (5, "Wirtschaft", "wirtschaft"), (11, "Bildung", "bildung")],
+)
+def test_matrix_cell_opens_the_filtered_masterplan(fixture_con, row, column, plan) -> None:
+    """A click on a matrix cell (its selection) opens the masterplan page of that column,
+    filtered to that row's district, and the URL says so."""
+    rows = fixture_con.execute("SELECT slug FROM districts ORDER BY sort_order").fetchall()
+    slugs = [r[0] for r in rows]
+    at = open_page("uebersicht")
+    at.session_state["matrix"] = {
+        "selection": {"rows": [], "columns": [], "cells": [(row, column)]}
     }
+    at.run()
+    assert_ok(at)
+    assert at.title[0].value == f"Masterplan {column}"
+    assert at.session_state["bezirk"] == [slugs[row]]
+    assert qp_all(at) == {"masterplan": [plan], "bezirk": [slugs[row]]}
+
+
+def test_matrix_district_column_is_no_link() -> None:
+    at = open_page("uebersicht")
+    at.session_state["matrix"] = {
+        "selection": {"rows": [], "columns": [], "cells": [(0, texts.MATRIX_DISTRICT)]}
+    }
+    at.run()
+    assert_ok(at)
+    assert at.title[0].value == texts.PAGE_TITLES["uebersicht"]
