@@ -5,12 +5,15 @@ Timed from ``page.goto`` (or from the click) until Streamlit is idle (connected,
 (``.js-plotly-plot`` with its layout, data and SVG; at least as many charts as the
 AppTest run of the same page found). Waiting polls on animation frames, no sleeps.
 
-- ``browser.first_visit``: the first page load after the server started (one sample:
-  module imports, first connection, empty caches).
-- ``browser.<page>.cold``: a new browser context (empty HTTP cache, new session) after a
-  new data version was published (``Store.write()`` without changes), so every query
-  cache of the server misses, as right after an import.
-- ``browser.<page>.warm``: the same page loaded again in the same context (caches warm).
+- ``browser.first_visit``: the first page load after the server started, in a new browser
+  context (one sample: module imports, first connection, empty caches on both sides,
+  the browser's included).
+- ``browser.<page>.cold``: a new session after a new data version was published
+  (``Store.write()`` without changes), so every query cache of the server misses, as the
+  morning after an import; the browser has visited before (Streamlit's static files come
+  from its HTTP cache, as for an office that opens the dashboard every day). One context
+  per scale, so the empty browser cache is paid once, by the first visit.
+- ``browser.<page>.warm``: the same page loaded again (server caches warm).
 - ``browser.<page>.filter``: a filter changed, from the click to the updated chart
   (``_fullData`` of a chart replaced) or, on pages without charts, the updated view.
   Alternating changes (add/remove a district, move the slider back and forth); the
@@ -142,13 +145,8 @@ def load(page: Any, target: Target) -> None:
     page.wait_for_function(DRAWN_JS, arg=target.charts, timeout=TIMEOUT_MS)
 
 
-def first_visit(browser: Any, target: Target) -> Timing:
-    context, page = _new_page(browser)
-    try:
-        timing = measure(lambda: load(page, target), repeat=1, warmup=0)
-    finally:
-        context.close()
-    return timing
+def first_visit(page: Any, target: Target) -> Timing:
+    return measure(lambda: load(page, target), repeat=1, warmup=0)
 
 
 def visit_all(browser: Any, items: list[Target]) -> None:
@@ -172,9 +170,13 @@ def run(
 ) -> list[Record]:
     """Browser records of one scale; ``server`` serves ``db_path`` (see ``served_copy``)."""
     items = targets(dataset, server, charts)
-    records = [first_visit(browser, items[0]).record("browser.first_visit", dataset.scale)]
-    for target in items:
-        records += _page_records(db_path, dataset.scale, browser, target, repeat, log)
+    context, page = _new_page(browser)
+    try:
+        records = [first_visit(page, items[0]).record("browser.first_visit", dataset.scale)]
+        for target in items:
+            records += _page_records(db_path, dataset.scale, page, target, repeat, log)
+    finally:
+        context.close()
     return records
 
 
@@ -195,24 +197,19 @@ def served_copy(dataset: Dataset, folder: Path) -> Path:
 def _page_records(
     db_path: Path,
     scale: str,
-    browser: Any,
+    page: Any,
     target: Target,
     repeat: int,
     log: Callable[[str], None],
 ) -> list[Record]:
-    state: dict[str, Any] = {}
-
     def cold_setup() -> None:
-        if "context" in state:
-            state["context"].close()
         with Store(db_path).write():
             pass  # a new published version: every server-side cache misses
-        state["context"], state["page"] = _new_page(browser)
 
-    # The warm-up of the cold loads is the server's first visit (and the pages before);
-    # the warm-up of the warm loads is the last cold load in the same context.
-    cold = measure(lambda: load(state["page"], target), repeat, warmup=0, setup=cold_setup)
-    warm = measure(lambda: load(state["page"], target), repeat, warmup=0)
+    # Cold loads need no warm-up (the first visit was the server's and the browser's);
+    # the warm-up of the warm loads is the last cold load.
+    cold = measure(lambda: load(page, target), repeat, warmup=0, setup=cold_setup)
+    warm = measure(lambda: load(page, target), repeat, warmup=0)
     records = [
         cold.record(f"browser.{target.page}.cold", scale),
         warm.record(f"browser.{target.page}.warm", scale),
@@ -220,7 +217,6 @@ def _page_records(
     message = f"  {target.page}: cold {cold.median_ms:.0f} ms, warm {warm.median_ms:.0f} ms"
     action = FILTERS.get(target.page)
     if action is not None:
-        page = state["page"]
         steps = iter(range(10_000))
 
         def change() -> None:
@@ -229,7 +225,6 @@ def _page_records(
         filt = measure(change, repeat, warmup=1)
         records.append(filt.record(f"browser.{target.page}.filter", scale))
         message += f", filter {filt.median_ms:.0f} ms"
-    state["context"].close()
     log(message)
     return records
 
