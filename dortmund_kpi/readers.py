@@ -239,6 +239,7 @@ class CsvHead:
     """A CSV file's decoded text and its checked header (see ``read_csv_head``)."""
 
     text: str
+    raw: bytes  # the text in UTF-8 (the file's bytes without a BOM when they are UTF-8)
     delimiter: str
     width: int
     layout: Layout
@@ -250,12 +251,17 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     text, issues = _decode(data, name)
     if text is None:
         return issues
-    if not text.strip():
+    if not text or text.isspace():  # as ``not text.strip()``, without a copy
         return [Issue(name, 1, "datei", f"Datei ist leer (erwartet Kopfzeile {HEADER_HINT})")]
-    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    delimiter = _sniff_delimiter(first_line)
     csv.field_size_limit(2**24)
+    # Without a quote, the header record ends with the first line: parse only that line
+    # (the csv module would copy the whole text first).
+    source = text if '"' in first_line else first_line
     try:
-        header = next(_csv_reader(text, delimiter))
+        header = next(_csv_reader(source, delimiter))
     except csv.Error as exc:
         return [Issue(name, 1, "kopfzeile", f"nicht lesbar: {exc}")]
     if len(header) > MAX_COLUMNS:
@@ -271,7 +277,9 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     positions, issues = _header_columns(header, name, layout)
     if issues:
         return issues
-    return CsvHead(text, delimiter, len(header), layout, positions)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    raw = body if text.isascii() else text.encode("utf-8")
+    return CsvHead(text, raw, delimiter, len(header), layout, positions)
 
 
 def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
@@ -286,7 +294,7 @@ def read_csv_bytes(
         return head
     text, delimiter, width, layout = head.text, head.delimiter, head.width, head.layout
     total = text.count("\n")
-    fast = _read_rows_fast(text, head.positions, width, name, delimiter, layout)
+    fast = _read_rows_fast(head.raw, head.positions, width, name, delimiter, layout)
     if fast is not None:
         if progress:
             progress(len(fast.lines), total)
@@ -296,30 +304,38 @@ def read_csv_bytes(
     return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
 
 
-def plain_rows(text: str, width: int, delimiter: str) -> pa.Table | None:
-    """The rows of a plain file as a pyarrow table of text columns ``c0``, ``c1``, ...;
-    None when the file needs the csv module's row-by-row reading to word a problem.
+def plain_rows(raw: bytes, width: int, delimiter: str) -> pa.Table | None:
+    """The rows of a plain file (``raw``: its text in UTF-8) as a pyarrow table of text
+    columns ``c0``, ``c1``, ...; None when the file needs the csv module's row-by-row
+    reading to word a problem.
 
     Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
     lines and every row with as many fields as the header. Then row ``i`` is physical
     line ``i + 2`` and the cells are exactly what the csv module would read. Callers
-    still skip blank rows and refuse fields above the csv module's size limit.
+    still skip blank rows and refuse fields above the csv module's size limit. The
+    checks work on the bytes (in UTF-8, these ASCII characters are never part of
+    another character), so pyarrow reads the rows without a copy.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if b'"' in raw:
         return None
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    if "\r" in body:
-        body = body.replace("\r\n", "\n")
-    rows = body.rstrip("\n")  # empty lines at the end are skipped either way
-    if not rows or rows.startswith("\n") or "\n\n" in rows:
-        return None
+    returns = raw.count(b"\r")
+    if returns and returns != raw.count(b"\r\n"):
+        return None  # a lone CR
+    start = raw.find(b"\n") + 1
+    stop = len(raw)
+    while stop > start and raw[stop - 1] in b"\r\n":
+        stop -= 1  # empty lines at the end are skipped either way
+    if start == 0 or stop == start or raw[start] in b"\r\n":
+        return None  # no rows, or an empty line right after the header
+    if raw.find(b"\n\n", start, stop) >= 0 or (returns and raw.find(b"\n\r\n", start, stop) >= 0):
+        return None  # an empty line
     names = [f"c{i}" for i in range(width)]
     try:
         return pacsv.read_csv(
-            pa.py_buffer(rows.encode("utf-8")),
+            pa.py_buffer(memoryview(raw)[start:stop]),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char=False, newlines_in_values=False
@@ -335,7 +351,7 @@ def plain_rows(text: str, width: int, delimiter: str) -> pa.Table | None:
 
 
 def _read_rows_fast(
-    text: str,
+    raw: bytes,
     positions: dict[str, int],
     width: int,
     name: str,
@@ -347,7 +363,7 @@ def _read_rows_fast(
     the csv module's size limit), so every message keeps its wording and line.
     A million rows: a third of the time of the csv path.
     """
-    table = plain_rows(text, width, delimiter)
+    table = plain_rows(raw, width, delimiter)
     if table is None:
         return None
     names = table.column_names

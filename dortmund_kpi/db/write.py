@@ -14,6 +14,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dortmund_kpi.catalog import Catalog
 from dortmund_kpi.clock import now_local
@@ -96,10 +97,20 @@ def sync_reference(
 
 
 def apply_observations(
-    con: duckdb.DuckDBPyConnection, observations: pd.DataFrame, import_id: int, at: datetime
+    con: duckdb.DuckDBPyConnection,
+    observations: pd.DataFrame | pa.Table,
+    import_id: int,
+    at: datetime,
 ) -> LoadCounts:
-    """Insert new keys, revise changed values, leave identical ones alone."""
-    staged = observations[[c.strip() for c in STAGED_COLUMNS.split(",")]]
+    """Insert new keys, revise changed values, leave identical ones alone.
+
+    ``observations`` is a pyarrow table when the import's fast path checked the file:
+    DuckDB scans it without converting a million Python strings."""
+    columns = [c.strip() for c in STAGED_COLUMNS.split(",")]
+    if isinstance(observations, pa.Table):
+        staged = observations.select(columns)
+    else:
+        staged = observations[columns]
     con.register("staged_frame", staged)
     try:
         con.execute(
