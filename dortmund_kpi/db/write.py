@@ -134,12 +134,30 @@ def apply_observations(
         staged = observations[columns]
     con.register("staged_frame", staged)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {STAGED_COLUMNS} FROM staged_frame"
-        )
+        counts = _staged_counts(con)
+        if counts[1] or counts[2]:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {STAGED_COLUMNS} FROM staged_frame"
+            )
+            _revise_staged(con, import_id, at)
+            con.execute("DROP TABLE staged")
+        else:
+            # No key is stored yet (new series, a first import): every row is new, so the
+            # revision UPDATE and the NOT EXISTS check would find nothing; the frame is
+            # inserted as it is, without a staging copy.
+            con.execute(
+                f"INSERT INTO observations SELECT {STAGED_COLUMNS}, $import_id, $at, NULL "
+                "FROM staged_frame",
+                {"import_id": import_id, "at": at},
+            )
     finally:
         con.unregister("staged_frame")
-    counts = con.execute(
+    return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
+
+
+def _staged_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """New keys, changed values and identical rows of ``staged_frame``."""
+    row = con.execute(
         """SELECT count(*) FILTER (WHERE NOT matched),
                   count(*) FILTER (WHERE matched AND NOT same),
                   count(*) FILTER (WHERE same)
@@ -148,21 +166,11 @@ def apply_observations(
                     coalesce(o.value = s.value AND o.note IS NOT DISTINCT FROM s.note
                              AND o.source IS NOT DISTINCT FROM s.source
                              AND o.is_official = s.is_official, false) AS same
-             FROM staged s LEFT JOIN current_observations o
+             FROM staged_frame s LEFT JOIN current_observations o
                ON o.indicator_id = s.indicator_id AND o.area = s.area AND o.period = s.period
            )"""
     ).fetchall()[0]
-    if counts[1] or counts[2]:
-        _revise_staged(con, import_id, at)
-    else:
-        # No staged key is stored yet (new series, a first import): every row is new, so
-        # the revision UPDATE and the NOT EXISTS check would find nothing.
-        con.execute(
-            f"INSERT INTO observations SELECT {STAGED_COLUMNS}, $import_id, $at, NULL FROM staged",
-            {"import_id": import_id, "at": at},
-        )
-    con.execute("DROP TABLE staged")
-    return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def _revise_staged(con: duckdb.DuckDBPyConnection, import_id: int, at: datetime) -> None:

@@ -371,3 +371,22 @@ def test_dry_run_counts_match(db_copy: Settings, tmp_path: Path) -> None:
         done.changed,
         done.unchanged,
     )
+
+
+def test_first_import_rows_are_identical(
+    empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key stored yet: both paths insert the frame as it is (no revision step)."""
+    other_dir = tmp_path / "python"
+    other_dir.mkdir()
+    shutil.copyfile(empty_db.db_path.resolve(), other_dir / "kpi.duckdb")
+    python_db = make_settings(other_dir / "kpi.duckdb")
+
+    fast = run_import([KPI_FIXTURE], empty_db, user="test")
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "validate_fast", lambda *args: None)
+        slow = run_import([KPI_FIXTURE], python_db, user="test")
+
+    assert fast.fast_path and not slow.fast_path
+    assert fast.inserted == slow.inserted > 3000 and fast.changed == fast.unchanged == 0
+    pd.testing.assert_frame_equal(_rows(empty_db), _rows(python_db), check_exact=True)
