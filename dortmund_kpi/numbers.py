@@ -24,8 +24,8 @@ _ENGLISH_ONLY = re.compile(
 )
 _GERMAN_VALID = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _ENGLISH_VALID = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-# The patterns as text for the import's fast path (db/fast_checks.py): DuckDB's RE2 reads
-# them as ``re`` does for the ASCII digits and separators it is given.
+# The patterns as text, for the import's fast path (fast_import.py), which matches them
+# against a value's shape: they treat every digit alike.
 ONLY_PATTERNS = {"de": _GERMAN_ONLY.pattern, "en": _ENGLISH_ONLY.pattern}
 VALID_PATTERNS = {"de": _GERMAN_VALID.pattern, "en": _ENGLISH_VALID.pattern}
 
