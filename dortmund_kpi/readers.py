@@ -278,7 +278,10 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     if issues:
         return issues
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    raw = body if text.isascii() else text.encode("utf-8")
+    # Decoded from UTF-8 the text is shorter than its bytes or plain ASCII; from
+    # Windows-1252 (one byte a character) it is as long: only then encode again.
+    utf8 = len(text) < len(body) or text.isascii()
+    raw = body if utf8 else text.encode("utf-8")
     return CsvHead(text, raw, delimiter, len(header), layout, positions)
 
 
@@ -331,7 +334,7 @@ def plain_rows(raw: bytes, width: int, delimiter: str) -> pa.Table | None:
     if start == 0 or stop == start or raw[start] in b"\r\n":
         return None  # no rows, or an empty line right after the header
     if raw.find(b"\n\n", start, stop) >= 0 or (returns and raw.find(b"\n\r\n", start, stop) >= 0):
-        return None  # an empty line
+        return None  # an empty line (pyarrow would read it as a row)
     names = [f"c{i}" for i in range(width)]
     try:
         return pacsv.read_csv(
