@@ -173,54 +173,63 @@ def _column(cells: pa.ChunkedArray) -> Column:
     return Column(pd.Series(texts.to_pylist(), dtype="str"), index)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed every check: per distinct text the validator's result, per
+    row the index of its text (``columns``) and the parsed value."""
+
+    columns: dict[str, Column]
+    ids: pd.Series
+    areas: pd.Series
+    periods: pd.DataFrame  # period, period_type, period_start, period_end
+    official: pd.Series
+    notes: list[str | None]
+    sources: list[str | None]
+    values: np.ndarray
+    missing: np.ndarray
+
+
 def _checked(
     cells: pa.Table, columns: dict[str, Column], head: CsvHead, ctx: Context
-) -> dict[str, object] | None:
-    """Per-unique results and per-row arrays if every check passes; else None."""
-    rows = cells.num_rows
-    empty = Column(pd.Series([""], dtype="str"), np.zeros(rows, dtype=np.int64))
+) -> Checked | None:
+    """Every check of the validator, per distinct text or per row; None on any problem."""
+    empty = Column(pd.Series([""], dtype="str"), np.zeros(cells.num_rows, dtype=np.int64))
     col = {key: columns.get(key, empty) for key in (*REQUIRED, *OPTIONAL)}
-    parts = {
-        "ids": _ids(col["indikator"].texts, ctx),
-        "areas": _areas(col["bezirk"].texts, ctx),
-        "periods": _periods(col["zeitraum"].texts, ctx),
-        "official": _kinds(col["datenart"].texts),
-        "notes": _texts(col["anmerkung"].texts),
-        "sources": _texts(col["quelle"].texts),
-    }
-    if any(part is None for part in parts.values()):
+    ids = _ids(col["indikator"].texts, ctx)
+    areas = _areas(col["bezirk"].texts, ctx)
+    periods = _periods(col["zeitraum"].texts, ctx)
+    official = _kinds(col["datenart"].texts)
+    notes, sources = _texts(col["anmerkung"].texts), _texts(col["quelle"].texts)
+    if ids is None or areas is None or periods is None or official is None:
         return None
-    wert = cells.column(f"c{head.positions['wert']}")
-    numbers = _values(wert, head.delimiter)
+    if notes is None or sources is None:
+        return None
+    numbers = _values(cells.column(f"c{head.positions['wert']}"), head.delimiter)
     if numbers is None:
         return None
-    values, missing = numbers
-    checked = {**parts, "col": col, "values": values, "missing": missing}
+    checked = Checked(col, ids, areas, periods, official, notes, sources, *numbers)
     return checked if _rows_ok(checked, ctx) else None
 
 
-def _rows_ok(checked: dict, ctx: Context) -> bool:
+def _rows_ok(checked: Checked, ctx: Context) -> bool:
     """Numbers, bounds, district level and duplicate keys, row by row (numpy)."""
-    col, values, missing = checked["col"], checked["values"], checked["missing"]
-    ids, areas, periods = checked["ids"], checked["areas"], checked["periods"]
+    col, values, missing, ids = checked.columns, checked.values, checked.missing, checked.ids
     id_rows = col["indikator"].index
     by_id = {i.id: i for i in ctx.catalog.indicators}
     lo = ids.map(lambda i: by_id[i].min).astype("float64").to_numpy()[id_rows]
     hi = ids.map(lambda i: by_id[i].max).astype("float64").to_numpy()[id_rows]
     city_only = ids.map(lambda i: not by_id[i].has_districts).to_numpy(dtype=bool)[id_rows]
-    not_city = (areas != CITY).to_numpy(dtype=bool)[col["bezirk"].index]
+    not_city = (checked.areas != CITY).to_numpy(dtype=bool)[col["bezirk"].index]
     if (city_only & not_city).any():
         return False  # a city-only indicator with a district
     if (~missing & ~np.isfinite(values)).any() or (values < lo).any() or (values > hi).any():
         return False
-    return not _has_duplicates(
-        [
-            (ids, id_rows),
-            (areas, col["bezirk"].index),
-            (periods["period"], col["zeitraum"].index),
-        ],
-        ~missing,
-    )
+    keys = [
+        (ids, id_rows),
+        (checked.areas, col["bezirk"].index),
+        (checked.periods["period"], col["zeitraum"].index),
+    ]
+    return not _has_duplicates(keys, ~missing)
 
 
 def _has_duplicates(keys: list[tuple[pd.Series, np.ndarray]], present: np.ndarray) -> bool:
@@ -339,35 +348,35 @@ def _parse_long(
     return True
 
 
-def _observations(checked: dict, lines: np.ndarray, name: str) -> tuple[pa.Table, int]:
+def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Table, int]:
     """The validated observations (validate.OBS_COLUMNS) and the count of missing values."""
-    col, missing = checked["col"], checked["missing"]
-    present = ~missing
+    present = ~checked.missing
+    rows = int(present.sum())
 
     def spread(per_text: list | pd.Series, key: str, kind: pa.DataType) -> pa.Array:
         values = pa.array(list(per_text), kind)
-        return values.take(pa.array(col[key].index[present]))
+        return values.take(pa.array(checked.columns[key].index[present]))
 
-    periods = checked["periods"]
+    periods = checked.periods
     table = pa.table(
         {
-            "indicator_id": spread(checked["ids"], "indikator", pa.string()),
-            "area": spread(checked["areas"], "bezirk", pa.string()),
+            "indicator_id": spread(checked.ids, "indikator", pa.string()),
+            "area": spread(checked.areas, "bezirk", pa.string()),
             "period": spread(periods["period"], "zeitraum", pa.string()),
             "period_type": spread(periods["period_type"], "zeitraum", pa.string()),
             "period_start": spread(periods["period_start"], "zeitraum", pa.date32()),
             "period_end": spread(periods["period_end"], "zeitraum", pa.date32()),
-            "value": pa.array(checked["values"][present], pa.float64()),
-            "note": spread(checked["notes"], "anmerkung", pa.string()),
-            "source": spread(checked["sources"], "quelle", pa.string()),
-            "is_official": spread(checked["official"], "datenart", pa.bool_()),
+            "value": pa.array(checked.values[present], pa.float64()),
+            "note": spread(checked.notes, "anmerkung", pa.string()),
+            "source": spread(checked.sources, "quelle", pa.string()),
+            "is_official": spread(checked.official, "datenart", pa.bool_()),
             "file": pa.DictionaryArray.from_arrays(
-                pa.array(np.zeros(int(present.sum()), dtype=np.int32)), pa.array([name])
+                pa.array(np.zeros(rows, dtype=np.int32)), pa.array([name])
             ).cast(pa.string()),
             "line": pa.array(lines[present], pa.int64()),
         }
     )
-    return table, int(missing.sum())
+    return table, int(checked.missing.sum())
 
 
 def _ids(raw: pd.Series, ctx: Context) -> pd.Series | None:
