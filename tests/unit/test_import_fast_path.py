@@ -390,3 +390,17 @@ def test_first_import_rows_are_identical(
     assert fast.fast_path and not slow.fast_path
     assert fast.inserted == slow.inserted > 3000 and fast.changed == fast.unchanged == 0
     pd.testing.assert_frame_equal(_rows(empty_db), _rows(python_db), check_exact=True)
+
+
+def test_an_error_in_the_fast_path_falls_back(
+    db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error never fails an import the Python path accepts."""
+    from dortmund_kpi import fast_import
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(fast_import, "_values", broken)
+    result = run_import([_revised_fixture(tmp_path)], db_copy, user="test")
+    assert not result.fast_path and result.changed > 0
