@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dortmund_kpi.catalog import Catalog, load_catalog
 from dortmund_kpi.clock import now_local
@@ -24,6 +25,7 @@ from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
+from dortmund_kpi.fast_import import validate_fast
 from dortmund_kpi.issues import ImportFailed, Issue
 from dortmund_kpi.readers import MEASURES, RawTable, read_file
 from dortmund_kpi.settings import Settings
@@ -42,6 +44,7 @@ class ImportResult:
     files: list[tuple[str, str]] = field(default_factory=list)
     measures: LoadCounts | None = None  # when the import had measures files
     measure_rows: int = 0
+    fast_path: bool = False  # checked by the fast path (fast_import), not by pandas
 
     @property
     def observation_rows(self) -> int:
@@ -109,12 +112,17 @@ def run_import(
     file beside the database (``rejected_log_path``) so the data page can list it.
     """
     ctx = load_context(settings, today)
-    try:
-        validated, hashes = read_and_validate(paths, settings, ctx, progress)
-    except ImportFailed as failed:
-        if not dry_run:
-            log_rejected(settings, paths, failed.issues, user)
-        raise
+    fast = validate_fast(paths, settings, ctx, progress)
+    if fast is not None:
+        validated = Validated(fast.observations, [], fast.skipped_missing)
+        hashes = fast.hashes
+    else:
+        try:
+            validated, hashes = read_and_validate(paths, settings, ctx, progress)
+        except ImportFailed as failed:
+            if not dry_run:
+                log_rejected(settings, paths, failed.issues, user)
+            raise
     measure_rows = 0 if validated.measures is None else len(validated.measures)
     result = ImportResult(
         rows_read=len(validated.observations) + validated.skipped_missing + measure_rows,
@@ -122,6 +130,7 @@ def run_import(
         skipped_missing=validated.skipped_missing,
         dry_run=dry_run,
         files=hashes,
+        fast_path=fast is not None,
     )
     store = Store(settings.db_path)
     try:
@@ -153,7 +162,7 @@ def _load(
     con,
     catalog: Catalog,
     settings: Settings,
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | pa.Table,
     measures: pd.DataFrame | None,
     result: ImportResult,
     user: str | None,
@@ -198,7 +207,7 @@ def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:
 
 
 def _preview(
-    store: Store, obs: pd.DataFrame, measures: pd.DataFrame | None, result: ImportResult
+    store: Store, obs: pd.DataFrame | pa.Table, measures: pd.DataFrame | None, result: ImportResult
 ) -> None:
     """Counts a real import would produce: the same load, on an in-memory copy."""
     with store.connect_read() as src:

@@ -24,6 +24,10 @@ _ENGLISH_ONLY = re.compile(
 )
 _GERMAN_VALID = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _ENGLISH_VALID = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# The patterns as text, for the import's fast path (fast_import.py), which matches them
+# against a value's shape: they treat every digit alike.
+ONLY_PATTERNS = {"de": _GERMAN_ONLY.pattern, "en": _ENGLISH_ONLY.pattern}
+VALID_PATTERNS = {"de": _GERMAN_VALID.pattern, "en": _ENGLISH_VALID.pattern}
 
 
 def clean_number_text(series: pd.Series) -> pd.Series:
@@ -50,6 +54,11 @@ def detect_convention(text: pd.Series, delimiter: str) -> str:
     """'de' or 'en' for a file's values (see module docstring)."""
     german = int(text.str.match(_GERMAN_ONLY).sum())
     english = int(text.str.match(_ENGLISH_ONLY).sum())
+    return choose_convention(german, english, delimiter)
+
+
+def choose_convention(german: int, english: int, delimiter: str) -> str:
+    """The majority of the values that can be read only one way; else by delimiter."""
     if german != english:
         return "de" if german > english else "en"
     return "en" if delimiter == "," else "de"

@@ -15,15 +15,19 @@ import io
 import re
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dortmund_kpi.issues import Issue
 from dortmund_kpi.periods import period_from_cell
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 REQUIRED = ("indikator", "bezirk", "zeitraum", "wert")
 OPTIONAL = ("anmerkung", "quelle", "datenart")
@@ -230,20 +234,34 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def read_csv_bytes(
-    data: bytes, name: str, progress: Progress | None = None
-) -> RawTable | list[Issue]:
+@dataclass(frozen=True)
+class CsvHead:
+    """A CSV file's decoded text and its checked header (see ``read_csv_head``)."""
+
+    text: str
+    raw: bytes  # the text in UTF-8 (the file's bytes without a BOM when they are UTF-8)
+    delimiter: str
+    width: int
+    layout: Layout
+    positions: dict[str, int]
+
+
+def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
+    """Decode a CSV file and check its header; the issues if either fails."""
     text, issues = _decode(data, name)
     if text is None:
         return issues
-    if not text.strip():
+    if not text or text.isspace():  # as ``not text.strip()``, without a copy
         return [Issue(name, 1, "datei", f"Datei ist leer (erwartet Kopfzeile {HEADER_HINT})")]
-    header_line = text.split("\n", 1)[0]
-    delimiter = _sniff_delimiter(header_line)
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    delimiter = _sniff_delimiter(first_line)
     csv.field_size_limit(2**24)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # Without a quote, the header record ends with the first line: parse only that line
+    # (the csv module would copy the whole text first).
+    source = text if '"' in first_line else first_line
     try:
-        header = next(reader)
+        header = next(_csv_reader(source, delimiter))
     except csv.Error as exc:
         return [Issue(name, 1, "kopfzeile", f"nicht lesbar: {exc}")]
     if len(header) > MAX_COLUMNS:
@@ -259,47 +277,68 @@ def read_csv_bytes(
     positions, issues = _header_columns(header, name, layout)
     if issues:
         return issues
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    # Decoded from UTF-8 the text is shorter than its bytes or plain ASCII; from
+    # Windows-1252 (one byte a character) it is as long: only then encode again.
+    utf8 = len(text) < len(body) or text.isascii()
+    raw = body if utf8 else text.encode("utf-8")
+    return CsvHead(text, raw, delimiter, len(header), layout, positions)
+
+
+def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def read_csv_bytes(
+    data: bytes, name: str, progress: Progress | None = None
+) -> RawTable | list[Issue]:
+    head = read_csv_head(data, name)
+    if not isinstance(head, CsvHead):
+        return head
+    text, delimiter, width, layout = head.text, head.delimiter, head.width, head.layout
     total = text.count("\n")
-    fast = _read_rows_fast(text, positions, len(header), name, delimiter, layout)
+    fast = _read_rows_fast(head.raw, head.positions, width, name, delimiter, layout)
     if fast is not None:
         if progress:
             progress(len(fast.lines), total)
         return _require_rows(fast, name)
-    return _read_rows(reader, positions, len(header), name, delimiter, progress, total, layout)
+    reader = _csv_reader(text, delimiter)
+    next(reader)  # the header (read without error above)
+    return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
 
 
-def _read_rows_fast(
-    text: str,
-    positions: dict[str, int],
-    width: int,
-    name: str,
-    delimiter: str,
-    layout: Layout = OBSERVATIONS,
-) -> RawTable | None:
-    """The rows of a plain file in one go (pyarrow), or None when the file needs the
-    csv module's row-by-row reading to word a problem exactly.
+def plain_rows(raw: bytes, width: int, delimiter: str) -> pa.Table | None:
+    """The rows of a plain file (``raw``: its text in UTF-8) as a pyarrow table of text
+    columns ``c0``, ``c1``, ...; None when the file needs the csv module's row-by-row
+    reading to word a problem.
 
     Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
     lines and every row with as many fields as the header. Then row ``i`` is physical
-    line ``i + 2`` and the cells are exactly what the csv module would read; anything
-    else (also a field above the csv module's size limit) falls back, so every message
-    keeps its wording and line. A million rows: a third of the time of the csv path.
+    line ``i + 2`` and the cells are exactly what the csv module would read. Callers
+    still skip blank rows and refuse fields above the csv module's size limit. The
+    checks work on the bytes (in UTF-8, these ASCII characters are never part of
+    another character), so pyarrow reads the rows without a copy.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if b'"' in raw:
         return None
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    if "\r" in body:
-        body = body.replace("\r\n", "\n")
-    rows = body.rstrip("\n")  # empty lines at the end are skipped either way
-    if not rows or rows.startswith("\n") or "\n\n" in rows:
-        return None
+    returns = raw.count(b"\r")
+    if returns and returns != raw.count(b"\r\n"):
+        return None  # a lone CR
+    start = raw.find(b"\n") + 1
+    stop = len(raw)
+    while stop > start and raw[stop - 1] in b"\r\n":
+        stop -= 1  # empty lines at the end are skipped either way
+    if start == 0 or stop == start or raw[start] in b"\r\n":
+        return None  # no rows, or an empty line right after the header
+    if raw.find(b"\n\n", start, stop) >= 0 or (returns and raw.find(b"\n\r\n", start, stop) >= 0):
+        return None  # an empty line (pyarrow would read it as a row)
     names = [f"c{i}" for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(rows.encode("utf-8")),
+        return pacsv.read_csv(
+            pa.py_buffer(memoryview(raw)[start:stop]),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char=False, newlines_in_values=False
@@ -312,6 +351,25 @@ def _read_rows_fast(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row with more or fewer fields: the csv path says which
+
+
+def _read_rows_fast(
+    raw: bytes,
+    positions: dict[str, int],
+    width: int,
+    name: str,
+    delimiter: str,
+    layout: Layout = OBSERVATIONS,
+) -> RawTable | None:
+    """The rows of a plain file (``plain_rows``) in one go, or None when the file needs
+    the csv module's row-by-row reading to word a problem exactly (also a field above
+    the csv module's size limit), so every message keeps its wording and line.
+    A million rows: a third of the time of the csv path.
+    """
+    table = plain_rows(raw, width, delimiter)
+    if table is None:
+        return None
+    names = table.column_names
     cells = {n: pd.Series(table.column(n), dtype="str") for n in names}
     if any(int(c.str.len().max() or 0) >= csv.field_size_limit() for c in cells.values()):
         return None

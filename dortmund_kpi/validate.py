@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from dortmund_kpi.numbers import (
     parse_numbers,
 )
 from dortmund_kpi.periods import EXPECTED, parse_period
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KIND_OFFICIAL = {"": True, "amtlich": True, "official": True, "demo": False, "demodaten": False}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -48,7 +52,8 @@ OBS_COLUMNS = [
 
 @dataclass
 class Validated:
-    observations: pd.DataFrame
+    # A pyarrow table when the import's fast path checked the file (``fast_import``).
+    observations: pd.DataFrame | pa.Table
     issues: list[Issue]
     skipped_missing: int
     measures: pd.DataFrame | None = None  # rows of measures files in the same import
@@ -119,11 +124,13 @@ def _long_texts(frame: pd.DataFrame) -> list[Issue]:
     return issues
 
 
+def normalise_ids(raw: pd.Series) -> pd.Series:
+    """Indicator ids as written (``Anteil-EAkte ``) in catalog form (``anteil_eakte``)."""
+    return raw.str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
+
+
 def _indicators(frame: pd.DataFrame, ctx: Context) -> tuple[pd.Series, list[Issue]]:
-    ids = _per_value(
-        frame["indikator"],
-        lambda raw: raw.str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True),
-    )
+    ids = _per_value(frame["indikator"], normalise_ids)
     known = set(ctx.catalog.ids)
     bad = ~ids.isin(known)
     messages = {}
@@ -258,13 +265,13 @@ def _bounds(frame: pd.DataFrame, ctx: Context, ids: pd.Series, values: pd.Series
     return _issues(frame, outside, "wert", messages.reindex(frame.index))
 
 
-def _kind_columns(raw: pd.Series) -> pd.DataFrame:
+def kind_columns(raw: pd.Series) -> pd.DataFrame:
     kind = raw.fillna("").astype("str").str.strip().str.lower()
     return pd.DataFrame({"kind": kind, "official": kind.map(KIND_OFFICIAL)})
 
 
 def _kinds(frame: pd.DataFrame) -> tuple[pd.Series, list[Issue]]:
-    kinds = _per_value(frame["datenart"], _kind_columns)
+    kinds = _per_value(frame["datenart"], kind_columns)
     kind, official = kinds["kind"], kinds["official"]
     bad = official.isna()
     issues = _issues(
@@ -350,8 +357,8 @@ def _observations(frame, ids, areas, periods, values, official) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "value": values.astype("float64"),
-                    "note": _per_value(frame["anmerkung"], _free_text),
-                    "source": _per_value(frame["quelle"], _free_text),
+                    "note": _per_value(frame["anmerkung"], free_text),
+                    "source": _per_value(frame["quelle"], free_text),
                     "is_official": official.astype("boolean"),
                     "file": frame["file"],
                     "line": frame["line"],
@@ -362,7 +369,7 @@ def _observations(frame, ids, areas, periods, values, official) -> pd.DataFrame:
     )
 
 
-def _free_text(series: pd.Series) -> pd.Series:
+def free_text(series: pd.Series) -> pd.Series:
     return _unescape_text(series).replace("", np.nan)
 
 

@@ -414,6 +414,16 @@ def test_real_catalog_parses(catalog_document):
     assert len(catalog.ids) == len(set(catalog.ids)) >= 24
 
 
+def test_catalog_reads_the_same_with_libyaml(catalog_document):
+    """load_catalog parses with libyaml when installed: the same document as PyYAML's."""
+    from dortmund_kpi.catalog import _load_yaml
+
+    text = SETTINGS.catalog_path.read_text(encoding="utf-8")
+    assert _load_yaml(text) == catalog_document
+    if getattr(yaml, "CSafeLoader", None) is not None:
+        assert yaml.load(text, Loader=yaml.CSafeLoader) == catalog_document
+
+
 PATH = Path("data/catalog.yaml")
 
 
