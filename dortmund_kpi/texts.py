@@ -82,6 +82,7 @@ MATRIX_HELP = (
     "Ein Klick auf eine Zelle öffnet den Masterplan gefiltert auf den Bezirk."
 )
 MATRIX_DISTRICT = "Stadtbezirk"
+SPARKLINE_ALT = "Verlauf im gewählten Zeitraum"
 CHART_GROUPS = "Kennzahlen"
 CHART_GROUP = "{first}–{last}"
 TILES_SHOWN = (

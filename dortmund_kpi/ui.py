@@ -456,9 +456,9 @@ def render_tile(tile: Any) -> None:
         delta_arrow=arrow,
         delta_description=description,
         help=tile.name,
-        chart_data=tile.sparkline or None,
-        chart_type="line",
     )
+    line = charts.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
+    st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see charts
     demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
     unit = f"{tile.unit} · " if tile.unit else ""
     if tile.target == texts.NO_TARGET:

@@ -202,7 +202,14 @@ def tiles(at: AppTest) -> list[dict]:
                     "help": metrics[0].proto.help,
                     "delta": metrics[0].proto.delta,
                     "delta_description": metrics[0].proto.delta_description,
-                    "sparkline": list(metrics[0].proto.chart_data),
+                    "sparkline": next(
+                        (
+                            k.value
+                            for k in kids
+                            if getattr(k, "type", None) == "markdown" and k.value.startswith("<svg")
+                        ),
+                        "",
+                    ),
                     "captions": [k.value for k in kids if getattr(k, "type", None) == "caption"],
                 }
             )
