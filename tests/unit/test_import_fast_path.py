@@ -23,7 +23,7 @@ import pytest
 from dortmund_kpi import importer
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.fast_import import PY_WHITESPACE, validate_fast
-from dortmund_kpi.importer import load_context, read_and_validate, run_import
+from dortmund_kpi.importer import ImportResult, load_context, read_and_validate, run_import
 from dortmund_kpi.issues import ImportFailed, Issue
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.validate import OBS_COLUMNS, Context, Validated
@@ -325,21 +325,28 @@ def _rows(settings: Settings) -> pd.DataFrame:
         ).df()
 
 
-def test_database_rows_are_identical(
-    db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _both_paths(
+    path: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ImportResult, ImportResult, Settings]:
+    """Import ``path`` into ``settings`` (fast path) and into a copy of its database with
+    the fast path switched off; returns both results and the copy's settings."""
     other_dir = tmp_path / "python"
     other_dir.mkdir()
-    shutil.copyfile(db_copy.db_path.resolve(), other_dir / "kpi.duckdb")
+    shutil.copyfile(settings.db_path.resolve(), other_dir / "kpi.duckdb")
     python_db = make_settings(other_dir / "kpi.duckdb")
-    path = _revised_fixture(tmp_path)
-
-    fast = run_import([path], db_copy, user="test")
+    fast = run_import([path], settings, user="test")
     with monkeypatch.context() as patch:
         patch.setattr(importer, "validate_fast", lambda *args: None)
         slow = run_import([path], python_db, user="test")
-
     assert fast.fast_path and not slow.fast_path
+    return fast, slow, python_db
+
+
+def test_database_rows_are_identical(
+    db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _revised_fixture(tmp_path)
+    fast, slow, python_db = _both_paths(path, db_copy, tmp_path, monkeypatch)
     assert fast.changed > 0 and fast.unchanged > 0
     counts = ("rows_read", "skipped_missing", "inserted", "changed", "unchanged", "files")
     assert [getattr(fast, c) for c in counts] == [getattr(slow, c) for c in counts]
@@ -377,17 +384,7 @@ def test_first_import_rows_are_identical(
     empty_db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No key stored yet: both paths insert the frame as it is (no revision step)."""
-    other_dir = tmp_path / "python"
-    other_dir.mkdir()
-    shutil.copyfile(empty_db.db_path.resolve(), other_dir / "kpi.duckdb")
-    python_db = make_settings(other_dir / "kpi.duckdb")
-
-    fast = run_import([KPI_FIXTURE], empty_db, user="test")
-    with monkeypatch.context() as patch:
-        patch.setattr(importer, "validate_fast", lambda *args: None)
-        slow = run_import([KPI_FIXTURE], python_db, user="test")
-
-    assert fast.fast_path and not slow.fast_path
+    fast, slow, python_db = _both_paths(KPI_FIXTURE, empty_db, tmp_path, monkeypatch)
     assert fast.inserted == slow.inserted > 3000 and fast.changed == fast.unchanged == 0
     pd.testing.assert_frame_equal(_rows(empty_db), _rows(python_db), check_exact=True)
 
