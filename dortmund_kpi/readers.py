@@ -261,7 +261,8 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     # (the csv module would copy the whole text first).
     source = text if '"' in first_line else first_line
     try:
-        header = next(_csv_reader(source, delimiter))
+        # An empty first line is an empty header, as the csv module reads it in the text.
+        header = next(_csv_reader(source, delimiter), [])
     except csv.Error as exc:
         return [Issue(name, 1, "kopfzeile", f"nicht lesbar: {exc}")]
     if len(header) > MAX_COLUMNS:

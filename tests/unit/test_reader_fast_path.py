@@ -71,3 +71,17 @@ def test_other_files_take_the_csv_path(text: str) -> None:
         pd.testing.assert_frame_equal(fast.frame(), slow.frame())
     else:
         assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\n\x92y3(\xa5\xbe.\x1c+", b"\nindikator;bezirk;zeitraum;wert\n", b"\r\nx;y\r\n"],
+)
+def test_empty_first_line_is_an_empty_header(data: bytes) -> None:
+    """Found by the hostile-file property test: an empty first line reads as a header
+    without columns (as the csv module reads it in the whole text), never a crash."""
+    result = readers.read_csv_bytes(data, "f.csv")
+    assert isinstance(result, list)
+    assert [str(issue) for issue in result] == [
+        f"f.csv:1: kopfzeile: Spalte 'indikator' fehlt (erwartet {readers.HEADER_HINT})"
+    ]
