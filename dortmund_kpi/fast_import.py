@@ -37,6 +37,7 @@ from dortmund_kpi.districts import CITY
 from dortmund_kpi.numbers import (
     MISSING,
     ONLY_PATTERNS,
+    PLAIN_NUMBER,
     VALID_PATTERNS,
     choose_convention,
     clean_number_text,
@@ -60,7 +61,6 @@ PY_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-PLAIN_NUMBER = r"[0-9.,+-]*"  # cells that number cleaning leaves as they are
 # pandas' to_numeric and Arrow's cast agree on every text of up to 15 digits (both
 # exact there); longer ones are parsed by pandas (``_parse_long``).
 MAX_DIGITS = 15
@@ -215,10 +215,10 @@ def _rows_ok(checked: Checked, ctx: Context) -> bool:
     """Numbers, bounds, district level and duplicate keys, row by row (numpy)."""
     col, values, missing, ids = checked.columns, checked.values, checked.missing, checked.ids
     id_rows = col["indikator"].index
-    by_id = {i.id: i for i in ctx.catalog.indicators}
-    lo = ids.map(lambda i: by_id[i].min).astype("float64").to_numpy()[id_rows]
-    hi = ids.map(lambda i: by_id[i].max).astype("float64").to_numpy()[id_rows]
-    city_only = ids.map(lambda i: not by_id[i].has_districts).to_numpy(dtype=bool)[id_rows]
+    metas = ids.map(ctx.catalog.indicator)  # one per distinct id
+    lo = metas.map(lambda i: i.min).astype("float64").to_numpy()[id_rows]
+    hi = metas.map(lambda i: i.max).astype("float64").to_numpy()[id_rows]
+    city_only = metas.map(lambda i: not i.has_districts).to_numpy(dtype=bool)[id_rows]
     not_city = (checked.areas != CITY).to_numpy(dtype=bool)[col["bezirk"].index]
     if (city_only & not_city).any():
         return False  # a city-only indicator with a district

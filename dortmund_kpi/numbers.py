@@ -24,6 +24,9 @@ _ENGLISH_ONLY = re.compile(
 )
 _GERMAN_VALID = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _ENGLISH_VALID = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Cells of only these characters are left as they are by clean_number_text (and the
+# import's fast path decides them by shape).
+PLAIN_NUMBER = r"[0-9.,+-]*"
 # The patterns as text, for the import's fast path (fast_import.py), which matches them
 # against a value's shape: they treat every digit alike.
 ONLY_PATTERNS = {"de": _GERMAN_ONLY.pattern, "en": _ENGLISH_ONLY.pattern}
@@ -38,7 +41,7 @@ def clean_number_text(series: pd.Series) -> pd.Series:
     signed = text.str.endswith("%") | text.str.endswith("€")
     if signed.any():
         text = text.where(~signed, text[signed].str.replace(r"\s*[%€]$", "", regex=True))
-    spaced = ~text.str.fullmatch(r"[0-9.,+-]*")
+    spaced = ~text.str.fullmatch(PLAIN_NUMBER)
     if spaced.any():
         part = text[spaced]
         grouped = part.str.match(_SPACE_GROUPED)
