@@ -272,9 +272,13 @@ SPARK_COLORS = {"besser": TARGET_COLOR, "schlechter": "#CC6677", "unverändert":
 SPARK_HEIGHT = 30  # viewBox units; drawn 48 px high and as wide as the tile
 
 
+def _finite(values: list[float]) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
 def sparkline_points(values: list[float]) -> str:
     """The polyline of a sparkline: x from 0 to 100, y from 1 (highest) to 29 (lowest)."""
-    finite = [v for v in values if v is not None and math.isfinite(v)]
+    finite = _finite(values)
     lo, hi = min(finite), max(finite)
     span = (hi - lo) or 1.0
     step = 100 / (len(finite) - 1)
@@ -292,7 +296,7 @@ def sparkline_svg(values: list[float], change_word: str, label: str) -> str:
     tiles take two seconds to draw and to redraw after a filter change. Only numbers we
     compute and a constant colour go into it; ``label`` (alt text) is escaped.
     """
-    if len([v for v in values if v is not None and math.isfinite(v)]) < 2:
+    if len(_finite(values)) < 2:
         return ""
     color = SPARK_COLORS.get(change_word, TREND_COLOR)
     return (

@@ -134,7 +134,12 @@ def indicators() -> pd.DataFrame:
 
 
 def indicator(indicator_id: str) -> pd.Series:
-    frame = indicators()
+    return _on_current(_indicator_on, indicator_id)
+
+
+def _indicator_on(db_file: str, indicator_id: str) -> pd.Series:
+    """One catalog row, from the (cached) indicator list of a version."""
+    frame = _query_on(db_file, "indicator_list", (), {})
     return frame[frame["id"] == indicator_id].iloc[0]
 
 
@@ -364,12 +369,16 @@ def navigation_pages() -> dict[str, Any]:
     return pages
 
 
+def _page(page: str) -> Any:
+    """The running app's ``st.Page`` for a page key (its file before the router ran)."""
+    return _PAGES.get(page, PAGE_FILES[page])
+
+
 def page_link(
     page: str, label: str, params: dict[str, list[str]] | None = None, **kwargs: Any
 ) -> None:
-    target = _PAGES.get(page, PAGE_FILES[page])
     kwargs.setdefault("icon", "")  # a Page would lend the link its own icon
-    st.page_link(target, label=label, query_params=params or None, **kwargs)
+    st.page_link(_page(page), label=label, query_params=params or None, **kwargs)
 
 
 @contextlib.contextmanager
@@ -493,6 +502,9 @@ def render_plan_tiles(tiles: list[Any]) -> None:
     render_tiles(shown)
 
 
+MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
+
+
 def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     """Districts as rows, masterplans as columns, in one table (one element, however many
     districts); a click on a cell opens the masterplan page filtered to the district."""
@@ -512,10 +524,7 @@ def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     for row, column in event.selection.cells:
         params = views.matrix_link(table, plans, row, column)
         if params:
-            st.switch_page(_PAGES.get("masterplan", PAGE_FILES["masterplan"]), query_params=params)
-
-
-MATRIX_ROWS = 16
+            st.switch_page(_page("masterplan"), query_params=params)
 
 
 # -- cached figures ------------------------------------------------------------------
@@ -592,8 +601,7 @@ def _cached_indicator_figure(
 ) -> go.Figure | None:
     from dortmund_kpi import views
 
-    indicators = _query_on(db_file, "indicator_list", (), {})
-    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    ind = _indicator_on(db_file, indicator_id)
     pinned = {"as_of": moment}
     frame = _query_on(db_file, "series", ([indicator_id], list(areas), year_from, year_to), pinned)
     if frame.empty:
@@ -617,12 +625,10 @@ def _cached_district_figures(
     """Map and ranking of one period (``geometry_key`` names the file ``_geo`` came from)."""
     from dortmund_kpi import views
 
-    indicators = _query_on(db_file, "indicator_list", (), {})
-    ind = indicators[indicators["id"] == indicator_id].iloc[0]
+    ind = _indicator_on(db_file, indicator_id)
     values = _query_on(db_file, "district_values", (indicator_id, period), {"as_of": moment})
-    geo = _geo
     district_map = views.map_figure(
-        values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period
+        values, ind, _geo.geojson, _geo.view, per_capita, _geo.schematic, period
     )
     return (
         charts.freeze(district_map),
@@ -987,8 +993,8 @@ def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | 
         return None
     stand = formatting.timestamp(data_moment())
     today = measure_views.reference_day(as_of())
-    key = (current_file(), tuple(frame["id"]), title, stand, today, as_of() is not None)
-    fig = _timeline_figure(key, frame)
+    pinned = as_of() is not None
+    fig = _on_current(_timeline_figure, tuple(frame["id"]), title, stand, today, pinned, frame)
     st.caption(texts.MEASURES_TIMELINE_HELP)
     show_chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
     chart_exports(fig, f"massnahmen_{name}")
@@ -996,12 +1002,19 @@ def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | 
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _timeline_figure(key: tuple, _frame: pd.DataFrame) -> Any:
-    """The timeline, built once per data version, measures shown, title, Stand and day
-    (``key``; the frame itself follows from them and is not hashed)."""
+def _timeline_figure(
+    db_file: str,
+    ids: tuple[str, ...],
+    title: str,
+    stand: str,
+    today: Any,
+    pinned: bool,
+    _frame: pd.DataFrame,
+) -> Any:
+    """The timeline, built once per data version, measures shown (``ids``), title, Stand
+    and day; the frame itself follows from them and is not hashed."""
     from dortmund_kpi import measure_views
 
-    _, _, title, stand, today, pinned = key
     return charts.freeze(measure_views.timeline(_frame, title, stand, today, pinned=pinned))
 
 
