@@ -83,28 +83,42 @@ OBS_WINDOWED = _as_of_cte("obs", "observations", window=True)
 
 # City values: stored ones, or (where none is stored) aggregated from all 12
 # districts by the catalog's rule. A partial set of districts is not summed up.
-# A period lies wholly inside or outside the year window, so windowing ``obs`` first
-# gives the same city values for the periods in the window.
-SERIES_FROM_OBS = """,
-city AS (
-  SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
-         value, is_official, source, note, valid_from, false AS derived
-  FROM obs WHERE area = 'dortmund'
-),
-derived AS (
-  SELECT o.indicator_id, 'dortmund' AS area, o.period, any_value(o.period_type),
-         any_value(o.period_start), any_value(o.period_end),
-         CASE WHEN any_value(i.aggregation) = 'sum' THEN sum(o.value)
-              ELSE sum(o.value * d.population) / sum(d.population) END,
-         bool_and(o.is_official), 'aggregiert aus den Werten der Stadtbezirke', NULL,
-         max(o.valid_from), true
-  FROM obs o JOIN indicators i ON i.id = o.indicator_id JOIN districts d ON d.slug = o.area
+CITY_VALUE = """CASE WHEN any_value(i.aggregation) = 'sum' THEN sum(o.value)
+              ELSE sum(o.value * d.population) / sum(d.population) END"""
+
+
+def _derived_city(source: str, columns: str) -> str:
+    """The CTE ``derived``: per indicator and period of ``source`` (district rows ``o``,
+    their indicator ``i`` and district ``d``) the ``columns``, where every district has a
+    value and no city value is stored (CTE ``city``). Both names are module constants."""
+    return f"""derived AS (
+  SELECT {columns}
+  FROM {source} o JOIN indicators i ON i.id = o.indicator_id JOIN districts d ON d.slug = o.area
   WHERE i.aggregation IN ('sum', 'mean_pop')
   GROUP BY o.indicator_id, o.period
   HAVING count(*) = (SELECT count(*) FROM districts)
      AND NOT EXISTS (SELECT 1 FROM city c
                      WHERE c.indicator_id = o.indicator_id AND c.period = o.period)
+)"""
+
+
+# A period lies wholly inside or outside the year window, so windowing ``obs`` first
+# gives the same city values for the periods in the window.
+DERIVED_SERIES = _derived_city(
+    "obs",
+    f"""o.indicator_id, 'dortmund' AS area, o.period,
+         any_value(o.period_type), any_value(o.period_start), any_value(o.period_end),
+         {CITY_VALUE},
+         bool_and(o.is_official), 'aggregiert aus den Werten der Stadtbezirke', NULL,
+         max(o.valid_from), true""",
+)
+SERIES_FROM_OBS = f""",
+city AS (
+  SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
+         value, is_official, source, note, valid_from, false AS derived
+  FROM obs WHERE area = 'dortmund'
 ),
+{DERIVED_SERIES},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived),
 district_series AS (
   SELECT indicator_id, area, period, period_type, period_start, period_end, value,
@@ -240,6 +254,11 @@ def district_values(
 # The district's latest period per indicator (``mine``); the ranking only in those
 # (indicator, period) groups and city values only for those keys, not for every period
 # of every indicator (at 10 million observations that took 2.4 GB and 9 s).
+DERIVED_PROFILE = _derived_city(
+    "cobs",
+    f"""o.indicator_id, o.period, {CITY_VALUE} AS value,
+         bool_and(o.is_official) AS is_official""",
+)
 PROFILE_SQL = f"""WITH {OBS_WINDOWED},
 pop AS (SELECT sum(population) AS total FROM districts),
 d AS (
@@ -269,18 +288,7 @@ cobs AS (
   SEMI JOIN mine m ON o.indicator_id = m.indicator_id AND o.period = m.period
 ),
 city AS (SELECT indicator_id, period, value, is_official FROM cobs WHERE area = 'dortmund'),
-derived AS (
-  SELECT o.indicator_id, o.period,
-         CASE WHEN any_value(i.aggregation) = 'sum' THEN sum(o.value)
-              ELSE sum(o.value * dd.population) / sum(dd.population) END AS value,
-         bool_and(o.is_official) AS is_official
-  FROM cobs o JOIN indicators i ON i.id = o.indicator_id JOIN districts dd ON dd.slug = o.area
-  WHERE i.aggregation IN ('sum', 'mean_pop')
-  GROUP BY o.indicator_id, o.period
-  HAVING count(*) = (SELECT count(*) FROM districts)
-     AND NOT EXISTS (SELECT 1 FROM city c
-                     WHERE c.indicator_id = o.indicator_id AND c.period = o.period)
-),
+{DERIVED_PROFILE},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived)
 SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
        i.direction, i.aggregation, r.period, r.period_type, r.value,
