@@ -9,7 +9,8 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from dortmund_kpi import editor, texts, ui
+from dortmund_kpi import texts, ui
+from dortmund_kpi.ui import editor
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.

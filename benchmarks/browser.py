@@ -33,8 +33,8 @@ from benchmarks.apptest import PAGES, page_params
 from benchmarks.datasets import Dataset
 from benchmarks.records import Record, Timing, measure
 from benchmarks.server import AppServer
-from dortmund_kpi import urlstate
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.share import urlstate
 
 CHROMIUM_ENV = "DORTMUND_KPI_CHROMIUM"
 CHROMIUM_DEFAULT = "/usr/bin/chromium"

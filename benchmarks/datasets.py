@@ -29,9 +29,9 @@ from pathlib import Path
 
 import duckdb
 
-from dortmund_kpi.bootstrap import init_database
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.settings import Settings, get_settings
 
 SYNTHETIC_SOURCE = "Benchmark (synthetisch, nicht amtlich)"

@@ -5,7 +5,7 @@ decimal comma, ``dd.mm.yyyy`` reference days) with the real catalog's indicators
 district names, so it passes validation. Every repetition imports into a fresh copy
 of the shipped database (``S``), so every row is new:
 
-- ``import.run_import``: ``dortmund_kpi.importer.run_import`` (read, validate, copy the
+- ``import.run_import``: ``dortmund_kpi.ingest.importer.run_import`` (read, validate, copy the
   published version, load in one transaction, check, publish);
 - ``import.cli``: ``dortmund-kpi import`` once, as a user runs it (process start included);
 - ``import.floor``: bare DuckDB, ``read_csv`` + ``INSERT`` of the same file into the same
@@ -30,7 +30,7 @@ import duckdb
 from benchmarks.datasets import MAX_IMPORT_BYTES, Dataset, settings_for
 from benchmarks.records import Record, Timing, measure_interleaved, ratio
 from dortmund_kpi.db import read
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.importer import run_import
 
 CSV_COLUMNS = "indikator;bezirk;zeitraum;wert;quelle"
 FIRST_DAY = "2000-01-01"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.importbench import cli_command
-from dortmund_kpi.devserver import free_port, health, server_env, stop
 from dortmund_kpi.settings import PROJECT_ROOT
+from tools.devserver import free_port, health, server_env, stop
 
 STARTUP_TIMEOUT_S = 120.0
 

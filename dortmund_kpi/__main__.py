@@ -2,6 +2,6 @@
 
 import sys
 
-from dortmund_kpi.cli import main
+from dortmund_kpi.ops.cli import main
 
 sys.exit(main())

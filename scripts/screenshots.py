@@ -27,7 +27,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from dortmund_kpi.devserver import free_port, health, stop
+from tools.devserver import free_port, health, stop
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"

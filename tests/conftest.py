@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dortmund_kpi.bootstrap import init_database
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.bootstrap import init_database
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import Settings, get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,6 +63,6 @@ def empty_db(tmp_path: Path) -> Settings:
 def _stop_image_server():
     """Chart images start one headless Chromium per process; stop it before exit."""
     yield
-    from dortmund_kpi import exports
+    from dortmund_kpi.share import downloads as exports
 
     exports.stop_image_server()

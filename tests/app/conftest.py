@@ -27,8 +27,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from dortmund_kpi import texts, ui
-from dortmund_kpi.bootstrap import init_database
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.conftest import make_settings
 

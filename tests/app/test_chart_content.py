@@ -8,9 +8,10 @@ import re
 import pandas as pd
 import pytest
 
-from dortmund_kpi import charts, formatting, texts
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
+from dortmund_kpi.views import charts
 
 from .conftest import (
     annotations,

@@ -8,12 +8,12 @@ import json
 import pytest
 
 from dortmund_kpi import texts
-from dortmund_kpi.exporter import template_csv
 from dortmund_kpi.geometry import install_official_geometry
-from dortmund_kpi.importer import rejected_log_path, run_import
-from dortmund_kpi.issues import ImportFailed
+from dortmund_kpi.ingest.importer import rejected_log_path, run_import
+from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.periods import period_from_label
 from dortmund_kpi.settings import ENV_DB
+from dortmund_kpi.share.template_files import template_csv
 
 from .conftest import assert_ok, figures, footer, go_to, infos, open_page
 

@@ -11,7 +11,7 @@ import pytest
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB
 
 from .conftest import assert_ok, open_page

@@ -12,9 +12,9 @@ import pytest
 from dortmund_kpi import measures, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
-from dortmund_kpi.urlstate import format_stand
+from dortmund_kpi.share.urlstate import format_stand
 from tests.app.conftest import (
     array,
     assert_ok,

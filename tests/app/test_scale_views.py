@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from dortmund_kpi import texts, views
+from dortmund_kpi import texts
 from dortmund_kpi.db import read
+from dortmund_kpi.views import common as views
 
 from .conftest import assert_ok, figures, go_to, open_page, qp_all, warnings
 

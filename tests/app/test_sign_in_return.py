@@ -20,7 +20,8 @@ from streamlit.runtime import context as st_context
 from streamlit.testing.v1 import AppTest
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
-from dortmund_kpi import deeplink, texts
+from dortmund_kpi import texts
+from dortmund_kpi.share import deeplink
 
 from .conftest import DASHBOARD, PAGE_FILES, assert_ok, qp_all, warnings
 from .test_editor_upload import AUTH

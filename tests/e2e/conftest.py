@@ -29,9 +29,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from dortmund_kpi import devserver
 from tests.conftest import build_fixture_db
 from tests.e2e.helpers import IDLE_TIMEOUT_MS
+from tools import devserver
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ENV = "DORTMUND_KPI_CHROMIUM"

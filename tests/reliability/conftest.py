@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from dortmund_kpi import cli, maintenance
+from dortmund_kpi.ops import backup as maintenance
+from dortmund_kpi.ops import cli
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.devserver import free_port  # noqa: F401 (re-exported)
-from dortmund_kpi.exporter import to_csv
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.template_files import to_csv
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,8 +29,8 @@ import pytest
 
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import run_import
-from dortmund_kpi.maintenance import backup
+from dortmund_kpi.ingest.importer import run_import
+from dortmund_kpi.ops.backup import backup
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.conftest import build_fixture_db, make_settings
 from tests.reliability.helpers import clean_env, console, free_port, report_line

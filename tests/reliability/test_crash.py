@@ -35,7 +35,7 @@ import pytest
 
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import Settings
 from tests.conftest import build_fixture_db, make_settings
 from tests.reliability.helpers import (

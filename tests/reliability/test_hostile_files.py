@@ -9,7 +9,7 @@
 * ``valid/NAME`` holds text that only looks dangerous (formula characters, SQL):
   it imports, is stored verbatim and is neutralised with an apostrophe on export.
 * Property-based tests (hypothesis) feed malformed rows, random bytes and odd
-  spreadsheets to ``dortmund_kpi.importer.run_import``: the outcome is either a
+  spreadsheets to ``dortmund_kpi.ingest.importer.run_import``: the outcome is either a
   clean ``ImportFailed`` with well-formed problems and an unchanged database, or a
   successful import whose values round-trip through export and re-import.
 """
@@ -33,10 +33,10 @@ from openpyxl import Workbook, load_workbook
 
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.exporter import to_xlsx
-from dortmund_kpi.importer import ImportResult, run_import
-from dortmund_kpi.issues import ImportFailed, Issue
+from dortmund_kpi.ingest.importer import ImportResult, run_import
+from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.template_files import to_xlsx
 from tests.fixtures.hostile import make_hostile
 from tests.reliability.conftest import Result
 from tests.reliability.helpers import (
@@ -442,7 +442,7 @@ def test_malformed_rows_fail_cleanly_or_round_trip(property_db: Settings, rows_,
 
 def _stored_key(db: Settings, row: Row) -> tuple[str, str, str]:
     """Where a row that imported fine is stored (the importer's own mapping)."""
-    from dortmund_kpi.importer import load_context
+    from dortmund_kpi.ingest.importer import load_context
     from dortmund_kpi.periods import parse_period
 
     ctx = load_context(db)

@@ -1,4 +1,4 @@
-"""``dortmund-kpi backup``, ``restore`` and ``check`` (dortmund_kpi.maintenance).
+"""``dortmund-kpi backup``, ``restore`` and ``check`` (dortmund_kpi.ops.backup).
 
 Backups are taken of private copies of the session's fixture database; broken
 databases for ``check`` are built by changing a copy with DuckDB directly.
@@ -16,8 +16,8 @@ import pytest
 
 from dortmund_kpi.db.schema import LATEST_VERSION
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import run_import
-from dortmund_kpi.maintenance import CHECKS, DB_FILE, MANIFEST, sha256
+from dortmund_kpi.ingest.importer import run_import
+from dortmund_kpi.ops.backup import CHECKS, DB_FILE, MANIFEST, sha256
 from dortmund_kpi.settings import Settings
 from tests.conftest import make_settings
 from tests.reliability.conftest import Result

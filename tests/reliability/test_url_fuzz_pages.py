@@ -3,7 +3,7 @@
 Every generated link carries random and adversarial values (unicode, control
 characters, very long text, SQL fragments, HTML and Markdown, numbers, repeated
 keys beyond the limit, plausible values of the wrong key) for the URL keys of the
-contract, read from ``dortmund_kpi.urlstate`` (shared keys, page keys, old spellings
+contract, read from ``dortmund_kpi.share.urlstate`` (shared keys, page keys, old spellings
 from ``KEY_MIGRATIONS``), plus Streamlit's reserved keys and unknown keys. A key
 added to the contract later is fuzzed without touching this file. Each link is
 opened on each page (``ui.PAGE_FILES``) of the real router, and:
@@ -39,10 +39,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from dortmund_kpi import ui, urlstate
+from dortmund_kpi import ui
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.share import urlstate
 from tests.app.conftest import open_page
 from tests.reliability.helpers import report_line
 

@@ -19,11 +19,11 @@ from openpyxl import load_workbook
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.demo import DEMO_SOURCE
-from dortmund_kpi.exporter import EXPORT_HEADER, to_csv
-from dortmund_kpi.numbers import parse_numbers
-from dortmund_kpi.readers import RawTable, read_csv_bytes
+from dortmund_kpi.ingest.demo import DEMO_SOURCE
+from dortmund_kpi.ingest.numbers import parse_numbers
+from dortmund_kpi.ingest.readers import RawTable, read_csv_bytes
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share.template_files import EXPORT_HEADER, to_csv
 
 SUBCOMMANDS = ("init", "import", "template", "indicators", "export", "geometry", "serve")
 OFFICIAL_CSV = get_settings().official_dir / "digitale_kennzahlen_dortmund.csv"

@@ -9,10 +9,10 @@ import pytest
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
-from dortmund_kpi.deeplink import XSRF_COOKIE, PendingViews, View, browser_key, safe_view
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.urlstate import PAGES, UrlContext
+from dortmund_kpi.share.deeplink import XSRF_COOKIE, PendingViews, View, browser_key, safe_view
+from dortmund_kpi.share.urlstate import PAGES, UrlContext
 
 CTX = UrlContext(
     masterplans=("verwaltung", "wirtschaft", "bildung"),

@@ -8,8 +8,8 @@ import pandas as pd
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.demo import DEMO_SOURCE, demo_observations
 from dortmund_kpi.districts import load_districts
+from dortmund_kpi.ingest.demo import DEMO_SOURCE, demo_observations
 from dortmund_kpi.settings import get_settings
 
 

@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import load_workbook
 
-from dortmund_kpi import exports, sharing
-from dortmund_kpi.charts import ChartMeta, time_series
+from dortmund_kpi.share import downloads as exports
+from dortmund_kpi.share import qr as sharing
+from dortmund_kpi.views.charts import ChartMeta, time_series
 
 
 def test_xlsx_has_data_and_metadata_sheets_and_neutralises_formulas():

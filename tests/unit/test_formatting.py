@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from dortmund_kpi import formatting, views
+from dortmund_kpi import formatting
+from dortmund_kpi.views import common as views
 
 
 def test_numbers():

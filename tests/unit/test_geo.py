@@ -15,7 +15,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, mapping, shape
 
-from dortmund_kpi import geo
+from dortmund_kpi import geometry as geo
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.geometry import current_geometry, install_official_geometry
 from dortmund_kpi.settings import Settings, get_settings

@@ -35,8 +35,8 @@ from dortmund_kpi.clock import now_local
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.districts import CITY, load_districts
-from dortmund_kpi.exporter import to_csv
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.template_files import to_csv
 from tests.conftest import make_settings
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "import"

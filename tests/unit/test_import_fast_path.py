@@ -1,4 +1,4 @@
-"""The import's fast path (``dortmund_kpi.fast_import``) against the Python path.
+"""The import's fast path (``dortmund_kpi.ingest.fast_path``) against the Python path.
 
 The fast path may only say "all good": whatever the Python path rejects, it must
 decline (so every message keeps its wording), and whatever it accepts must give the
@@ -20,13 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dortmund_kpi import importer
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.fast_import import PY_WHITESPACE, validate_fast
-from dortmund_kpi.importer import ImportResult, load_context, read_and_validate, run_import
-from dortmund_kpi.issues import ImportFailed, Issue
+from dortmund_kpi.ingest import importer
+from dortmund_kpi.ingest.fast_path import PY_WHITESPACE, validate_fast
+from dortmund_kpi.ingest.importer import ImportResult, load_context, read_and_validate, run_import
+from dortmund_kpi.ingest.issues import ImportFailed, Issue
+from dortmund_kpi.ingest.observations import OBS_COLUMNS, Context, Validated
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.validate import OBS_COLUMNS, Context, Validated
 from tests.conftest import KPI_FIXTURE, make_settings
 from tests.fixtures.hostile import make_hostile
 
@@ -393,7 +393,7 @@ def test_an_error_in_the_fast_path_falls_back(
     db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An unexpected error never fails an import the Python path accepts."""
-    from dortmund_kpi import fast_import
+    from dortmund_kpi.ingest import fast_path as fast_import
 
     def broken(*args: object) -> None:
         raise RuntimeError("kaputt")

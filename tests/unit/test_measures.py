@@ -16,16 +16,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dortmund_kpi import measure_views, measures
-from dortmund_kpi.bootstrap import init_database
+from dortmund_kpi import measures
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import run_import
-from dortmund_kpi.issues import ImportFailed
-from dortmund_kpi.readers import MEASURES, read_file
+from dortmund_kpi.ingest.bootstrap import init_database
+from dortmund_kpi.ingest.importer import run_import
+from dortmund_kpi.ingest.issues import ImportFailed
+from dortmund_kpi.ingest.measures import budget_value
+from dortmund_kpi.ingest.readers import MEASURES, read_file
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.validate_measures import budget_value
+from dortmund_kpi.views import measures as measure_views
 from tests.conftest import FIXTURES, KPI_FIXTURE, make_settings
 from tests.unit.test_import_corpus import console_command
 

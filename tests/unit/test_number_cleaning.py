@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dortmund_kpi import numbers
+from dortmund_kpi.ingest import numbers
 
 
 def every_cell(series: pd.Series) -> pd.Series:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dortmund_kpi import readers
+from dortmund_kpi.ingest import readers
 
 HEADER = "indikator;bezirk;zeitraum;wert;quelle"
 ROWS = [

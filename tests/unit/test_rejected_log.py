@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.importer import rejected_imports, rejected_log_path, run_import
-from dortmund_kpi.issues import ImportFailed
+from dortmund_kpi.ingest.importer import rejected_imports, rejected_log_path, run_import
+from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.settings import Settings
 
 

@@ -9,8 +9,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dortmund_kpi import charts, status, texts, views
+from dortmund_kpi import status, texts
 from dortmund_kpi.db import read
+from dortmund_kpi.views import charts
+from dortmund_kpi.views import common as views
 
 
 def _tile(n: int, state: str | None) -> views.Tile:

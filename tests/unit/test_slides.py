@@ -11,8 +11,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.report import deck_for_urls, parse_view
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.deck import deck_for_urls, parse_view
 
 LINKS = [
     "https://kpi.example/indikator?indikator=glasfaser_haushalte&bezirk=hoerde",

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dortmund_kpi import status, views
+from dortmund_kpi import status
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.views import common as views
 
 
 def rowwise_status(stats: pd.DataFrame, indicators: pd.DataFrame) -> list[str | None]:

@@ -10,9 +10,9 @@ import pytest
 
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import KEEP_VERSIONS, Store, StoreError, StoreExists
-from dortmund_kpi.exporter import to_csv
-from dortmund_kpi.importer import run_import
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.template_files import to_csv
 
 
 def export_bytes(settings: Settings) -> bytes:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.urlstate import PAGES, UrlContext, parse, serialize, url_for
+from dortmund_kpi.share.urlstate import PAGES, UrlContext, parse, serialize, url_for
 
 CTX = UrlContext(
     masterplans=("verwaltung", "wirtschaft", "bildung"),
@@ -98,7 +98,7 @@ def test_parse_never_raises(params, page):
 def test_stand_forms_and_rounding():
     from datetime import datetime, time
 
-    from dortmund_kpi.urlstate import format_stand, parse_stand
+    from dortmund_kpi.share.urlstate import format_stand, parse_stand
 
     assert parse_stand("2025-03-31") == datetime.combine(datetime(2025, 3, 31).date(), time.max)
     assert parse_stand("31.03.2025") == parse_stand("2025-03-31")

@@ -21,19 +21,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dortmund_kpi import charts, formatting, texts, urlstate
-from dortmund_kpi.bootstrap import ensure_database
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
+from dortmund_kpi.ingest.bootstrap import ensure_database
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share import urlstate
+from dortmund_kpi.views import charts
 
 PAGE_FILES = {
-    "uebersicht": "pages/overview.py",
-    "masterplan": "pages/plan.py",
-    "indikator": "pages/indicator.py",
-    "bezirke": "pages/districts.py",
-    "daten": "pages/data.py",
+    "uebersicht": "screens/overview.py",
+    "masterplan": "screens/plan.py",
+    "indikator": "screens/indicator.py",
+    "bezirke": "screens/districts.py",
+    "daten": "screens/data.py",
 }
 QUERIES = {
     name: getattr(read, name)
@@ -406,7 +408,7 @@ def overview_tiles(year_from: int, year_to: int) -> list[Any]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_tiles(db_file: str, year_from: int, year_to: int, moment: Any) -> list[Any]:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     years, pinned = (year_from, year_to), {"as_of": moment}
     return views.tiles(
@@ -424,7 +426,7 @@ def status_matrix(year_from: int, year_to: int) -> pd.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_matrix(db_file: str, year_from: int, year_to: int, moment: Any) -> pd.DataFrame:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     years = (year_from, year_to)
     cells = views.matrix(
@@ -446,7 +448,7 @@ def city_statuses(year_from: int, year_to: int) -> dict[str, str | None]:
 def _cached_statuses(
     db_file: str, year_from: int, year_to: int, moment: Any
 ) -> dict[str, str | None]:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     stats = _query_on(db_file, "series_stats", (year_from, year_to), {"as_of": moment})
     indicators = _query_on(db_file, "indicator_list", (), {})
@@ -494,7 +496,7 @@ def render_tiles(tiles: list[Any]) -> None:
 
 def render_plan_tiles(tiles: list[Any]) -> None:
     """A masterplan's tiles on the overview (capped, see ``views.overview_selection``)."""
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     shown = views.overview_selection(tiles)
     if len(shown) < len(tiles):
@@ -508,7 +510,7 @@ MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
 def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     """Districts as rows, masterplans as columns, in one table (one element, however many
     districts); a click on a cell opens the masterplan page filtered to the district."""
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     event = st.dataframe(
         table,
@@ -561,7 +563,7 @@ def _cached_plan_figures(
     moment: Any,
     shown: tuple[str, ...],
 ) -> PlanCharts:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     indicators = _query_on(db_file, "indicator_list", (), {}).set_index("id", drop=False)
     own = indicators[indicators["masterplan"] == plan]
@@ -599,7 +601,7 @@ def _cached_indicator_figure(
     year_to: int,
     moment: Any,
 ) -> go.Figure | None:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     ind = _indicator_on(db_file, indicator_id)
     pinned = {"as_of": moment}
@@ -623,7 +625,7 @@ def _cached_district_figures(
     _geo: Any,
 ) -> tuple[go.Figure, go.Figure]:
     """Map and ranking of one period (``geometry_key`` names the file ``_geo`` came from)."""
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     ind = _indicator_on(db_file, indicator_id)
     values = _query_on(db_file, "district_values", (indicator_id, period), {"as_of": moment})
@@ -662,7 +664,7 @@ def district_section(ind: pd.Series, year_from: int, year_to: int) -> None:
 
 
 def metadata_panel(ind: pd.Series, frame: pd.DataFrame) -> None:
-    from dortmund_kpi import views
+    from dortmund_kpi.views import common as views
 
     with st.expander(texts.INDICATOR_META, expanded=True):
         rows = views.indicator_metadata(ind, frame)
@@ -688,7 +690,9 @@ def export_section(
     86 % of a warm run of the indicator page). The callables run in another thread,
     outside the script run: everything they need from the session is captured here.
     """
-    from dortmund_kpi import exports, measure_views, views
+    from dortmund_kpi.share import downloads as exports
+    from dortmund_kpi.views import common as views
+    from dortmund_kpi.views import measures as measure_views
 
     extra = {}
     if linked is not None and len(linked):
@@ -733,14 +737,14 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @st.cache_resource(ttl=60, show_spinner=False)
 def _image_export_available() -> bool:
     """Looked up once a minute, not per chart (a PATH search; 37 charts on a page)."""
-    from dortmund_kpi import exports
+    from dortmund_kpi.share import downloads as exports
 
     return exports.image_export_available()
 
 
 def chart_exports(fig: go.Figure, filename: str) -> None:
     """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
-    from dortmund_kpi import exports
+    from dortmund_kpi.share import downloads as exports
 
     with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
         if not _image_export_available():
@@ -790,7 +794,7 @@ def geometry_note() -> None:
 
 
 def rejected_imports() -> pd.DataFrame:
-    from dortmund_kpi.importer import rejected_imports as read_rejected
+    from dortmund_kpi.ingest.importer import rejected_imports as read_rejected
 
     return read_rejected(get_settings())
 
@@ -842,7 +846,7 @@ def pinned_banner(page: str) -> None:
 
 @st.dialog(texts.SHARE_TITLE, width="large")
 def share_dialog(page: str) -> None:
-    from dortmund_kpi import sharing
+    from dortmund_kpi.share import qr as sharing
 
     live, pinned = permalink(page, pinned=False), permalink(page, pinned=True)
     st.markdown(texts.SHARE_LIVE)
@@ -881,7 +885,8 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 
 def _deck_builder(page: str) -> Any:
     """A callable that builds the deck when clicked (in another thread: capture all now)."""
-    from dortmund_kpi import report, slides
+    from dortmund_kpi.share import deck as report
+    from dortmund_kpi.share import slides
 
     values = {key: st.session_state.get(key) for key in view_keys()} | {"stand": as_of()}
     values = {k: v for k, v in (defaults() | values).items() if v is not None or k == "stand"}
@@ -914,7 +919,7 @@ def presentation_mode() -> bool:
 
 def editor_welcome() -> None:
     """st.login returns to the start page: lead a freshly signed-in editor back to the upload."""
-    from dortmund_kpi import editor
+    from dortmund_kpi.ui import editor
 
     if editor.sign_in_configured() and st.user.get("is_logged_in"):
         page_link("daten", texts.EDITOR_WELCOME, icon=":material/upload:")
@@ -923,28 +928,28 @@ def editor_welcome() -> None:
 # -- measures (Maßnahmen) ---------------------------------------------------------
 def measures() -> pd.DataFrame:
     """The measures of the view's Stand, with display columns (overdue as of that day)."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     return _on_current(_cached_measures, as_of(), measure_views.reference_day(as_of()))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _cached_measures(db_file: str, moment: Any, today: Any) -> pd.DataFrame:
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     return measure_views.prepare(_query_on(db_file, "measures", (), {"as_of": moment}), today)
 
 
 def measures_overview() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The overview's measures: counts per masterplan and status, and the overdue ones."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     return _on_current(_cached_overview, as_of(), measure_views.reference_day(as_of()))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _cached_overview(db_file: str, moment: Any, today: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     frame = _cached_measures(db_file, moment, today)
     plans = _query_on(db_file, "masterplan_names", (), {})
@@ -961,7 +966,7 @@ def measure_list(
 ) -> None:
     """One line per measure: title (opens the detail), status, deadline, overdue flag; with
     ``show_plan`` also its masterplan (lists that mix masterplans)."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     if frame.empty:
         st.caption(empty)
@@ -986,7 +991,7 @@ def measure_list(
 
 def measure_timeline(frame: pd.DataFrame, title: str, name: str) -> go.Figure | None:
     """The timeline chart (key ``measures_<name>``), exportable as ``massnahmen_<name>``."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     if frame.empty:
         st.caption(texts.MEASURES_NONE)
@@ -1013,7 +1018,7 @@ def _timeline_figure(
 ) -> Any:
     """The timeline, built once per data version, measures shown (``ids``), title, Stand
     and day; the frame itself follows from them and is not hashed."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     return charts.freeze(measure_views.timeline(_frame, title, stand, today, pinned=pinned))
 
@@ -1056,7 +1061,7 @@ def _cached_district_names(db_file: str) -> dict[str, str]:
 
 def measure_detail() -> None:
     """The measure named by the URL key ``massnahme``, above the page, with a close button."""
-    from dortmund_kpi import measure_views
+    from dortmund_kpi.views import measures as measure_views
 
     measure_id = st.session_state.get("massnahme")
     if not measure_id:

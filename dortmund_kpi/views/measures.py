@@ -12,8 +12,9 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi import charts, formatting, measures, texts
+from dortmund_kpi import formatting, measures, texts
 from dortmund_kpi.clock import now_local
+from dortmund_kpi.views import charts
 
 
 def reference_day(as_of: datetime | None) -> date:

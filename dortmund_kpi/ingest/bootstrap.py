@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from dortmund_kpi.db import write
 from dortmund_kpi.db.store import Store, StoreExists
-from dortmund_kpi.demo import DEMO_SOURCE, SEED, demo_observations
 from dortmund_kpi.districts import load_districts
-from dortmund_kpi.importer import load_context, read_and_validate
+from dortmund_kpi.ingest.demo import DEMO_SOURCE, SEED, demo_observations
+from dortmund_kpi.ingest.importer import load_context, read_and_validate
 from dortmund_kpi.settings import Settings
 
 DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"

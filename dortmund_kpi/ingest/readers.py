@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dortmund_kpi.issues import Issue
+from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.periods import period_from_cell
 
 if TYPE_CHECKING:

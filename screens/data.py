@@ -4,8 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from dortmund_kpi import editor, measures, texts, ui, views
-from dortmund_kpi.exporter import template_csv
+from dortmund_kpi import measures, texts, ui
+from dortmund_kpi.share.template_files import template_csv
+from dortmund_kpi.ui import editor
+from dortmund_kpi.views import common as views
 
 st.title(texts.PAGE_TITLES["daten"])
 st.markdown(texts.DATA_INTRO)

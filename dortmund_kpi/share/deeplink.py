@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from dortmund_kpi import urlstate
+from dortmund_kpi.share import urlstate
 
 XSRF_COOKIE = "_streamlit_xsrf"
 TTL_SECONDS = 15 * 60  # time to sign in at the identity provider (incl. a second factor)

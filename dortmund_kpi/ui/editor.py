@@ -15,10 +15,11 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import deeplink, texts, ui, urlstate
-from dortmund_kpi.importer import ImportResult, run_import
-from dortmund_kpi.issues import ImportFailed
+from dortmund_kpi import texts, ui
+from dortmund_kpi.ingest.importer import ImportResult, run_import
+from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share import deeplink, urlstate
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 

@@ -3,7 +3,9 @@ then the masterplan's measures on a timeline."""
 
 import streamlit as st
 
-from dortmund_kpi import measure_views, texts, ui, views
+from dortmund_kpi import texts, ui
+from dortmund_kpi.views import common as views
+from dortmund_kpi.views import measures as measure_views
 
 plan = ui.page_key_select(
     "masterplan", texts.FILTER_MASTERPLAN, ui.masterplans(), on_change=ui.first_chart_page

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi import charts, formatting, status, texts
-from dortmund_kpi.exporter import neutralise
-from dortmund_kpi.numbers import format_number_plain
+from dortmund_kpi import formatting, status, texts
+from dortmund_kpi.ingest.numbers import format_number_plain
 from dortmund_kpi.periods import period_from_label
+from dortmund_kpi.share.template_files import neutralise
+from dortmund_kpi.views import charts
 
 
 def period_text(label: str | None) -> str:

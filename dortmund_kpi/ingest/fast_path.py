@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dortmund_kpi.districts import CITY
-from dortmund_kpi.numbers import (
+from dortmund_kpi.ingest.numbers import (
     MISSING,
     ONLY_PATTERNS,
     PLAIN_NUMBER,
@@ -44,8 +44,14 @@ from dortmund_kpi.numbers import (
     is_missing,
     parse_numbers,
 )
-from dortmund_kpi.periods import parse_period
-from dortmund_kpi.readers import (
+from dortmund_kpi.ingest.observations import (
+    MAX_TEXT,
+    Context,
+    free_text,
+    kind_columns,
+    normalise_ids,
+)
+from dortmund_kpi.ingest.readers import (
     OBSERVATIONS,
     OPTIONAL,
     REQUIRED,
@@ -53,8 +59,8 @@ from dortmund_kpi.readers import (
     plain_rows,
     read_csv_head,
 )
+from dortmund_kpi.periods import parse_period
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.validate import MAX_TEXT, Context, free_text, kind_columns, normalise_ids
 
 # Python's str.strip() set (str.isspace), for Arrow's trim: blank rows are skipped.
 PY_WHITESPACE = (

@@ -43,7 +43,7 @@ def _progress_printer() -> Callable[[str, int, int], None] | None:
 
 # -- commands -----------------------------------------------------------------
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.bootstrap import init_database
+    from dortmund_kpi.ingest.bootstrap import init_database
 
     result = init_database(settings, demo=args.demo, force=args.force)
     print(f"Datenbank angelegt: {settings.db_path}")
@@ -55,7 +55,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.importer import run_import
+    from dortmund_kpi.ingest.importer import run_import
 
     paths = [Path(p) for p in args.files]
     result = run_import(
@@ -77,7 +77,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi import exporter, measures
+    from dortmund_kpi import measures
+    from dortmund_kpi.share import template_files as exporter
 
     data = measures.template_csv() if args.measures else exporter.template_csv()
     if args.output:
@@ -125,7 +126,7 @@ def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.db.read import export_rows
     from dortmund_kpi.db.store import Store
-    from dortmund_kpi.exporter import to_csv, to_xlsx
+    from dortmund_kpi.share.template_files import to_csv, to_xlsx
 
     if args.format == "xlsx" and not args.output:
         raise UsageError("XLSX braucht --output DATEI")
@@ -163,9 +164,9 @@ def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi import exports
     from dortmund_kpi.db.store import Store
-    from dortmund_kpi.report import ViewError, deck_for_urls
+    from dortmund_kpi.share import downloads as exports
+    from dortmund_kpi.share.deck import ViewError, deck_for_urls
 
     try:
         with Store(settings.db_path).connect_read() as con:
@@ -182,7 +183,7 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.bootstrap import ensure_database
+    from dortmund_kpi.ingest.bootstrap import ensure_database
 
     ensure_database(settings)
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
@@ -190,7 +191,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     command = [
         sys.executable,
         "-m",
-        "dortmund_kpi.server",
+        "streamlit",
         "run",
         str(PROJECT_ROOT / "dashboard.py"),
         "--server.port",
@@ -271,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
     p.set_defaults(handler=cmd_serve)
 
-    from dortmund_kpi import maintenance  # backup, restore, check
+    from dortmund_kpi.ops import backup as maintenance
 
     maintenance.register(sub, common)
     return parser
@@ -280,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from dortmund_kpi.catalog import CatalogError
     from dortmund_kpi.db.store import StoreError
-    from dortmund_kpi.geo import GeometryError
+    from dortmund_kpi.geometry import GeometryError
 
     return (CatalogError, StoreError, GeometryError)
 
@@ -288,7 +289,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
-    from dortmund_kpi.issues import ImportFailed
+    from dortmund_kpi.ingest.issues import ImportFailed
 
     try:
         return args.handler(args, get_settings(args.db))

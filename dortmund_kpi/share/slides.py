@@ -18,7 +18,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
-from dortmund_kpi import sharing, texts
+from dortmund_kpi import texts
+from dortmund_kpi.share import qr as sharing
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 DARK, GREY, DEMO_FILL = (
@@ -165,7 +166,7 @@ def _table(slide, table: pd.DataFrame, box) -> None:
 
 
 def _image(slide, fig: go.Figure, box) -> None:
-    from dortmund_kpi import exports
+    from dortmund_kpi.share import downloads as exports
 
     left, top, width, _ = box
     try:

@@ -12,7 +12,7 @@ import io
 
 import pandas as pd
 
-from dortmund_kpi.numbers import format_number_plain
+from dortmund_kpi.ingest.numbers import format_number_plain
 from dortmund_kpi.periods import period_from_label
 
 EXPORT_HEADER = ["indikator", "bezirk", "zeitraum", "wert", "anmerkung", "quelle", "datenart"]

@@ -14,9 +14,9 @@ from datetime import date, datetime
 import pandas as pd
 
 from dortmund_kpi.districts import CITY
-from dortmund_kpi.issues import Issue
+from dortmund_kpi.ingest.issues import Issue
+from dortmund_kpi.ingest.observations import KIND_OFFICIAL, MAX_TEXT, Context, _unescape_text
 from dortmund_kpi.measures import STATUSES, normalise_status, split_list
-from dortmund_kpi.validate import KIND_OFFICIAL, MAX_TEXT, Context, _unescape_text
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_TITLE = 200

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dortmund_kpi import measure_views, texts, ui, views
+from dortmund_kpi import texts, ui
+from dortmund_kpi.views import common as views
+from dortmund_kpi.views import measures as measure_views
 
 indicators = ui.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))

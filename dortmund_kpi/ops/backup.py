@@ -144,7 +144,7 @@ def backup(settings: Settings, target: Path, *, force: bool = False) -> dict[str
 
 
 def _extra_files(settings: Settings) -> list[tuple[Path, str, str]]:
-    from dortmund_kpi.importer import rejected_log_path
+    from dortmund_kpi.ingest.importer import rejected_log_path
 
     return [
         (settings.official_geometry_path, GEOMETRY_FILE, "geometry"),

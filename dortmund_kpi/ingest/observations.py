@@ -18,8 +18,8 @@ import pandas as pd
 
 from dortmund_kpi.catalog import Catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher
-from dortmund_kpi.issues import Issue
-from dortmund_kpi.numbers import (
+from dortmund_kpi.ingest.issues import Issue
+from dortmund_kpi.ingest.numbers import (
     clean_number_text,
     detect_convention,
     is_missing,

@@ -13,10 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pandas as pd
 
-from dortmund_kpi import formatting, measure_views, texts, urlstate, views
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
-from dortmund_kpi.slides import Slide
+from dortmund_kpi.share import urlstate
+from dortmund_kpi.share.slides import Slide
+from dortmund_kpi.views import common as views
+from dortmund_kpi.views import measures as measure_views
 
 
 class ViewError(ValueError):
@@ -347,7 +350,7 @@ def _data(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
 
 def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
     """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
-    from dortmund_kpi.slides import build_deck
+    from dortmund_kpi.share.slides import build_deck
 
     slides, notes = [], []
     for url in urls:

@@ -1,0 +1,1 @@
+"""Import: file -> read -> validate -> a new database version."""

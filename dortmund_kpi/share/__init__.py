@@ -1,0 +1,1 @@
+"""What leaves the app: links, downloads, images, slides."""

@@ -1,0 +1,1 @@
+"""Page data: query results -> what a page shows. No Streamlit, no SQL."""

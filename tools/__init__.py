@@ -1,0 +1,1 @@
+"""Helpers of tests, scripts and benchmarks (not part of the product package)."""
