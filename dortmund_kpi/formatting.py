@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import numpy as np
+import pandas as pd
+
 MONTHS_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 MONTHS = (
     "Januar",
@@ -62,3 +65,31 @@ def timestamp(value: datetime | None) -> str:
 def change_unit(unit: str) -> str:
     """The unit of a difference: a change of a share is in percentage points."""
     return "Prozentpunkte" if unit == "%" else unit
+
+
+# -- text for files (CSV, XLSX) --------------------------------------------------
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def format_number_plain(value: float) -> str:
+    """Shortest exact text with decimal comma, no grouping: 1234,5 (for files that round-trip)."""
+    text = np.format_float_positional(value, unique=True, trim="-")
+    return text.replace(".", ",")
+
+
+def number_text(value: float) -> str:
+    """Exact German text with thousands dots, for messages: 1.500.000, 104,5, -0,3."""
+    plain = format_number_plain(float(value))
+    sign, plain = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
+    whole, _, fraction = plain.partition(",")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + ("," + fraction if fraction else "")
+
+
+def neutralise(text: object) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (read back by import)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return ""
+    value = str(text)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value

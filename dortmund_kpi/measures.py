@@ -16,9 +16,8 @@ from datetime import date
 
 import pandas as pd
 
-from dortmund_kpi.ingest.numbers import format_number_plain
+from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
 from dortmund_kpi.ingest.readers import MEASURES
-from dortmund_kpi.share.template_files import BOM, neutralise
 
 STATUSES = ("geplant", "in Umsetzung", "abgeschlossen", "verzögert", "gestoppt")
 # Open measures can be overdue; finished or stopped ones cannot.

@@ -1,30 +1,31 @@
 """Daten & Methodik: catalog, freshness, import log, template, licences."""
 
-from datetime import date
-
 import streamlit as st
 
-from dortmund_kpi import measures, texts, ui
+from dortmund_kpi import geometry, texts
+from dortmund_kpi import measures as measure_files
+from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share.template_files import template_csv
-from dortmund_kpi.ui import editor
-from dortmund_kpi.views import common as views
+from dortmund_kpi.ui import data, editor, url
+from dortmund_kpi.views.data import build
 
+page = data.page_data(build, url.current_view("daten"))
 st.title(texts.PAGE_TITLES["daten"])
 st.markdown(texts.DATA_INTRO)
-ui.geometry_note()
+schematic = geometry.current_geometry(get_settings()).schematic
+st.info(texts.GEOMETRY_SCHEMATIC if schematic else texts.GEOMETRY_OFFICIAL)
 
 st.subheader(texts.CATALOG)
-st.dataframe(views.catalog_table(ui.indicators()), hide_index=True)
+st.dataframe(page.catalog, hide_index=True)
 
 st.subheader(texts.FRESHNESS)
-st.dataframe(views.freshness_table(ui.query("freshness"), date.today()), hide_index=True)
+st.dataframe(page.freshness, hide_index=True)
 
 st.subheader(texts.IMPORT_LOG)
-st.dataframe(views.import_log_table(ui.query("import_log")), hide_index=True)
-rejected = ui.rejected_imports()
-if len(rejected):
+st.dataframe(page.import_log, hide_index=True)
+if len(page.rejected):
     st.markdown(texts.REJECTED_IMPORTS)
-    st.dataframe(views.rejected_table(rejected), hide_index=True)
+    st.dataframe(page.rejected, hide_index=True)
 
 st.subheader(texts.TEMPLATE_TITLE)
 st.markdown(texts.TEMPLATE_HELP)
@@ -37,7 +38,7 @@ st.download_button(
 st.markdown(texts.MEASURES_TEMPLATE_HELP)
 st.download_button(
     texts.DOWNLOAD_MEASURES_TEMPLATE,
-    data=measures.template_csv(),
+    data=measure_files.template_csv(),
     mime="text/csv",
     file_name="vorlage_massnahmen.csv",
 )

@@ -2,25 +2,21 @@
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui
-from dortmund_kpi.views import common as views
-from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi import texts
+from dortmund_kpi.ui import data, measures, url, widgets
+from dortmund_kpi.views.districts import build
 
-slug = ui.profile_district()
-names = ui.district_names()
-st.title(texts.PROFILE_TITLE.format(name=names[slug]))
-st.caption(texts.PROFILE_INTRO.format(n=len(names)))
-year_from, year_to = ui.selected_years()
-profile = ui.query("district_profile", slug, year_from, year_to)
-if profile.empty:
+page = data.page_data(build, url.current_view("bezirke"))
+widgets.district_choice(page.district)
+st.title(page.title)
+st.caption(texts.PROFILE_INTRO.format(n=len(page.names)))
+if not page.profiles:
     st.info(texts.EMPTY)
 else:
-    ui.demo_notice(not profile["is_official"].all())
-    for plan_id, plan_name in ui.masterplans().items():
-        part = profile[profile["masterplan"] == plan_id]
-        if len(part):
-            st.subheader(f"Masterplan {plan_name}")
-            st.dataframe(views.profile_table(part), hide_index=True)
+    widgets.demo_notice(page.demo)
+    for profile in page.profiles:
+        st.subheader(f"Masterplan {profile.plan_name}")
+        st.dataframe(profile.table, hide_index=True)
 
 st.subheader(texts.MEASURES_DISTRICT)
-ui.measure_list(measure_views.for_district(ui.measures(), slug), "district", show_plan=True)
+measures.measure_list(page.measures, "district", show_plan=True)

@@ -2,43 +2,35 @@
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui
-from dortmund_kpi.views import common as views
-from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi import texts
+from dortmund_kpi.ui import data, indicator, measures, url, widgets
+from dortmund_kpi.views.indicator import build
+from dortmund_kpi.views.common import formatted_table
 
-indicators = ui.indicators()
+indicators = data.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))
-indicator_id = ui.page_key_select("indikator", texts.FILTER_INDICATOR, options)
-ind = ui.indicator(indicator_id)
-year_from, year_to = ui.selected_years()
-districts = ui.selected_districts()
+widgets.page_key_select("indikator", texts.FILTER_INDICATOR, options)
+page = data.page_data(build, url.current_view("indikator"))
+ind = page.indicator
 st.title(str(ind["name"]))
-st.caption(
-    f"Masterplan {ui.masterplans()[ind['masterplan']]} · {texts.DIRECTION[ind['direction']]}"
-)
+st.caption(f"Masterplan {page.plan_name} · {texts.DIRECTION[ind['direction']]}")
 
-frame = ui.query("series", [indicator_id], ["dortmund", *districts], year_from, year_to)
-ui.demo_notice(bool(len(frame)) and not frame["is_official"].all())
-if frame.empty:
+widgets.demo_notice(page.demo)
+if page.figure is None:
     st.info(texts.EMPTY)
 else:
-    st.markdown(ui.status_badge(ui.city_statuses(year_from, year_to).get(indicator_id)))
-    fig = ui.indicator_figure(indicator_id, ["dortmund", *districts], year_from, year_to)
-    name = views.file_name(ind, districts, year_from, year_to)
-    ui.show_chart(fig, key="series", filename=name)
-    ui.chart_exports(fig, name)
+    st.markdown(widgets.status_badge(page.status))
+    widgets.chart(page.figure, key="series", filename=page.file_name)
 
 st.subheader(texts.MEASURES_LINKED)
-linked = measure_views.for_indicator(ui.measures(), indicator_id)
-ui.measure_list(linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
+measures.measure_list(page.linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
 
-if ind["level"] == "district":
-    ui.district_section(ind, year_from, year_to)
+if page.has_district_level:
+    indicator.district_section(page)
 else:
     st.caption(texts.EMPTY_DISTRICTS)
 
 st.subheader(texts.DATA_TABLE)
-table = views.display_table(frame, ind)
-st.dataframe(views.formatted_table(table, int(ind["decimals"])), hide_index=True)
-ui.export_section(ind, table, frame, views.file_name(ind, districts, year_from, year_to), linked)
-ui.metadata_panel(ind, frame)
+st.dataframe(formatted_table(page.table, int(ind["decimals"])), hide_index=True)
+indicator.export_section(page)
+indicator.metadata_panel(page)

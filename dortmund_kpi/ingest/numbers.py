@@ -77,18 +77,3 @@ def parse_numbers(text: pd.Series, convention: str) -> pd.Series:
         plain = text.str.replace(",", "", regex=False)
     values = pd.to_numeric(plain.where(valid), errors="coerce")
     return values.astype("float64").where(np.isfinite(values.astype("float64")))
-
-
-def format_number_plain(value: float) -> str:
-    """Shortest exact text with decimal comma, no grouping: 1234,5 (for files that round-trip)."""
-    text = np.format_float_positional(value, unique=True, trim="-")
-    return text.replace(".", ",")
-
-
-def number_text(value: float) -> str:
-    """Exact German text with thousands dots, for messages: 1.500.000, 104,5, -0,3."""
-    plain = format_number_plain(float(value))
-    sign, plain = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
-    whole, _, fraction = plain.partition(",")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return sign + grouped + ("," + fraction if fraction else "")

@@ -18,12 +18,12 @@ import pandas as pd
 
 from dortmund_kpi.catalog import Catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.numbers import (
     clean_number_text,
     detect_convention,
     is_missing,
-    number_text,
     parse_numbers,
 )
 from dortmund_kpi.periods import EXPECTED, parse_period

@@ -1,13 +1,15 @@
 """A dashboard view (page + URL values) as slides, without Streamlit.
 
-Used by ``dortmund-kpi slides URL...`` and by the "Als Folie (PPTX)" button, so a
-deck shows the same numbers as the view its link opens.
+Used by ``dortmund-kpi slides URL...`` and by the "Als Folie (PPTX)" button. The deck
+renders the same page data (``views.<page>.build``) as the page itself, so a slide
+cannot show other numbers, areas or origins than the view its link opens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
@@ -17,9 +19,19 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.share import urlstate
-from dortmund_kpi.share.slides import Slide
-from dortmund_kpi.views import common as views
+from dortmund_kpi.share.slides import Slide, build_deck
+from dortmund_kpi.views import data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
+from dortmund_kpi.views.overview import overview_selection
+
+BUILDERS: dict[str, Callable[[Query, View], Any]] = {
+    "uebersicht": overview.build,
+    "masterplan": masterplan.build,
+    "indikator": indicator.build,
+    "bezirke": districts.build,
+    "daten": data.build,
+}
 
 
 class ViewError(ValueError):
@@ -27,19 +39,36 @@ class ViewError(ValueError):
 
 
 @dataclass(frozen=True)
-class View:
+class LinkedView:
+    """A parsed link: its page and URL values (defaults filled in), the link itself and
+    the values it could not use."""
+
     page: str
-    values: dict
+    values: dict[str, Any]
     link: str
     notices: list[urlstate.Notice]
+    per_capita: bool = False
+
+    @property
+    def view(self) -> View:
+        return View.from_values(self.page, self.values, per_capita=self.per_capita)
 
 
-def _matcher(con: duckdb.DuckDBPyConnection) -> DistrictMatcher:
-    return DistrictMatcher(districts_from_rows(read.district_list(con).itertuples(index=False)))
+def url_context(query: Query) -> urlstate.UrlContext:
+    """What values a link may hold, from one database version (shared with the app)."""
+    rows = query(read.district_list).itertuples(index=False)
+    return urlstate.UrlContext(
+        masterplans=tuple(query(read.masterplan_names)),
+        indicators=tuple(query(read.indicator_list)["id"]),
+        districts=DistrictMatcher(districts_from_rows(rows)),
+        years=query(read.data_range),
+        # Live ids: a measure is never deleted, so every id of an older Stand is among them.
+        measures=tuple(query(read.measures, as_of=None)["id"]),
+    )
 
 
-def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
-    """A permalink (absolute or relative) -> page and values, defaults filled in."""
+def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> LinkedView:
+    """A permalink (absolute or relative) -> the view it opens, defaults filled in."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/").rsplit("/", 1)[-1]
     pages = {v: k for k, v in urlstate.PAGES.items()}
@@ -49,226 +78,92 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> View:
             "/indikator, /bezirke, /daten)"
         )
     page = pages[path]
-    indicators = read.indicator_list(con)
-    ctx = urlstate.UrlContext(
-        tuple(read.masterplan_names(con)),
-        tuple(indicators["id"]),
-        _matcher(con),
-        read.data_range(con),
-        tuple(read.measures(con)["id"]),
-    )
-    params = parse_qs(parts.query, keep_blank_values=True)
-    parsed = urlstate.parse(params, page, ctx)
-    values = {
-        "bezirk": [],
-        "zeitraum": ctx.years,
-        "masterplan": "verwaltung",
-        "indikator": str(indicators["id"].iloc[0]),
-        "stand": None,
-        "massnahme": None,
-    } | parsed.values
-    return View(page, values, url, parsed.notices)
+    ctx = url_context(Direct(con))
+    parsed = urlstate.parse(parse_qs(parts.query, keep_blank_values=True), page, ctx)
+    values = urlstate.defaults(ctx) | parsed.values
+    return LinkedView(page, values, url, parsed.notices)
 
 
-def slides_for(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
+def slides_for(con: duckdb.DuckDBPyConnection, linked: LinkedView) -> list[Slide]:
     """The page's slides, then the measures the view shows (and an opened measure first)."""
-    builders = {
-        "uebersicht": _overview,
-        "masterplan": _masterplan,
-        "indikator": _indicator,
-        "bezirke": _districts,
-        "daten": _data,
-    }
-    return _measure_detail(con, view) + builders[view.page](con, view) + _measures(con, view)
+    query = Direct(con)
+    page_data = BUILDERS[linked.view.page](query, linked.view)
+    render = _RENDER[linked.view.page]
+    deck = _Deck(query, linked.view, linked.link)
+    return deck.measure_detail() + render(deck, page_data) + _measures(deck, page_data)
 
 
-def _measure_frame(con: duckdb.DuckDBPyConnection, view: View) -> pd.DataFrame:
-    as_of = _as_of(view)
-    return measure_views.prepare(read.measures(con, as_of), measure_views.reference_day(as_of))
+@dataclass(frozen=True)
+class _Deck:
+    """What every slide of one view shares: its query, view and link."""
 
+    query: Query
+    view: View
+    link: str
 
-def _measure_slide(con, view: View, title: str, table: pd.DataFrame, demo: bool) -> Slide:
-    stand = read.data_stand(con, _as_of(view))
-    return Slide(
-        title=title,
-        subtitle=_measure_subtitle(view),
-        source=texts.MEASURES_SOURCE,
-        stand=formatting.timestamp(None if pd.isna(stand) else stand),
-        demo=demo,
-        link=view.link,
-        table=table,
-    )
+    def subtitle(self, lead: str, honoured: frozenset[str], areas: bool = True) -> str:
+        names = self.query(read.district_names)
+        years = self.view.years
+        parts = [lead, area_text(self.view, names, honoured) if areas else ""]
+        if "zeitraum" in honoured:
+            parts.append(f"{years[0]}–{years[1]}")
+        if self.view.as_of:
+            parts.append(f"Datenstand {formatting.timestamp(self.view.as_of)}")
+        return " · ".join(p for p in parts if p)
 
+    def slide(self, **fields: Any) -> Slide:
+        return Slide(link=self.link, **fields)
 
-def _measure_subtitle(view: View) -> str:
-    """Measures are not filtered by period: the subtitle names the day they are judged on."""
-    day = formatting.day(measure_views.reference_day(_as_of(view)))
-    return f"{texts.MEASURES_TITLE} · {texts.MEASURES_PINNED_DAY.format(day=day)}"
+    def measure_slide(self, title: str, table: pd.DataFrame, demo: bool) -> Slide:
+        stand = self.query(read.data_stand, as_of=self.view.as_of)
+        day = formatting.day(measure_views.reference_day(self.view.as_of))
+        return self.slide(
+            title=title,
+            subtitle=f"{texts.MEASURES_TITLE} · {texts.MEASURES_PINNED_DAY.format(day=day)}",
+            source=texts.MEASURES_SOURCE,
+            stand=formatting.timestamp(None if pd.isna(stand) else stand),
+            demo=demo,
+            table=table,
+        )
 
-
-def _measures(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    """The measures each page shows: a masterplan's, an indicator's, a district's, counts."""
-    frame = _measure_frame(con, view)
-    plans = read.masterplan_names(con)
-    if view.page == "uebersicht":
-        today = measure_views.reference_day(_as_of(view))
-        table = measure_views.overview_counts(frame, plans, today)
-        title = texts.MEASURES_OVERVIEW
-    elif view.page == "masterplan":
-        frame = measure_views.for_masterplan(frame, view.values["masterplan"])
-        title = f"{texts.MEASURES_TITLE}: Masterplan {plans[view.values['masterplan']]}"
-        table = measure_views.slide_table(frame)
-    elif view.page == "indikator":
-        frame = measure_views.for_indicator(frame, view.values["indikator"])
-        table, title = measure_views.slide_table(frame), texts.MEASURES_LINKED
-    elif view.page == "bezirke":
-        slugs = read.district_list(con)
-        slug = (view.values["bezirk"] or [str(slugs["slug"].iloc[0])])[0]
-        frame = measure_views.for_district(frame, slug)
-        name = dict(zip(slugs["slug"], slugs["name"], strict=True))[slug]
-        table, title = measure_views.slide_table(frame), f"{texts.MEASURES_TITLE}: {name}"
-    else:
-        return []
-    if frame.empty:
-        return []
-    demo = not bool(frame["is_official"].all())
-    return [_measure_slide(con, view, title, table, demo)]
-
-
-def _measure_detail(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    """An opened measure (URL key ``massnahme``): its facts and status history."""
-    measure_id = view.values.get("massnahme")
-    frame = _measure_frame(con, view)
-    match = frame[frame["id"] == measure_id] if measure_id else frame.iloc[0:0]
-    if match.empty:
-        return []
-    row = match.iloc[0]
-    names = read.district_names(con)
-    inds = read.indicator_list(con)
-    years = view.values["zeitraum"]
-    stats = read.series_stats(con, years[0], years[1], _as_of(view)).set_index("indicator_id")
-    info = measure_views.detail(
-        row,
-        read.measure_versions(con, str(measure_id), _as_of(view)),
-        inds,
-        views.statuses(stats, inds),
-        names,
-        read.masterplan_names(con),
-    )
-    table = pd.DataFrame(measure_views.detail_rows(info), columns=["Feld", "Wert"])
-    title = f"{texts.MEASURE_DETAIL}: {info.title}"
-    return [_measure_slide(con, view, title, table, info.demo)]
-
-
-def _as_of(view: View) -> datetime | None:
-    return view.values.get("stand")
-
-
-def _subtitle(con: duckdb.DuckDBPyConnection, view: View, lead: str) -> str:
-    names = read.district_names(con)
-    areas = ", ".join(["Dortmund", *(names[s] for s in view.values["bezirk"])])
-    years = view.values["zeitraum"]
-    parts = [lead, areas, f"{years[0]}–{years[1]}"]
-    if _as_of(view):
-        parts.append(f"Datenstand {formatting.timestamp(_as_of(view))}")
-    return " · ".join(p for p in parts if p)
-
-
-def _series_slide(frame: pd.DataFrame, ind: pd.Series, view: View, subtitle: str) -> Slide:
-    data = pd.DataFrame(
-        {
-            "category": frame["period"].map(views.period_text),
-            "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
-            "value": frame["value"],
-        }
-    )
-    meta = views.meta_for(ind, frame)
-    return Slide(
-        title=f"{ind['name']} ({ind['unit']})",
-        subtitle=subtitle,
-        source=meta.source,
-        stand=meta.stand,
-        demo=meta.demo,
-        link=view.link,
-        series=data,
-        number_format=_number_format(int(ind["decimals"])),
-    )
+    def measure_detail(self) -> list[Slide]:
+        """An opened measure (URL key ``massnahme``): its facts and status history."""
+        info = measure_views.open_detail(self.query, self.view)
+        if info is None:
+            return []
+        table = pd.DataFrame(measure_views.detail_rows(info), columns=["Feld", "Wert"])
+        return [self.measure_slide(f"{texts.MEASURE_DETAIL}: {info.title}", table, info.demo)]
 
 
 def _number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _indicator_rows(con: duckdb.DuckDBPyConnection, ids: list[str], view: View) -> pd.DataFrame:
-    years = view.values["zeitraum"]
-    areas = ["dortmund", *view.values["bezirk"]]
-    return read.series(con, ids, areas, years[0], years[1], _as_of(view))
+def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str) -> Slide:
+    series = pd.DataFrame(
+        {
+            "category": frame["period"].map(period_text),
+            "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
+            "value": frame["value"],
+        }
+    )
+    meta = meta_for(ind, frame)
+    return deck.slide(
+        title=f"{ind['name']} ({ind['unit']})",
+        subtitle=subtitle,
+        source=meta.source,
+        stand=meta.stand,
+        demo=meta.demo,
+        series=series,
+        number_format=_number_format(int(ind["decimals"])),
+    )
 
 
-def _indicator(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    inds = read.indicator_list(con).set_index("id", drop=False)
-    ind = inds.loc[view.values["indikator"]]
-    subtitle = _subtitle(con, view, f"Masterplan {read.masterplan_names(con)[ind['masterplan']]}")
-    frame = _indicator_rows(con, [ind["id"]], view)
-    slides = [_series_slide(frame, ind, view, subtitle)] if len(frame) else []
-    years = view.values["zeitraum"]
-    periods = read.district_periods(con, ind["id"], years[0], years[1], _as_of(view))
-    if ind["level"] == "district" and len(periods):
-        slides += _district_slides(con, ind, str(periods["period"].iloc[0]), view, subtitle)
-    return slides
-
-
-def _district_slides(con, ind, period: str, view: View, subtitle: str) -> list[Slide]:
-    from dortmund_kpi.geometry import current_geometry
-    from dortmund_kpi.settings import get_settings
-
-    values = read.district_values(con, ind["id"], period, _as_of(view))
-    meta = views.meta_for(ind, values)
-    geo = current_geometry(get_settings())
-    fig = views.map_figure(values, ind, geo.geojson, geo.view, False, geo.schematic, period)
-    label = views.period_text(period)
-    ranked = values.sort_values("value", ascending=ind["direction"] != "higher")
-    common = {
-        "subtitle": subtitle,
-        "source": meta.source,
-        "stand": meta.stand,
-        "demo": meta.demo,
-        "link": view.link,
-        "number_format": _number_format(int(ind["decimals"])),
-    }
-    return [
-        Slide(
-            title=f"{ind['short_name']}: Stadtbezirke {label} ({ind['unit']})", figure=fig, **common
-        ),
-        Slide(
-            title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({ind['unit']})",
-            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked["value"]}),
-            **common,
-        ),
-    ]
-
-
-def _masterplan(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    plan = view.values["masterplan"]
-    inds = read.indicator_list(con)
-    own = inds[inds["masterplan"] == plan]
-    frame = _indicator_rows(con, list(own["id"]), view)
-    subtitle = _subtitle(con, view, f"Masterplan {read.masterplan_names(con)[plan]}")
-    return [
-        _series_slide(frame[frame["indicator_id"] == ind["id"]], ind, view, subtitle)
-        for _, ind in own.iterrows()
-        if (frame["indicator_id"] == ind["id"]).any()
-    ]
-
-
-def _overview(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    years, as_of = view.values["zeitraum"], _as_of(view)
-    inds = read.indicator_list(con)
-    stats = read.series_stats(con, years[0], years[1], as_of)
-    tiles = views.tiles(stats, inds, read.sparklines(con, years[0], years[1], as_of))
+def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
     slides = []
-    for plan, name in read.masterplan_names(con).items():
-        own = [t for t in tiles if t.masterplan == plan]
+    subtitle = deck.subtitle(texts.PAGE_TITLES["uebersicht"], page.honoured)
+    for plan, name in page.plans.items():
+        own = overview_selection(page.plan_tiles(plan))
         if not own:
             continue
         table = pd.DataFrame(
@@ -282,82 +177,125 @@ def _overview(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
             }
         )
         slides.append(
-            Slide(
+            deck.slide(
                 title=f"Masterplan {name}: Kennzahlen im Überblick",
-                subtitle=_subtitle(con, view, texts.PAGE_TITLES["uebersicht"]),
+                subtitle=subtitle,
                 source="siehe Daten & Methodik",
-                stand=views.stand_of(stats, "stand"),
+                stand=page.stand,
                 demo=any(t.demo for t in own),
-                link=view.link,
                 table=table,
             )
         )
     return slides
 
 
-def _districts(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    slugs = read.district_list(con)
-    slug = (view.values["bezirk"] or [str(slugs["slug"].iloc[0])])[0]
-    name = dict(zip(slugs["slug"], slugs["name"], strict=True))[slug]
-    years = view.values["zeitraum"]
-    profile = read.district_profile(con, slug, years[0], years[1], _as_of(view))
-    slides = []
-    for plan, plan_name in read.masterplan_names(con).items():
-        part = profile[profile["masterplan"] == plan]
-        if len(part):
-            slides.append(
-                Slide(
-                    title=f"{texts.PROFILE_TITLE.format(name=name)}: {plan_name}",
-                    subtitle=_subtitle(con, view, texts.PAGE_TITLES["bezirke"]),
-                    source="siehe Daten & Methodik",
-                    stand="–"
-                    if part.empty
-                    else views.stand_of(
-                        read.series(
-                            con,
-                            list(part["indicator_id"]),
-                            [slug],
-                            years[0],
-                            years[1],
-                            _as_of(view),
-                        )
-                    ),
-                    demo=not bool(part["is_official"].all()),
-                    link=view.link,
-                    table=views.profile_table(part),
-                )
-            )
-    return slides
-
-
-def _data(con: duckdb.DuckDBPyConnection, view: View) -> list[Slide]:
-    from datetime import date
-
-    fresh = read.freshness(con, _as_of(view))
-    table = views.freshness_table(fresh, date.today())
+def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
+    subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
     return [
-        Slide(
+        _series_slide(deck, chart.frame, chart.indicator, subtitle)
+        for chart in page.charts
+        if not chart.frame.empty
+    ]
+
+
+def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
+    ind = page.indicator
+    subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
+    slides = [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle)]
+    if page.districts is None:
+        return slides
+    values = page.districts.values
+    meta = meta_for(ind, values)
+    label = period_text(page.districts.period)
+    ranked = values.sort_values("value", ascending=ind["direction"] != "higher")
+    common = {
+        "subtitle": subtitle,
+        "source": meta.source,
+        "stand": meta.stand,
+        "demo": meta.demo,
+        "number_format": _number_format(int(ind["decimals"])),
+    }
+    return [
+        *slides,
+        deck.slide(
+            title=f"{ind['short_name']}: Stadtbezirke {label} ({ind['unit']})",
+            figure=page.districts.map,
+            **common,
+        ),
+        deck.slide(
+            title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({ind['unit']})",
+            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked["value"]}),
+            **common,
+        ),
+    ]
+
+
+def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
+    # The title names the district; the subtitle does not list other chosen districts.
+    subtitle = deck.subtitle(texts.PAGE_TITLES["bezirke"], page.honoured, areas=False)
+    return [
+        deck.slide(
+            title=f"{page.title}: {profile.plan_name}",
+            subtitle=subtitle,
+            source="siehe Daten & Methodik",
+            stand=profile.stand,
+            demo=profile.demo,
+            table=profile.table,
+        )
+        for profile in page.profiles
+    ]
+
+
+def _data(deck: _Deck, page: data.DataPageData) -> list[Slide]:
+    return [
+        deck.slide(
             title=texts.FRESHNESS,
             subtitle=texts.PAGE_TITLES["daten"],
             source="Importprotokoll",
-            stand=views.stand_of(fresh, "updated"),
-            demo=bool(fresh["any_demo"].fillna(False).any()),
-            link=view.link,
-            table=table,
+            stand=page.freshness_stand,
+            demo=page.freshness_demo,
+            table=page.freshness,
         )
     ]
 
 
+_RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
+    "uebersicht": _overview,
+    "masterplan": _masterplan,
+    "indikator": _indicator,
+    "bezirke": _districts,
+    "daten": _data,
+}
+
+
+def _measures(deck: _Deck, page: Any) -> list[Slide]:
+    """The measures each page shows: a masterplan's, an indicator's, a district's, counts."""
+    if isinstance(page, overview.OverviewData):
+        frame, table, title = page.measures, page.measure_counts, texts.MEASURES_OVERVIEW
+    elif isinstance(page, masterplan.MasterplanData):
+        frame, title = page.measures, page.measures_title
+        table = measure_views.slide_table(frame)
+    elif isinstance(page, indicator.IndicatorData):
+        frame, title = page.linked, texts.MEASURES_LINKED
+        table = measure_views.slide_table(frame)
+    elif isinstance(page, districts.DistrictsData):
+        frame, title = page.measures, f"{texts.MEASURES_TITLE}: {page.name}"
+        table = measure_views.slide_table(frame)
+    else:
+        return []
+    if frame.empty:
+        return []
+    return [deck.measure_slide(title, table, not bool(frame["is_official"].all()))]
+
+
 def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
     """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
-    from dortmund_kpi.share.slides import build_deck
-
     slides, notes = [], []
     for url in urls:
-        view = parse_view(con, url)
+        linked = parse_view(con, url)
         notes += [
             f"{url}: ungültiger Wert für {n.key} ({n.value}), Standard verwendet"
-            for n in view.notices
+            for n in linked.notices
         ]
-        slides += slides_for(con, view)
+        slides += slides_for(con, linked)
     return build_deck(slides), notes

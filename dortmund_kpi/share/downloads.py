@@ -16,7 +16,7 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi.share.template_files import neutralise
+from dortmund_kpi.formatting import neutralise
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 700
 _lock = threading.Lock()

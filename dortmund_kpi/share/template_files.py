@@ -12,20 +12,10 @@ import io
 
 import pandas as pd
 
-from dortmund_kpi.ingest.numbers import format_number_plain
+from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
 from dortmund_kpi.periods import period_from_label
 
 EXPORT_HEADER = ["indikator", "bezirk", "zeitraum", "wert", "anmerkung", "quelle", "datenart"]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def neutralise(text: object) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (read back by import)."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
-        return ""
-    value = str(text)
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def template_rows(frame: pd.DataFrame) -> list[list[object]]:

@@ -251,3 +251,17 @@ def url_for(page: str, params: Mapping[str, list[str]], base: str = "") -> str:
     path = PAGES[page]
     query = urlencode([(k, v) for k, values in params.items() for v in values])
     return f"{base.rstrip('/')}/{path}" + (f"?{query}" if query else "")
+
+
+def defaults(ctx: UrlContext) -> dict[str, object]:
+    """The default view for a context: what a link leaves out."""
+    return {
+        "bezirk": [],
+        "zeitraum": ctx.years,
+        "masterplan": ctx.masterplans[0],
+        "indikator": ctx.indicators[0],
+        "stand": None,
+        "praesentation": False,
+        "massnahme": None,
+        "seite": 1,
+    }

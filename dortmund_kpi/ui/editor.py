@@ -15,11 +15,12 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import texts, ui
+from dortmund_kpi import texts
 from dortmund_kpi.ingest.importer import ImportResult, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import deeplink, urlstate
+from dortmund_kpi.ui import url, widgets
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
@@ -144,7 +145,7 @@ def sign_in(page: str) -> None:
     key = _browser_key()
     if key:
         path = "/" + urlstate.PAGES[page]
-        view = deeplink.safe_view(path, ui.view_params(page), ui.url_context(), ui.defaults())
+        view = deeplink.safe_view(path, url.view_params(page), url.url_context(), url.defaults())
         if view:
             deeplink.PENDING.remember(key, view)
     st.login()
@@ -164,4 +165,10 @@ def return_after_sign_in(page: str) -> None:
     key = _browser_key()
     view = deeplink.PENDING.take(key) if key else None
     if view and (view.page != "uebersicht" or view.query):
-        st.switch_page(ui.PAGE_FILES[view.page], query_params=view.params)
+        st.switch_page(widgets.PAGE_FILES[view.page], query_params=view.params)
+
+
+def editor_welcome() -> None:
+    """st.login returns to the start page: lead a freshly signed-in editor back to the upload."""
+    if sign_in_configured() and st.user.get("is_logged_in"):
+        widgets.page_link("daten", texts.EDITOR_WELCOME, icon=":material/upload:")

@@ -14,7 +14,9 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, measures, texts
 from dortmund_kpi.clock import now_local
+from dortmund_kpi.db import read
 from dortmund_kpi.views import charts
+from dortmund_kpi.views.common import Query, View, statuses
 
 
 def reference_day(as_of: datetime | None) -> date:
@@ -184,3 +186,26 @@ def detail_rows(info: Detail) -> list[tuple[str, str]]:
     for _, name, status in info.indicators:
         rows.append((texts.MEASURE_INDICATOR, f"{name}: {status or texts.NO_TARGET}"))
     return rows
+
+
+def open_detail(query: Query, view: View) -> Detail | None:
+    """The measure a link opens (URL key ``massnahme``) as of the view's Stand; None when
+    the link opens none or the id is unknown at that Stand."""
+    if not view.measure:
+        return None
+    today = reference_day(view.as_of)
+    frame = prepare(query(read.measures, as_of=view.as_of), today)
+    match = frame[frame["id"] == view.measure]
+    if match.empty:
+        return None
+    indicators = query(read.indicator_list)
+    lo, hi = view.years
+    stats = query(read.series_stats, lo, hi, as_of=view.as_of).set_index("indicator_id")
+    return detail(
+        match.iloc[0],
+        query(read.measure_versions, view.measure, as_of=view.as_of),
+        indicators,
+        statuses(stats, indicators),
+        query(read.district_names),
+        query(read.masterplan_names),
+    )

@@ -26,15 +26,17 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from dortmund_kpi import texts, ui
+from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.ui import data as ui_data
+from dortmund_kpi.ui import widgets
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
-PAGE_FILES = ui.PAGE_FILES
+PAGE_FILES = widgets.PAGE_FILES
 HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND})
 Params = Mapping[str, str | list[str]]
 
@@ -86,7 +88,7 @@ def official_con(official_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 # -- running the app ----------------------------------------------------------------------
 def open_page(page: str = "uebersicht", params: Params | None = None) -> AppTest:
-    """Open ``page`` (a key of ``ui.PAGE_FILES``) with the query parameters of a link."""
+    """Open ``page`` (a key of ``ui.widgets.PAGE_FILES``) with the query parameters of a link."""
     # Never let a test build or read the default database in data/.
     assert os.environ.get(ENV_DB), "set DORTMUND_KPI_DB (fixture app_db) before opening the app"
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
@@ -277,5 +279,4 @@ def _close_app_connections() -> Iterator[None]:
     """The app caches one read-only connection per database version; close them after the
     app tests, so later tests in this process can open those files with any configuration."""
     yield
-    ui._connection.clear()
-    ui._cached.clear()
+    ui_data.clear()

@@ -5,18 +5,25 @@ paths are the ones a city with a hundred indicators gets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from dortmund_kpi import texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import common as views
+from dortmund_kpi.ui import data as ui_data
+from dortmund_kpi.views import masterplan
+from dortmund_kpi.views import overview as views
 
 from .conftest import assert_ok, figures, go_to, open_page, qp_all, warnings
 
 
 @pytest.fixture
-def groups_of_five(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views, "CHARTS_PER_VIEW", 5)
+def groups_of_five(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(masterplan, "CHARTS_PER_VIEW", 5)
+    ui_data.clear()  # the masterplan page's data are cached per view, not per group size
+    yield
+    ui_data.clear()
 
 
 def _plan_ids(con, plan: str) -> list[str]:

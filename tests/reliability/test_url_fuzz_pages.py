@@ -6,7 +6,7 @@ keys beyond the limit, plausible values of the wrong key) for the URL keys of th
 contract, read from ``dortmund_kpi.share.urlstate`` (shared keys, page keys, old spellings
 from ``KEY_MIGRATIONS``), plus Streamlit's reserved keys and unknown keys. A key
 added to the contract later is fuzzed without touching this file. Each link is
-opened on each page (``ui.PAGE_FILES``) of the real router, and:
+opened on each page (``ui.widgets.PAGE_FILES``) of the real router, and:
 
 * the run shows no exception element and no error element;
 * the database is unchanged (published version, file checksum; all tables at the end);
@@ -39,11 +39,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from dortmund_kpi import ui
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.share import urlstate
+from dortmund_kpi.ui import data as ui_data
+from dortmund_kpi.ui import url, widgets
 from tests.app.conftest import open_page
 from tests.reliability.helpers import report_line
 
@@ -63,7 +64,7 @@ PROFILE = settings(
     ],
 )
 
-PAGES = [page for page in urlstate.PAGES if page in ui.PAGE_FILES]
+PAGES = [page for page in urlstate.PAGES if page in widgets.PAGE_FILES]
 # The contract, read from urlstate: current keys, then old spellings.
 CURRENT_KEYS = tuple(
     dict.fromkeys([*urlstate.SHARED_KEYS, *(k for ks in urlstate.PAGE_KEYS.values() for k in ks)])
@@ -109,9 +110,9 @@ NUMBERS = ["1e309", "NaN", "-0", "0x7E8", "２０２０", "2020.0", " 2020 ", "-
 
 
 def app_context() -> urlstate.UrlContext:
-    """What the app accepts: its own ``ui.url_context`` (here called outside a session),
+    """What the app accepts: its own ``ui.url.url_context`` (here called outside a session),
     so valid values of keys added later are known too."""
-    return ui.url_context()
+    return url.url_context()
 
 
 def plausible_values(db: Settings, ctx: urlstate.UrlContext) -> list[str]:
@@ -220,8 +221,7 @@ def fuzz_db(fixture_db: Settings) -> Iterator[Settings]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_DB, str(fixture_db.db_path))
         yield fixture_db
-    ui._connection.clear()
-    ui._cached.clear()
+    ui_data.clear()
 
 
 SEEN: dict[str, Counter] = {}

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dortmund_kpi import formatting
-from dortmund_kpi.views import common as views
+from dortmund_kpi.views import tables as views
 
 
 def test_numbers():

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from dortmund_kpi.catalog import CatalogError, parse_catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
+from dortmund_kpi.formatting import format_number_plain
 from dortmund_kpi.ingest.numbers import (
     clean_number_text,
     detect_convention,
-    format_number_plain,
     is_missing,
     parse_numbers,
 )

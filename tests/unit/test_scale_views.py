@@ -12,7 +12,9 @@ import pytest
 from dortmund_kpi import status, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import charts
-from dortmund_kpi.views import common as views
+from dortmund_kpi.views import overview as views
+from dortmund_kpi.views.figures import indicator_chart
+from dortmund_kpi.views.masterplan import chart_groups
 
 
 def _tile(n: int, state: str | None) -> views.Tile:
@@ -66,7 +68,7 @@ def test_capped_tiles_put_attention_first_in_catalog_order():
     ],
 )
 def test_chart_groups(count, size, groups):
-    assert views.chart_groups(count, size) == groups
+    assert chart_groups(count, size) == groups
 
 
 PLANS = {"verwaltung": "Verwaltung", "wirtschaft": "Wirtschaft", "bildung": "Bildung"}
@@ -122,7 +124,7 @@ def test_frozen_figures_serialise_to_the_same_json(fixture_db):
         if part.empty:
             continue
         row = stats.loc[meta["id"]] if meta["id"] in stats.index else None
-        fig = views.indicator_chart(part, meta, row, height=320)
+        fig = indicator_chart(part, meta, row, height=320)
         expected = pio.to_json(fig.to_dict(), validate=False)
         frozen = charts.freeze(fig)
         assert isinstance(frozen, charts.FrozenFigure)

@@ -11,7 +11,7 @@ import pytest
 from dortmund_kpi import status
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
-from dortmund_kpi.views import common as views
+from dortmund_kpi.views import overview as views
 
 
 def rowwise_status(stats: pd.DataFrame, indicators: pd.DataFrame) -> list[str | None]:

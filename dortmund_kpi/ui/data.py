@@ -1,0 +1,152 @@
+"""Cached data access for the pages: one read-only connection per published database
+version, query results and each page's data (``views.<page>.build``) cached per version
+and view.
+
+A new import has a new file name, so caches move on by themselves; a version pruned
+between resolving and opening it is retried once on the newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dortmund_kpi.db import read
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.ingest.bootstrap import ensure_database
+from dortmund_kpi.ingest.importer import rejected_log_path
+from dortmund_kpi.settings import get_settings
+from dortmund_kpi.views.common import View
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _bootstrap(db_path: str) -> None:
+    """Create (first start) or migrate the database once per process."""
+    ensure_database(get_settings(db_path))
+
+
+def current_file() -> str:
+    """The published version's file; resolving the symlink is cheap, so do it every run."""
+    settings = get_settings()
+    _bootstrap(str(settings.db_path))
+    return str(Store(settings.db_path).current_file())
+
+
+@st.cache_resource(max_entries=2, on_release=lambda con: con.close(), show_spinner=False)
+def _connection(db_file: str) -> duckdb.DuckDBPyConnection:
+    return Store(get_settings().db_path).connect_read(Path(db_file))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    """A read function's result on one version (``name`` identifies ``_fn`` in the key)."""
+    with _connection(db_file).cursor() as cursor:  # one cursor per query: thread-safe
+        return _fn(cursor, *args, **dict(kwargs))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Cached:
+    """The ``views.common.Query`` of the app: read functions cached on one version."""
+
+    def __init__(self, db_file: str) -> None:
+        self.db_file = db_file
+
+    def __call__(
+        self, fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        key_args = tuple(_hashable(a) for a in args)
+        return _cached(self.db_file, fn.__name__, key_args, tuple(sorted(kwargs.items())), fn)
+
+
+def on_current(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(current_file(), *args)``, once more on the newer version when the current
+    one was pruned between resolving and opening it."""
+    try:
+        return fn(current_file(), *args)
+    except duckdb.IOException:
+        return fn(current_file(), *args)
+
+
+def run(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """A read function of ``dortmund_kpi.db.read`` on the current version, cached."""
+    return on_current(lambda db_file: Cached(db_file)(fn, *args, **kwargs))
+
+
+def page_data(build: Callable[[Any, View], T], view: View) -> T:
+    """A page's data (``views.<page>.build``) for a view, built once per data version,
+    view, day and the files beside the database (geometry, rejected-import log).
+
+    cache_resource, not cache_data: the data hold plotly figures, and unpickling a
+    figure validates it all over again; the cached data are only read.
+    """
+    key = (build.__module__, view, datetime.now().date(), _files_key())
+    return on_current(lambda db_file: _cached_page(db_file, *key, _build=build))
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _cached_page(
+    db_file: str, module: str, view: View, day: Any, files: tuple, _build: Callable
+) -> Any:
+    del module, day, files  # part of the cache key only
+    return _build(Cached(db_file), view)
+
+
+def _files_key() -> tuple:
+    """Modification times of the files a page shows beside the database."""
+    settings = get_settings()
+    paths = (
+        settings.official_geometry_path,
+        settings.schematic_geometry_path,
+        rejected_log_path(settings),
+    )
+    return tuple(p.stat().st_mtime_ns if p.exists() else None for p in paths)
+
+
+# -- reference data of the current version ---------------------------------------
+def indicators() -> pd.DataFrame:
+    return run(read.indicator_list)
+
+
+def indicator(indicator_id: str) -> pd.Series:
+    frame = indicators()
+    return frame[frame["id"] == indicator_id].iloc[0]
+
+
+def masterplans() -> dict[str, str]:
+    """Masterplan id -> short German name, in catalog order (from the catalog, via the db)."""
+    return run(read.masterplan_names)
+
+
+def district_names() -> dict[str, str]:
+    """District slug -> German name, in table order."""
+    return run(read.district_names)
+
+
+def year_range() -> tuple[int, int]:
+    return run(read.data_range)
+
+
+def data_moment(as_of: datetime | None) -> datetime | None:
+    """When the newest value of the view was imported (the data version shown)."""
+    value = run(read.data_stand, as_of=as_of)
+    return None if value is None or pd.isna(value) else value
+
+
+def clear() -> None:
+    """Drop every cached result and close the cached connections (tests, benchmarks)."""
+    _cached_page.clear()
+    _cached.clear()
+    _connection.clear()

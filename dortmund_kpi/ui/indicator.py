@@ -1,0 +1,89 @@
+"""The indicator page's sections: districts (map and ranking), metadata, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.db import read
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share import downloads
+from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views import tables
+from dortmund_kpi.views.indicator import IndicatorData
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def district_section(page: IndicatorData) -> None:
+    """Map and ranking of the districts for the latest period within the chosen years."""
+    ind = page.indicator
+    if page.districts is None:
+        st.caption(texts.EMPTY_DISTRICTS)
+        return
+    if bool(ind["per_capita"]):
+        st.toggle(texts.FILTER_PER_CAPITA, key=url.PER_CAPITA)
+    period = page.districts.period
+    left, right = st.columns([3, 2])
+    with left:
+        widgets.chart(page.districts.map, key="map", filename=f"{ind['id']}_karte_{period}")
+    with right:
+        name = f"{ind['id']}_rangfolge_{period}"
+        widgets.chart(page.districts.ranking, key="ranking", filename=name)
+
+
+def metadata_panel(page: IndicatorData) -> None:
+    with st.expander(texts.INDICATOR_META, expanded=True):
+        rows = tables.indicator_metadata(page.indicator, page.frame)
+        lines = (f"- **{label}:** {widgets.literal_text(value)}" for label, value in rows)
+        st.markdown("\n".join(lines))
+
+
+def export_section(page: IndicatorData) -> None:
+    """Displayed data (CSV, XLSX with metadata) and the full indicator (all areas and years);
+    the XLSX files carry the linked measures as a sheet of their own.
+
+    The files are made when a button is clicked, not on every run (building them took
+    86 % of a warm run of the indicator page). The callables run in another thread,
+    outside the script run: everything they need from the session is captured here.
+    """
+    ind, table, frame, name = page.indicator, page.table, page.frame, page.file_name
+    extra = {}
+    if len(page.linked):
+        extra = {texts.MEASURES_TITLE: measure_views.table(page.linked, data.district_names())}
+    page_link_text = url.permalink("indikator", pinned=True)
+    lo, hi = data.year_range()
+    areas = ["dortmund", *data.district_names()]
+    db_file, moment = data.current_file(), page.view.as_of
+
+    def displayed_xlsx() -> bytes:
+        meta = tables.indicator_metadata(ind, frame, page_link_text)
+        return downloads.xlsx_with_metadata(table, meta, extra)
+
+    def full_series() -> pd.DataFrame:
+        with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
+            return read.series(con, [str(ind["id"])], areas, lo, hi, as_of=moment)
+
+    def full_csv() -> bytes:
+        return tables.german_csv(tables.display_table(full_series(), ind))
+
+    def full_xlsx() -> bytes:
+        full = full_series()
+        full_meta = tables.indicator_metadata(ind, full, page_link_text)
+        return downloads.xlsx_with_metadata(tables.display_table(full, ind), full_meta, extra)
+
+    st.markdown(f"**{texts.EXPORT_HEADER}**")
+    cols = st.columns(4)
+    files = (
+        (texts.DOWNLOAD_CSV, lambda: tables.german_csv(table), f"{name}.csv", "text/csv"),
+        (texts.DOWNLOAD_XLSX, displayed_xlsx, f"{name}.xlsx", XLSX_MIME),
+        (texts.DOWNLOAD_FULL_CSV, full_csv, f"{ind['id']}_gesamt.csv", "text/csv"),
+        (texts.DOWNLOAD_FULL_XLSX, full_xlsx, f"{ind['id']}_gesamt.xlsx", XLSX_MIME),
+    )
+    for column, (label, make, file_name, mime) in zip(cols, files, strict=True):
+        column.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")

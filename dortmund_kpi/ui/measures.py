@@ -1,0 +1,108 @@
+"""Measures (Maßnahmen) on the pages: lists, the timeline, downloads, one measure's detail."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dortmund_kpi import measures as measure_files
+from dortmund_kpi import texts
+from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.ui.indicator import XLSX_MIME
+from dortmund_kpi.views import measures as measure_views
+
+
+def _open_measure(measure_id: str) -> None:
+    st.session_state["massnahme"] = measure_id
+
+
+def measure_list(
+    frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE, show_plan: bool = False
+) -> None:
+    """One line per measure: title (opens the detail), status, deadline, overdue flag; with
+    ``show_plan`` also its masterplan (lists that mix masterplans)."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    for m in frame.itertuples(index=False):
+        late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.button(
+            widgets.literal_text(m.title),  # a button label is Markdown: titles come from files
+            key=f"measure_{key}_{m.id}",
+            type="tertiary",
+            on_click=_open_measure,
+            args=(m.id,),
+            help=texts.MEASURE_OPEN,
+        )
+        plan = f"{m.masterplan_name} · " if show_plan else ""
+        right.markdown(
+            f"{plan}{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
+            f"{m.deadline_text}{late}"
+        )
+
+
+def measure_timeline(fig: go.Figure | None, name: str) -> None:
+    """The timeline chart (key ``measures_<name>``), exportable as ``massnahmen_<name>``."""
+    if fig is None:
+        st.caption(texts.MEASURES_NONE)
+        return
+    st.caption(texts.MEASURES_TIMELINE_HELP)
+    widgets.chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
+
+
+def measure_downloads(frame: pd.DataFrame, name: str) -> None:
+    """The measures shown, as CSV and XLSX in the import format (re-importable), built
+    when clicked (the XLSX took a tenth of the masterplan page's warm run)."""
+    names = data.district_names()
+    cols = st.columns(2)
+    cols[0].download_button(
+        texts.DOWNLOAD_CSV,
+        data=lambda: measure_files.to_csv(frame, names),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"dl_csv_{name}",
+    )
+    cols[1].download_button(
+        texts.DOWNLOAD_XLSX,
+        data=lambda: measure_files.to_xlsx(frame, names),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        key=f"dl_xlsx_{name}",
+    )
+
+
+def measure_detail(page: str) -> None:
+    """The measure named by the URL key ``massnahme``, above the page, with a close button."""
+    measure_id = st.session_state.get("massnahme")
+    if not measure_id:
+        return
+    info = data.page_data(measure_views.open_detail, url.current_view(page))
+    if info is None:
+        st.info(texts.MEASURE_UNKNOWN.format(id=url.literal(measure_id)), icon="ℹ️")
+        return
+    literal = widgets.literal_text
+    with st.container(border=True, key="measure_detail"):
+        st.subheader(f"{texts.MEASURE_DETAIL}: {literal(info.title)}")
+        if info.overdue:
+            st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))
+        if info.demo:
+            st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.MEASURES_DEMO}")
+        st.markdown(literal(info.description))
+        st.markdown("\n".join(f"- **{k}:** {literal(v)}" for k, v in info.facts))
+        st.markdown(f"**{texts.MEASURE_HISTORY}**")
+        st.dataframe(info.history, hide_index=True)
+        st.markdown(f"**{texts.MEASURE_LINKED_INDICATORS}**")
+        for ind_id, name, status in info.indicators:
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            with left:
+                widgets.page_link("indikator", name, {"indikator": [ind_id]})
+            right.markdown(widgets.status_badge(status))
+        st.button(
+            texts.MEASURE_CLOSE,
+            key="measure_close",
+            on_click=lambda: st.session_state.update(massnahme=None),
+        )

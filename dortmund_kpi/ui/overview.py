@@ -1,0 +1,81 @@
+"""The overview's KPI tiles and the masterplan x district matrix."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.ui import widgets
+from dortmund_kpi.views import charts
+from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
+
+CHANGE_COLOR = {"besser": "green", "schlechter": "red", "unverändert": "gray"}
+TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a wider one
+MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
+
+
+def render_tile(tile: Tile) -> None:
+    """A KPI tile's content: value, change (arrow, text and colour), sparkline, target status."""
+    arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
+    description = f"{tile.versus}, {texts.CHANGE_TEXT[tile.change_word]}" if tile.change else None
+    st.metric(
+        f"**{tile.title}**",
+        tile.value,
+        delta=tile.change or None,
+        delta_color=CHANGE_COLOR[tile.change_word],
+        delta_arrow=arrow,
+        delta_description=description,
+        help=tile.name,
+    )
+    line = charts.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
+    st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see charts
+    demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
+    unit = f"{tile.unit} · " if tile.unit else ""
+    if tile.target == texts.NO_TARGET:
+        target = widgets.status_badge(None)
+    else:
+        badge = (
+            widgets.status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
+        )
+        target = f"{badge} {tile.target}"
+    # One caption (two lines) instead of two: every element costs a warm run time.
+    st.caption(f"{unit}{tile.period}{demo}  \n{target}")
+    widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
+
+
+def render_tiles(tiles: list[Tile]) -> None:
+    """Tiles side by side in one wrapping row (one block instead of a row of columns per
+    four tiles: fewer elements, and narrow screens get fewer tiles per line)."""
+    with st.container(horizontal=True, gap="small"):
+        for tile in tiles:
+            with st.container(border=True, width=TILE_WIDTH):
+                render_tile(tile)
+
+
+def render_plan_tiles(tiles: list[Tile]) -> None:
+    """A masterplan's tiles on the overview (capped, see ``views.overview.overview_selection``)."""
+    shown = overview_selection(tiles)
+    if len(shown) < len(tiles):
+        st.caption(texts.TILES_SHOWN.format(shown=len(shown), total=len(tiles)))
+    render_tiles(shown)
+
+
+def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
+    """Districts as rows, masterplans as columns, in one table (one element, however many
+    districts); a click on a cell opens the masterplan page filtered to the district."""
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="matrix",
+        on_select="rerun",
+        selection_mode="single-cell",
+        height=min(len(table), MATRIX_ROWS) * 35 + 38,  # all rows up to MATRIX_ROWS
+        column_config={
+            name: st.column_config.TextColumn(width="medium") for name in plans.values()
+        },
+    )
+    for row, column in event.selection.cells:
+        params = matrix_link(table, plans, row, column)
+        if params:
+            st.switch_page(widgets.page("masterplan"), query_params=params)

@@ -1,0 +1,150 @@
+"""The view in the address bar: read a link into the session, write the session back.
+
+The contract (keys, parsing, defaults, old names) is ``share.urlstate``; this module
+only moves values between ``st.query_params`` and ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.share import urlstate
+from dortmund_kpi.share.deck import url_context as context_of
+from dortmund_kpi.ui import data
+from dortmund_kpi.views.common import View
+
+URL_WRITTEN = "_url_written"
+LAST_PAGE = "_last_page"
+NOTICES = "_url_notices"
+PER_CAPITA = "je1000"  # the indicator page's switch (not part of the URL)
+
+
+def as_of() -> datetime | None:
+    """The pinned moment of the view (URL key ``stand``), or None for live data."""
+    value = st.session_state.get("stand")
+    return value if isinstance(value, datetime) else None
+
+
+def url_context() -> urlstate.UrlContext:
+    """What values a link may hold on the current version (asked several times a run)."""
+    return data.on_current(_context)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _context(db_file: str) -> urlstate.UrlContext:
+    return context_of(data.Cached(db_file))
+
+
+def defaults() -> dict[str, Any]:
+    """The default view (what a URL leaves out)."""
+    return urlstate.defaults(url_context())
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {
+        key: st.query_params.get_all(key)
+        for key in st.query_params
+        if key not in urlstate.RESERVED_KEYS
+    }
+
+
+def sync_from_url(page: str) -> None:
+    """Load the view from the URL when it was opened or changed from outside the app.
+
+    Our own writes are remembered: on a page switch Streamlit clears the query
+    string, which must not reset the filters the user has set.
+    """
+    params = _current_params()
+    previous, st.session_state[LAST_PAGE] = st.session_state.get(LAST_PAGE), page
+    own_url = params == st.session_state.get(URL_WRITTEN)  # navigation inside the app
+    if previous is not None and previous != page and (own_url or "massnahme" not in params):
+        st.session_state["massnahme"] = None  # a measure's detail stays on its page
+    if not params or own_url:
+        st.session_state[NOTICES] = []
+        return
+    parsed = urlstate.parse(params, page, url_context())
+    base = defaults()
+    migrated = urlstate.migrate_keys(params)
+    for key in urlstate.SHARED_KEYS + urlstate.PAGE_KEYS.get(page, ()):
+        if key in parsed.values:
+            st.session_state[key] = parsed.values[key]
+        elif key in migrated or key == "seite":  # a link without seite shows the first
+            st.session_state[key] = base[key]
+    st.session_state[NOTICES] = parsed.notices
+
+
+def view_keys() -> tuple[str, ...]:
+    return (*urlstate.SHARED_KEYS, "masterplan", "indikator", "seite")
+
+
+def view_values() -> dict[str, Any]:
+    """The session's view values, defaults filled in."""
+    values = {key: st.session_state.get(key) for key in view_keys()}
+    values = {k: v for k, v in values.items() if v is not None}
+    out = defaults() | values
+    lo, hi = data.year_range()
+    years = out.get("zeitraum")
+    if not years or years[0] < lo or years[1] > hi or years[0] > years[1]:
+        out["zeitraum"] = (lo, hi)
+    out["zeitraum"] = (int(out["zeitraum"][0]), int(out["zeitraum"][1]))
+    out["stand"] = as_of()
+    return out
+
+
+def current_view(page: str) -> View:
+    """The view the page shows (``views.<page>.build`` takes it)."""
+    per_capita = bool(st.session_state.get(PER_CAPITA, False))
+    return View.from_values(page, view_values(), per_capita=per_capita)
+
+
+def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
+    """The query parameters of the current view on ``page`` (with ``changes`` applied)."""
+    values = {key: st.session_state.get(key) for key in view_keys()} | changes
+    values["zeitraum"] = tuple(values["zeitraum"]) if values.get("zeitraum") else None
+    return urlstate.serialize(values, page, defaults())
+
+
+def write_url(page: str) -> None:
+    """Put the current view into the address bar (only what differs from the default)."""
+    params = view_params(page)
+    reserved = {
+        k: st.query_params.get_all(k) for k in urlstate.RESERVED_KEYS if k in st.query_params
+    }
+    if params != _current_params():
+        st.query_params.from_dict({**params, **reserved})
+    st.session_state[URL_WRITTEN] = params
+
+
+def show_notices() -> None:
+    for notice in st.session_state.get(NOTICES, []):
+        template = texts.URL_NOTICE if notice.value.strip() else texts.URL_NOTICE_EMPTY
+        st.warning(template.format(key=notice.key, value=literal(notice.value)), icon="⚠️")
+
+
+def literal(text: str, limit: int = 60) -> str:
+    """Text from a link shown as code, never as Markdown (no links, images or colours)."""
+    visible = "".join(ch for ch in text[:limit] if ch.isprintable() and ch not in "`\u202e\u202d")
+    return f"`{visible}`" if visible.strip() else "` `"
+
+
+def public_base(page: str) -> str:
+    """The app's public address: ``DORTMUND_KPI_PUBLIC_URL`` (behind a proxy) or the
+    address the browser uses; empty (relative links) when neither is known."""
+    configured = os.environ.get("DORTMUND_KPI_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    url = (st.context.url or "").rstrip("/")
+    path = urlstate.PAGES[page]
+    if path and url.endswith("/" + path):
+        url = url[: -len(path) - 1]
+    return url
+
+
+def permalink(page: str, *, pinned: bool) -> str:
+    moment = (as_of() or data.data_moment(as_of())) if pinned else None
+    return urlstate.url_for(page, view_params(page, stand=moment), public_base(page))

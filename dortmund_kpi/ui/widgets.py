@@ -1,0 +1,178 @@
+"""Widgets every page uses: navigation and links, the shared filters, charts with their
+exports, status badges and the demo notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.share import downloads, urlstate
+from dortmund_kpi.ui import data
+from dortmund_kpi.views import charts
+
+PAGE_FILES = {
+    "uebersicht": "screens/overview.py",
+    "masterplan": "screens/plan.py",
+    "indikator": "screens/indicator.py",
+    "bezirke": "screens/districts.py",
+    "daten": "screens/data.py",
+}
+# The st.Page objects of the running app (set by ``navigation_pages`` on every run). A
+# link given a Page skips Streamlit's path resolution (a realpath per link: 0.7 ms,
+# a third of the overview's warm run at a hundred tiles). Pages of any session are
+# equivalent (same file and URL path), so one process-wide dict is enough.
+_PAGES: dict[str, Any] = {}
+STATUS_BADGE = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
+
+
+def navigation_pages() -> dict[str, Any]:
+    """The app's pages for ``st.navigation`` (page key -> ``st.Page``), also used by links."""
+    pages = {
+        key: st.Page(
+            path,
+            title=texts.PAGE_TITLES[key],
+            icon=texts.PAGE_ICONS[key],
+            url_path=urlstate.PAGES[key] or "uebersicht",
+            default=key == "uebersicht",
+        )
+        for key, path in PAGE_FILES.items()
+    }
+    _PAGES.update(pages)
+    return pages
+
+
+def page(key: str) -> Any:
+    """The running app's ``st.Page`` for a page key (its file before the router ran)."""
+    return _PAGES.get(key, PAGE_FILES[key])
+
+
+def page_link(
+    key: str, label: str, params: dict[str, list[str]] | None = None, **kwargs: Any
+) -> None:
+    kwargs.setdefault("icon", "")  # a Page would lend the link its own icon
+    st.page_link(page(key), label=label, query_params=params or None, **kwargs)
+
+
+def shared_filters() -> None:
+    """District and period filters in the sidebar, for every page."""
+    lo, hi = data.year_range()
+    if "bezirk" not in st.session_state:
+        st.session_state["bezirk"] = []
+    years = st.session_state.get("zeitraum")
+    if not years or years[0] < lo or years[1] > hi or years[0] > years[1]:
+        st.session_state["zeitraum"] = (lo, hi)
+    names = data.district_names()
+    with st.sidebar:
+        st.subheader(texts.FILTER_HEADER)
+        st.multiselect(
+            texts.FILTER_DISTRICTS,
+            options=list(names),
+            key="bezirk",
+            format_func=names.get,
+            placeholder=texts.FILTER_DISTRICTS_PLACEHOLDER,
+            help=texts.FILTER_DISTRICTS_HELP,
+        )
+        if lo < hi:
+            st.slider(texts.FILTER_PERIOD, min_value=lo, max_value=hi, key="zeitraum", step=1)
+
+
+def page_key_select(key: str, label: str, options: dict[str, str], on_change: Any = None) -> str:
+    """A selectbox for a page's own URL key; value is the id, label the German name."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = next(iter(options))
+    return st.selectbox(
+        label, options=list(options), key=key, format_func=options.get, on_change=on_change
+    )
+
+
+def first_chart_page() -> None:
+    st.session_state["seite"] = 1
+
+
+def chart_page(groups: list[tuple[int, int]], group: int) -> None:
+    """The choice of groups of charts (URL key ``seite``) when there is more than one;
+    ``group`` is the one shown (a number beyond the last group shows the last)."""
+    st.session_state["seite"] = group
+    if len(groups) <= 1:
+        return
+    st.segmented_control(
+        texts.CHART_GROUPS,
+        options=list(range(1, len(groups) + 1)),
+        format_func=lambda n: texts.CHART_GROUP.format(
+            first=groups[n - 1][0] + 1, last=groups[n - 1][1]
+        ),
+        key="seite",
+        required=True,
+    )
+
+
+def show_chart(fig: go.Figure, key: str, filename: str) -> None:
+    st.plotly_chart(fig, key=key, config=charts.chart_config(filename), theme=None)
+
+
+def demo_notice(has_demo: bool) -> None:
+    if has_demo:
+        st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.DEMO_EXPLAINED}")
+
+
+def status_badge(status: str | None) -> str:
+    if not isinstance(status, str):  # None, or NaN from a pandas column
+        return f":gray-badge[{texts.NO_TARGET}]"
+    return f":{STATUS_BADGE[status]}-badge[{texts.STATUS_ICONS[status]} {status}]"
+
+
+def literal_text(text: str) -> str:
+    """Catalog text in Markdown: escape the characters Markdown would interpret."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _image_export_available() -> bool:
+    """Looked up once a minute, not per chart (a PATH search; 37 charts on a page)."""
+    return downloads.image_export_available()
+
+
+def chart_exports(fig: go.Figure, filename: str) -> None:
+    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
+    with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
+        if not _image_export_available():
+            st.caption(texts.EXPORT_NO_BROWSER)
+            return
+        for label, fmt, mime in (
+            (texts.EXPORT_PNG, "png", "image/png"),
+            (texts.EXPORT_SVG, "svg", "image/svg+xml"),
+        ):
+            st.download_button(
+                label,
+                data=lambda fmt=fmt: downloads.figure_image(fig, fmt),
+                file_name=f"{filename}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+            )
+
+
+def chart(fig: go.Figure, key: str, filename: str) -> None:
+    """A chart with its export popover below it."""
+    show_chart(fig, key=key, filename=filename)
+    chart_exports(fig, filename)
+
+
+def district_choice(current: str) -> None:
+    """The district page's own choice; choosing one makes it the (only) chosen district,
+    so the sidebar and the address bar show the district the profile shows."""
+    names = data.district_names()
+
+    def choose() -> None:
+        st.session_state["bezirk"] = [st.session_state["_profile_district"]]
+
+    st.session_state["_profile_district"] = current
+    st.selectbox(
+        texts.FILTER_PROFILE_DISTRICT,
+        options=list(names),
+        format_func=names.get,
+        key="_profile_district",
+        on_change=choose,
+    )

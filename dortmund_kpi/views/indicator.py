@@ -1,0 +1,90 @@
+"""Indikator: one indicator's time series with target path and trend, the districts on a
+map and ranked, the data table, metadata and the measures linked to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi import geometry
+from dortmund_kpi.db import read
+from dortmund_kpi.settings import get_settings
+from dortmund_kpi.views import charts, tables
+from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views.common import Query, View, demo_in, file_name, statuses
+from dortmund_kpi.views.figures import indicator_chart, map_figure, ranking_figure
+
+HONOURED = frozenset({"bezirk", "zeitraum", "stand", "praesentation", "massnahme", "indikator"})
+
+
+@dataclass(frozen=True)
+class DistrictCharts:
+    """The districts in the latest period within the chosen years: map and ranking."""
+
+    period: str
+    values: pd.DataFrame
+    map: go.Figure
+    ranking: go.Figure
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    view: View
+    indicator: pd.Series
+    plan_name: str
+    frame: pd.DataFrame  # the values drawn: the city and the chosen districts
+    figure: go.Figure | None
+    status: str | None
+    table: pd.DataFrame  # as shown and downloaded (values stay numbers)
+    districts: DistrictCharts | None
+    linked: pd.DataFrame  # the measures meant to move this indicator
+    file_name: str
+    honoured: frozenset[str] = HONOURED
+
+    @property
+    def demo(self) -> bool:
+        return demo_in(self.frame)
+
+    @property
+    def has_district_level(self) -> bool:
+        return self.indicator["level"] == "district"
+
+
+def build(query: Query, view: View) -> IndicatorData:
+    indicators = query(read.indicator_list).set_index("id", drop=False)
+    indicator_id = view.indicator if view.indicator in indicators.index else indicators.index[0]
+    ind = indicators.loc[indicator_id]
+    (lo, hi), moment = view.years, view.as_of
+    frame = query(read.series, [indicator_id], view.areas, lo, hi, as_of=moment)
+    stats = query(read.series_stats, lo, hi, as_of=moment).set_index("indicator_id")
+    row = stats.loc[indicator_id] if indicator_id in stats.index else None
+    today = measure_views.reference_day(moment)
+    measures = measure_views.prepare(query(read.measures, as_of=moment), today)
+    return IndicatorData(
+        view=view,
+        indicator=ind,
+        plan_name=query(read.masterplan_names)[ind["masterplan"]],
+        frame=frame,
+        figure=None if frame.empty else charts.freeze(indicator_chart(frame, ind, row)),
+        status=statuses(stats, query(read.indicator_list)).get(indicator_id),
+        table=tables.display_table(frame, ind),
+        districts=_districts(query, view, ind) if ind["level"] == "district" else None,
+        linked=measure_views.for_indicator(measures, indicator_id),
+        file_name=file_name(ind, list(view.districts), lo, hi),
+    )
+
+
+def _districts(query: Query, view: View, ind: pd.Series) -> DistrictCharts | None:
+    (lo, hi), moment = view.years, view.as_of
+    periods = query(read.district_periods, str(ind["id"]), lo, hi, as_of=moment)
+    if periods.empty:
+        return None
+    period = str(periods["period"].iloc[0])
+    values = query(read.district_values, str(ind["id"]), period, as_of=moment)
+    per_capita = view.per_capita and bool(ind["per_capita"])
+    geo = geometry.current_geometry(get_settings())
+    district_map = map_figure(values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period)
+    ranking = ranking_figure(values, ind, per_capita, period)
+    return DistrictCharts(period, values, charts.freeze(district_map), charts.freeze(ranking))

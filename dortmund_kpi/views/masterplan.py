@@ -1,0 +1,121 @@
+"""Masterplan: every indicator of one plan as small multiples with target path and status,
+shown in groups, and the plan's measures on a timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi import formatting, texts
+from dortmund_kpi.db import read
+from dortmund_kpi.views import charts
+from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views.common import Query, View, demo_in, file_name, statuses
+from dortmund_kpi.views.figures import indicator_chart
+
+HONOURED = frozenset(
+    {"bezirk", "zeitraum", "stand", "praesentation", "massnahme", "masterplan", "seite"}
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One indicator's small multiple: its catalog row, the values drawn, the figure
+    (None without data), its target status and its export file name."""
+
+    indicator: pd.Series
+    frame: pd.DataFrame
+    figure: go.Figure | None
+    status: str | None
+    file_name: str
+
+
+@dataclass(frozen=True)
+class MasterplanData:
+    view: View
+    plan: str
+    plan_name: str
+    groups: list[tuple[int, int]]
+    group: int  # 1-based, clamped to the groups there are
+    charts: tuple[Chart, ...]  # the group shown
+    measures: pd.DataFrame
+    timeline: go.Figure | None
+    honoured: frozenset[str] = HONOURED
+
+    @property
+    def empty(self) -> bool:
+        return all(c.frame.empty for c in self.charts)
+
+    @property
+    def demo(self) -> bool:
+        return any(demo_in(c.frame) for c in self.charts)
+
+    @property
+    def measures_title(self) -> str:
+        return f"{texts.MEASURES_TITLE}: Masterplan {self.plan_name}"
+
+
+def build(query: Query, view: View) -> MasterplanData:
+    plans = query(read.masterplan_names)
+    plan = view.masterplan if view.masterplan in plans else next(iter(plans))
+    indicators = query(read.indicator_list)
+    own = indicators[indicators["masterplan"] == plan]
+    groups = chart_groups(len(own))
+    group = min(max(view.group, 1), max(len(groups), 1))
+    start, end = groups[group - 1] if groups else (0, 0)
+    shown = own.iloc[start:end].set_index("id", drop=False)
+    return MasterplanData(
+        view=view,
+        plan=plan,
+        plan_name=plans[plan],
+        groups=groups,
+        group=group,
+        charts=_charts(query, view, shown),
+        measures=(frame := _measures(query, view, plan)),
+        timeline=_timeline(query, view, frame, f"{texts.MEASURES_TITLE}: Masterplan {plans[plan]}"),
+    )
+
+
+def _charts(query: Query, view: View, shown: pd.DataFrame) -> tuple[Chart, ...]:
+    (lo, hi), moment = view.years, view.as_of
+    stats = query(read.series_stats, lo, hi, as_of=moment).set_index("indicator_id")
+    frame = query(read.series, list(shown["id"]), view.areas, lo, hi, as_of=moment)
+    parts = dict(tuple(frame.groupby("indicator_id", sort=False)))
+    target_status = statuses(stats, query(read.indicator_list))
+    out = []
+    for indicator_id, ind in shown.iterrows():
+        part = parts.get(indicator_id, frame.iloc[0:0])
+        row = stats.loc[indicator_id] if indicator_id in stats.index else None
+        figure = None if part.empty else charts.freeze(indicator_chart(part, ind, row, height=320))
+        name = file_name(ind, list(view.districts), lo, hi)
+        out.append(Chart(ind, part, figure, target_status.get(str(indicator_id)), name))
+    return tuple(out)
+
+
+def _measures(query: Query, view: View, plan: str) -> pd.DataFrame:
+    today = measure_views.reference_day(view.as_of)
+    frame = measure_views.prepare(query(read.measures, as_of=view.as_of), today)
+    return measure_views.for_masterplan(frame, plan)
+
+
+def _timeline(query: Query, view: View, frame: pd.DataFrame, title: str) -> go.Figure | None:
+    if frame.empty:
+        return None
+    stand = query(read.data_stand, as_of=view.as_of)
+    today = measure_views.reference_day(view.as_of)
+    text = formatting.timestamp(None if pd.isna(stand) else stand)
+    figure = measure_views.timeline(frame, title, text, today, pinned=view.as_of is not None)
+    return charts.freeze(figure)
+
+
+# The masterplan page shows this many charts at a time (the shipped catalog has 13 per
+# masterplan at most): each chart costs the browser and the server run a few ms.
+CHARTS_PER_VIEW = 14
+
+
+def chart_groups(count: int, size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each group of ``size`` charts, in order (none for no charts)."""
+    size = size or CHARTS_PER_VIEW
+    return [(start, min(start + size, count)) for start in range(0, count, size)]

@@ -1,0 +1,186 @@
+"""Tables as pages show and export them: German headers and texts, values kept as numbers."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dortmund_kpi import formatting, texts
+from dortmund_kpi.formatting import format_number_plain, neutralise
+from dortmund_kpi.views.common import period_text, stand_of, target_text
+
+
+def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
+    """The data table as shown (German column names and texts; values stay numbers)."""
+    c = texts.COLUMNS
+    return pd.DataFrame(
+        {
+            c["area_name"]: frame["area_name"],
+            c["period"]: frame["period"].map(period_text),
+            c["value"]: frame["value"].round(int(ind["decimals"]) + 2),
+            c["unit"]: str(ind["unit"]),
+            c["kind"]: frame["is_official"].map({True: texts.OFFICIAL, False: texts.DEMO}),
+            c["source"]: frame["source"].fillna(""),
+            c["note"]: frame["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def german_csv(table: pd.DataFrame) -> bytes:
+    """CSV for German Excel: UTF-8 with BOM, ';', decimal comma; formulas neutralised."""
+    lines = [";".join(_csv_cell(h) for h in table.columns)]
+    for row in table.itertuples(index=False):
+        lines.append(";".join(_csv_cell(v) for v in row))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+        return format_number_plain(float(value))
+    text = neutralise(value)
+    if any(ch in text for ch in ';"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
+    c = texts.COLUMNS
+    rows = []
+    for r in profile.itertuples(index=False):
+        unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
+        decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        shown = formatting.signed(r.deviation, decimals)
+        judgement = (
+            ""
+            if shown.startswith("±")
+            else " (besser)"
+            if (r.deviation > 0) == (r.direction == "higher")
+            else " (schlechter)"
+        )
+        rows.append(
+            {
+                c["indicator"]: r.short_name,
+                c["period"]: period_text(r.period),
+                c["value"]: formatting.with_unit(r.comparable, unit, decimals),
+                c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+                c["deviation"]: shown + judgement,
+                c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
+                c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+FREQUENCY_DAYS = {"yearly": 365, "quarterly": 92, "monthly": 31}
+
+
+GRACE_DAYS = {"yearly": 180, "quarterly": 60, "monthly": 30}
+
+
+def freshness_table(fresh: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Last period per indicator, when the next value is due, and whether it is overdue."""
+    c = texts.COLUMNS
+    rows = []
+    for r in fresh.itertuples(index=False):
+        if pd.isna(r.last_period_end):
+            due, state = None, texts.OVERDUE
+        else:
+            freq = r.frequency
+            due = r.last_period_end.date() + timedelta(days=FREQUENCY_DAYS[freq] + GRACE_DAYS[freq])
+            state = texts.OVERDUE if due < today else texts.CURRENT
+        rows.append(
+            {
+                c["indicator"]: r.short_name,
+                c["masterplan"]: r.masterplan.capitalize(),
+                "Turnus": texts.FREQUENCY[r.frequency],
+                c["last_period"]: period_text(r.last_period),
+                c["due"]: formatting.day(due),
+                c["updated"]: formatting.day(r.updated),
+                c["freshness"]: ("⚠ " if state == texts.OVERDUE else "✓ ") + state,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def catalog_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ID": indicators["id"],
+            texts.COLUMNS["masterplan"]: indicators["masterplan"].str.capitalize(),
+            "Name": indicators["name"],
+            texts.COLUMNS["unit"]: indicators["unit"],
+            "Definition": indicators["definition"],
+            "Quelle": indicators["source"],
+            "Richtung": indicators["direction"].map(texts.DIRECTION),
+            "Ebene": indicators["level"].map(texts.LEVEL),
+            "Turnus": indicators["frequency"].map(texts.FREQUENCY),
+            "Ziel": [target_text(r) for _, r in indicators.iterrows()],
+        }
+    )
+
+
+def import_log_table(log: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Nr.": log["import_id"],
+            "Zeitpunkt": log["finished_at"].map(formatting.timestamp),
+            "Person": log["user_name"],
+            "Dateien": log["files"],
+            "Zeilen": log["rows_read"],
+            "neu": log["inserted"],
+            "geändert": log["changed"],
+            "unverändert": log["unchanged"],
+            "Ergebnis": log["outcome"].map({"ok": "erfolgreich"}).fillna(log["outcome"]),
+            "Hinweis": log["message"].fillna(""),
+            "SHA-256": log["sha256"].str.slice(0, 16),
+        }
+    )
+
+
+def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Zeitpunkt": pd.to_datetime(rejected["zeitpunkt"]).map(formatting.timestamp),
+            "Person": rejected["person"],
+            "Dateien": rejected["dateien"],
+            "Probleme": rejected["probleme"],
+            "Erstes Problem": rejected["erstes_problem"],
+        }
+    )
+
+
+def indicator_metadata(
+    ind: pd.Series, frame: pd.DataFrame, permalink: str = ""
+) -> list[tuple[str, str]]:
+    """What every export and the metadata panel say about an indicator's data."""
+    labels = texts.METADATA_LABELS
+    official = frame["is_official"] if len(frame) else pd.Series(dtype=bool)
+    if not len(frame):
+        kind = "–"
+    elif official.all():
+        kind = texts.OFFICIAL
+    elif not official.any():
+        kind = texts.DEMO
+    else:
+        kind = texts.KIND_MIXED
+    source = str(ind["source"]) + (f" ({ind['source_url']})" if ind["source_url"] else "")
+    rows = [
+        (texts.COLUMNS["indicator"], f"{ind['name']} ({ind['id']})"),
+        (labels["definition"], str(ind["definition"])),
+        (labels["unit"], str(ind["unit"])),
+        (labels["source"], source),
+        (labels["stand"], stand_of(frame)),
+        (labels["kind"], kind),
+        (labels["target"], target_text(ind)),
+        (labels["frequency"], texts.FREQUENCY[ind["frequency"]]),
+        (labels["aggregation"], texts.AGGREGATION[ind["aggregation"]]),
+        (labels["direction"], texts.DIRECTION[ind["direction"]]),
+        (labels["licence"], texts.DATA_LICENCE),
+    ]
+    if permalink:
+        rows.append((labels["permalink"], permalink))
+    return rows
