@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dortmund_kpi import geometry, texts
-from dortmund_kpi import measures as measure_files
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share import measure_files
 from dortmund_kpi.share.template_files import template_csv
 from dortmund_kpi.ui import data, editor, url
 from dortmund_kpi.views.data import build

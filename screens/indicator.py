@@ -4,8 +4,8 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, indicator, measures, url, widgets
-from dortmund_kpi.views.indicator import build
 from dortmund_kpi.views.common import formatted_table
+from dortmund_kpi.views.indicator import build
 
 indicators = data.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))

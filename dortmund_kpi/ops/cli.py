@@ -77,10 +77,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi import measures
+    from dortmund_kpi.share import measure_files
     from dortmund_kpi.share import template_files as exporter
 
-    data = measures.template_csv() if args.measures else exporter.template_csv()
+    data = measure_files.template_csv() if args.measures else exporter.template_csv()
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"Vorlage geschrieben: {args.output}")
@@ -146,12 +146,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _measures_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
-    from dortmund_kpi import measures
     from dortmund_kpi.db.read import district_names, measure_export_rows
+    from dortmund_kpi.share import measure_files
 
     frame = measure_export_rows(con)
     names = district_names(con)
-    write = measures.to_xlsx if args.format == "xlsx" else measures.to_csv
+    write = measure_files.to_xlsx if args.format == "xlsx" else measure_files.to_csv
     return write(frame, names), f"{len(frame)} Maßnahmen"
 
 

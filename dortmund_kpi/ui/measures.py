@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dortmund_kpi import measures as measure_files
 from dortmund_kpi import texts
+from dortmund_kpi.share import measure_files
 from dortmund_kpi.ui import data, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views

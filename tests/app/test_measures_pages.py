@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dortmund_kpi import measures, texts
+from dortmund_kpi import texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.share import measure_files as measures
 from dortmund_kpi.share.urlstate import format_stand
 from tests.app.conftest import (
     array,

@@ -26,6 +26,7 @@ from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.ingest.measures import budget_value
 from dortmund_kpi.ingest.readers import MEASURES, read_file
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share import measure_files
 from dortmund_kpi.views import measures as measure_views
 from tests.conftest import FIXTURES, KPI_FIXTURE, make_settings
 from tests.unit.test_import_corpus import console_command
@@ -277,7 +278,7 @@ def test_template_is_the_measures_header(tmp_path: Path, empty_db: Settings) -> 
     target = tmp_path / "vorlage.csv"
     command = [console_command(), "template", "--measures", "--db", str(empty_db.db_path)]
     subprocess.run([*command, "-o", str(target)], check=True, timeout=120)
-    assert target.read_bytes() == measures.template_csv()
+    assert target.read_bytes() == measure_files.template_csv()
     problems = read_file(target, 10**6)
     assert isinstance(problems, list)
     assert "keine Datenzeilen" in problems[0].message
@@ -294,7 +295,7 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
         frame = read.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
     frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp(now_local().date())
-    export.write_bytes(measures.to_csv(frame, names))
+    export.write_bytes(measure_files.to_csv(frame, names))
     result = run_import([export], db_copy)
     assert result.measures is not None
     assert (result.measures.changed, result.measures.unchanged) == (1, 5)
