@@ -205,9 +205,12 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     if page.districts is None:
         return slides
     values = page.districts.values
+    per_capita = page.view.per_capita and bool(ind["per_capita"])
+    column = "per_1000" if per_capita else "value"  # as the page's switch shows them
+    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
     meta = meta_for(ind, values)
     label = period_text(page.districts.period)
-    ranked = values.sort_values("value", ascending=ind["direction"] != "higher")
+    ranked = values.sort_values(column, ascending=ind["direction"] != "higher")
     common = {
         "subtitle": subtitle,
         "source": meta.source,
@@ -218,13 +221,13 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     return [
         *slides,
         deck.slide(
-            title=f"{ind['short_name']}: Stadtbezirke {label} ({ind['unit']})",
+            title=f"{ind['short_name']}: Stadtbezirke {label} ({unit})",
             figure=page.districts.map,
             **common,
         ),
         deck.slide(
-            title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({ind['unit']})",
-            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked["value"]}),
+            title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({unit})",
+            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked[column]}),
             **common,
         ),
     ]

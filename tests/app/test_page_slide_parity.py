@@ -1,0 +1,131 @@
+"""A page and its slides hold the same values for the same link: on every page, with and
+without districts. The page is run by AppTest through the real router, the slides are
+made by the deck from the link (``dortmund-kpi slides``), on the same fixture database.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dortmund_kpi import texts
+from dortmund_kpi.db.read import district_names, indicator_list
+from dortmund_kpi.share import urlstate
+from dortmund_kpi.share.deck import parse_view, slides_for
+from dortmund_kpi.share.slides import Slide
+
+from .conftest import array, assert_ok, data_traces, figures, open_page
+
+LINKS = {
+    "uebersicht": {},
+    "masterplan": {"masterplan": "wirtschaft"},
+    "indikator": {"indikator": "glasfaser_haushalte"},
+    "bezirke": {},
+    "daten": {},
+}
+DISTRICTS = [[], ["hoerde", "eving"]]
+
+
+def _both(fixture_con, page: str, districts: list[str]):
+    params: dict[str, list[str]] = {k: [v] for k, v in LINKS[page].items()}
+    if districts:
+        params["bezirk"] = districts
+    at = open_page(page, params)
+    assert_ok(at)
+    link = urlstate.url_for(page, params, "https://kpi.example")
+    slides = slides_for(fixture_con, parse_view(fixture_con, link))
+    return at, slides
+
+
+def _series(frame: pd.DataFrame) -> dict[str, list[float]]:
+    return {
+        str(name): [round(v, 6) for v in part["value"]]
+        for name, part in frame.groupby("name", sort=False)
+    }
+
+
+def _traces(fig: dict) -> dict[str, list[float]]:
+    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in data_traces(fig)}
+
+
+def _names(fixture_con, districts: list[str]) -> list[str]:
+    names = district_names(fixture_con)
+    return [names[d] for d in districts]
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_overview_tiles_are_the_slide_rows(fixture_con, districts):
+    at, slides = _both(fixture_con, "uebersicht", districts)
+    shown = [(m.label.strip("*"), m.value) for m in at.metric]
+    rows = [
+        (row["Kennzahl"], row["Wert"])
+        for slide in slides
+        if slide.table is not None and "Kennzahl" in slide.table
+        for _, row in slide.table.iterrows()
+    ]
+    assert [title for title, _ in rows] == [title for title, _ in shown]
+    for (_, value), (_, cell) in zip(shown, rows, strict=True):
+        assert cell.startswith(value)
+    # The overview is the city's: its slides do not claim the chosen districts.
+    for name in _names(fixture_con, districts):
+        assert all(name not in s.subtitle for s in slides)
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_masterplan_charts_are_the_slide_series(fixture_con, districts):
+    at, slides = _both(fixture_con, "masterplan", districts)
+    charts = figures(at)
+    series = [s for s in slides if s.series is not None]
+    assert len(series) == len([f for f in charts.values() if data_traces(f)])
+    names = dict(zip(*indicator_list(fixture_con)[["id", "name"]].T.values, strict=True))
+    by_title = {s.title: s for s in series}
+    for key, fig in charts.items():
+        if not data_traces(fig):
+            continue
+        name = names[key.removeprefix("mp_")]
+        slide = next(s for t, s in by_title.items() if t.startswith(f"{name} ("))
+        assert _series(slide.series) == _traces(fig)
+    for name in _names(fixture_con, districts):
+        assert all(name in s.subtitle for s in series)
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts):
+    at, slides = _both(fixture_con, "indikator", districts)
+    charts = figures(at)
+    series = next(s for s in slides if s.series is not None)
+    assert _series(series.series) == _traces(charts["series"])
+    bars = next(s for s in slides if s.bars is not None)
+    ranking = charts["ranking"]["data"][0]
+    shown = dict(zip(array(ranking["y"]), array(ranking["x"]), strict=True))
+    assert dict(zip(bars.bars["category"], bars.bars["value"], strict=True)) == pytest.approx(shown)
+    table = at.dataframe[-1].value  # the data table (German number text)
+    assert len(table) == len(series.series)
+    for name in _names(fixture_con, districts):
+        assert name in series.subtitle
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
+    at, slides = _both(fixture_con, "bezirke", districts)
+    profiles = [s for s in slides if s.title.startswith(texts.PROFILE_TITLE.split("{")[0])]
+    shown = [frame.value for frame in at.dataframe][: len(profiles)]
+    assert profiles, "the profile has slides"
+    for frame, slide in zip(shown, profiles, strict=True):
+        assert isinstance(slide, Slide) and slide.table is not None
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), slide.table)
+    name = _names(fixture_con, districts[:1])[0] if districts else None
+    if name:
+        assert all(name in s.title for s in profiles)
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_data_page_freshness_is_the_slide_table(fixture_con, districts):
+    at, slides = _both(fixture_con, "daten", districts)
+    table = slides[0].table
+    freshness = next(f.value for f in at.dataframe if list(f.value.columns) == list(table.columns))
+    pd.testing.assert_frame_equal(freshness.reset_index(drop=True), table)
+
+
+def test_every_page_is_covered():
+    assert set(LINKS) == set(urlstate.PAGES)
