@@ -216,7 +216,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         "source": meta.source,
         "stand": meta.stand,
         "demo": meta.demo,
-        "number_format": _number_format(int(ind["decimals"])),
+        "number_format": _number_format(2 if per_capita else int(ind["decimals"])),
     }
     return [
         *slides,
