@@ -67,9 +67,9 @@ def open_app(page: str, params: dict[str, Any], before_page_run: Callable[[], No
 
 
 def _page_file(page: str) -> str:
-    from dortmund_kpi import ui
+    from dortmund_kpi.ui import widgets
 
-    return ui.PAGE_FILES[page]
+    return widgets.PAGE_FILES[page]
 
 
 def walk(node: Any) -> Iterator[Any]:

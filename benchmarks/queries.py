@@ -1,12 +1,12 @@
 """Every query a page issues: query layer vs the same SQL run directly vs pandas.
 
 - ``query.<case>``: ``dortmund_kpi.db.read.<fn>(cursor, ...)``, the query layer the
-  pages use (through ``ui.query``). ``ratio_to_floor`` = layer / direct,
+  pages use (through ``ui.data.run``). ``ratio_to_floor`` = layer / direct,
   ``speedup_vs_pandas`` = pandas / layer.
 - ``query.<case>.direct``: the identical SQL text and parameters (captured from the
   layer in this run) executed on a cursor and fetched into a DataFrame (``.df()``).
 - ``query.<case>.pandas``: ``benchmarks.pandas_impl`` on in-memory frames of the same data.
-- ``query.<case>.ui_cold`` / ``.ui_warm``: ``dortmund_kpi.ui.query`` (Streamlit's
+- ``query.<case>.ui_cold`` / ``.ui_warm``: ``dortmund_kpi.ui.data.run`` (Streamlit's
   ``st.cache_data`` around the layer) with its cache cleared before every call, and
   answered from the cache. ``ratio_to_floor`` against the direct SQL as well.
 
@@ -84,7 +84,7 @@ def cases(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> list[Case]:
     periods = read.district_periods(con, indicator, *years)
     period = str(periods["period"].iloc[0])
     areas = ["dortmund", "hoerde"]
-    live: dict[str, Any] = {"as_of": None}  # explicit: ui.query would read it from the view
+    live: dict[str, Any] = {"as_of": None}  # explicit, as the page data pass it
     pinned: dict[str, Any] = {"as_of": dataset.pinned_at}
     return [
         Case("series_stats_city", "series_stats", years, live),
@@ -142,7 +142,7 @@ def run(
     """All query records of one scale, and the pandas equivalence checks (case -> result)."""
     os.environ[ENV_DB] = str(dataset.settings.db_path)
     quiet_streamlit()
-    from dortmund_kpi import ui
+    from dortmund_kpi.ui import data as ui
 
     con = dataset.store.connect_read()
     records: list[Record] = []
@@ -152,8 +152,7 @@ def run(
             records += _run_case(case, con, dataset.scale, repeat, frames, checks, log, ui)
     finally:
         con.close()
-        ui._cached.clear()
-        ui._connection.clear()
+        ui.clear()
     return records, checks
 
 
@@ -174,7 +173,7 @@ def _run_case(case, con, scale, repeat, frames, checks, log, ui) -> list[Record]
             cur.execute(sql, params).df()
 
     def ui_call() -> None:
-        ui.query(case.fn, *case.args, **case.kwargs)
+        ui.run(layer_fn, *case.args, **case.kwargs)
 
     variants: dict[str, Callable[[], Any]] = {"layer": layer, "direct": direct, "ui_cold": ui_call}
     pandas_fn = pandas_impl.FUNCTIONS[case.fn] if frames is not None else None

@@ -61,7 +61,7 @@ def evaluate(records: Iterable[Record], import_rows: dict[str, int]) -> list[Che
     for name in queries:
         add("query layer overhead <= 1.3x direct SQL", name, "M", "ratio_to_floor", 1.3, True)
         add(
-            "ui.query (cache miss) overhead <= 1.3x direct SQL",
+            "ui.data.run (cache miss) overhead <= 1.3x direct SQL",
             f"{name}.ui_cold",
             "M",
             "ratio_to_floor",

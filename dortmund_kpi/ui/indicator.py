@@ -59,7 +59,7 @@ def export_section(page: IndicatorData) -> None:
     page_link_text = url.permalink("indikator", pinned=True)
     lo, hi = data.year_range()
     areas = ["dortmund", *data.district_names()]
-    db_file, moment = data.current_file(), page.view.as_of
+    db_file, as_of = data.current_file(), page.view.as_of
 
     def displayed_xlsx() -> bytes:
         meta = tables.indicator_metadata(ind, frame, page_link_text)
@@ -67,7 +67,7 @@ def export_section(page: IndicatorData) -> None:
 
     def full_series() -> pd.DataFrame:
         with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
-            return read.series(con, [str(ind["id"])], areas, lo, hi, as_of=moment)
+            return read.series(con, [str(ind["id"])], areas, lo, hi, as_of=as_of)
 
     def full_csv() -> bytes:
         return tables.german_csv(tables.display_table(full_series(), ind))

@@ -24,18 +24,18 @@ html { font-size: 19px; }
 
 
 def data_stand_caption() -> None:
-    moment = data.data_moment(url.as_of())
+    shown = data.data_moment(url.as_of())
     text = texts.PINNED_SIDEBAR if url.as_of() else texts.DATA_STAND_SIDEBAR
-    st.caption(text.format(stand=formatting.timestamp(moment)))
+    st.caption(text.format(stand=formatting.timestamp(shown)))
 
 
 def pinned_banner(page: str) -> None:
     """A pinned view says so, and offers the live view when newer data exists."""
-    moment = url.as_of()
-    if moment is None:
+    as_of = url.as_of()
+    if as_of is None:
         return
-    text = texts.PINNED_BANNER.format(stand=formatting.timestamp(moment))
-    live, shown = data.data_moment(None), data.data_moment(moment)
+    text = texts.PINNED_BANNER.format(stand=formatting.timestamp(as_of))
+    live, shown = data.data_moment(None), data.data_moment(as_of)
     if live is not None and (shown is None or live > shown):
         params = url.view_params(page, stand=None)
         live_link = urlstate.url_for(page, params, url.public_base(page))
@@ -49,8 +49,8 @@ def share_dialog(page: str) -> None:
     live, pinned = url.permalink(page, pinned=False), url.permalink(page, pinned=True)
     st.markdown(texts.SHARE_LIVE)
     st.code(live, language=None)
-    moment = url.as_of() or data.data_moment(url.as_of())
-    st.markdown(texts.SHARE_PINNED.format(stand=formatting.timestamp(moment)))
+    shown = url.as_of() or data.data_moment(url.as_of())
+    st.markdown(texts.SHARE_PINNED.format(stand=formatting.timestamp(shown)))
     st.code(pinned, language=None)
     choice = st.radio(texts.SHARE_QR_FOR, texts.SHARE_QR_CHOICES, horizontal=True)
     link = pinned if choice == texts.SHARE_QR_CHOICES[0] else live

@@ -146,5 +146,5 @@ def public_base(page: str) -> str:
 
 
 def permalink(page: str, *, pinned: bool) -> str:
-    moment = (as_of() or data.data_moment(as_of())) if pinned else None
-    return urlstate.url_for(page, view_params(page, stand=moment), public_base(page))
+    stand = (as_of() or data.data_moment(as_of())) if pinned else None
+    return urlstate.url_for(page, view_params(page, stand=stand), public_base(page))

@@ -53,10 +53,10 @@ class DistrictsData:
 def build(query: Query, view: View) -> DistrictsData:
     names = query(read.district_names)
     slug = next((d for d in view.districts if d in names), next(iter(names)))
-    (lo, hi), moment = view.years, view.as_of
-    profile = query(read.district_profile, slug, lo, hi, as_of=moment)
-    today = measure_views.reference_day(moment)
-    measures = measure_views.prepare(query(read.measures, as_of=moment), today)
+    (lo, hi), as_of = view.years, view.as_of
+    profile = query(read.district_profile, slug, lo, hi, as_of=as_of)
+    today = measure_views.reference_day(as_of)
+    measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
     return DistrictsData(
         view=view,
         district=slug,
@@ -68,13 +68,13 @@ def build(query: Query, view: View) -> DistrictsData:
 
 
 def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tuple:
-    (lo, hi), moment = view.years, view.as_of
+    (lo, hi), as_of = view.years, view.as_of
     out = []
     for plan, plan_name in query(read.masterplan_names).items():
         part = profile[profile["masterplan"] == plan]
         if part.empty:
             continue
-        values = query(read.series, list(part["indicator_id"]), [slug], lo, hi, as_of=moment)
+        values = query(read.series, list(part["indicator_id"]), [slug], lo, hi, as_of=as_of)
         out.append(
             PlanProfile(
                 plan, plan_name, tables.profile_table(part), demo_in(part), stand_of(values)

@@ -56,12 +56,12 @@ def build(query: Query, view: View) -> IndicatorData:
     indicators = query(read.indicator_list).set_index("id", drop=False)
     indicator_id = view.indicator if view.indicator in indicators.index else indicators.index[0]
     ind = indicators.loc[indicator_id]
-    (lo, hi), moment = view.years, view.as_of
-    frame = query(read.series, [indicator_id], view.areas, lo, hi, as_of=moment)
-    stats = query(read.series_stats, lo, hi, as_of=moment).set_index("indicator_id")
+    (lo, hi), as_of = view.years, view.as_of
+    frame = query(read.series, [indicator_id], view.areas, lo, hi, as_of=as_of)
+    stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
-    today = measure_views.reference_day(moment)
-    measures = measure_views.prepare(query(read.measures, as_of=moment), today)
+    today = measure_views.reference_day(as_of)
+    measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
     return IndicatorData(
         view=view,
         indicator=ind,
@@ -77,12 +77,12 @@ def build(query: Query, view: View) -> IndicatorData:
 
 
 def _districts(query: Query, view: View, ind: pd.Series) -> DistrictCharts | None:
-    (lo, hi), moment = view.years, view.as_of
-    periods = query(read.district_periods, str(ind["id"]), lo, hi, as_of=moment)
+    (lo, hi), as_of = view.years, view.as_of
+    periods = query(read.district_periods, str(ind["id"]), lo, hi, as_of=as_of)
     if periods.empty:
         return None
     period = str(periods["period"].iloc[0])
-    values = query(read.district_values, str(ind["id"]), period, as_of=moment)
+    values = query(read.district_values, str(ind["id"]), period, as_of=as_of)
     per_capita = view.per_capita and bool(ind["per_capita"])
     geo = geometry.current_geometry(get_settings())
     district_map = map_figure(values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period)

@@ -79,9 +79,9 @@ def build(query: Query, view: View) -> MasterplanData:
 
 
 def _charts(query: Query, view: View, shown: pd.DataFrame) -> tuple[Chart, ...]:
-    (lo, hi), moment = view.years, view.as_of
-    stats = query(read.series_stats, lo, hi, as_of=moment).set_index("indicator_id")
-    frame = query(read.series, list(shown["id"]), view.areas, lo, hi, as_of=moment)
+    (lo, hi), as_of = view.years, view.as_of
+    stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
+    frame = query(read.series, list(shown["id"]), view.areas, lo, hi, as_of=as_of)
     parts = dict(tuple(frame.groupby("indicator_id", sort=False)))
     target_status = statuses(stats, query(read.indicator_list))
     out = []

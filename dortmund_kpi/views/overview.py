@@ -38,18 +38,18 @@ class OverviewData:
 
 
 def build(query: Query, view: View) -> OverviewData:
-    (lo, hi), moment = view.years, view.as_of
+    (lo, hi), as_of = view.years, view.as_of
     indicators = query(read.indicator_list)
     plans = query(read.masterplan_names)
-    stats = query(read.series_stats, lo, hi, as_of=moment)
-    district_stats = query(read.series_stats, lo, hi, as_of=moment, city=False)
+    stats = query(read.series_stats, lo, hi, as_of=as_of)
+    district_stats = query(read.series_stats, lo, hi, as_of=as_of, city=False)
     cells = matrix(stats, district_stats, indicators, query(read.district_list))
-    today = measure_views.reference_day(moment)
-    frame = measure_views.prepare(query(read.measures, as_of=moment), today)
+    today = measure_views.reference_day(as_of)
+    frame = measure_views.prepare(query(read.measures, as_of=as_of), today)
     return OverviewData(
         view=view,
         plans=plans,
-        tiles=tuple(tiles(stats, indicators, query(read.sparklines, lo, hi, as_of=moment))),
+        tiles=tuple(tiles(stats, indicators, query(read.sparklines, lo, hi, as_of=as_of))),
         matrix=matrix_table(cells, plans),
         measures=frame,
         measure_counts=measure_views.overview_counts(frame, plans, today),

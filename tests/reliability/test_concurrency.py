@@ -85,7 +85,7 @@ def _read_once(store: Store, tally: Tally) -> None:
     try:
         con = store.connect_read(file)
     except duckdb.IOException:
-        tally.retries += 1  # the app retries the same way (ui.query)
+        tally.retries += 1  # the app retries the same way (ui.data.on_current)
         return
     with con:
         with con.cursor() as cur:
