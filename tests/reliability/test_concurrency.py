@@ -33,7 +33,8 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.ops.backup import backup
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.conftest import build_fixture_db, make_settings
-from tests.reliability.helpers import clean_env, console, free_port, report_line
+from tests.reliability.helpers import clean_env, console, report_line
+from tools.devserver import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -110,7 +110,7 @@ DRIVER = textwrap.dedent(
 
     import duckdb
 
-    from dortmund_kpi import cli
+    from dortmund_kpi.ops import cli
     from dortmund_kpi.db import store, write
 
     POINT = None
