@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 
 from dortmund_kpi import __version__
+from dortmund_kpi.db import checks
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import READ_CONFIG, Store, StoreError
 from dortmund_kpi.settings import Settings
@@ -388,97 +389,64 @@ class Finding:
 class Check:
     name: str
     detail: str  # {n} = number of problems
-    sql: str  # one row per problem, a column ``detail`` naming it
-
-
-KEY = "o.indicator_id || '/' || o.area || '/' || o.period"
-
-
-def _num(expr: str) -> str:
-    """SQL for a number as German text: 134,5; 100; nan."""
-    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
+    query: str  # key of its query in dortmund_kpi.db.checks (one row per problem)
 
 
 CHECKS: tuple[Check, ...] = (
     Check(
         "jeder Wert gehört zu einem Indikator des Katalogs",
         "{n} Zeile(n) mit unbekanntem Indikator",
-        f"""SELECT {KEY} AS detail FROM observations o
-            WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
+        "unknown_indicator",
     ),
     Check(
         "jedes Gebiet ist 'dortmund' oder ein Stadtbezirk",
         "{n} Zeile(n) mit unbekanntem Gebiet",
-        f"""SELECT {KEY} AS detail FROM observations o WHERE o.area <> 'dortmund'
-            AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = o.area)""",
+        "unknown_area",
     ),
     Check(
         "gesamtstädtische Indikatoren nur für 'dortmund'",
         "{n} Zeile(n) eines gesamtstädtischen Indikators für einen Stadtbezirk",
-        f"""SELECT {KEY} AS detail FROM observations o JOIN indicators i
-            ON i.id = o.indicator_id WHERE i.level = 'city' AND o.area <> 'dortmund'""",
+        "city_indicator_in_district",
     ),
     Check(
         "jede Zeile stammt aus einem protokollierten Import",
         "{n} Zeile(n) mit import_id ohne Eintrag im Importprotokoll",
-        f"""SELECT {KEY} || ' (import_id ' || o.import_id || ')' AS detail FROM observations o
-            WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = o.import_id)""",
+        "unlogged_import",
     ),
     Check(
         "jeder Indikator gehört zu einem Masterplan",
         "{n} Indikator(en) mit unbekanntem Masterplan",
-        """SELECT i.id || ' (' || i.masterplan || ')' AS detail FROM indicators i
-           WHERE NOT EXISTS (SELECT 1 FROM masterplans m WHERE m.id = i.masterplan)""",
+        "unknown_masterplan",
     ),
     Check(
         "höchstens ein aktueller Wert je Indikator, Gebiet und Zeitraum",
         "{n} Schlüssel mit mehreren aktuellen Werten",
-        f"""SELECT {KEY} || ' (' || count(*) || ' aktuelle Werte)' AS detail
-            FROM observations o WHERE o.valid_to IS NULL
-            GROUP BY o.indicator_id, o.area, o.period HAVING count(*) > 1""",
+        "several_current_values",
     ),
     Check(
         "Gültigkeit: valid_from liegt vor valid_to",
         "{n} Revision(en) mit valid_to nicht nach valid_from",
-        f"""SELECT {KEY} || ' (' || o.valid_from || ' bis ' || o.valid_to || ')' AS detail
-            FROM observations o WHERE o.valid_to IS NOT NULL AND o.valid_to <= o.valid_from""",
+        "validity_reversed",
     ),
     Check(
         "Revisionen eines Schlüssels überschneiden sich nicht",
         "{n} Paar(e) sich überschneidender Gültigkeitszeiträume",
-        f"""WITH o AS (
-              SELECT rowid AS rid, * FROM observations
-              WHERE valid_to IS NULL OR valid_from < valid_to)
-            SELECT {KEY} || ' (' || o.valid_from || ' bis '
-                   || coalesce(o.valid_to::VARCHAR, 'heute') || ' und ' || p.valid_from
-                   || ' bis ' || coalesce(p.valid_to::VARCHAR, 'heute') || ')' AS detail
-            FROM o JOIN o AS p ON p.indicator_id = o.indicator_id AND p.area = o.area
-              AND p.period = o.period AND o.rid < p.rid
-            WHERE (o.valid_to IS NOT NULL OR p.valid_to IS NOT NULL)
-              AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMP)
-              AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMP)""",
+        "overlapping_revisions",
     ),
     Check(
         "alle Werte sind endliche Zahlen",
         "{n} Zeile(n) mit NaN oder unendlichem Wert",
-        f"""SELECT {KEY} || ' (' || {_num("o.value")} || ')' AS detail FROM observations o
-            WHERE NOT isfinite(o.value)""",
+        "non_finite_value",
     ),
     Check(
         "aktuelle Werte liegen im zulässigen Bereich des Katalogs",
         "{n} Wert(e) außerhalb des zulässigen Bereichs",
-        f"""SELECT {KEY} || ' = ' || {_num("o.value")} || ' (erlaubt '
-                   || coalesce({_num("i.min_value")}, '–') || ' bis '
-                   || coalesce({_num("i.max_value")}, '–') || ' ' || i.unit || ')' AS detail
-            FROM observations o JOIN indicators i ON i.id = o.indicator_id
-            WHERE o.valid_to IS NULL AND isfinite(o.value)
-              AND (o.value < i.min_value OR o.value > i.max_value)""",
+        "value_out_of_bounds",
     ),
     Check(
         "Zeiträume sind gültig (Art Y/Q/M/D, Beginn nicht nach Ende)",
         "{n} Zeile(n) mit ungültigem Zeitraum",
-        f"""SELECT {KEY} AS detail FROM observations o
-            WHERE o.period_type NOT IN ('Y', 'Q', 'M', 'D') OR o.period_start > o.period_end""",
+        "invalid_period",
     ),
 )
 
@@ -487,39 +455,27 @@ MEASURE_CHECKS: tuple[Check, ...] = (
     Check(
         "jede Maßnahme nennt nur Indikatoren des Katalogs",
         "{n} Verknüpfung(en) mit unbekanntem Indikator",
-        """SELECT m.id || ' -> ' || u.indicator AS detail
-           FROM measures m, unnest(m.indicators) AS u(indicator)
-           WHERE m.valid_to IS NULL
-             AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = u.indicator)""",
+        "measure_unknown_indicator",
     ),
     Check(
         "jede Maßnahme nennt nur bekannte Stadtbezirke",
         "{n} Verknüpfung(en) mit unbekanntem Stadtbezirk",
-        """SELECT m.id || ' -> ' || u.area AS detail
-           FROM measures m, unnest(m.districts) AS u(area)
-           WHERE m.valid_to IS NULL
-             AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = u.area)""",
+        "measure_unknown_district",
     ),
     Check(
         "jede Maßnahme gehört zu einem Masterplan, Frist nicht vor Beginn",
         "{n} Maßnahme(n) mit unbekanntem Masterplan oder Frist vor Beginn",
-        """SELECT m.id AS detail FROM measures m WHERE m.deadline < m.start_date
-           OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
+        "measure_masterplan_or_deadline",
     ),
     Check(
         "höchstens ein aktueller Stand je Maßnahme, Verlauf lückenlos datiert",
         "{n} Maßnahme(n) mit mehreren aktuellen Ständen oder valid_to nicht nach valid_from",
-        """SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
-           HAVING count(*) > 1
-           UNION ALL
-           SELECT id || ' (' || valid_from || ' bis ' || valid_to || ')' FROM measures
-           WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+        "measure_history",
     ),
     Check(
         "jeder Maßnahmenstand stammt aus einem protokollierten Import",
         "{n} Stand/Stände mit import_id ohne Eintrag im Importprotokoll",
-        """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail FROM measures m
-           WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
+        "measure_unlogged_import",
     ),
 )
 CHECKS += MEASURE_CHECKS
@@ -545,14 +501,12 @@ def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:
 
 
 def _run_check(con: duckdb.DuckDBPyConnection, check: Check) -> Finding:
-    sql = f"SELECT count(*), (list(detail ORDER BY detail))[1:{EXAMPLES}] FROM ({check.sql}) AS c"
     try:
-        with con.cursor() as cur:
-            count, examples = cur.execute(sql).fetchall()[0]
+        found = checks.problems(con, check.query, examples=EXAMPLES)
     except duckdb.Error as exc:
         return Finding(check.name, 1, (), f"Prüfung nicht möglich ({_first_line(exc)})")
     return Finding(
-        check.name, int(count), tuple(examples or ()), check.detail.format(n=_int(int(count)))
+        check.name, found.count, found.examples, check.detail.format(n=_int(found.count))
     )
 
 
