@@ -13,6 +13,11 @@
   integrity, revision history, finite values within the catalog bounds).
 
 ``register`` adds the three subcommands to the ``dortmund-kpi`` parser.
+
+This module decides what is checked, words the findings and sets exit codes; it
+runs no SQL itself. The checks' queries are in ``db.checks``; counting tables,
+attaching a backup and copying it into a fresh version are in ``db.store``, with
+the backup's path bound as a parameter, never pasted into SQL text.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +39,14 @@ import duckdb
 from dortmund_kpi import __version__
 from dortmund_kpi.db import checks
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
-from dortmund_kpi.db.store import READ_CONFIG, Store, StoreError
+from dortmund_kpi.db.store import (
+    Store,
+    StoreError,
+    connect_file,
+    first_line,
+    load_backup,
+    table_counts,
+)
 from dortmund_kpi.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -99,7 +110,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
-    with _connect_published(store) as (con, file):
+    with store.read_published() as (con, file):
         findings = run_checks(con)
     print(f"Prüfung der Datenbank {settings.db_path} (Version {file.name})")
     for finding in findings:
@@ -119,7 +130,7 @@ def backup(settings: Settings, target: Path, *, force: bool = False) -> dict[str
     _prepare_target(target, force)
     partial = target / f".{DB_FILE}.partial"
     try:
-        version = _copy_published(store, partial)
+        version = store.copy_published(partial)
         schema, tables = _describe(partial)
         os.replace(partial, target / DB_FILE)
     finally:
@@ -168,45 +179,15 @@ def _prepare_target(target: Path, force: bool) -> None:
     target.mkdir(parents=True, exist_ok=True)
 
 
-def _copy_published(store: Store, destination: Path) -> str:
-    """Copy the published version's file; return its version name."""
-    for _ in range(3):
-        file = store.current_file()
-        try:
-            source = open(file, "rb")  # noqa: SIM115 - closed below; retried if pruned
-        except FileNotFoundError:
-            continue  # pruned between resolving and opening: a newer one is published
-        with source, open(destination, "wb") as out:
-            shutil.copyfileobj(source, out, CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        return file.name
-    raise StoreError(f"{store.db_path}: veröffentlichte Version nicht lesbar, bitte wiederholen")
-
-
 def _describe(file: Path) -> tuple[int, dict[str, int]]:
     """Schema version and row count per table of a database file."""
     try:
-        con = duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG))
+        con = connect_file(file)
     except duckdb.Error as exc:
-        raise StoreError(f"{file}: keine lesbare DuckDB-Datenbank ({_first_line(exc)})") from exc
+        raise StoreError(f"{file}: keine lesbare DuckDB-Datenbank ({first_line(exc)})") from exc
     with con:
-        tables = _table_names(con)
-        counts = {
-            name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
-            for name in tables
-        }
+        counts = table_counts(con)
         return schema_version(con), counts
-
-
-def _table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' AND table_catalog = coalesce($c, current_database()) "
-        "ORDER BY table_name",
-        {"c": catalog},
-    ).fetchall()
-    return [row[0] for row in rows]
 
 
 def _file_entry(folder: Path, name: str, role: str) -> dict[str, Any]:
@@ -235,7 +216,7 @@ def restore(settings: Settings, source: Path) -> RestoreResult:
         schema, tables = _describe(copy)
         _require_matching(manifest, schema, tables)
         with store.write(fresh=True, verify=lambda con: _verify_restored(con, manifest)) as con:
-            _load_backup(con, copy)
+            load_backup(con, copy)
     notes = _restore_geometry(settings, source, manifest)
     return RestoreResult(store.current_file().name, previous, notes)
 
@@ -252,7 +233,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
             f"{path} fehlt: keine vollständige Sicherung (erwartet von dortmund-kpi backup)"
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: nicht lesbar ({_first_line(exc)})") from exc
+        raise StoreError(f"{path}: nicht lesbar ({first_line(exc)})") from exc
     _check_manifest(manifest, path)
     return manifest
 
@@ -314,27 +295,12 @@ def _require_matching(manifest: dict[str, Any], schema: int, tables: dict[str, i
         raise StoreError(f"Zeilenzahlen der Sicherung passen nicht zu {MANIFEST}: {tables}")
 
 
-def _load_backup(con: duckdb.DuckDBPyConnection, file: Path) -> None:
-    """Fill the fresh (migrated, empty) version with every table of the backup."""
-    literal = str(file).replace("'", "''")
-    con.execute(f"ATTACH '{literal}' AS restore_source (READ_ONLY)")
-    known = set(_table_names(con))
-    for name in _table_names(con, "restore_source"):
-        if name not in known:
-            raise StoreError(f"Sicherung enthält die unbekannte Tabelle {name}")
-        source = f"restore_source.main.{_ident(name)}"
-        if name == "schema_meta":  # keep the original migration dates
-            con.execute(f"DELETE FROM schema_meta WHERE version IN (SELECT version FROM {source})")
-        con.execute(f"INSERT INTO main.{_ident(name)} BY NAME SELECT * FROM {source}")
-
-
 def _verify_restored(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
     """Runs on the new version before it is published."""
-    counts = {
-        name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
-        for name in manifest["tables"]
-        if name != "schema_meta"
-    }
+    # names from the new version's catalog, not the manifest's text; a table the
+    # manifest names but the version lacks counts as None, so the comparison fails
+    restored = table_counts(con)
+    counts = {name: restored.get(name) for name in manifest["tables"] if name != "schema_meta"}
     expected = {k: v for k, v in manifest["tables"].items() if k != "schema_meta"}
     if counts != expected:
         raise StoreError(f"wiederhergestellte Zeilenzahlen {counts} ≠ Sicherung {expected}")
@@ -494,7 +460,7 @@ def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:
     try:
         version = schema_version(con)
     except duckdb.Error as exc:
-        return Finding(name, 1, (), f"nicht lesbar ({_first_line(exc)})")
+        return Finding(name, 1, (), f"nicht lesbar ({first_line(exc)})")
     if version == LATEST_VERSION:
         return Finding(name)
     return Finding(name, 1, (), f"Datenbank hat Schema-Version {version}")
@@ -504,28 +470,10 @@ def _run_check(con: duckdb.DuckDBPyConnection, check: Check) -> Finding:
     try:
         found = checks.problems(con, check.query, examples=EXAMPLES)
     except duckdb.Error as exc:
-        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({_first_line(exc)})")
+        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({first_line(exc)})")
     return Finding(
         check.name, found.count, found.examples, check.detail.format(n=_int(found.count))
     )
-
-
-@contextlib.contextmanager
-def _connect_published(store: Store) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
-    """A read-only connection to the published version (retried if it was just pruned)."""
-    for attempt in range(3):
-        file = store.current_file()
-        try:
-            con = store.connect_read(file)
-        except duckdb.IOException as exc:
-            if file.exists() or attempt == 2:
-                raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
-            continue
-        except duckdb.Error as exc:
-            raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
-        with con:
-            yield con, file
-        return
 
 
 # -- helpers --------------------------------------------------------------------
@@ -568,15 +516,6 @@ def _fsync_dir(directory: Path) -> None:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _int(value: int) -> str:

@@ -1,19 +1,52 @@
-"""The SQL behind ``dortmund-kpi check``, now in ``dortmund_kpi.db.checks``.
+"""The SQL behind backup, restore and check, now in ``dortmund_kpi.db``.
 
 Why these tests: all SQL lives in ``db/`` with bound parameters, so the check
-queries are tested here on their own, apart from the wording in ``ops.backup``.
+queries are tested here on their own, and backup/restore are run through
+folders whose names would break SQL if a path were ever pasted into it.
 """
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from dortmund_kpi.db import checks
+from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.schema import migrate
-from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.store import (
+    Store,
+    StoreError,
+    load_backup,
+    quote_ident,
+    scratch,
+    table_counts,
+)
 from dortmund_kpi.ops import backup as ops_backup
+from dortmund_kpi.ops import cli
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share.template_files import to_csv
+from tests.conftest import make_settings
+
+HOSTILE = "it's; DROP TABLE x -- Größe äöü ß"
+
+
+def _export(db_path: Path) -> bytes:
+    with Store(db_path).connect_read() as con:
+        return to_csv(export_rows(con))
+
+
+def _published(fixture_db: Settings, folder: Path) -> Settings:
+    """A private copy of the fixture in ``folder``, published as a version (as in production)."""
+    folder.mkdir(parents=True)
+    target = folder / "kpi.duckdb"
+    shutil.copyfile(fixture_db.db_path.resolve(), target)
+    settings = make_settings(target)
+    with Store(target).write():
+        pass
+    return settings
 
 
 # -- check queries -------------------------------------------------------------
@@ -51,3 +84,63 @@ def test_a_check_that_cannot_run_raises_and_leaves_the_connection_usable():
             checks.problems(con, "unknown_indicator")
         migrate(con)
         assert checks.problems(con, "unknown_indicator") == checks.Problems(0, ())
+
+
+# -- copying tables ------------------------------------------------------------
+def test_table_counts_quote_any_table_name():
+    with duckdb.connect() as con:
+        con.execute(f"CREATE TABLE {quote_ident(HOSTILE)} (x INTEGER)")
+        con.execute(f"INSERT INTO {quote_ident(HOSTILE)} VALUES (1), (2)")
+        assert table_counts(con) == {HOSTILE: 2}
+
+
+def test_scratch_is_an_empty_database_with_the_current_schema():
+    with scratch() as con:
+        counts = table_counts(con)
+    assert counts["observations"] == 0 and counts["schema_meta"] > 0
+
+
+def test_load_backup_refuses_a_table_this_schema_does_not_know(tmp_path: Path):
+    folder = tmp_path / HOSTILE
+    folder.mkdir()
+    foreign = folder / "fremd.duckdb"
+    with duckdb.connect(str(foreign)) as con:
+        con.execute("CREATE TABLE fremd (x INTEGER)")
+    with scratch() as con, pytest.raises(StoreError, match="unbekannte Tabelle fremd"):
+        load_backup(con, foreign)
+
+
+def test_load_backup_takes_a_relative_path(fixture_db: Settings, tmp_path: Path, monkeypatch):
+    folder = tmp_path / HOSTILE
+    folder.mkdir()
+    shutil.copyfile(fixture_db.db_path.resolve(), folder / "b.duckdb")
+    monkeypatch.chdir(tmp_path)
+    with scratch() as con:
+        load_backup(con, Path(HOSTILE) / "b.duckdb")
+        restored = table_counts(con)
+    with Store(fixture_db.db_path).connect_read() as con:
+        assert restored == table_counts(con)
+
+
+# -- backup and restore through hostile folder names ---------------------------
+def test_backup_and_restore_through_folders_with_quotes_and_umlauts(
+    fixture_db: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    source = _published(fixture_db, tmp_path / HOSTILE / "quelle")
+    folder = tmp_path / HOSTILE / f"sicherung {HOSTILE}"
+    manifest = ops_backup.backup(source, folder)
+    assert (folder / ops_backup.MANIFEST).is_file()
+
+    target = make_settings(tmp_path / f"ziel {HOSTILE}" / "kpi.duckdb")
+    result = ops_backup.restore(target, folder)
+
+    assert target.db_path.is_symlink()
+    assert result.version == target.db_path.resolve().name
+    assert _export(target.db_path) == _export(source.db_path)
+    with Store(target.db_path).connect_read() as con:
+        assert table_counts(con) == manifest["tables"]
+    capsys.readouterr()
+    assert cli.main(["check", "--db", str(target.db_path)]) == 0
+    assert "Ergebnis: in Ordnung" in capsys.readouterr().out
+    # the restore's private copy is gone, and nothing but our files is in the folders
+    assert not list(target.db_path.parent.glob(".restore-*"))
