@@ -7,6 +7,7 @@ folders whose names would break SQL if a path were ever pasted into it.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from dortmund_kpi.share.template_files import to_csv
 from tests.conftest import make_settings
 
 HOSTILE = "it's; DROP TABLE x -- Größe äöü ß"
+PACKAGE = Path(__file__).resolve().parents[2] / "dortmund_kpi"
 
 
 def _export(db_path: Path) -> bytes:
@@ -47,6 +49,19 @@ def _published(fixture_db: Settings, folder: Path) -> Settings:
     with Store(target).write():
         pass
     return settings
+
+
+# -- the house rule ------------------------------------------------------------
+def test_only_the_db_package_executes_sql():
+    pattern = re.compile(r"\.execute\(|\.sql\(|duckdb\.connect")
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.parent.name != "db" or path.parent.parent != PACKAGE
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
 
 
 # -- check queries -------------------------------------------------------------
