@@ -29,6 +29,7 @@ import duckdb
 from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
 
 KEEP_VERSIONS = 3
+COPY_CHUNK = 1024 * 1024
 READ_CONFIG = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -77,8 +78,47 @@ class Store:
 
     def connect_read(self, file: Path | None = None) -> duckdb.DuckDBPyConnection:
         """A read-only connection with file access from SQL switched off."""
-        target = file or self.current_file()
-        return duckdb.connect(str(target), read_only=True, config=dict(READ_CONFIG))
+        return connect_file(file or self.current_file())
+
+    @contextlib.contextmanager
+    def read_published(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+        """A read-only connection to the published version, and its file.
+
+        Retried when the version was pruned between resolving the symlink and
+        opening the file (a newer one has been published meanwhile).
+        """
+        for attempt in range(3):
+            file = self.current_file()
+            try:
+                con = self.connect_read(file)
+            except duckdb.IOException as exc:
+                if file.exists() or attempt == 2:
+                    raise StoreError(f"{file}: Datenbank nicht lesbar ({first_line(exc)})") from exc
+                continue
+            except duckdb.Error as exc:
+                raise StoreError(f"{file}: Datenbank nicht lesbar ({first_line(exc)})") from exc
+            with con:
+                yield con, file
+            return
+
+    def copy_published(self, destination: Path) -> str:
+        """Copy the published version's file to ``destination``; return its version name.
+
+        No lock is needed: a version's file never changes once published. It can
+        only be pruned, and then a newer one is published, so that one is copied.
+        """
+        for _ in range(3):
+            file = self.current_file()
+            try:
+                source = open(file, "rb")  # noqa: SIM115 - closed below; retried if pruned
+            except FileNotFoundError:
+                continue  # pruned between resolving and opening: a newer one is published
+            with source, open(destination, "wb") as out:
+                shutil.copyfileobj(source, out, COPY_CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+            return file.name
+        raise StoreError(f"{self.db_path}: veröffentlichte Version nicht lesbar, bitte wiederholen")
 
     # -- writing -------------------------------------------------------------
     @contextlib.contextmanager
@@ -178,6 +218,88 @@ class Store:
         for old in versions[:-KEEP_VERSIONS]:
             if old != keep:
                 _unlink(old)  # open readers keep their inode until they close it
+
+
+def connect_file(file: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to any database file, with file access from SQL switched off.
+
+    For files that are not (yet) a published version, too: a backup being
+    described is only read, and SQL inside it must not reach other files.
+    """
+    return duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG))
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty in-memory database with the current schema, closed afterwards.
+
+    A dry run (the import preview) loads into this, so it never writes a database file.
+    """
+    with duckdb.connect() as con:
+        migrate(con)
+        yield con
+
+
+# -- copying whole databases (backup and restore) -------------------------------
+RESTORE_SOURCE = "restore_source"  # the alias the backup is attached under
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every base table of the connection's database, by table name.
+
+    Table names are SQL identifiers, which cannot be bound: they are taken
+    from the database's own catalog (never from a manifest or the user) and
+    quoted, so any name, even one with a quote, stays one identifier.
+    """
+    return {
+        name: int(con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()[0][0])
+        for name in table_names(con)
+    }
+
+
+def table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    """Base tables in schema ``main`` of ``catalog`` (default: the connection's database)."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' AND table_catalog = coalesce($c, current_database()) "
+        "ORDER BY table_name",
+        {"c": catalog},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def load_backup(con: duckdb.DuckDBPyConnection, file: Path) -> None:
+    """Fill the fresh (migrated, empty) version of ``con`` with every table of ``file``.
+
+    The file's path is a bound parameter of ATTACH, never SQL text, so a folder
+    called ``it's; DROP TABLE x --`` is just a name. It is made absolute so that
+    no part of it can read as a storage prefix (``md:``, ``s3://``), and
+    ``TYPE duckdb`` says the same explicitly. Only tables this schema knows are
+    copied, so every identifier in the copy statements is one of ours.
+    """
+    con.execute(
+        f"ATTACH $path AS {RESTORE_SOURCE} (TYPE duckdb, READ_ONLY)",
+        {"path": str(Path(file).absolute())},
+    )
+    known = set(table_names(con))
+    for name in table_names(con, RESTORE_SOURCE):
+        if name not in known:
+            raise StoreError(f"Sicherung enthält die unbekannte Tabelle {name}")
+        source = f"{RESTORE_SOURCE}.main.{quote_ident(name)}"
+        if name == "schema_meta":  # keep the original migration dates
+            con.execute(f"DELETE FROM schema_meta WHERE version IN (SELECT version FROM {source})")
+        con.execute(f"INSERT INTO main.{quote_ident(name)} BY NAME SELECT * FROM {source}")
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as one quoted SQL identifier; only for names from a database's catalog."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error, for a one-line message (DuckDB's can run to many)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def _stamp() -> str:

@@ -7,10 +7,8 @@ changed value closes the current row (``valid_to``) and adds a new one.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +18,6 @@ import pyarrow as pa
 
 from dortmund_kpi.catalog import Catalog, Indicator
 from dortmund_kpi.clock import now_local
-from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.districts import District
 
 STAGED_COLUMNS = (
@@ -324,12 +321,3 @@ def restore_measures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None
         )
     finally:
         con.unregister("measure_rows")
-
-
-@contextlib.contextmanager
-def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
-    """An empty in-memory database with the current schema: a dry run applies the same
-    writes there, so its counts are those a real import would produce."""
-    with duckdb.connect() as con:
-        migrate(con)
-        yield con

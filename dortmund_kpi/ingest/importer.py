@@ -20,7 +20,7 @@ from dortmund_kpi.catalog import Catalog, load_catalog
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db import write as loader
-from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.store import Store, scratch
 from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.ingest.fast_path import validate_fast
@@ -211,7 +211,7 @@ def _preview(
     with store.connect_read() as src:
         current = loader.current_rows(src)
         current_measures = loader.current_measures(src) if measures is not None else None
-    with loader.scratch() as con:
+    with scratch() as con:
         loader.restore_rows(con, current)
         if measures is not None and current_measures is not None:
             loader.restore_measures(con, current_measures)

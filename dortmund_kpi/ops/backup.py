@@ -13,6 +13,11 @@
   integrity, revision history, finite values within the catalog bounds).
 
 ``register`` adds the three subcommands to the ``dortmund-kpi`` parser.
+
+This module decides what is checked, words the findings and sets exit codes; it
+runs no SQL itself. The checks' queries are in ``db.checks``; counting tables,
+attaching a backup and copying it into a fresh version are in ``db.store``, with
+the backup's path bound as a parameter, never pasted into SQL text.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,8 +37,16 @@ from typing import Any
 import duckdb
 
 from dortmund_kpi import __version__
+from dortmund_kpi.db import checks
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
-from dortmund_kpi.db.store import READ_CONFIG, Store, StoreError
+from dortmund_kpi.db.store import (
+    Store,
+    StoreError,
+    connect_file,
+    first_line,
+    load_backup,
+    table_counts,
+)
 from dortmund_kpi.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -98,7 +110,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
-    with _connect_published(store) as (con, file):
+    with store.read_published() as (con, file):
         findings = run_checks(con)
     print(f"Prüfung der Datenbank {settings.db_path} (Version {file.name})")
     for finding in findings:
@@ -118,7 +130,7 @@ def backup(settings: Settings, target: Path, *, force: bool = False) -> dict[str
     _prepare_target(target, force)
     partial = target / f".{DB_FILE}.partial"
     try:
-        version = _copy_published(store, partial)
+        version = store.copy_published(partial)
         schema, tables = _describe(partial)
         os.replace(partial, target / DB_FILE)
     finally:
@@ -167,45 +179,15 @@ def _prepare_target(target: Path, force: bool) -> None:
     target.mkdir(parents=True, exist_ok=True)
 
 
-def _copy_published(store: Store, destination: Path) -> str:
-    """Copy the published version's file; return its version name."""
-    for _ in range(3):
-        file = store.current_file()
-        try:
-            source = open(file, "rb")  # noqa: SIM115 - closed below; retried if pruned
-        except FileNotFoundError:
-            continue  # pruned between resolving and opening: a newer one is published
-        with source, open(destination, "wb") as out:
-            shutil.copyfileobj(source, out, CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        return file.name
-    raise StoreError(f"{store.db_path}: veröffentlichte Version nicht lesbar, bitte wiederholen")
-
-
 def _describe(file: Path) -> tuple[int, dict[str, int]]:
     """Schema version and row count per table of a database file."""
     try:
-        con = duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG))
+        con = connect_file(file)
     except duckdb.Error as exc:
-        raise StoreError(f"{file}: keine lesbare DuckDB-Datenbank ({_first_line(exc)})") from exc
+        raise StoreError(f"{file}: keine lesbare DuckDB-Datenbank ({first_line(exc)})") from exc
     with con:
-        tables = _table_names(con)
-        counts = {
-            name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
-            for name in tables
-        }
+        counts = table_counts(con)
         return schema_version(con), counts
-
-
-def _table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' AND table_catalog = coalesce($c, current_database()) "
-        "ORDER BY table_name",
-        {"c": catalog},
-    ).fetchall()
-    return [row[0] for row in rows]
 
 
 def _file_entry(folder: Path, name: str, role: str) -> dict[str, Any]:
@@ -234,7 +216,7 @@ def restore(settings: Settings, source: Path) -> RestoreResult:
         schema, tables = _describe(copy)
         _require_matching(manifest, schema, tables)
         with store.write(fresh=True, verify=lambda con: _verify_restored(con, manifest)) as con:
-            _load_backup(con, copy)
+            load_backup(con, copy)
     notes = _restore_geometry(settings, source, manifest)
     return RestoreResult(store.current_file().name, previous, notes)
 
@@ -251,7 +233,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
             f"{path} fehlt: keine vollständige Sicherung (erwartet von dortmund-kpi backup)"
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: nicht lesbar ({_first_line(exc)})") from exc
+        raise StoreError(f"{path}: nicht lesbar ({first_line(exc)})") from exc
     _check_manifest(manifest, path)
     return manifest
 
@@ -313,27 +295,12 @@ def _require_matching(manifest: dict[str, Any], schema: int, tables: dict[str, i
         raise StoreError(f"Zeilenzahlen der Sicherung passen nicht zu {MANIFEST}: {tables}")
 
 
-def _load_backup(con: duckdb.DuckDBPyConnection, file: Path) -> None:
-    """Fill the fresh (migrated, empty) version with every table of the backup."""
-    literal = str(file).replace("'", "''")
-    con.execute(f"ATTACH '{literal}' AS restore_source (READ_ONLY)")
-    known = set(_table_names(con))
-    for name in _table_names(con, "restore_source"):
-        if name not in known:
-            raise StoreError(f"Sicherung enthält die unbekannte Tabelle {name}")
-        source = f"restore_source.main.{_ident(name)}"
-        if name == "schema_meta":  # keep the original migration dates
-            con.execute(f"DELETE FROM schema_meta WHERE version IN (SELECT version FROM {source})")
-        con.execute(f"INSERT INTO main.{_ident(name)} BY NAME SELECT * FROM {source}")
-
-
 def _verify_restored(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
     """Runs on the new version before it is published."""
-    counts = {
-        name: int(con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchall()[0][0])
-        for name in manifest["tables"]
-        if name != "schema_meta"
-    }
+    # names from the new version's catalog, not the manifest's text; a table the
+    # manifest names but the version lacks counts as None, so the comparison fails
+    restored = table_counts(con)
+    counts = {name: restored.get(name) for name in manifest["tables"] if name != "schema_meta"}
     expected = {k: v for k, v in manifest["tables"].items() if k != "schema_meta"}
     if counts != expected:
         raise StoreError(f"wiederhergestellte Zeilenzahlen {counts} ≠ Sicherung {expected}")
@@ -388,97 +355,64 @@ class Finding:
 class Check:
     name: str
     detail: str  # {n} = number of problems
-    sql: str  # one row per problem, a column ``detail`` naming it
-
-
-KEY = "o.indicator_id || '/' || o.area || '/' || o.period"
-
-
-def _num(expr: str) -> str:
-    """SQL for a number as German text: 134,5; 100; nan."""
-    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
+    query: str  # key of its query in dortmund_kpi.db.checks (one row per problem)
 
 
 CHECKS: tuple[Check, ...] = (
     Check(
         "jeder Wert gehört zu einem Indikator des Katalogs",
         "{n} Zeile(n) mit unbekanntem Indikator",
-        f"""SELECT {KEY} AS detail FROM observations o
-            WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
+        "unknown_indicator",
     ),
     Check(
         "jedes Gebiet ist 'dortmund' oder ein Stadtbezirk",
         "{n} Zeile(n) mit unbekanntem Gebiet",
-        f"""SELECT {KEY} AS detail FROM observations o WHERE o.area <> 'dortmund'
-            AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = o.area)""",
+        "unknown_area",
     ),
     Check(
         "gesamtstädtische Indikatoren nur für 'dortmund'",
         "{n} Zeile(n) eines gesamtstädtischen Indikators für einen Stadtbezirk",
-        f"""SELECT {KEY} AS detail FROM observations o JOIN indicators i
-            ON i.id = o.indicator_id WHERE i.level = 'city' AND o.area <> 'dortmund'""",
+        "city_indicator_in_district",
     ),
     Check(
         "jede Zeile stammt aus einem protokollierten Import",
         "{n} Zeile(n) mit import_id ohne Eintrag im Importprotokoll",
-        f"""SELECT {KEY} || ' (import_id ' || o.import_id || ')' AS detail FROM observations o
-            WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = o.import_id)""",
+        "unlogged_import",
     ),
     Check(
         "jeder Indikator gehört zu einem Masterplan",
         "{n} Indikator(en) mit unbekanntem Masterplan",
-        """SELECT i.id || ' (' || i.masterplan || ')' AS detail FROM indicators i
-           WHERE NOT EXISTS (SELECT 1 FROM masterplans m WHERE m.id = i.masterplan)""",
+        "unknown_masterplan",
     ),
     Check(
         "höchstens ein aktueller Wert je Indikator, Gebiet und Zeitraum",
         "{n} Schlüssel mit mehreren aktuellen Werten",
-        f"""SELECT {KEY} || ' (' || count(*) || ' aktuelle Werte)' AS detail
-            FROM observations o WHERE o.valid_to IS NULL
-            GROUP BY o.indicator_id, o.area, o.period HAVING count(*) > 1""",
+        "several_current_values",
     ),
     Check(
         "Gültigkeit: valid_from liegt vor valid_to",
         "{n} Revision(en) mit valid_to nicht nach valid_from",
-        f"""SELECT {KEY} || ' (' || o.valid_from || ' bis ' || o.valid_to || ')' AS detail
-            FROM observations o WHERE o.valid_to IS NOT NULL AND o.valid_to <= o.valid_from""",
+        "validity_reversed",
     ),
     Check(
         "Revisionen eines Schlüssels überschneiden sich nicht",
         "{n} Paar(e) sich überschneidender Gültigkeitszeiträume",
-        f"""WITH o AS (
-              SELECT rowid AS rid, * FROM observations
-              WHERE valid_to IS NULL OR valid_from < valid_to)
-            SELECT {KEY} || ' (' || o.valid_from || ' bis '
-                   || coalesce(o.valid_to::VARCHAR, 'heute') || ' und ' || p.valid_from
-                   || ' bis ' || coalesce(p.valid_to::VARCHAR, 'heute') || ')' AS detail
-            FROM o JOIN o AS p ON p.indicator_id = o.indicator_id AND p.area = o.area
-              AND p.period = o.period AND o.rid < p.rid
-            WHERE (o.valid_to IS NOT NULL OR p.valid_to IS NOT NULL)
-              AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMP)
-              AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMP)""",
+        "overlapping_revisions",
     ),
     Check(
         "alle Werte sind endliche Zahlen",
         "{n} Zeile(n) mit NaN oder unendlichem Wert",
-        f"""SELECT {KEY} || ' (' || {_num("o.value")} || ')' AS detail FROM observations o
-            WHERE NOT isfinite(o.value)""",
+        "non_finite_value",
     ),
     Check(
         "aktuelle Werte liegen im zulässigen Bereich des Katalogs",
         "{n} Wert(e) außerhalb des zulässigen Bereichs",
-        f"""SELECT {KEY} || ' = ' || {_num("o.value")} || ' (erlaubt '
-                   || coalesce({_num("i.min_value")}, '–') || ' bis '
-                   || coalesce({_num("i.max_value")}, '–') || ' ' || i.unit || ')' AS detail
-            FROM observations o JOIN indicators i ON i.id = o.indicator_id
-            WHERE o.valid_to IS NULL AND isfinite(o.value)
-              AND (o.value < i.min_value OR o.value > i.max_value)""",
+        "value_out_of_bounds",
     ),
     Check(
         "Zeiträume sind gültig (Art Y/Q/M/D, Beginn nicht nach Ende)",
         "{n} Zeile(n) mit ungültigem Zeitraum",
-        f"""SELECT {KEY} AS detail FROM observations o
-            WHERE o.period_type NOT IN ('Y', 'Q', 'M', 'D') OR o.period_start > o.period_end""",
+        "invalid_period",
     ),
 )
 
@@ -487,39 +421,27 @@ MEASURE_CHECKS: tuple[Check, ...] = (
     Check(
         "jede Maßnahme nennt nur Indikatoren des Katalogs",
         "{n} Verknüpfung(en) mit unbekanntem Indikator",
-        """SELECT m.id || ' -> ' || u.indicator AS detail
-           FROM measures m, unnest(m.indicators) AS u(indicator)
-           WHERE m.valid_to IS NULL
-             AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = u.indicator)""",
+        "measure_unknown_indicator",
     ),
     Check(
         "jede Maßnahme nennt nur bekannte Stadtbezirke",
         "{n} Verknüpfung(en) mit unbekanntem Stadtbezirk",
-        """SELECT m.id || ' -> ' || u.area AS detail
-           FROM measures m, unnest(m.districts) AS u(area)
-           WHERE m.valid_to IS NULL
-             AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = u.area)""",
+        "measure_unknown_district",
     ),
     Check(
         "jede Maßnahme gehört zu einem Masterplan, Frist nicht vor Beginn",
         "{n} Maßnahme(n) mit unbekanntem Masterplan oder Frist vor Beginn",
-        """SELECT m.id AS detail FROM measures m WHERE m.deadline < m.start_date
-           OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
+        "measure_masterplan_or_deadline",
     ),
     Check(
         "höchstens ein aktueller Stand je Maßnahme, Verlauf lückenlos datiert",
         "{n} Maßnahme(n) mit mehreren aktuellen Ständen oder valid_to nicht nach valid_from",
-        """SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
-           HAVING count(*) > 1
-           UNION ALL
-           SELECT id || ' (' || valid_from || ' bis ' || valid_to || ')' FROM measures
-           WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+        "measure_history",
     ),
     Check(
         "jeder Maßnahmenstand stammt aus einem protokollierten Import",
         "{n} Stand/Stände mit import_id ohne Eintrag im Importprotokoll",
-        """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail FROM measures m
-           WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
+        "measure_unlogged_import",
     ),
 )
 CHECKS += MEASURE_CHECKS
@@ -538,40 +460,20 @@ def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:
     try:
         version = schema_version(con)
     except duckdb.Error as exc:
-        return Finding(name, 1, (), f"nicht lesbar ({_first_line(exc)})")
+        return Finding(name, 1, (), f"nicht lesbar ({first_line(exc)})")
     if version == LATEST_VERSION:
         return Finding(name)
     return Finding(name, 1, (), f"Datenbank hat Schema-Version {version}")
 
 
 def _run_check(con: duckdb.DuckDBPyConnection, check: Check) -> Finding:
-    sql = f"SELECT count(*), (list(detail ORDER BY detail))[1:{EXAMPLES}] FROM ({check.sql}) AS c"
     try:
-        with con.cursor() as cur:
-            count, examples = cur.execute(sql).fetchall()[0]
+        found = checks.problems(con, check.query, examples=EXAMPLES)
     except duckdb.Error as exc:
-        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({_first_line(exc)})")
+        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({first_line(exc)})")
     return Finding(
-        check.name, int(count), tuple(examples or ()), check.detail.format(n=_int(int(count)))
+        check.name, found.count, found.examples, check.detail.format(n=_int(found.count))
     )
-
-
-@contextlib.contextmanager
-def _connect_published(store: Store) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
-    """A read-only connection to the published version (retried if it was just pruned)."""
-    for attempt in range(3):
-        file = store.current_file()
-        try:
-            con = store.connect_read(file)
-        except duckdb.IOException as exc:
-            if file.exists() or attempt == 2:
-                raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
-            continue
-        except duckdb.Error as exc:
-            raise StoreError(f"{file}: Datenbank nicht lesbar ({_first_line(exc)})") from exc
-        with con:
-            yield con, file
-        return
 
 
 # -- helpers --------------------------------------------------------------------
@@ -614,15 +516,6 @@ def _fsync_dir(directory: Path) -> None:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _int(value: int) -> str:

@@ -1,0 +1,112 @@
+"""The queries of the consistency checks (``dortmund-kpi check`` and restore).
+
+Only the SQL lives here, so that all SQL of the product stays in ``db/``; what
+each check is called, how a problem is worded and what the exit code is stays
+with the command in ``dortmund_kpi.ops.backup``, which names a query by its key.
+
+Every query returns one row per problem with a column ``detail`` naming it
+(indicator/area/period and what is wrong), so one wrapper can count the
+problems and pick the first few as examples.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import duckdb
+
+KEY = "o.indicator_id || '/' || o.area || '/' || o.period"
+
+
+def _num(expr: str) -> str:
+    """SQL for a number as German text: 134,5; 100; nan."""
+    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
+
+
+OBSERVATION_QUERIES: dict[str, str] = {
+    "unknown_indicator": f"""SELECT {KEY} AS detail FROM observations o
+        WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
+    "unknown_area": f"""SELECT {KEY} AS detail FROM observations o WHERE o.area <> 'dortmund'
+        AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = o.area)""",
+    "city_indicator_in_district": f"""SELECT {KEY} AS detail FROM observations o JOIN indicators i
+        ON i.id = o.indicator_id WHERE i.level = 'city' AND o.area <> 'dortmund'""",
+    "unlogged_import": f"""SELECT {KEY} || ' (import_id ' || o.import_id || ')' AS detail
+        FROM observations o
+        WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = o.import_id)""",
+    "unknown_masterplan": """SELECT i.id || ' (' || i.masterplan || ')' AS detail FROM indicators i
+        WHERE NOT EXISTS (SELECT 1 FROM masterplans m WHERE m.id = i.masterplan)""",
+    "several_current_values": f"""SELECT {KEY} || ' (' || count(*) || ' aktuelle Werte)' AS detail
+        FROM observations o WHERE o.valid_to IS NULL
+        GROUP BY o.indicator_id, o.area, o.period HAVING count(*) > 1""",
+    "validity_reversed": f"""SELECT {KEY} || ' (' || o.valid_from || ' bis ' || o.valid_to || ')'
+        AS detail FROM observations o
+        WHERE o.valid_to IS NOT NULL AND o.valid_to <= o.valid_from""",
+    "overlapping_revisions": f"""WITH o AS (
+          SELECT rowid AS rid, * FROM observations
+          WHERE valid_to IS NULL OR valid_from < valid_to)
+        SELECT {KEY} || ' (' || o.valid_from || ' bis '
+               || coalesce(o.valid_to::VARCHAR, 'heute') || ' und ' || p.valid_from
+               || ' bis ' || coalesce(p.valid_to::VARCHAR, 'heute') || ')' AS detail
+        FROM o JOIN o AS p ON p.indicator_id = o.indicator_id AND p.area = o.area
+          AND p.period = o.period AND o.rid < p.rid
+        WHERE (o.valid_to IS NOT NULL OR p.valid_to IS NOT NULL)
+          AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMP)
+          AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMP)""",
+    "non_finite_value": f"""SELECT {KEY} || ' (' || {_num("o.value")} || ')' AS detail
+        FROM observations o WHERE NOT isfinite(o.value)""",
+    "value_out_of_bounds": f"""SELECT {KEY} || ' = ' || {_num("o.value")} || ' (erlaubt '
+               || coalesce({_num("i.min_value")}, '–') || ' bis '
+               || coalesce({_num("i.max_value")}, '–') || ' ' || i.unit || ')' AS detail
+        FROM observations o JOIN indicators i ON i.id = o.indicator_id
+        WHERE o.valid_to IS NULL AND isfinite(o.value)
+          AND (o.value < i.min_value OR o.value > i.max_value)""",
+    "invalid_period": f"""SELECT {KEY} AS detail FROM observations o
+        WHERE o.period_type NOT IN ('Y', 'Q', 'M', 'D') OR o.period_start > o.period_end""",
+}
+
+MEASURE_QUERIES: dict[str, str] = {
+    "measure_unknown_indicator": """SELECT m.id || ' -> ' || u.indicator AS detail
+        FROM measures m, unnest(m.indicators) AS u(indicator)
+        WHERE m.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = u.indicator)""",
+    "measure_unknown_district": """SELECT m.id || ' -> ' || u.area AS detail
+        FROM measures m, unnest(m.districts) AS u(area)
+        WHERE m.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM districts d WHERE d.slug = u.area)""",
+    "measure_masterplan_or_deadline": """SELECT m.id AS detail FROM measures m
+        WHERE m.deadline < m.start_date
+        OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
+    "measure_history": """SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
+        HAVING count(*) > 1
+        UNION ALL
+        SELECT id || ' (' || valid_from || ' bis ' || valid_to || ')' FROM measures
+        WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+    "measure_unlogged_import": """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail
+        FROM measures m
+        WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
+}
+
+QUERIES: dict[str, str] = {**OBSERVATION_QUERIES, **MEASURE_QUERIES}
+
+
+_COUNTED = "SELECT count(*), (list(detail ORDER BY detail))[1:$examples] FROM ({problems}) AS c"
+
+
+class Problems(NamedTuple):
+    """What one check found: how many problems, and the first few by name (sorted)."""
+
+    count: int
+    examples: tuple[str, ...]
+
+
+def problems(con: duckdb.DuckDBPyConnection, query: str, *, examples: int = 5) -> Problems:
+    """Run the check ``query`` (a key of ``QUERIES``); count its rows and name the first few.
+
+    Runs in a cursor of its own, so a failing check (say, a missing table) leaves
+    the caller's connection usable for the next one. DuckDB errors propagate: the
+    caller reports a check that cannot run as a finding of its own.
+    """
+    sql = _COUNTED.format(problems=QUERIES[query])
+    with con.cursor() as cur:
+        count, names = cur.execute(sql, {"examples": examples}).fetchall()[0]
+    return Problems(int(count), tuple(names or ()))
