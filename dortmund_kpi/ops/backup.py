@@ -9,8 +9,8 @@
   publishes the backup as a new version through ``Store.write(fresh=True)``: under
   the writer lock, checked before it is published, by the same atomic symlink
   swap as every import. The previous version stays in the versions folder.
-* ``check`` verifies the published database (schema version, referential
-  integrity, revision history, finite values within the catalog bounds).
+* ``check`` verifies the published database (``ops.check``); restore runs the same
+  checks on the restored copy before publishing it.
 
 ``register`` adds the three subcommands to the ``dortmund-kpi`` parser.
 
@@ -37,7 +37,6 @@ from typing import Any
 import duckdb
 
 from dortmund_kpi import __version__
-from dortmund_kpi.db import checks
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import (
     Store,
@@ -47,6 +46,7 @@ from dortmund_kpi.db.store import (
     load_backup,
     table_counts,
 )
+from dortmund_kpi.ops.check import cmd_check, count_text, run_checks
 from dortmund_kpi.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -56,7 +56,6 @@ DB_FILE = "dortmund_kpi.duckdb"
 GEOMETRY_FILE = "stadtbezirke.geojson"
 REJECTED_LOG_FILE = "abgelehnte-importe.jsonl"
 CHUNK = 1024 * 1024
-EXAMPLES = 5
 
 
 # -- command line ---------------------------------------------------------------
@@ -91,7 +90,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Sicherung geschrieben: {args.directory}")
     print(
         f"  Version {manifest['source']['version']}, Schema-Version "
-        f"{manifest['schema_version']}, {_int(rows)} Zeilen in observations, {_mb(size)}"
+        f"{manifest['schema_version']}, {count_text(rows)} Zeilen in observations, {_mb(size)}"
     )
     print(f"  {len(manifest['files'])} Datei(en) mit SHA-256 in {MANIFEST}")
     return 0
@@ -105,21 +104,6 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  vorherige Version bleibt vorerst erhalten: {result.previous}")
     for note in result.notes:
         print(f"  {note}")
-    return 0
-
-
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    store = Store(settings.db_path)
-    with store.read_published() as (con, file):
-        findings = run_checks(con)
-    print(f"Prüfung der Datenbank {settings.db_path} (Version {file.name})")
-    for finding in findings:
-        print(f"  {finding}")
-    failed = [f for f in findings if not f.ok]
-    if failed:
-        print(f"Ergebnis: {len(failed)} von {len(findings)} Prüfungen mit Fehlern.")
-        return 1
-    print(f"Ergebnis: in Ordnung ({len(findings)} Prüfungen).")
     return 0
 
 
@@ -332,150 +316,6 @@ def _work_dir(settings: Settings) -> Path:
     return folder
 
 
-# -- check ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Finding:
-    name: str
-    problems: int = 0
-    examples: tuple[str, ...] = ()
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.problems == 0
-
-    def __str__(self) -> str:
-        if self.ok:
-            return f"ok      {self.name}"
-        more = f" (z. B. {'; '.join(self.examples)})" if self.examples else ""
-        return f"FEHLER  {self.name}: {self.detail}{more}"
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    detail: str  # {n} = number of problems
-    query: str  # key of its query in dortmund_kpi.db.checks (one row per problem)
-
-
-CHECKS: tuple[Check, ...] = (
-    Check(
-        "jeder Wert gehört zu einem Indikator des Katalogs",
-        "{n} Zeile(n) mit unbekanntem Indikator",
-        "unknown_indicator",
-    ),
-    Check(
-        "jedes Gebiet ist 'dortmund' oder ein Stadtbezirk",
-        "{n} Zeile(n) mit unbekanntem Gebiet",
-        "unknown_area",
-    ),
-    Check(
-        "gesamtstädtische Indikatoren nur für 'dortmund'",
-        "{n} Zeile(n) eines gesamtstädtischen Indikators für einen Stadtbezirk",
-        "city_indicator_in_district",
-    ),
-    Check(
-        "jede Zeile stammt aus einem protokollierten Import",
-        "{n} Zeile(n) mit import_id ohne Eintrag im Importprotokoll",
-        "unlogged_import",
-    ),
-    Check(
-        "jeder Indikator gehört zu einem Masterplan",
-        "{n} Indikator(en) mit unbekanntem Masterplan",
-        "unknown_masterplan",
-    ),
-    Check(
-        "höchstens ein aktueller Wert je Indikator, Gebiet und Zeitraum",
-        "{n} Schlüssel mit mehreren aktuellen Werten",
-        "several_current_values",
-    ),
-    Check(
-        "Gültigkeit: valid_from liegt vor valid_to",
-        "{n} Revision(en) mit valid_to nicht nach valid_from",
-        "validity_reversed",
-    ),
-    Check(
-        "Revisionen eines Schlüssels überschneiden sich nicht",
-        "{n} Paar(e) sich überschneidender Gültigkeitszeiträume",
-        "overlapping_revisions",
-    ),
-    Check(
-        "alle Werte sind endliche Zahlen",
-        "{n} Zeile(n) mit NaN oder unendlichem Wert",
-        "non_finite_value",
-    ),
-    Check(
-        "aktuelle Werte liegen im zulässigen Bereich des Katalogs",
-        "{n} Wert(e) außerhalb des zulässigen Bereichs",
-        "value_out_of_bounds",
-    ),
-    Check(
-        "Zeiträume sind gültig (Art Y/Q/M/D, Beginn nicht nach Ende)",
-        "{n} Zeile(n) mit ungültigem Zeitraum",
-        "invalid_period",
-    ),
-)
-
-
-MEASURE_CHECKS: tuple[Check, ...] = (
-    Check(
-        "jede Maßnahme nennt nur Indikatoren des Katalogs",
-        "{n} Verknüpfung(en) mit unbekanntem Indikator",
-        "measure_unknown_indicator",
-    ),
-    Check(
-        "jede Maßnahme nennt nur bekannte Stadtbezirke",
-        "{n} Verknüpfung(en) mit unbekanntem Stadtbezirk",
-        "measure_unknown_district",
-    ),
-    Check(
-        "jede Maßnahme gehört zu einem Masterplan, Frist nicht vor Beginn",
-        "{n} Maßnahme(n) mit unbekanntem Masterplan oder Frist vor Beginn",
-        "measure_masterplan_or_deadline",
-    ),
-    Check(
-        "höchstens ein aktueller Stand je Maßnahme, Verlauf lückenlos datiert",
-        "{n} Maßnahme(n) mit mehreren aktuellen Ständen oder valid_to nicht nach valid_from",
-        "measure_history",
-    ),
-    Check(
-        "jeder Maßnahmenstand stammt aus einem protokollierten Import",
-        "{n} Stand/Stände mit import_id ohne Eintrag im Importprotokoll",
-        "measure_unlogged_import",
-    ),
-)
-CHECKS += MEASURE_CHECKS
-
-
-def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """Every check on an open database; a check that cannot run is a finding too."""
-    findings = [_schema_finding(con)]
-    for check in CHECKS:
-        findings.append(_run_check(con, check))
-    return findings
-
-
-def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:
-    name = f"Schema-Version {LATEST_VERSION} (aktuell)"
-    try:
-        version = schema_version(con)
-    except duckdb.Error as exc:
-        return Finding(name, 1, (), f"nicht lesbar ({first_line(exc)})")
-    if version == LATEST_VERSION:
-        return Finding(name)
-    return Finding(name, 1, (), f"Datenbank hat Schema-Version {version}")
-
-
-def _run_check(con: duckdb.DuckDBPyConnection, check: Check) -> Finding:
-    try:
-        found = checks.problems(con, check.query, examples=EXAMPLES)
-    except duckdb.Error as exc:
-        return Finding(check.name, 1, (), f"Prüfung nicht möglich ({first_line(exc)})")
-    return Finding(
-        check.name, found.count, found.examples, check.detail.format(n=_int(found.count))
-    )
-
-
 # -- helpers --------------------------------------------------------------------
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -516,10 +356,6 @@ def _fsync_dir(directory: Path) -> None:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-
-
-def _int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _mb(size: int) -> str:

@@ -17,7 +17,8 @@ import pytest
 from dortmund_kpi.db.schema import LATEST_VERSION
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
-from dortmund_kpi.ops.backup import CHECKS, DB_FILE, MANIFEST, sha256
+from dortmund_kpi.ops.backup import DB_FILE, MANIFEST, sha256
+from dortmund_kpi.ops.check import CHECKS
 from dortmund_kpi.settings import Settings
 from tests.conftest import make_settings
 from tests.reliability.conftest import Result

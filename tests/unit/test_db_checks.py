@@ -26,6 +26,7 @@ from dortmund_kpi.db.store import (
     table_counts,
 )
 from dortmund_kpi.ops import backup as ops_backup
+from dortmund_kpi.ops import check as ops_check
 from dortmund_kpi.ops import cli
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.template_files import to_csv
@@ -66,7 +67,7 @@ def test_only_the_db_package_executes_sql():
 
 # -- check queries -------------------------------------------------------------
 def test_every_query_belongs_to_exactly_one_check():
-    used = [check.query for check in ops_backup.CHECKS]
+    used = [check.query for check in ops_check.CHECKS]
     assert sorted(used) == sorted(checks.QUERIES)
 
 
