@@ -17,7 +17,7 @@ from datetime import date
 import pandas as pd
 
 from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
-from dortmund_kpi.ingest.readers import MEASURES
+from dortmund_kpi.ingest.layouts import MEASURES
 
 STATUSES = ("geplant", "in Umsetzung", "abgeschlossen", "verzögert", "gestoppt")
 # Open measures can be overdue; finished or stopped ones cannot.

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dortmund_kpi.districts import CITY
+from dortmund_kpi.ingest.layouts import OBSERVATIONS, OPTIONAL, REQUIRED
 from dortmund_kpi.ingest.numbers import (
     MISSING,
     ONLY_PATTERNS,
@@ -51,14 +52,7 @@ from dortmund_kpi.ingest.observations import (
     kind_columns,
     normalise_ids,
 )
-from dortmund_kpi.ingest.readers import (
-    OBSERVATIONS,
-    OPTIONAL,
-    REQUIRED,
-    CsvHead,
-    plain_rows,
-    read_csv_head,
-)
+from dortmund_kpi.ingest.readers import CsvHead, plain_rows, read_csv_head
 from dortmund_kpi.periods import parse_period
 from dortmund_kpi.settings import Settings
 
