@@ -34,16 +34,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dortmund_kpi.districts import CITY
-from dortmund_kpi.ingest.numbers import (
-    MISSING,
-    ONLY_PATTERNS,
-    PLAIN_NUMBER,
-    VALID_PATTERNS,
-    choose_convention,
-    clean_number_text,
-    is_missing,
-    parse_numbers,
+from dortmund_kpi.ingest.fast_numbers import (
+    MAX_DIGITS,
+    cast_numbers,
+    digit_shapes,
+    number_texts,
+    parse_long,
 )
+from dortmund_kpi.ingest.layouts import OBSERVATIONS, OPTIONAL, REQUIRED
+from dortmund_kpi.ingest.numbers import ONLY_PATTERNS, VALID_PATTERNS, choose_convention
 from dortmund_kpi.ingest.observations import (
     MAX_TEXT,
     Context,
@@ -51,14 +50,7 @@ from dortmund_kpi.ingest.observations import (
     kind_columns,
     normalise_ids,
 )
-from dortmund_kpi.ingest.readers import (
-    OBSERVATIONS,
-    OPTIONAL,
-    REQUIRED,
-    CsvHead,
-    plain_rows,
-    read_csv_head,
-)
+from dortmund_kpi.ingest.readers import CsvHead, plain_rows, read_csv_head
 from dortmund_kpi.periods import parse_period
 from dortmund_kpi.settings import Settings
 
@@ -67,9 +59,6 @@ PY_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# pandas' to_numeric and Arrow's cast agree on every text of up to 15 digits (both
-# exact there); longer ones are parsed by pandas (``_parse_long``).
-MAX_DIGITS = 15
 Progress = Callable[[str, int, int], None]
 
 
@@ -253,12 +242,12 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
     The conventions' regular expressions see only digits, separators and signs, and
     treat every digit alike: they are decided once per *shape* (the text with every
     digit as 0; a few dozen per file) instead of once per cell."""
-    texts = _number_texts(wert)
+    texts = number_texts(wert)
     if texts is None:
         return None
     num_text, missing = texts
     present = ~missing
-    counts = pc.value_counts(pc.filter(_shapes(num_text), pa.array(present)))
+    counts = pc.value_counts(pc.filter(digit_shapes(num_text), pa.array(present)))
     shapes = dict(
         zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
     )
@@ -267,91 +256,11 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
     convention = choose_convention(german, english, delimiter)
     if not all(re.match(VALID_PATTERNS[convention], shape) for shape in shapes):
         return None  # a text that is no number in the file's convention
-    values = _parse(num_text, present, convention)
+    values = cast_numbers(num_text, present, convention)
     long = [s for s in shapes if s.count("0") > MAX_DIGITS]
-    if long and not _parse_long(values, num_text, present, convention):
+    if long and not parse_long(values, num_text, present, convention):
         return None
     return values, missing
-
-
-def _number_texts(wert: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray] | None:
-    """Cleaned number text and missing flag per row: cells of digits and separators
-    only are their own cleaned text; the few others go through numbers.py itself."""
-    missing_plain = pa.array(sorted(m for m in MISSING if re.fullmatch(PLAIN_NUMBER, m)))
-    plain_missing = pc.is_in(wert, value_set=missing_plain)
-    shapes = pc.unique(_shapes(wert)).to_pylist()
-    odd_shapes = [s for s in shapes if not re.fullmatch(PLAIN_NUMBER, s)]
-    if not odd_shapes:
-        return wert, plain_missing.to_numpy(zero_copy_only=False)
-    is_odd = pc.is_in(_shapes(wert), value_set=pa.array(odd_shapes, pa.string()))
-    odd = pc.unique(pc.filter(wert, is_odd))
-    cleaned = clean_number_text(pd.Series(odd.to_pylist(), dtype="str"))
-    missing = is_missing(cleaned)
-    # Only ASCII digits and separators are left to the shape rules and Arrow's cast
-    # (Python's \d also matches other digits): anything else goes the Python way.
-    if (~missing & ~cleaned.str.fullmatch(PLAIN_NUMBER)).any():
-        return None
-    where = pc.index_in(wert, value_set=odd)
-    num_text = pc.if_else(is_odd, pc.take(pa.array(cleaned.tolist(), pa.string()), where), wert)
-    flag = pc.if_else(is_odd, pc.take(pa.array(missing.tolist(), pa.bool_()), where), plain_missing)
-    return num_text, flag.to_numpy(zero_copy_only=False)
-
-
-_DIGITS_TO_ZERO = np.arange(256, dtype=np.uint8)
-_DIGITS_TO_ZERO[ord("1") : ord("9") + 1] = ord("0")
-
-
-def _shapes(texts: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Every text with its digits 1-9 written as 0 (same offsets; other bytes kept)."""
-    chunks = []
-    for chunk in texts.chunks:
-        validity, offsets, data = chunk.buffers()
-        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-        shaped = pa.py_buffer(_DIGITS_TO_ZERO[raw].tobytes())
-        chunks.append(
-            pa.StringArray.from_buffers(
-                len(chunk), offsets, shaped, validity, chunk.null_count, chunk.offset
-            )
-        )
-    return pa.chunked_array(chunks, pa.string())
-
-
-def _parse(num_text: pa.ChunkedArray, present: np.ndarray, convention: str) -> np.ndarray:
-    """numbers.parse_numbers' replacements and cast (Arrow's cast rounds correctly, as
-    pandas does for up to MAX_DIGITS digits); NaN for missing values."""
-    group, decimal = (".", ",") if convention == "de" else (",", ".")
-    text = pc.replace_substring(pc.filter(num_text, pa.array(present)), group, "")
-    if decimal != ".":
-        text = pc.replace_substring(text, decimal, ".")
-    values = np.full(len(present), np.nan)
-    values[present] = pc.cast(text, pa.float64()).to_numpy()
-    return values
-
-
-def _parse_long(
-    values: np.ndarray, num_text: pa.ChunkedArray, present: np.ndarray, convention: str
-) -> bool:
-    """Numbers with more than MAX_DIGITS digits, parsed by pandas itself (in place).
-
-    pandas rounds those differently from Arrow, and a column of only whole numbers
-    differently from one with a decimal mark. With a decimal mark in every long text,
-    both this small column and the file's column are parsed as decimals, text by text:
-    the same values. Long whole numbers go the Python way (False)."""
-    digits = pc.utf8_length(pc.replace_substring_regex(num_text, "[^0-9]", ""))
-    long = pc.unique(
-        pc.filter(num_text, pc.and_(pa.array(present), pc.greater(digits, MAX_DIGITS)))
-    )
-    texts = pd.Series(long.to_pylist(), dtype="str")
-    decimal = "," if convention == "de" else "."
-    if not texts.str.contains(decimal, regex=False).all():
-        return False
-    parsed = parse_numbers(texts, convention)
-    if parsed.isna().any():
-        return False
-    where = pc.index_in(num_text, value_set=long).to_numpy(zero_copy_only=False)
-    rows = ~np.isnan(where)
-    values[rows] = parsed.to_numpy()[where[rows].astype(np.int64)]
-    return True
 
 
 def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Table, int]:

@@ -1,103 +1,38 @@
-"""Read CSV and XLSX files in one of the import layouts into a table of text cells.
+"""Read CSV files in one of the import layouts into a table of text cells, and
+dispatch an import file to the CSV or the XLSX reader (``read_file``).
 
-Observations: the header ``indikator;bezirk;zeitraum;wert`` plus the optional
-columns ``anmerkung``, ``quelle`` and ``datenart``. Measures (Maßnahmen): the
-header of ``dortmund-kpi template --measures``; a file is a measures file when
-its header matches more measures columns than observation columns. Readers
-never interpret values; they report where each row came from (file, line) so
-that every problem can be named precisely.
+The layouts (columns, aliases, header detection) are declared in ``layouts``; the
+Excel reader is ``xlsx``. Readers never interpret values; they report where each
+row came from (file, line) so that every problem can be named precisely.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import stat
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dortmund_kpi.ingest.issues import Issue
-from dortmund_kpi.periods import period_from_cell
+from dortmund_kpi.ingest.layouts import (
+    COLUMNS,
+    HEADER_HINT,
+    MAX_COLUMNS,
+    MEASURES,
+    OBSERVATIONS,
+    Layout,
+    detect_layout,
+    header_columns,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-REQUIRED = ("indikator", "bezirk", "zeitraum", "wert")
-OPTIONAL = ("anmerkung", "quelle", "datenart")
-COLUMNS = REQUIRED + OPTIONAL
-HEADER_HINT = "indikator;bezirk;zeitraum;wert[;anmerkung;quelle;datenart]"
-HEADER_ALIASES = {
-    "indicator": "indikator",
-    "kennzahl": "indikator",
-    "indikator_id": "indikator",
-    "stadtbezirk": "bezirk",
-    "district": "bezirk",
-    "period": "zeitraum",
-    "periode": "zeitraum",
-    "value": "wert",
-    "bemerkung": "anmerkung",
-    "note": "anmerkung",
-    "hinweis": "anmerkung",
-    "source": "quelle",
-}
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of one kind of import file."""
-
-    kind: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
-    aliases: dict[str, str]
-    hint: str
-    value_column: str | None = None  # spreadsheet number cells are kept for this column
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-OBSERVATIONS = Layout("observations", REQUIRED, OPTIONAL, HEADER_ALIASES, HEADER_HINT, "wert")
-MEASURE_REQUIRED = ("id", "masterplan", "titel", "verantwortlich", "beginn", "frist", "status")
-MEASURE_REQUIRED += ("statusdatum", "indikatoren")
-MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart")
-MEASURES = Layout(
-    "measures",
-    MEASURE_REQUIRED,
-    MEASURE_OPTIONAL,
-    {
-        "massnahme": "id",
-        "maßnahme": "id",
-        "massnahme_id": "id",
-        "title": "titel",
-        "description": "beschreibung",
-        "owner": "verantwortlich",
-        "verantwortung": "verantwortlich",
-        "start": "beginn",
-        "deadline": "frist",
-        "stand": "statusdatum",
-        "status_datum": "statusdatum",
-        "letzte_aktualisierung": "statusdatum",
-        "indikator": "indikatoren",
-        "indicators": "indikatoren",
-        "bezirk": "bezirke",
-        "districts": "bezirke",
-        "budget": "budget_eur",
-    },
-    ";".join(MEASURE_REQUIRED) + "[;" + ";".join(MEASURE_OPTIONAL) + "]",
-    "budget_eur",
-)
-# Columns no observation file has: their presence makes a file a measures file.
-MAX_XLSX_UNPACKED = 200 * 1024 * 1024
-MAX_COLUMNS = 50
 Progress = Callable[[int, int], None]  # rows read, rows expected
 
 
@@ -127,50 +62,6 @@ class RawTable:
         if self.numeric_values is not None:
             frame["wert_num"] = pd.Series(self.numeric_values, dtype="float64")
         return frame
-
-
-def _header_key(cell: object) -> str:
-    return str(cell or "").strip().strip('"').lstrip("\ufeff").strip().lower()
-
-
-def detect_layout(cells: list[str]) -> Layout:
-    """The layout whose columns the header matches best; observations on a tie (so an
-    observations file with one stray column is still judged as one)."""
-    keys = {_header_key(cell) for cell in cells}
-
-    def score(layout: Layout) -> int:
-        return len({layout.aliases.get(k, k) for k in keys} & set(layout.columns))
-
-    return MEASURES if score(MEASURES) > score(OBSERVATIONS) else OBSERVATIONS
-
-
-def _header_columns(
-    cells: list[str], name: str, layout: Layout = OBSERVATIONS
-) -> tuple[dict[str, int], list[Issue]]:
-    """Map template column names to their positions; report missing or unknown columns."""
-    positions: dict[str, int] = {}
-    issues: list[Issue] = []
-    for pos, cell in enumerate(cells):
-        key = _header_key(cell)
-        key = layout.aliases.get(key, key)
-        if not key:
-            continue
-        if key not in layout.columns:
-            issues.append(
-                Issue(
-                    name, 1, "kopfzeile", f"unbekannte Spalte '{key[:40]}' (erwartet {layout.hint})"
-                )
-            )
-        elif key in positions:
-            issues.append(Issue(name, 1, "kopfzeile", f"Spalte '{key}' doppelt"))
-        else:
-            positions[key] = pos
-    for key in layout.required:
-        if key not in positions and not issues:
-            issues.append(
-                Issue(name, 1, "kopfzeile", f"Spalte '{key}' fehlt (erwartet {layout.hint})")
-            )
-    return positions, issues
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
@@ -275,7 +166,7 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
             )
         ]
     layout = detect_layout(header)
-    positions, issues = _header_columns(header, name, layout)
+    positions, issues = header_columns(header, name, layout)
     if issues:
         return issues
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -302,7 +193,7 @@ def read_csv_bytes(
     if fast is not None:
         if progress:
             progress(len(fast.lines), total)
-        return _require_rows(fast, name)
+        return require_rows(fast, name)
     reader = _csv_reader(text, delimiter)
     next(reader)  # the header (read without error above)
     return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
@@ -446,10 +337,10 @@ def _read_rows(
                 '(erwartet ein schließendes " am Ende des Feldes)'
             )
         issues.append(Issue(name, line, "zeile", message))
-    return issues or _require_rows(table, name)
+    return issues or require_rows(table, name)
 
 
-def _require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
+def require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
     """A header without rows is almost always an unfilled template: say so."""
     if table.lines:
         return table
@@ -462,195 +353,6 @@ def _require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
             f"keine Datenzeilen unter der Kopfzeile (erwartet mindestens eine Zeile mit {example})",
         )
     ]
-
-
-def _xlsx_guard(data: bytes, name: str) -> list[Issue]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return [
-            Issue(
-                name,
-                1,
-                "datei",
-                "keine gültige XLSX-Datei (erwartet eine Excel-Arbeitsmappe oder eine CSV-Datei)",
-            )
-        ]
-    if unpacked > MAX_XLSX_UNPACKED:
-        return [
-            Issue(
-                name,
-                1,
-                "datei",
-                f"XLSX entpackt {unpacked // 2**20} MB groß "
-                f"(erlaubt {MAX_XLSX_UNPACKED // 2**20} MB): Datei prüfen oder als CSV speichern",
-            )
-        ]
-    return []
-
-
-def read_xlsx_bytes(
-    data: bytes, name: str, progress: Progress | None = None
-) -> RawTable | list[Issue]:
-    issues = _xlsx_guard(data, name)
-    if issues:
-        return issues
-    import openpyxl  # imported here: only XLSX imports need it
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken archives
-        return [
-            Issue(
-                name,
-                1,
-                "datei",
-                f"XLSX nicht lesbar ({type(exc).__name__}): Datei in "
-                "Excel öffnen und neu speichern",
-            )
-        ]
-    try:
-        found = _find_sheet(book, name)
-        if isinstance(found, list):
-            return found
-        sheet, positions, width, layout = found
-        issues = _merged_cells(data, sheet._worksheet_path, name)
-        if issues:
-            return issues
-        table = _sheet_table(sheet, positions, width, name, progress, layout)
-        if isinstance(table, RawTable) and layout is OBSERVATIONS:
-            issues = _formulas_without_result(data, sheet.title, positions, table, name)
-        return issues or table
-    finally:
-        book.close()
-
-
-def _find_sheet(book, name: str) -> tuple | list[Issue]:
-    found = []
-    header_problems: list[Issue] = []
-    for sheet in book.worksheets:
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
-        cells = [str(c) if c is not None else "" for c in (first or ())][:MAX_COLUMNS]
-        layout = detect_layout(cells)
-        positions, issues = _header_columns(cells, name, layout)
-        if not issues:
-            found.append((sheet, positions, len(cells), layout))
-        elif layout is MEASURES:
-            header_problems = header_problems or issues
-    if not found and header_problems:
-        return header_problems  # a measures sheet with a missing or unknown column
-    if not found:
-        return [Issue(name, 1, "kopfzeile", f"kein Tabellenblatt mit der Kopfzeile {HEADER_HINT}")]
-    if len(found) > 1:
-        titles = ", ".join(s.title for s, _, _, _ in found)
-        return [
-            Issue(
-                name,
-                1,
-                "datei",
-                f"mehrere Tabellenblätter mit Daten ({titles}): bitte nur ein Blatt je Datei",
-            )
-        ]
-    return found[0]
-
-
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _merged_cells(data: bytes, sheet_path: str, name: str) -> list[Issue]:
-    """Merged cells hide values from every row but the first: refuse, never guess.
-
-    openpyxl's read-only mode does not report them, so read the sheet's XML.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read(sheet_path.lstrip("/"))
-    ranges = _MERGE.findall(xml)
-    if not ranges:
-        return []
-    refs = ", ".join(
-        f"{a.decode()}{b.decode()}:{c.decode()}{d.decode()}" for a, b, c, d in ranges[:5]
-    )
-    first_row = min(int(b) for _, b, _, _ in ranges)
-    return [
-        Issue(
-            name,
-            first_row,
-            "datei",
-            f"verbundene Zellen ({refs}): bitte den Zellverbund "
-            "aufheben und jede Zeile vollständig ausfüllen",
-        )
-    ]
-
-
-def _formulas_without_result(
-    data: bytes, title: str, positions: dict[str, int], table: RawTable, name: str
-) -> list[Issue]:
-    """A formula cell saved without its result reads as empty: that is not a missing value."""
-    empty = {
-        line
-        for line, text, num in zip(
-            table.lines, table.columns["wert"], table.numeric_values or [], strict=False
-        )
-        if not str(text).strip() and num is None
-    }
-    if not empty:
-        return []
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        issues = []
-        column = positions["wert"]
-        for number, row in enumerate(book[title].iter_rows(min_row=2, values_only=True), start=2):
-            raw = row[column] if column < len(row) else None
-            if number in empty and isinstance(raw, str) and raw.startswith("="):
-                issues.append(
-                    Issue(
-                        name,
-                        number,
-                        "wert",
-                        "Formel ohne gespeichertes Ergebnis "
-                        "(erwartet eine Zahl: Datei in Excel öffnen, neu berechnen "
-                        "und speichern)",
-                    )
-                )
-        return issues
-    finally:
-        book.close()
-
-
-def _cell_text(key: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime) and key in ("beginn", "frist", "statusdatum"):
-        return value.strftime("%d.%m.%Y")  # a date cell of a measures sheet
-    if key == "zeitraum" and not isinstance(value, str):
-        period = period_from_cell(value)
-        return period.template_text if period else str(value)
-    return str(value)
-
-
-def _sheet_table(
-    sheet, positions, width, name, progress, layout=OBSERVATIONS
-) -> RawTable | list[Issue]:
-    table = RawTable(file=name, delimiter="xlsx", columns={k: [] for k in positions}, layout=layout)
-    value_pos = positions.get(layout.value_column or "")
-    table.numeric_values = [] if value_pos is not None else None
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if not any(c is not None and str(c).strip() for c in row):
-            continue
-        for key, pos in positions.items():
-            value = row[pos] if pos < len(row) else None
-            table.columns[key].append(_cell_text(key, value))
-        if table.numeric_values is not None and value_pos is not None:
-            wert = row[value_pos] if value_pos < len(row) else None
-            numeric = isinstance(wert, int | float) and not isinstance(wert, bool)
-            table.numeric_values.append(float(wert) if numeric else None)
-        table.lines.append(number)
-        if progress and len(table.lines) % 50_000 == 0:
-            progress(len(table.lines), sheet.max_row or 0)
-    return _require_rows(table, name)
 
 
 def _megabytes(size: int) -> str:
@@ -687,5 +389,8 @@ def read_file(
     except OSError as exc:
         return [Issue(name, 1, "datei", f"nicht lesbar: {exc.strerror}")]
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+        # Imported here: the XLSX reader builds on RawTable from this module.
+        from dortmund_kpi.ingest.xlsx import read_xlsx_bytes
+
         return read_xlsx_bytes(data, name, progress)
     return read_csv_bytes(data, name, progress)

@@ -9,7 +9,7 @@ import io
 import pandas as pd
 
 from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
-from dortmund_kpi.ingest.readers import MEASURES
+from dortmund_kpi.ingest.layouts import MEASURES
 
 HEADER = list(MEASURES.columns)
 

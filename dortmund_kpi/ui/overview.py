@@ -7,7 +7,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import widgets
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
 CHANGE_COLOR = {"besser": "green", "schlechter": "red", "unverändert": "gray"}
@@ -28,8 +28,8 @@ def render_tile(tile: Tile) -> None:
         delta_description=description,
         help=tile.name,
     )
-    line = charts.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
-    st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see charts
+    line = sparkline.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
+    st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see views.sparkline
     demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
     unit = f"{tile.unit} · " if tile.unit else ""
     if tile.target == texts.NO_TARGET:

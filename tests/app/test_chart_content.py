@@ -11,7 +11,7 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import sparkline
 
 from .conftest import (
     annotations,
@@ -203,7 +203,7 @@ def test_overview_tiles_show_latest_city_values(fixture_con, year_from: int, yea
         assert want["period"] in first.split(" · "), short_name
         assert (texts.DEMO_BADGE in first) == want["demo"], short_name
         # The sparkline: an inline SVG drawn from exactly these values.
-        assert f'points="{charts.sparkline_points(want["sparkline"])}"' in tile["sparkline"]
+        assert f'points="{sparkline.sparkline_points(want["sparkline"])}"' in tile["sparkline"]
     assert any(texts.DEMO_BADGE in c for c in captions(at)), "page-level demo notice"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dortmund_kpi.ingest import readers
+from dortmund_kpi.ingest import layouts, readers
 
 HEADER = "indikator;bezirk;zeitraum;wert;quelle"
 ROWS = [
@@ -83,5 +83,5 @@ def test_empty_first_line_is_an_empty_header(data: bytes) -> None:
     result = readers.read_csv_bytes(data, "f.csv")
     assert isinstance(result, list)
     assert [str(issue) for issue in result] == [
-        f"f.csv:1: kopfzeile: Spalte 'indikator' fehlt (erwartet {readers.HEADER_HINT})"
+        f"f.csv:1: kopfzeile: Spalte 'indikator' fehlt (erwartet {layouts.HEADER_HINT})"
     ]

@@ -11,7 +11,7 @@ import pytest
 
 from dortmund_kpi import status, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import charts, sparkline
 from dortmund_kpi.views import overview as views
 from dortmund_kpi.views.figures import indicator_chart
 from dortmund_kpi.views.masterplan import chart_groups
@@ -148,23 +148,23 @@ def pd_dates():
 
 
 def test_sparkline_svg_scales_values_into_the_box():
-    svg = charts.sparkline_svg([10.0, 20.0, 15.0], "besser", "Verlauf")
+    svg = sparkline.sparkline_svg([10.0, 20.0, 15.0], "besser", "Verlauf")
     assert 'points="0.00,29.00 50.00,1.00 100.00,15.00"' in svg
-    assert f'stroke="{charts.SPARK_COLORS["besser"]}"' in svg
+    assert f'stroke="{sparkline.SPARK_COLORS["besser"]}"' in svg
     assert svg.startswith("<svg") and svg.endswith("</svg>")
 
 
 def test_sparkline_svg_flat_missing_and_too_short():
-    assert 'points="0.00,15.00 50.00,15.00 100.00,15.00"' in charts.sparkline_svg(
+    assert 'points="0.00,15.00 50.00,15.00 100.00,15.00"' in sparkline.sparkline_svg(
         [3.0, 3.0, 3.0], "unverändert", "x"
     )
-    assert 'points="0.00,29.00 100.00,1.00"' in charts.sparkline_svg(
+    assert 'points="0.00,29.00 100.00,1.00"' in sparkline.sparkline_svg(
         [1.0, float("nan"), 2.0], "schlechter", "x"
     )
-    assert charts.sparkline_svg([1.0], "besser", "x") == ""
-    assert charts.sparkline_svg([], "besser", "x") == ""
+    assert sparkline.sparkline_svg([1.0], "besser", "x") == ""
+    assert sparkline.sparkline_svg([], "besser", "x") == ""
 
 
 def test_sparkline_svg_escapes_its_label():
-    svg = charts.sparkline_svg([1.0, 2.0], "besser", '"><script>alert(1)</script>')
+    svg = sparkline.sparkline_svg([1.0, 2.0], "besser", '"><script>alert(1)</script>')
     assert "<script>" not in svg and "&quot;&gt;&lt;script&gt;" in svg
