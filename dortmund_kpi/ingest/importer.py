@@ -24,11 +24,12 @@ from dortmund_kpi.db.store import Store, scratch
 from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.ingest.fast_path import validate_fast
+from dortmund_kpi.ingest.files import read_file
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.layouts import MEASURES
 from dortmund_kpi.ingest.measures import stale_statuses, validate_measure_frames
 from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
-from dortmund_kpi.ingest.readers import RawTable, read_file
+from dortmund_kpi.ingest.readers import RawTable
 from dortmund_kpi.settings import Settings
 
 

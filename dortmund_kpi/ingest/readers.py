@@ -1,5 +1,5 @@
-"""Read CSV files in one of the import layouts into a table of text cells, and
-dispatch an import file to the CSV or the XLSX reader (``read_file``).
+"""Read CSV files in one of the import layouts into a table of text cells (``ingest.files``
+opens a file and hands it to this reader or the Excel reader).
 
 The layouts (columns, aliases, header detection) are declared in ``layouts``; the
 Excel reader is ``xlsx``. Readers never interpret values; they report where each
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -353,44 +351,3 @@ def require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
             f"keine Datenzeilen unter der Kopfzeile (erwartet mindestens eine Zeile mit {example})",
         )
     ]
-
-
-def _megabytes(size: int) -> str:
-    """1.5 MiB -> '1,5'; 1 MiB -> '1'."""
-    text = f"{size / 2**20:.1f}".replace(".", ",")
-    return text[:-2] if text.endswith(",0") else text
-
-
-def read_file(
-    path: Path, max_bytes: int, progress: Progress | None = None
-) -> RawTable | list[Issue]:
-    """Read one import file; a list of issues if it cannot be read at all."""
-    name = str(path)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would hang or never end
-            return [
-                Issue(name, 1, "datei", "keine normale Datei (erwartet eine CSV- oder XLSX-Datei)")
-            ]
-        size = info.st_size
-        if size > max_bytes:
-            return [
-                Issue(
-                    name,
-                    1,
-                    "datei",
-                    f"Datei ist {_megabytes(size)} MB groß (erlaubt "
-                    f"{_megabytes(max_bytes)} MB): bitte aufteilen",
-                )
-            ]
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return [Issue(name, 1, "datei", "ist ein Verzeichnis (erwartet eine CSV- oder XLSX-Datei)")]
-    except OSError as exc:
-        return [Issue(name, 1, "datei", f"nicht lesbar: {exc.strerror}")]
-    if data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
-        # Imported here: the XLSX reader builds on RawTable from this module.
-        from dortmund_kpi.ingest.xlsx import read_xlsx_bytes
-
-        return read_xlsx_bytes(data, name, progress)
-    return read_csv_bytes(data, name, progress)

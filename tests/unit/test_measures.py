@@ -21,11 +21,11 @@ from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
+from dortmund_kpi.ingest.files import read_file
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.ingest.layouts import MEASURES
 from dortmund_kpi.ingest.measures import budget_value
-from dortmund_kpi.ingest.readers import read_file
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share import measure_files
 from dortmund_kpi.views import measures as measure_views
