@@ -1,37 +1,40 @@
-"""The URL contract: page paths, query keys, their types, defaults and migrations.
+"""The URL contract: page paths and the table of query keys (``KEYS``).
 
 URLs are a public API: CIO presentations link to exact views. Keys are short
 and German, values are slugs. A URL holds only what differs from the default
 view. Unknown or malformed values never raise: they are dropped, the default
 applies for that key only, and a ``Notice`` explains it. Old spellings are
-migrated here, never broken (``KEY_MIGRATIONS``; district names become slugs).
+migrated here, never broken (a key's ``old_names``; district names become slugs).
 
-| page              | path          | its own keys |
-|-------------------|---------------|--------------|
-| Übersicht         | ``/``         |              |
-| Masterplan        | ``/masterplan``| masterplan, seite |
-| Indikator         | ``/indikator``| indikator    |
-| Stadtbezirke      | ``/bezirke``  |              |
-| Daten & Methodik  | ``/daten``    |              |
+``PAGES`` names each page's path (``""`` is ``/``). ``KEYS`` declares every query key
+once, as a ``UrlKey`` row, in the order keys are written into a URL:
 
-Shared keys (every page): ``bezirk`` (district slugs, repeated key),
-``zeitraum`` (first and last year, repeated key: ``zeitraum=2019&zeitraum=2024``),
-``stand`` (the data as known at a moment: ``2025-03-31`` = end of that day, or
-``2025-03-31T14:05:00``; a pinned link), ``praesentation`` (``1``: presentation
-mode for a meeting-room screen) and ``massnahme`` (a measure id such as
-``v01_serviceportal``: opens that measure's detail above the page; it is not
-carried to another page).
+- ``name``: the key in the URL;
+- ``pages``: ``EVERY_PAGE`` for a shared key, else the pages whose own key it is
+  (on other pages it is ignored, neither parsed nor written);
+- ``read(raw, ctx, now)``: the raw values (a key may repeat) -> ``Read``: the value,
+  or ``None`` (nothing set, the default applies), and the texts it rejected (each
+  becomes a ``Notice``);
+- ``write(value)``: value -> the strings written, or ``None``/``[]`` for nothing;
+- ``default(ctx)``: the value of a URL without the key (``defaults(ctx)``); a key
+  equal to the default is left out, unless ``written_at_default`` (a page's own
+  choice, so a shared link does not depend on catalog order);
+- ``carried``: whether the value goes along to another page;
+- ``old_names``: earlier or alternative spellings. Append, never remove.
 
-``seite`` (masterplan page): which group of charts is shown when a masterplan has more
-indicators than one view holds (``seite=2``: the second group); written only when it
-is not the first, and never carried to another page or masterplan.
+``parse``, ``serialize``, ``migrate_keys`` and ``defaults`` walk the table;
+``SHARED_KEYS``, ``PAGE_KEYS``, ``KEY_MIGRATIONS`` and ``CARRIED_KEYS`` are derived
+from it. To add a key, add one row (its readers and writers beside the others) and
+its line in README.md ("Dashboard: pages and URLs"); tests/unit/test_url_contract.py
+checks the README against the table and asks for valid sample values of the new key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from dortmund_kpi.clock import now_local
@@ -44,28 +47,9 @@ PAGES = {
     "bezirke": "bezirke",
     "daten": "daten",
 }
-SHARED_KEYS = ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
-PAGE_KEYS = {"masterplan": ("masterplan", "seite"), "indikator": ("indikator",)}
 MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
-# Keys Streamlit itself reads; they pass through untouched.
+# Keys Streamlit itself reads; they pass through untouched (not ours, so not in KEYS).
 RESERVED_KEYS = ("embed", "embed_options")
-# Old or alternative key names -> current key. Append, never remove.
-KEY_MIGRATIONS = {
-    "asof": "stand",
-    "as_of": "stand",
-    "praesentationsmodus": "praesentation",
-    "presentation": "praesentation",
-    "district": "bezirk",
-    "bezirke": "bezirk",
-    "period": "zeitraum",
-    "jahr": "zeitraum",
-    "mp": "masterplan",
-    "indicator": "indikator",
-    "kpi": "indikator",
-    "measure": "massnahme",
-    "maßnahme": "massnahme",
-    "page": "seite",
-}
 MAX_RAW_VALUES = 50  # repeated values are deduplicated; more than this is not a real link
 
 
@@ -92,29 +76,45 @@ class Parsed:
     notices: list[Notice] = field(default_factory=list)
 
 
-def _districts(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> list[str]:
+class Read(NamedTuple):
+    """What a key's reader made of its raw values."""
+
+    value: object = None  # None: nothing is set, the default applies
+    rejected: tuple[str, ...] = ()  # each becomes a Notice(key, text)
+
+
+def _reject(text: str) -> Read:
+    return Read(None, (text,))
+
+
+def _last(raw: list[str]) -> str:
+    return raw[-1] if raw else ""
+
+
+# -- readers: raw values (+ context, now) -> Read ---------------------------------
+def _read_districts(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     slugs: list[str] = []
+    rejected: list[str] = []
     if len(raw) > MAX_RAW_VALUES:
-        notices.append(Notice("bezirk", f"{len(raw)} Werte"))
+        rejected.append(f"{len(raw)} Werte")
     for text in raw[:MAX_RAW_VALUES]:
         slug = ctx.districts.match(text) if text.strip() else None
         if slug is None or slug == CITY:
-            notices.append(Notice("bezirk", text))
+            rejected.append(text)
         elif slug not in slugs:
             slugs.append(slug)
-    return slugs
+    return Read(slugs, tuple(rejected))
 
 
-def _years(raw: list[str], ctx: UrlContext, notices: list[Notice]) -> tuple[int, int] | None:
+def _read_years(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     lo, hi = ctx.years
     try:
         years = sorted(int(v.strip()) for v in raw)
     except ValueError:
         years = []
     if not years or len(years) > 2 or years[0] < lo or years[-1] > hi:
-        notices.append(Notice("zeitraum", "&".join(raw)))
-        return None
-    return (years[0], years[-1])
+        return _reject("&".join(raw))
+    return Read((years[0], years[-1]))
 
 
 def parse_stand(text: str) -> datetime | None:
@@ -141,29 +141,195 @@ def format_stand(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
 
 
-def _stand(raw: list[str], notices: list[Notice], now: datetime) -> datetime | None:
+def _read_stand(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     moment = parse_stand(raw[-1]) if raw else None
     # A date means the end of that day; today is fine, a later day is not (yet) a Stand.
-    if moment is None or moment.date() < date(2000, 1, 1) or moment.date() > now.date():
-        notices.append(Notice("stand", raw[-1] if raw else ""))
-        return None
-    return moment
+    if moment is None or not date(2000, 1, 1) <= moment.date() <= (now or now_local()).date():
+        return _reject(_last(raw))
+    return Read(moment)
 
 
-def _choice(key: str, raw: list[str], allowed: Iterable[str], notices: list[Notice]) -> str | None:
-    value = raw[-1].strip().lower() if raw else ""
-    if value in allowed:
-        return value
-    notices.append(Notice(key, raw[-1] if raw else ""))
-    return None
+def _read_flag(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
+    flag = _last(raw).strip().lower()
+    if flag in ("1", "ja", "true", "0", "nein", "false"):
+        return Read(flag in ("1", "ja", "true"))
+    return _reject(flag)
 
 
-def _chart_page(raw: list[str], notices: list[Notice]) -> int | None:
-    text = raw[-1].strip() if raw else ""
+def _one_of(choices: Callable[[UrlContext], tuple[str, ...]]) -> Callable[..., Read]:
+    """A reader for an id out of ``choices(ctx)`` (case and spaces around it ignored)."""
+
+    def read(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
+        value = _last(raw).strip().lower()
+        if value in choices(ctx):
+            return Read(value or None)
+        return _reject(_last(raw))
+
+    return read
+
+
+def _read_chart_page(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
+    text = _last(raw).strip()
     if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_CHART_PAGE:
-        return int(text)
-    notices.append(Notice("seite", raw[-1] if raw else ""))
-    return None
+        return Read(int(text))
+    return _reject(_last(raw))
+
+
+# -- writers: value -> strings (None or [] writes nothing) -------------------------
+def _write_one(value: object) -> list[str] | None:
+    return [str(value)] if value else None
+
+
+def _write_each(value: object) -> list[str] | None:
+    return [str(v) for v in value] if value else None  # type: ignore[attr-defined]
+
+
+def _write_years(value: object) -> list[str]:
+    return [str(value[0]), str(value[1])]  # type: ignore[index]
+
+
+def _write_stand(value: object) -> list[str] | None:
+    return [format_stand(value)] if isinstance(value, datetime) else None
+
+
+def _write_flag(value: object) -> list[str] | None:
+    return ["1"] if value else None
+
+
+def _first(choices: Callable[[UrlContext], tuple[str, ...]]) -> Callable[[UrlContext], object]:
+    """The default of a choice: the first in catalog order (None when there is none)."""
+    return lambda ctx: next(iter(choices(ctx)), None)
+
+
+# -- the table ------------------------------------------------------------------
+EVERY_PAGE = None  # the scope of a shared key
+
+
+@dataclass(frozen=True)
+class UrlKey:
+    """One query key of the contract (one row of ``KEYS``)."""
+
+    name: str
+    pages: tuple[str, ...] | None  # EVERY_PAGE (shared), or the pages whose own key it is
+    read: Callable[[list[str], UrlContext, datetime | None], Read]
+    write: Callable[[object], list[str] | None]
+    default: Callable[[UrlContext], object]
+    carried: bool = True  # kept when the user goes to another page
+    written_at_default: bool = False  # written even when it equals the default
+    old_names: tuple[str, ...] = ()  # migrated to ``name``; append, never remove
+
+    @property
+    def shared(self) -> bool:
+        return self.pages is EVERY_PAGE
+
+    def on(self, page: str) -> bool:
+        """Whether ``page`` reads and writes this key."""
+        return self.pages is EVERY_PAGE or page in self.pages
+
+
+KEYS: tuple[UrlKey, ...] = (
+    # District slugs, repeated key (bezirk=hoerde&bezirk=eving); names such as Hörde work.
+    UrlKey(
+        "bezirk",
+        EVERY_PAGE,
+        _read_districts,
+        _write_each,
+        lambda ctx: [],
+        old_names=("district", "bezirke"),
+    ),
+    # First and last year, repeated key: zeitraum=2019&zeitraum=2024; default the data range.
+    UrlKey(
+        "zeitraum",
+        EVERY_PAGE,
+        _read_years,
+        _write_years,
+        lambda ctx: ctx.years,
+        old_names=("period", "jahr"),
+    ),
+    # The data as known at a moment (a pinned link): 2025-03-31 = end of that day, or
+    # 2025-03-31T14:05:00[.000001]; never after now.
+    UrlKey(
+        "stand",
+        EVERY_PAGE,
+        _read_stand,
+        _write_stand,
+        lambda ctx: None,
+        old_names=("asof", "as_of"),
+    ),
+    # praesentation=1: presentation mode for a meeting-room screen.
+    UrlKey(
+        "praesentation",
+        EVERY_PAGE,
+        _read_flag,
+        _write_flag,
+        lambda ctx: False,
+        old_names=("praesentationsmodus", "presentation"),
+    ),
+    # A measure id (v01_serviceportal): its detail above the page; stays on that page.
+    UrlKey(
+        "massnahme",
+        EVERY_PAGE,
+        _one_of(lambda ctx: ctx.measures),
+        _write_one,
+        lambda ctx: None,
+        carried=False,
+        old_names=("measure", "maßnahme"),
+    ),
+    # The masterplan shown on its page; default the first in catalog order.
+    UrlKey(
+        "masterplan",
+        ("masterplan",),
+        _one_of(lambda ctx: ctx.masterplans),
+        _write_one,
+        _first(lambda ctx: ctx.masterplans),
+        written_at_default=True,
+        old_names=("mp",),
+    ),
+    # Which group of charts a masterplan with many indicators shows (seite=2: the second);
+    # not carried to another page or masterplan.
+    UrlKey(
+        "seite",
+        ("masterplan",),
+        _read_chart_page,
+        _write_one,
+        lambda ctx: 1,
+        carried=False,
+        old_names=("page",),
+    ),
+    # The indicator shown on its page; default the first in catalog order.
+    UrlKey(
+        "indikator",
+        ("indikator",),
+        _one_of(lambda ctx: ctx.indicators),
+        _write_one,
+        _first(lambda ctx: ctx.indicators),
+        written_at_default=True,
+        old_names=("indicator", "kpi"),
+    ),
+)
+
+
+# -- derived from the table -----------------------------------------------------
+def view_keys(page: str | None = None) -> tuple[str, ...]:
+    """The keys ``page``'s view consists of (shared, then its own), in URL order;
+    without ``page`` every key of the table (the state kept across pages)."""
+    return tuple(key.name for key in KEYS if page is None or key.on(page))
+
+
+def defaults(ctx: UrlContext) -> dict[str, object]:
+    """The default view for ``ctx``: every key's value when a URL leaves it out."""
+    return {key.name: key.default(ctx) for key in KEYS}
+
+
+SHARED_KEYS = tuple(key.name for key in KEYS if key.shared)
+PAGE_KEYS = {
+    page: tuple(key.name for key in KEYS if not key.shared and key.on(page))
+    for page in PAGES
+    if any(not key.shared and key.on(page) for key in KEYS)
+}
+CARRIED_KEYS = tuple(key.name for key in KEYS if key.carried)
+# Old or alternative key names -> current key.
+KEY_MIGRATIONS = {old: key.name for key in KEYS for old in key.old_names}
 
 
 def migrate_keys(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -183,66 +349,30 @@ def parse(
     """Turn query parameters into view values for ``page``; bad values become notices."""
     result = Parsed()
     params = migrate_keys(params)
-    if "stand" in params:
-        moment = _stand(params["stand"], result.notices, now or now_local())
-        if moment:
-            result.values["stand"] = moment
-    if "praesentation" in params:
-        flag = params["praesentation"][-1].strip().lower() if params["praesentation"] else ""
-        if flag in ("1", "ja", "true", "0", "nein", "false"):
-            result.values["praesentation"] = flag in ("1", "ja", "true")
-        else:
-            result.notices.append(Notice("praesentation", flag))
-    if "bezirk" in params:
-        result.values["bezirk"] = _districts(params["bezirk"], ctx, result.notices)
-    if "zeitraum" in params:
-        years = _years(params["zeitraum"], ctx, result.notices)
-        if years:
-            result.values["zeitraum"] = years
-    if "seite" in params and page == "masterplan":
-        number = _chart_page(params["seite"], result.notices)
-        if number:
-            result.values["seite"] = number
-    _choices(params, page, ctx, result)
+    for key in KEYS:
+        if key.name in params and key.on(page):
+            read = key.read(params[key.name], ctx, now)
+            result.notices.extend(Notice(key.name, text) for text in read.rejected)
+            if read.value is not None:
+                result.values[key.name] = read.value
     return result
-
-
-def _choices(params: Mapping[str, list[str]], page: str, ctx: UrlContext, result: Parsed) -> None:
-    """The keys whose value is one of a list of ids (the page's own keys, ``massnahme``)."""
-    choices = {"masterplan": ctx.masterplans, "indikator": ctx.indicators}
-    choices["massnahme"] = ctx.measures
-    for key in (*PAGE_KEYS.get(page, ()), "massnahme"):
-        if key in params and key in choices:
-            value = _choice(key, params[key], choices[key], result.notices)
-            if value:
-                result.values[key] = value
 
 
 def serialize(
     values: Mapping[str, object], page: str, defaults: Mapping[str, object]
 ) -> dict[str, list[str]]:
-    """Query parameters for a view: shared keys only where they differ from the default;
-    the page's own key always (so a shared link does not depend on catalog order)."""
+    """Query parameters for a view: keys only where they differ from the default; a
+    page's own choice always (so a shared link does not depend on catalog order)."""
     out: dict[str, list[str]] = {}
-    for key in SHARED_KEYS:
-        value = values.get(key)
-        if value is None or value == defaults.get(key):
+    for key in KEYS:
+        value = values.get(key.name)
+        if not key.on(page) or value is None:
             continue
-        if key == "bezirk" and value:
-            out[key] = [str(v) for v in value]  # type: ignore[union-attr]
-        elif key == "zeitraum":
-            out[key] = [str(value[0]), str(value[1])]  # type: ignore[index]
-        elif key == "stand" and isinstance(value, datetime):
-            out[key] = [format_stand(value)]
-        elif key == "praesentation" and value:
-            out[key] = ["1"]
-        elif key == "massnahme" and value:
-            out[key] = [str(value)]
-    for key in PAGE_KEYS.get(page, ()):
-        if key == "seite" and values.get(key) in (None, defaults.get(key)):
-            continue  # the first group of charts is the default view
-        if values.get(key):
-            out[key] = [str(values[key])]
+        if not key.written_at_default and value == defaults.get(key.name):
+            continue
+        written = key.write(value)
+        if written:
+            out[key.name] = written
     return out
 
 
@@ -251,17 +381,3 @@ def url_for(page: str, params: Mapping[str, list[str]], base: str = "") -> str:
     path = PAGES[page]
     query = urlencode([(k, v) for k, values in params.items() for v in values])
     return f"{base.rstrip('/')}/{path}" + (f"?{query}" if query else "")
-
-
-def defaults(ctx: UrlContext) -> dict[str, object]:
-    """The default view for a context: what a link leaves out."""
-    return {
-        "bezirk": [],
-        "zeitraum": ctx.years,
-        "masterplan": ctx.masterplans[0],
-        "indikator": ctx.indicators[0],
-        "stand": None,
-        "praesentation": False,
-        "massnahme": None,
-        "seite": 1,
-    }

@@ -78,13 +78,9 @@ def sync_from_url(page: str) -> None:
     st.session_state[NOTICES] = parsed.notices
 
 
-def view_keys() -> tuple[str, ...]:
-    return (*urlstate.SHARED_KEYS, "masterplan", "indikator", "seite")
-
-
 def view_values() -> dict[str, Any]:
     """The session's view values, defaults filled in."""
-    values = {key: st.session_state.get(key) for key in view_keys()}
+    values = {key: st.session_state.get(key) for key in urlstate.view_keys()}
     values = {k: v for k, v in values.items() if v is not None}
     out = defaults() | values
     lo, hi = data.year_range()
@@ -104,7 +100,7 @@ def current_view(page: str) -> View:
 
 def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
     """The query parameters of the current view on ``page`` (with ``changes`` applied)."""
-    values = {key: st.session_state.get(key) for key in view_keys()} | changes
+    values = {key: st.session_state.get(key) for key in urlstate.view_keys()} | changes
     values["zeitraum"] = tuple(values["zeitraum"]) if values.get("zeitraum") else None
     return urlstate.serialize(values, page, defaults())
 
