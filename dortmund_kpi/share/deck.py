@@ -73,10 +73,8 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> LinkedView:
     path = parts.path.rstrip("/").rsplit("/", 1)[-1]
     pages = {v: k for k, v in urlstate.PAGES.items()}
     if path not in pages:
-        raise ViewError(
-            f"{url}: unbekannte Seite '/{path}' (erwartet: /, /masterplan, "
-            "/indikator, /bezirke, /daten)"
-        )
+        known = ", ".join("/" + p for p in urlstate.PAGES.values())
+        raise ViewError(f"{url}: unbekannte Seite '/{path}' (erwartet: {known})")
     page = pages[path]
     ctx = url_context(Direct(con))
     parsed = urlstate.parse(parse_qs(parts.query, keep_blank_values=True), page, ctx)

@@ -70,7 +70,7 @@ def sync_from_url(page: str) -> None:
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()
     migrated = urlstate.migrate_keys(params)
-    for key in urlstate.SHARED_KEYS + urlstate.PAGE_KEYS.get(page, ()):
+    for key in urlstate.view_keys(page):
         if key in parsed.values:
             st.session_state[key] = parsed.values[key]
         elif key in migrated or key == "seite":  # a link without seite shows the first
