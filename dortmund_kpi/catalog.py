@@ -10,6 +10,8 @@ database (``INDICATOR_COLUMNS``, ``stored_values``) and the field table in
 ``data/README.md`` (``field_table``; ``python -m dortmund_kpi.catalog`` prints it).
 A new field needs an entry here, an attribute of ``Indicator`` and a migration that
 adds its column; tests check that the three agree.
+
+The masterplans are data as well: whatever ``masterplans`` the YAML lists, in its order.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ DIRECTIONS = ("higher", "lower")
 AGGREGATIONS = ("sum", "mean_pop", "none")
 LEVELS = ("city", "district")
 FREQUENCIES = ("yearly", "quarterly", "monthly")
-MASTERPLAN_IDS = ("verwaltung", "wirtschaft", "bildung")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SQL_TYPES: dict[type, str] = {str: "VARCHAR", bool: "BOOLEAN", int: "INTEGER", float: "DOUBLE"}
 
@@ -280,6 +281,10 @@ class Catalog:
     def ids(self) -> list[str]:
         return [i.id for i in self.indicators]
 
+    @property
+    def masterplan_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.masterplans)
+
 
 def field_value(ind: Indicator, field: Field) -> Any:
     """The value of ``field`` in ``ind`` (None inside an absent block such as ``target``)."""
@@ -405,18 +410,21 @@ def _indicator(path: Path, raw: Any, index: int, masterplans: set[str]) -> Indic
 
 
 def _masterplans(path: Path, raw: Any) -> tuple[Masterplan, ...]:
-    if not isinstance(raw, list):
-        raise _fail(path, "masterplans", "Liste der Masterpläne fehlt")
+    if not isinstance(raw, list) or not raw:
+        raise _fail(path, "masterplans", "Liste der Masterpläne fehlt oder ist leer")
     plans = []
-    for item in raw:
-        if not isinstance(item, dict) or item.get("id") not in MASTERPLAN_IDS:
-            got = item.get("id") if isinstance(item, dict) else item
-            raise _fail(path, f"masterplan '{got}'", f"erwartet: {', '.join(MASTERPLAN_IDS)}")
+    for index, item in enumerate(raw):
+        got = item.get("id") if isinstance(item, dict) else item
+        entry = f"masterplan '{got if got is not None else f'#{index + 1}'}'"
+        if not isinstance(item, dict) or _empty(got):
+            raise _fail(path, entry, "braucht eine id")
+        if not isinstance(got, str) or not SLUG_RE.match(got):
+            raise _fail(path, entry, "id muss ein Slug sein (a-z, 0-9, _)")
         plans.append(
             Masterplan(
-                id=item["id"],
-                name=str(item.get("name") or item["id"]),
-                short_name=str(item.get("short_name") or item["id"].capitalize()),
+                id=got,
+                name=str(item.get("name") or got),
+                short_name=str(item.get("short_name") or got.capitalize()),
                 description=" ".join(str(item.get("description") or "").split()),
             )
         )

@@ -1,5 +1,6 @@
 """Metadata as data: an indicator's fields are declared once (``catalog.FIELDS``) and
-that declaration is the YAML check, the database insert and the README's field table."""
+that declaration is the YAML check, the database insert and the README's field table;
+the masterplans are whatever the catalog lists."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from dortmund_kpi import status, texts
 from dortmund_kpi.catalog import (
     BLOCKS,
     FIELDS,
@@ -23,10 +26,12 @@ from dortmund_kpi.catalog import (
     parse_catalog,
     stored_values,
 )
+from dortmund_kpi.db import read
 from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.db.write import INSERT_INDICATOR, sync_reference
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.views import common as views
 
 SETTINGS = get_settings()
 PATH = Path("data/catalog.yaml")
@@ -186,3 +191,91 @@ def test_percent_bounds_default_to_0_and_100(document):
     doc = _entry(document, unit="%", min=..., max=...)
     ind = parse_catalog(PATH, doc).indicators[0]
     assert (ind.min, ind.max) == (0.0, 100.0)
+
+
+# -- masterplans from the catalog -------------------------------------------------------
+def _fourth_plan(document: dict) -> dict:
+    doc = copy.deepcopy(document)
+    doc["masterplans"].append(
+        {"id": "umwelt", "name": "Masterplan Digitale Umwelt", "short_name": "Umwelt"}
+    )
+    doc["indicators"].append(
+        {
+            "id": "sensoren_luft",
+            "masterplan": "umwelt",
+            "name": "Vernetzte Luftmessstellen",
+            "short_name": "Luftsensoren",
+            "unit": "%",
+            "definition": "Anteil vernetzter Luftmessstellen.",
+            "source": "Stadt Dortmund, Umweltamt",
+            "direction": "higher",
+            "aggregation": "mean_pop",
+            "level": "district",
+            "frequency": "yearly",
+            "target": {"value": 50, "year": 2030},
+        }
+    )
+    return doc
+
+
+def test_a_fourth_masterplan_loads(document):
+    catalog = parse_catalog(PATH, _fourth_plan(document))
+    assert catalog.masterplan_ids == ("verwaltung", "wirtschaft", "bildung", "umwelt")
+    assert [i.id for i in catalog.by_masterplan("umwelt")] == ["sensoren_luft"]
+
+
+def _stats(indicator_id: str, areas: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator_id": indicator_id,
+            "area": areas,
+            "latest": 60.0,
+            "latest_end": pd.Timestamp(2024, 12, 31),
+            "base_value": 10.0,
+            "base_date": pd.Timestamp(2018, 12, 31),
+            "slope_per_year": np.nan,
+        }
+    )
+
+
+def test_the_matrix_has_a_column_for_a_fourth_masterplan(document, districts):
+    catalog = parse_catalog(PATH, _fourth_plan(document))
+    con = duckdb.connect()
+    migrate(con)
+    sync_reference(con, catalog, districts)
+    district_frame = read.district_list(con)
+    cells = views.matrix(
+        _stats("sensoren_luft", ["dortmund"]),
+        _stats("sensoren_luft", list(district_frame["slug"])),
+        read.indicator_list(con),
+        district_frame,
+    )
+    table = views.matrix_table(cells, read.masterplan_names(con))
+    assert list(table.columns) == [
+        texts.MATRIX_DISTRICT,
+        "Verwaltung",
+        "Wirtschaft",
+        "Bildung",
+        "Umwelt",
+    ]
+    icon = texts.STATUS_ICONS[status.ON_TRACK]
+    assert set(table["Umwelt"]) == {f"{icon} auf Kurs (1 von 1 auf Kurs)"}
+    assert set(table["Bildung"]) == {f"– {texts.NO_TARGET} (ohne Ziel)"}
+
+
+@pytest.mark.parametrize(
+    ("plans", "message"),
+    [
+        ([], "masterplans: Liste der Masterpläne fehlt oder ist leer"),
+        ([{"id": "Umwelt!"}], "masterplan 'Umwelt!': id muss ein Slug sein (a-z, 0-9, _)"),
+        ([{"name": "ohne id"}], "masterplan '#1': braucht eine id"),
+        (["umwelt"], "masterplan 'umwelt': braucht eine id"),
+        ([{"id": "umwelt"}, {"id": "umwelt"}], "masterplans: doppelte Masterplan-ID"),
+    ],
+)
+def test_masterplan_list_errors(document, plans, message):
+    doc = copy.deepcopy(document)
+    doc["masterplans"] = plans
+    with pytest.raises(CatalogError) as raised:
+        parse_catalog(PATH, doc)
+    assert str(raised.value) == f"{PATH}: {message}"
