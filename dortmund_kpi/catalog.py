@@ -2,6 +2,16 @@
 
 Adding an indicator is a change to ``data/catalog.yaml``, never to code. The
 loader validates every entry and fails loudly, naming the file and the entry.
+
+An indicator's fields are declared once, in ``FIELDS``: YAML key, column of the
+``indicators`` table, type, whether required, and the English description. The
+declaration drives the check of the YAML (``parse_catalog``), the insert into the
+database (``INDICATOR_COLUMNS``, ``stored_values``) and the field table in
+``data/README.md`` (``field_table``; ``python -m dortmund_kpi.catalog`` prints it).
+A new field needs an entry here, an attribute of ``Indicator`` and a migration that
+adds its column; tests check that the three agree.
+
+The masterplans are data as well: whatever ``masterplans`` the YAML lists, in its order.
 """
 
 from __future__ import annotations
@@ -14,18 +24,191 @@ from typing import Any
 
 import yaml
 
-MASTERPLAN_IDS = ("verwaltung", "wirtschaft", "bildung")
 DIRECTIONS = ("higher", "lower")
 AGGREGATIONS = ("sum", "mean_pop", "none")
 LEVELS = ("city", "district")
 FREQUENCIES = ("yearly", "quarterly", "monthly")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-REQUIRED_FIELDS = ("id", "masterplan", "name", "short_name", "unit", "definition", "source")
-REQUIRED_FIELDS += ("direction", "aggregation", "level", "frequency")
+SQL_TYPES: dict[type, str] = {str: "VARCHAR", bool: "BOOLEAN", int: "INTEGER", float: "DOUBLE"}
 
 
 class CatalogError(ValueError):
     """The catalog file is invalid; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an indicator, declared once.
+
+    ``name``: the attribute of ``Indicator`` (``target.value`` is ``Indicator.target.value``).
+    ``yaml_key``: the key in catalog.yaml (``target.value`` is ``value`` in the ``target:``
+    block). ``column``: the column of the ``indicators`` table (None: not stored).
+    ``type``: str, bool, int or float. A required field must be present and not empty (in
+    a block: when the block is given); an absent optional one takes ``default``.
+    ``description_en``: its row in data/README.md (``{choices}`` lists ``choices``).
+    """
+
+    name: str
+    yaml_key: str
+    column: str | None
+    type: type
+    required: bool
+    description_en: str
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+    @property
+    def block(self) -> str | None:
+        """The YAML block of a nested key (``target`` for ``target.value``), else None."""
+        return self.yaml_key.split(".", 1)[0] if "." in self.yaml_key else None
+
+    @property
+    def key(self) -> str:
+        """The key inside its block (the whole key for a top-level field)."""
+        return self.yaml_key.rsplit(".", 1)[-1]
+
+    @property
+    def sql_type(self) -> str:
+        """The DuckDB type of its column."""
+        return SQL_TYPES[self.type]
+
+
+def _field(
+    yaml_key: str,
+    type_: type,
+    required: bool,
+    description_en: str,
+    *,
+    name: str | None = None,
+    column: str | None = "",
+    choices: tuple[str, ...] = (),
+    default: Any = None,
+) -> Field:
+    """A ``Field`` whose name is its YAML key and whose column is the key with ``_`` for
+    ``.``, unless given (``column=None``: not stored)."""
+    column = yaml_key.replace(".", "_") if column == "" else column
+    name = name or yaml_key
+    return Field(name, yaml_key, column, type_, required, description_en, choices, default)
+
+
+FIELDS: tuple[Field, ...] = (
+    _field(
+        "id",
+        str,
+        True,
+        "stable slug, `[a-z0-9_]+`, unique. Used in imports and URLs – **never change it** "
+        "once data exists; create a new id instead",
+    ),
+    _field("masterplan", str, True, "the `id` of one of the `masterplans` above"),
+    _field("name", str, True, "full German name"),
+    _field("short_name", str, True, "German tile title, **at most 24 characters**"),
+    _field(
+        "unit",
+        str,
+        True,
+        "German display unit, e.g. `%`, `Anzahl`, `Leistungen`, `Anträge`, `Mio. €`, "
+        "`Geräte`, `Beschäftigte`, `Unternehmen`, `Hotspots`, `Datensätze`, "
+        "`Schüler je Gerät`, `Punkte`, `Rang`",
+    ),
+    _field(
+        "definition",
+        str,
+        True,
+        "German, 1–3 sentences: exactly what is counted or measured and the reference date "
+        '(e.g. "Stand 31.12.")',
+    ),
+    _field("source", str, True, "German: the body that publishes / delivers the figure"),
+    _field(
+        "source_url",
+        str,
+        False,
+        "`https` address of a real page about the figure; omit if none is known",
+    ),
+    _field(
+        "direction",
+        str,
+        True,
+        "{choices} – which is better (e.g. `lower` for a rank or pupils per device)",
+        choices=DIRECTIONS,
+    ),
+    _field(
+        "aggregation",
+        str,
+        True,
+        "how district values make the city value: `sum` (counts), `mean_pop` "
+        "(population-weighted mean of district values, for shares and ratios), `none` "
+        "(city-level indicators)",
+        choices=AGGREGATIONS,
+    ),
+    _field(
+        "level",
+        str,
+        True,
+        "`city` (city-wide only) or `district` (city and the 12 Stadtbezirke). In this "
+        "catalog `level: city` always goes with `aggregation: none`",
+        choices=LEVELS,
+    ),
+    _field(
+        "per_capita",
+        bool,
+        False,
+        '`true` if "per 1,000 inhabitants" is meaningful (only for district counts with '
+        "`aggregation: sum`)",
+        default=False,
+    ),
+    _field("frequency", str, True, "{choices} – the reporting rhythm", choices=FREQUENCIES),
+    _field("decimals", int, False, "decimals shown in the dashboard", default=0),
+    _field(
+        "min",
+        float,
+        False,
+        "lower plausibility bound, checked on import. For unit `%` always 0 (the default)",
+        column="min_value",
+    ),
+    _field(
+        "max",
+        float,
+        False,
+        "upper plausibility bound, checked on import. For unit `%` always 100 (the default)",
+        column="max_value",
+    ),
+    _field("target.value", float, True, "the target value (the whole `target:` is optional)"),
+    _field("target.year", int, True, "the year (2000–2100) by whose end it is to be reached"),
+    _field(
+        "target.official",
+        bool,
+        False,
+        "`true` **only** for a target the city has actually published, with that source",
+        default=False,
+    ),
+    _field(
+        "target.source",
+        str,
+        False,
+        "the citation (required for an official target), or "
+        "`Demo-Zielwert (kein beschlossener Zielwert)`",
+        default="",
+    ),
+    _field(
+        "demo.start",
+        float,
+        False,
+        "plausible city value 2018 for the deterministic demo series (for `mean_pop` "
+        "indicators a city mean); keep it consistent with the real figures of the indicator",
+        name="demo_start",
+        column=None,
+    ),
+    _field(
+        "demo.end",
+        float,
+        False,
+        "plausible city value 2025 for the deterministic demo series (as `demo.start`)",
+        name="demo_end",
+        column=None,
+    ),
+)
+# The columns the catalog fills, in declaration order (the table also has sort_order).
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.column)
 
 
 @dataclass(frozen=True)
@@ -75,6 +258,10 @@ class Indicator:
         return self.direction == "higher"
 
 
+# The dataclass of each YAML block, built from its fields (an absent block is None).
+BLOCKS: dict[str, type] = {"target": Target}
+
+
 @dataclass(frozen=True)
 class Catalog:
     path: Path
@@ -94,99 +281,150 @@ class Catalog:
     def ids(self) -> list[str]:
         return [i.id for i in self.indicators]
 
+    @property
+    def masterplan_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.masterplans)
 
+
+def field_value(ind: Indicator, field: Field) -> Any:
+    """The value of ``field`` in ``ind`` (None inside an absent block such as ``target``)."""
+    value: Any = ind
+    for part in field.name.split("."):
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value
+
+
+def stored_values(ind: Indicator) -> dict[str, Any]:
+    """Column -> value of the ``indicators`` row of ``ind`` (``INDICATOR_COLUMNS``)."""
+    return {f.column: field_value(ind, f) for f in FIELDS if f.column}
+
+
+# -- checking the YAML ---------------------------------------------------------------
 def _fail(path: Path, entry: str, message: str) -> CatalogError:
     return CatalogError(f"{path}: {entry}: {message}")
 
 
-def _choice(path: Path, entry: str, raw: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
-    value = raw.get(key)
-    if value not in allowed:
-        raise _fail(path, entry, f"{key} '{value}' ungültig (erwartet: {', '.join(allowed)})")
-    return str(value)
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
 
 
-def _number(path: Path, entry: str, raw: dict[str, Any], key: str) -> float | None:
-    value = raw.get(key)
-    if value is None:
+_EXPECTED = {bool: "true oder false", int: "eine ganze Zahl", float: "eine Zahl", str: "ein Text"}
+
+
+def _convert(field: Field, value: Any) -> Any:
+    """``value`` (not empty) as the field's type; raise ValueError with the German reason."""
+    if field.choices and value not in field.choices:
+        allowed = ", ".join(field.choices)
+        raise ValueError(f"{field.yaml_key} '{value}' ungültig (erwartet: {allowed})")
+    if field.type is bool:
+        fits = isinstance(value, bool)
+    elif isinstance(value, bool):  # YAML's true/false is neither a number nor a text
+        fits = False
+    elif field.type is int:
+        fits = isinstance(value, int)
+    elif field.type is float:
+        fits = isinstance(value, int | float)
+    else:
+        fits = not isinstance(value, dict | list)
+    if not fits:
+        raise ValueError(f"{field.yaml_key} muss {_EXPECTED[field.type]} sein, nicht '{value}'")
+    if field.type is str:
+        return " ".join(str(value).split())
+    return float(value) if field.type is float else value
+
+
+def _block(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
+    block = raw.get(name)
+    if block is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(path, entry, f"{key} muss eine Zahl sein, nicht '{value}'")
-    return float(value)
+    if not isinstance(block, dict):
+        keys = ", ".join(f.key for f in FIELDS if f.block == name)
+        raise ValueError(f"{name} muss ein Block mit {keys} sein, nicht '{block}'")
+    return block
 
 
-def _target(path: Path, entry: str, raw: Any) -> Target | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict) or "value" not in raw or "year" not in raw:
-        raise _fail(path, entry, "target braucht value und year")
-    value = _number(path, entry, raw, "value")
-    year = raw["year"]
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise _fail(path, entry, f"target.year '{year}' ungültig (erwartet ein Jahr wie 2025)")
-    official = bool(raw.get("official", False))
-    source = str(raw.get("source") or "").strip()
-    if official and not source:
-        raise _fail(path, entry, "ein amtlicher Zielwert braucht target.source")
-    return Target(value=float(value or 0), year=year, official=official, source=source)
+def _read_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Field name -> checked value of every declared field (the default when absent, None
+    inside an absent block); raise ValueError with the German reason."""
+    for f in FIELDS:  # missing required fields first, in declaration order
+        if f.required and f.block is None and _empty(raw.get(f.key)):
+            raise ValueError(f"Pflichtfeld '{f.key}' fehlt")
+    values: dict[str, Any] = {}
+    for f in FIELDS:
+        source = raw if f.block is None else _block(raw, f.block)
+        if source is None:  # an absent block
+            values[f.name] = None
+            continue
+        value = source.get(f.key)
+        if _empty(value):
+            if f.required:
+                raise ValueError(f"Pflichtfeld '{f.yaml_key}' fehlt")
+            values[f.name] = f.default
+        else:
+            values[f.name] = _convert(f, value)
+    return values
+
+
+def _check_rules(values: dict[str, Any], masterplans: set[str]) -> None:
+    """The rules beyond a single field's type (after each field is checked on its own);
+    fills in the bounds of a percentage."""
+    if not SLUG_RE.match(values["id"]):
+        raise ValueError("id muss ein Slug sein (a-z, 0-9, _)")
+    if values["masterplan"] not in masterplans:
+        raise ValueError(f"unbekannter Masterplan '{values['masterplan']}'")
+    if values["unit"] == "%":
+        values["min"] = 0.0 if values["min"] is None else values["min"]
+        values["max"] = 100.0 if values["max"] is None else values["max"]
+    if values["min"] is not None and values["max"] is not None and values["min"] > values["max"]:
+        raise ValueError("min ist größer als max")
+    year = values["target.year"]
+    if year is not None and not 2000 <= year <= 2100:
+        raise ValueError(f"target.year '{year}' ungültig (erwartet ein Jahr wie 2025)")
+    if values["target.official"] and not values["target.source"]:
+        raise ValueError("ein amtlicher Zielwert braucht target.source")
+
+
+def _build(values: dict[str, Any]) -> Indicator:
+    """The Indicator of checked field values: top-level names as they are, each block's
+    fields as its dataclass (None when the block is absent)."""
+    attrs = {name: value for name, value in values.items() if "." not in name}
+    for block, cls in BLOCKS.items():
+        parts = {n.split(".", 1)[1]: v for n, v in values.items() if n.startswith(block + ".")}
+        given = any(v is not None for v in parts.values())
+        attrs[block] = cls(**parts) if given else None
+    return Indicator(**attrs)
 
 
 def _indicator(path: Path, raw: Any, index: int, masterplans: set[str]) -> Indicator:
     if not isinstance(raw, dict):
         raise _fail(path, f"indicators[{index}]", "Eintrag muss ein Objekt sein")
     entry = f"indicator '{raw.get('id', f'#{index + 1}')}'"
-    for key in REQUIRED_FIELDS:
-        if raw.get(key) in (None, ""):
-            raise _fail(path, entry, f"Pflichtfeld '{key}' fehlt")
-    ind_id = str(raw["id"])
-    if not SLUG_RE.match(ind_id):
-        raise _fail(path, entry, "id muss ein Slug sein (a-z, 0-9, _)")
-    if raw["masterplan"] not in masterplans:
-        raise _fail(path, entry, f"unbekannter Masterplan '{raw['masterplan']}'")
-    unit = str(raw["unit"])
-    lo, hi = _number(path, entry, raw, "min"), _number(path, entry, raw, "max")
-    if unit == "%":
-        lo = 0.0 if lo is None else lo
-        hi = 100.0 if hi is None else hi
-    if lo is not None and hi is not None and lo > hi:
-        raise _fail(path, entry, "min ist größer als max")
-    demo = raw.get("demo") or {}
-    return Indicator(
-        id=ind_id,
-        masterplan=str(raw["masterplan"]),
-        name=str(raw["name"]),
-        short_name=str(raw["short_name"]),
-        unit=unit,
-        definition=" ".join(str(raw["definition"]).split()),
-        source=str(raw["source"]),
-        source_url=raw.get("source_url"),
-        direction=_choice(path, entry, raw, "direction", DIRECTIONS),
-        aggregation=_choice(path, entry, raw, "aggregation", AGGREGATIONS),
-        level=_choice(path, entry, raw, "level", LEVELS),
-        per_capita=bool(raw.get("per_capita", False)),
-        frequency=_choice(path, entry, raw, "frequency", FREQUENCIES),
-        decimals=int(raw.get("decimals", 0)),
-        min=lo,
-        max=hi,
-        target=_target(path, entry, raw.get("target")),
-        demo_start=_number(path, entry, demo, "start"),
-        demo_end=_number(path, entry, demo, "end"),
-    )
+    try:
+        values = _read_fields(raw)
+        _check_rules(values, masterplans)
+    except ValueError as exc:
+        raise _fail(path, entry, str(exc)) from None
+    return _build(values)
 
 
 def _masterplans(path: Path, raw: Any) -> tuple[Masterplan, ...]:
-    if not isinstance(raw, list):
-        raise _fail(path, "masterplans", "Liste der Masterpläne fehlt")
+    if not isinstance(raw, list) or not raw:
+        raise _fail(path, "masterplans", "Liste der Masterpläne fehlt oder ist leer")
     plans = []
-    for item in raw:
-        if not isinstance(item, dict) or item.get("id") not in MASTERPLAN_IDS:
-            got = item.get("id") if isinstance(item, dict) else item
-            raise _fail(path, f"masterplan '{got}'", f"erwartet: {', '.join(MASTERPLAN_IDS)}")
+    for index, item in enumerate(raw):
+        got = item.get("id") if isinstance(item, dict) else item
+        entry = f"masterplan '{got if got is not None else f'#{index + 1}'}'"
+        if not isinstance(item, dict) or _empty(got):
+            raise _fail(path, entry, "braucht eine id")
+        if not isinstance(got, str) or not SLUG_RE.match(got):
+            raise _fail(path, entry, "id muss ein Slug sein (a-z, 0-9, _)")
         plans.append(
             Masterplan(
-                id=item["id"],
-                name=str(item.get("name") or item["id"]),
-                short_name=str(item.get("short_name") or item["id"].capitalize()),
+                id=got,
+                name=str(item.get("name") or got),
+                short_name=str(item.get("short_name") or got.capitalize()),
                 description=" ".join(str(item.get("description") or "").split()),
             )
         )
@@ -244,3 +482,34 @@ def cached_catalog(path: Path, mtime_ns: int) -> Catalog:
     """Catalog cached per file version (the mtime is part of the key)."""
     del mtime_ns
     return load_catalog(path)
+
+
+# -- the field table of data/README.md ----------------------------------------------
+def _yaml_literal(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _required_text(field: Field) -> str:
+    if field.required:
+        return f"yes, if `{field.block}` is given" if field.block else "yes"
+    if field.default is not None and field.default != "":
+        return f"no (default `{_yaml_literal(field.default)}`)"
+    return "no"
+
+
+def _choices_text(choices: tuple[str, ...]) -> str:
+    quoted = [f"`{c}`" for c in choices]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def field_table() -> str:
+    """The Markdown table of the indicator fields in data/README.md, from ``FIELDS``."""
+    lines = ["| field | required | meaning |", "|---|---|---|"]
+    for f in FIELDS:
+        meaning = f.description_en.replace("{choices}", _choices_text(f.choices))
+        lines.append(f"| `{f.yaml_key}` | {_required_text(f)} | {meaning} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(field_table())

@@ -8,6 +8,11 @@ the last three years. An indicator is
 * "gefährdet" when the trend gets at least 75 % of the way, or the latest
   value is still on the planned path,
 * "nicht auf Kurs" otherwise, or when the target year has passed unmet.
+
+Statuses and changes are ``Status`` and ``Change``, string enums whose values are the
+German words (so stored, compared and looked-up strings keep working); how each is
+shown (label, icon, colours) is one table each in ``texts``: ``STATUS_STYLE`` and
+``CHANGE_STYLE``.
 """
 
 from __future__ import annotations
@@ -15,12 +20,33 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
-ON_TRACK, AT_RISK, OFF_TRACK = "auf Kurs", "gefährdet", "nicht auf Kurs"
-STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK)
+
+class Status(StrEnum):
+    """Target status of an indicator (the value is the stored and shown German word)."""
+
+    ON_TRACK = "auf Kurs"
+    AT_RISK = "gefährdet"
+    OFF_TRACK = "nicht auf Kurs"
+
+
+class Change(StrEnum):
+    """Change of the latest value against the previous one, judged by the direction."""
+
+    BETTER = "besser"
+    WORSE = "schlechter"
+    UNCHANGED = "unverändert"
+
+
+ON_TRACK, AT_RISK, OFF_TRACK = Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK
+STATUSES = tuple(Status)  # best first
+# assess_arrays selects a code per row, then its member.
+_CODE = {s: n for n, s in enumerate(STATUSES)}
+_BY_CODE = np.array(STATUSES, dtype=object)
 YEAR_DAYS = 365.25
 
 
@@ -60,7 +86,7 @@ def forecast_value(x: TargetInput, when: date) -> float | None:
     return x.latest + x.slope_per_year * (when - x.latest_end).days / YEAR_DAYS
 
 
-def assess(x: TargetInput) -> str:
+def assess(x: TargetInput) -> Status:
     sign = 1.0 if x.higher_is_better else -1.0
     gap = sign * (x.target - x.latest)
     if gap <= 0:
@@ -159,27 +185,28 @@ def assess_arrays(
         share = np.minimum(np.maximum((latest_day - base_day) / span, 0.0), 1.0)
     planned = np.where(span <= 0, target, base_value + (target - base_value) * share)
     on_plan = sign * (latest - planned) >= 0
-    return np.select(
+    code = np.select(
         [gap <= 0, end_day <= latest_day, gain >= gap, (gain >= 0.75 * gap) | on_plan],
-        [ON_TRACK, OFF_TRACK, ON_TRACK, AT_RISK],
-        default=OFF_TRACK,
-    ).astype(object)
+        [_CODE[ON_TRACK], _CODE[OFF_TRACK], _CODE[ON_TRACK], _CODE[AT_RISK]],
+        default=_CODE[OFF_TRACK],
+    )
+    return _BY_CODE[code]
 
 
-def change_direction(latest: float, previous: float | None, higher_is_better: bool) -> str:
-    """'besser', 'schlechter' or 'unverändert' compared with the previous value."""
+def change_direction(latest: float, previous: float | None, higher_is_better: bool) -> Change:
+    """Better, worse or unchanged (besser, schlechter, unverändert) against ``previous``."""
     if previous is None or pd.isna(previous) or latest == previous:
-        return "unverändert"
+        return Change.UNCHANGED
     improved = (latest > previous) == higher_is_better
-    return "besser" if improved else "schlechter"
+    return Change.BETTER if improved else Change.WORSE
 
 
-def summarise(statuses: pd.Series) -> tuple[str | None, dict[str, int]]:
+def summarise(statuses: pd.Series) -> tuple[Status | None, dict[Status, int]]:
     """The status of a group (the worst that holds for at least a third) and the counts."""
     return summarise_counts({s: int((statuses == s).sum()) for s in STATUSES})
 
 
-def summarise_counts(counts: dict[str, int]) -> tuple[str | None, dict[str, int]]:
+def summarise_counts(counts: dict[str, int]) -> tuple[Status | None, dict[Status, int]]:
     """``summarise`` from counts per status (missing statuses count 0)."""
     counts = {s: int(counts.get(s, 0)) for s in STATUSES}
     total = sum(counts.values())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from dortmund_kpi.status import Change, Status
+
 APP_TITLE = "Dortmund KPI"
 APP_SUBTITLE = "Kennzahlen der Digitalisierungsstrategie DOgital der Stadt Dortmund"
 PAGE_TITLES = {
@@ -45,12 +49,47 @@ DEMO_EXPLAINED = (
 )
 OFFICIAL = "amtlich/veröffentlicht"
 DEMO = "Demodaten"
-STATUS_ICONS = {"auf Kurs": "✓", "gefährdet": "!", "nicht auf Kurs": "✗"}
-STATUS_COLORS = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
 NO_TARGET = "kein Zielwert"
 NO_RATING = "ohne Bewertung"
-CHANGE_TEXT = {"besser": "besser", "schlechter": "schlechter", "unverändert": "unverändert"}
-CHANGE_ARROW = {"besser": "▲", "schlechter": "▼", "unverändert": "▶"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a status or change is shown: German label, icon (a glyph the UI fonts have),
+    Streamlit colour name (badges, metric deltas) and chart colour (colour-blind safe,
+    Paul Tol; None: not drawn in charts)."""
+
+    label: str
+    icon: str
+    color: str
+    chart: str | None = None
+
+
+# One table each: every place that shows a target status or a change looks it up here.
+STATUS_STYLE: dict[Status, Style] = {
+    Status.ON_TRACK: Style("auf Kurs", "✓", "green", "#117733"),
+    Status.AT_RISK: Style("gefährdet", "!", "orange", "#DDAA33"),
+    Status.OFF_TRACK: Style("nicht auf Kurs", "✗", "red", "#CC6677"),
+}
+NO_STATUS_STYLE = Style(NO_TARGET, "–", "gray", "#888888")  # no target (or no value)
+CHANGE_STYLE: dict[Change, Style] = {
+    Change.BETTER: Style("besser", "▲", "green"),
+    Change.WORSE: Style("schlechter", "▼", "red"),
+    Change.UNCHANGED: Style("unverändert", "▶", "gray"),
+}
+
+
+def status_style(status: object) -> Style:
+    """The style of a status; ``NO_STATUS_STYLE`` for None, NaN or anything else."""
+    return STATUS_STYLE.get(status, NO_STATUS_STYLE) if isinstance(status, str) else NO_STATUS_STYLE
+
+
+# Derived from the tables (older names, still used); keys are the members, equal to the
+# German strings.
+STATUS_ICONS = {s: style.icon for s, style in STATUS_STYLE.items()}
+STATUS_COLORS = {s: style.color for s, style in STATUS_STYLE.items()}
+CHANGE_TEXT = {c: style.label for c, style in CHANGE_STYLE.items()}
+CHANGE_ARROW = {c: style.icon for c, style in CHANGE_STYLE.items()}
 TARGET = "Ziel {value} bis {year}"
 TARGET_DEMO = "Demo-Zielwert"
 VS_PREVIOUS = "ggü. {period}"

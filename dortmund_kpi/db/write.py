@@ -16,13 +16,20 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dortmund_kpi.catalog import Catalog, Indicator
+from dortmund_kpi.catalog import INDICATOR_COLUMNS, Catalog, stored_values
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import District
 
 STAGED_COLUMNS = (
     "indicator_id, area, period, period_type, period_start, period_end, value, note, source, "
     "is_official"
+)
+# By name: the columns come from the catalog's field declaration (code, not input); the
+# values are bound parameters.
+_INDICATOR_TARGETS = (*INDICATOR_COLUMNS, "sort_order")
+INSERT_INDICATOR = (
+    f"INSERT OR REPLACE INTO indicators ({', '.join(_INDICATOR_TARGETS)}) "
+    f"VALUES ({', '.join('?' * len(_INDICATOR_TARGETS))})"
 )
 
 
@@ -73,9 +80,8 @@ def sync_reference(
     )
     _insert_rows(
         con,
-        "INSERT OR REPLACE INTO indicators VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_indicator_row(i, order) for order, i in enumerate(catalog.indicators)],
+        INSERT_INDICATOR,
+        [[*stored_values(i).values(), order] for order, i in enumerate(catalog.indicators)],
     )
 
 
@@ -88,33 +94,6 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: list[list[objec
     head, group = sql.rsplit("(", 1)
     placeholders = ", ".join(["(" + group] * len(rows))
     con.execute(head + placeholders, [value for row in rows for value in row])
-
-
-def _indicator_row(i: Indicator, order: int) -> list[object]:
-    t = i.target
-    return [
-        i.id,
-        i.masterplan,
-        i.name,
-        i.short_name,
-        i.unit,
-        i.definition,
-        i.source,
-        i.source_url,
-        i.direction,
-        i.aggregation,
-        i.level,
-        i.per_capita,
-        i.frequency,
-        i.decimals,
-        i.min,
-        i.max,
-        t.value if t else None,
-        t.year if t else None,
-        t.official if t else None,
-        t.source if t else None,
-        order,
-    ]
 
 
 def apply_observations(

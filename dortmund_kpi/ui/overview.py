@@ -10,7 +10,6 @@ from dortmund_kpi.ui import widgets
 from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
-CHANGE_COLOR = {"besser": "green", "schlechter": "red", "unverändert": "gray"}
 TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a wider one
 MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
 
@@ -18,12 +17,13 @@ MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
 def render_tile(tile: Tile) -> None:
     """A KPI tile's content: value, change (arrow, text and colour), sparkline, target status."""
     arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
-    description = f"{tile.versus}, {texts.CHANGE_TEXT[tile.change_word]}" if tile.change else None
+    change = texts.CHANGE_STYLE[tile.change_word]
+    description = f"{tile.versus}, {change.label}" if tile.change else None
     st.metric(
         f"**{tile.title}**",
         tile.value,
         delta=tile.change or None,
-        delta_color=CHANGE_COLOR[tile.change_word],
+        delta_color=change.color,
         delta_arrow=arrow,
         delta_description=description,
         help=tile.name,

@@ -25,7 +25,6 @@ PAGE_FILES = {
 # a third of the overview's warm run at a hundred tiles). Pages of any session are
 # equivalent (same file and URL path), so one process-wide dict is enough.
 _PAGES: dict[str, Any] = {}
-STATUS_BADGE = {"auf Kurs": "green", "gefährdet": "orange", "nicht auf Kurs": "red"}
 
 
 def navigation_pages() -> dict[str, Any]:
@@ -119,9 +118,11 @@ def demo_notice(has_demo: bool) -> None:
 
 
 def status_badge(status: str | None) -> str:
-    if not isinstance(status, str):  # None, or NaN from a pandas column
-        return f":gray-badge[{texts.NO_TARGET}]"
-    return f":{STATUS_BADGE[status]}-badge[{texts.STATUS_ICONS[status]} {status}]"
+    """A status as a coloured badge (``texts.STATUS_STYLE``); no status: "kein Zielwert"."""
+    style = texts.status_style(status)  # None, or NaN from a pandas column: no target
+    if style is texts.NO_STATUS_STYLE:
+        return f":{style.color}-badge[{style.label}]"
+    return f":{style.color}-badge[{style.icon} {style.label}]"
 
 
 def literal_text(text: str) -> str:

@@ -50,7 +50,6 @@ PALETTE = px.colors.qualitative.Safe  # colour-blind safe (Paul Tol), see PITFAL
 CITY_COLOR = "#332288"
 TARGET_COLOR = "#117733"
 TREND_COLOR = "#888888"
-STATUS_COLORS = {"auf Kurs": "#117733", "gefährdet": "#DDAA33", "nicht auf Kurs": "#CC6677"}
 SEQUENTIAL = "Viridis"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -317,10 +316,6 @@ def district_map(
     return _style(
         fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True
     )
-
-
-def status_badge_color(status: str | None) -> str:
-    return STATUS_COLORS.get(status or "", "#888888")
 
 
 MEASURE_COLORS = {

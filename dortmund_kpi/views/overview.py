@@ -180,7 +180,7 @@ def matrix(
     for (plan, area, state), count in counted.items():
         by_cell.setdefault((plan, area), {})[state] = int(count)
     cells = []
-    for plan in ("verwaltung", "wirtschaft", "bildung"):
+    for plan in indicators["masterplan"].unique():  # the plans of the catalog, in its order
         for d in districts.itertuples(index=False):
             summary, counts = status.summarise_counts(by_cell.get((plan, d.slug), {}))
             total = sum(counts.values())
