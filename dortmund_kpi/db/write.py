@@ -16,9 +16,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dortmund_kpi.catalog import INDICATOR_COLUMNS, Catalog, stored_values
+from dortmund_kpi.catalog import Catalog, stored_values
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import District
+from dortmund_kpi.fields import INDICATOR_COLUMNS
 
 STAGED_COLUMNS = (
     "indicator_id, area, period, period_type, period_start, period_end, value, note, source, "

@@ -1,4 +1,4 @@
-"""Metadata as data: an indicator's fields are declared once (``catalog.FIELDS``) and
+"""Metadata as data: an indicator's fields are declared once (``fields.FIELDS``) and
 that declaration is the YAML check, the database insert and the README's field table;
 the masterplans are whatever the catalog lists."""
 
@@ -16,20 +16,12 @@ import pytest
 import yaml
 
 from dortmund_kpi import status, texts
-from dortmund_kpi.catalog import (
-    BLOCKS,
-    FIELDS,
-    INDICATOR_COLUMNS,
-    CatalogError,
-    Indicator,
-    field_table,
-    parse_catalog,
-    stored_values,
-)
+from dortmund_kpi.catalog import BLOCKS, CatalogError, Indicator, parse_catalog, stored_values
 from dortmund_kpi.db import read
 from dortmund_kpi.db.schema import migrate
 from dortmund_kpi.db.write import INSERT_INDICATOR, sync_reference
 from dortmund_kpi.districts import load_districts
+from dortmund_kpi.fields import FIELDS, INDICATOR_COLUMNS, field_table
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.views import overview as views
 
@@ -71,7 +63,7 @@ def _entry(document: dict, index: int = 0, **changes: object) -> dict:
 # -- one declaration -----------------------------------------------------------------
 def test_readme_field_table_is_the_declaration():
     """data/README.md shows exactly the table ``field_table`` makes from ``FIELDS``
-    (regenerate it with ``python -m dortmund_kpi.catalog``)."""
+    (regenerate it with ``python -m dortmund_kpi.fields``)."""
     text = README.read_text(encoding="utf-8")
     match = re.search(r"<!-- field table:.*?-->\n(.*?)<!-- end of field table -->", text, re.S)
     assert match, "the field table markers are missing in data/README.md"
