@@ -203,7 +203,7 @@ class Store:
         _unlink(link_tmp)
         os.symlink(os.path.relpath(final, self.db_path.parent), link_tmp)
         os.replace(link_tmp, self.db_path)  # atomic: readers see old or new, never neither
-        _fsync_dir(self.db_path.parent)
+        fsync_dir(self.db_path.parent)
 
     def _remove_leftovers(self) -> None:
         """Files of writers that died before publishing (we hold the lock, so none is live)."""
@@ -311,7 +311,8 @@ def _unlink(path: Path) -> None:
         path.unlink()
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or new file in ``directory`` durable (the directory entry itself)."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

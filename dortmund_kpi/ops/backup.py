@@ -43,6 +43,7 @@ from dortmund_kpi.db.store import (
     StoreError,
     connect_file,
     first_line,
+    fsync_dir,
     load_backup,
     table_counts,
 )
@@ -342,15 +343,7 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 def _unlink(path: Path) -> None:
