@@ -38,9 +38,16 @@ def district_section(page: IndicatorData) -> None:
 
 
 def metadata_panel(page: IndicatorData) -> None:
+    ind = page.indicator
+    source = texts.METADATA_LABELS["source"]
     with st.expander(texts.INDICATOR_META, expanded=True):
-        rows = tables.indicator_metadata(page.indicator, page.frame)
-        lines = (f"- **{label}:** {widgets.literal_text(value)}" for label, value in rows)
+        lines = []
+        for label, value in tables.indicator_metadata(ind, page.frame):
+            if label == source and ind["source_url"]:  # the source as a link, target intact
+                value = widgets.markdown_link(str(ind["source"]), ind["source_url"])
+            else:
+                value = widgets.literal_text(value)
+            lines.append(f"- **{label}:** {value}")
         st.markdown("\n".join(lines))
 
 

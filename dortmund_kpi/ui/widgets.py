@@ -4,6 +4,7 @@ exports, status badges and the demo notice."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -128,6 +129,17 @@ def status_badge(status: str | None) -> str:
 def literal_text(text: str) -> str:
     """Catalog text in Markdown: escape the characters Markdown would interpret."""
     return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
+
+
+def markdown_link(text: str, url: object) -> str:
+    """A link in Markdown with the text escaped and the target intact: only http(s)
+    targets, with the characters Markdown would end or break the target at encoded.
+    Anything else is shown as text (escaped), never as a link."""
+    target = str(url or "").strip()
+    if urlsplit(target).scheme.lower() not in ("http", "https") or not target.isprintable():
+        return literal_text(f"{text} ({target})" if target else text)
+    target = "".join(f"%{ord(ch):02X}" if ch in " ()<>[]`\\" else ch for ch in target)
+    return f"[{literal_text(text)}]({target})"
 
 
 @st.cache_resource(ttl=60, show_spinner=False)
