@@ -98,6 +98,13 @@ SOURCE = "Quelle"
 STAND = "Stand"
 CITY = "Dortmund (gesamt)"
 CITY_NAME = "Dortmund"
+OVERVIEW_DISTRICT = (
+    "Kacheln für **{name}**, wo es Werte je Stadtbezirk gibt; sonst für die Gesamtstadt "
+    "(jede Kachel nennt ihr Gebiet). Matrix und Maßnahmen zeigen die ganze Stadt."
+)
+OVERVIEW_FIRST_DISTRICT = "Die Übersicht zeigt einen Stadtbezirk: den ersten gewählten ({name})."
+TILE_CITY = "Gesamtstadt"
+OVERVIEW_SLIDE_AREA = "{name}, wo Bezirkswerte vorliegen, sonst Gesamtstadt"
 TARGET_PATH = "Zielpfad"
 TREND = "Trend (Fortschreibung)"
 VALUE = "Wert"

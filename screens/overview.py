@@ -11,6 +11,10 @@ st.title(texts.PAGE_TITLES["uebersicht"])
 st.caption(texts.OVERVIEW_INTRO)
 editor.editor_welcome()
 widgets.demo_notice(page.demo)
+if page.district:
+    st.caption(texts.OVERVIEW_DISTRICT.format(name=page.district))
+    if len(page.view.districts) > 1:
+        st.caption(texts.OVERVIEW_FIRST_DISTRICT.format(name=page.district))
 
 if not page.tiles:
     st.info(texts.EMPTY)
@@ -19,7 +23,7 @@ for plan_id, plan_name in page.plans.items():
     if plan_tiles:
         st.subheader(f"Masterplan {plan_name}")
         widgets.page_link("masterplan", f"Alle Kennzahlen: {plan_name} →", {"masterplan": plan_id})
-        overview.render_plan_tiles(plan_tiles)
+        overview.render_plan_tiles(plan_tiles, show_area=page.district is not None)
 
 st.subheader(texts.MATRIX_TITLE)
 st.caption(texts.MATRIX_HELP)

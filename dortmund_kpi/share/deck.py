@@ -159,7 +159,10 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
 
 def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
     slides = []
-    subtitle = deck.subtitle(texts.PAGE_TITLES["uebersicht"], page.honoured)
+    lead = texts.PAGE_TITLES["uebersicht"]
+    if page.district:  # the tiles show one district where they can, each names its area
+        lead += " · " + texts.OVERVIEW_SLIDE_AREA.format(name=page.district)
+    subtitle = deck.subtitle(lead, page.honoured, areas=page.district is None)
     for plan, name in page.plans.items():
         own = overview_selection(page.plan_tiles(plan))
         if not own:
@@ -174,6 +177,8 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
                 "Datenart": [texts.DEMO if t.demo else texts.OFFICIAL for t in own],
             }
         )
+        if page.district:
+            table.insert(1, "Gebiet", [t.area or texts.TILE_CITY for t in own])
         slides.append(
             deck.slide(
                 title=f"Masterplan {name}: Kennzahlen im Überblick",

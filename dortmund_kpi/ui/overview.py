@@ -14,7 +14,7 @@ TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a w
 MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
 
 
-def render_tile(tile: Tile) -> None:
+def render_tile(tile: Tile, show_area: bool = False) -> None:
     """A KPI tile's content: value, change (arrow, text and colour), sparkline, target status."""
     arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
     change = texts.CHANGE_STYLE[tile.change_word]
@@ -39,26 +39,27 @@ def render_tile(tile: Tile) -> None:
             widgets.status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
         )
         target = f"{badge} {tile.target}"
+    area = f"{tile.area or texts.TILE_CITY} · " if show_area else ""
     # One caption (two lines) instead of two: every element costs a warm run time.
-    st.caption(f"{unit}{tile.period}{demo}  \n{target}")
+    st.caption(f"{area}{unit}{tile.period}{demo}  \n{target}")
     widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 
-def render_tiles(tiles: list[Tile]) -> None:
+def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
     """Tiles side by side in one wrapping row (one block instead of a row of columns per
     four tiles: fewer elements, and narrow screens get fewer tiles per line)."""
     with st.container(horizontal=True, gap="small"):
         for tile in tiles:
             with st.container(border=True, width=TILE_WIDTH):
-                render_tile(tile)
+                render_tile(tile, show_area)
 
 
-def render_plan_tiles(tiles: list[Tile]) -> None:
+def render_plan_tiles(tiles: list[Tile], show_area: bool = False) -> None:
     """A masterplan's tiles on the overview (capped, see ``views.overview.overview_selection``)."""
     shown = overview_selection(tiles)
     if len(shown) < len(tiles):
         st.caption(texts.TILES_SHOWN.format(shown=len(shown), total=len(tiles)))
-    render_tiles(shown)
+    render_tiles(shown, show_area)
 
 
 def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:

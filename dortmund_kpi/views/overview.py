@@ -11,8 +11,9 @@ from dortmund_kpi.db import read
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import Query, View, period_text, stand_of, target_text
 
-# The overview is for the whole city: it honours the period and the Stand, not districts.
-HONOURED = frozenset({"zeitraum", "stand", "praesentation", "massnahme"})
+# With districts chosen the tiles show the first of them where an indicator has district
+# values (each tile names its area); the matrix and the measures stay the city's.
+HONOURED = frozenset({"bezirk", "zeitraum", "stand", "praesentation", "massnahme"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class OverviewData:
     measure_counts: pd.DataFrame
     overdue: pd.DataFrame
     stand: str
+    district: str | None = None  # the district the tiles show where they can (its name)
     honoured: frozenset[str] = HONOURED
 
     @property
@@ -46,16 +48,41 @@ def build(query: Query, view: View) -> OverviewData:
     cells = matrix(stats, district_stats, indicators, query(read.district_list))
     today = measure_views.reference_day(as_of)
     frame = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    sparks = query(read.sparklines, lo, hi, as_of=as_of)
+    names = query(read.district_names)
+    district = next((d for d in view.districts if d in names), None)
+    areas: dict[str, str] = {}
+    if district is not None:
+        stats, sparks, areas = _district_tiles(query, view, district, stats, sparks)
+        areas = {i: names[district] for i in areas}
     return OverviewData(
         view=view,
         plans=plans,
-        tiles=tuple(tiles(stats, indicators, query(read.sparklines, lo, hi, as_of=as_of))),
+        tiles=tuple(tiles(stats, indicators, sparks, areas)),
         matrix=matrix_table(cells, plans),
         measures=frame,
         measure_counts=measure_views.overview_counts(frame, plans, today),
         overdue=measure_views.overdue_only(frame),
         stand=stand_of(stats, "stand"),
+        district=names[district] if district else None,
     )
+
+
+def _district_tiles(
+    query: Query, view: View, district: str, stats: pd.DataFrame, sparks: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+    """The statistics and small-chart values with the district's rows where an indicator
+    has district values in the period, the city's elsewhere; and those indicators."""
+    (lo, hi), as_of = view.years, view.as_of
+    district_stats = query(read.series_stats, lo, hi, as_of=as_of, city=False)
+    own = district_stats[district_stats["area"] == district]
+    ids = set(own["indicator_id"])
+    if not ids:
+        return stats, sparks, ids
+    values = query(read.series, sorted(ids), [district], lo, hi, as_of=as_of)
+    stats = pd.concat([stats[~stats["indicator_id"].isin(ids)], own], ignore_index=True)
+    sparks = pd.concat([sparks[~sparks["indicator_id"].isin(ids)], values], ignore_index=True)
+    return stats, sparks, ids
 
 
 @dataclass(frozen=True)
@@ -75,6 +102,7 @@ class Tile:
     demo: bool
     sparkline: list[float]
     rising: bool | None
+    area: str = ""  # the district whose value the tile shows; empty: the city's
 
 
 def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
@@ -94,8 +122,15 @@ def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
     return delta, versus, word
 
 
-def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -> list[Tile]:
-    """One tile per indicator with data, in catalog order."""
+def tiles(
+    stats: pd.DataFrame,
+    indicators: pd.DataFrame,
+    sparks: pd.DataFrame,
+    areas: dict[str, str] | None = None,
+) -> list[Tile]:
+    """One tile per indicator with data, in catalog order; ``areas`` names the district a
+    tile shows (indicator id -> name), the others show the city."""
+    areas = areas or {}
     stats = status.add_status(stats, indicators).set_index("indicator_id")
     # Looked up once, not filtered per tile: at 100+ indicators the masks added up.
     metas = indicators.set_index("id", drop=False)
@@ -127,6 +162,7 @@ def tiles(stats: pd.DataFrame, indicators: pd.DataFrame, sparks: pd.DataFrame) -
                 demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
                 sparkline=[float(v) for v in lines.get(ind.id, [])],
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
+                area=areas.get(ind.id, ""),
             )
         )
     return out

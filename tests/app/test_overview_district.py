@@ -1,0 +1,59 @@
+"""The overview with a district: each tile shows the district's value where the indicator
+has district values, the city's where it has not, and names its area; without a district
+the tiles are the city's and name no area."""
+
+from __future__ import annotations
+
+from dortmund_kpi import formatting, texts
+from dortmund_kpi.db import read
+
+from .conftest import assert_ok, open_page, tiles
+
+
+def _expected(con, area: str | None) -> dict[str, tuple[str, str]]:
+    """Short title -> (shown value, area label) from the database, as the tiles show them."""
+    years = read.data_range(con)
+    city = read.series_stats(con, *years).set_index("indicator_id")
+    districts = read.series_stats(con, *years, city=False)
+    own = districts[districts["area"] == area].set_index("indicator_id") if area else city.iloc[:0]
+    names = read.district_names(con)
+    out = {}
+    for ind in read.indicator_list(con).itertuples(index=False):
+        row, label = (own.loc[ind.id], names[area]) if ind.id in own.index else (None, "")
+        if row is None:
+            if ind.id not in city.index:
+                continue
+            row, label = city.loc[ind.id], texts.TILE_CITY
+        value = (
+            formatting.with_unit(row["latest"], "%", ind.decimals)
+            if ind.unit == "%"
+            else formatting.number(row["latest"], ind.decimals)
+        )
+        out[ind.short_name] = (value, label)
+    return out
+
+
+def test_tiles_show_the_district_where_it_has_values(fixture_con):
+    at = open_page("uebersicht", {"bezirk": ["hoerde", "eving"]})
+    assert_ok(at)
+    expected = _expected(fixture_con, "hoerde")
+    shown = {t["label"].strip("*"): t for t in tiles(at)}
+    assert set(shown) == set(expected)
+    areas = set()
+    for title, tile in shown.items():
+        value, area = expected[title]
+        assert tile["value"] == value, title
+        assert tile["captions"][0].startswith(f"{area} · "), title
+        areas.add(area)
+    assert areas == {"Hörde", texts.TILE_CITY}  # both kinds occur in the fixture
+    notes = " ".join(c.value for c in at.caption)
+    assert "**Hörde**" in notes and "den ersten gewählten (Hörde)" in notes
+
+
+def test_without_a_district_the_tiles_are_the_citys(fixture_con):
+    at = open_page("uebersicht")
+    assert_ok(at)
+    expected = _expected(fixture_con, None)
+    shown = {t["label"].strip("*"): t for t in tiles(at)}
+    assert {k: v["value"] for k, v in shown.items()} == {k: v[0] for k, v in expected.items()}
+    assert not any(t["captions"][0].startswith(texts.TILE_CITY) for t in shown.values())
