@@ -5,8 +5,9 @@ published it (and under which licence, when the file says so) and one ``Record``
 value cell. A record names its region (``gebiet``; ``schluessel`` is the official
 key, the AGS, with a leading zero a spreadsheet lost restored), its period, every
 other dimension as a named attribute (``merkmale``), the value and the GENESIS sign
-written with it. Cells without a value are records too (``wert`` None) and are listed
-in ``skipped`` with their line and reason.
+written with it. A cell holding only a sign of a missing value (``.``, ``x``, ``/``,
+``...``) is a record with ``wert`` None; it and every cell without a value or sign (empty,
+not a number) is listed in ``skipped`` with its line and reason.
 
 A file that is no official table, or one broken beyond reading, raises ``SourceError``
 naming the file and line: never a traceback.

@@ -31,7 +31,7 @@ NOTES = {
 }
 _DASHES = {"-", "–", "—"}  # the hyphen, and the en and em dash of office software
 _ELLIPSES = {"...", "…"}
-_SUFFIX = re.compile(r"^(.*?\d)\s*([prs])$")
+_SUFFIX = re.compile(r"^(.*?[\d)])\s*([prs])$")
 _BLANKS = re.compile(r"[\s\u00a0\u202f]")
 _VALID = {name: re.compile(pattern) for name, pattern in VALID_PATTERNS.items()}
 _ONLY = {name: re.compile(pattern) for name, pattern in ONLY_PATTERNS.items()}
