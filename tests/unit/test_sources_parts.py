@@ -168,3 +168,11 @@ def test_district_numbers_in_both_schemes():
     every = [REGIONS.district_by_number(str(n * 10), "nummer") for n in range(1, 13)]
     assert every == [REGIONS.district_by_number(str(n), "nummer_kurz") for n in range(1, 13)]
     assert len(set(every)) == 12 and set(every) == set(REGIONS.names)
+
+
+def test_a_data_folder_without_the_code_table_uses_the_packaged_one(tmp_path):
+    (tmp_path / "districts.csv").write_bytes(
+        (get_settings().data_dir / "districts.csv").read_bytes()
+    )
+    regions = regions_for(tmp_path)
+    assert regions.place("80", "Hörde", "nummer").bezirk == "hoerde"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
 from dortmund_kpi.ingest.sources.model import CITY_NAME
+from dortmund_kpi.settings import PROJECT_ROOT
 
 DORTMUND_KEYS = frozenset({"05913", "05913000", "059130000000"})
 CODES_FILE = "stadtbezirke_codes.csv"
@@ -73,7 +74,10 @@ class Regions:
         self.names = {d.slug: d.name for d in districts}
         self.matcher = DistrictMatcher(districts)
         self.numbers: dict[str, dict[str, str]] = {LONG: {}, SHORT: {}}
-        with (data_dir / CODES_FILE).open(encoding="utf-8", newline="") as handle:
+        codes = data_dir / CODES_FILE
+        if not codes.exists():  # a data folder of an older release: the table of the package
+            codes = PROJECT_ROOT / "data" / CODES_FILE
+        with codes.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter=";"):
                 self.numbers[LONG][row[LONG]] = row["slug"]
                 self.numbers[SHORT][row[SHORT]] = row["slug"]
