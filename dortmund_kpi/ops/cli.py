@@ -275,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dortmund_kpi.ops import backup as maintenance
 
     maintenance.register(sub, common)
+    from dortmund_kpi.ops import inspect as inspection
+
+    inspection.register(sub, common)
     return parser
 
 

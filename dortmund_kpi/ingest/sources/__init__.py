@@ -1,0 +1,12 @@
+"""Official statistics tables as they are published, read into one record model.
+
+``read.read_source`` recognises the family of a file and hands it to its reader:
+
+* ``ffcsv``: GENESIS flat files (Destatis, Regionaldatenbank, Länder), one value a row;
+* ``genesis_table`` (with ``table_shape``): GENESIS table CSVs (IT.NRW's Landesdatenbank
+  and the other statistics offices), title block, multi-row header, footer.
+
+Both return a ``model.Table`` of ``model.Record`` s; ``signs`` reads value cells and the
+GENESIS signs, ``times`` periods, ``regions`` Dortmund, its Stadtbezirke and other
+regions, ``publishers`` who published a table. ``dortmund-kpi inspect`` shows the result.
+"""

@@ -1,0 +1,233 @@
+"""GENESIS flat files ("ffcsv") of Destatis, the Regionaldatenbank and the Länder.
+
+One value per row, ``;``-separated, UTF-8 with BOM (older files ISO-8859-1):
+``statistics_code``, ``statistics_label``, ``time_code``, ``time_label``, ``time`` and,
+per dimension N, ``N_variable_code``, ``N_variable_label``, ``N_variable_attribute_code``,
+``N_variable_attribute_label``; then the value. Two generations of the value part are
+read: the long form ``value;value_unit;value_variable_code;value_variable_label``
+(optionally ``value_q``, the quality flag) and the older wide form with one column per
+value variable, ``BEVSTD__Bevoelkerungsstand__Anzahl``. The older German headers
+(``Statistik_Code``, ``Zeit``, ``1_Merkmal_Code``, ``1_Auspraegung_Label``) are read too.
+
+The region dimension (variable codes such as ``KREISE``, ``GEMEINDE``, ``DLAND``,
+``GEO…``) gives ``gebiet`` and ``schluessel``; a month, quarter or half-year dimension
+(``MONAT``, ``QUARTG``) is joined with the year of ``time``; every other dimension
+becomes a named attribute: ``{"Geschlecht": "weiblich"}``.
+
+Not yet: the table code is not in the file, so it is taken from the file name
+(``12411-01-01-4_flat.csv``) and the publisher guessed from its form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dortmund_kpi.ingest.sources import publishers
+from dortmund_kpi.ingest.sources.model import Record, SourceError, Table
+from dortmund_kpi.ingest.sources.regions import Regions, looks_like_key
+from dortmund_kpi.ingest.sources.signs import choose_convention, read_cell
+from dortmund_kpi.ingest.sources.text import Row
+from dortmund_kpi.ingest.sources.times import Part, When, combine, read_period
+
+KIND = "GENESIS-Flatfile"
+_GERMAN = {
+    "statistik_code": "statistics_code",
+    "statistik_label": "statistics_label",
+    "zeit_code": "time_code",
+    "zeit_label": "time_label",
+    "zeit": "time",
+}
+_GERMAN_DIM = re.compile(r"^(\d+)_(merkmal|auspraegung)_(code|label)$")
+_DIM = re.compile(r"^(\d+)_variable_(attribute_)?(code|label)$")
+_WIDE_VALUE = re.compile(r"^([A-Za-z0-9]+)__(.+?)__(.+)$")
+_REGION_CODE = re.compile(r"^(DG|DINSG|DLAND|REGBEZ|KREISE?|GEMEIN|GEO|GVB|GEMVB)", re.I)
+_REGION_LABEL = re.compile(r"kreis|gemeinde|bundesl|regierungsbez|deutschland|länder", re.I)
+_PART_CODES = re.compile(r"^(MONAT|QUART|HALBJ)", re.I)
+
+
+def column_name(header: str) -> str:
+    """A header cell in the English form: ``1_Merkmal_Code`` -> ``1_variable_code``."""
+    name = header.strip().lstrip("\ufeff").strip()
+    lower = name.lower()
+    if lower in _GERMAN:
+        return _GERMAN[lower]
+    match = _GERMAN_DIM.match(lower)
+    if match:
+        number, what, part = match.groups()
+        middle = "variable_attribute" if what == "auspraegung" else "variable"
+        return f"{number}_{middle}_{part}"
+    return lower if _DIM.match(lower) or lower.startswith("value") else name
+
+
+def is_header(cells: list[str]) -> bool:
+    names = {column_name(c) for c in cells}
+    return "statistics_code" in names and "time" in names
+
+
+@dataclass(frozen=True)
+class _Value:
+    index: int
+    spalte: str
+    quality: int | None  # the column of its quality flag
+
+
+def _value_columns(names: list[str]) -> list[_Value]:
+    where = {name: i for i, name in enumerate(names)}
+    if "value" in where:
+        return [_Value(where["value"], "", where.get("value_q"))]
+    found = []
+    for i, name in enumerate(names):
+        match = _WIDE_VALUE.match(name)
+        if match and not name.endswith("_q"):
+            label, unit = (match.group(g).replace("_", " ") for g in (2, 3))
+            found.append(_Value(i, f"{label} ({unit})", where.get(f"{name}_q")))
+    return found
+
+
+@dataclass(frozen=True)
+class _Dim:
+    code: int | None
+    label: int | None
+    attr_code: int | None
+    attr_label: int | None
+
+
+def _dimensions(names: list[str]) -> dict[int, _Dim]:
+    where = {name: i for i, name in enumerate(names)}
+    numbers = sorted({int(m.group(1)) for n in names if (m := _DIM.match(n))})
+    return {
+        n: _Dim(
+            where.get(f"{n}_variable_code"),
+            where.get(f"{n}_variable_label"),
+            where.get(f"{n}_variable_attribute_code"),
+            where.get(f"{n}_variable_attribute_label"),
+        )
+        for n in numbers
+    }
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None else ""
+
+
+def _is_region(code: str, label: str, attr_code: str) -> bool:
+    if code and _REGION_CODE.match(code):
+        return True
+    return bool(_REGION_LABEL.search(label)) and looks_like_key(attr_code)
+
+
+class _Rows:
+    """The reading of the data rows against one header."""
+
+    def __init__(self, names: list[str], name: str, regions: Regions) -> None:
+        self.names, self.file, self.regions = names, name, regions
+        self.where = {n: i for i, n in enumerate(names)}
+        self.values = _value_columns(names)
+        self.dims = _dimensions(names)
+        if not self.values:
+            raise SourceError(
+                name,
+                1,
+                "GENESIS-Flatfile ohne Wertspalte (erwartet value oder CODE__Merkmal__Einheit)",
+            )
+
+    def get(self, cells: list[str], name: str) -> str:
+        return _cell(cells, self.where.get(name))
+
+    def period(self, cells: list[str], parts: list[Part]) -> tuple[str, str | None]:
+        text = self.get(cells, "time")
+        when = read_period(text) if text else None
+        if isinstance(when, When):
+            for part in parts:
+                joined = combine(when, part)
+                when = joined or when
+            return when.label, when.kind
+        return text, None
+
+    def record(self, line: int, cells: list[str], convention: str, skip: Callable) -> list[Record]:
+        gebiet, key, bezirk = "", None, None
+        merkmale: dict[str, str] = {}
+        parts: list[Part] = []
+        for dim in self.dims.values():
+            code, label = _cell(cells, dim.code), _cell(cells, dim.label)
+            attr_code, attr_label = _cell(cells, dim.attr_code), _cell(cells, dim.attr_label)
+            if _is_region(code, label, attr_code):
+                place = self.regions.place(attr_code or None, attr_label)
+                gebiet, key, bezirk = place.gebiet, place.schluessel, place.bezirk
+                continue
+            part = read_period(attr_label) if _PART_CODES.match(code) else None
+            if isinstance(part, Part):
+                parts.append(part)
+                continue
+            merkmale[label or code or "Merkmal"] = attr_label or attr_code
+        zeitraum, zeitart = self.period(cells, parts)
+        found = []
+        for value in self.values:
+            cell = read_cell(_cell(cells, value.index), convention)
+            spalte = value.spalte or self._long_spalte(cells)
+            if cell.wert is None and cell.zeichen is None:
+                skip(line, f"{gebiet or key}, {spalte}: {cell.missing}")
+                continue
+            zeichen = cell.zeichen
+            quality = _cell(cells, value.quality).lower()
+            if quality and quality != "e" and zeichen is None:
+                zeichen = quality
+            if cell.wert is None:
+                skip(line, f"{gebiet or key}, {spalte}: „{cell.zeichen}“ {cell.missing}")
+            found.append(
+                Record(
+                    gebiet,
+                    key,
+                    zeitraum,
+                    dict(merkmale),
+                    cell.wert,
+                    zeichen,
+                    spalte,
+                    line,
+                    zeitart=zeitart,
+                    bezirk=bezirk,
+                )
+            )
+        return found
+
+    def _long_spalte(self, cells: list[str]) -> str:
+        label = self.get(cells, "value_variable_label") or self.get(cells, "value_variable_code")
+        unit = self.get(cells, "value_unit")
+        return f"{label} ({unit})" if unit else (label or "Wert")
+
+
+def read(rows: list[Row], name: str, regions: Regions) -> Table:
+    """Read the rows of a flat file (the first row is its header)."""
+    header_line, header = rows[0]
+    names = [column_name(c) for c in header]
+    reader = _Rows(names, name, regions)
+    width = len(names)
+    sample = [
+        cells[v.index] for _, cells in rows[1:2001] if len(cells) == width for v in reader.values
+    ]
+    convention = choose_convention(sample)
+    skipped: list[tuple[int, str]] = []
+    records: list[Record] = []
+    statistic = ""
+    for line, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != width:
+            raise SourceError(
+                name,
+                line,
+                f"{len(cells)} Felder statt {width} wie in der Kopfzeile (Zeile {header_line})",
+            )
+        statistic = statistic or reader.get(cells, "statistics_code")
+        records += reader.record(line, cells, convention, lambda n, why: skipped.append((n, why)))
+    if not records and not skipped:
+        raise SourceError(name, header_line + 1, "GENESIS-Flatfile ohne Datenzeilen")
+    code = publishers.code_in(name.rsplit("/", 1)[-1], statistic or None)
+    layout, source = publishers.describe(KIND, code or statistic or None, publishers.by_code(code))
+    if not code and statistic:
+        source = f"{source.split(', Tabelle')[0]}, Statistik {statistic}"
+        layout = f"{KIND}, Statistik {statistic}"
+    title = next((reader.get(c, "statistics_label") for _, c in rows[1:2] if len(c) == width), "")
+    return Table(layout, source, None, records, skipped, title)
