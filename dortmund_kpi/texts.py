@@ -104,6 +104,21 @@ OVERVIEW_DISTRICT = (
 )
 OVERVIEW_FIRST_DISTRICT = "Die Übersicht zeigt einen Stadtbezirk: den ersten gewählten ({name})."
 TILE_CITY = "Gesamtstadt"
+STATUS_METHOD = (
+    "**Wie wird der Zielstatus berechnet?** Der Zielpfad führt gerade vom Ausgangswert (dem "
+    "ersten Wert seit 2018) zum Ziel am Ende des Zieljahres; der Trend ist die lineare "
+    "Entwicklung der letzten drei Jahre. **auf Kurs:** das Ziel ist erreicht, oder der Trend "
+    "erreicht es bis zum Ende des Zieljahres. **gefährdet:** der Trend schafft mindestens 75 % "
+    "des verbleibenden Wegs, oder der letzte Wert liegt noch auf dem Zielpfad. **nicht auf "
+    "Kurs:** sonst, oder das Zieljahr ist vorbei und das Ziel nicht erreicht."
+)
+STATUS_NUMBERS = (
+    "**Hier:** Ausgangswert {base} ({base_date}), Ziel {target} bis Ende {year}. Letzter Wert "
+    "{latest} ({period}); der Zielpfad erwartete dann {planned}. Trend bis Ende {year}: "
+    "{projected}. **Ergebnis: {status}.**"
+)
+STATUS_NO_TREND = "kein Trend (zu wenige Werte in den letzten drei Jahren)"
+STATUS_NOT_RATED = "Ohne Zielwert oder ohne Werte im Zeitraum gibt es keinen Zielstatus."
 OVERVIEW_SLIDE_AREA = "{name}, wo Bezirkswerte vorliegen, sonst Gesamtstadt"
 TARGET_PATH = "Zielpfad"
 TREND = "Trend (Fortschreibung)"

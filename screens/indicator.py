@@ -19,7 +19,7 @@ widgets.demo_notice(page.demo)
 if page.figure is None:
     st.info(texts.EMPTY)
 else:
-    st.markdown(widgets.status_badge(page.status))
+    st.markdown(widgets.status_badge(page.status), help=page.explanation)
     widgets.chart(page.figure, key="series", filename=page.file_name)
 
 st.subheader(texts.MEASURES_LINKED)

@@ -24,7 +24,8 @@ columns = st.columns(2)
 for index, chart in enumerate(page.charts):
     ind = chart.indicator
     with columns[index % 2], st.container(border=True):
-        st.markdown(f"**{ind['short_name']}** {widgets.status_badge(chart.status)}")
+        badge = widgets.status_badge(chart.status)
+        st.markdown(f"**{ind['short_name']}** {badge}", help=chart.explanation)
         if chart.figure is None:
             st.caption(texts.EMPTY)
         else:

@@ -26,7 +26,7 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         delta_color=change.color,
         delta_arrow=arrow,
         delta_description=description,
-        help=tile.name,
+        help=f"{tile.name}\n\n{tile.explanation}" if tile.explanation else tile.name,
     )
     line = sparkline.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
     st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see views.sparkline

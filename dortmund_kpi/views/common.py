@@ -159,3 +159,34 @@ def formatted_table(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The same table with German number text, for display independent of the browser."""
     column = texts.COLUMNS["value"]
     return table.assign(**{column: table[column].map(lambda v: formatting.number(v, decimals))})
+
+
+def status_explanation(
+    stats_row: pd.Series | None, ind: pd.Series, target: float | None = None
+) -> str:
+    """How the target status of one indicator (and area) comes about, in German, with its
+    own numbers: the method, then baseline, target, planned and latest value, the trend.
+    ``target`` overrides the catalog target (a district's share of a city count)."""
+    goal = ind["target_value"] if target is None else target
+    if stats_row is None or pd.isna(goal) or pd.isna(stats_row["latest"]):
+        return f"{texts.STATUS_METHOD}\n\n{texts.STATUS_NOT_RATED}"
+    higher = ind["direction"] == "higher"
+    x = status.target_input(stats_row, goal, ind["target_year"], higher)
+    unit, decimals = str(ind["unit"]), int(ind["decimals"])
+
+    def shown(value: float | None) -> str:
+        return formatting.with_unit(value, unit, decimals) if value is not None else "–"
+
+    projected = status.forecast_value(x, status.target_end(x.target_year))
+    numbers = texts.STATUS_NUMBERS.format(
+        base=shown(x.base_value),
+        base_date=formatting.day(x.base_date),
+        target=shown(x.target),
+        year=x.target_year,
+        latest=shown(x.latest),
+        period=period_text(stats_row.get("latest_period")),
+        planned=shown(status.planned_value(x, x.latest_end)),
+        projected=texts.STATUS_NO_TREND if projected is None else shown(projected),
+        status=status.assess(x),
+    )
+    return f"{texts.STATUS_METHOD}\n\n{numbers}"

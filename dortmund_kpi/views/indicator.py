@@ -13,7 +13,14 @@ from dortmund_kpi.db import read
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.views import charts, tables
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views.common import Query, View, demo_in, file_name, statuses
+from dortmund_kpi.views.common import (
+    Query,
+    View,
+    demo_in,
+    file_name,
+    status_explanation,
+    statuses,
+)
 from dortmund_kpi.views.figures import indicator_chart, map_figure, ranking_figure
 
 HONOURED = frozenset({"bezirk", "zeitraum", "stand", "praesentation", "massnahme", "indikator"})
@@ -37,6 +44,7 @@ class IndicatorData:
     frame: pd.DataFrame  # the values drawn: the city and the chosen districts
     figure: go.Figure | None
     status: str | None
+    explanation: str  # how the status comes about, with the indicator's numbers
     table: pd.DataFrame  # as shown and downloaded (values stay numbers)
     districts: DistrictCharts | None
     linked: pd.DataFrame  # the measures meant to move this indicator
@@ -69,6 +77,7 @@ def build(query: Query, view: View) -> IndicatorData:
         frame=frame,
         figure=None if frame.empty else charts.freeze(indicator_chart(frame, ind, row)),
         status=statuses(stats, query(read.indicator_list)).get(indicator_id),
+        explanation=status_explanation(row, ind),
         table=tables.display_table(frame, ind),
         districts=_districts(query, view, ind) if ind["level"] == "district" else None,
         linked=measure_views.for_indicator(measures, indicator_id),

@@ -12,7 +12,14 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import charts
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views.common import Query, View, demo_in, file_name, statuses
+from dortmund_kpi.views.common import (
+    Query,
+    View,
+    demo_in,
+    file_name,
+    status_explanation,
+    statuses,
+)
 from dortmund_kpi.views.figures import indicator_chart
 
 HONOURED = frozenset(
@@ -30,6 +37,7 @@ class Chart:
     figure: go.Figure | None
     status: str | None
     file_name: str
+    explanation: str = ""  # how the status comes about, with the indicator's numbers
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,8 @@ def _charts(query: Query, view: View, shown: pd.DataFrame) -> tuple[Chart, ...]:
         row = stats.loc[indicator_id] if indicator_id in stats.index else None
         figure = None if part.empty else charts.freeze(indicator_chart(part, ind, row, height=320))
         name = file_name(ind, list(view.districts), lo, hi)
-        out.append(Chart(ind, part, figure, target_status.get(str(indicator_id)), name))
+        state = target_status.get(str(indicator_id))
+        out.append(Chart(ind, part, figure, state, name, status_explanation(row, ind)))
     return tuple(out)
 
 

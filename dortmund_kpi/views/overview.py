@@ -9,7 +9,14 @@ import pandas as pd
 from dortmund_kpi import formatting, status, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views.common import Query, View, period_text, stand_of, target_text
+from dortmund_kpi.views.common import (
+    Query,
+    View,
+    period_text,
+    stand_of,
+    status_explanation,
+    target_text,
+)
 
 # With districts chosen the tiles show the first of them where an indicator has district
 # values (each tile names its area); the matrix and the measures stay the city's.
@@ -49,16 +56,17 @@ def build(query: Query, view: View) -> OverviewData:
     today = measure_views.reference_day(as_of)
     frame = measure_views.prepare(query(read.measures, as_of=as_of), today)
     sparks = query(read.sparklines, lo, hi, as_of=as_of)
+    city_latest = dict(zip(stats["indicator_id"], stats["latest"], strict=True))
     names = query(read.district_names)
     district = next((d for d in view.districts if d in names), None)
     areas: dict[str, str] = {}
     if district is not None:
-        stats, sparks, areas = _district_tiles(query, view, district, stats, sparks)
+        stats, sparks, areas = _district_tiles(query, view, district, stats, sparks, indicators)
         areas = {i: names[district] for i in areas}
     return OverviewData(
         view=view,
         plans=plans,
-        tiles=tuple(tiles(stats, indicators, sparks, areas)),
+        tiles=tuple(tiles(stats, indicators, sparks, areas, city_latest)),
         matrix=matrix_table(cells, plans),
         measures=frame,
         measure_counts=measure_views.overview_counts(frame, plans, today),
@@ -68,11 +76,29 @@ def build(query: Query, view: View) -> OverviewData:
     )
 
 
+def _target(row: pd.Series, ind: pd.Series, city_latest: dict[str, float] | None) -> float | None:
+    """A district's target: the city's for shares and means, for counts the city target
+    scaled by the district's share (as ``status.add_status`` judges it)."""
+    if row.get("area", "dortmund") == "dortmund" or ind["aggregation"] != "sum":
+        return None
+    city = (city_latest or {}).get(str(ind["id"]))
+    if not city or pd.isna(city) or pd.isna(ind["target_value"]):
+        return float("nan")
+    return float(ind["target_value"]) * float(row["latest"]) / float(city)
+
+
 def _district_tiles(
-    query: Query, view: View, district: str, stats: pd.DataFrame, sparks: pd.DataFrame
+    query: Query,
+    view: View,
+    district: str,
+    stats: pd.DataFrame,
+    sparks: pd.DataFrame,
+    indicators: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
-    """The statistics and small-chart values with the district's rows where an indicator
-    has district values in the period, the city's elsewhere; and those indicators."""
+    """The statistics (with their status) and small-chart values with the district's rows
+    where an indicator has district values in the period, the city's elsewhere; and those
+    indicators. Assessed beside the city rows: a district's share of a count is judged
+    against its share of the city's target."""
     (lo, hi), as_of = view.years, view.as_of
     district_stats = query(read.series_stats, lo, hi, as_of=as_of, city=False)
     own = district_stats[district_stats["area"] == district]
@@ -80,7 +106,9 @@ def _district_tiles(
     if not ids:
         return stats, sparks, ids
     values = query(read.series, sorted(ids), [district], lo, hi, as_of=as_of)
-    stats = pd.concat([stats[~stats["indicator_id"].isin(ids)], own], ignore_index=True)
+    assessed = status.add_status(pd.concat([stats, own], ignore_index=True), indicators)
+    keep = (assessed["area"] == district) | ~assessed["indicator_id"].isin(ids)
+    stats = assessed[keep].reset_index(drop=True)
     sparks = pd.concat([sparks[~sparks["indicator_id"].isin(ids)], values], ignore_index=True)
     return stats, sparks, ids
 
@@ -103,6 +131,7 @@ class Tile:
     sparkline: list[float]
     rising: bool | None
     area: str = ""  # the district whose value the tile shows; empty: the city's
+    explanation: str = ""  # how its target status comes about, with its numbers
 
 
 def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
@@ -127,11 +156,14 @@ def tiles(
     indicators: pd.DataFrame,
     sparks: pd.DataFrame,
     areas: dict[str, str] | None = None,
+    city_latest: dict[str, float] | None = None,
 ) -> list[Tile]:
     """One tile per indicator with data, in catalog order; ``areas`` names the district a
     tile shows (indicator id -> name), the others show the city."""
     areas = areas or {}
-    stats = status.add_status(stats, indicators).set_index("indicator_id")
+    if "status" not in stats:  # not yet assessed (the city's tiles)
+        stats = status.add_status(stats, indicators)
+    stats = stats.set_index("indicator_id")
     # Looked up once, not filtered per tile: at 100+ indicators the masks added up.
     metas = indicators.set_index("id", drop=False)
     lines = sparks.groupby("indicator_id", sort=False)["value"].agg(list)
@@ -163,6 +195,7 @@ def tiles(
                 sparkline=[float(v) for v in lines.get(ind.id, [])],
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
                 area=areas.get(ind.id, ""),
+                explanation=status_explanation(row, meta, _target(row, meta, city_latest)),
             )
         )
     return out

@@ -195,7 +195,11 @@ def test_overview_tiles_show_latest_city_values(fixture_con, year_from: int, yea
     assert set(shown) == set(expected)
     for short_name, tile in shown.items():
         want = expected[short_name]
-        assert tile["help"] == want["name"]
+        # The "?" names the indicator and explains its status (issue 15: it only repeated
+        # the name).
+        name, _, explanation = tile["help"].partition("\n\n")
+        assert name == want["name"]
+        assert explanation.startswith("**Wie wird der Zielstatus berechnet?**")
         # The number on the tile, its unit in the caption below ("1.234" + "Anträge · 2025").
         first = tile["captions"][0]
         unit = first.split(" · ")[0] if not tile["value"].endswith("%") else ""

@@ -4,6 +4,8 @@ the tiles are the city's and name no area."""
 
 from __future__ import annotations
 
+import re
+
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 
@@ -57,3 +59,28 @@ def test_without_a_district_the_tiles_are_the_citys(fixture_con):
     shown = {t["label"].strip("*"): t for t in tiles(at)}
     assert {k: v["value"] for k, v in shown.items()} == {k: v[0] for k, v in expected.items()}
     assert not any(t["captions"][0].startswith(texts.TILE_CITY) for t in shown.values())
+
+
+def test_every_status_explains_itself_with_its_numbers(fixture_con):
+    """The "?" of a tile and of the status badges on the indicator and masterplan pages
+    explain the method and give the indicator's own target, baseline and latest value."""
+    ind = read.indicator_list(fixture_con).set_index("id").loc["glasfaser_haushalte"]
+    target = formatting.with_unit(ind["target_value"], ind["unit"], int(ind["decimals"]))
+    at = open_page("uebersicht")
+    tile = next(t for t in tiles(at) if t["label"].strip("*") == ind["short_name"])
+    assert "Wie wird der Zielstatus berechnet?" in tile["help"]
+    assert f"Ziel {target} bis Ende {int(ind['target_year'])}" in tile["help"]
+    assert "**Ergebnis: " in tile["help"]
+    page = open_page("indikator", {"indikator": "glasfaser_haushalte"})
+    helps = [m.help for m in page.markdown if m.help]
+    assert any(f"Ziel {target}" in h for h in helps)
+    plan = open_page("masterplan", {"masterplan": ind["masterplan"]})
+    assert sum("Wie wird der Zielstatus berechnet?" in (m.help or "") for m in plan.markdown) >= 2
+
+
+def test_the_explained_result_is_the_badge(fixture_con):
+    for params in ({}, {"bezirk": ["hoerde"]}):
+        for tile in tiles(open_page("uebersicht", params)):
+            found = re.search(r"\*\*Ergebnis: (.+?)\.\*\*", tile["help"])
+            if found:
+                assert found[1] in tile["captions"][-1], tile["label"]
