@@ -104,6 +104,15 @@ OVERVIEW_DISTRICT = (
 )
 OVERVIEW_FIRST_DISTRICT = "Die Übersicht zeigt einen Stadtbezirk: den ersten gewählten ({name})."
 TILE_CITY = "Gesamtstadt"
+DISTRICTS_COMPARED = "Stadtbezirke im Vergleich"
+DISTRICTS_COMPARED_HELP = (
+    "Die gewählten Stadtbezirke nebeneinander: der letzte Wert je Kennzahl und der Rang unter "
+    "allen Stadtbezirken. Anzahlen je 1.000 Einwohner."
+)
+DISTRICTS_CHART = "Im Zeitverlauf: Stadtbezirke und Gesamtstadt"
+DISTRICTS_PICK = (
+    "Wählen Sie in der Seitenleiste einen oder mehrere Stadtbezirke; gezeigt wird {name}."
+)
 STATUS_METHOD = (
     "**Wie wird der Zielstatus berechnet?** Der Zielpfad führt gerade vom Ausgangswert (dem "
     "ersten Wert seit 2018) zum Ziel am Ende des Zieljahres; der Trend ist die lineare "

@@ -1,4 +1,5 @@
-"""Stadtbezirke: one district's profile against the city average, with its rank."""
+"""Stadtbezirke: one district's profile against the city average, with its rank; several
+districts side by side; a chart of the chosen districts against the city over time."""
 
 import streamlit as st
 
@@ -10,6 +11,8 @@ page = data.page_data(build, url.current_view("bezirke"))
 widgets.district_choice(page.district)
 st.title(page.title)
 st.caption(texts.PROFILE_INTRO.format(n=len(page.names)))
+if not page.view.districts:
+    st.caption(texts.DISTRICTS_PICK.format(name=page.name))
 if not page.profiles:
     st.info(texts.EMPTY)
 else:
@@ -17,6 +20,22 @@ else:
     for profile in page.profiles:
         st.subheader(f"Masterplan {profile.plan_name}")
         st.dataframe(profile.table, hide_index=True)
+
+if page.comparison:
+    st.subheader(texts.DISTRICTS_COMPARED)
+    st.caption(texts.DISTRICTS_COMPARED_HELP)
+    for profile in page.comparison:
+        st.markdown(f"**Masterplan {profile.plan_name}**")
+        st.dataframe(profile.table, hide_index=True)
+
+if page.chart is not None:
+    st.subheader(texts.DISTRICTS_CHART)
+    chart = page.chart
+    widgets.page_key_select("indikator", texts.FILTER_INDICATOR, chart.options)
+    if chart.figure is None:
+        st.caption(texts.EMPTY)
+    else:
+        widgets.chart(chart.figure, key="district_series", filename=chart.file_name)
 
 st.subheader(texts.MEASURES_DISTRICT)
 measures.measure_list(page.measures, "district", show_plan=True)

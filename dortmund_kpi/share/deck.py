@@ -239,7 +239,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
 def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
     # The title names the district; the subtitle does not list other chosen districts.
     subtitle = deck.subtitle(texts.PAGE_TITLES["bezirke"], page.honoured, areas=False)
-    return [
+    slides = [
         deck.slide(
             title=f"{page.title}: {profile.plan_name}",
             subtitle=subtitle,
@@ -250,6 +250,24 @@ def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
         )
         for profile in page.profiles
     ]
+    slides += [
+        deck.slide(
+            title=f"{texts.DISTRICTS_COMPARED}: {profile.plan_name}",
+            subtitle=deck.subtitle(texts.PAGE_TITLES["bezirke"], page.honoured),
+            source="siehe Daten & Methodik",
+            stand=page.profiles[0].stand if page.profiles else "–",
+            demo=profile.demo,
+            table=profile.table,
+        )
+        for profile in page.comparison
+    ]
+    chart = page.chart
+    if chart is not None and not chart.frame.empty:
+        lead = f"{texts.DISTRICTS_CHART}"
+        slides.append(
+            _series_slide(deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured))
+        )
+    return slides
 
 
 def _data(deck: _Deck, page: data.DataPageData) -> list[Slide]:

@@ -296,10 +296,11 @@ KEYS: tuple[UrlKey, ...] = (
         carried=False,
         old_names=("page",),
     ),
-    # The indicator shown on its page; default the first in catalog order.
+    # The indicator shown on its page (and in the district chart); default the first in
+    # catalog order.
     UrlKey(
         "indikator",
-        ("indikator",),
+        ("indikator", "bezirke"),  # on Stadtbezirke: the chart of districts against the city
         _one_of(lambda ctx: ctx.indicators),
         _write_one,
         _first(lambda ctx: ctx.indicators),

@@ -174,12 +174,14 @@ def chart(fig: go.Figure, key: str, filename: str) -> None:
 
 
 def district_choice(current: str) -> None:
-    """The district page's own choice; choosing one makes it the (only) chosen district,
-    so the sidebar and the address bar show the district the profile shows."""
+    """The district page's choice of the profiled district: it replaces the first chosen
+    district (the sidebar and the address bar follow; the other chosen districts stay)."""
     names = data.district_names()
 
-    def choose() -> None:
-        st.session_state["bezirk"] = [st.session_state["_profile_district"]]
+    def choose() -> None:  # it takes the first place; the other chosen districts stay
+        first = st.session_state["_profile_district"]
+        others = [d for d in (st.session_state.get("bezirk") or [])[1:] if d != first]
+        st.session_state["bezirk"] = [first, *others]
 
     st.session_state["_profile_district"] = current
     st.selectbox(

@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dortmund_kpi import texts
 from dortmund_kpi.db import read
+from dortmund_kpi.views import charts, tables
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views import tables
-from dortmund_kpi.views.common import Query, View, demo_in, stand_of
+from dortmund_kpi.views.common import CITY, Query, View, demo_in, file_name, stand_of
+from dortmund_kpi.views.figures import indicator_chart
 
-# The profile is of one district: the first of the chosen ones (the page says so).
-HONOURED = frozenset({"bezirk", "zeitraum", "stand", "praesentation", "massnahme"})
+# The profile is of the first chosen district; with several, a comparison of all of
+# them and a chart of the chosen districts against the city (indicator: URL key).
+HONOURED = frozenset({"bezirk", "zeitraum", "stand", "praesentation", "massnahme", "indikator"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,17 @@ class PlanProfile:
 
 
 @dataclass(frozen=True)
+class DistrictChart:
+    """One district-level indicator over time: the chosen districts against the city."""
+
+    indicator: pd.Series
+    options: dict[str, str]  # the district-level indicators to choose from (id -> name)
+    frame: pd.DataFrame
+    figure: go.Figure | None
+    file_name: str
+
+
+@dataclass(frozen=True)
 class DistrictsData:
     view: View
     district: str
@@ -34,6 +48,9 @@ class DistrictsData:
     names: dict[str, str]
     profiles: tuple[PlanProfile, ...]
     measures: pd.DataFrame
+    districts: tuple[str, ...] = ()  # every chosen district (the first is profiled)
+    comparison: tuple[PlanProfile, ...] = ()  # with several districts: side by side
+    chart: DistrictChart | None = None
     honoured: frozenset[str] = HONOURED
 
     @property
@@ -44,15 +61,11 @@ class DistrictsData:
     def demo(self) -> bool:
         return any(p.demo for p in self.profiles)
 
-    @property
-    def ignored_districts(self) -> tuple[str, ...]:
-        """Chosen districts beyond the first, which the profile does not show."""
-        return tuple(d for d in self.view.districts if d != self.district)
-
 
 def build(query: Query, view: View) -> DistrictsData:
     names = query(read.district_names)
-    slug = next((d for d in view.districts if d in names), next(iter(names)))
+    chosen = tuple(d for d in view.districts if d in names) or (next(iter(names)),)
+    slug = chosen[0]
     (lo, hi), as_of = view.years, view.as_of
     profile = query(read.district_profile, slug, lo, hi, as_of=as_of)
     today = measure_views.reference_day(as_of)
@@ -64,7 +77,43 @@ def build(query: Query, view: View) -> DistrictsData:
         names=names,
         profiles=_profiles(query, view, slug, profile),
         measures=measure_views.for_district(measures, slug),
+        districts=chosen,
+        comparison=_comparison(query, view, chosen, names) if len(chosen) > 1 else (),
+        chart=_chart(query, view, chosen),
     )
+
+
+def _comparison(
+    query: Query, view: View, chosen: tuple[str, ...], names: dict[str, str]
+) -> tuple[PlanProfile, ...]:
+    (lo, hi), as_of = view.years, view.as_of
+    profiles = {d: query(read.district_profile, d, lo, hi, as_of=as_of) for d in chosen}
+    out = []
+    for plan, plan_name in query(read.masterplan_names).items():
+        parts = {d: p[p["masterplan"] == plan] for d, p in profiles.items()}
+        if parts[chosen[0]].empty:
+            continue
+        demo = any(demo_in(p) for p in parts.values())
+        table = tables.comparison_table(parts, names)
+        out.append(PlanProfile(plan, plan_name, table, demo, "–"))
+    return tuple(out)
+
+
+def _chart(query: Query, view: View, chosen: tuple[str, ...]) -> DistrictChart | None:
+    indicators = query(read.indicator_list)
+    own = indicators[indicators["level"] == "district"].set_index("id", drop=False)
+    if own.empty:
+        return None
+    options = dict(zip(own["id"], own["name"], strict=True))
+    indicator_id = view.indicator if view.indicator in own.index else own.index[0]
+    ind = own.loc[indicator_id]
+    (lo, hi), as_of = view.years, view.as_of
+    frame = query(read.series, [indicator_id], [CITY, *chosen], lo, hi, as_of=as_of)
+    stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
+    row = stats.loc[indicator_id] if indicator_id in stats.index else None
+    figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
+    name = file_name(ind, list(chosen), lo, hi)
+    return DistrictChart(ind, options, frame, figure, name)
 
 
 def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tuple:

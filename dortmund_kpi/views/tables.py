@@ -184,3 +184,30 @@ def indicator_metadata(
     if permalink:
         rows.append((labels["permalink"], permalink))
     return rows
+
+
+def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
+    """Several districts side by side: a row per indicator (of the first district's
+    profile), the city and each district's comparable value with its rank."""
+    c = texts.COLUMNS
+    first = next(iter(profiles.values()))
+    by_district = {slug: p.set_index("indicator_id") for slug, p in profiles.items()}
+    rows = []
+    for r in first.itertuples(index=False):
+        unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
+        decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        row = {
+            c["indicator"]: r.short_name,
+            c["period"]: period_text(r.period),
+            c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+        }
+        for slug, frame in by_district.items():
+            if r.indicator_id not in frame.index:
+                row[names[slug]] = "–"
+                continue
+            d = frame.loc[r.indicator_id]
+            value = formatting.with_unit(d["comparable"], unit, decimals)
+            kind = "" if d["is_official"] else f", {texts.DEMO}"
+            row[names[slug]] = f"{value} (Rang {int(d['rank'])}{kind})"
+        rows.append(row)
+    return pd.DataFrame(rows)

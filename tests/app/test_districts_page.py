@@ -10,13 +10,16 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
 
-from .conftest import assert_ok, open_page, qp_all
+from .conftest import assert_ok, figures, open_page, qp_all
 
 C = texts.COLUMNS
 
 
 def _shown(at) -> pd.DataFrame:
-    return pd.concat([d.value for d in at.dataframe], ignore_index=True)
+    """The profile tables (those with a rank column; the comparison of several districts
+    and the measures come after them)."""
+    frames = [d.value for d in at.dataframe if C["rank"] in d.value]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _expected_rank(con, indicator_id: str, period: str, slug: str) -> int:
@@ -79,7 +82,9 @@ def test_profile_without_selection_shows_the_first_district(fixture_con) -> None
     assert_ok(at)
     first = fixture_con.execute("SELECT name FROM districts ORDER BY sort_order LIMIT 1").fetchone()
     assert at.title[0].value == texts.PROFILE_TITLE.format(name=first[0])
-    assert qp_all(at) == {}
+    # The chart's indicator is the page's own key, always written (like on the indicator
+    # page); the default profile is no district filter.
+    assert set(qp_all(at)) == {"indikator"}
 
 
 def test_choosing_a_district_sets_the_filter_and_the_url() -> None:
@@ -88,7 +93,9 @@ def test_choosing_a_district_sets_the_filter_and_the_url() -> None:
     assert_ok(at)
     assert at.title[0].value == texts.PROFILE_TITLE.format(name="Lütgendortmund")
     assert at.sidebar.multiselect[0].value == ["luetgendortmund"]
-    assert qp_all(at) == {"bezirk": ["luetgendortmund"], "zeitraum": ["2019", "2024"]}
+    params = qp_all(at)
+    assert params.pop("indikator")
+    assert params == {"bezirk": ["luetgendortmund"], "zeitraum": ["2019", "2024"]}
 
 
 @pytest.mark.parametrize("slug", ["innenstadt-nord", "scharnhorst"])
@@ -106,3 +113,28 @@ def test_deviation_judgement_matches_the_shown_deviation(fixture_con, slug: str)
         else:
             better = (want["deviation"] > 0) == (want["direction"] == "higher")
             assert text.endswith("(besser)" if better else "(schlechter)"), text
+
+
+def test_several_districts_side_by_side_and_over_time(fixture_con) -> None:
+    """Several chosen districts: the profile of the first, a comparison of all (each value
+    and rank from the database), and a chart of the districts against the city; choosing
+    another district on the page replaces the first and keeps the others."""
+    at = open_page("bezirke", {"bezirk": ["hoerde", "eving"], "indikator": "glasfaser_haushalte"})
+    assert_ok(at)
+    compared = [d.value for d in at.dataframe if "Hörde" in d.value and "Eving" in d.value]
+    assert compared, "a comparison table with a column per district"
+    table = pd.concat(compared, ignore_index=True)
+    years = read.data_range(fixture_con)
+    for slug, name in (("hoerde", "Hörde"), ("eving", "Eving")):
+        profile = read.district_profile(fixture_con, slug, *years).set_index("short_name")
+        for row in table.to_dict("records"):
+            want = profile.loc[row[C["indicator"]]]
+            assert row[name].endswith(f"(Rang {int(want['rank'])})") or (
+                f"(Rang {int(want['rank'])}, " in row[name]
+            )
+    traces = {t["name"] for t in figures(at)["district_series"]["data"]}
+    assert {"Dortmund (gesamt)", "Hörde", "Eving"} <= traces
+    at.selectbox(key="_profile_district").select("mengede").run()
+    assert_ok(at)
+    assert at.sidebar.multiselect[0].value == ["mengede", "eving"]
+    assert qp_all(at)["bezirk"] == ["mengede", "eving"]

@@ -124,6 +124,13 @@ def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
     name = _names(fixture_con, districts[:1])[0] if districts else None
     if name:
         assert all(name in s.title for s in profiles)
+    compared = [s for s in slides if s.title.startswith(texts.DISTRICTS_COMPARED)]
+    assert len(compared) == (len(profiles) if len(districts) > 1 else 0)
+    shown = [f.value for f in at.dataframe][len(profiles) : len(profiles) + len(compared)]
+    for frame, slide in zip(shown, compared, strict=True):
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), slide.table)
+    chart = next(s for s in slides if s.series is not None)
+    assert _series(chart.series) == _traces(figures(at)["district_series"])
 
 
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])

@@ -190,7 +190,11 @@ def test_derived_values_keep_every_historic_key():
         "daten": "daten",
     }
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
-    assert PAGE_KEYS == {"masterplan": ("masterplan", "seite"), "indikator": ("indikator",)}
+    assert PAGE_KEYS == {
+        "masterplan": ("masterplan", "seite"),
+        "indikator": ("indikator",),
+        "bezirke": ("indikator",),
+    }
     assert (
         KEY_MIGRATIONS.items()
         >= {
