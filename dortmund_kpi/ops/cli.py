@@ -209,16 +209,57 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- parser -------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="Datenbankdatei (Standard: $DORTMUND_KPI_DB oder data/dortmund_kpi.duckdb)"
+# Options every command takes, before or after the command's name (``--db X import f.csv``
+# and ``import f.csv --db X``). After the name they land under ``<dest>_after``: a
+# subparser's defaults would otherwise overwrite the value given before the name.
+AFTER = "_after"
+
+
+def _path_option(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("leerer Pfad")
+    return text
+
+
+def _common_options(parser: argparse.ArgumentParser, *, after: bool) -> None:
+    parser.add_argument(
+        "--db",
+        type=_path_option,
+        dest="db" + (AFTER if after else ""),
+        default=argparse.SUPPRESS if after else None,
+        metavar="DATEI",
+        help="Datenbankdatei (Standard: $DORTMUND_KPI_DB oder data/dortmund_kpi.duckdb)",
     )
+
+
+def common_option_names() -> list[str]:
+    """The destinations of the options every command takes (``db``)."""
+    probe = argparse.ArgumentParser(add_help=False)
+    _common_options(probe, after=False)
+    return [action.dest for action in probe._actions]
+
+
+def _merge_common(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """One value per common option, wherever it was given; two different values: exit 2."""
+    for dest in common_option_names():
+        if not hasattr(args, dest + AFTER):
+            continue
+        before, after = getattr(args, dest), getattr(args, dest + AFTER)
+        delattr(args, dest + AFTER)
+        if before is not None and before != after:
+            option = "--" + dest.replace("_", "-")
+            parser.error(f"{option} zweimal mit verschiedenen Werten ({before!r}, {after!r})")
+        setattr(args, dest, after)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dortmund-kpi",
-        parents=[common],
         description="Kennzahlen der Digitalisierungsstrategie der Stadt Dortmund (DOgital).",
     )
+    _common_options(parser, after=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, after=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
     p = sub.add_parser("init", parents=[common], help="Datenbank anlegen")
@@ -289,6 +330,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
+    _merge_common(parser, args)
     from dortmund_kpi.ingest.issues import ImportFailed
 
     try:
