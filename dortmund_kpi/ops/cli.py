@@ -182,9 +182,26 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _check_secrets() -> None:
+    """Refuse to start with a malformed editors' allow-list (the files Streamlit reads)."""
+    import tomllib
+
+    from dortmund_kpi.editors import EditorConfigError, editors_from_secrets
+
+    merged: dict = {}
+    for path in (Path.home() / ".streamlit/secrets.toml", PROJECT_ROOT / ".streamlit/secrets.toml"):
+        if path.is_file():
+            try:
+                merged |= tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise EditorConfigError(f"{path} nicht lesbar ({exc})") from exc
+    editors_from_secrets(merged)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.ingest.bootstrap import ensure_database
 
+    _check_secrets()
     ensure_database(settings)
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
     os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
@@ -322,9 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from dortmund_kpi.catalog import CatalogError
     from dortmund_kpi.db.store import StoreError
+    from dortmund_kpi.editors import EditorConfigError
     from dortmund_kpi.geometry import GeometryError
 
-    return (CatalogError, StoreError, GeometryError)
+    return (CatalogError, StoreError, GeometryError, EditorConfigError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
