@@ -133,12 +133,6 @@ def run_import(
         fast_path=fast is not None,
     )
     store = Store(settings.db_path)
-    try:
-        _refuse_stale_statuses(store, validated)
-    except ImportFailed as failed:
-        if not dry_run:
-            log_rejected(settings, paths, failed.issues, user)
-        raise
     if not store.exists():
         raise ImportFailed(
             [
@@ -151,10 +145,22 @@ def run_import(
             ]
         )
     if dry_run:
+        with store.connect_read() as con:
+            _refuse_stale_statuses(con, validated)
         _preview(store, validated.observations, validated.measures, result)
         return result
-    with store.write() as con:
-        _load(con, ctx.catalog, settings, validated.observations, validated.measures, result, user)
+    try:
+        with store.write() as con:
+            # Under the writer lock, against the version this import changes: checked
+            # before the lock, a concurrent import of a newer status could land between
+            # the check and the write, and the older status would win.
+            _refuse_stale_statuses(con, validated)
+            _load(
+                con, ctx.catalog, settings, validated.observations, validated.measures, result, user
+            )
+    except ImportFailed as failed:
+        log_rejected(settings, paths, failed.issues, user)
+        raise
     return result
 
 
@@ -190,13 +196,11 @@ def _load(
     )
 
 
-def _refuse_stale_statuses(store: Store, validated: Validated) -> None:
+def _refuse_stale_statuses(con, validated: Validated) -> None:
     """A measure's status report may not go back in time (see ``stale_statuses``)."""
-    if validated.measures is None or not store.exists():
+    if validated.measures is None:
         return
-    with store.connect_read() as con:
-        current = read.measure_export_rows(con)
-    issues = stale_statuses(validated.measures, current)
+    issues = stale_statuses(validated.measures, read.measure_export_rows(con))
     if issues:
         raise ImportFailed(issues)
 
