@@ -341,8 +341,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from dortmund_kpi.db.store import StoreError
     from dortmund_kpi.editors import EditorConfigError
     from dortmund_kpi.geometry import GeometryError
+    from dortmund_kpi.share.template_files import TooManyRows
 
-    return (CatalogError, StoreError, GeometryError, EditorConfigError)
+    return (CatalogError, StoreError, GeometryError, EditorConfigError, TooManyRows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
