@@ -1,6 +1,7 @@
 """The ``dortmund-kpi`` command.
 
-Exit codes: 0 success, 1 invalid data (or a failed operation), 2 usage error.
+Exit codes: 0 success, 1 invalid data (or a failed operation), 2 usage error, 141 (quietly)
+when the reader of the output went away (``| head``), like a Unix tool ended by SIGPIPE.
 Problems are printed as one line each; a traceback only with DORTMUND_KPI_DEBUG=1.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from dortmund_kpi.settings import PROJECT_ROOT, Settings, get_settings
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool in that case
 
 
 class UsageError(Exception):
@@ -353,7 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dortmund_kpi.ingest.issues import ImportFailed
 
     try:
-        return args.handler(args, get_settings(args.db))
+        code = args.handler(args, get_settings(args.db))
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except ImportFailed as failed:
         for issue in failed.issues:
             _print_err(str(issue))
@@ -368,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_err("Abgebrochen, nichts wurde geschrieben.")
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:
         if os.environ.get("DORTMUND_KPI_DEBUG"):
             raise
@@ -376,6 +382,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Details mit DORTMUND_KPI_DEBUG=1."
         )
         return EXIT_DATA
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (``dortmund-kpi indicators --json | head``): stop
+    quietly, like a Unix tool ended by SIGPIPE (exit 128 + 13)."""
+    try:  # the interpreter flushes stdout at exit: into nothing, not into the closed pipe
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

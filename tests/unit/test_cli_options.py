@@ -112,3 +112,33 @@ def test_init_force_with_db_before_the_command_never_touches_the_default(
     )
     assert not os.path.lexists(default)
     assert not list(tmp_path.glob("default*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("indicators", "--json"), ("indicators",), ("template",), ("export",)],
+    ids=["indicators-json", "indicators", "template", "export"],
+)
+def test_a_reader_that_leaves_ends_the_command_quietly(args: tuple[str, ...], tmp_path: Path):
+    """``dortmund-kpi indicators --json | head``: no 'unerwarteter Fehler', exit 141 (SIGPIPE)."""
+    db = tmp_path / "kpi.duckdb"
+    assert _run("--db", db, "init", "--no-demo", default_db=db).returncode == 0
+    proc = subprocess.Popen(
+        [COMMAND, *args, "--db", str(db)],
+        env={k: v for k, v in ENV.items() if k != "PYTHONUNBUFFERED"},  # buffered, as usual
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=300) == cli.EXIT_BROKEN_PIPE, err
+    assert err == ""
+
+
+def test_secrets_are_never_committed() -> None:
+    root = Path(__file__).resolve().parents[2]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=root, check=False
+    )
+    assert ignored.returncode == 0, ".streamlit/secrets.toml is not in .gitignore"
