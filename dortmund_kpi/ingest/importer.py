@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -242,7 +244,7 @@ def log_rejected(
         "zeitpunkt": loader.now_local().isoformat(timespec="seconds"),
         "person": user or loader.current_user(),
         "dateien": [p.name for p in paths],
-        "sha256": [_sha256(p) for p in paths],
+        "sha256": [_sha256(p, settings.max_import_bytes) for p in paths],
         "probleme": len(issues),
         "erstes_problem": str(issues[0]) if issues else "",
     }
@@ -274,8 +276,28 @@ def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
     return frame
 
 
-def _sha256(path: Path) -> str:
+HASH_CHUNK = 1024 * 1024
+
+
+def _sha256(path: Path, limit: int) -> str:
+    """SHA-256 of a regular file of at most ``limit`` bytes, else ``""``.
+
+    The log of a refused import must not be the thing that hangs or runs out of memory:
+    a FIFO, ``/dev/zero`` or a file past the size limit is not read. Opened without
+    blocking (a FIFO without a writer) and judged on the opened file, in chunks.
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return ""
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return ""
+        digest, seen = hashlib.sha256(), 0
+        while chunk := handle.read(HASH_CHUNK):
+            seen += len(chunk)
+            if seen > limit:  # grew while being read
+                return ""
+            digest.update(chunk)
+    return digest.hexdigest()
