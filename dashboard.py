@@ -15,6 +15,7 @@ from dortmund_kpi.ui import editor, measures, share, url, widgets
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
+editor.refuse_malformed_config()  # fail closed: no guessing who may import
 
 PAGES = widgets.navigation_pages()
 

@@ -4,6 +4,13 @@ Departments write district names in many ways (``Hörde``, ``Hoerde``,
 ``HOERDE``, ``Horde``, ``Stadtbezirk Hörde``). We match by name, slug or an
 explicit code from the district table, never by position: the city's own
 datasets number the districts inconsistently (Innenstadt-Nord is 2 and 20).
+
+Forgiving, but never guessing. A cell is first NFKC-normalised (full-width
+``Ｈｏｅｒｄｅ`` reads as ``Hoerde``, a decomposed ``Hö`` as the composed one) and
+lower-cased; spaces and punctuation are separators and dropped. A character that is
+left and is not a-z, 0-9, ä, ö, ü or ß (another script, a symbol, a lone combining mark)
+makes the cell no spelling of anything: it is refused, never read as the city. Only an
+empty cell or an explicit city spelling (``Dortmund``, ``gesamt``, …) means the city.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +27,8 @@ from typing import Any
 
 CITY = "dortmund"
 CITY_NAME = "Dortmund"
-CITY_ALIASES = frozenset(
+CITY_ALIASES = frozenset(  # spellings as keys; an empty cell means the city too
     {
-        "",
         "dortmund",
         "stadtdortmund",
         "gesamt",
@@ -35,7 +42,7 @@ CITY_ALIASES = frozenset(
 )
 _UMLAUTS_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UMLAUTS_A = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
-_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_SPELLING_CHARS = re.compile(r"[a-z0-9äöüß]*")
 _PREFIXES = ("stadtbezirk", "bezirk", "dortmund")
 
 
@@ -89,15 +96,40 @@ def districts_from_rows(rows: Iterable[Any]) -> list[District]:
     ]
 
 
+def _letters(text: str) -> str:
+    """The cell's letters and digits (NFKC, lower case, separators dropped).
+
+    Empty when a character is left that no spelling has (another script, a symbol, a
+    lone combining mark), and for a cell of separators only (``???``, ``–``).
+    """
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKC", str(text)).lower():
+        if _SPELLING_CHARS.fullmatch(char):
+            kept.append(char)
+        elif not (char.isspace() or unicodedata.category(char)[0] in "PZ"):
+            return ""
+    return "".join(kept)
+
+
 def name_keys(text: str) -> set[str]:
-    """Comparable spellings of a name: umlauts as 'ae' and as 'a', only a-z0-9 kept."""
-    lowered = str(text).strip().lower()
-    keys = {_NON_ALNUM.sub("", lowered.translate(table)) for table in (_UMLAUTS_AE, _UMLAUTS_A)}
+    """Comparable spellings of a name: umlauts as 'ae' and as 'a', only a-z0-9 kept.
+
+    Never the empty key: a name without letters or digits has no keys.
+    """
+    letters = _letters(text)
+    if not letters:
+        return set()
+    keys = {letters.translate(table) for table in (_UMLAUTS_AE, _UMLAUTS_A)}
     for key in list(keys):
         for prefix in _PREFIXES:
             if key.startswith(prefix) and len(key) > len(prefix):
                 keys.add(key[len(prefix) :])
     return keys
+
+
+def is_city(text: str) -> bool:
+    """An empty cell or an explicit spelling of the whole city (``Dortmund``, ``gesamt``)."""
+    return not str(text).strip() or _letters(text).translate(_UMLAUTS_AE) in CITY_ALIASES
 
 
 class DistrictMatcher:
@@ -108,15 +140,14 @@ class DistrictMatcher:
         self._index: dict[str, str] = {}
         for district in districts:
             for text in (district.slug, district.name, district.code or ""):
-                for key in name_keys(text) if text else ():
+                for key in name_keys(text):
                     self._index.setdefault(key, district.slug)
 
     def match(self, text: str) -> str | None:
-        keys = name_keys(text)
-        raw = _NON_ALNUM.sub("", str(text).strip().lower().translate(_UMLAUTS_AE))
-        if raw in CITY_ALIASES:
+        """The slug, ``CITY``, or None for a cell that is no known spelling."""
+        if is_city(text):
             return CITY
-        for key in sorted(keys, key=len, reverse=True):
+        for key in sorted(name_keys(text), key=len, reverse=True):
             if key in self._index:
                 return self._index[key]
         return None

@@ -50,16 +50,23 @@ def with_unit(value: float | None, unit: str, decimals: int = 0) -> str:
     return f"{text} %" if unit == "%" else f"{text} {unit}"
 
 
+def missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: a value a table or query left empty."""
+    return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))
+
+
 def day(value: date | datetime | None) -> str:
-    if value is None:
+    """'01.12.2024'; a missing day (None, NaT: nothing known at that moment) -> '–'."""
+    if missing(value):
         return "–"
-    return value.strftime("%d.%m.%Y")
+    return value.strftime("%d.%m.%Y")  # type: ignore[union-attr]
 
 
 def timestamp(value: datetime | None) -> str:
-    if value is None:
+    """'01.12.2024, 14:30 Uhr'; a missing moment (None, NaT) -> '–'."""
+    if missing(value):
         return "–"
-    return value.strftime("%d.%m.%Y, %H:%M Uhr")
+    return value.strftime("%d.%m.%Y, %H:%M Uhr")  # type: ignore[union-attr]
 
 
 def change_unit(unit: str) -> str:

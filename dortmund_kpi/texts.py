@@ -309,6 +309,10 @@ UPLOAD_SIGN_IN = "Als Redaktion anmelden"
 UPLOAD_SIGN_OUT = "Abmelden"
 UPLOAD_SIGNED_IN = "Angemeldet als {name}."
 UPLOAD_NOT_EDITOR = "Dieses Konto ist nicht für den Datenimport freigeschaltet."
+EDITORS_MALFORMED = (
+    "Das Dashboard startet nicht: die Liste der Redaktion ist fehlerhaft ({problem}). "
+    "Bitte .streamlit/secrets.toml korrigieren."
+)
 UPLOAD_LABEL = "CSV- oder XLSX-Datei im Vorlagenformat"
 UPLOAD_TYPE = "Dateityp nicht erlaubt (erwartet .csv, .txt oder .xlsx)."
 UPLOAD_SIZE = "Datei zu groß (erlaubt {mb} MB)."

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,12 +135,6 @@ def run_import(
         fast_path=fast is not None,
     )
     store = Store(settings.db_path)
-    try:
-        _refuse_stale_statuses(store, validated)
-    except ImportFailed as failed:
-        if not dry_run:
-            log_rejected(settings, paths, failed.issues, user)
-        raise
     if not store.exists():
         raise ImportFailed(
             [
@@ -151,10 +147,22 @@ def run_import(
             ]
         )
     if dry_run:
+        with store.connect_read() as con:
+            _refuse_stale_statuses(con, validated)
         _preview(store, validated.observations, validated.measures, result)
         return result
-    with store.write() as con:
-        _load(con, ctx.catalog, settings, validated.observations, validated.measures, result, user)
+    try:
+        with store.write() as con:
+            # Under the writer lock, against the version this import changes: checked
+            # before the lock, a concurrent import of a newer status could land between
+            # the check and the write, and the older status would win.
+            _refuse_stale_statuses(con, validated)
+            _load(
+                con, ctx.catalog, settings, validated.observations, validated.measures, result, user
+            )
+    except ImportFailed as failed:
+        log_rejected(settings, paths, failed.issues, user)
+        raise
     return result
 
 
@@ -190,13 +198,11 @@ def _load(
     )
 
 
-def _refuse_stale_statuses(store: Store, validated: Validated) -> None:
+def _refuse_stale_statuses(con, validated: Validated) -> None:
     """A measure's status report may not go back in time (see ``stale_statuses``)."""
-    if validated.measures is None or not store.exists():
+    if validated.measures is None:
         return
-    with store.connect_read() as con:
-        current = read.measure_export_rows(con)
-    issues = stale_statuses(validated.measures, current)
+    issues = stale_statuses(validated.measures, read.measure_export_rows(con))
     if issues:
         raise ImportFailed(issues)
 
@@ -238,7 +244,7 @@ def log_rejected(
         "zeitpunkt": loader.now_local().isoformat(timespec="seconds"),
         "person": user or loader.current_user(),
         "dateien": [p.name for p in paths],
-        "sha256": [_sha256(p) for p in paths],
+        "sha256": [_sha256(p, settings.max_import_bytes) for p in paths],
         "probleme": len(issues),
         "erstes_problem": str(issues[0]) if issues else "",
     }
@@ -270,8 +276,28 @@ def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
     return frame
 
 
-def _sha256(path: Path) -> str:
+HASH_CHUNK = 1024 * 1024
+
+
+def _sha256(path: Path, limit: int) -> str:
+    """SHA-256 of a regular file of at most ``limit`` bytes, else ``""``.
+
+    The log of a refused import must not be the thing that hangs or runs out of memory:
+    a FIFO, ``/dev/zero`` or a file past the size limit is not read. Opened without
+    blocking (a FIFO without a writer) and judged on the opened file, in chunks.
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return ""
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return ""
+        digest, seen = hashlib.sha256(), 0
+        while chunk := handle.read(HASH_CHUNK):
+            seen += len(chunk)
+            if seen > limit:  # grew while being read
+                return ""
+            digest.update(chunk)
+    return digest.hexdigest()

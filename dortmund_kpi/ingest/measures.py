@@ -166,6 +166,12 @@ class _Row:
     def districts(self) -> list[str]:
         slugs: list[str] = []
         items = split_list(self.cells["bezirke"])
+        if not items and self.cells["bezirke"].strip():  # separators only: no spelling
+            self.fail(
+                "bezirke",
+                f"'{self.cells['bezirke'].strip()[:60]}' nennt keinen Stadtbezirk (erwartet leer "
+                f"für die Gesamtstadt oder: {self.ctx.districts.valid_names})",
+            )
         for item in items[:MAX_NAMED]:
             slug = self.ctx.districts.match(item)
             if slug is None:

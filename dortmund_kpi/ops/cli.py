@@ -1,6 +1,7 @@
 """The ``dortmund-kpi`` command.
 
-Exit codes: 0 success, 1 invalid data (or a failed operation), 2 usage error.
+Exit codes: 0 success, 1 invalid data (or a failed operation), 2 usage error, 141 (quietly)
+when the reader of the output went away (``| head``), like a Unix tool ended by SIGPIPE.
 Problems are printed as one line each; a traceback only with DORTMUND_KPI_DEBUG=1.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from dortmund_kpi.settings import PROJECT_ROOT, Settings, get_settings
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool in that case
 
 
 class UsageError(Exception):
@@ -182,9 +184,26 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _check_secrets() -> None:
+    """Refuse to start with a malformed editors' allow-list (the files Streamlit reads)."""
+    import tomllib
+
+    from dortmund_kpi.editors import EditorConfigError, editors_from_secrets
+
+    merged: dict = {}
+    for path in (Path.home() / ".streamlit/secrets.toml", PROJECT_ROOT / ".streamlit/secrets.toml"):
+        if path.is_file():
+            try:
+                merged |= tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise EditorConfigError(f"{path} nicht lesbar ({exc})") from exc
+    editors_from_secrets(merged)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.ingest.bootstrap import ensure_database
 
+    _check_secrets()
     ensure_database(settings)
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
     os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
@@ -209,16 +228,57 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- parser -------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="Datenbankdatei (Standard: $DORTMUND_KPI_DB oder data/dortmund_kpi.duckdb)"
+# Options every command takes, before or after the command's name (``--db X import f.csv``
+# and ``import f.csv --db X``). After the name they land under ``<dest>_after``: a
+# subparser's defaults would otherwise overwrite the value given before the name.
+AFTER = "_after"
+
+
+def _path_option(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("leerer Pfad")
+    return text
+
+
+def _common_options(parser: argparse.ArgumentParser, *, after: bool) -> None:
+    parser.add_argument(
+        "--db",
+        type=_path_option,
+        dest="db" + (AFTER if after else ""),
+        default=argparse.SUPPRESS if after else None,
+        metavar="DATEI",
+        help="Datenbankdatei (Standard: $DORTMUND_KPI_DB oder data/dortmund_kpi.duckdb)",
     )
+
+
+def common_option_names() -> list[str]:
+    """The destinations of the options every command takes (``db``)."""
+    probe = argparse.ArgumentParser(add_help=False)
+    _common_options(probe, after=False)
+    return [action.dest for action in probe._actions]
+
+
+def _merge_common(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """One value per common option, wherever it was given; two different values: exit 2."""
+    for dest in common_option_names():
+        if not hasattr(args, dest + AFTER):
+            continue
+        before, after = getattr(args, dest), getattr(args, dest + AFTER)
+        delattr(args, dest + AFTER)
+        if before is not None and before != after:
+            option = "--" + dest.replace("_", "-")
+            parser.error(f"{option} zweimal mit verschiedenen Werten ({before!r}, {after!r})")
+        setattr(args, dest, after)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dortmund-kpi",
-        parents=[common],
         description="Kennzahlen der Digitalisierungsstrategie der Stadt Dortmund (DOgital).",
     )
+    _common_options(parser, after=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, after=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
     p = sub.add_parser("init", parents=[common], help="Datenbank anlegen")
@@ -284,18 +344,23 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from dortmund_kpi.catalog import CatalogError
     from dortmund_kpi.db.store import StoreError
+    from dortmund_kpi.editors import EditorConfigError
     from dortmund_kpi.geometry import GeometryError
+    from dortmund_kpi.share.template_files import TooManyRows
 
-    return (CatalogError, StoreError, GeometryError)
+    return (CatalogError, StoreError, GeometryError, EditorConfigError, TooManyRows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
+    _merge_common(parser, args)
     from dortmund_kpi.ingest.issues import ImportFailed
 
     try:
-        return args.handler(args, get_settings(args.db))
+        code = args.handler(args, get_settings(args.db))
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except ImportFailed as failed:
         for issue in failed.issues:
             _print_err(str(issue))
@@ -310,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_err("Abgebrochen, nichts wurde geschrieben.")
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:
         if os.environ.get("DORTMUND_KPI_DEBUG"):
             raise
@@ -318,6 +385,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Details mit DORTMUND_KPI_DEBUG=1."
         )
         return EXIT_DATA
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (``dortmund-kpi indicators --json | head``): stop
+    quietly, like a Unix tool ended by SIGPIPE (exit 128 + 13)."""
+    try:  # the interpreter flushes stdout at exit: into nothing, not into the closed pipe
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
 from dortmund_kpi.ingest.layouts import MEASURES
+from dortmund_kpi.share.template_files import check_xlsx_rows
 
 HEADER = list(MEASURES.columns)
 
@@ -55,6 +56,7 @@ def to_csv(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
 def to_xlsx(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
     from openpyxl import Workbook
 
+    check_xlsx_rows(len(frame))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Maßnahmen")
     sheet.append(HEADER)

@@ -46,10 +46,29 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
+EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included (Excel's limit)
+
+
+class TooManyRows(ValueError):
+    """More rows than one Excel worksheet holds: refused, never cut off."""
+
+
+def check_xlsx_rows(rows: int) -> None:
+    """Refuse a sheet of ``rows`` data rows (plus the header) that Excel cannot open whole."""
+    if rows + 1 > EXCEL_MAX_ROWS:
+        raise TooManyRows(
+            f"{rows:,} Zeilen passen nicht in ein Excel-Tabellenblatt (höchstens "
+            f"{EXCEL_MAX_ROWS - 1:,} Zeilen unter der Kopfzeile); bitte --format csv".replace(
+                ",", "."
+            )
+        )
+
+
 def to_xlsx(frame: pd.DataFrame, sheet_title: str = "Daten") -> bytes:
     """XLSX with one data sheet in template columns; values as numbers."""
     from openpyxl import Workbook
 
+    check_xlsx_rows(len(frame))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title)
     sheet.append(EXPORT_HEADER)

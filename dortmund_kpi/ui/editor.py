@@ -2,9 +2,10 @@
 
 Reading is open (or protected by the city's SSO proxy). The upload form exists
 only when editor sign-in is configured in ``.streamlit/secrets.toml`` (Streamlit's
-``st.login`` with an OIDC provider, section ``[auth]``); an optional allow-list
-``[editors] emails = [...]`` restricts it further. Without that configuration
-there is no upload, and the CLI remains the way to import.
+``st.login`` with an OIDC provider, section ``[auth]``), and only for the accounts of
+the allow-list ``[editors] emails = [...]`` with a verified address (``editors.py``:
+fail closed; a malformed allow-list stops the app). Without that configuration there is
+no upload, and the CLI remains the way to import.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from dortmund_kpi import texts
+from dortmund_kpi.editors import NOBODY, EditorConfigError, Editors, editors_from_secrets
 from dortmund_kpi.ingest.importer import ImportResult, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
@@ -33,14 +35,28 @@ def sign_in_configured() -> bool:
     return bool(auth) and bool(auth.get("redirect_uri")) and bool(auth.get("cookie_secret"))
 
 
+def _editors() -> Editors:
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets.toml at all: Streamlit raises its own not-found error
+        return NOBODY
+    return editors_from_secrets(secrets)  # EditorConfigError: see refuse_malformed_config
+
+
+def refuse_malformed_config() -> None:
+    """Stop the app, on every page, while the editors' allow-list is malformed."""
+    try:
+        _editors()
+    except EditorConfigError as exc:
+        st.error(texts.EDITORS_MALFORMED.format(problem=exc))
+        st.stop()
+
+
 def _allowed(user: Any) -> bool:
     try:
-        editors = st.secrets.get("editors", {}).get("emails")
-    except Exception:
-        editors = None
-    if not editors:
-        return True
-    return str(user.get("email", "")).lower() in {str(e).lower() for e in editors}
+        return _editors().allows(user)
+    except EditorConfigError:
+        return False
 
 
 def editor_name(user: Any) -> str:

@@ -18,6 +18,11 @@ AUTH = {
     "client_secret": "secret",
     "server_metadata_url": "https://sso.example/.well-known/openid-configuration",
 }
+# Fail closed: only the accounts of the allow-list, with a verified address, may import.
+EDITORS = {"emails": ["eva@dortmund.de", "cio@dortmund.de"]}
+SECRETS = {"auth": AUTH, "editors": EDITORS}
+EVA = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
+EVA_VERIFIED = EVA | {"email_verified": True}
 GOOD = b"indikator;bezirk;zeitraum;wert\ndigitalisierungsbudget;Dortmund;2024;123,5\n"
 BAD = b"indikator;bezirk;zeitraum;wert\nunbekannt;Dortmund;2024;1\n"
 
@@ -67,8 +72,7 @@ def editor_db(db_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def test_editor_uploads_previews_and_imports(editor_db: Settings):
-    user = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
-    at = data_page(secrets={"auth": AUTH}, user=user)
+    at = data_page(secrets=SECRETS, user=EVA_VERIFIED)
     assert_ok(at)
     version = Store(editor_db.db_path).version()
     at.file_uploader[0].set_value(("budget.csv", GOOD, "text/csv")).run()
@@ -87,10 +91,82 @@ def test_editor_uploads_previews_and_imports(editor_db: Settings):
 
 
 def test_invalid_upload_shows_the_problems_and_writes_nothing(editor_db: Settings):
-    at = data_page(secrets={"auth": AUTH}, user={"is_logged_in": True, "name": "Eva"})
+    at = data_page(secrets=SECRETS, user=EVA_VERIFIED | {"name": "Eva"})
     version = Store(editor_db.db_path).version()
     at.file_uploader[0].set_value(("falsch.csv", BAD, "text/csv")).run()
     assert_ok(at)
     assert any("Problem" in e.value for e in at.error)
     assert any("unbekannter Indikator" in c.value for c in at.code)
     assert Store(editor_db.db_path).version() == version
+
+
+def uploader_shown(at: AppTest) -> bool:
+    return len(at.get("file_uploader")) == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "why"),
+    [
+        (EVA, "no email_verified claim"),
+        (EVA | {"email_verified": False}, "address not verified"),
+        (EVA | {"email_verified": "false"}, "address not verified (text claim)"),
+        ({"is_logged_in": True, "name": "Eva", "email_verified": True}, "no address"),
+        (EVA_VERIFIED | {"email": "eva@dortmund.de.evil.example"}, "not on the list"),
+    ],
+)
+def test_only_a_verified_address_on_the_list_may_upload(user: dict, why: str) -> None:
+    at = data_page(secrets=SECRETS, user=user)
+    assert_ok(at)
+    assert texts.UPLOAD_NOT_EDITOR in [w.value for w in at.warning], why
+    assert not uploader_shown(at), why
+
+
+def test_the_list_ignores_case_and_spaces_of_the_address() -> None:
+    at = data_page(secrets=SECRETS, user=EVA_VERIFIED | {"email": " Eva@Dortmund.DE "})
+    assert uploader_shown(at)
+
+
+def test_without_an_allow_list_nobody_may_upload() -> None:
+    """Sign-in configured but no [editors]: closed, not open to every account."""
+    at = data_page(secrets={"auth": AUTH}, user=EVA_VERIFIED)
+    assert_ok(at)
+    assert texts.UPLOAD_NOT_EDITOR in [w.value for w in at.warning]
+    assert not uploader_shown(at)
+
+
+def test_explicit_opt_out_of_the_verified_claim() -> None:
+    secrets = {"auth": AUTH, "editors": EDITORS | {"require_verified_email": False}}
+    assert uploader_shown(data_page(secrets=secrets, user=EVA))
+
+
+@pytest.mark.parametrize(
+    ("secrets", "named"),
+    [
+        ({"auth": AUTH, "editors": {"emails": []}}, "emails fehlt oder ist leer"),
+        ({"auth": AUTH, "editors": {"email": ["eva@dortmund.de"]}}, "unbekannter Schlüssel"),
+        ({"auth": AUTH, "editors": {"emails": "eva@dortmund.de"}}, "emails fehlt oder ist leer"),
+        ({"auth": AUTH, "editors": {"emails": ["eva"]}}, "keine E-Mail-Adresse"),
+        ({"auth": AUTH, "editor": EDITORS}, "[editor] ist vorhanden"),
+        ({"auth": AUTH, "Editors": EDITORS}, "[Editors] ist vorhanden"),
+        (
+            {"auth": AUTH, "editors": EDITORS | {"require_verified_email": "nein"}},
+            "require_verified_email",
+        ),
+    ],
+)
+def test_a_malformed_allow_list_stops_the_app(secrets: dict, named: str) -> None:
+    """Refuse to start (every page), naming the problem; never guess who may import."""
+    for page in ("uebersicht", "daten"):
+        at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+        for key, value in secrets.items():
+            at.secrets[key] = value
+        at.user = EVA_VERIFIED
+        at.run()
+        if page != "uebersicht":
+            at.switch_page(PAGE_FILES[page]).run()
+        assert_ok(at)
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and named in errors[0], errors
+        assert "secrets.toml" in errors[0]
+        assert not uploader_shown(at)
+        assert len(at.title) == 0  # no page drawn

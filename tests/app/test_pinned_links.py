@@ -84,3 +84,11 @@ def test_show_live_button_unpins(changed_db):
     live_buttons[0].click().run()
     assert_ok(at)
     assert qp(at, "stand") == []
+
+
+@pytest.mark.parametrize("page", ["uebersicht", "masterplan", "indikator", "bezirke", "daten"])
+def test_a_moment_before_the_first_import_renders_every_page(page: str) -> None:
+    """``stand`` before any data: nothing known then, so empty dates show as '–' (no crash)."""
+    at = open_page(page, {"stand": "2000-01-01"})
+    assert_ok(at)
+    assert qp(at, "stand") == ["2000-01-01"]

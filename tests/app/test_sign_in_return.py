@@ -24,10 +24,15 @@ from dortmund_kpi import texts
 from dortmund_kpi.share import deeplink
 
 from .conftest import DASHBOARD, PAGE_FILES, assert_ok, qp_all, warnings
-from .test_editor_upload import AUTH
+from .test_editor_upload import AUTH, EDITORS
 
 SIGNED_OUT = {"is_logged_in": False}
-EDITOR = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
+EDITOR = {
+    "is_logged_in": True,
+    "name": "Eva Editor",
+    "email": "eva@dortmund.de",
+    "email_verified": True,
+}
 
 
 class Browser:
@@ -73,6 +78,7 @@ def session(monkeypatch: pytest.MonkeyPatch, logins: list[Any]):
         monkeypatch.setattr(st_context, "_get_client_context", lambda: client)
         at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
         at.secrets["auth"] = AUTH
+        at.secrets["editors"] = EDITORS
         at.user = user
         if page == "uebersicht":
             at.query_params.update(params or {})

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 from openpyxl import load_workbook
 
 from dortmund_kpi.share import downloads as exports
@@ -64,3 +65,29 @@ def test_chart_png_and_svg_carry_title_and_footer():
     assert "Testkennzahl" in svg and "Quelle: Stadt Dortmund" in svg
     assert "Stand: 22.11.2026" in svg and "Demodaten" in svg
     assert isinstance(fig, go.Figure)
+
+
+@pytest.mark.parametrize("measures", [False, True], ids=["values", "measures"])
+def test_xlsx_export_past_excels_row_limit_is_refused(
+    measures: bool,
+    fixture_db,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """More rows than a worksheet holds: exit 1 with a message, no file (never cut off)."""
+    from dortmund_kpi.ops import cli
+    from dortmund_kpi.share import template_files
+
+    monkeypatch.setattr(template_files, "EXCEL_MAX_ROWS", 4)  # header + 3 rows
+    target = tmp_path / "export.xlsx"
+    argv = ["export", "--db", str(fixture_db.db_path), "--format", "xlsx", "-o", str(target)]
+    code = cli.main(argv + (["--measures"] if measures else []))
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "passen nicht in ein Excel-Tabellenblatt (höchstens 3 Zeilen" in err
+    assert "--format csv" in err
+    assert not target.exists()
+    monkeypatch.setattr(template_files, "EXCEL_MAX_ROWS", 10**9)
+    assert cli.main(argv + (["--measures"] if measures else [])) == 0
+    assert target.exists()

@@ -26,3 +26,12 @@ def test_german_csv_bom_semicolon_decimal_comma_and_formula_neutralised():
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert text.splitlines() == ["Gebiet;Wert", "Hörde;1234,5", "'=cmd();2"]
+
+
+def test_missing_dates_and_moments_are_a_dash():
+    """NaT is what a query returns for 'nothing known at that moment' (a pinned early link)."""
+    for missing in (None, pd.NaT, float("nan"), pd.NA):
+        assert formatting.day(missing) == "–"
+        assert formatting.timestamp(missing) == "–"
+    assert formatting.day(pd.Timestamp("2024-12-01 14:30")) == "01.12.2024"
+    assert formatting.timestamp(pd.Timestamp("2024-12-01 14:30")) == "01.12.2024, 14:30 Uhr"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +34,49 @@ def test_rejected_import_is_logged_beside_the_database(db_copy: Settings, tmp_pa
         rejected_log_path(db_copy).read_text("utf-8") + '{"cut off', encoding="utf-8"
     )
     assert len(rejected_imports(db_copy)) == 1  # a torn last line is skipped
+
+
+def _logged_hashes(settings: Settings) -> list[str]:
+    lines = rejected_log_path(settings).read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[-1])["sha256"]
+
+
+def test_a_refused_file_past_the_size_limit_is_not_read_for_the_log(
+    db_copy: Settings, tmp_path: Path
+) -> None:
+    """A 3 GB file cost 3.2 GB of memory before its size refusal: never hashed now."""
+    small = Settings(db_copy.data_dir, db_copy.db_path, max_import_bytes=1000)
+    big = tmp_path / "gross.csv"
+    with big.open("wb") as handle:
+        handle.truncate(small.max_import_bytes + 1)  # sparse: nothing is written to disk
+    ok = tmp_path / "klein.csv"
+    ok.write_bytes(b"indikator;bezirk;zeitraum;wert\nfoo;Dortmund;2023;1\n")
+    with pytest.raises(ImportFailed):
+        run_import([ok, big], small, user="pytest")
+    assert _logged_hashes(small) == [hashlib.sha256(ok.read_bytes()).hexdigest(), ""]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_refused_fifo_or_device_is_not_read_for_the_log(
+    kind: str, db_copy: Settings, tmp_path: Path
+) -> None:
+    """A FIFO without a writer blocked forever; /dev/zero never ended. Run in a child process
+    so that, should it regress, the test fails (hang guard) instead of hanging the suite."""
+    if kind == "fifo":
+        target = tmp_path / "werte.csv"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    code = (
+        "import sys; from pathlib import Path; from dortmund_kpi.ingest.importer import _sha256;"
+        "print(repr(_sha256(Path(sys.argv[1]), 50 * 2**20)))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(target)],
+        env=os.environ | {"PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "''", done.stderr

@@ -13,6 +13,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.deck import deck_for_urls, parse_view
+from dortmund_kpi.share.urlstate import PAGES
 
 LINKS = [
     "https://kpi.example/indikator?indikator=glasfaser_haushalte&bezirk=hoerde",
@@ -127,3 +128,12 @@ def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
     counts = _tables(overview[-1])[0]
     assert counts[0][0] == "Masterplan" and counts[1][0] == "Verwaltung"
     assert all(any("Demodaten" in t for t in _texts(s[-1])) for s in slides)
+
+
+def test_a_moment_before_the_first_import_gives_a_deck(fixture_db: Settings) -> None:
+    """Every page pinned before the first import: a deck, no 'NaTType' crash."""
+    links = [f"https://kpi.example/{path}?stand=2000-01-01" for path in PAGES.values()]
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _notes = deck_for_urls(con, links)
+    slides = list(Presentation(io.BytesIO(data)).slides)
+    assert slides  # pages without values then have no slides; the data page has one
