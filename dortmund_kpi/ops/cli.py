@@ -14,18 +14,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dortmund_kpi.settings import PROJECT_ROOT, Settings, get_settings
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool in that case
-
-
-class UsageError(Exception):
-    """Wrong use of the command (exit code 2)."""
-
-
-def _print_err(text: str) -> None:
-    print(text, file=sys.stderr)
+from dortmund_kpi.ops.console import (
+    EXIT_BROKEN_PIPE,
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    print_err,
+)
+from dortmund_kpi.ops.present import cmd_serve, cmd_slides
+from dortmund_kpi.settings import Settings, get_settings
 
 
 def _progress_printer() -> Callable[[str, int, int], None] | None:
@@ -165,68 +163,6 @@ def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.db.store import Store
-    from dortmund_kpi.share import downloads as exports
-    from dortmund_kpi.share.deck import ViewError, deck_for_urls
-
-    try:
-        with Store(settings.db_path).connect_read() as con:
-            data, notes = deck_for_urls(con, args.urls)
-    except ViewError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        exports.stop_image_server()
-    Path(args.output).write_bytes(data)
-    for note in notes:
-        _print_err(note)
-    print(f"Foliensatz geschrieben: {args.output} ({len(args.urls)} Ansicht(en))")
-    return EXIT_OK
-
-
-def _check_secrets() -> None:
-    """Refuse to start with a malformed editors' allow-list (the files Streamlit reads)."""
-    import tomllib
-
-    from dortmund_kpi.editors import EditorConfigError, editors_from_secrets
-
-    merged: dict = {}
-    for path in (Path.home() / ".streamlit/secrets.toml", PROJECT_ROOT / ".streamlit/secrets.toml"):
-        if path.is_file():
-            try:
-                merged |= tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise EditorConfigError(f"{path} nicht lesbar ({exc})") from exc
-    editors_from_secrets(merged)
-
-
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.ingest.bootstrap import ensure_database
-
-    _check_secrets()
-    ensure_database(settings)
-    # absolute, NOT resolved: the path is a symlink that every import moves to a new version
-    os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "dashboard.py"),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    if args.address:
-        command += ["--server.address", args.address]
-    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
-    os.execv(sys.executable, command)
-    return EXIT_OK  # not reached
-
-
 # -- parser -------------------------------------------------------------------
 # Options every command takes, before or after the command's name (``--db X import f.csv``
 # and ``import f.csv --db X``). After the name they land under ``<dest>_after``: a
@@ -363,24 +299,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except ImportFailed as failed:
         for issue in failed.issues:
-            _print_err(str(issue))
-        _print_err(f"Abgebrochen: {len(failed.issues)} Problem(e), nichts wurde geschrieben.")
+            print_err(str(issue))
+        print_err(f"Abgebrochen: {len(failed.issues)} Problem(e), nichts wurde geschrieben.")
         return EXIT_DATA
     except UsageError as exc:
-        _print_err(f"dortmund-kpi: {exc}")
+        print_err(f"dortmund-kpi: {exc}")
         return EXIT_USAGE
     except _known_errors() as exc:
-        _print_err(f"dortmund-kpi: {exc}")
+        print_err(f"dortmund-kpi: {exc}")
         return EXIT_DATA
     except KeyboardInterrupt:
-        _print_err("Abgebrochen, nichts wurde geschrieben.")
+        print_err("Abgebrochen, nichts wurde geschrieben.")
         return 130
     except BrokenPipeError:
         return _reader_gone()
     except Exception as exc:
         if os.environ.get("DORTMUND_KPI_DEBUG"):
             raise
-        _print_err(
+        print_err(
             f"dortmund-kpi: unerwarteter Fehler ({type(exc).__name__}: {exc}). "
             "Details mit DORTMUND_KPI_DEBUG=1."
         )

@@ -7,10 +7,11 @@ cannot show other numbers, areas or origins than the view its link opens.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import duckdb
 import pandas as pd
@@ -34,8 +35,40 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
 }
 
 
+MAX_LINKS = 50  # a deck of more views is not a presentation; say so instead of trying
+MAX_LINK_LENGTH = 4_000  # the app's own links are a few hundred characters
+
+
 class ViewError(ValueError):
     """A link that names no page of the dashboard."""
+
+
+class BadLink(ValueError):
+    """A link the deck cannot take as it is (scheme, host, length, values); the message
+    names the link and the reason."""
+
+
+def _checked_parts(url: str) -> SplitResult:
+    """The parts of a link that may go into a slide's hyperlink and QR code: a relative
+    link or http(s), to the dashboard's public host when one is configured."""
+    shown = url[:80] + ("…" if len(url) > 80 else "")
+    if len(url) > MAX_LINK_LENGTH:
+        raise BadLink(f"{shown}: Link zu lang ({len(url)} Zeichen, höchstens {MAX_LINK_LENGTH})")
+    if not url.isprintable():
+        raise BadLink(f"{shown!r}: Link enthält Steuerzeichen")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a malformed port or IPv6 address)
+    except ValueError as exc:
+        raise BadLink(f"{shown}: kein gültiger Link ({exc})") from exc
+    if parts.scheme.lower() not in ("", "http", "https"):
+        raise BadLink(
+            f"{shown}: nur http(s)-Links oder Pfade wie /indikator?… (nicht {parts.scheme}:)"
+        )
+    public = os.environ.get("DORTMUND_KPI_PUBLIC_URL")
+    if parts.netloc and public and parts.netloc.lower() != urlsplit(public).netloc.lower():
+        raise BadLink(f"{shown}: Link zu einem anderen Server (erwartet {public})")
+    return parts
 
 
 @dataclass(frozen=True)
@@ -69,7 +102,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
 
 def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> LinkedView:
     """A permalink (absolute or relative) -> the view it opens, defaults filled in."""
-    parts = urlsplit(url)
+    parts = _checked_parts(url)
     path = parts.path.rstrip("/").rsplit("/", 1)[-1]
     pages = {v: k for k, v in urlstate.PAGES.items()}
     if path not in pages:
@@ -314,12 +347,15 @@ def _measures(deck: _Deck, page: Any) -> list[Slide]:
 
 def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
     """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
-    slides, notes = [], []
-    for url in urls:
-        linked = parse_view(con, url)
-        notes += [
-            f"{url}: ungültiger Wert für {n.key} ({n.value}), Standard verwendet"
-            for n in linked.notices
-        ]
-        slides += slides_for(con, linked)
-    return build_deck(slides), notes
+    if len(urls) > MAX_LINKS:
+        raise BadLink(f"{len(urls)} Links: höchstens {MAX_LINKS} Ansichten je Foliensatz")
+    views = [parse_view(con, url) for url in urls]  # every link checked before any slide
+    problems = [
+        f"{linked.link}: ungültiger Wert für {n.key} ({n.value})"
+        for linked in views
+        for n in linked.notices
+    ]
+    if problems:  # a slide of another view than the link asks for would mislead
+        raise BadLink("; ".join(problems))
+    slides = [slide for linked in views for slide in slides_for(con, linked)]
+    return build_deck(slides), []

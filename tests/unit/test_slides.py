@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -137,3 +138,46 @@ def test_a_moment_before_the_first_import_gives_a_deck(fixture_db: Settings) -> 
         data, _notes = deck_for_urls(con, links)
     slides = list(Presentation(io.BytesIO(data)).slides)
     assert slides  # pages without values then have no slides; the data page has one
+
+
+BAD_LINKS = [
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "http://[::1/indikator",  # malformed IPv6
+    "https://kpi.example:99999/",
+    "https://kpi.example/indikator?x=" + "a" * 100_000,
+    "https://kpi.example/indikator?indikator=gibt_es_nicht",  # a value the link cannot hold
+    "/bezirke?bezirk=Atlantis",
+    "https://kpi.example/\x07",
+]
+
+
+def test_slides_refuse_a_link_they_cannot_read(fixture_db: Settings, tmp_path: Path):
+    """Exit 1 naming the link and the reason, and no deck written (a deck of the default
+    view would show other numbers than the link asks for)."""
+    command = Path(sys.executable).with_name("dortmund-kpi")
+    for link in BAD_LINKS:
+        out = tmp_path / "deck.pptx"
+        run = subprocess.run(
+            [str(command), "slides", link, "--output", str(out), "--db", str(fixture_db.db_path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert run.returncode == 1, (link[:60], run.stderr)
+        assert "Link nicht lesbar" in run.stderr and "Traceback" not in run.stderr
+        assert link[:40].strip("\x07") in run.stderr or "Steuerzeichen" in run.stderr
+        assert not out.exists()
+
+
+def test_links_to_another_host_or_too_many_are_refused(fixture_db, monkeypatch):
+    from dortmund_kpi.share.deck import MAX_LINKS, BadLink
+
+    monkeypatch.setenv("DORTMUND_KPI_PUBLIC_URL", "https://kpi.dortmund.de")
+    with Store(fixture_db.db_path).connect_read() as con:
+        with pytest.raises(BadLink, match="anderen Server"):
+            deck_for_urls(con, ["https://evil.example/indikator"])
+        deck_for_urls(con, ["https://kpi.dortmund.de/indikator", "/daten"])  # fine
+        with pytest.raises(BadLink, match=f"höchstens {MAX_LINKS}"):
+            deck_for_urls(con, ["/"] * (MAX_LINKS + 1))

@@ -1,0 +1,77 @@
+"""Showing the data: ``dortmund-kpi serve`` (the dashboard) and ``dortmund-kpi slides``
+(a deck from dashboard links)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dortmund_kpi.ops.console import EXIT_DATA, EXIT_OK, UsageError, print_err
+from dortmund_kpi.settings import PROJECT_ROOT, Settings
+
+
+def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.db.store import Store
+    from dortmund_kpi.share import downloads as exports
+    from dortmund_kpi.share.deck import BadLink, ViewError, deck_for_urls
+
+    try:
+        with Store(settings.db_path).connect_read() as con:
+            data, notes = deck_for_urls(con, args.urls)
+    except ViewError as exc:
+        raise UsageError(str(exc)) from exc
+    except BadLink as exc:  # nothing written: a deck of other views would mislead
+        print_err(f"Link nicht lesbar, kein Foliensatz geschrieben: {exc}")
+        return EXIT_DATA
+    finally:
+        exports.stop_image_server()
+    Path(args.output).write_bytes(data)
+    for note in notes:
+        print_err(note)
+    print(f"Foliensatz geschrieben: {args.output} ({len(args.urls)} Ansicht(en))")
+    return EXIT_OK
+
+
+def _check_secrets() -> None:
+    """Refuse to start with a malformed editors' allow-list (the files Streamlit reads)."""
+    import tomllib
+
+    from dortmund_kpi.editors import EditorConfigError, editors_from_secrets
+
+    merged: dict = {}
+    for path in (Path.home() / ".streamlit/secrets.toml", PROJECT_ROOT / ".streamlit/secrets.toml"):
+        if path.is_file():
+            try:
+                merged |= tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise EditorConfigError(f"{path} nicht lesbar ({exc})") from exc
+    editors_from_secrets(merged)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi.ingest.bootstrap import ensure_database
+
+    _check_secrets()
+    ensure_database(settings)
+    # absolute, NOT resolved: the path is a symlink that every import moves to a new version
+    os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboard.py"),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if args.address:
+        command += ["--server.address", args.address]
+    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    os.execv(sys.executable, command)
+    return EXIT_OK  # not reached
