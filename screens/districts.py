@@ -14,7 +14,7 @@ st.caption(texts.PROFILE_INTRO.format(n=len(page.names)))
 if not page.view.districts:
     st.caption(texts.DISTRICTS_PICK.format(name=page.name))
 if not page.profiles:
-    st.info(texts.EMPTY)
+    widgets.empty_notice(page.view.as_of)
 else:
     widgets.demo_notice(page.demo)
     for profile in page.profiles:

@@ -17,7 +17,7 @@ st.caption(f"Masterplan {page.plan_name} · {texts.DIRECTION[ind['direction']]}"
 
 widgets.demo_notice(page.demo)
 if page.figure is None:
-    st.info(texts.EMPTY)
+    widgets.empty_notice(page.view.as_of)
 else:
     st.markdown(widgets.status_badge(page.status), help=page.explanation)
     widgets.chart(page.figure, key="series", filename=page.file_name)

@@ -17,7 +17,7 @@ if page.district:
         st.caption(texts.OVERVIEW_FIRST_DISTRICT.format(name=page.district))
 
 if not page.tiles:
-    st.info(texts.EMPTY)
+    widgets.empty_notice(page.view.as_of)
 for plan_id, plan_name in page.plans.items():
     plan_tiles = page.plan_tiles(plan_id)
     if plan_tiles:
@@ -25,9 +25,10 @@ for plan_id, plan_name in page.plans.items():
         widgets.page_link("masterplan", f"Alle Kennzahlen: {plan_name} →", {"masterplan": plan_id})
         overview.render_plan_tiles(plan_tiles, show_area=page.district is not None)
 
-st.subheader(texts.MATRIX_TITLE)
-st.caption(texts.MATRIX_HELP)
-overview.render_matrix(page.matrix, page.plans)
+if page.tiles:  # without any value the matrix would only say "kein Zielwert" everywhere
+    st.subheader(texts.MATRIX_TITLE)
+    st.caption(texts.MATRIX_HELP)
+    overview.render_matrix(page.matrix, page.plans)
 
 st.subheader(texts.MEASURES_OVERVIEW)
 st.caption(texts.MEASURES_OVERVIEW_HELP)

@@ -18,7 +18,7 @@ widgets.chart_page(page.groups, page.group)
 with notices:
     widgets.demo_notice(page.demo)
     if page.empty:
-        st.info(texts.EMPTY)
+        widgets.empty_notice(page.view.as_of)
 
 columns = st.columns(2)
 for index, chart in enumerate(page.charts):

@@ -150,3 +150,10 @@ def clear() -> None:
     _cached_page.clear()
     _cached.clear()
     _connection.clear()
+
+
+def first_import() -> datetime | None:
+    """When the first value was imported (a pinned moment before it shows nothing)."""
+    log = run(read.import_log)
+    ok = log[log["outcome"] == "ok"] if len(log) else log
+    return None if ok.empty else ok["finished_at"].min().to_pydatetime()

@@ -3,13 +3,14 @@ exports, status badges and the demo notice."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from dortmund_kpi import texts
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data
 from dortmund_kpi.views import charts
@@ -111,6 +112,17 @@ def chart_page(groups: list[tuple[int, int]], group: int) -> None:
 
 def show_chart(fig: go.Figure, key: str, filename: str) -> None:
     st.plotly_chart(fig, key=key, config=charts.chart_config(filename), theme=None)
+
+
+def empty_notice(as_of: datetime | None) -> None:
+    """Nothing to show: before the first import of a pinned view say so (and when that
+    was), else the choice of period or districts is empty."""
+    first = data.first_import()
+    if as_of is not None and first is not None and as_of < first:
+        stand, first_text = formatting.timestamp(as_of), formatting.timestamp(first)
+        st.info(texts.BEFORE_FIRST_DATA.format(stand=stand, first=first_text))
+    else:
+        st.info(texts.EMPTY)
 
 
 def demo_notice(has_demo: bool) -> None:

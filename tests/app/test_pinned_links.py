@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dortmund_kpi import texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.formatting import format_number_plain, number
@@ -92,3 +93,17 @@ def test_a_moment_before_the_first_import_renders_every_page(page: str) -> None:
     at = open_page(page, {"stand": "2000-01-01"})
     assert_ok(at)
     assert qp(at, "stand") == ["2000-01-01"]
+
+
+@pytest.mark.parametrize("page", ["uebersicht", "masterplan", "indikator", "bezirke"])
+def test_before_the_first_import_the_page_says_so(page: str) -> None:
+    """Not "change period or district" and no matrix of "kein Zielwert": there were no
+    values yet at that moment, and the page says when the first import was."""
+    at = open_page(page, {"stand": "2000-01-01"})
+    assert_ok(at)
+    notes = infos(at)
+    assert any("lagen noch keine Werte vor" in n and "erste Import war am" in n for n in notes)
+    assert not any(texts.EMPTY in n for n in notes)
+    assert at.dataframe.len == 0 or all(
+        texts.NO_TARGET not in str(frame.value.to_numpy()) for frame in at.dataframe
+    )
