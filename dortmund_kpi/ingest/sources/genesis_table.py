@@ -192,6 +192,12 @@ def read_shape(shape: Shape, regions: Regions, kind: str = KIND) -> Table:
     ]
     data = _filled_down(shape.data, shape.labels)
     cols = label_columns(data, shape, regions)
+    if cols.key is not None and cols.name is not None:
+        # a row naming a region of its own does not take the key of the row above
+        raw = {line: cells + [""] * shape.labels for line, cells in shape.data}
+        for line, labels, _ in data:
+            if raw[line][cols.name].strip():
+                labels[cols.key] = raw[line][cols.key]
     key_values = [labels[cols.key] for _, labels, _ in data] if cols.key is not None else []
     scheme = regions.numbering(key_values) if key_values else None
     records, skipped = records_of(
