@@ -90,7 +90,7 @@ def _items(content: object, text: str, name: str) -> tuple[list[object], int]:
         for key in ("results", "records"):
             if isinstance(content.get(key), list):
                 found = re.search(rf'"{key}"\s*:\s*\[', text)
-                return content[key], found.end() - 1 if found else 0
+                return content[key], found.end() - 1 if found else -1
     raise SourceError(name, 1, f"ist eine JSON-Datei ohne Datensätze ({EXPECTED_JSON})")
 
 
@@ -116,7 +116,7 @@ def read_json(text: str, name: str, regions: Regions) -> Table:
     items, start = _items(content, text, name)
     if not items:
         raise SourceError(name, 1, f"ist eine JSON-Datei ohne Datensätze ({EXPECTED_JSON})")
-    lines = _lines(text, start, len(items)) if start else [1] * len(items)
+    lines = _lines(text, start, len(items)) if start >= 0 else [1] * len(items)
     fields: dict[str, None] = {}
     records: list[tuple[int, dict[str, str]]] = []
     for line, item in zip(lines, items, strict=True):

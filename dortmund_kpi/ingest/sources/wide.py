@@ -18,8 +18,9 @@ in a column of unit Prozent.
 
 Regions: district numbers and names are Dortmund's only when every name of the table is
 Dortmund or one of its Stadtbezirke; a table of another city's districts keeps them as
-regions of their own (Cologne's ``1;Innenstadt`` is not Innenstadt-West). A table without
-any region column is the city's own: its records are Dortmund's.
+regions of their own (Cologne's ``1;Innenstadt`` is not Innenstadt-West). A table of
+periods and values only (no region, no other text column) is the city's own: its
+records are Dortmund's.
 
 Families with more knowledge (Opendatasoft exports, the Breitbandatlas) pass a
 ``Family``: the number convention, the district numbering, a header splitter.
@@ -48,8 +49,10 @@ _KEY_NAME = re.compile(
 )
 _NAME_NAME = re.compile(
     r"^((stadt)?bezirk(sname)?|stadtbezirk[ _-]?name|bezeichnung|gebiet(sname)?|region|"
-    r"gemeinde(name)?|kreis(name)?|ort|name|stadtteil|sozialraum|gebietseinheit|raum)$"
+    r"gemeinde(name)?|kreis(name)?|ort|name|stadtteil|sozialraum|gebietseinheit|raum|"
+    r"(bundes)?land|staat|kreisfreie stadt|stadt ?/ ?kreis)$"
 )
+_NUMBER_NAME = re.compile(r"^(nr\.?|nummer|bezirksnr\.?|sbz)$")
 _CITY_NAME_NAME = re.compile(r"^(kommune|stadt|gemeinde_name|stadtname)$")
 _PERIOD_NAME = re.compile(r"^(jahr|year|datum|date|stichtag|zeit|zeitraum|schuljahr|berichtsjahr)$")
 _AGS_TEXT = re.compile(r"^0\d{4}(\d{3})?(\d{4})?$")
@@ -122,8 +125,10 @@ def _kinds(header: str, column: list[str]) -> list[str]:
         kinds.append("period")
     if _KEY_NAME.match(norm) or all(map(_AGS_TEXT.match, texts)):
         kinds.append("key")
-    if _NAME_NAME.match(norm) and all(_SMALL_NUMBER.match(t) for t in texts):
-        kinds.append("key")  # "Bezirk" numbered 1 … 12
+    if (_NAME_NAME.match(norm) or _NUMBER_NAME.match(norm)) and all(
+        _SMALL_NUMBER.match(t) for t in texts
+    ):
+        kinds.append("key")  # "Bezirk" or "Nr." numbered 1 … 12 or 10 … 120
     if numeric < len(texts):
         kinds += ["name"] if _NAME_NAME.match(norm) else []
         kinds += ["city"] if _CITY_NAME_NAME.match(norm) else []
@@ -174,7 +179,8 @@ class _Places:
         self.scheme = None
         if small and not self.foreign:
             self.scheme = scheme or regions.numbering(keys)
-        self.city_wide = roles.key is None and roles.name is None
+        # only periods and values: the city's own table (a text column may name regions)
+        self.city_wide = roles.key is None and roles.name is None and not roles.attributes
 
     def __call__(self, key: str | None, name: str) -> Place:
         if self.city_wide:
