@@ -382,7 +382,7 @@ def test_a_flat_file_row_with_the_wrong_number_of_fields_names_its_line():
         (b"\xff\xfei\x00", "UTF-16"),
         (b"a;b\x00;c", "NUL-Bytes"),
         (b"indikator;bezirk;zeitraum;wert\nx;Dortmund;2023;1\n", "Format der Importvorlage"),
-        (b"AGS;alle Technologien\n05913000;66,65\n", "CSV-Tabelle mit einer Kopfzeile aus 2"),
+        (b"Name;Beschreibung\nA;B\n", "keine Spalte mit Zahlenwerten"),
         (b"Tabelle: 22811-01i\nnur Titel\n", "GENESIS-Tabelle ohne Kopf- und Datenzeilen"),
         (b"Tabelle: 22811-01i\n;;Jahr\n;;2023\n", "ohne Datenzeilen mit Zahlenwerten"),
     ],

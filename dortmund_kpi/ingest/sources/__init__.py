@@ -4,9 +4,14 @@
 
 * ``ffcsv``: GENESIS flat files (Destatis, Regionaldatenbank, Länder), one value a row;
 * ``genesis_table`` (with ``table_shape``): GENESIS table CSVs (IT.NRW's Landesdatenbank
-  and the other statistics offices), title block, multi-row header, footer.
+  and the other statistics offices), title block, multi-row header, footer;
+* ``excel`` (with ``workbook``): Excel workbooks, ``.xlsx`` and ``.xls``, read like the CSV
+  of the same table, percent cells as percent values;
+* ``wide``: tables with one header row, periods or measures as columns; ``opendatasoft``
+  (CSV and JSON exports of the city's portal) and ``breitband`` (the Breitbandatlas) read
+  through it.
 
-Both return a ``model.Table`` of ``model.Record`` s; ``signs`` reads value cells and the
+All return a ``model.Table`` of ``model.Record`` s; ``signs`` reads value cells and the
 GENESIS signs, ``times`` periods, ``regions`` Dortmund, its Stadtbezirke and other
 regions, ``publishers`` who published a table. ``dortmund-kpi inspect`` shows the result.
 """

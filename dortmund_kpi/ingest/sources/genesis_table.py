@@ -16,6 +16,7 @@ key column and are not Dortmund's (such a name column is read as an attribute).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dortmund_kpi.ingest.sources import publishers
@@ -36,7 +37,7 @@ KIND = "GENESIS-Tabelle"
 
 
 @dataclass(frozen=True)
-class _Columns:
+class LabelColumns:
     """What each label column is."""
 
     key: int | None  # region keys
@@ -72,7 +73,7 @@ def _is_key_column(texts: list[str], beside: tuple[str, ...] | None) -> bool:
     return not _is_periods(texts) or (beside is not None and not _is_periods(list(beside)))
 
 
-def _columns(rows: list[tuple[int, list[str], list[str]]], shape: Shape, regions: Regions):
+def label_columns(rows: list[tuple[int, list[str], list[str]]], shape: Shape, regions: Regions):
     names = label_names(shape)
     columns = list(zip(*(labels for _, labels, _ in rows), strict=True)) if rows else []
     key = name = period = None
@@ -96,7 +97,7 @@ def _columns(rows: list[tuple[int, list[str], list[str]]], shape: Shape, regions
     for i in range(len(columns)):
         if i not in (key, name, period):
             attributes.append((i, names[i] or f"Zeilenmerkmal {len(attributes) + 1}"))
-    return _Columns(key, name, period, attributes)
+    return LabelColumns(key, name, period, attributes)
 
 
 def _period(texts: list[str]) -> tuple[str, str | None]:
@@ -119,56 +120,98 @@ def _period(texts: list[str]) -> tuple[str, str | None]:
     return whole.label, whole.kind
 
 
-def read(rows: list[Row], name: str, regions: Regions) -> Table:
-    """Read the rows of a GENESIS table CSV."""
-    shape = shape_of(rows, name)
-    header = column_dimensions(shape)
-    dims, period_dims, spalten = header.dims, header.periods, header.spalten
-    data = _filled_down(shape.data, shape.labels)
-    cols = _columns(data, shape, regions)
-    key_values = [labels[cols.key] for _, labels, _ in data] if cols.key is not None else []
-    scheme = regions.numbering(key_values) if key_values else None
+@dataclass(frozen=True)
+class ValueColumn:
+    """What a value column is: its header (``spalte``), the attributes its header gives
+    and the period texts of its header (joined with the row's period)."""
+
+    spalte: str
+    merkmale: dict[str, str]
+    period: list[str]
+
+
+LabelRow = tuple[int, list[str], list[str]]  # (line, label cells, value cells)
+
+
+def records_of(
+    rows: list[LabelRow],
+    cols: LabelColumns,
+    values: list[ValueColumn],
+    place_of: Callable[[list[str]], Place],
+    convention: str = "de",
+) -> tuple[list[Record], list[tuple[int, str]]]:
+    """One record per value cell of each row (the shared core of the table readers)."""
     records: list[Record] = []
     skipped: list[tuple[int, str]] = []
-    value_count = shape.width - shape.labels
-    for line, labels, cells in data:
-        place = _place(labels, cols, regions, scheme)
+    for line, labels, cells in rows:
+        place = place_of(labels)
         row_attrs = {attr: labels[i].strip() for i, attr in cols.attributes}
         row_period = [labels[cols.period].strip()] if cols.period is not None else []
-        for j in range(value_count):
-            cell = read_cell(cells[j] if j < len(cells) else "")
-            where = f"{place.gebiet}, {spalten[j]}"
+        for j, column in enumerate(values):
+            cell = read_cell(cells[j] if j < len(cells) else "", convention)
+            where = f"{place.gebiet}, {column.spalte}"
             if cell.wert is None and cell.zeichen is None:
                 skipped.append((line, f"{where}: {cell.missing}"))
                 continue
             if cell.wert is None:
                 skipped.append((line, f"{where}: „{cell.zeichen}“ {cell.missing}"))
-            merkmale = dict(row_attrs)
-            merkmale |= {n: v[j] for i, (n, v) in enumerate(dims) if i not in period_dims}
-            zeitraum, zeitart = _period(row_period + [dims[i][1][j] for i in period_dims])
+            zeitraum, zeitart = _period(row_period + column.period)
             records.append(
                 Record(
                     place.gebiet,
                     place.schluessel,
                     zeitraum,
-                    merkmale,
+                    row_attrs | column.merkmale,
                     cell.wert,
                     cell.zeichen,
-                    spalten[j],
+                    column.spalte,
                     line,
                     zeitart=zeitart,
                     bezirk=place.bezirk,
                 )
             )
+    return records, skipped
+
+
+def read(rows: list[Row], name: str, regions: Regions) -> Table:
+    """Read the rows of a GENESIS table CSV."""
+    return read_shape(shape_of(rows, name), regions)
+
+
+def read_shape(shape: Shape, regions: Regions, kind: str = KIND) -> Table:
+    """Read a table whose parts ``table_shape`` (or an Excel sheet) found."""
+    header = column_dimensions(shape)
+    dims, period_dims = header.dims, header.periods
+    values = [
+        ValueColumn(
+            spalte,
+            {n: v[j] for i, (n, v) in enumerate(dims) if i not in period_dims},
+            [dims[i][1][j] for i in period_dims],
+        )
+        for j, spalte in enumerate(header.spalten)
+    ]
+    data = _filled_down(shape.data, shape.labels)
+    cols = label_columns(data, shape, regions)
+    if cols.key is not None and cols.name is not None:
+        # a row naming a region of its own does not take the key of the row above
+        raw = {line: cells + [""] * shape.labels for line, cells in shape.data}
+        for line, labels, _ in data:
+            if raw[line][cols.name].strip():
+                labels[cols.key] = raw[line][cols.key]
+    key_values = [labels[cols.key] for _, labels, _ in data] if cols.key is not None else []
+    scheme = regions.numbering(key_values) if key_values else None
+    records, skipped = records_of(
+        data, cols, values, lambda labels: _place(labels, cols, regions, scheme)
+    )
     copyright_lines = [line for line in shape.footer if "©" in line or "(c)" in line.lower()]
     publisher = next(filter(None, map(publishers.by_copyright, copyright_lines)), None)
     publisher = publisher or publishers.by_code(shape.code)
-    layout, source = publishers.describe(KIND, shape.code, publisher)
+    layout, source = publishers.describe(kind, shape.code, publisher)
     licence = publishers.licence_in(shape.footer)
     return Table(layout, source, licence, records, skipped, " ".join(shape.title))
 
 
-def _place(labels: list[str], cols: _Columns, regions: Regions, scheme: str | None) -> Place:
+def _place(labels: list[str], cols: LabelColumns, regions: Regions, scheme: str | None) -> Place:
     key = labels[cols.key].strip() if cols.key is not None else None
     name = labels[cols.name].strip() if cols.name is not None else ""
     if key is None and not name:

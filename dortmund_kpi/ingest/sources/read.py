@@ -1,9 +1,13 @@
 """Open a published statistics file, recognise its family and read it into a ``Table``.
 
-Recognised: GENESIS flat files (``ffcsv``, by their header) and GENESIS table CSVs (by
-the table code in the title or the © line of a statistics office). Anything else is
-refused with ``SourceError`` saying what it is, if that is clear (an Excel workbook, a
-JSON or GeoJSON file, a file in the import template format), and what was expected.
+Recognised, in this order: Excel workbooks (``.xlsx``, ``.xls``, by their first bytes:
+``excel``), JSON record exports of Opendatasoft portals (``opendatasoft``), GENESIS flat
+files (``ffcsv``, by their header), GENESIS table CSVs (by the table code in the title
+or the © line of a statistics office), the Breitbandatlas (``breitband``: ``AGS`` and
+technology × bandwidth columns), Opendatasoft CSV exports (technical field names such
+as ``stadtbezirk_nr``) and, last, any wide table with one header row (``wide``).
+Anything else is refused with ``SourceError`` saying what it is, if that is clear (a
+GeoJSON file, a PDF, a file in the import template format), and what was expected.
 
 ``assign_period`` applies ``--zeitraum``: records without a period get it; records whose
 period lies within it (the Stichtag 31.12.2024 within the year 2024) take its label.
@@ -12,27 +16,45 @@ period lies within it (the Stichtag 31.12.2024 within the year 2024) take its la
 from __future__ import annotations
 
 import json
+import re
 import stat
 from dataclasses import replace
 from pathlib import Path
 
-from dortmund_kpi.ingest.sources import ffcsv, genesis_table
+from dortmund_kpi.ingest.sources import (
+    breitband,
+    excel,
+    ffcsv,
+    genesis_table,
+    opendatasoft,
+    wide,
+)
 from dortmund_kpi.ingest.sources.model import SourceError, Table
-from dortmund_kpi.ingest.sources.regions import regions_for
+from dortmund_kpi.ingest.sources.regions import Regions, regions_for
+from dortmund_kpi.ingest.sources.signs import is_value_text
 from dortmund_kpi.ingest.sources.table_shape import looks_like_table
-from dortmund_kpi.ingest.sources.text import decode, read_rows, sniff_delimiter, trimmed
+from dortmund_kpi.ingest.sources.text import (
+    TEMPLATE_MESSAGE,
+    Row,
+    decode,
+    is_template,
+    read_rows,
+    sniff_delimiter,
+    trimmed,
+)
 from dortmund_kpi.ingest.sources.times import When, read_period
 from dortmund_kpi.periods import parse_period
 
 EXPECTED = (
-    "erwartet eine amtliche Tabelle: GENESIS-Tabelle als CSV (Titelzeilen wie "
-    "„Tabelle: 22811-01i“, Kopfzeilen, Gebietsschlüssel und -namen, ©-Zeile) oder "
-    "GENESIS-Flatfile (ffcsv) mit der Kopfzeile statistics_code;…;time;…;1_variable_code;…"
+    "erwartet eine amtliche Tabelle: GENESIS-Tabelle als CSV oder Excel (Titelzeilen wie "
+    "„Tabelle: 22811-01i“, Kopfzeilen, Gebietsschlüssel und -namen, ©-Zeile), "
+    "GENESIS-Flatfile (ffcsv) mit der Kopfzeile statistics_code;…;time;…;1_variable_code;…, "
+    "eine breite Tabelle mit einer Kopfzeile (Zeiträume oder Kennzahlen als Spalten) oder "
+    "einen Opendatasoft-Export (CSV, JSON)"
 )
-_TEMPLATE = {"indikator", "bezirk", "zeitraum", "wert"}
 
 
-def read_source(path: Path, data_dir: Path, max_bytes: int) -> Table:
+def read_source(path: Path, data_dir: Path, max_bytes: int, blatt: str | None = None) -> Table:
     """Read one published file; ``SourceError`` if it is not an official table."""
     name = str(path)
     try:
@@ -49,43 +71,32 @@ def read_source(path: Path, data_dir: Path, max_bytes: int) -> Table:
         raise SourceError(name, 1, "Datei nicht gefunden") from exc
     except OSError as exc:
         raise SourceError(name, 1, f"nicht lesbar: {exc.strerror}") from exc
-    return read_source_bytes(data, name, data_dir)
+    return read_source_bytes(data, name, data_dir, blatt)
 
 
-def _what_binary(data: bytes) -> str | None:
-    if data.startswith(b"PK\x03\x04"):
-        return "eine Excel-Arbeitsmappe (.xlsx) oder ein ZIP-Archiv"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "eine Excel-97-Arbeitsmappe (.xls)"
-    if data.startswith(b"%PDF"):
-        return "ein PDF-Dokument"
-    return None
-
-
-def _what_json(text: str) -> str | None:
+def _is_json(text: str) -> bool:
+    """Text that begins as JSON does (an object or a list), not a CSV's first cell."""
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
-        return None
+        return False
     try:
-        content = json.loads(stripped)
+        json.loads(stripped)
     except ValueError:
-        return None
-    if isinstance(content, dict) and content.get("type") in ("FeatureCollection", "Feature"):
-        return "eine GeoJSON-Datei"
-    return "eine JSON-Datei"
+        return bool(re.match(r'^(\{\s*("|\})|\[\s*[\[{"\]\d-]|\[\s*$)', stripped))
+    return True
 
 
-def read_source_bytes(data: bytes, name: str, data_dir: Path) -> Table:
+def read_source_bytes(data: bytes, name: str, data_dir: Path, blatt: str | None = None) -> Table:
     """Read the bytes of one published file (``name`` for messages and the table code)."""
-    what = _what_binary(data)
-    if what:
-        raise SourceError(name, 1, f"ist {what}, keine CSV-Tabelle ({EXPECTED})")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return excel.read(data, name, regions_for(data_dir), blatt)
+    if data.startswith(b"%PDF"):
+        raise SourceError(name, 1, f"ist ein PDF-Dokument, keine Tabelle ({EXPECTED})")
     text = decode(data, name, EXPECTED)
     if not text.strip():
         raise SourceError(name, 1, f"Datei ist leer ({EXPECTED})")
-    what = _what_json(text)
-    if what:
-        raise SourceError(name, 1, f"ist {what}, keine Tabelle ({EXPECTED})")
+    if _is_json(text):
+        return opendatasoft.read_json(text.lstrip("\ufeff"), name, regions_for(data_dir))
     delimiter = sniff_delimiter(text.splitlines()[:12])
     rows = read_rows(text, name, delimiter)
     first = next(((line, trimmed(cells)) for line, cells in rows if trimmed(cells)), None)
@@ -95,23 +106,45 @@ def read_source_bytes(data: bytes, name: str, data_dir: Path) -> Table:
     if ffcsv.is_header(first[1]):
         start = next(i for i, (line, _) in enumerate(rows) if line == first[0])
         return ffcsv.read(rows[start:], name, regions)
-    header = {c.strip().lower().lstrip("\ufeff") for c in first[1]}
-    if header >= _TEMPLATE:
-        raise SourceError(
-            name,
-            first[0],
-            "Datei im Format der Importvorlage (indikator;bezirk;zeitraum;wert): "
-            "mit „dortmund-kpi import DATEI“ einlesen",
-        )
+    if is_template(first[1]):
+        raise SourceError(name, first[0], TEMPLATE_MESSAGE)
     if looks_like_table(rows):
         return genesis_table.read(rows, name, regions)
-    plain = ""
-    if len(first[1]) > 1 and first[0] == 1:
-        plain = (
-            f": eine CSV-Tabelle mit einer Kopfzeile aus {len(first[1])} Spalten "
-            "(breite Tabellen und Open-Data-Exporte liest dieser Befehl noch nicht)"
+    return _read_wide(rows, first, name, regions)
+
+
+def _read_wide(rows: list[Row], first: Row, name: str, regions: Regions) -> Table:
+    """A table with one header row (after title lines of one cell)."""
+    start = next(i for i, (line, _) in enumerate(rows) if line == first[0])
+    title = []
+    for line, cells in rows[start:]:
+        filled = [c for c in cells if c.strip()]
+        if len(filled) > 1:
+            header = (line, cells)
+            break
+        if filled:
+            title.append(filled[0].strip())
+    else:
+        raise SourceError(name, first[0], f"keine amtliche Tabelle erkannt ({EXPECTED})")
+    body = [row for row in rows if row[0] > header[0]]
+    cells = trimmed(header[1])
+    if breitband.is_header(cells):
+        return breitband.read([header, *body], name, regions)
+    if opendatasoft.is_header(cells):
+        return opendatasoft.read_csv([header, *body], name, regions)
+    if sum(map(is_value_text, cells)) > sum(_is_period(c) for c in cells) + 1:
+        raise SourceError(
+            name, header[0], f"keine Kopfzeile: die erste Zeile hält Zahlenwerte ({EXPECTED})"
         )
-    raise SourceError(name, first[0], f"keine amtliche Tabelle erkannt{plain} ({EXPECTED})")
+    try:
+        family = wide.Family(wide.KIND, "Herausgeber nicht angegeben")
+        return wide.read(header, body, name, regions, family, " ".join(title))
+    except SourceError as exc:
+        raise SourceError(name, exc.line, f"{exc.message} ({EXPECTED})") from exc
+
+
+def _is_period(text: str) -> bool:
+    return isinstance(read_period(text), When)
 
 
 def parse_assigned(text: str) -> When | None:

@@ -135,13 +135,17 @@ def _is_data(cells: list[str], labels: int) -> bool:
     return any(is_value_text(c) for c in cells[labels:])
 
 
-def shape_of(rows: list[Row], name: str) -> Shape:
+def shape_of(rows: list[Row], name: str, first_data: int | None = None) -> Shape:
+    """The parts of a table; ``first_data``: the line of its first data row, when the
+    reader knows it better (an Excel sheet, whose header rows may name label columns)."""
     title, body, footer = _split(rows)
     if not body:
         line = rows[-1][0] if rows else 1
         raise SourceError(name, line, "GENESIS-Tabelle ohne Kopf- und Datenzeilen")
     labels = _label_count(body)
     first = next((i for i, (_, cells) in enumerate(body) if _is_data(cells, labels)), None)
+    if first_data is not None:
+        first = next((i for i, (line, _) in enumerate(body) if line >= first_data), first)
     if first is None:
         raise SourceError(name, body[0][0], "GENESIS-Tabelle ohne Datenzeilen mit Zahlenwerten")
     header = [cells for _, cells in body[:first]]
@@ -236,6 +240,7 @@ def column_dimensions(shape: Shape) -> Columns:
     periods = [i for i, (name, row) in enumerate(dims) if is_period_dimension(name, row)]
     spalten = []
     for j in range(count):
+        unit = units[j] or (shape.units[j] if j < len(shape.units) else "")
         if variables:
             text = variables[j] or shape.value_label or "Wert"
         elif shape.value_label:
@@ -243,7 +248,7 @@ def column_dimensions(shape: Shape) -> Columns:
         else:
             parts = [row[j] for i, (_, row) in enumerate(dims) if i not in periods]
             text = " | ".join(p for p in parts if p) or "Wert"
-        spalten.append(f"{text} ({units[j]})" if units[j] and units[j] not in text else text)
+        spalten.append(f"{text} ({unit})" if unit and unit not in text else text)
     return Columns(dims, periods, spalten)
 
 

@@ -62,3 +62,15 @@ def trimmed(cells: list[str]) -> list[str]:
     while end and not cells[end - 1].strip():
         end -= 1
     return cells[:end]
+
+
+TEMPLATE_COLUMNS = frozenset({"indikator", "bezirk", "zeitraum", "wert"})
+TEMPLATE_MESSAGE = (
+    "Datei im Format der Importvorlage (indikator;bezirk;zeitraum;wert): "
+    "mit „dortmund-kpi import DATEI“ einlesen"
+)
+
+
+def is_template(cells: list[str]) -> bool:
+    """A header row of the import template (not an official table)."""
+    return {c.strip().lower().lstrip("\ufeff") for c in cells} >= TEMPLATE_COLUMNS
