@@ -37,7 +37,10 @@ def register(
     p = subparsers.add_parser(
         "inspect",
         parents=[common_parent],
-        help="amtliche Tabelle (GENESIS-CSV, Flatfile) ansehen: was erkannt wird",
+        help=(
+            "amtliche Tabelle ansehen (GENESIS-Tabelle oder -Flatfile, Excel, breite Tabelle, "
+            "Open-Data-Export): was erkannt wird"
+        ),
     )
     p.add_argument("file", metavar="DATEI")
     p.add_argument(
