@@ -31,7 +31,7 @@ if page.comparison:
 if page.chart is not None:
     st.subheader(texts.DISTRICTS_CHART)
     chart = page.chart
-    widgets.page_key_select("indikator", texts.FILTER_INDICATOR, chart.options)
+    widgets.indicator_choice(str(chart.indicator["id"]), chart.options)
     if chart.figure is None:
         st.caption(texts.EMPTY)
     else:

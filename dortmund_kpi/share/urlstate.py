@@ -215,7 +215,9 @@ class UrlKey:
     write: Callable[[object], list[str] | None]
     default: Callable[[UrlContext], object]
     carried: bool = True  # kept when the user goes to another page
-    written_at_default: bool = False  # written even when it equals the default
+    # Written even when it equals the default, on the key's own page (the first of
+    # ``pages``): there the link must not depend on catalog order.
+    written_at_default: bool = False
     old_names: tuple[str, ...] = ()  # migrated to ``name``; append, never remove
 
     @property
@@ -369,7 +371,8 @@ def serialize(
         value = values.get(key.name)
         if not key.on(page) or value is None:
             continue
-        if not key.written_at_default and value == defaults.get(key.name):
+        home = key.written_at_default and key.pages is not EVERY_PAGE and key.pages[0] == page
+        if not home and value == defaults.get(key.name):
             continue
         written = key.write(value)
         if written:

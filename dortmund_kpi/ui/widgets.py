@@ -203,3 +203,21 @@ def district_choice(current: str) -> None:
         key="_profile_district",
         on_change=choose,
     )
+
+
+def indicator_choice(current: str, options: dict[str, str]) -> None:
+    """The district page's choice of the chart's indicator (URL key ``indikator``): a
+    choice writes the key; showing the fallback (the first district-level indicator, when
+    the key names a city-level one) does not, so a plain link stays plain."""
+
+    def choose() -> None:
+        st.session_state["indikator"] = st.session_state["_district_chart"]
+
+    st.session_state["_district_chart"] = current
+    st.selectbox(
+        texts.FILTER_INDICATOR,
+        options=list(options),
+        format_func=options.get,
+        key="_district_chart",
+        on_change=choose,
+    )

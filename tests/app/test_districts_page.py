@@ -82,9 +82,7 @@ def test_profile_without_selection_shows_the_first_district(fixture_con) -> None
     assert_ok(at)
     first = fixture_con.execute("SELECT name FROM districts ORDER BY sort_order LIMIT 1").fetchone()
     assert at.title[0].value == texts.PROFILE_TITLE.format(name=first[0])
-    # The chart's indicator is the page's own key, always written (like on the indicator
-    # page); the default profile is no district filter.
-    assert set(qp_all(at)) == {"indikator"}
+    assert qp_all(at) == {}
 
 
 def test_choosing_a_district_sets_the_filter_and_the_url() -> None:
@@ -93,9 +91,7 @@ def test_choosing_a_district_sets_the_filter_and_the_url() -> None:
     assert_ok(at)
     assert at.title[0].value == texts.PROFILE_TITLE.format(name="Lütgendortmund")
     assert at.sidebar.multiselect[0].value == ["luetgendortmund"]
-    params = qp_all(at)
-    assert params.pop("indikator")
-    assert params == {"bezirk": ["luetgendortmund"], "zeitraum": ["2019", "2024"]}
+    assert qp_all(at) == {"bezirk": ["luetgendortmund"], "zeitraum": ["2019", "2024"]}
 
 
 @pytest.mark.parametrize("slug", ["innenstadt-nord", "scharnhorst"])
@@ -138,3 +134,14 @@ def test_several_districts_side_by_side_and_over_time(fixture_con) -> None:
     assert_ok(at)
     assert at.sidebar.multiselect[0].value == ["mengede", "eving"]
     assert qp_all(at)["bezirk"] == ["mengede", "eving"]
+
+
+def test_choosing_the_charts_indicator_writes_the_link() -> None:
+    at = open_page("bezirke", {"bezirk": "hoerde"})
+    assert "indikator" not in qp_all(at)  # the fallback chart is not written
+    at.selectbox(key="_district_chart").select("glasfaser_haushalte").run()
+    assert_ok(at)
+    assert qp_all(at)["indikator"] == ["glasfaser_haushalte"]
+    again = open_page("bezirke", qp_all(at))
+    assert at.selectbox(key="_district_chart").value == "glasfaser_haushalte"
+    assert again.selectbox(key="_district_chart").value == "glasfaser_haushalte"

@@ -221,11 +221,12 @@ def test_indicator_xlsx_has_a_measures_sheet(downloads) -> None:
 
 
 def test_editor_uploads_a_measures_file(db_copy: Settings, monkeypatch: pytest.MonkeyPatch):
-    from tests.app.test_editor_upload import AUTH, data_page
+    from tests.app.test_editor_upload import SECRETS, data_page
 
     monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    # An editor on the allow-list with a verified address (the upload fails closed).
     user = {"is_logged_in": True, "name": "Eva Editor", "email": "eva@dortmund.de"}
-    at = data_page(secrets={"auth": AUTH}, user=user)
+    at = data_page(secrets=SECRETS, user=user | {"email_verified": True})
     content = (FIXTURES / "measures" / "valid" / "messy.csv").read_bytes()
     at.file_uploader[0].set_value(("massnahmen.csv", content, "text/csv")).run()
     assert_ok(at)
