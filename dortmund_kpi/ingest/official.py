@@ -29,7 +29,6 @@ from dortmund_kpi.db.write import current_user
 from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.importer import ImportResult, load_context, log_rejected, write_checked
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
-from dortmund_kpi.ingest.layouts import MAX_COLUMNS, detect_layout, header_columns
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
 from dortmund_kpi.ingest.observations import validate_frames
 from dortmund_kpi.ingest.selection import Selection, select
@@ -37,8 +36,6 @@ from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
 from dortmund_kpi.ingest.sources.times import When
 from dortmund_kpi.settings import Settings
-
-HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -112,53 +109,6 @@ def conflict_issue(change: Change, names: dict[str, str]) -> Issue:
         f" die Datei bringt {number_text(change.new_value)} aus „{origin(change.new_source)}“ "
         "(ersetzen mit --ersetzen)",
     )
-
-
-def recognise(path: Path, settings: Settings) -> Table | None:
-    """The file read as an official table, or None if it is none (a file in the template
-    format is told by its header without reading it whole)."""
-    if _template_header(path):
-        return None
-    try:
-        return read_source(path, settings.data_dir, settings.max_import_bytes)
-    except SourceError:
-        return None
-
-
-def _template_header(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError:
-        return True  # the template import says what is wrong with the file
-    if head.startswith(b"PK\x03\x04"):
-        return _xlsx_template(path)
-    if b"\x00" in head:
-        return False
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    cells = next((first.split(d) for d in (";", "\t", ",") if d in first), [first])
-    layout = detect_layout(cells)
-    return not header_columns(cells, str(path), layout)[1]
-
-
-def _xlsx_template(path: Path) -> bool:
-    """A workbook with a sheet whose first row is an import header (read only that row)."""
-    import openpyxl  # only workbooks need it
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # the template import names what is wrong
-        return True
-    try:
-        for sheet in book.worksheets:
-            first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
-            cells = ["" if c is None else str(c) for c in first]
-            if cells and not header_columns(cells, str(path), detect_layout(cells))[1]:
-                return True
-        return False
-    finally:
-        book.close()
 
 
 def _read(path: Path, settings: Settings) -> Table:

@@ -21,9 +21,9 @@ from dortmund_kpi.ingest.official import (
     Options,
     conflict_issue,
     describe_change,
-    recognise,
     run_official_import,
 )
+from dortmund_kpi.ingest.recognise import recognise
 from dortmund_kpi.ingest.sources.model import Table
 from dortmund_kpi.ingest.sources.read import parse_assigned
 from dortmund_kpi.settings import Settings
