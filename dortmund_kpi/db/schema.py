@@ -119,6 +119,25 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX measures_key ON measures (id)",
         ),
     ),
+    (
+        4,
+        "remembered mappings of official tables to indicators (import --merken)",
+        (
+            # One row per table (its code, else its shape) and indicator: which value
+            # column, which filters and which period rule turn its records into values.
+            """CREATE TABLE import_mappings (
+                table_code VARCHAR,
+                shape VARCHAR NOT NULL,
+                indicator_id VARCHAR NOT NULL,
+                spalte VARCHAR,
+                filters VARCHAR[] NOT NULL,
+                zeitraum_rule VARCHAR,
+                layout VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                saved_at TIMESTAMP NOT NULL,
+                user_name VARCHAR NOT NULL)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

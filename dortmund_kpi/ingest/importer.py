@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -164,6 +165,33 @@ def run_import(
         log_rejected(settings, paths, failed.issues, user)
         raise
     return result
+
+
+def write_checked(
+    settings: Settings,
+    catalog: Catalog,
+    obs: pd.DataFrame,
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    user: str | None,
+    before: Callable[[Any], None] | None = None,
+    after: Callable[[Any], None] | None = None,
+) -> None:
+    """The write path of ``run_import`` for observations checked elsewhere (official
+    tables mapped onto an indicator): a dry run counts on an in-memory copy; otherwise one
+    new version with revisions and the import log. ``before`` and ``after`` run in the same
+    transaction (``before`` may raise ``ImportFailed``: nothing is published)."""
+    store = Store(settings.db_path)
+    if dry_run:
+        _preview(store, obs, None, result)
+        return
+    with store.write() as con:
+        if before is not None:
+            before(con)
+        _load(con, catalog, settings, obs, None, result, user)
+        if after is not None:
+            after(con)
 
 
 def _load(

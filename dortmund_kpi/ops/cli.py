@@ -56,7 +56,11 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.ingest.importer import run_import
+    from dortmund_kpi.ops.official_import import cmd_import_official
 
+    code = cmd_import_official(args, settings)  # an official table (--indikator, remembered)
+    if code is not None:
+        return code
     paths = [Path(p) for p in args.files]
     result = run_import(
         paths, settings, dry_run=args.dry_run, user=args.user, progress=_progress_printer()
@@ -231,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="DATEI")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
     p.add_argument("--user", help="Name für das Importprotokoll (Standard: Anmeldename)")
+    from dortmund_kpi.ops.official_import import add_options
+
+    add_options(p)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("template", parents=[common], help="Importvorlage (CSV) schreiben")

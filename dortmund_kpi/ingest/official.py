@@ -1,0 +1,355 @@
+"""Import an official table as published: read it, map its records onto indicators,
+check them like a template file, show the change value by value and write it.
+
+``run_official_import`` is all or nothing. The mapping comes from the command line
+(``--indikator``, ``--spalte``, ``--filter``, ``--zeitraum``) or, for a table imported
+before with ``--merken``, from the database (by table code, else by the file's shape).
+Values are official (``amtlich``); their source names publisher and table, with the
+licence where the file states it. A value that would replace an official value of a
+different source is a conflict, refused unless ``replace`` (``--ersetzen``) is given;
+from the same source a new value is an ordinary revision. A refusal (not of a dry run)
+is recorded in the rejected-import log; the import itself in the import log, with the
+mapping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dortmund_kpi.clock import now_local
+from dortmund_kpi.db import mappings as stored
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.write import current_user
+from dortmund_kpi.formatting import number_text
+from dortmund_kpi.ingest.importer import ImportResult, load_context, log_rejected, write_checked
+from dortmund_kpi.ingest.issues import ImportFailed, Issue
+from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
+from dortmund_kpi.ingest.observations import validate_frames
+from dortmund_kpi.ingest.selection import Selection, select
+from dortmund_kpi.ingest.sources.model import SourceError, Table
+from dortmund_kpi.ingest.sources.read import read_source
+from dortmund_kpi.ingest.sources.times import When
+from dortmund_kpi.settings import Settings
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value of the import against what the database holds now."""
+
+    indicator_id: str
+    area: str
+    period: str
+    old_value: float | None
+    new_value: float
+    old_source: str | None
+    new_source: str
+    old_official: bool | None
+    file: str
+    line: int
+    same_note: bool = True
+
+    @property
+    def kind(self) -> str:
+        if self.old_value is None:
+            return "neu"
+        same = (self.old_value, self.old_source) == (self.new_value, self.new_source)
+        if same and self.same_note and self.old_official:
+            return "unverändert"
+        return "Konflikt" if self.conflict else "geändert"
+
+    @property
+    def conflict(self) -> bool:
+        """It would replace an official value of a different source."""
+        return bool(self.old_official) and not same_origin(self.old_source, self.new_source)
+
+
+@dataclass
+class OfficialResult:
+    result: ImportResult
+    table: Table
+    mappings: list[Mapping]
+    changes: list[Change] = field(default_factory=list)
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, reason
+    notes: list[str] = field(default_factory=list)
+    remembered: bool = False  # --merken stored the mapping
+    from_memory: bool = False  # the mapping was remembered from an earlier import
+
+    @property
+    def conflicts(self) -> list[Change]:
+        return [c for c in self.changes if c.conflict]
+
+
+def origin(source: str | None) -> str:
+    """Publisher and table of a source line, without the licence that follows ``; ``."""
+    return (source or "").split("; ", 1)[0].strip()
+
+
+def same_origin(old: str | None, new: str) -> bool:
+    return origin(old) == origin(new)
+
+
+def source_line(table: Table) -> str:
+    return f"{table.source}; {table.licence}" if table.licence else table.source
+
+
+def conflict_issue(change: Change, names: dict[str, str]) -> Issue:
+    area = names.get(change.area, change.area)
+    return Issue(
+        change.file,
+        change.line,
+        "quelle",
+        f"Konflikt: {change.indicator_id} {area} {change.period} hat den amtlichen Wert "
+        f"{number_text(change.old_value or 0)} aus „{origin(change.old_source) or 'ohne Quelle'}“;"
+        f" die Datei bringt {number_text(change.new_value)} aus „{origin(change.new_source)}“ "
+        "(ersetzen mit --ersetzen)",
+    )
+
+
+def _read(path: Path, settings: Settings) -> Table:
+    try:
+        return read_source(path, settings.data_dir, settings.max_import_bytes)
+    except SourceError as exc:
+        raise ImportFailed([Issue(exc.file, exc.line, "datei", exc.message)]) from exc
+
+
+def _mappings(
+    table: Table, given: Mapping | None, store: Store, file: str, zeitraum: When | None
+) -> tuple[list[Mapping], bool]:
+    """The mapping of the command line, or the ones remembered for this table (True).
+
+    ``--indikator`` alone takes the mapping remembered for that indicator, if there is one;
+    with ``--spalte``, ``--filter`` or ``--zeitraum`` the command line is the mapping."""
+    if given is not None and (given.spalte or given.filters or given.zeitraum):
+        return [given], False
+    with store.connect_read() as con:
+        found = stored.find_mappings(con, table_code(table), shape(table))
+    remembered = [
+        Mapping(m.indicator_id, m.spalte, m.filters, None, m.zeitraum_rule) for m in found
+    ]
+    if given is not None:
+        same = [m for m in remembered if m.indicator == given.indicator]
+        return (same[:1], True) if same else ([given], False)
+    if not remembered:
+        raise ImportFailed(
+            [
+                Issue(
+                    file,
+                    1,
+                    "datei",
+                    f"{table.layout} erkannt, aber keine gemerkte Zuordnung: erst "
+                    f"„dortmund-kpi inspect {file}“, dann „dortmund-kpi import {file} "
+                    "--indikator ID [--spalte TEXT] [--filter TEXT] --merken“",
+                )
+            ]
+        )
+    if zeitraum is not None:
+        remembered = [replace(m, zeitraum=zeitraum) for m in remembered]
+    return remembered, True
+
+
+def _changes(con, obs: pd.DataFrame) -> list[Change]:
+    ids = sorted(set(obs["indicator_id"]))
+    current = stored.current_values(con, ids)
+    known = {(r.indicator_id, r.area, r.period): r for r in current.itertuples(index=False)}
+    changes = []
+    for row in obs.itertuples(index=False):
+        old = known.get((row.indicator_id, row.area, row.period))
+        old_source = None if old is None or _missing(old.source) else str(old.source)
+        old_note = None if old is None or _missing(old.note) else str(old.note)
+        new_note = None if _missing(row.note) else str(row.note)
+        changes.append(
+            Change(
+                indicator_id=row.indicator_id,
+                area=row.area,
+                period=row.period,
+                old_value=None if old is None else float(old.value),
+                new_value=float(row.value),
+                old_source=old_source,
+                new_source=str(row.source),
+                old_official=None if old is None else bool(old.is_official),
+                file=str(row.file),
+                line=int(row.line),
+                same_note=old_note == new_note,
+            )
+        )
+    return changes
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asks of an import of an official table."""
+
+    indicator: str | None = None  # None: the mappings remembered for the table
+    spalte: str | None = None
+    filters: tuple[str, ...] = ()
+    zeitraum: When | None = None
+    dry_run: bool = False
+    replace_official: bool = False  # --ersetzen
+    remember: bool = False  # --merken
+    user: str | None = None
+
+    @property
+    def mapping(self) -> Mapping | None:
+        if self.indicator is None:
+            return None
+        return Mapping(self.indicator, self.spalte, self.filters, self.zeitraum)
+
+
+def run_official_import(
+    path: Path,
+    settings: Settings,
+    options: Options,
+    *,
+    table: Table | None = None,
+    today: date | None = None,
+) -> OfficialResult:
+    """Import one official table (see the module text); ``ImportFailed`` on any refusal.
+    ``table``: the file as ``recognise`` already read it."""
+    try:
+        return _run(path, settings, options, table, today)
+    except ImportFailed as failed:
+        if not options.dry_run:
+            log_rejected(settings, [path], failed.issues, options.user)
+        raise
+
+
+def _run(
+    path: Path, settings: Settings, options: Options, table: Table | None, today: date | None
+) -> OfficialResult:
+    file = str(path)
+    dry_run, user = options.dry_run, options.user
+    store = Store(settings.db_path)
+    if not store.exists():
+        raise ImportFailed(
+            [
+                Issue(
+                    str(settings.db_path),
+                    1,
+                    "datenbank",
+                    "keine Datenbank vorhanden (erwartet: zuerst dortmund-kpi init)",
+                )
+            ]
+        )
+    ctx = load_context(settings, today)
+    table = table or _read(path, settings)
+    chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)
+    source = source_line(table)
+    selections: list[Selection] = []
+    issues: list[Issue] = []
+    for each in chosen:
+        if each.indicator not in ctx.catalog.ids:
+            issues.append(Issue(file, 1, "indikator", f"unbekannter Indikator {each.indicator!r}"))
+            continue
+        selection = select(table, each, ctx.catalog.indicator(each.indicator), file)
+        selections.append(selection)
+        issues += selection.issues
+    if issues:
+        raise ImportFailed(issues)
+    parts = [rows(s.mapping.indicator, s.records, source, file) for s in selections]
+    frame = pd.concat(parts, ignore_index=True)
+    validated = validate_frames([(frame, ";")], ctx)
+    if validated.issues:
+        raise ImportFailed(validated.issues)
+    obs = validated.observations
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    outcome = OfficialResult(
+        result=ImportResult(
+            rows_read=len(frame),
+            skipped_missing=validated.skipped_missing,
+            dry_run=dry_run,
+            files=[(path.name, digest)],
+        ),
+        table=table,
+        mappings=[s.mapping for s in selections],
+        skipped=[
+            (file, r.line, skip_reason(r))
+            for s in selections
+            for r, _ in s.records
+            if r.wert is None
+        ],
+        notes=[n for s in selections for n in s.notes],
+        from_memory=from_memory,
+    )
+    names = {d.slug: d.name for d in ctx.districts.districts} | {"dortmund": "Dortmund"}
+
+    def check(con) -> None:
+        outcome.changes = _changes(con, obs)
+        if outcome.conflicts and not options.replace_official:
+            raise ImportFailed([conflict_issue(c, names) for c in outcome.conflicts])
+
+    if dry_run:
+        with store.connect_read() as con:
+            outcome.changes = _changes(con, obs)
+        if outcome.conflicts and not options.replace_official:
+            kinds = [c.kind for c in outcome.changes]
+            result = outcome.result
+            result.inserted, result.unchanged = kinds.count("neu"), kinds.count("unverändert")
+            result.changed = len(kinds) - result.inserted - result.unchanged
+            return outcome  # shown value by value; the caller reports the refusal
+    to_remember = [_stored(s, table) for s in selections] if options.remember else []
+
+    def after(con) -> None:
+        stored.note_last_import(
+            con, f"{table.source}: " + " | ".join(m.describe() for m in outcome.mappings)
+        )
+        for entry in to_remember:
+            stored.save_mapping(con, entry, now_local(), user or current_user())
+
+    write_checked(
+        settings,
+        ctx.catalog,
+        obs,
+        outcome.result,
+        dry_run=dry_run,
+        user=user,
+        before=check,
+        after=after,
+    )
+    outcome.remembered = bool(to_remember) and not dry_run
+    return outcome
+
+
+def _stored(selection: Selection, table: Table) -> stored.StoredMapping:
+    """What ``--merken`` keeps: a period given with ``--zeitraum`` for periods the file
+    has becomes the rule ``containing``; for a file without periods none is kept (next
+    year's file needs its own ``--zeitraum``)."""
+    mapping = selection.mapping
+    rule = mapping.rule
+    if mapping.zeitraum is not None:
+        rule = CONTAINING if selection.own_periods else None
+    return stored.StoredMapping(
+        table_code=table_code(table),
+        shape=shape(table),
+        indicator_id=mapping.indicator,
+        spalte=mapping.spalte,
+        filters=mapping.filters,
+        zeitraum_rule=rule,
+        layout=table.layout,
+        source=table.source,
+    )
+
+
+def describe_change(change: Change, names: dict[str, str]) -> str:
+    """``Dortmund | 2023 | 17,0 → 17,5 | Quelle alt → Quelle neu | geändert``."""
+    old = "–" if change.old_value is None else number_text(change.old_value)
+    old_source = origin(change.old_source) or "–" if change.old_value is not None else "–"
+    return " | ".join(
+        [
+            change.indicator_id,
+            names.get(change.area, change.area),
+            change.period,
+            f"{old} → {number_text(change.new_value)}",
+            f"{old_source} → {origin(change.new_source)}",
+            change.kind,
+        ]
+    )
