@@ -135,18 +135,7 @@ def run_import(
         files=hashes,
         fast_path=fast is not None,
     )
-    store = Store(settings.db_path)
-    if not store.exists():
-        raise ImportFailed(
-            [
-                Issue(
-                    str(settings.db_path),
-                    1,
-                    "datenbank",
-                    "keine Datenbank vorhanden (erwartet: zuerst dortmund-kpi init)",
-                )
-            ]
-        )
+    store = existing_store(settings)
     if dry_run:
         with store.connect_read() as con:
             _refuse_stale_statuses(con, validated)
@@ -329,3 +318,13 @@ def _sha256(path: Path, limit: int) -> str:
                 return ""
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def existing_store(settings: Settings) -> Store:
+    """The store to import into; an import never creates a database (``init`` does)."""
+    store = Store(settings.db_path)
+    if not store.exists():
+        where = str(settings.db_path)
+        message = "keine Datenbank vorhanden (erwartet: zuerst dortmund-kpi init)"
+        raise ImportFailed([Issue(where, 1, "datenbank", message)])
+    return store

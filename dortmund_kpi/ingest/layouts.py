@@ -87,15 +87,23 @@ def _header_key(cell: object) -> str:
     return str(cell or "").strip().strip('"').lstrip("\ufeff").strip().lower()
 
 
+def _score(layout: Layout, cells: list[str]) -> int:
+    """How many of a layout's columns a header names (aliases count)."""
+    keys = {_header_key(cell) for cell in cells}
+    return len({layout.aliases.get(k, k) for k in keys} & set(layout.columns))
+
+
 def detect_layout(cells: list[str]) -> Layout:
     """The layout whose columns the header matches best; observations on a tie (so an
     observations file with one stray column is still judged as one)."""
-    keys = {_header_key(cell) for cell in cells}
+    return MEASURES if _score(MEASURES, cells) > _score(OBSERVATIONS, cells) else OBSERVATIONS
 
-    def score(layout: Layout) -> int:
-        return len({layout.aliases.get(k, k) for k in keys} & set(layout.columns))
 
-    return MEASURES if score(MEASURES) > score(OBSERVATIONS) else OBSERVATIONS
+def meant_as_template(cells: list[str]) -> bool:
+    """A header naming at least two template columns is a template file, even a broken
+    one: its import says which column is missing, rather than reading it as some other
+    kind of table."""
+    return _score(detect_layout(cells), cells) >= 2
 
 
 def header_columns(

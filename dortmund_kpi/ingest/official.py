@@ -27,7 +27,13 @@ from dortmund_kpi.db import mappings as stored
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.db.write import current_user
 from dortmund_kpi.formatting import number_text
-from dortmund_kpi.ingest.importer import ImportResult, load_context, log_rejected, write_checked
+from dortmund_kpi.ingest.importer import (
+    ImportResult,
+    existing_store,
+    load_context,
+    log_rejected,
+    write_checked,
+)
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
 from dortmund_kpi.ingest.observations import validate_frames
@@ -228,18 +234,7 @@ def _run(
 ) -> OfficialResult:
     file = str(path)
     dry_run, user = options.dry_run, options.user
-    store = Store(settings.db_path)
-    if not store.exists():
-        raise ImportFailed(
-            [
-                Issue(
-                    str(settings.db_path),
-                    1,
-                    "datenbank",
-                    "keine Datenbank vorhanden (erwartet: zuerst dortmund-kpi init)",
-                )
-            ]
-        )
+    store = existing_store(settings)
     ctx = load_context(settings, today)
     table = table or _read(path, settings)
     chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dortmund_kpi.ingest.layouts import MAX_COLUMNS, detect_layout, header_columns
+from dortmund_kpi.ingest.layouts import (
+    MAX_COLUMNS,
+    detect_layout,
+    header_columns,
+    meant_as_template,
+)
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
 from dortmund_kpi.settings import Settings
@@ -44,7 +49,7 @@ def _template_header(path: Path) -> bool:
     first = next((line for line in text.splitlines() if line.strip()), "")
     cells = next((first.split(d) for d in (";", "\t", ",") if d in first), [first])
     layout = detect_layout(cells)
-    return not header_columns(cells, str(path), layout)[1]
+    return meant_as_template(cells) or not header_columns(cells, str(path), layout)[1]
 
 
 def _xlsx_template(path: Path) -> bool:
@@ -59,7 +64,10 @@ def _xlsx_template(path: Path) -> bool:
         for sheet in book.worksheets:
             first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
             cells = ["" if c is None else str(c) for c in first]
-            if cells and not header_columns(cells, str(path), detect_layout(cells))[1]:
+            if cells and (
+                meant_as_template(cells)
+                or not header_columns(cells, str(path), detect_layout(cells))[1]
+            ):
                 return True
         return False
     finally:

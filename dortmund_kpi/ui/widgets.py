@@ -3,6 +3,7 @@ exports, status badges and the demo notice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -195,14 +196,7 @@ def district_choice(current: str) -> None:
         others = [d for d in (st.session_state.get("bezirk") or [])[1:] if d != first]
         st.session_state["bezirk"] = [first, *others]
 
-    st.session_state["_profile_district"] = current
-    st.selectbox(
-        texts.FILTER_PROFILE_DISTRICT,
-        options=list(names),
-        format_func=names.get,
-        key="_profile_district",
-        on_change=choose,
-    )
+    _choice(texts.FILTER_PROFILE_DISTRICT, names, "_profile_district", current, choose)
 
 
 def indicator_choice(current: str, options: dict[str, str]) -> None:
@@ -213,11 +207,12 @@ def indicator_choice(current: str, options: dict[str, str]) -> None:
     def choose() -> None:
         st.session_state["indikator"] = st.session_state["_district_chart"]
 
-    st.session_state["_district_chart"] = current
-    st.selectbox(
-        texts.FILTER_INDICATOR,
-        options=list(options),
-        format_func=options.get,
-        key="_district_chart",
-        on_change=choose,
-    )
+    _choice(texts.FILTER_INDICATOR, options, "_district_chart", current, choose)
+
+
+def _choice(
+    label: str, options: dict[str, str], key: str, current: str, choose: Callable[[], None]
+) -> None:
+    """A selectbox showing ``current`` that changes the view only through ``choose``."""
+    st.session_state[key] = current
+    st.selectbox(label, list(options), format_func=options.get, key=key, on_change=choose)
