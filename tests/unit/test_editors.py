@@ -65,3 +65,11 @@ def test_serve_refuses_to_start_with_a_malformed_allow_list(tmp_path: Path) -> N
     assert proc.returncode == 1, proc.stderr
     assert "emails fehlt oder ist leer" in proc.stderr
     assert not db.exists()  # refused before anything was created
+
+
+def test_the_sign_in_client_of_streamlit_can_be_loaded():
+    """``st.login`` loads Authlib's Starlette client, which needs httpx; without it the
+    sign-in ended in "Internal Server Error" on a fresh install (issue 14)."""
+    from authlib.integrations import starlette_client
+
+    assert starlette_client.OAuth
