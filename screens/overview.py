@@ -32,6 +32,7 @@ if page.tiles:  # without any value the matrix would only say "kein Zielwert" ev
 
 st.subheader(texts.MEASURES_OVERVIEW)
 st.caption(texts.MEASURES_OVERVIEW_HELP)
+measures.demo_notice(page.measures)
 st.dataframe(page.measure_counts, hide_index=True)
 st.markdown(f"**{texts.MEASURES_OVERDUE_LIST}**")
 measures.measure_list(page.overdue, "overview", texts.MEASURES_NONE_OVERDUE, show_plan=True)

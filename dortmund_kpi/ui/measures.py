@@ -17,6 +17,13 @@ def _open_measure(measure_id: str) -> None:
     st.session_state["massnahme"] = measure_id
 
 
+def demo_notice(frame: pd.DataFrame) -> None:
+    """Demo measures are examples, not decisions of the city: say so above any list,
+    table or timeline that holds one."""
+    if len(frame) and not bool(frame["is_official"].all()):
+        st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.MEASURES_DEMO}")
+
+
 def measure_list(
     frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE, show_plan: bool = False
 ) -> None:
@@ -25,8 +32,10 @@ def measure_list(
     if frame.empty:
         st.caption(empty)
         return
+    demo_notice(frame)
     for m in frame.itertuples(index=False):
         late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
+        demo = "" if m.is_official else f" · :orange-badge[{texts.DEMO_BADGE}]"
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.button(
             widgets.literal_text(m.title),  # a button label is Markdown: titles come from files
@@ -39,7 +48,7 @@ def measure_list(
         plan = f"{m.masterplan_name} · " if show_plan else ""
         right.markdown(
             f"{plan}{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
-            f"{m.deadline_text}{late}"
+            f"{m.deadline_text}{late}{demo}"
         )
 
 

@@ -295,3 +295,22 @@ def test_titles_from_files_are_shown_as_text(db_copy: Settings, tmp_path: Path, 
     fig = figures(at, include_measures=True)["measures_verwaltung"]
     labels = {y for t in fig["data"] for y in array(t["y"])}
     assert "**Fett** [Klick](https://example.org) &lt;b&gt;x&lt;/b&gt;" in labels
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("uebersicht", {}),
+        ("masterplan", {"masterplan": "verwaltung"}),
+        ("indikator", {"indikator": "online_dienstleistungen"}),
+        ("bezirke", {"bezirk": "innenstadt-west"}),
+    ],
+)
+def test_demo_measures_are_labelled_wherever_they_appear(page: str, params: dict) -> None:
+    """Demo measures read like decisions of the city unless each list says they are
+    examples and each line carries the demo badge (issue 15)."""
+    at = open_page(page, params)
+    assert_ok(at)
+    assert any(texts.MEASURES_DEMO in c.value for c in at.caption)
+    lines = [m.value for m in at.markdown if texts.MEASURE_COLUMNS["deadline"] in m.value]
+    assert lines and all(texts.DEMO_BADGE in line for line in lines)
