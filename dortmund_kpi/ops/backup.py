@@ -200,9 +200,12 @@ def restore(settings: Settings, source: Path) -> RestoreResult:
         _copy_verified(source, _entry(manifest, "database"), copy)
         schema, tables = _describe(copy)
         _require_matching(manifest, schema, tables)
+        # Every file is verified before anything is published: a damaged geometry must not
+        # leave the data restored and the command saying nothing was changed.
+        geometry = _verified_geometry(source, manifest, Path(work))
         with store.write(fresh=True, verify=lambda con: _verify_restored(con, manifest)) as con:
             load_backup(con, copy)
-    notes = _restore_geometry(settings, source, manifest)
+        notes = _install_geometry(settings, geometry)
     return RestoreResult(store.current_file().name, previous, notes)
 
 
@@ -295,16 +298,26 @@ def _verify_restored(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -
         raise StoreError(f"Sicherung ist nicht konsistent, nicht eingespielt: {details}")
 
 
-def _restore_geometry(settings: Settings, source: Path, manifest: dict[str, Any]) -> list[str]:
+def _verified_geometry(source: Path, manifest: dict[str, Any], work: Path) -> Path | None:
+    """The backup's official geometry, copied and checked (size, SHA-256), or None."""
     entries = [e for e in manifest["files"] if e.get("role") == "geometry"]
     if not entries:
-        if settings.official_geometry_path.exists():
+        return None
+    copy = work / GEOMETRY_FILE
+    _copy_verified(source, entries[0], copy)
+    return copy
+
+
+def _install_geometry(settings: Settings, geometry: Path | None) -> list[str]:
+    """Put the verified geometry in place (atomically, beside the target)."""
+    target = settings.official_geometry_path
+    if geometry is None:
+        if target.exists():
             return ["Sicherung ohne amtliche Bezirksgeometrie: vorhandene Geometrie unverändert"]
         return []
-    target = settings.official_geometry_path
     tmp = target.with_name(target.name + ".restore.tmp")
     try:
-        _copy_verified(source, entries[0], tmp)
+        shutil.copyfile(geometry, tmp)
         os.replace(tmp, target)
     finally:
         _unlink(tmp)

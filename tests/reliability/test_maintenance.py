@@ -477,3 +477,26 @@ def test_backup_of_a_plain_file_database(fixture_db: Settings, tmp_path: Path, d
     assert dk("backup", "--db", plain.db_path, folder).code == 0
     assert (folder / DB_FILE).read_bytes() == plain.db_path.read_bytes()
     shutil.rmtree(folder)
+
+
+def test_a_damaged_geometry_refuses_the_restore_before_anything_is_published(
+    source: Settings, tmp_path: Path, dk: Run
+):
+    """The geometry is verified with the database, before publishing: a damaged one leaves
+    the target as it was (it used to restore the data, then fail saying nothing changed)."""
+    source.official_geometry_path.write_text('{"type": "FeatureCollection"}', encoding="utf-8")
+    folder = tmp_path / "sicherung"
+    assert dk("backup", "--db", source.db_path, folder).code == 0
+    target = make_settings(tmp_path / "ziel" / "kpi.duckdb")
+    assert dk("restore", "--db", target.db_path, folder).code == 0  # a first, good version
+    target.official_geometry_path.unlink()
+    before = Store(target.db_path).current_file()
+    (folder / _manifest_name(folder, "geometry")).write_text('{"kaputt": 1}', encoding="utf-8")
+    result = dk("restore", "--db", target.db_path, folder)
+    assert result.code == 1 and "Prüfsumme" in result.err and "nichts wurde geändert" in result.err
+    assert Store(target.db_path).current_file() == before
+    assert not target.official_geometry_path.exists()
+
+
+def _manifest_name(folder: Path, role: str) -> str:
+    return next(e["name"] for e in _manifest(folder)["files"] if e["role"] == role)
