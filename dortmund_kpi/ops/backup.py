@@ -55,6 +55,7 @@ FORMAT = "dortmund-kpi-backup"
 FORMAT_VERSION = 1
 DB_FILE = "dortmund_kpi.duckdb"
 GEOMETRY_FILE = "stadtbezirke.geojson"
+RESTORE_PREFIX = ".restore-"  # + pid of the restoring process + random
 REJECTED_LOG_FILE = "abgelehnte-importe.jsonl"
 CHUNK = 1024 * 1024
 
@@ -194,7 +195,8 @@ def restore(settings: Settings, source: Path) -> RestoreResult:
     store = Store(settings.db_path)
     # a plain database file (not a versions folder) is replaced, not kept
     previous = store.current_file().name if store.db_path.is_symlink() else None
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=_work_dir(settings)) as work:
+    prefix = f"{RESTORE_PREFIX}{os.getpid()}-"  # the owner's pid: see _remove_abandoned
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=_work_dir(settings)) as work:
         # verify a private copy: the backup folder could change after it was checked
         copy = Path(work) / DB_FILE
         _copy_verified(source, _entry(manifest, "database"), copy)
@@ -327,7 +329,27 @@ def _install_geometry(settings: Settings, geometry: Path | None) -> list[str]:
 def _work_dir(settings: Settings) -> Path:
     folder = settings.db_path.parent
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(folder)
     return folder
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Delete the working copies of restores whose process is gone (a killed restore
+    leaves a full copy of its backup behind; nothing else would ever remove it)."""
+    for work in folder.glob(f"{RESTORE_PREFIX}*"):
+        pid = work.name.removeprefix(RESTORE_PREFIX).split("-", 1)[0]
+        if work.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 # -- helpers --------------------------------------------------------------------

@@ -7,6 +7,7 @@ databases for ``check`` are built by changing a copy with DuckDB directly.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -500,3 +501,18 @@ def test_a_damaged_geometry_refuses_the_restore_before_anything_is_published(
 
 def _manifest_name(folder: Path, role: str) -> str:
     return next(e["name"] for e in _manifest(folder)["files"] if e["role"] == role)
+
+
+def test_a_killed_restore_leaves_no_copy_behind(source: Settings, backup_dir: Path, dk: Run):
+    """A killed restore's working copy (a full copy of the backup) is removed by the next
+    restore; a running restore's copy (its process alive) is left alone."""
+    folder = source.db_path.parent
+    gone = folder / ".restore-999999999-abcd"  # no such process
+    (gone / "sub").mkdir(parents=True)
+    (gone / "dortmund_kpi.duckdb").write_bytes(b"x" * 1000)
+    running = folder / f".restore-{os.getpid()}-efgh"
+    running.mkdir()
+    assert dk("restore", "--db", source.db_path, backup_dir).code == 0
+    assert not gone.exists()
+    assert running.is_dir()
+    running.rmdir()
