@@ -373,7 +373,7 @@ def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:
         y=part["label"],
         orientation="h",
         name=name,
-        customdata=part[["start_text", "deadline_text", "owner", "status"]],
+        customdata=part[["start_text", "deadline_text", "owner_text", "status"]],
         hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}"
         "<extra>%{customdata[3]}</extra>",
     )

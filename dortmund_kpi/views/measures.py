@@ -31,9 +31,15 @@ def prepare(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     out["start_text"] = out["start_date"].map(formatting.day)
     out["deadline_text"] = out["deadline"].map(formatting.day)
     icons = out["overdue"].map({True: "⚠ ", False: ""})
-    # plotly reads <b>, <a href> ... in labels: titles from files are shown as text only
-    out["label"] = icons + out["title"].astype("str").map(html.escape)
+    # plotly reads <b>, <a href> ... in labels and hovers: text from files is shown as text
+    # only; quotes stay quotes (plotly shows &quot; as it is).
+    out["label"] = icons + out["title"].astype("str").map(_plain)
+    out["owner_text"] = out["owner"].astype("str").map(_plain)
     return out
+
+
+def _plain(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def for_masterplan(frame: pd.DataFrame, plan: str) -> pd.DataFrame:

@@ -416,3 +416,20 @@ def test_reference_day_is_the_pinned_day() -> None:
     moment = datetime(2024, 5, 1, 23, 59)
     assert measure_views.reference_day(moment) == date(2024, 5, 1)
     assert measure_views.reference_day(None) == now_local().date()
+
+
+def test_timeline_shows_titles_and_owners_as_text(fixture_db: Settings) -> None:
+    """A title or owner from a file reaches the timeline as text: no markup of its own (a
+    foreign link, a banner), and a quote stays a quote (it showed as &quot;)."""
+    frame = measure_views.prepare(current(fixture_db).reset_index(), date(2026, 1, 1)).head(1)
+    frame = frame.assign(
+        title='Portal "DO" <b>neu</b>',
+        owner='<a href="https://evil.example">Amt</a><img src=x style="height:60px">',
+    )
+    frame = measure_views.prepare(frame.drop(columns=["label", "owner_text"]), date(2026, 1, 1))
+    fig = measure_views.timeline(frame, "Titel", "–", date(2026, 1, 1))
+    bars = [t for t in fig.data if t.type == "bar"]
+    label = bars[0].y[0]
+    owner = bars[0].customdata[0][2]
+    assert '"DO"' in label and "&quot;" not in label and "<b>" not in label
+    assert "<a" not in owner and "<img" not in owner and "&lt;a href=" in owner
