@@ -32,6 +32,10 @@ NAME_FIELDS = ("stadtbezirk_bezeichnung", "bezeichnung", "name", "stadtbezirk", 
 GEOMETRY_FIELDS = ("geografische_polygone", "geo_shape", "geometry")
 
 
+MAX_NESTING = 4  # a MultiPolygon: polygons > rings > positions > numbers
+MAX_VERTICES = 25_000  # per district: a map needs no centimetres (12 x 25,000 ~ 8 MB)
+
+
 class GeometryError(ValueError):
     """A district geometry file cannot be used; the message says why (in German)."""
 
@@ -116,7 +120,31 @@ def _to_wgs84(geometry: dict) -> dict:
     }
 
 
+def _check_coordinates(coords: Any, where: str) -> int:
+    """Positions nested as (Multi)Polygons nest them, each two or three numbers; walked
+    without recursion, so a string, a 200,000-deep nesting or a million vertices is a
+    message, not a hang, a crash or 36 MB sent to every indicator page."""
+    todo, count = [(coords, 0)], 0
+    while todo:
+        node, depth = todo.pop()
+        if not isinstance(node, list | tuple) or not node or depth > MAX_NESTING:
+            raise GeometryError(f"{where}: ungültige Koordinaten (erwartet Listen von Zahlen)")
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in node):
+            if not 2 <= len(node) <= 3:
+                raise GeometryError(f"{where}: ungültige Koordinaten (ein Punkt hat 2 Zahlen)")
+            count += 1
+            if count > MAX_VERTICES:
+                raise GeometryError(
+                    f"{where}: mehr als {MAX_VERTICES:,} Punkte; bitte vereinfacht "
+                    "exportieren (die Karte braucht keine Zentimeter)".replace(",", ".")
+                )
+            continue
+        todo.extend((child, depth + 1) for child in node)
+    return count
+
+
 def _polygonal(geometry: dict, where: str) -> BaseGeometry:
+    _check_coordinates(geometry.get("coordinates"), where)
     try:
         shp = shape(_to_wgs84(geometry))
     except (IndexError, KeyError, TypeError, ValueError, GEOSException) as exc:

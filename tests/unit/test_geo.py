@@ -378,3 +378,28 @@ def test_builder_prefers_data_districts_csv(builder, tmp_path, monkeypatch, caps
     assert builder.district_table(fallback) == fallback
     with pytest.raises(SystemExit, match="--districts"):
         builder.district_table(None)
+
+
+def _nested(depth: int) -> list:
+    node: list = [7.4, 51.5]
+    for _ in range(depth):
+        node = [node]
+    return node
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "message"),
+    [
+        ("7.4,51.5", "ungültige Koordinaten"),  # looped forever
+        ([["7.4", "51.5"]], "ungültige Koordinaten"),
+        ([[[True, False]]], "ungültige Koordinaten"),
+        (_nested(200_000), "ungültige Koordinaten"),  # "unerwarteter Fehler" before
+        ([[[7.4 + i * 1e-7, 51.5] for i in range(geo.MAX_VERTICES + 1)]], "Punkte"),
+    ],
+    ids=["string", "string-numbers", "booleans", "deep-nesting", "too-many-vertices"],
+)
+def test_hostile_coordinates_are_refused_with_a_message(coordinates, message):
+    hostile = fake_export()
+    hostile["features"][0]["geometry"] = {"type": "Polygon", "coordinates": coordinates}
+    with pytest.raises(geo.GeometryError, match=message):
+        geo.normalise_official_geojson(hostile, PAIRS)
