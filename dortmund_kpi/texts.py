@@ -97,7 +97,6 @@ VS_PREVIOUS = "ggü. {period}"
 SOURCE = "Quelle"
 STAND = "Stand"
 CITY = "Dortmund (gesamt)"
-CITY_NAME = "Dortmund"
 OVERVIEW_DISTRICT = (
     "Kacheln für **{name}**, wo es Werte je Stadtbezirk gibt; sonst für die Gesamtstadt "
     "(jede Kachel nennt ihr Gebiet). Matrix und Maßnahmen zeigen die ganze Stadt."

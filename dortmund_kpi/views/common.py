@@ -18,12 +18,12 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 import pandas as pd
 
 from dortmund_kpi import formatting, status, texts
+from dortmund_kpi.districts import CITY, CITY_NAME
 from dortmund_kpi.periods import period_from_label
 from dortmund_kpi.views import charts
 
 P = ParamSpec("P")
 R = TypeVar("R")
-CITY = "dortmund"
 
 
 class Query(Protocol):
@@ -89,7 +89,7 @@ class View:
 def area_text(view: View, names: Mapping[str, str], honoured: frozenset[str]) -> str:
     """The areas a page's numbers are for: the districts only where the page honours them."""
     shown = view.districts if "bezirk" in honoured else ()
-    return ", ".join([texts.CITY_NAME, *(names[s] for s in shown)])
+    return ", ".join([CITY_NAME, *(names[s] for s in shown)])
 
 
 def demo_in(frame: pd.DataFrame) -> bool:

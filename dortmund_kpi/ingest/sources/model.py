@@ -20,8 +20,6 @@ from typing import Any
 
 from dortmund_kpi.ingest.issues import visible
 
-CITY_NAME = "Dortmund"
-
 
 class SourceError(Exception):
     """A file that is not a recognised official table, or not readable as one."""

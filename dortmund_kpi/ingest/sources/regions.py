@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
-from dortmund_kpi.ingest.sources.model import CITY_NAME
+from dortmund_kpi.districts import CITY, CITY_NAME, DistrictMatcher, load_districts
 from dortmund_kpi.settings import PROJECT_ROOT
 
 DORTMUND_KEYS = frozenset({"05913", "05913000", "059130000000"})

@@ -32,9 +32,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dortmund_kpi.districts import CITY
+from dortmund_kpi.districts import CITY, CITY_NAME
 from dortmund_kpi.ingest.sources.genesis_table import LabelColumns, ValueColumn, records_of
-from dortmund_kpi.ingest.sources.model import CITY_NAME, SourceError, Table
+from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.regions import Place, Regions, normal_key
 from dortmund_kpi.ingest.sources.signs import choose_convention, is_value_text, read_cell
 from dortmund_kpi.ingest.sources.table_shape import FOOTER_RULE, PERIOD_NAMES
