@@ -117,8 +117,9 @@ def target_input(row: pd.Series, target: float, target_year: int, higher: bool) 
 
 
 def add_status(stats: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add ``status`` to per-(indicator, area) stats. District targets: the city target
-    for shares and means; for counts the city target scaled by the district's share.
+    """Add ``status`` to per-(indicator, area) stats, and ``status_target``: the target it
+    was judged against (NaN where none). District targets: the city target for shares and
+    means; for counts the city target scaled by the district's share.
 
     Column-wise (``assess_arrays``), not per row: the overview assesses every
     indicator in every district on each run (5,518 rows at 1 million observations).
@@ -149,7 +150,8 @@ def add_status(stats: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
             target_year=ids[usable].map(meta["target_year"]).astype(int).to_numpy(),
             higher_is_better=(ids[usable].map(meta["direction"]) == "higher").to_numpy(),
         )
-    return stats.assign(status=out.tolist())
+    judged = np.where(usable, target, np.nan)
+    return stats.assign(status=out.tolist(), status_target=judged)
 
 
 def _days(values: pd.Series | np.ndarray) -> np.ndarray:

@@ -56,17 +56,17 @@ def build(query: Query, view: View) -> OverviewData:
     today = measure_views.reference_day(as_of)
     frame = measure_views.prepare(query(read.measures, as_of=as_of), today)
     sparks = query(read.sparklines, lo, hi, as_of=as_of)
-    city_latest = dict(zip(stats["indicator_id"], stats["latest"], strict=True))
     names = query(read.district_names)
     district = next((d for d in view.districts if d in names), None)
-    areas: dict[str, str] = {}
+    areas: dict[str, str] = {}  # indicator id -> the district its tile shows
     if district is not None:
-        stats, sparks, areas = _district_tiles(query, view, district, stats, sparks, indicators)
-        areas = {i: names[district] for i in areas}
+        own = district_stats[district_stats["area"] == district]
+        stats, sparks = _district_tiles(query, view, own, stats, sparks, indicators)
+        areas = dict.fromkeys(own["indicator_id"], names[district])
     return OverviewData(
         view=view,
         plans=plans,
-        tiles=tuple(tiles(stats, indicators, sparks, areas, city_latest)),
+        tiles=tuple(tiles(stats, indicators, sparks, areas)),
         matrix=matrix_table(cells, plans),
         measures=frame,
         measure_counts=measure_views.overview_counts(frame, plans, today),
@@ -76,41 +76,29 @@ def build(query: Query, view: View) -> OverviewData:
     )
 
 
-def _target(row: pd.Series, ind: pd.Series, city_latest: dict[str, float] | None) -> float | None:
-    """A district's target: the city's for shares and means, for counts the city target
-    scaled by the district's share (as ``status.add_status`` judges it)."""
-    if row.get("area", "dortmund") == "dortmund" or ind["aggregation"] != "sum":
-        return None
-    city = (city_latest or {}).get(str(ind["id"]))
-    if not city or pd.isna(city) or pd.isna(ind["target_value"]):
-        return float("nan")
-    return float(ind["target_value"]) * float(row["latest"]) / float(city)
-
-
 def _district_tiles(
     query: Query,
     view: View,
-    district: str,
+    own: pd.DataFrame,
     stats: pd.DataFrame,
     sparks: pd.DataFrame,
     indicators: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statistics (with their status) and small-chart values with the district's rows
-    where an indicator has district values in the period, the city's elsewhere; and those
-    indicators. Assessed beside the city rows: a district's share of a count is judged
-    against its share of the city's target."""
-    (lo, hi), as_of = view.years, view.as_of
-    district_stats = query(read.series_stats, lo, hi, as_of=as_of, city=False)
-    own = district_stats[district_stats["area"] == district]
+    (``own``) where an indicator has district values in the period, the city's elsewhere.
+    Assessed beside the city rows: a district's share of a count is judged against its
+    share of the city's target."""
     ids = set(own["indicator_id"])
     if not ids:
-        return stats, sparks, ids
+        return stats, sparks
+    (lo, hi), as_of = view.years, view.as_of
+    district = str(own["area"].iloc[0])
     values = query(read.series, sorted(ids), [district], lo, hi, as_of=as_of)
     assessed = status.add_status(pd.concat([stats, own], ignore_index=True), indicators)
     keep = (assessed["area"] == district) | ~assessed["indicator_id"].isin(ids)
     stats = assessed[keep].reset_index(drop=True)
     sparks = pd.concat([sparks[~sparks["indicator_id"].isin(ids)], values], ignore_index=True)
-    return stats, sparks, ids
+    return stats, sparks
 
 
 @dataclass(frozen=True)
@@ -156,7 +144,6 @@ def tiles(
     indicators: pd.DataFrame,
     sparks: pd.DataFrame,
     areas: dict[str, str] | None = None,
-    city_latest: dict[str, float] | None = None,
 ) -> list[Tile]:
     """One tile per indicator with data, in catalog order; ``areas`` names the district a
     tile shows (indicator id -> name), the others show the city."""
@@ -195,7 +182,7 @@ def tiles(
                 sparkline=[float(v) for v in lines.get(ind.id, [])],
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
                 area=areas.get(ind.id, ""),
-                explanation=status_explanation(row, meta, _target(row, meta, city_latest)),
+                explanation=status_explanation(row, meta, row["status_target"]),
             )
         )
     return out
