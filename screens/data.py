@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from dortmund_kpi import geometry, texts
-from dortmund_kpi.settings import get_settings
+from dortmund_kpi import texts
 from dortmund_kpi.share import measure_files
 from dortmund_kpi.share.template_files import template_csv
 from dortmund_kpi.ui import data, editor, url
@@ -12,8 +11,7 @@ from dortmund_kpi.views.data import build
 page = data.page_data(build, url.current_view("daten"))
 st.title(texts.PAGE_TITLES["daten"])
 st.markdown(texts.DATA_INTRO)
-schematic = geometry.current_geometry(get_settings()).schematic
-st.info(texts.GEOMETRY_SCHEMATIC if schematic else texts.GEOMETRY_OFFICIAL)
+st.info(texts.GEOMETRY_SCHEMATIC if page.schematic_map else texts.GEOMETRY_OFFICIAL)
 
 st.subheader(texts.CATALOG)
 st.dataframe(page.catalog, hide_index=True)

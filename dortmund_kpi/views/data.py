@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dortmund_kpi import geometry
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import rejected_imports
@@ -30,6 +31,7 @@ class DataPageData:
     freshness_demo: bool
     import_log: pd.DataFrame
     rejected: pd.DataFrame
+    schematic_map: bool  # the district borders are schematic until the official ones load
     honoured: frozenset[str] = HONOURED
 
 
@@ -44,4 +46,5 @@ def build(query: Query, view: View) -> DataPageData:
         freshness_demo=bool(fresh["any_demo"].fillna(False).any()),
         import_log=tables.import_log_table(query(read.import_log, as_of=view.as_of)),
         rejected=tables.rejected_table(rejected) if len(rejected) else rejected,
+        schematic_map=geometry.current_geometry(get_settings()).schematic,
     )
