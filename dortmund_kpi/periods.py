@@ -9,13 +9,12 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dortmund_kpi.formatting import MONTHS
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 EXPECTED = "2023, 2023-Q2, Q2/2023, 2023-05 oder 31.12.2023"
-EXCEL_EPOCH = date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -123,11 +122,6 @@ def period_from_cell(value: object) -> Period | None:
             return year_period(int(value))
         return None
     return parse_period(str(value))
-
-
-def excel_serial_to_date(serial: float) -> date:
-    """Excel's day count (1900 date system) as a date."""
-    return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
 def period_from_label(label: str) -> Period:

@@ -120,11 +120,6 @@ def indicators() -> pd.DataFrame:
     return run(read.indicator_list)
 
 
-def indicator(indicator_id: str) -> pd.Series:
-    frame = indicators()
-    return frame[frame["id"] == indicator_id].iloc[0]
-
-
 def masterplans() -> dict[str, str]:
     """Masterplan id -> short German name, in catalog order (from the catalog, via the db)."""
     return run(read.masterplan_names)
