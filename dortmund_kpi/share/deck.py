@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
@@ -132,8 +133,13 @@ class _Deck:
     view: View
     link: str
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """District names, read once per view (every slide's subtitle needs them)."""
+        return self.query(read.district_names)
+
     def subtitle(self, lead: str, honoured: frozenset[str], areas: bool = True) -> str:
-        names = self.query(read.district_names)
+        names = self.names
         years = self.view.years
         parts = [lead, area_text(self.view, names, honoured) if areas else ""]
         if "zeitraum" in honoured:
