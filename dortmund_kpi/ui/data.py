@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
@@ -18,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from dortmund_kpi.db import read
-from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.pool import ReadPool
+from dortmund_kpi.db.store import Store, connect_file
 from dortmund_kpi.ingest.bootstrap import ensure_database
 from dortmund_kpi.ingest.importer import rejected_log_path
 from dortmund_kpi.settings import get_settings
@@ -42,15 +42,17 @@ def current_file() -> str:
     return str(Store(settings.db_path).current_file())
 
 
-@st.cache_resource(max_entries=2, on_release=lambda con: con.close(), show_spinner=False)
-def _connection(db_file: str) -> duckdb.DuckDBPyConnection:
-    return Store(get_settings().db_path).connect_read(Path(db_file))
+@st.cache_resource(show_spinner=False)
+def _pool() -> ReadPool:
+    """The process's read connections: a version's connection closes only when no
+    session queries on it any more (``db.pool``)."""
+    return ReadPool(connect_file, size=2)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
     """A read function's result on one version (``name`` identifies ``_fn`` in the key)."""
-    with _connection(db_file).cursor() as cursor:  # one cursor per query: thread-safe
+    with _pool().cursor(db_file) as cursor:
         return _fn(cursor, *args, **dict(kwargs))
 
 
@@ -144,7 +146,7 @@ def clear() -> None:
     """Drop every cached result and close the cached connections (tests, benchmarks)."""
     _cached_page.clear()
     _cached.clear()
-    _connection.clear()
+    _pool().clear()
 
 
 def first_import() -> datetime | None:

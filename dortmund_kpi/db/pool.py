@@ -1,0 +1,96 @@
+"""Read connections shared by the sessions of one process, one per database version.
+
+A connection is closed only when nobody uses it any more. A plain cache that closes
+the connection it evicts breaks the sessions still querying on it: DuckDB refuses
+``close()`` on a busy connection (``ResourceInUseException`` in the session that
+caused the eviction) and every later cursor of the other sessions fails with
+"Connection already closed". So each use is a lease: an evicted connection leaves the
+pool at once (new leases open a fresh one) and is closed when its last lease ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+
+@dataclass(eq=False)
+class _Entry:
+    con: duckdb.DuckDBPyConnection
+    leases: int = 0
+    retired: bool = False  # left the pool: close when the last lease ends
+
+
+class ReadPool:
+    """At most ``size`` idle-or-busy connections kept; retired ones close when free."""
+
+    def __init__(self, connect: Callable[[Path], duckdb.DuckDBPyConnection], size: int = 2):
+        self._connect = connect
+        self._size = size
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def cursor(self, file: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the version ``file``, valid inside the ``with`` block."""
+        entry = self._lease(str(file))
+        try:
+            with entry.con.cursor() as cursor:  # one cursor per use: thread-safe
+                yield cursor
+        finally:
+            self._release(entry)
+
+    def clear(self) -> None:
+        """Retire every connection (each closes when its last lease ends)."""
+        with self._lock:
+            retired = list(self._entries.values())
+            self._entries.clear()
+            for entry in retired:
+                entry.retired = True
+        for entry in retired:
+            self._close_if_free(entry)
+
+    def open_files(self) -> list[str]:
+        """The versions with a pooled connection, oldest first (tests, diagnostics)."""
+        with self._lock:
+            return list(self._entries)
+
+    def _lease(self, key: str) -> _Entry:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                # Opened under the lock: two sessions must not open one version twice.
+                entry = _Entry(self._connect(Path(key)))
+                self._entries[key] = entry
+            self._entries.move_to_end(key)
+            entry.leases += 1
+            evicted = self._evict()
+        for old in evicted:
+            self._close_if_free(old)
+        return entry
+
+    def _evict(self) -> list[_Entry]:
+        evicted = []
+        while len(self._entries) > self._size:
+            _, old = self._entries.popitem(last=False)
+            old.retired = True
+            evicted.append(old)
+        return evicted
+
+    def _release(self, entry: _Entry) -> None:
+        with self._lock:
+            entry.leases -= 1
+        self._close_if_free(entry)
+
+    def _close_if_free(self, entry: _Entry) -> None:
+        with self._lock:
+            if not entry.retired or entry.leases > 0:
+                return
+            entry.leases = -1  # closed: never twice
+        entry.con.close()
