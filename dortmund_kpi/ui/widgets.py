@@ -3,6 +3,7 @@ exports, status badges and the demo notice."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -139,9 +140,18 @@ def status_badge(status: str | None) -> str:
     return f":{style.color}-badge[{style.icon} {style.label}]"
 
 
+# Streamlit's Markdown turns bare addresses (``https://…``, ``www.…``, ``name@host``) into
+# links even when their characters are escaped; a word joiner (invisible, U+2060) in the
+# middle is the one thing that keeps them text (checked in Chromium, tests/e2e).
+_AUTOLINK = re.compile(r"(?i)(?=://)|(?<=\bwww)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def literal_text(text: str) -> str:
-    """Catalog text in Markdown: escape the characters Markdown would interpret."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
+    """Text from the catalog or an imported file in Markdown: shown as written, never as
+    markup and never as a link (an imported text must not lead readers elsewhere)."""
+    escaped = "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in str(text))
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
 
 
 def markdown_link(text: str, url: object) -> str:

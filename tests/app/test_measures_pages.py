@@ -289,7 +289,7 @@ def test_titles_from_files_are_shown_as_text(db_copy: Settings, tmp_path: Path, 
     monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
     at = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_md"})
     assert_ok(at)
-    escaped = "\\*\\*Fett\\*\\* \\[Klick\\](https://example.org) \\<b\\>x\\</b\\>"
+    escaped = "\\*\\*Fett\\*\\* \\[Klick\\](https\u2060://example.org) \\<b\\>x\\</b\\>"
     assert next(b.label for b in at.button if b.key == "measure_plan_t_md") == escaped
     assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: {escaped}"
     fig = figures(at, include_measures=True)["measures_verwaltung"]

@@ -52,6 +52,10 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
     assert "Maßnahme: Testmaßnahme Serviceportal" in detail.inner_text()
     assert "überfällig seit 31.12.2020" in detail.inner_text()
     assert "Chief Information/Innovation Office (CIO)" in detail.inner_text()
+    # Addresses in an imported description are shown as written, never as links.
+    shown = detail.inner_text().replace("\u2060", "")
+    assert "https://evil.example/login, www.evil.example, hilfe@evil.example" in shown
+    assert detail.locator("a[href*='evil.example']").count() == 0
     assert query(page) == {"massnahme": ["t_v1"], "masterplan": ["verwaltung"]}
     assert_no_error(page)
 
