@@ -302,6 +302,8 @@ DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
 SLIDES_BUTTON = "Als Folie (PPTX)"
 SLIDES_HELP = "PowerPoint-Folien dieser Ansicht mit Quelle, Datenstand, Link und QR-Code"
 SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
+SLIDE_QR_PINNED = "Diese Ansicht mit ihrem Datenstand öffnen"
+SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht und im Download)"
 
 # Editor upload (only with sign-in configured)
 UPLOAD_TITLE = "Daten importieren (Redaktion)"

@@ -6,17 +6,24 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-# Browser tests drive Debian's Chromium (Playwright cannot download a browser here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here); the
+# slide tests render decks with LibreOffice Impress and read them with poppler's pdftotext,
+# in Arial's metrics (Liberation fonts).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Liberation Sans" || missing+=(fonts-liberation)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} (apt-get) for the browser and slide tests ..."
     if [ "$(id -u)" = "0" ]; then
-        echo "Installing Chromium (apt-get) for the browser tests ..."
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
+        echo "Missing: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
         exit 1
     fi
 fi

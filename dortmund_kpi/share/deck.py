@@ -24,6 +24,7 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.slides import Slide, build_deck
 from dortmund_kpi.views import data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
 from dortmund_kpi.views.overview import overview_selection
 
@@ -180,6 +181,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
     series = pd.DataFrame(
         {
             "category": frame["period"].map(period_text),
+            "when": period_midpoints(frame).dt.date,  # a time axis, as on the page
             "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
             "value": frame["value"],
         }
@@ -193,6 +195,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
         demo=meta.demo,
         series=series,
         number_format=_number_format(int(ind["decimals"])),
+        lower_is_up=ind["unit"] == "Rang",  # as the page's chart (views.charts)
     )
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from dortmund_kpi import texts
 from dortmund_kpi.share import qr as sharing
+from dortmund_kpi.share import slide_layout as layout
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 DARK, GREY, DEMO_FILL = (
@@ -44,6 +48,7 @@ class Slide:
     figure: go.Figure | None = None  # drawn as an image (kaleido)
     table: pd.DataFrame | None = None
     number_format: str = "#,##0"
+    lower_is_up: bool = False  # a rank: 1 is best and drawn on top
     notes: list[str] = field(default_factory=list)
 
 
@@ -57,93 +62,124 @@ def build_deck(slides: list[Slide]) -> bytes:
     return buffer.getvalue()
 
 
+FONT = "Arial"  # on every office PC; LibreOffice measures it as Liberation Sans
+LEFT, TEXT_WIDTH, BODY_WIDTH = 0.4, 10.6, 10.2  # inches; the QR code sits right of the body
+FOOTER_BOTTOM, BODY_GAP = 7.35, 0.12
+
+
 def _text(slide, left, top, width, height, text, size, *, bold=False, color=DARK):
-    box = slide.shapes.add_textbox(left, top, width, height)
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE  # the box is sized from its text (slide_layout)
     run = frame.paragraphs[0].add_run()
     run.text = text
     run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
+    run.font.name = FONT
     return box
 
 
 def _add_slide(deck: Presentation, content: Slide) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    _text(slide, Inches(0.4), Inches(0.25), Inches(10.6), Inches(0.8), content.title, 28, bold=True)
-    _text(
-        slide,
-        Inches(0.4),
-        Inches(0.95),
-        Inches(10.6),
-        Inches(0.5),
-        content.subtitle,
-        15,
-        color=GREY,
-    )
+    title = layout.fit_text(content.title, TEXT_WIDTH, (28, 24, 20), 2, bold=True)
+    _text(slide, LEFT, 0.25, TEXT_WIDTH, title.height, content.title, title.size, bold=True)
+    top = 0.25 + title.height
+    subtitle = layout.fit_text(content.subtitle, TEXT_WIDTH, (15, 13), 2)
+    lead = content.subtitle
+    _text(slide, LEFT, top, TEXT_WIDTH, subtitle.height, lead, subtitle.size, color=GREY)
+    top += subtitle.height + BODY_GAP
     if content.demo:
-        badge = _text(
-            slide,
-            Inches(11.2),
-            Inches(0.35),
-            Inches(1.75),
-            Inches(0.45),
-            texts.DEMO_BADGE,
-            14,
-            bold=True,
-        )
+        badge = _text(slide, 11.2, 0.35, 1.75, 0.45, texts.DEMO_BADGE, 14, bold=True)
         badge.fill.solid()
         badge.fill.fore_color.rgb = DEMO_FILL
-    body = (Inches(0.4), Inches(1.5), Inches(10.2), Inches(4.85))
+    footer_top = _footer(slide, content)
+    body = (LEFT, top, BODY_WIDTH, footer_top - BODY_GAP - top)
     if content.series is not None:
-        _line_chart(slide, content.series, body, content.number_format)
+        _line_chart(slide, content.series, body, content)
     elif content.bars is not None:
         _bar_chart(slide, content.bars, body, content.number_format)
     elif content.table is not None:
         _table(slide, content.table, body)
     elif content.figure is not None:
         _image(slide, content.figure, body)
+    _qr(slide, content.link)
+
+
+def _footer(slide, content: Slide) -> float:
+    """Source line and link at the bottom; returns where they begin (inches)."""
     kind = texts.DEMO if content.demo else texts.OFFICIAL
-    footer = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {kind}"
-    _text(slide, Inches(0.4), Inches(6.45), Inches(10.2), Inches(0.45), footer, 11, color=GREY)
-    link = _text(
-        slide, Inches(0.4), Inches(6.9), Inches(10.2), Inches(0.4), content.link, 10, color=GREY
-    )
+    text = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {kind}"
+    footer = layout.fit_text(text, BODY_WIDTH, (11, 10), 2)
+    shown = layout.shorten(content.link, BODY_WIDTH - 0.4, 10)  # the address stays whole
+    link_top = FOOTER_BOTTOM - layout.text_height(1, 10)
+    top = link_top - footer.height
+    _text(slide, LEFT, top, BODY_WIDTH, footer.height, text, footer.size, color=GREY)
+    line = layout.text_height(1, 10)
+    link = _text(slide, LEFT, link_top, BODY_WIDTH, line, shown, 10, color=GREY)
     link.text_frame.paragraphs[0].runs[0].hyperlink.address = content.link or None
-    qr = io.BytesIO(sharing.qr_png(content.link or texts.APP_TITLE, scale=10))
-    slide.shapes.add_picture(qr, Inches(10.95), Inches(4.55), Inches(2.0), Inches(2.0))
-    _text(
-        slide,
-        Inches(10.95),
-        Inches(6.55),
-        Inches(2.0),
-        Inches(0.4),
-        texts.SLIDE_QR_CAPTION,
-        9,
-        color=GREY,
-    )
+    return top
 
 
-def _line_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
-    categories = list(dict.fromkeys(data["category"]))
-    chart_data = CategoryChartData(number_format=number_format)
+def _qr(slide, link: str) -> None:
+    qr = io.BytesIO(sharing.qr_png(link or texts.APP_TITLE, scale=10))
+    slide.shapes.add_picture(qr, Inches(10.95), Inches(4.45), Inches(2.0), Inches(2.0))
+    pinned = "stand" in parse_qs(urlsplit(link).query)
+    caption = texts.SLIDE_QR_PINNED if pinned else texts.SLIDE_QR_CAPTION
+    fitted = layout.fit_text(caption, 2.0, (9,), 3)
+    _text(slide, 10.95, 6.45, 2.0, fitted.height, caption, 9, color=GREY)
+
+
+def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
+    """Lines on a time axis (periods at their middle, as on the page), labelled by year
+    so that 30 quarters do not crowd the axis with rotated labels."""
+    key = "when" if "when" in data else "category"
+    categories = sorted(set(data[key])) if key == "when" else list(dict.fromkeys(data[key]))
+    chart_data = CategoryChartData(number_format=content.number_format)
     chart_data.categories = categories
     for name, part in data.groupby("name", sort=False):
-        values = dict(zip(part["category"], part["value"], strict=True))
+        values = dict(zip(part[key], part["value"], strict=True))
         chart_data.add_series(str(name), [_num(values.get(c)) for c in categories])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, chart_data).chart
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *_inches(box), chart_data).chart
+    chart.has_title = False  # the slide's title says it; the legend names the lines
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
-    chart.value_axis.tick_labels.number_format = number_format
-    chart.value_axis.tick_labels.number_format_is_linked = False
+    chart.font.size, chart.font.name = Pt(12), FONT
+    if key == "when":
+        _yearly(chart.category_axis, categories)
+    axis = chart.value_axis
+    axis.tick_labels.number_format = content.number_format
+    axis.tick_labels.number_format_is_linked = False
+    if content.lower_is_up:  # a rank: 1 on top, as on the page; the years stay below
+        axis.reverse_order = True
+        axis.minimum_scale = 1
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+
+
+def _yearly(axis, days: list) -> None:
+    """A date axis with a label per year (per month when the series spans a year or two)."""
+    years = len({d.year for d in days})
+    axis.tick_labels.number_format = "YYYY" if years >= 3 else "MM/YYYY"
+    axis.tick_labels.number_format_is_linked = False
+    element = axis._element  # python-pptx has no API for the date axis' units
+    for tag, value in (
+        ("c:baseTimeUnit", "days"),
+        ("c:majorUnit", "1"),
+        ("c:majorTimeUnit", "years" if years >= 3 else "months"),
+    ):
+        old = element.find(qn(tag))
+        if old is not None:
+            element.remove(old)
+        element.append(element.makeelement(qn(tag), {"val": value}))
 
 
 def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart_data = CategoryChartData(number_format=number_format)
     chart_data.categories = list(data["category"])
     chart_data.add_series(texts.VALUE, [_num(v) for v in data["value"]])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, chart_data).chart
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *_inches(box), chart_data).chart
     chart.has_legend = False
+    chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
     plot = chart.plots[0]
     plot.has_data_labels = True
@@ -152,29 +188,57 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
 
 
 def _table(slide, table: pd.DataFrame, box) -> None:
-    rows, cols = min(len(table), 14) + 1, len(table.columns)
-    left, top, width, _ = box
-    shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(int(Inches(0.33) * rows)))
-    for c, name in enumerate(table.columns):
-        shape.table.cell(0, c).text = str(name)
-    for r, row in enumerate(table.head(rows - 1).itertuples(index=False), start=1):
+    left, top, width, height = box
+    header = [str(c) for c in table.columns]
+    body = [[_cell(v) for v in row] for row in table.itertuples(index=False)]
+    fitted = layout.table_layout(header, body, width, height)
+    rows = fitted.rows + 1
+    shape = slide.shapes.add_table(
+        rows, len(header), Inches(left), Inches(top), Inches(width), Inches(sum(fitted.heights))
+    )
+    grid = shape.table
+    for c, column_width in enumerate(fitted.widths):
+        grid.columns[c].width = Inches(column_width)
+    for r in range(rows):  # rows grow with their text; the estimate only chose how many
+        grid.rows[r].height = Inches(layout.text_height(1, fitted.size))
+    for r, row in enumerate([header, *body[: fitted.rows]]):
         for c, value in enumerate(row):
-            cell = shape.table.cell(r, c)
-            cell.text = "" if value is None else str(value)
-            # Paragraph font, not the first run's: an empty cell has no run.
-            cell.text_frame.paragraphs[0].font.size = Pt(11)
+            cell = grid.cell(r, c)
+            cell.text = value
+            for paragraph in cell.text_frame.paragraphs:  # an empty cell has no run
+                paragraph.font.size, paragraph.font.name = Pt(fitted.size), FONT
+    left_off = len(body) - fitted.rows
+    if left_off:
+        note = texts.SLIDE_ROWS_LEFT_OFF.format(n=left_off)
+        line = layout.text_height(1, 10)  # at the bottom of the body, below any taller row
+        _text(slide, left, top + height - line, width, line, note, 10, color=GREY)
+
+
+def _cell(value: object) -> str:
+    """A table cell's text: empty for missing values (never "nan" or "None")."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
 
 
 def _image(slide, fig: go.Figure, box) -> None:
     from dortmund_kpi.share import downloads as exports
 
-    left, top, width, _ = box
+    left, top, width, height = box
     try:
         png = exports.figure_image(fig, "png", 1200, 570)
     except exports.ExportError as exc:
-        _text(slide, left, top, width, Inches(1), str(exc), 14, color=GREY)
+        _text(slide, left, top, width, 1.0, str(exc), 14, color=GREY)
         return
-    slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+    # As large as the body allows, at the image's own proportions.
+    scale = min(width / 1200, height / 570)
+    slide.shapes.add_picture(
+        io.BytesIO(png), Inches(left), Inches(top), Inches(1200 * scale), Inches(570 * scale)
+    )
+
+
+def _inches(box: tuple[float, float, float, float]) -> tuple[Emu, ...]:
+    return tuple(Emu(Inches(v)) for v in box)
 
 
 def _num(value: object) -> float | None:

@@ -142,7 +142,11 @@ def target_text(ind: pd.Series) -> str:
 def statuses(stats: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, str | None]:
     """City target status per indicator id (``stats`` indexed by indicator_id)."""
     assessed = status.add_status(stats.reset_index(), indicators)
-    return dict(zip(assessed["indicator_id"], assessed["status"], strict=True))
+    # None, not NaN, where there is no status: NaN is truthy and was printed as "nan".
+    return {
+        i: None if pd.isna(s) else str(s)
+        for i, s in zip(assessed["indicator_id"], assessed["status"], strict=True)
+    }
 
 
 def file_name(ind: Any, districts: list[str], year_from: int, year_to: int) -> str:
