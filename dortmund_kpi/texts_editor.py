@@ -35,7 +35,7 @@ EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & M
 
 # The import assistant: official tables as published (the same import as the CLI)
 ASSIST_RECOGNISED = "Erkannt: **{layout}**"
-ASSIST_SOURCE = "Quelle: {source}. Lizenz: {licence}."
+ASSIST_SOURCE = "Quelle: {source} · Lizenz: {licence}"
 ASSIST_NO_LICENCE = "in der Datei nicht angegeben"
 ASSIST_COUNTS_READ = (
     "{records} Datensätze gelesen, {ours} davon für Dortmund und seine Stadtbezirke; "
@@ -85,14 +85,14 @@ ASSIST_CLI_HINT = (
     "--filter ein Merkmal, --zeitraum das Feld Zeitraum, --ersetzen das Kästchen „Ersetzen“."
 )
 ASSIST_CHANGE_COLUMNS = (
-    "Indikator",
+    "Änderung",
     "Gebiet",
     "Zeitraum",
     "alt",
     "neu",
     "Quelle alt",
     "Quelle neu",
-    "Änderung",
+    "Indikator",
 )
 ASSIST_COUNTS = "Neu: {new}, geändert: {changed}, unverändert: {same}, Konflikte: {conflicts}."
 ASSIST_SKIPPED = "{n} Zellen ohne Wert übersprungen (die ersten {shown} mit Zeile und Grund)"

@@ -39,7 +39,10 @@ from dortmund_kpi.settings import get_settings
 from dortmund_kpi.ui import widgets
 from dortmund_kpi.views import importing
 
-_TABLE = "_assistant_table"  # session state: (file key, recognised table or None)
+_TABLE = "_assistant_table"
+SOURCE_COLUMNS = texts.ASSIST_CHANGE_COLUMNS[
+    5:7
+]  # long: narrower, so every column shows  # session state: (file key, recognised table or None)
 
 
 def file_key(upload: Any) -> str:
@@ -181,7 +184,7 @@ def _period(records: list[Record], key: str) -> tuple[bool, When | None]:
 
 def _refused(failed: ImportFailed) -> None:
     st.error(texts.ASSIST_REFUSED.format(n=len(failed.issues)))
-    st.code("\n".join(str(i) for i in failed.issues[:50]), language=None)
+    st.code("\n".join(str(i) for i in failed.issues[:50]), language=None, wrap_lines=True)
     st.caption(texts.ASSIST_CLI_HINT)
 
 
@@ -205,7 +208,7 @@ def _dry_run_and_import(
     )
     chosen = replace(options, replace_official=replace_official, remember=remember)
     st.caption(texts.ASSIST_COMMAND)
-    st.code(importing.cli_command(upload.name, chosen), language="bash")
+    st.code(importing.cli_command(upload.name, chosen), language="bash", wrap_lines=True)
     blocked = bool(trial.conflicts) and not replace_official
     if not st.button(texts.UPLOAD_CONFIRM, type="primary", disabled=blocked, key=f"import_{key}"):
         return
@@ -232,7 +235,10 @@ def _show_dry_run(trial: OfficialResult) -> None:
     for note in trial.notes:
         st.caption(visible(note))
     names = area_names(get_settings())
-    st.dataframe(importing.change_frame(trial.changes, names), hide_index=True)
+    sources = {c: st.column_config.TextColumn(width="medium") for c in SOURCE_COLUMNS}
+    st.dataframe(
+        importing.change_frame(trial.changes, names), hide_index=True, column_config=sources
+    )
     st.caption(_counts(trial))
     if trial.skipped:
         label = texts.ASSIST_SKIPPED.format(

@@ -69,17 +69,18 @@ def filter_choices(records: list[Record]) -> dict[str, list[str]]:
 
 
 def change_frame(changes: list[Change], names: dict[str, str]) -> pd.DataFrame:
-    """The dry run value by value: area, period, old → new value and source, kind."""
+    """The dry run value by value: what changes (new, changed, unchanged, conflict), area,
+    period, old → new value and source, indicator."""
     rows = [
         [
-            c.indicator_id,
+            c.kind,
             names.get(c.area, c.area),
             c.period,
             "–" if c.old_value is None else number_text(c.old_value),
             number_text(c.new_value),
             (origin(c.old_source) or "–") if c.old_value is not None else "–",
             origin(c.new_source),
-            c.kind,
+            c.indicator_id,
         ]
         for c in changes
     ]
