@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import build_fixture_db
 from tests.e2e.conftest import AppServer, start_server, stop_server
@@ -97,7 +98,11 @@ def sign_in(page: Page, server: AppServer) -> None:
     wait_for_app_idle(page)
     page.get_by_role("button", name="Als Redaktion anmelden").click()
     # Through the provider and back (full page loads): a locator wait outlasts them.
-    page.get_by_text("Angemeldet als Eva Editor.").wait_for(timeout=60_000)
+    try:
+        page.get_by_text("Angemeldet als Eva Editor.").wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        shown = " ".join(page.locator("body").inner_text().split())[:300]
+        pytest.fail(f"sign-in did not return: {page.url} shows {shown!r}", pytrace=False)
     page.wait_for_url("**/daten**")
     wait_for_app_idle(page)
 
@@ -107,7 +112,7 @@ def test_an_editor_signs_in_and_imports_a_genesis_table(
 ):
     try:
         walk(editor_server, provider, page)
-    except (AssertionError, Exception) as exc:
+    except Exception as exc:  # with the server's log: the app's own traceback is there
         pytest.fail(f"{exc}\n--- server log ---\n{editor_server.log_tail()}", pytrace=True)
 
 
