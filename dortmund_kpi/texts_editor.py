@@ -66,6 +66,7 @@ ASSIST_CHOOSE_INDICATOR = (
     "Indikator wählen: dann zeigt der Probelauf jeden Wert, den der Import ändert."
 )
 ASSIST_COLUMN = "Wertspalte"
+ASSIST_COLUMN_ALL = "alle Wertspalten (über die Merkmale wählen)"
 ASSIST_FILTER = "Merkmal „{name}“"
 ASSIST_FILTER_ALL = "alle Werte (nicht filtern)"
 ASSIST_PERIOD = "Zeitraum"

@@ -140,9 +140,14 @@ def _mapping(records: list[Record], key: str) -> Options | None:
     )
     columns = list(dict.fromkeys(r.spalte for r in records))
     spalte = None
-    if len(columns) > 1:
-        spalte = st.selectbox(texts.ASSIST_COLUMN, columns, key=f"column_{key}")
-        records = [r for r in records if r.spalte == spalte]
+    if len(columns) > 1:  # not chosen: the dimensions may tell the columns apart
+        spalte = st.selectbox(
+            texts.ASSIST_COLUMN,
+            [None, *columns],
+            format_func=lambda c: texts.ASSIST_COLUMN_ALL if c is None else visible(c),
+            key=f"column_{key}",
+        )
+        records = [r for r in records if spalte in (None, r.spalte)]
     filters = []
     for number, (name, values) in enumerate(importing.filter_choices(records).items()):
         chosen = st.selectbox(

@@ -185,3 +185,41 @@ def test_a_remembered_mapping_is_applied_to_the_next_upload(editor_db: Settings)
 
     checkbox(at, texts.ASSIST_OVERRIDE).check().run()  # the editor may map it anew
     assert [s for s in at.selectbox if s.label == texts.ASSIST_INDICATOR]
+
+
+BREITBAND = (
+    Path(__file__).parents[1]
+    / "fixtures"
+    / "official"
+    / "breitbandatlas_gemeinde_bezirke_privat_2021_mitte_NRW_excerpt.csv"
+)
+
+
+def test_a_file_without_a_period_asks_for_it(editor_db: Settings):
+    """The real Breitbandatlas excerpt names no period (only its download name does)."""
+    at = upload(data_page(secrets=SECRETS, user=EVA_VERIFIED), BREITBAND)
+    assert "Breitbandatlas" in " ".join(m.value for m in at.markdown)
+    selectbox(at, texts.ASSIST_INDICATOR).set_value("gigabit_haushalte").run()
+    selectbox(at, texts.ASSIST_FILTER.format(name="Technologie")).set_value(
+        "alle Technologien"
+    ).run()
+    selectbox(at, texts.ASSIST_FILTER.format(name="Bandbreite")).set_value("≥ 1000 Mbit/s").run()
+    assert texts.ASSIST_PERIOD_NEEDED in infos(at)
+    assert not [f for f in frames(at) if list(f.columns) == list(texts.ASSIST_CHANGE_COLUMNS)]
+
+    period = next(t for t in at.text_input if t.label == texts.ASSIST_PERIOD)
+    period.input("Sommer 2021").run()
+    assert texts.ASSIST_PERIOD_INVALID.format(text="Sommer 2021") in [e.value for e in at.error]
+    period.input("2021").run()
+    assert_ok(at)
+    changes = change_table(at)
+    assert changes[["Änderung", "Gebiet", "Zeitraum", "neu"]].values.tolist() == [
+        ["geändert", "Dortmund", "2021", "66,65"]
+    ]
+    assert changes["Quelle neu"].iloc[0].startswith("Bundesnetzagentur, Breitbandatlas")
+    assert "--zeitraum 2021" in " ".join(c.value for c in at.code)
+    import_button(at).click().run()
+    assert any(s.value.startswith("Import abgeschlossen") for s in at.success)
+    with Store(editor_db.db_path).connect_read() as con:
+        stored = read.series(con, ["gigabit_haushalte"], ["dortmund"], 2021, 2021)
+    assert stored["value"].tolist() == [66.65]
