@@ -305,29 +305,8 @@ SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
 SLIDE_QR_PINNED = "Diese Ansicht mit ihrem Datenstand öffnen"
 SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht und im Download)"
 
-# Editor upload (only with sign-in configured)
-UPLOAD_TITLE = "Daten importieren (Redaktion)"
-UPLOAD_SIGN_IN_HINT = (
-    "Das Hochladen von Daten ist angemeldeten Redakteurinnen und Redakteuren vorbehalten."
-)
-UPLOAD_SIGN_IN = "Als Redaktion anmelden"
-UPLOAD_SIGN_OUT = "Abmelden"
-UPLOAD_SIGNED_IN = "Angemeldet als {name}."
-UPLOAD_NOT_EDITOR = "Dieses Konto ist nicht für den Datenimport freigeschaltet."
-EDITORS_MALFORMED = (
-    "Das Dashboard startet nicht: die Liste der Redaktion ist fehlerhaft ({problem}). "
-    "Bitte .streamlit/secrets.toml korrigieren."
-)
-UPLOAD_LABEL = "CSV- oder XLSX-Datei im Vorlagenformat"
-UPLOAD_TYPE = "Dateityp nicht erlaubt (erwartet .csv, .txt oder .xlsx)."
-UPLOAD_SIZE = "Datei zu groß (erlaubt {mb} MB)."
-UPLOAD_INVALID = "Die Datei hat {n} Problem(e); nichts wurde importiert:"
-UPLOAD_PREVIEW = "Prüfung bestanden: {rows} Zeilen – {counts}. Jetzt importieren?"
-UPLOAD_CONFIRM = "Importieren"
-UPLOAD_VALUES = "Werte neu: {new}, geändert: {changed}, unverändert: {same}"
-UPLOAD_MEASURES = "Maßnahmen neu: {new}, geändert: {changed}, unverändert: {same}"
-UPLOAD_DONE = "Import abgeschlossen ({counts}). Die Ansicht zeigt die neuen Daten."
-EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & Methodik“."
+# Editor upload and import assistant: texts_editor.py (re-exported here)
+from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
 # Measures (Maßnahmen)
 MEASURES_TITLE = "Maßnahmen"

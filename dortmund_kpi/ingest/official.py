@@ -26,6 +26,7 @@ from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import mappings as stored
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.db.write import current_user
+from dortmund_kpi.districts import CITY, load_districts
 from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.importer import (
     ImportResult,
@@ -133,11 +134,7 @@ def _mappings(
     with ``--spalte``, ``--filter`` or ``--zeitraum`` the command line is the mapping."""
     if given is not None and (given.spalte or given.filters or given.zeitraum):
         return [given], False
-    with store.connect_read() as con:
-        found = stored.find_mappings(con, table_code(table), shape(table))
-    remembered = [
-        Mapping(m.indicator_id, m.spalte, m.filters, None, m.zeitraum_rule) for m in found
-    ]
+    remembered = _remembered(table, store)
     if given is not None:
         same = [m for m in remembered if m.indicator == given.indicator]
         return (same[:1], True) if same else ([given], False)
@@ -157,6 +154,24 @@ def _mappings(
     if zeitraum is not None:
         remembered = [replace(m, zeitraum=zeitraum) for m in remembered]
     return remembered, True
+
+
+def _remembered(table: Table, store: Store) -> list[Mapping]:
+    with store.connect_read() as con:
+        found = stored.find_mappings(con, table_code(table), shape(table))
+    return [Mapping(m.indicator_id, m.spalte, m.filters, None, m.zeitraum_rule) for m in found]
+
+
+def remembered_mappings(table: Table, settings: Settings) -> list[Mapping]:
+    """The mappings ``--merken`` stored for this table (by code, else shape): what
+    ``dortmund-kpi import FILE`` alone would apply."""
+    return _remembered(table, existing_store(settings))
+
+
+def area_names(settings: Settings) -> dict[str, str]:
+    """Area key -> German name, for the value-by-value tables."""
+    names = {d.slug: d.name for d in load_districts(settings.districts_path)}
+    return names | {CITY: "Dortmund"}
 
 
 def _changes(con, obs: pd.DataFrame) -> list[Change]:

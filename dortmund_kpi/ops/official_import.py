@@ -19,6 +19,7 @@ from dortmund_kpi.ingest.issues import visible
 from dortmund_kpi.ingest.official import (
     OfficialResult,
     Options,
+    area_names,
     conflict_issue,
     describe_change,
     run_official_import,
@@ -111,7 +112,7 @@ def cmd_import_official(args: argparse.Namespace, settings: Settings) -> int | N
         user=args.user,
     )
     outcome = run_official_import(Path(args.files[0]), settings, options, table=table)
-    names = _area_names(settings)
+    names = area_names(settings)
     sys.stdout.write(summary(args.files[0], outcome, names, remember=args.merken))
     if outcome.conflicts and not args.ersetzen:  # a dry run: shown, and refused
         for change in outcome.conflicts:
@@ -122,13 +123,6 @@ def cmd_import_official(args: argparse.Namespace, settings: Settings) -> int | N
         )
         return EXIT_DATA
     return EXIT_OK
-
-
-def _area_names(settings: Settings) -> dict[str, str]:
-    from dortmund_kpi.districts import load_districts
-
-    names = {d.slug: d.name for d in load_districts(settings.districts_path)}
-    return names | {"dortmund": "Dortmund"}
 
 
 def summary(

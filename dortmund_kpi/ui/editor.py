@@ -6,6 +6,9 @@ only when editor sign-in is configured in ``.streamlit/secrets.toml`` (Streamlit
 the allow-list ``[editors] emails = [...]`` with a verified address (``editors.py``:
 fail closed; a malformed allow-list stops the app). Without that configuration there is
 no upload, and the CLI remains the way to import.
+
+A file in the import template format is checked and imported as with ``dortmund-kpi
+import``; an official table as published goes to the import assistant (``assistant.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from dortmund_kpi.ingest.importer import ImportResult, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import deeplink, urlstate
-from dortmund_kpi.ui import url, widgets
+from dortmund_kpi.ui import assistant, url, widgets
 
-ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".json")
 
 
 def sign_in_configured() -> bool:
@@ -99,14 +102,19 @@ def upload_section(page: str = "daten") -> None:
     st.caption(texts.UPLOAD_SIGNED_IN.format(name=editor_name(user)))
     st.button(texts.UPLOAD_SIGN_OUT, on_click=st.logout)
     limit = get_settings().max_import_bytes
-    upload = st.file_uploader(texts.UPLOAD_LABEL, type=["csv", "txt", "xlsx"], key="upload")
+    suffixes = [s.lstrip(".") for s in ALLOWED_SUFFIXES]
+    upload = st.file_uploader(texts.UPLOAD_LABEL, type=suffixes, key="upload")
     if upload is None:
         return
     problem = _check_upload(upload, limit)
     if problem:
         st.error(problem)
         return
-    _preview_and_import(upload, editor_name(user))
+    table = assistant.recognised(upload)  # as `dortmund-kpi import` tells the two apart
+    if table is None:
+        _preview_and_import(upload, editor_name(user))
+    else:
+        assistant.official_section(upload, table, editor_name(user))
 
 
 def _preview_and_import(upload: Any, name: str) -> None:

@@ -105,8 +105,14 @@ def server_env() -> dict[str, str]:
 stop_server = devserver.stop
 
 
-def start_server(db_path: Path, log_path: Path, timeout_s: float = STARTUP_TIMEOUT_S) -> AppServer:
-    """Start ``dortmund-kpi serve`` on a free port and wait until it is healthy.
+def start_server(
+    db_path: Path,
+    log_path: Path,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+    env: dict[str, str] | None = None,
+) -> AppServer:
+    """Start ``dortmund-kpi serve`` on a free port and wait until it is healthy
+    (``env``: variables to set for the server, e.g. a ``HOME`` with its own secrets).
 
     A port taken by someone else between choosing and binding makes Streamlit exit
     ("Port N is not available"): then try another port, at most three times.
@@ -132,7 +138,7 @@ def start_server(db_path: Path, log_path: Path, timeout_s: float = STARTUP_TIMEO
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=server_env(),
+                env=server_env() | (env or {}),
                 cwd=REPO_ROOT,
                 start_new_session=True,  # own process group: stop_server kills all of it
             )

@@ -1,0 +1,122 @@
+"""The import assistant's tables (Daten page, editors only): what a recognised official
+table holds and what importing it would change, value by value.
+
+No Streamlit and no second import: the page reads the file with ``ingest.recognise``
+and runs ``ingest.official.run_official_import`` (the functions of ``dortmund-kpi
+import``); this module only turns their results into the frames and lines it shows,
+and into the command line that does the same.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from dortmund_kpi import texts
+from dortmund_kpi.formatting import number_text
+from dortmund_kpi.ingest.issues import Issue, visible
+from dortmund_kpi.ingest.official import Change, Options, origin
+from dortmund_kpi.ingest.sources.model import Record, Table
+
+SHOWN_RECORDS = 500
+SHOWN_SKIPPED = 20
+
+
+def preview_records(table: Table) -> list[Record]:
+    """The records an import can use: Dortmund's and its districts' (as ``inspect``
+    shows them); every record of a file that names no region."""
+    if not any(r.gebiet or r.schluessel for r in table.records):
+        return list(table.records)
+    return [r for r in table.records if r.is_dortmund]
+
+
+def _value(record: Record) -> str:
+    text = "–" if record.wert is None else number_text(record.wert)
+    return f"{text} [{record.zeichen}]" if record.zeichen else text
+
+
+def preview_frame(records: list[Record]) -> pd.DataFrame:
+    """One row a record: region, key, period, dimensions, value column, value (as text,
+    German, with its GENESIS sign), line of the file."""
+    shown = records[:SHOWN_RECORDS]
+    rows = [
+        [
+            visible(r.gebiet),
+            r.schluessel or "–",
+            r.zeitraum or "–",
+            visible(", ".join(f"{k}: {v}" for k, v in r.merkmale.items())) or "–",
+            visible(r.spalte),
+            _value(r),
+            r.line,
+        ]
+        for r in shown
+    ]
+    return pd.DataFrame(rows, columns=list(texts.ASSIST_PREVIEW_COLUMNS))
+
+
+def filter_choices(records: list[Record]) -> dict[str, list[str]]:
+    """The dimensions whose values differ among these records, with their values in the
+    order of the file: one of them must be chosen (``--filter``) to get one value per
+    area and period."""
+    found: dict[str, dict[str, None]] = {}
+    for record in records:
+        for name, value in record.merkmale.items():
+            found.setdefault(name, {})[value] = None
+    return {name: list(values) for name, values in found.items() if len(values) > 1}
+
+
+def change_frame(changes: list[Change], names: dict[str, str]) -> pd.DataFrame:
+    """The dry run value by value: what changes (new, changed, unchanged, conflict), area,
+    period, old → new value and source, indicator."""
+    rows = [
+        [
+            c.kind,
+            names.get(c.area, c.area),
+            c.period,
+            "–" if c.old_value is None else number_text(c.old_value),
+            number_text(c.new_value),
+            (origin(c.old_source) or "–") if c.old_value is not None else "–",
+            origin(c.new_source),
+            c.indicator_id,
+        ]
+        for c in changes
+    ]
+    return pd.DataFrame(rows, columns=list(texts.ASSIST_CHANGE_COLUMNS))
+
+
+def skipped_frame(skipped: list[tuple[str, int, str]]) -> pd.DataFrame:
+    """The first cells without a value: file name, line, reason."""
+    rows = [[Path(f).name, line, visible(why)] for f, line, why in skipped[:SHOWN_SKIPPED]]
+    return pd.DataFrame(rows, columns=list(texts.ASSIST_SKIPPED_COLUMNS))
+
+
+def without_folder(issue: Issue, folder: str) -> Issue:
+    """An issue of an uploaded file as its editor knows it: by its name, not the
+    temporary folder it was checked in."""
+    prefix = str(Path(folder)) + "/"
+    return replace(
+        issue, file=issue.file.replace(prefix, ""), message=issue.message.replace(prefix, "")
+    )
+
+
+def cli_command(file_name: str, options: Options) -> str:
+    """``dortmund-kpi import FILE …``: what the command line runs for the same mapping."""
+    parts = ["dortmund-kpi", "import", Path(file_name).name]
+    if options.indicator:
+        parts += ["--indikator", options.indicator]
+    if options.spalte:
+        parts += ["--spalte", options.spalte]
+    for text in options.filters:
+        parts += ["--filter", text]
+    if options.zeitraum is not None:
+        parts += ["--zeitraum", options.zeitraum.label]
+    flags = [
+        (options.remember, "--merken"),
+        (options.replace_official, "--ersetzen"),
+        (options.dry_run, "--dry-run"),
+    ]
+    parts += [flag for wanted, flag in flags if wanted]
+    return " ".join(shlex.quote(visible(p)) for p in parts)
