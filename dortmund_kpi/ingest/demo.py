@@ -133,7 +133,7 @@ def indicator_series(ind: Indicator, districts: list[District], real: pd.DataFra
 def demo_observations(
     catalog: Catalog, districts: list[District], real: pd.DataFrame
 ) -> pd.DataFrame:
-    """All demo rows; ``real`` holds the official observations: the city's anchor the
+    """All demo rows; ``real`` holds the official observations: the city's values anchor the
     curves, and no demo value is made where an official one exists (city or district)."""
     rows: list[dict] = []
     covered = set(zip(real["indicator_id"], real["area"], real["period"], strict=True))
