@@ -38,6 +38,11 @@ class Settings:
         return self.data_dir / "official"
 
     @property
+    def official_sources_path(self) -> Path:
+        """The manifest of published tables ``init`` loads (files in ``official/sources/``)."""
+        return self.official_dir / "sources.yaml"
+
+    @property
     def measures_dir(self) -> Path:
         """Demo measures (Maßnahmen) loaded by ``init``; real ones come by import."""
         return self.data_dir / "measures"

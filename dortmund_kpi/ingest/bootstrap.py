@@ -1,4 +1,11 @@
-"""Create a database: reference tables, the real published figures, demo series."""
+"""Create a database: reference tables, the real published figures, demo series.
+
+Official values come from two places, both checked by the importers' own paths: the
+figures in the import template format (``data/official/*.csv``) and the published
+tables of ``data/official/sources.yaml`` (mapped like ``import FILE --indikator``). A
+value (indicator, area, period) given in both, or twice, stops ``init``: no source wins
+silently. Demo values fill only what no official value covers.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from dortmund_kpi.db.store import Store, StoreExists
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.ingest.demo import DEMO_SOURCE, SEED, demo_observations
 from dortmund_kpi.ingest.importer import load_context, read_and_validate
+from dortmund_kpi.ingest.published import load_published, refuse_duplicates
 from dortmund_kpi.settings import Settings
 
 DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"
@@ -37,7 +45,11 @@ def init_database(
     districts = load_districts(settings.districts_path)
     files = sorted(settings.official_dir.glob("*.csv"))
     validated, hashes = read_and_validate(files, settings, ctx)
-    official = validated.observations
+    tables = load_published(settings, ctx)
+    official = refuse_duplicates(
+        [validated.observations, *(t.observations for t in tables)],
+        settings.official_sources_path,
+    )
     demo_rows = demo_observations(ctx.catalog, districts, official) if demo else None
     measures, measure_files = None, sorted(settings.measures_dir.glob("*.csv")) if demo else []
     if measure_files:  # checked by the real importer, like every measures file
@@ -45,7 +57,11 @@ def init_database(
         measures = checked.measures
     with store.write(fresh=True, create_only=not force) as con:
         write.sync_reference(con, ctx.catalog, districts)
-        _load(con, official, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)")
+        _load(
+            con, validated.observations, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)"
+        )
+        for table in tables:
+            _load(con, table.observations, table.files, user, table.message)
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:

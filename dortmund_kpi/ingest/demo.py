@@ -133,11 +133,14 @@ def indicator_series(ind: Indicator, districts: list[District], real: pd.DataFra
 def demo_observations(
     catalog: Catalog, districts: list[District], real: pd.DataFrame
 ) -> pd.DataFrame:
-    """All demo rows; ``real`` holds the official observations (to anchor the curves)."""
+    """All demo rows; ``real`` holds the official observations: the city's values anchor the
+    curves, and no demo value is made where an official one exists (city or district)."""
     rows: list[dict] = []
+    covered = set(zip(real["indicator_id"], real["area"], real["period"], strict=True))
     for ind in catalog.indicators:
         own = real[(real["indicator_id"] == ind.id) & (real["area"] == CITY)] if len(real) else real
-        rows += indicator_series(ind, districts, own)
+        made = indicator_series(ind, districts, own)
+        rows += [r for r in made if (ind.id, r["area"], r["period"]) not in covered]
     frame = pd.DataFrame(rows)
     frame["note"] = pd.Series(np.nan, index=frame.index, dtype="str")
     return frame

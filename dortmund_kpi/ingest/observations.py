@@ -283,7 +283,8 @@ def _kinds(frame: pd.DataFrame) -> tuple[pd.Series, list[Issue]]:
     return official, issues
 
 
-def _duplicates(obs: pd.DataFrame) -> list[Issue]:
+def duplicates(obs: pd.DataFrame) -> list[Issue]:
+    """A second row of the same (indicator, area, period), naming where the first is."""
     keys = obs[["indicator_id", "area", "period"]]
     dup = keys.duplicated(keep="first")
     if not dup.any():
@@ -326,7 +327,7 @@ def validate_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) -> Val
         )
     obs = pd.concat(parts, ignore_index=True) if parts else _empty()
     if not issues:
-        issues = _duplicates(obs)
+        issues = duplicates(obs)
     return Validated(
         observations=obs, issues=sorted(issues, key=_issue_order), skipped_missing=skipped
     )

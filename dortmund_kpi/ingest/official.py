@@ -37,7 +37,7 @@ from dortmund_kpi.ingest.importer import (
 )
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
-from dortmund_kpi.ingest.observations import validate_frames
+from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
 from dortmund_kpi.ingest.selection import Selection, select
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
@@ -118,7 +118,8 @@ def conflict_issue(change: Change, names: dict[str, str]) -> Issue:
     )
 
 
-def _read(path: Path, settings: Settings) -> Table:
+def read_table(path: Path, settings: Settings) -> Table:
+    """The published file as its reader sees it; ``ImportFailed`` if it is none."""
     try:
         return read_source(path, settings.data_dir, settings.max_import_bytes)
     except SourceError as exc:
@@ -244,15 +245,20 @@ def run_official_import(
         raise
 
 
-def _run(
-    path: Path, settings: Settings, options: Options, table: Table | None, today: date | None
-) -> OfficialResult:
-    file = str(path)
-    dry_run, user = options.dry_run, options.user
-    store = existing_store(settings)
-    ctx = load_context(settings, today)
-    table = table or _read(path, settings)
-    chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)
+@dataclass(frozen=True)
+class Mapped:
+    """The records of one table mapped onto indicators, as checked template rows."""
+
+    frame: pd.DataFrame  # the rows in the template's columns (with file and line)
+    validated: Validated  # checked like a template file: the observations to write
+    selections: list[Selection]
+
+
+def map_table(table: Table, chosen: list[Mapping], ctx: Context, file: str) -> Mapped:
+    """Select each mapping's records, make them template rows (source: publisher, table
+    and licence; ``amtlich``) and check them like a template file. This is the whole
+    path from a table to observations, for ``import`` and for ``init`` alike;
+    ``ImportFailed`` with every problem found."""
     source = source_line(table)
     selections: list[Selection] = []
     issues: list[Issue] = []
@@ -270,6 +276,20 @@ def _run(
     validated = validate_frames([(frame, ";")], ctx)
     if validated.issues:
         raise ImportFailed(validated.issues)
+    return Mapped(frame, validated, selections)
+
+
+def _run(
+    path: Path, settings: Settings, options: Options, table: Table | None, today: date | None
+) -> OfficialResult:
+    file = str(path)
+    dry_run, user = options.dry_run, options.user
+    store = existing_store(settings)
+    ctx = load_context(settings, today)
+    table = table or read_table(path, settings)
+    chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)
+    mapped = map_table(table, chosen, ctx, file)
+    frame, validated, selections = mapped.frame, mapped.validated, mapped.selections
     obs = validated.observations
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     outcome = OfficialResult(

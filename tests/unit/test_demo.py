@@ -55,3 +55,22 @@ def test_demo_passes_through_real_values(fixture_db):
         # exactly one city value per period: the real one, no demo value beside it
         assert same["value"].tolist() == [row.value]
         assert same["is_official"].tolist() == [True]
+
+
+def test_no_demo_value_where_an_official_district_value_exists():
+    """An official district value is kept: demo fills only what official values leave."""
+    catalog, districts = _inputs()
+    real = pd.DataFrame(
+        {
+            "indicator_id": ["schul_endgeraete"],
+            "area": ["hoerde"],
+            "period": ["2021"],
+            "value": [3500.0],
+            "period_start": [pd.Timestamp("2021-01-01")],
+            "period_end": [pd.Timestamp("2021-12-31")],
+        }
+    )
+    demo = demo_observations(catalog, districts, real)
+    year = demo[(demo["indicator_id"] == "schul_endgeraete") & (demo["period"] == "2021")]
+    assert "hoerde" not in set(year["area"])
+    assert len(year) == 12  # the city and the eleven other districts
