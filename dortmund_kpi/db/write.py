@@ -135,6 +135,33 @@ def apply_observations(
     return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
 
 
+def demo_over_official(
+    con: duckdb.DuckDBPyConnection, observations: pd.DataFrame | pa.Table, limit: int = 20
+) -> pd.DataFrame:
+    """Demo rows of ``observations`` at keys whose current value is official (file, line,
+    key, the official value and its source), at most ``limit``: a demo value must never
+    replace an official one."""
+    names = observations.column_names if isinstance(observations, pa.Table) else observations
+    where = ["file", "line"] if {"file", "line"} <= set(names) else []
+    columns = [c.strip() for c in STAGED_COLUMNS.split(",")] + where
+    if isinstance(observations, pa.Table):
+        frame = observations.select(columns)
+    else:
+        frame = observations[columns]
+    con.register("incoming_frame", frame)
+    try:
+        located = "i.file, i.line" if where else "NULL AS file, NULL AS line"
+        return con.execute(
+            f"SELECT {located}, i.indicator_id, i.area, i.period, c.value, c.source "
+            "FROM incoming_frame i JOIN current_observations c "
+            "USING (indicator_id, area, period) "
+            "WHERE NOT i.is_official AND c.is_official ORDER BY 1, 2 LIMIT ?",
+            [limit],
+        ).df()
+    finally:
+        con.unregister("incoming_frame")
+
+
 def _staged_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     """New keys, changed values and identical rows of ``staged_frame``."""
     row = con.execute(

@@ -26,6 +26,7 @@ from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.store import Store, scratch
 from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
+from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.fast_path import validate_fast
 from dortmund_kpi.ingest.files import read_file
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
@@ -139,6 +140,7 @@ def run_import(
     if dry_run:
         with store.connect_read() as con:
             _refuse_stale_statuses(con, validated)
+            _refuse_demo_over_official(con, validated.observations)
         _preview(store, validated.observations, validated.measures, result)
         return result
     try:
@@ -147,6 +149,7 @@ def run_import(
             # before the lock, a concurrent import of a newer status could land between
             # the check and the write, and the older status would win.
             _refuse_stale_statuses(con, validated)
+            _refuse_demo_over_official(con, validated.observations)
             _load(
                 con, ctx.catalog, settings, validated.observations, validated.measures, result, user
             )
@@ -227,6 +230,27 @@ def _refuse_stale_statuses(con, validated: Validated) -> None:
 def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:
     """Import-log totals over observations and measures."""
     return LoadCounts(a.inserted + b.inserted, a.changed + b.changed, a.unchanged + b.unchanged)
+
+
+def _refuse_demo_over_official(con, obs: pd.DataFrame | pa.Table) -> None:
+    """Demo values never replace official ones (an official value is replaced only by
+    another official value)."""
+    found = loader.demo_over_official(con, obs)
+    if found.empty:
+        return
+    raise ImportFailed(
+        [
+            Issue(
+                "" if pd.isna(r.file) else str(r.file),
+                0 if pd.isna(r.line) else int(r.line),
+                "datenart",
+                f"Demodaten würden den amtlichen Wert {number_text(float(r.value))} von "
+                f"{r.indicator_id} {r.area} {r.period} ({r.source or 'ohne Quelle'}) ersetzen: "
+                "Demodaten ersetzen nie amtliche Werte (Zeile entfernen oder datenart amtlich)",
+            )
+            for r in found.itertuples(index=False)
+        ]
+    )
 
 
 def _preview(
