@@ -6,8 +6,12 @@ these through ``dortmund_kpi.ui`` with one cursor per query.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 import pandas as pd
+
+from dortmund_kpi import clock
 
 EXPORT_SQL = """
 SELECT o.indicator_id, o.area, coalesce(d.name, 'Dortmund') AS area_name, o.period,
@@ -60,6 +64,12 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 # values; a timestamp means the values that were valid then (pinned links).
 
 
+def instant(as_of: object) -> datetime | None:
+    """What ``$as_of`` binds: an instant; a naive moment is Berlin time (as in ``stand=``)."""
+    ok = isinstance(as_of, datetime) and not pd.isna(as_of)
+    return clock.instant(as_of) if ok else None  # type: ignore[arg-type]
+
+
 def _as_of_cte(name: str, table: str, *, window: bool = False) -> str:
     """A CTE ``name`` of the rows of a versioned ``table`` valid at ``$as_of`` (NULL: the
     current ones); with ``window`` only the years ``$year_from``..``$year_to``. Both names
@@ -69,9 +79,9 @@ def _as_of_cte(name: str, table: str, *, window: bool = False) -> str:
     return f"""
 {name} AS{materialized} (
   SELECT * FROM {table}
-  WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
-             ELSE valid_from <= CAST($as_of AS TIMESTAMP)
-                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END{years}
+  WHERE CASE WHEN CAST($as_of AS TIMESTAMPTZ) IS NULL THEN valid_to IS NULL
+             ELSE valid_from <= CAST($as_of AS TIMESTAMPTZ)
+                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMPTZ)) END{years}
 )"""
 
 
@@ -133,7 +143,7 @@ WINDOW = "year(period_end) BETWEEN $year_from AND $year_to"
 
 
 def _params(as_of: object, year_from: int, year_to: int, **extra: object) -> dict[str, object]:
-    return {"as_of": as_of, "year_from": year_from, "year_to": year_to, **extra}
+    return {"as_of": instant(as_of), "year_from": year_from, "year_to": year_to, **extra}
 
 
 def series(
@@ -248,7 +258,7 @@ def district_values(
     FROM districts d
     JOIN obs o ON o.area = d.slug AND o.indicator_id = $id AND o.period = $period
     ORDER BY d.sort_order"""
-    return con.execute(sql, {"as_of": as_of, "id": indicator_id, "period": period}).df()
+    return con.execute(sql, {"as_of": instant(as_of), "id": indicator_id, "period": period}).df()
 
 
 # The district's latest period per indicator (``mine``); the ranking only in those
@@ -330,9 +340,9 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 def import_log(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
     """Imports up to the pinned moment (all, when live), newest first."""
     return con.execute(
-        "SELECT * FROM import_log WHERE CAST($as_of AS TIMESTAMP) IS NULL "
-        "OR started_at <= CAST($as_of AS TIMESTAMP) ORDER BY import_id DESC",
-        {"as_of": as_of},
+        "SELECT * FROM import_log WHERE CAST($as_of AS TIMESTAMPTZ) IS NULL "
+        "OR started_at <= CAST($as_of AS TIMESTAMPTZ) ORDER BY import_id DESC",
+        {"as_of": instant(as_of)},
     ).df()
 
 
@@ -346,14 +356,14 @@ def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFr
            bool_or(NOT o.is_official) AS any_demo
     FROM indicators i LEFT JOIN obs o ON o.indicator_id = i.id
     GROUP BY ALL ORDER BY any_value(i.sort_order)"""
-    return con.execute(sql, {"as_of": as_of}).df()
+    return con.execute(sql, {"as_of": instant(as_of)}).df()
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
     """The moment of the newest value or measure status visible (the version on screen)."""
     sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}
     SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms))"""
-    return con.execute(sql, {"as_of": as_of}).fetchall()[0][0]
+    return con.execute(sql, {"as_of": instant(as_of)}).fetchall()[0][0]
 
 
 # -- measures (Maßnahmen) ----------------------------------------------------------
@@ -366,7 +376,7 @@ def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFra
     SELECT ms.* EXCLUDE (valid_to), p.short_name AS masterplan_name
     FROM ms JOIN masterplans p ON p.id = ms.masterplan
     ORDER BY p.sort_order, ms.deadline, ms.id"""
-    return con.execute(sql, {"as_of": as_of}).df()
+    return con.execute(sql, {"as_of": instant(as_of)}).df()
 
 
 def measure_versions(
@@ -375,10 +385,10 @@ def measure_versions(
     """Every version of one measure known at the moment, oldest first (its history)."""
     return con.execute(
         """SELECT status, status_date, valid_from, valid_to FROM measures
-           WHERE id = $id AND (CAST($as_of AS TIMESTAMP) IS NULL
-                               OR valid_from <= CAST($as_of AS TIMESTAMP))
+           WHERE id = $id AND (CAST($as_of AS TIMESTAMPTZ) IS NULL
+                               OR valid_from <= CAST($as_of AS TIMESTAMPTZ))
            ORDER BY valid_from""",
-        {"id": measure_id, "as_of": as_of},
+        {"id": measure_id, "as_of": instant(as_of)},
     ).df()
 
 

@@ -138,7 +138,41 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 user_name VARCHAR NOT NULL)""",
         ),
     ),
+    (
+        5,
+        "moments as instants (TIMESTAMPTZ); old naive times read as Berlin wall-clock",
+        (
+            # A column an index or a view depends on cannot change its type: both are
+            # dropped and made again, inside the same transaction.
+            "DROP VIEW current_observations",
+            "DROP INDEX observations_key",
+            "DROP INDEX measures_key",
+            # timezone('Europe/Berlin', naive) reads a time of the repeated autumn hour as
+            # its second pass (standard time) and a time skipped in spring as standard
+            # time (02:30 -> 03:30 CEST); clock.from_wall reads typed links the same way.
+            *(
+                f"ALTER TABLE {table} ALTER {column} SET DATA TYPE TIMESTAMPTZ "
+                f"USING timezone('Europe/Berlin', {column})"
+                for table, column in (
+                    ("observations", "valid_from"),
+                    ("observations", "valid_to"),
+                    ("measures", "valid_from"),
+                    ("measures", "valid_to"),
+                    ("import_log", "started_at"),
+                    ("import_log", "finished_at"),
+                    ("import_mappings", "saved_at"),
+                    ("schema_meta", "applied_at"),
+                )
+            ),
+            "CREATE INDEX observations_key ON observations (indicator_id, area, period)",
+            "CREATE INDEX measures_key ON measures (id)",
+            """CREATE VIEW current_observations AS
+                SELECT * EXCLUDE (valid_to) FROM observations WHERE valid_to IS NULL""",
+        ),
+    ),
 )
+# From this version on, moments are instants; before it, naive Berlin wall-clock times.
+INSTANTS_FROM = 5
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -170,8 +204,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = LATEST_VERSION) -> lis
         if current < version <= target:
             for statement in statements:
                 con.execute(statement)
-            con.execute(
-                "INSERT INTO schema_meta VALUES (?, ?, now()::TIMESTAMP)", [version, description]
-            )
+            # applied_at is naive Berlin wall-clock until migration 5 makes it an instant
+            moment = "now()" if version >= INSTANTS_FROM else "timezone('Europe/Berlin', now())"
+            con.execute(f"INSERT INTO schema_meta VALUES (?, ?, {moment})", [version, description])
             applied.append(version)
     return applied

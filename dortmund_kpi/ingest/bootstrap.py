@@ -77,7 +77,7 @@ def init_database(
 
 def _load(con, rows, files, user, message, apply=write.apply_observations) -> None:
     """One logged import inside init: observations, or measures with ``apply_measures``."""
-    started = write.now_local()
+    started = write.next_moment(con)
     import_id = write.next_import_id(con)
     counts = apply(con, rows, import_id, started)
     write.log_import(

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from dortmund_kpi import clock
 from dortmund_kpi.catalog import Catalog, load_catalog
-from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.store import Store, scratch
@@ -62,7 +62,7 @@ def load_context(settings: Settings, today: date | None = None) -> Context:
         # Berlin's date, like "Stand" and overdue (a server may run on UTC)
         catalog=catalog,
         districts=DistrictMatcher(districts),
-        today=today or now_local().date(),
+        today=today or clock.today(),
     )
 
 
@@ -195,7 +195,7 @@ def _load(
     result: ImportResult,
     user: str | None,
 ) -> None:
-    started = loader.now_local()
+    started = loader.next_moment(con)
     loader.sync_reference(con, catalog, load_districts(settings.districts_path))
     import_id = loader.next_import_id(con)
     counts = loader.apply_observations(con, obs, import_id, started)
@@ -264,8 +264,8 @@ def _preview(
         loader.restore_rows(con, current)
         if measures is not None and current_measures is not None:
             loader.restore_measures(con, current_measures)
-            result.measures = loader.apply_measures(con, measures, 0, loader.now_local())
-        counts = loader.apply_observations(con, obs, 0, loader.now_local())
+            result.measures = loader.apply_measures(con, measures, 0, loader.next_moment(con))
+        counts = loader.apply_observations(con, obs, 0, loader.next_moment(con))
     result.inserted, result.changed, result.unchanged = (
         counts.inserted,
         counts.changed,
@@ -282,7 +282,7 @@ def log_rejected(
 ) -> None:
     """Append one line per rejected import (never touches the database)."""
     record = {
-        "zeitpunkt": loader.now_local().isoformat(timespec="seconds"),
+        "zeitpunkt": clock.now_local().isoformat(timespec="seconds"),  # with its offset
         "person": user or loader.current_user(),
         "dateien": [p.name for p in paths],
         "sha256": [_sha256(p, settings.max_import_bytes) for p in paths],

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock
 from dortmund_kpi.db import mappings as stored
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.db.write import current_user
@@ -333,7 +333,7 @@ def _run(
             con, f"{table.source}: " + " | ".join(m.describe() for m in outcome.mappings)
         )
         for entry in to_remember:
-            stored.save_mapping(con, entry, now_local(), user or current_user())
+            stored.save_mapping(con, entry, clock.now(), user or current_user())
 
     write_checked(
         settings,

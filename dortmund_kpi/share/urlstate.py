@@ -37,7 +37,7 @@ from datetime import date, datetime, time
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock
 from dortmund_kpi.districts import CITY, DistrictMatcher
 
 PAGES = {
@@ -118,33 +118,43 @@ def _read_years(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
 
 
 def parse_stand(text: str) -> datetime | None:
-    """``2025-03-31`` (end of that day), ``31.03.2025`` or ``2025-03-31T14:05[:00]``."""
+    """The instant (UTC) of ``2025-03-31`` (end of that day in Berlin),
+    ``31.03.2025`` or ``2025-03-31T14:05[:00]`` (Berlin wall-clock time; in the hour
+    repeated in autumn the second pass, see ``clock.from_wall``), or of a time with its
+    offset, ``2026-10-25T02:30:00+02:00``, as ``format_stand`` writes for that hour."""
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.combine(datetime.strptime(text, fmt).date(), time.max)
+            return clock.from_wall(datetime.combine(datetime.strptime(text, fmt).date(), time.max))
         except ValueError:
             pass
+    if "T" in text and text[-6:-5] == " ":
+        text = text[:-6] + "+" + text[-5:]  # a "+" that a pasted link decoded to a space
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else None
+    return clock.instant(moment)
 
 
 def format_stand(moment: datetime) -> str:
-    """The shortest text that pins ``moment``: a date when it is the end of a day."""
-    if moment.time() == time.max:
-        return moment.date().isoformat()
+    """The shortest text that pins ``moment``: a date when it is the end of a Berlin day,
+    else Berlin wall-clock time, with its offset only where that time occurs twice."""
+    local = clock.local(moment)
+    if local.time() == time.max:
+        return local.date().isoformat()
     # Exact to the microsecond: the version a link was made from is included, and an
     # import in the same second after it is not.
-    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+    timespec = "microseconds" if local.microsecond else "seconds"
+    shown = local if clock.is_ambiguous(local) else local.replace(tzinfo=None)
+    return shown.isoformat(timespec=timespec)
 
 
 def _read_stand(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     moment = parse_stand(raw[-1]) if raw else None
     # A date means the end of that day; today is fine, a later day is not (yet) a Stand.
-    if moment is None or not date(2000, 1, 1) <= moment.date() <= (now or now_local()).date():
+    today = clock.local(now).date() if now else clock.today()
+    if moment is None or not date(2000, 1, 1) <= clock.local(moment).date() <= today:
         return _reject(_last(raw))
     return Read(moment)
 

@@ -98,7 +98,8 @@ def demo_in(frame: pd.DataFrame) -> bool:
 
 
 def period_text(label: str | None) -> str:
-    return period_from_label(label).display if label else "–"
+    # an indicator without values (yet) has no label: None, or NaN from a string column
+    return "–" if formatting.missing(label) or not label else period_from_label(label).display
 
 
 def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:

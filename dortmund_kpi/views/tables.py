@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -144,7 +144,7 @@ def import_log_table(log: pd.DataFrame) -> pd.DataFrame:
 def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Zeitpunkt": pd.to_datetime(rejected["zeitpunkt"]).map(formatting.timestamp),
+            "Zeitpunkt": rejected["zeitpunkt"].map(_logged_moment),
             "Person": rejected["person"],
             "Dateien": rejected["dateien"],
             "Probleme": rejected["probleme"],
@@ -211,3 +211,12 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
             row[names[slug]] = f"{value} (Rang {int(d['rank'])}{kind})"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _logged_moment(text: object) -> str:
+    """A rejected import's moment as shown: a line with its offset (written since moments
+    are instants) or without (older lines: Berlin wall-clock time); unreadable: '–'."""
+    try:
+        return formatting.timestamp(datetime.fromisoformat(str(text)))
+    except ValueError:
+        return "–"

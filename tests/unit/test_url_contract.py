@@ -4,7 +4,7 @@ table says, every key round-trips, old names keep working."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dortmund_kpi import clock
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
@@ -53,9 +54,12 @@ VALID = {
         st.sampled_from([d.slug for d in DISTRICTS if d.slug != CITY]), unique=True, max_size=4
     ),
     "zeitraum": st.tuples(YEARS, YEARS).map(lambda pair: tuple(sorted(pair))),
+    # a view holds instants (UTC): the end of a Berlin day, or any moment up to now
     "stand": st.one_of(
-        st.dates(date(2000, 1, 1), NOW.date()).map(lambda day: datetime.combine(day, time.max)),
-        st.datetimes(datetime(2000, 1, 1), NOW),
+        st.dates(date(2000, 1, 1), NOW.date()).map(
+            lambda day: clock.from_wall(datetime.combine(day, time.max))
+        ),
+        st.datetimes(datetime(2000, 1, 1), NOW, timezones=st.just(UTC)),
     ),
     "praesentation": st.booleans(),
     "massnahme": st.sampled_from(CTX.measures),
@@ -91,7 +95,7 @@ PLAUSIBLE = [
 SAMPLE = {
     "bezirk": ["hoerde", "eving"],
     "zeitraum": (2019, 2024),
-    "stand": datetime(2025, 3, 31, 14, 5),
+    "stand": datetime(2025, 3, 31, 12, 5, tzinfo=UTC),  # 14:05 in Berlin
     "praesentation": True,
     "massnahme": "v01_serviceportal",
     "masterplan": "bildung",
