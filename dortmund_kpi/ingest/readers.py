@@ -214,7 +214,7 @@ def plain_rows(raw: bytes, width: int, delimiter: str, header_at: int = 0) -> pa
 
     if b'"' in raw:
         return None
-    returns = raw.count(b"\r")
+    returns = raw.count(b"\r") if b"\r" in raw else 0  # a quick look first: mostly none
     if returns and returns != raw.count(b"\r\n"):
         return None  # a lone CR
     start = raw.find(b"\n", header_at) + 1

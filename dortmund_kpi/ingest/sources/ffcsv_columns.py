@@ -63,9 +63,11 @@ def read(
     header_line, header_cells = header
     reader = _Rows([column_name(c) for c in header_cells], name, regions)
     cells = plain_rows(raw, len(header_cells), delimiter, header_at)
+    # Arrow's pool keeps what the parser freed: back to the system, the arrays below fit in it
+    pa.default_memory_pool().release_unused()
     if cells is None or cells.num_rows == 0 or _too_long(cells):
         return None
-    columns = _Columns(cells.combine_chunks())
+    columns = _Columns(cells)
     lines = np.arange(cells.num_rows, dtype=np.int64) + header_line + 1
     keep = ~_blank_rows(columns)
     sample = [
@@ -76,8 +78,9 @@ def read(
     rows = _RowValues.of(reader, columns, regions)
     records, skipped = _values(reader, columns, rows, choose_convention(sample), keep, lines)
     statistic = _first_filled(columns, reader.where.get("statistics_code"), keep)
-    title = columns.texts(reader.where.get("statistics_label"))
-    return table(name, header_line, statistic, title.text(0), records, skipped)
+    label = reader.where.get("statistics_label")  # the title: that of the first row
+    title = "" if label is None else cells.column(label)[0].as_py().strip()
+    return table(name, header_line, statistic, title, records, skipped)
 
 
 def _too_long(cells: pa.Table) -> bool:
@@ -111,10 +114,11 @@ class _Columns:
     def texts(self, index: int | None) -> _Texts:
         if index not in self.made:
             if index is None:  # the column is not in the file: empty, as in ffcsv.read
-                found = _Texts(np.zeros(self.rows, dtype=np.int64), [""])
+                found = _Texts(np.zeros(self.rows, dtype=np.int32), [""])
             else:
-                encoded = pc.dictionary_encode(self.cells.column(index)).chunk(0)
-                codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+                column = self.cells.column(index)
+                encoded = pc.dictionary_encode(column).combine_chunks()
+                codes = encoded.indices.to_numpy(zero_copy_only=False)
                 found = _Texts(codes, [t.strip() for t in encoded.dictionary.to_pylist()])
             self.made[index] = found
         return self.made[index]
@@ -140,14 +144,23 @@ def _first_filled(columns: _Columns, index: int | None, keep: np.ndarray) -> str
 
 
 def _groups(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the index of its distinct combination of ``parts`` (codes per row), and
-    for each combination its first row."""
+    """Per row the index of its distinct combination of ``parts`` (codes per row, from
+    0), numbered in the order of first appearance; and each combination's first row."""
     key = np.zeros(len(parts[0]), dtype=np.int64)
+    span = 1  # key < span
     for codes in parts:
-        key = key * (int(codes.max()) + 1 if len(codes) else 1) + codes
-        key = pd.factorize(key)[0].astype(np.int64)  # small again: at most the rows
-    _, first = np.unique(key, return_index=True)
-    return key, first
+        size = int(codes.max()) + 1 if len(codes) else 1
+        if span * size >= 2**62:  # would overflow: number the combinations so far anew
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+        key, span = key * size + codes, span * size
+    group = pd.factorize(key)[0].astype(np.int64)
+    # numbered in order of appearance: a row is the first of its group where the
+    # running maximum of the numbers grows
+    running = np.maximum.accumulate(group) if len(group) else group
+    grows = np.ones(len(group), dtype=bool)
+    grows[1:] = running[1:] > running[:-1]
+    return group, np.flatnonzero(grows)
 
 
 @dataclass(frozen=True)

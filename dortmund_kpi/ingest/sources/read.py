@@ -38,6 +38,7 @@ from dortmund_kpi.ingest.sources.text import (
     BOM,
     TEMPLATE_MESSAGE,
     Row,
+    decode,
     decode_named,
     first_row,
     head_lines,
@@ -108,9 +109,14 @@ def read_source_bytes(data: bytes, name: str, data_dir: Path, blatt: str | None 
     regions = regions_for(data_dir)
     first = (found[0], trimmed(found[1]))
     if ffcsv.is_header(first[1]):
-        table = _read_flat_columns(data, text, encoding, found, delimiter, name, regions)
+        utf8 = encoding == "utf-8"  # the file's own bytes, else the text in UTF-8
+        raw = data if utf8 else text.encode("utf-8")
+        del text  # the columns are read from the bytes: the text need not stay in memory
+        start = len(BOM) if utf8 and data.startswith(BOM) else 0
+        table = _read_flat_columns(raw, start, found, delimiter, name, regions)
         if table is not None:
             return table
+        text = decode(data, name, EXPECTED)
     rows = read_rows(text, name, delimiter)
     if ffcsv.is_header(first[1]):
         start = next(i for i, (line, _) in enumerate(rows) if line == first[0])
@@ -123,18 +129,10 @@ def read_source_bytes(data: bytes, name: str, data_dir: Path, blatt: str | None 
 
 
 def _read_flat_columns(
-    data: bytes,
-    text: str,
-    encoding: str,
-    header: Row,
-    delimiter: str,
-    name: str,
-    regions: Regions,
+    raw: bytes, start: int, header: Row, delimiter: str, name: str, regions: Regions
 ) -> Table | None:
-    """A flat file of plain rows read column by column (None: read it row by row)."""
-    utf8 = encoding == "utf-8"  # the file's own bytes, else the text in UTF-8
-    raw = data if utf8 else text.encode("utf-8")
-    start = len(BOM) if utf8 and data.startswith(BOM) else 0
+    """A flat file of plain rows (``raw``: in UTF-8, its text from byte ``start``) read
+    column by column (None: read it row by row)."""
     for _ in range(header[0] - 1):  # the lines before the header (blank ones)
         start = raw.find(b"\n", start) + 1
     return ffcsv_columns.read(raw, start, header, delimiter, name, regions)
