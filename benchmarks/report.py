@@ -77,16 +77,17 @@ def records_section(records: list[dict[str, Any]]) -> list[str]:
 def ffcsv_section(runs: list[dict[str, Any]]) -> list[str]:
     """The flat file part: the file, the three reads, the ratios and peak memory."""
     lines = [
-        "| scale | file | rows | months × regions | product s | DuckDB VARCHAR s | "
+        "| commit | scale | file | rows | months × regions | product s | DuckDB VARCHAR s | "
         "DuckDB auto s | ratio to VARCHAR | ratio to auto | peak RSS product / DuckDB MB | "
         "RSS growth / file size |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for run in runs:
         for scale, f in run.get("ffcsv", {}).items():
             rss = f["rss_mb"]
             lines.append(
-                f"| {scale} | {f['bytes'] / 1e6:,.1f} MB | {f['rows']:,} | "
+                f"| {run['machine'].get('git_commit')} | {scale} | {f['bytes'] / 1e6:,.1f} MB | "
+                f"{f['rows']:,} | "
                 f"{f['months']} × {f['regions']} | {f['product_s']} | {f['duckdb_varchar_s']} | "
                 f"{f['duckdb_auto_s']} | {_num(f['ratio_to_varchar'], 2)} | "
                 f"{_num(f['ratio_to_auto'], 2)} | {_num(rss['product']['peak_mb'], 0)} / "
