@@ -163,7 +163,7 @@ def note_sign(zeichen: str | None, quality: str) -> str | None:
     return zeichen
 
 
-class _Rows:
+class Rows:
     """The reading of the data rows against one header."""
 
     def __init__(self, names: list[str], name: str, regions: Regions) -> None:
@@ -239,7 +239,7 @@ def read(rows: list[Row], name: str, regions: Regions) -> Table:
     """Read the rows of a flat file (the first row is its header)."""
     header_line, header = rows[0]
     names = [column_name(c) for c in header]
-    reader = _Rows(names, name, regions)
+    reader = Rows(names, name, regions)
     width = len(names)
     sample = [
         cells[v.index] for _, cells in rows[1:2001] if len(cells) == width for v in reader.values

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from dortmund_kpi.ingest.readers import plain_rows
 from dortmund_kpi.ingest.sources.ffcsv import (
-    _Rows,
+    Rows,
     column_name,
     dimension_value,
     long_spalte,
@@ -61,9 +61,9 @@ def read(
     """The flat file in ``raw`` (UTF-8; its header row ``header`` begins at byte
     ``header_at``), or None when it must be read row by row."""
     header_line, header_cells = header
-    reader = _Rows([column_name(c) for c in header_cells], name, regions)
+    reader = Rows([column_name(c) for c in header_cells], name, regions)
     cells = plain_rows(raw, len(header_cells), delimiter, header_at)
-    # Arrow's pool keeps what the parser freed: back to the system, the arrays below fit in it
+    # what the parser freed goes back to the system (Arrow's pool would keep it)
     pa.default_memory_pool().release_unused()
     if cells is None or cells.num_rows == 0 or _too_long(cells):
         return None
@@ -176,7 +176,7 @@ class _RowValues:
     merkmal: np.ndarray
 
     @staticmethod
-    def of(reader: _Rows, columns: _Columns, regions: Regions) -> _RowValues:
+    def of(reader: Rows, columns: _Columns, regions: Regions) -> _RowValues:
         places = {NO_PLACE: 0}
         place = np.zeros(columns.rows, dtype=np.int64)
         parts: list[Part] = []
@@ -210,7 +210,7 @@ class _RowValues:
 
 
 def _periods(
-    reader: _Rows, columns: _Columns, parts: list[Part], part_rows: list[np.ndarray]
+    reader: Rows, columns: _Columns, parts: list[Part], part_rows: list[np.ndarray]
 ) -> tuple[list[tuple[str, str | None]], np.ndarray]:
     """Per row its period, judged once per distinct ``time`` and parts of the year."""
     time = columns.texts(reader.where.get("time"))
@@ -280,7 +280,7 @@ def _cells(text: pa.ChunkedArray, convention: str, signs: dict[str | None, int])
     return _Cells(wert, odd_sign[odd], odd_record[odd], odd_skip[odd], odd, read)
 
 
-def _spalten(reader: _Rows, columns: _Columns, spalten: dict[str, int]) -> list[np.ndarray]:
+def _spalten(reader: Rows, columns: _Columns, spalten: dict[str, int]) -> list[np.ndarray]:
     """Per value column, per row the index of its column name in ``spalten``."""
     found = []
     for value in reader.values:
@@ -303,7 +303,7 @@ def _spalten(reader: _Rows, columns: _Columns, spalten: dict[str, int]) -> list[
 
 
 def _values(
-    reader: _Rows,
+    reader: Rows,
     columns: _Columns,
     rows: _RowValues,
     convention: str,
