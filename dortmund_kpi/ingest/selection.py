@@ -124,9 +124,9 @@ def select(table: Table, mapping: Mapping, indicator: Indicator, file: str) -> S
 def _select(
     table: Table, mapping: Mapping, indicator: Indicator, file: str, selection: Selection
 ) -> None:
-    ours = [r for r in table.records if r.is_dortmund]
+    ours = table.dortmund()
     if not ours:
-        regions = len({(r.gebiet, r.schluessel) for r in table.records})
+        regions = len({(gebiet, key) for gebiet, key, _ in table.places()})
         raise _Refused(
             [
                 _issue(
