@@ -6,20 +6,28 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-# Browser tests drive Debian's Chromium (Playwright cannot download a browser here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests drive: Chromium for the browser tests (Playwright cannot
+# download a browser here) and nginx in front of the replicas (serve --replicas).
+apt_install() {  # apt_install COMMAND PACKAGE...
+    local command_name=$1
+    shift
+    if command -v "$command_name" >/dev/null 2>&1 || [ -x "/usr/sbin/$command_name" ]; then
+        return
+    fi
+    echo "Installing $* (apt-get) for the tests ..."
     if [ "$(id -u)" = "0" ]; then
-        echo "Installing Chromium (apt-get) for the browser tests ..."
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
-        echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
+        echo "$command_name is missing. Install it with: sudo apt-get install $*" >&2
         exit 1
     fi
-fi
+}
+apt_install chromium chromium fonts-dejavu-core
+apt_install nginx nginx-light
 export DORTMUND_KPI_CHROMIUM="${DORTMUND_KPI_CHROMIUM:-$(command -v chromium)}"
 export BROWSER_PATH="${BROWSER_PATH:-$DORTMUND_KPI_CHROMIUM}"
 
