@@ -69,6 +69,11 @@ class Settings:
         return self.geo_dir / "stadtbezirke_schematisch.geojson"
 
     @property
+    def signin_dir(self) -> Path:
+        """Views remembered across the editor sign-in, shared by all replicas (``deeplink``)."""
+        return self.db_path.parent / (self.db_path.name + ".anmeldungen")
+
+    @property
     def official_geometry_path(self) -> Path:
         """Where ``dortmund-kpi geometry`` stores the city's official district polygons."""
         return self.db_path.parent / (self.db_path.name + ".stadtbezirke.geojson")
