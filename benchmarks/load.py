@@ -17,14 +17,24 @@ level of S sessions starts S visitors at once, each doing one page load and
 request fails); "sessions held" is the highest level below it. The same ramp runs
 against ``serve --replicas 1`` and ``serve --replicas N``, both behind nginx on
 loopback, in one run; the number of sessions and the run time are bounded.
+
+Faults, against N replicas after the ramp: as many sessions as N held, with longer visits;
+after ``FAULT_AFTER_S`` one replica is killed (SIGKILL) and an import publishes a value.
+A visitor whose websocket drops connects again through nginx (to another replica, as the
+browser does) and reruns the view of its URL; the run reports reconnects, failures (a
+visitor that could not go on), the interaction times including the reconnects, and
+whether the imported value is in the published database afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,11 +49,12 @@ import httpx
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from benchmarks import machine
 from benchmarks.importbench import cli_command
 from dortmund_kpi.settings import PROJECT_ROOT
-from tools.devserver import free_port, health, server_env, stop
+from tools.devserver import free_port, health, pid_listening_as, server_env, stop
 
 PAGE = "indikator"
 INDICATOR = "glasfaser_haushalte"
@@ -65,6 +76,8 @@ class Level:
     p95_s: float = 0.0
     max_s: float = 0.0
     wall_s: float = 0.0
+    reconnects: int = 0
+    errors: list[str] = field(default_factory=list)
     samples: list[float] = field(default_factory=list, repr=False)
 
     @property
@@ -101,45 +114,78 @@ async def _run_once(ws, query_string: str) -> float:
             return time.perf_counter() - start
 
 
-async def visitor(base: str, rng: random.Random) -> list[float]:
-    """One person: open the indicator page, change the district a few times."""
+class Visitor:
+    """One person's browser: cookies, one websocket; reconnects as Streamlit's client does
+    when the connection drops (its replica died), then reruns the view of its URL."""
+
+    def __init__(self, http: httpx.AsyncClient, base: str) -> None:
+        self.http, self.base = http, base
+        self.ws = None
+        self.reconnects = 0
+
+    async def connect(self) -> None:
+        (await self.http.get("/_stcore/health")).raise_for_status()  # cookies (route, XSRF)
+        cookies = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        xsrf = self.http.cookies.get("_streamlit_xsrf", "")
+        self.ws = await connect(
+            self.base.replace("http://", "ws://") + "/_stcore/stream",
+            subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
+            additional_headers={"Cookie": cookies, "Origin": self.base},
+            max_size=None,
+            open_timeout=TIMEOUT_S,
+        )
+
+    async def interact(self, query_string: str, since: float | None = None) -> float:
+        start = time.perf_counter() if since is None else since
+        try:
+            await _run_once(self.ws, query_string)
+        except (ConnectionClosed, OSError):
+            self.reconnects += 1
+            await self.close()
+            await self.connect()
+            await _run_once(self.ws, query_string)
+        return time.perf_counter() - start
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(ConnectionClosed, OSError):
+                await self.ws.close()
+
+
+async def visitor(base: str, rng: random.Random, changes: int = CHANGES) -> tuple[list[float], int]:
+    """One person: open the indicator page, change the district a few times; the times of
+    the interactions and how often the connection had to be made again."""
     times = []
     first = rng.choice(DISTRICTS)
     async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S) as http:
         start = time.perf_counter()
         (await http.get(f"/{PAGE}?{query(first)}")).raise_for_status()
-        (await http.get("/_stcore/health")).raise_for_status()
-        cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-        xsrf = http.cookies.get("_streamlit_xsrf", "")
-        url = base.replace("http://", "ws://") + "/_stcore/stream"
-        async with connect(
-            url,
-            subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
-            additional_headers={"Cookie": cookies, "Origin": base},
-            max_size=None,
-            open_timeout=TIMEOUT_S,
-        ) as ws:
-            await _run_once(ws, query(first))
-            times.append(time.perf_counter() - start)  # the page load, HTML to drawn data
-            for _ in range(CHANGES):
+        person = Visitor(http, base)
+        try:
+            await person.connect()
+            times.append(await person.interact(query(first), since=start))  # HTML to data
+            for _ in range(changes):
                 await asyncio.sleep(rng.uniform(*THINK_S))
-                times.append(await _run_once(ws, query(rng.choice(DISTRICTS))))
-    return times
+                times.append(await person.interact(query(rng.choice(DISTRICTS))))
+        finally:
+            await person.close()
+    return times, person.reconnects
 
 
-async def level(base: str, sessions: int, seed: int) -> Level:
+async def level(base: str, sessions: int, seed: int, changes: int = CHANGES, fault=None) -> Level:
+    """S visitors at once; ``fault`` (a coroutine) runs beside them."""
     result = Level(sessions)
     start = time.perf_counter()
-    outcomes = await asyncio.gather(
-        *(visitor(base, random.Random(seed + i)) for i in range(sessions)),
-        return_exceptions=True,
-    )
+    visitors = [visitor(base, random.Random(seed + i), changes) for i in range(sessions)]
+    outcomes = await asyncio.gather(*visitors, *([fault] if fault else []), return_exceptions=True)
     result.wall_s = time.perf_counter() - start
-    for outcome in outcomes:
+    for outcome in outcomes[:sessions]:
         if isinstance(outcome, BaseException):
             result.failures += 1
+            result.errors.append(f"{type(outcome).__name__}: {outcome}"[:200])
         else:
-            result.samples.extend(outcome)
+            result.samples.extend(outcome[0])
+            result.reconnects += outcome[1]
     samples = sorted(result.samples)
     result.interactions = len(samples)
     if samples:
@@ -193,6 +239,57 @@ def ramp(base: str, max_sessions: int, deadline: float, log) -> list[Level]:
     return results
 
 
+FAULT_AFTER_S = 3.0  # the fault comes while every visitor is between two clicks
+FAULT_CHANGES = 8  # longer visits, so that they span the fault
+FAULT_VALUE = "77,7"
+
+
+async def _kill_and_import(db: Path, replica_port: int, tmp: Path) -> int:
+    """SIGKILL one replica and import a value while the visitors click; the import's code."""
+    await asyncio.sleep(FAULT_AFTER_S)
+    pid = pid_listening_as(replica_port)
+    if pid is None:
+        raise RuntimeError(f"no replica on port {replica_port}")
+    os.kill(pid, signal.SIGKILL)
+    values = tmp / "fault-import.csv"
+    values.write_text(
+        f"indikator;bezirk;zeitraum;wert\n{INDICATOR};Dortmund;2025;{FAULT_VALUE}\n",
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        *cli_command(),
+        "--db",
+        str(db),
+        "import",
+        str(values),
+        env=server_env(PROJECT_ROOT),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return await process.wait()
+
+
+def fault_run(base: str, db: Path, sessions: int, tmp: Path, log) -> dict:
+    """One level with a replica killed and an import during it: who failed, who moved."""
+    replica_port = int(base.rsplit(":", 1)[1]) + 1
+    fault = _kill_and_import(db, replica_port, tmp)
+    result = asyncio.run(level(base, sessions, 99_000, FAULT_CHANGES, fault))
+    exported = tmp / "after-fault.csv"
+    subprocess.run(
+        [*cli_command(), "--db", str(db), "export", "-o", str(exported)],
+        env=server_env(PROJECT_ROOT),
+        check=True,
+        capture_output=True,
+    )
+    kept = f"{INDICATOR};Dortmund;2025;{FAULT_VALUE};" in exported.read_text(encoding="utf-8-sig")
+    log(
+        f"  fault: {sessions} sessions, replica :{replica_port} killed after {FAULT_AFTER_S:.0f}"
+        f" s and an import: {result.reconnects} reconnect(s), {result.failures} failure(s), "
+        f"p95 {result.p95_s:.2f} s, import {'kept' if kept else 'LOST'}"
+    )
+    return asdict(result) | {"samples": None, "import_kept": kept}
+
+
 def held(results: list[Level]) -> int:
     """The most sessions at which the p95 interaction stayed under 1 s."""
     good = [r.sessions for r in results if r.held]
@@ -230,12 +327,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             process, base = start(db, replicas, Path(tmp) / f"serve-{replicas}.log")
             try:
                 results = ramp(base, args.max_sessions, time.monotonic() + args.max_seconds, log)
+                setup = {
+                    "sessions_held": held(results),
+                    "levels": [asdict(r) | {"samples": None} for r in results],
+                }
+                if replicas > 1:
+                    setup["fault"] = fault_run(base, db, max(2, held(results)), Path(tmp), log)
             finally:
                 stop(process)
-            report["setups"][replicas] = {
-                "sessions_held": held(results),
-                "levels": [asdict(r) | {"samples": None} for r in results],
-            }
+            report["setups"][replicas] = setup
     print(table(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")

@@ -45,6 +45,7 @@ MAX_REPLICAS = 16
 FAIL_TIMEOUT_S = 10  # how long nginx skips a replica that refused a connection
 STARTUP_TIMEOUT_S = 120.0
 STOP_GRACE_S = 10.0
+MAX_RESTARTS = 5  # per replica and minute
 ROUTE_COOKIE = "dkpi_replica"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -171,6 +172,7 @@ class Replicas:
         self.cwd = cwd
         self.children: dict[int, subprocess.Popen] = {}
         self.nginx: subprocess.Popen | None = None
+        self.restarts: dict[int, list[float]] = {}
 
     def start_replica(self, port: int) -> None:
         self.children[port] = subprocess.Popen(
@@ -190,16 +192,27 @@ class Replicas:
                 if _healthy(port):
                     waiting.discard(port)
             time.sleep(0.25)
+        if waiting and not stopping():
+            print_err(
+                f"Replikate nicht bereit nach {STARTUP_TIMEOUT_S:.0f} s: Ports {sorted(waiting)}"
+            )
         return not waiting
 
-    def restart_ended(self) -> None:
-        """Start again every replica whose process ended (crash, kill, OOM)."""
+    def restart_ended(self) -> bool:
+        """Start again every replica whose process ended (crash, kill, OOM); False when one
+        keeps ending (``MAX_RESTARTS`` within a minute): then something else is wrong."""
+        now = time.monotonic()
         for port, child in list(self.children.items()):
-            if child.poll() is not None:
-                print_err(
-                    f"Replikat auf Port {port} beendet (Code {child.returncode}), neu gestartet"
-                )
-                self.start_replica(port)
+            if child.poll() is None:
+                continue
+            recent = [t for t in self.restarts.get(port, []) if t > now - 60] + [now]
+            self.restarts[port] = recent
+            if len(recent) > MAX_RESTARTS:
+                print_err(f"Replikat auf Port {port} endet immer wieder (Code {child.returncode})")
+                return False
+            print_err(f"Replikat auf Port {port} beendet (Code {child.returncode}), neu gestartet")
+            self.start_replica(port)
+        return True
 
     def stop(self) -> None:
         everyone = [p for p in (self.nginx, *self.children.values()) if p and p.poll() is None]
@@ -274,7 +287,8 @@ def _run(
             log = (run_dir / "error.log").read_text(errors="replace")[-2000:]
             print_err(f"nginx beendet (Code {replicas.nginx.returncode}):\n{log}")
             return 1
-        replicas.restart_ended()
+        if not replicas.restart_ended():
+            return 1
         time.sleep(0.5)
     sys.stdout.flush()
     return 0

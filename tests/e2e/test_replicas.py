@@ -131,18 +131,9 @@ def upstreams_of(proxy: Proxy, route: int) -> set[str]:
 
 
 def replica_pid(port: int) -> int:
-    """The Streamlit process listening on ``port`` (its command line names the port)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                args = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"streamlit" in b" ".join(args) and [b"--server.port", str(port).encode()] in [
-                args[i : i + 2] for i in range(len(args))
-            ]:
-                return int(entry.name)
-    raise AssertionError(f"no replica on port {port}")
+    pid = devserver.pid_listening_as(port)
+    assert pid, f"no replica on port {port}"
+    return pid
 
 
 def latest_value_shown(page: Page) -> bool:
