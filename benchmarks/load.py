@@ -323,11 +323,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             capture_output=True,
         )
         for replicas in sorted({1, args.replicas}):
-            log(f"serve --replicas {replicas} (nginx in front):")
+            load = machine.load_average()  # the machine may be shared: say how busy it was
+            log(f"serve --replicas {replicas} (nginx in front), load average {load}:")
             process, base = start(db, replicas, Path(tmp) / f"serve-{replicas}.log")
             try:
                 results = ramp(base, args.max_sessions, time.monotonic() + args.max_seconds, log)
                 setup = {
+                    "load_average_at_start": load,
                     "sessions_held": held(results),
                     "levels": [asdict(r) | {"samples": None} for r in results],
                 }
