@@ -10,6 +10,7 @@ holds it), while the other browser's session goes on undisturbed.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,3 +215,16 @@ def test_two_replicas_behind_nginx(proxy: Proxy, browser: Browser):
     finally:
         first.close()
         second.close()
+
+
+def test_the_load_benchmark_speaks_streamlits_protocol(proxy: Proxy):
+    """``python -m benchmarks load`` drives the real server: every simulated visit runs
+    the page and its filter changes to the end, through nginx, without a failure."""
+    from benchmarks import load
+
+    # in a thread of its own: Playwright's sync API keeps an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, load.level(proxy.base_url, 2, seed=7)).result()
+    assert result.errors == []
+    assert result.failures == 0
+    assert result.interactions == 2 * (load.CHANGES + 1)
