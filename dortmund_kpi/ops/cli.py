@@ -273,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
+    p.add_argument(
+        "--replicas",
+        type=int,
+        metavar="N",
+        help="N Dashboard-Prozesse auf PORT+1 … PORT+N hinter nginx auf PORT "
+        "(Sitzungsbindung per Cookie, siehe docs/deployment.md)",
+    )
     p.set_defaults(handler=cmd_serve)
 
     from dortmund_kpi.ops import backup as maintenance

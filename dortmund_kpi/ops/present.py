@@ -57,6 +57,25 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     ensure_database(settings)
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
     os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
+    if args.replicas:
+        from dortmund_kpi.ops.replicas import serve_replicas
+
+        # the replicas listen on loopback only: nginx in front is the way in
+        return serve_replicas(
+            args.replicas,
+            args.port,
+            args.address,
+            lambda port: streamlit_command(port, "127.0.0.1"),
+            PROJECT_ROOT,
+        )
+    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    command = streamlit_command(args.port, args.address)
+    os.execv(sys.executable, command)
+    return EXIT_OK  # not reached
+
+
+def streamlit_command(port: int, address: str | None) -> list[str]:
+    """``streamlit run`` of the dashboard; run it in ``PROJECT_ROOT`` (config.toml)."""
     command = [
         sys.executable,
         "-m",
@@ -64,14 +83,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "run",
         str(PROJECT_ROOT / "dashboard.py"),
         "--server.port",
-        str(args.port),
+        str(port),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
         "false",
     ]
-    if args.address:
-        command += ["--server.address", args.address]
-    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
-    os.execv(sys.executable, command)
-    return EXIT_OK  # not reached
+    if address:
+        command += ["--server.address", address]
+    return command
