@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -40,10 +41,15 @@ from tests.e2e.helpers import (
     wait_for_charts,
 )
 from tools import devserver
+from tools.oidc_provider import RunningProvider, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CITY_TRACE = "Dortmund (gesamt)"
+EDITOR_EMAIL = "eva@dortmund.de"
+UPLOADED = "indikator;bezirk;zeitraum;wert;anmerkung;quelle;datenart\n" + (
+    "online_termine;Dortmund;2025;271828;;Upload durch den Proxy;amtlich\n"
+)
 ROUTE_COOKIE = "dkpi_replica"  # as dortmund_kpi.ops.replicas
 INDICATOR = "anteil_online_antraege"
 VIEW = f"/indikator?indikator={INDICATOR}&bezirk=hoerde"
@@ -85,11 +91,26 @@ def _listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+def provider() -> Iterator[RunningProvider]:
+    running = RunningProvider(User(EDITOR_EMAIL, "Eva Editor"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory, provider: RunningProvider) -> Iterator[Proxy]:
     base = tmp_path_factory.mktemp("replicas")
     db = base / "kpi.duckdb"
     build_fixture_db(db)
     port = next(p for p in iter(devserver.free_port, None) if p < 65000 and _ports_free(p, 3))
+    # Editor sign-in through the proxy: every replica reads the same secrets (one cookie
+    # secret), and the provider returns to the proxy's address.
+    home = base / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    secrets = provider.secrets_toml(f"http://127.0.0.1:{port}", [EDITOR_EMAIL])
+    (home / ".streamlit" / "secrets.toml").write_text(secrets, encoding="utf-8")
     log = base / "serve.log"
     command = [*cli_command(), "--db", str(db), "serve", "--replicas", "2"]
     command += ["--port", str(port), "--address", "127.0.0.1"]
@@ -98,7 +119,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
             command,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=server_env(),
+            env=server_env() | {"HOME": str(home)},
             cwd=REPO_ROOT,
             start_new_session=True,
         )
@@ -149,6 +170,46 @@ def download_csv(page: Page) -> bytes:
         page.get_by_role("button", name="CSV herunterladen (Excel)").click()
     assert info.value.failure() is None, info.value.failure()
     return info.value.path().read_bytes()
+
+
+def test_an_editor_signs_in_and_uploads_through_the_proxy(
+    proxy: Proxy, provider: RunningProvider, browser: Browser, tmp_path: Path
+):
+    """Sign-in (a redirect to the provider and back through nginx), the upload and the
+    import all reach the replica of the editor's session."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        open_page(page, proxy.base_url, "/daten")
+        page.get_by_role("button", name="Als Redaktion anmelden").click()
+        page.get_by_text("Angemeldet als Eva Editor.").wait_for(timeout=60_000)
+        page.wait_for_url("**/daten**")
+        wait_for_app_idle(page)
+        assert provider.provider.sign_ins == 1
+        upload = tmp_path / "werte.csv"
+        upload.write_text(UPLOADED, encoding="utf-8")
+        with rerun(page):
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+        with rerun(page):
+            page.get_by_role("button", name="Importieren", exact=True).click()
+        page.get_by_text("Import abgeschlossen").wait_for()
+        assert_no_error(page)
+        route = replica_of(context)
+        assert upstreams_of(proxy, route) == {f"127.0.0.1:{route}"}
+        uploads = [
+            line
+            for line in (proxy.run_dir() / "access.log").read_text().splitlines()
+            if "/_stcore/upload_file" in line
+        ]
+        assert uploads and all(f"upstream=127.0.0.1:{route}" in line for line in uploads)
+    finally:
+        context.close()
+    with duckdb.connect(str(proxy.db), read_only=True) as con:
+        value = con.execute(
+            "SELECT value, is_official FROM current_observations "
+            "WHERE indicator_id = 'online_termine' AND area = 'dortmund' AND period = '2025'"
+        ).fetchone()
+    assert value == (271828.0, True)
 
 
 def test_two_replicas_behind_nginx(proxy: Proxy, browser: Browser):
