@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.util import Emu, Inches, Pt
 
 from dortmund_kpi import texts
@@ -39,12 +39,22 @@ class Slide:
     stand: str
     demo: bool
     link: str
-    series: pd.DataFrame | None = None  # columns: category, name, value (a line per name)
-    bars: pd.DataFrame | None = None  # columns: category, value
+    # Columns category, name, value (a line per name), and official (each value's origin).
+    series: pd.DataFrame | None = None
+    bars: pd.DataFrame | None = None  # columns: category, value, official
     figure: go.Figure | None = None  # drawn as an image (kaleido)
     table: pd.DataFrame | None = None
     number_format: str = "#,##0"
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The footer's origin: "mixed" where a chart's values mix both (demo ones hollow,
+        as on the page), else the slide's one origin."""
+        frame = self.series if self.series is not None else self.bars
+        if frame is not None and "official" in frame and frame["official"].nunique() == 2:
+            return texts.KIND_MIXED
+        return texts.DEMO if self.demo else texts.OFFICIAL
 
 
 def build_deck(slides: list[Slide]) -> bytes:
@@ -102,8 +112,7 @@ def _add_slide(deck: Presentation, content: Slide) -> None:
         _table(slide, content.table, body)
     elif content.figure is not None:
         _image(slide, content.figure, body)
-    kind = texts.DEMO if content.demo else texts.OFFICIAL
-    footer = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {kind}"
+    footer = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {content.kind}"
     _text(slide, Inches(0.4), Inches(6.45), Inches(10.2), Inches(0.45), footer, 11, color=GREY)
     link = _text(
         slide, Inches(0.4), Inches(6.9), Inches(10.2), Inches(0.4), content.link, 10, color=GREY
@@ -127,10 +136,20 @@ def _line_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     categories = list(dict.fromkeys(data["category"]))
     chart_data = CategoryChartData(number_format=number_format)
     chart_data.categories = categories
+    demo: list[list[int]] = []  # per line, the categories whose value is demo data
     for name, part in data.groupby("name", sort=False):
         values = dict(zip(part["category"], part["value"], strict=True))
         chart_data.add_series(str(name), [_num(values.get(c)) for c in categories])
+        official = part["official"] if "official" in part else pd.Series(True, part.index)
+        late = set(part.loc[~official.astype(bool), "category"])
+        demo.append([i for i, c in enumerate(categories) if c in late])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, chart_data).chart
+    for series, points in zip(chart.plots[0].series, demo, strict=True):
+        for index in points:  # demo points hollow, as the page draws them
+            marker = series.points[index].marker
+            marker.style = XL_MARKER_STYLE.CIRCLE
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
@@ -146,6 +165,13 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart.has_legend = False
     chart.category_axis.reverse_order = True
     plot = chart.plots[0]
+    official = data["official"] if "official" in data else pd.Series(True, data.index)
+    for index, own in enumerate(official.astype(bool)):
+        if not own:  # demo bars hollow, as the page draws them
+            point = plot.series[0].points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            point.format.line.color.rgb = GREY
     plot.has_data_labels = True
     plot.data_labels.number_format = number_format
     plot.data_labels.number_format_is_linked = False

@@ -19,6 +19,8 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
     arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
     change = texts.CHANGE_STYLE[tile.change_word]
     description = f"{tile.versus}, {change.label}" if tile.change else None
+    if description and tile.origin_note:  # the change compares values of different origin
+        description += f" · {tile.origin_note}"
     st.metric(
         f"**{tile.title}**",
         tile.value,
@@ -28,7 +30,9 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         delta_description=description,
         help=f"{tile.name}\n\n{tile.explanation}" if tile.explanation else tile.name,
     )
-    line = sparkline.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
+    line = sparkline.sparkline_svg(
+        tile.sparkline, tile.change_word, texts.SPARKLINE_ALT, tile.sparkline_official
+    )
     st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see views.sparkline
     demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
     unit = f"{tile.unit} · " if tile.unit else ""
