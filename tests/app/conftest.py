@@ -37,7 +37,7 @@ from tests.conftest import make_settings
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
 PAGE_FILES = widgets.PAGE_FILES
-HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND})
+HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND, texts.DEMO_POINTS})
 Params = Mapping[str, str | list[str]]
 
 
