@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui import url, widgets
 from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
@@ -83,4 +83,4 @@ def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     for row, column in event.selection.cells:
         params = matrix_link(table, plans, row, column)
         if params:
-            st.switch_page(widgets.page("masterplan"), query_params=params)
+            url.switch_page(widgets.page("masterplan"), params)
