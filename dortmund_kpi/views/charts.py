@@ -227,8 +227,7 @@ def time_series(
                 f"{meta.unit}<br>%{{customdata[1]}}<extra>%{{fullData.name}}</extra>",
             )
         )
-    if len(frame) and frame["is_official"].any() and not frame["is_official"].all():
-        fig.add_trace(_demo_legend())
+    _demo_legend(fig, frame["is_official"])
     if target:
         fig.add_trace(
             go.Scatter(
@@ -268,16 +267,12 @@ def time_series(
     return _style(fig, meta, height)
 
 
-def _demo_legend() -> go.Scatter:
-    """A legend entry only (no point): in a chart mixing origins, hollow points are demo."""
-    return go.Scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        name=texts.DEMO_POINTS,
-        marker={"symbol": "circle-open", "size": 7, "color": TREND_COLOR},
-        hoverinfo="skip",
-    )
+def _demo_legend(fig: go.Figure, official: pd.Series) -> None:
+    """In a chart mixing origins, a legend entry (no point): hollow is demo data."""
+    if official.nunique() == 2:
+        hollow = {"symbol": "circle-open", "size": 7, "color": TREND_COLOR}
+        legend = {"name": texts.DEMO_POINTS, "marker": hollow, "showlegend": True}
+        fig.add_scatter(x=[None], y=[None], mode="markers", **legend)
 
 
 def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better: bool) -> go.Figure:
@@ -299,9 +294,11 @@ def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better:
                 "line": {"color": PALETTE[4], "width": 2},
             },
             hovertemplate=f"%{{y}}: %{{x:{fmt}}} {meta.unit}<br>%{{customdata}}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
         )
     )
-    fig.update_traces(cliponaxis=False)
+    _demo_legend(fig, ordered["is_official"])
     fig.update_yaxes(autorange="reversed")
     top = float(ordered[column].max()) if len(ordered) else 1.0
     fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5", range=[0, top * 1.18])

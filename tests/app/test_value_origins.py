@@ -218,6 +218,8 @@ def test_indicator_chart_table_map_ranking_and_exports_carry_each_origin(
     bars = charts["ranking"]["data"][0]
     fills = dict(zip(array(bars["y"]), bars["marker"]["color"], strict=True))
     assert {name: fill != "white" for name, fill in fills.items()} == own
+    legend = [t for t in charts["ranking"]["data"] if t.get("name") == texts.DEMO_POINTS]
+    assert len(legend) == (1 if len(set(own.values())) == 2 else 0)
     assert ("stand" in variant) == (not any(own.values()))  # Hörde, Eving official live
     # The displayed CSV: the same rows, each with its origin.
     button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_CSV)
