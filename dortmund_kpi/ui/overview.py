@@ -19,8 +19,6 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
     arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
     change = texts.CHANGE_STYLE[tile.change_word]
     description = f"{tile.versus}, {change.label}" if tile.change else None
-    if description and tile.origin_note:  # the change compares values of different origin
-        description += f" · {tile.origin_note}"
     st.metric(
         f"**{tile.title}**",
         tile.value,
@@ -45,7 +43,9 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         target = f"{badge} {tile.target}"
     area = f"{tile.area or texts.TILE_CITY} · " if show_area else ""
     # One caption (two lines) instead of two: every element costs a warm run time.
-    st.caption(f"{area}{unit}{tile.period}{demo}  \n{target}")
+    # A change between values of different origin says so where it is not cut off.
+    note = f" · {tile.origin_note}" if tile.origin_note else ""
+    st.caption(f"{area}{unit}{tile.period}{demo}{note}  \n{target}")
     widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 

@@ -66,13 +66,14 @@ def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
             {
                 c["indicator"]: r.short_name,
                 c["period"]: period_text(r.period),
+                # Each value beside its own origin: the district's, and the city's it is
+                # set against (in view without scrolling the table sideways).
                 c["value"]: formatting.with_unit(r.comparable, unit, decimals),
+                c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
                 c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+                c["city_kind"]: texts.OFFICIAL if city else texts.DEMO,
                 c["deviation"]: shown + judgement + _across(bool(r.is_official), city),
                 c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
-                # Each value's own origin: the district's, and the city's it is set against.
-                c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
-                c["city_kind"]: texts.OFFICIAL if city else texts.DEMO,
             }
         )
     return pd.DataFrame(rows)

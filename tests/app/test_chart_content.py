@@ -207,7 +207,8 @@ def test_overview_tiles_show_latest_city_values(fixture_con, year_from: int, yea
         unit = first.split(" · ")[0] if not tile["value"].endswith("%") else ""
         assert " ".join(p for p in (tile["value"], unit) if p) == want["value"], short_name
         assert want["period"] in first.split(" · "), short_name
-        assert (texts.DEMO_BADGE in first) == want["demo"], short_name
+        badge = f":orange-badge[{texts.DEMO_BADGE}]"  # not "Vergleich mit Demodaten"
+        assert (badge in first) == want["demo"], short_name
         # The sparkline: an inline SVG drawn from exactly these values; where they mix
         # origins, the stretches at demo values dashed.
         points = sparkline.sparkline_points(want["sparkline"])
