@@ -226,6 +226,10 @@ def test_indicator_chart_table_map_ranking_and_exports_carry_each_origin(
     csv = pd.read_csv(io.BytesIO(downloads(button.proto).content), sep=";", encoding="utf-8-sig")
     assert csv[C["kind"]].tolist() == table[C["kind"]].tolist()
     assert csv[C["area_name"]].tolist() == frame["area_name"].tolist()
+    button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_XLSX)
+    sheet = pd.read_excel(io.BytesIO(downloads(button.proto).content), sheet_name="Daten")
+    assert sheet[C["kind"]].tolist() == table[C["kind"]].tolist()
+    assert sheet[C["value"]].tolist() == pytest.approx(frame["value"].tolist(), abs=1e-6)
     # The slides of the same link: the series and the ranking with the same markers.
     slides = _slides(mixed_con, "indikator", params)
     _assert_slide_series(next(s for s in slides if s.series is not None), frame)
