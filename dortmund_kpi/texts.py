@@ -91,7 +91,8 @@ CHANGE_TEXT = {c: style.label for c, style in CHANGE_STYLE.items()}
 CHANGE_ARROW = {c: style.icon for c, style in CHANGE_STYLE.items()}
 TARGET = "Ziel {value} bis {year}"
 TARGET_DEMO = "Demo-Zielwert"
-VS_PREVIOUS = "ggü. {period}"
+VS_PREVIOUS = "ggü. {period}"  # CROSS_ORIGIN: by the origin of the value compared with
+CROSS_ORIGIN = {True: "Vergleich mit amtlichem Wert", False: "Vergleich mit Demodaten"}
 
 # Charts
 SOURCE = "Quelle"
@@ -183,6 +184,7 @@ COLUMNS = {
     "value": "Wert",
     "per_1000": "je 1.000 Einw.",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
     "source": "Quelle",
     "note": "Anmerkung",
     "indicator": "Indikator",
@@ -256,6 +258,7 @@ METADATA_LABELS = {
     "source": "Quelle",
     "stand": "Stand",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
     "target": "Zielwert",
     "frequency": "Turnus",
     "aggregation": "Gesamtstadt aus Bezirken",
@@ -264,6 +267,7 @@ METADATA_LABELS = {
     "permalink": "Link zur Ansicht",
 }
 KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"
+DEMO_POINTS = "Demodaten (hohle Punkte)"
 REJECTED_IMPORTS = (
     "**Abgelehnte Importe** (die Datenbank blieb unverändert; Details zeigt "
     "`dortmund-kpi import --dry-run DATEI`):"
@@ -353,6 +357,7 @@ MEASURE_FIELDS = {
     "districts": "Stadtbezirke",
     "budget_eur": "Budget",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
 }
 MEASURE_COLUMNS = {
     "title": "Maßnahme",

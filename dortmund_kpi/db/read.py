@@ -189,7 +189,7 @@ agg AS (
 ),
 previous AS (
   SELECT s.indicator_id, s.area,
-         arg_max({{'v': value, 'p': period, 't': period_type}},
+         arg_max({{'v': value, 'p': period, 't': period_type, 'o': is_official}},
                  {{'o': is_official, 'p': period}}) AS p
   FROM s JOIN agg a USING (indicator_id, area)
   WHERE s.period_end = a.previous_end GROUP BY ALL
@@ -197,7 +197,7 @@ previous AS (
 SELECT a.* EXCLUDE (previous_end, l), a.l.v AS latest, a.l.p AS latest_period,
        a.l.t AS latest_type, a.l.e AS latest_end, a.l.s AS latest_start,
        a.l.o AS latest_official, p.p.v AS previous, p.p.p AS previous_period,
-       p.p.t AS previous_type
+       p.p.t AS previous_type, p.p.o AS previous_official
 FROM agg a LEFT JOIN previous p USING (indicator_id, area)"""
 
 
@@ -304,7 +304,7 @@ SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decim
        i.direction, i.aggregation, r.period, r.period_type, r.value,
        r.comparable, CASE WHEN i.aggregation = 'sum' THEN c.value / pop.total * 1000
                           ELSE c.value END AS city_comparable,
-       r.rank, r.ranked_of, r.is_official AND coalesce(c.is_official, true) AS is_official
+       r.rank, r.ranked_of, r.is_official, c.is_official AS city_official
 FROM ranked r
 JOIN indicators i ON i.id = r.indicator_id
 CROSS JOIN pop

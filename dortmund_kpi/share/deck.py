@@ -184,6 +184,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
             "when": period_midpoints(frame).dt.date,  # a time axis, as on the page
             "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
             "value": frame["value"],
+            "official": frame["is_official"].astype(bool),
         }
     )
     meta = meta_for(ind, frame)
@@ -214,7 +215,7 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
                 "Kennzahl": [t.title for t in own],
                 "Wert": [f"{t.value} {t.unit}".strip() for t in own],
                 "Zeitraum": [t.period for t in own],
-                "Veränderung": [f"{t.change} {t.versus}".strip() or "–" for t in own],
+                "Veränderung": [_change_text(t) for t in own],
                 "Zielstatus": [t.status or texts.NO_TARGET for t in own],
                 "Datenart": [texts.DEMO if t.demo else texts.OFFICIAL for t in own],
             }
@@ -227,11 +228,17 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
                 subtitle=subtitle,
                 source="siehe Daten & Methodik",
                 stand=page.stand,
-                demo=any(t.demo for t in own),
+                demo=any(t.demo or t.origin_note for t in own),
                 table=table,
             )
         )
     return slides
+
+
+def _change_text(tile: overview.Tile) -> str:
+    """A tile's change as its caption reads, with the note on a comparison across origins."""
+    text = f"{tile.change} {tile.versus}".strip() or "–"
+    return f"{text} · {tile.origin_note}" if tile.origin_note else text
 
 
 def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
@@ -272,7 +279,13 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         ),
         deck.slide(
             title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({unit})",
-            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked[column]}),
+            bars=pd.DataFrame(
+                {
+                    "category": ranked["area_name"],
+                    "value": ranked[column],
+                    "official": ranked["is_official"].astype(bool),
+                }
+            ),
             **common,
         ),
     ]

@@ -16,7 +16,12 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -43,13 +48,24 @@ class Slide:
     stand: str
     demo: bool
     link: str
-    series: pd.DataFrame | None = None  # columns: category, name, value (a line per name)
-    bars: pd.DataFrame | None = None  # columns: category, value
+    # Columns category, when (a date), name, value (a line per name), and official (each
+    # value's origin).
+    series: pd.DataFrame | None = None
+    bars: pd.DataFrame | None = None  # columns: category, value, official
     figure: go.Figure | None = None  # drawn as an image (kaleido)
     table: pd.DataFrame | None = None
     number_format: str = "#,##0"
     lower_is_up: bool = False  # a rank: 1 is best and drawn on top
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The footer's origin: "mixed" where a chart's values mix both (demo ones hollow,
+        as on the page), else the slide's one origin."""
+        frame = self.series if self.series is not None else self.bars
+        if frame is not None and "official" in frame and frame["official"].nunique() == 2:
+            return texts.KIND_MIXED
+        return texts.DEMO if self.demo else texts.OFFICIAL
 
 
 def build_deck(slides: list[Slide]) -> bytes:
@@ -107,8 +123,7 @@ def _add_slide(deck: Presentation, content: Slide) -> None:
 
 def _footer(slide, content: Slide) -> float:
     """Source line and link at the bottom; returns where they begin (inches)."""
-    kind = texts.DEMO if content.demo else texts.OFFICIAL
-    text = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {kind}"
+    text = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {content.kind}"
     footer = layout.fit_text(text, BODY_WIDTH, (11, 10), 2)
     shown = layout.shorten(content.link, BODY_WIDTH - 0.4, 10)  # the address stays whole
     link_top = FOOTER_BOTTOM - layout.text_height(1, 10)
@@ -136,10 +151,20 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     categories = sorted(set(data[key])) if key == "when" else list(dict.fromkeys(data[key]))
     chart_data = CategoryChartData(number_format=content.number_format)
     chart_data.categories = categories
+    demo: list[list[int]] = []  # per line, the categories whose value is demo data
     for name, part in data.groupby("name", sort=False):
         values = dict(zip(part[key], part["value"], strict=True))
         chart_data.add_series(str(name), [_num(values.get(c)) for c in categories])
+        official = part["official"] if "official" in part else pd.Series(True, part.index)
+        late = set(part.loc[~official.astype(bool), key])
+        demo.append([i for i, c in enumerate(categories) if c in late])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *_inches(box), chart_data).chart
+    for series, points in zip(chart.plots[0].series, demo, strict=True):
+        for index in points:  # demo points hollow, as the page draws them
+            marker = series.points[index].marker
+            marker.style = XL_MARKER_STYLE.CIRCLE
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     chart.has_title = False  # the slide's title says it; the legend names the lines
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -182,6 +207,13 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
     plot = chart.plots[0]
+    official = data["official"] if "official" in data else pd.Series(True, data.index)
+    for index, own in enumerate(official.astype(bool)):
+        if not own:  # demo bars hollow, as the page draws them
+            point = plot.series[0].points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            point.format.line.color.rgb = GREY
     plot.has_data_labels = True
     plot.data_labels.number_format = number_format
     plot.data_labels.number_format_is_linked = False
