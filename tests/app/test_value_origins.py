@@ -120,8 +120,8 @@ def test_overview_tiles_carry_their_own_origin(mixed_con, before_official, varia
         if note:
             assert first.endswith(f" · {note}"), short_name
             notes.add(note)
-    # Live, the official 2025 Servicekonten are compared with demo 2024 (and the fixture's
-    # official 2024 school devices with their demo 2025 successor).
+    # Live, the official 2025 Servicekonten are compared with demo 2024, and demo 2025
+    # school devices with official 2024 ones (the city's, and Hörde's imported here).
     if "stand" not in variant:
         assert notes == set(texts.CROSS_ORIGIN.values())
 
