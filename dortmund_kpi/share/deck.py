@@ -21,7 +21,7 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.share import urlstate
-from dortmund_kpi.share.slides import Slide, build_deck
+from dortmund_kpi.share.slides import Slide, build_deck, target_path_rows
 from dortmund_kpi.views import data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.charts import period_midpoints
@@ -177,7 +177,9 @@ def _number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str) -> Slide:
+def _series_slide(
+    deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str, figure: Any = None
+) -> Slide:
     series = pd.DataFrame(
         {
             "category": frame["period"].map(period_text),
@@ -187,6 +189,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
             "official": frame["is_official"].astype(bool),
         }
     )
+    series = pd.concat([series, target_path_rows(figure)], ignore_index=True)
     meta = meta_for(ind, frame)
     return deck.slide(
         title=f"{ind['name']} ({ind['unit']})",
@@ -244,7 +247,7 @@ def _change_text(tile: overview.Tile) -> str:
 def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
     return [
-        _series_slide(deck, chart.frame, chart.indicator, subtitle)
+        _series_slide(deck, chart.frame, chart.indicator, subtitle, chart.figure)
         for chart in page.charts
         if not chart.frame.empty
     ]
@@ -253,7 +256,9 @@ def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
 def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     ind = page.indicator
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
-    slides = [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle)]
+    slides = (
+        [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle, page.figure)]
+    )
     if page.districts is None:
         return slides
     values = page.districts.values
@@ -320,7 +325,9 @@ def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
     if chart is not None and not chart.frame.empty:
         lead = f"{texts.DISTRICTS_CHART}"
         slides.append(
-            _series_slide(deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured))
+            _series_slide(
+                deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured), chart.figure
+            )
         )
     return slides
 

@@ -22,6 +22,7 @@ from pptx.enum.chart import (
     XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
 )
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -29,6 +30,7 @@ from pptx.util import Emu, Inches, Pt
 from dortmund_kpi import texts
 from dortmund_kpi.share import qr as sharing
 from dortmund_kpi.share import slide_layout as layout
+from dortmund_kpi.views import charts
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 DARK, GREY, DEMO_FILL = (
@@ -63,6 +65,8 @@ class Slide:
         """The footer's origin: "mixed" where a chart's values mix both (demo ones hollow,
         as on the page), else the slide's one origin."""
         frame = self.series if self.series is not None else self.bars
+        if frame is not None and "name" in frame:
+            frame = frame[frame["name"] != texts.TARGET_PATH]  # a plan, not a value
         if frame is not None and "official" in frame and frame["official"].nunique() == 2:
             return texts.KIND_MIXED
         return texts.DEMO if self.demo else texts.OFFICIAL
@@ -144,6 +148,24 @@ def _qr(slide, link: str) -> None:
     _text(slide, 10.95, 6.45, 2.0, fitted.height, caption, 9, color=GREY)
 
 
+def target_path_rows(figure: go.Figure | None) -> pd.DataFrame:
+    """The page chart's target path (baseline to target), as the slide's own line: the
+    same points the page draws, not a second computation."""
+    trace = next((t for t in (figure.data if figure else ()) if t.name == texts.TARGET_PATH), None)
+    if trace is None:
+        return pd.DataFrame(columns=["category", "when", "name", "value", "official"])
+    when = [pd.Timestamp(x).date() for x in trace.x]
+    return pd.DataFrame(
+        {
+            "category": [str(d.year) for d in when],
+            "when": when,
+            "name": texts.TARGET_PATH,
+            "value": list(trace.y),
+            "official": True,  # a plan, not a measured value: never drawn hollow
+        }
+    )
+
+
 def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     """Lines on a time axis (periods at their middle, as on the page), labelled by year
     so that 30 quarters do not crowd the axis with rotated labels."""
@@ -159,12 +181,21 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
         late = set(part.loc[~official.astype(bool), key])
         demo.append([i for i, c in enumerate(categories) if c in late])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *_inches(box), chart_data).chart
-    for series, points in zip(chart.plots[0].series, demo, strict=True):
+    for number, (series, points) in enumerate(zip(chart.plots[0].series, demo, strict=True)):
+        # The page's colours; a marker's outline in the line's colour, or a hollow (white)
+        # demo marker would read as a gap in the line.
+        color = _line_color(str(series.name), number)
+        series.format.line.color.rgb = color
+        series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 6
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = color
+        series.marker.format.line.color.rgb = color
         for index in points:  # demo points hollow, as the page draws them
             marker = series.points[index].marker
-            marker.style = XL_MARKER_STYLE.CIRCLE
+            marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 6
             marker.format.fill.solid()
             marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            marker.format.line.color.rgb = color
     chart.has_title = False  # the slide's title says it; the legend names the lines
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -172,6 +203,14 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     chart.font.size, chart.font.name = Pt(12), FONT
     if key == "when":
         _yearly(chart.category_axis, categories)
+        # Lines run on over the dates of other lines (the target path has two points).
+        blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
+        if blanks is not None:
+            blanks.set("val", "span")
+    for series in chart.plots[0].series:
+        if series.name == texts.TARGET_PATH:  # dashed, as on the page
+            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = XL_MARKER_STYLE.DIAMOND
     axis = chart.value_axis
     axis.tick_labels.number_format = content.number_format
     axis.tick_labels.number_format_is_linked = False
@@ -179,6 +218,19 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
         axis.reverse_order = True
         axis.minimum_scale = 1
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+
+
+def _line_color(name: str, number: int) -> RGBColor:
+    """The colour the page gives this line (views.charts)."""
+    if name == texts.TARGET_PATH:
+        code = charts.TARGET_COLOR
+    elif name == texts.CITY:
+        code = charts.CITY_COLOR
+    else:
+        code = charts.PALETTE[number % len(charts.PALETTE)]
+    if code.startswith("rgb("):  # plotly's palettes are written as rgb(r, g, b)
+        return RGBColor(*(int(v) for v in code[4:-1].split(",")))
+    return RGBColor.from_string(code.lstrip("#"))
 
 
 def _yearly(axis, days: list) -> None:

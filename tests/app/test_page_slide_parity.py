@@ -45,12 +45,15 @@ def _series(frame: pd.DataFrame) -> dict[str, list[float]]:
 
 
 def _traces(fig: dict) -> dict[str, list[float]]:
-    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in data_traces(fig)}
+    """The page chart's lines: its values and its target path (the slide draws both)."""
+    target = [t for t in fig["data"] if t.get("name") == texts.TARGET_PATH]
+    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in [*data_traces(fig), *target]}
 
 
 def _slide_markers(frame: pd.DataFrame) -> dict[str, list[bool]]:
-    """Per line of a slide's chart, which values are official (demo ones drawn hollow)."""
-    return {str(n): p["official"].tolist() for n, p in frame.groupby("name", sort=False)}
+    """Per value line of a slide's chart, which values are official (demo ones hollow)."""
+    values = frame[frame["name"] != texts.TARGET_PATH]
+    return {str(n): p["official"].tolist() for n, p in values.groupby("name", sort=False)}
 
 
 def _chart_markers(fig: dict) -> dict[str, list[bool]]:
@@ -136,7 +139,7 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
     filled = [color != "white" for color in ranking["marker"]["color"]]  # demo bars hollow
     assert bars.bars["official"].tolist() == filled
     table = at.dataframe[-1].value  # the data table (German number text)
-    assert len(table) == len(series.series)
+    assert len(table) == (series.series["name"] != texts.TARGET_PATH).sum()  # values only
     for name in _names(fixture_con, districts):
         assert name in series.subtitle
 
