@@ -268,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("urls", nargs="+", metavar="URL", help="Link zu einer Ansicht (Permalink)")
     p.add_argument("--output", "-o", metavar="DATEI", required=True, help="Zieldatei (.pptx)")
+    p.add_argument(
+        "--vorlage",
+        metavar="DATEI.pptx",
+        help="Masterfolien der Stadt (PowerPoint-Vorlage, 16:9) für Hintergrund, Logo, Schrift",
+    )
     p.set_defaults(handler=cmd_slides)
 
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")

@@ -16,14 +16,19 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.db.store import Store
     from dortmund_kpi.share import downloads as exports
     from dortmund_kpi.share.deck import BadLink, ViewError, deck_for_urls
+    from dortmund_kpi.share.slides import TemplateError
 
+    template = _template(args.vorlage) if args.vorlage else None
     try:
         with Store(settings.db_path).connect_read() as con:
-            data, notes = deck_for_urls(con, args.urls)
+            data, notes = deck_for_urls(con, args.urls, template)
     except ViewError as exc:
         raise UsageError(str(exc)) from exc
     except BadLink as exc:  # nothing written: a deck of other views would mislead
         print_err(f"Link nicht lesbar, kein Foliensatz geschrieben: {exc}")
+        return EXIT_DATA
+    except TemplateError as exc:
+        print_err(f"Vorlage {args.vorlage} nicht verwendbar, kein Foliensatz geschrieben: {exc}")
         return EXIT_DATA
     finally:
         exports.stop_image_server()
@@ -32,6 +37,13 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
         print_err(note)
     print(f"Foliensatz geschrieben: {args.output} ({len(args.urls)} Ansicht(en))")
     return EXIT_OK
+
+
+def _template(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Vorlage {path} nicht lesbar: {exc.strerror or exc}") from exc
 
 
 def _check_secrets() -> None:

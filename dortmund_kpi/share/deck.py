@@ -374,8 +374,11 @@ def _measures(deck: _Deck, page: Any) -> list[Slide]:
     return [deck.measure_slide(title, table, not bool(frame["is_official"].all()))]
 
 
-def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
-    """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
+def deck_for_urls(
+    con: duckdb.DuckDBPyConnection, urls: list[str], template: bytes | None = None
+) -> tuple[bytes, list[str]]:
+    """One deck from several permalinks, in order, on the city's master ``template`` if
+    given; returns (pptx bytes, notices)."""
     if len(urls) > MAX_LINKS:
         raise BadLink(f"{len(urls)} Links: höchstens {MAX_LINKS} Ansichten je Foliensatz")
     views = [parse_view(con, url) for url in urls]  # every link checked before any slide
@@ -387,4 +390,4 @@ def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[byte
     if problems:  # a slide of another view than the link asks for would mislead
         raise BadLink("; ".join(problems))
     slides = [slide for linked in views for slide in slides_for(con, linked)]
-    return build_deck(slides), []
+    return build_deck(slides, template), []

@@ -72,14 +72,47 @@ class Slide:
         return texts.DEMO if self.demo else texts.OFFICIAL
 
 
-def build_deck(slides: list[Slide]) -> bytes:
-    deck = Presentation()
+class TemplateError(ValueError):
+    """The city's master template cannot be used; the message says why."""
+
+
+def build_deck(slides: list[Slide], template: bytes | None = None) -> bytes:
+    """The deck; on the masters of ``template`` (a .pptx of the city, 16:9) when given."""
+    deck = _from_template(template) if template else Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    blank = _blank_layout(deck)
     for content in slides:
-        _add_slide(deck, content)
+        _add_slide(deck, content, blank)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _from_template(template: bytes) -> Presentation:
+    try:
+        deck = Presentation(io.BytesIO(template))
+    except Exception as exc:  # python-pptx raises zip, XML and key errors alike
+        raise TemplateError(f"keine lesbare PowerPoint-Datei (.pptx): {exc}") from exc
+    width, height = deck.slide_width or 0, deck.slide_height or 0
+    if abs(width - WIDTH) > WIDTH * 0.01 or abs(height - HEIGHT) > HEIGHT * 0.01:
+        cm = 360000
+        raise TemplateError(
+            f"Foliengröße {width / cm:.2f} × {height / cm:.2f} cm; die Folien sind für "
+            "Breitbild 16:9 (33,87 × 19,05 cm) gesetzt"
+        )
+    slide_ids = deck.slides._sldIdLst  # the template's own slides are not part of the deck
+    for slide_id in list(slide_ids):
+        deck.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return deck
+
+
+def _blank_layout(deck: Presentation):
+    """The master's empty layout ("Leer"/"Blank"), else the one with fewest placeholders:
+    the slides place their own boxes, the master gives background, logo and fonts."""
+    layouts = list(deck.slide_layouts)
+    named = [lay for lay in layouts if lay.name.strip().lower() in ("leer", "blank", "leere folie")]
+    return named[0] if named else min(layouts, key=lambda lay: len(lay.placeholders))
 
 
 FONT = "Arial"  # on every office PC; LibreOffice measures it as Liberation Sans
@@ -99,8 +132,10 @@ def _text(slide, left, top, width, height, text, size, *, bold=False, color=DARK
     return box
 
 
-def _add_slide(deck: Presentation, content: Slide) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+def _add_slide(deck: Presentation, content: Slide, blank) -> None:
+    slide = deck.slides.add_slide(blank)
+    for placeholder in list(slide.placeholders):  # a template layout's empty boxes
+        placeholder.element.getparent().remove(placeholder.element)
     title = layout.fit_text(content.title, TEXT_WIDTH, (28, 24, 20), 2, bold=True)
     _text(slide, LEFT, 0.25, TEXT_WIDTH, title.height, content.title, title.size, bold=True)
     top = 0.25 + title.height
@@ -258,6 +293,8 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart.has_legend = False
     chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
+    if (pd.to_numeric(data["value"], errors="coerce").dropna() >= 0).all():
+        chart.value_axis.minimum_scale = 0  # bars start at zero, or differences look larger
     plot = chart.plots[0]
     official = data["official"] if "official" in data else pd.Series(True, data.index)
     for index, own in enumerate(official.astype(bool)):
