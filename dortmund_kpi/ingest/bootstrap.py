@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dortmund_kpi.db import write
+from dortmund_kpi.db import peers, write
 from dortmund_kpi.db.store import Store, StoreExists
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.ingest.demo import DEMO_SOURCE, SEED, demo_observations
 from dortmund_kpi.ingest.importer import load_context, read_and_validate
+from dortmund_kpi.ingest.peer_regions import load_regions
 from dortmund_kpi.ingest.published import load_published, refuse_duplicates
+from dortmund_kpi.peer_groups import load_peer_config
 from dortmund_kpi.settings import Settings
 
 DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"
@@ -46,6 +48,7 @@ def init_database(
     files = sorted(settings.official_dir.glob("*.csv"))
     validated, hashes = read_and_validate(files, settings, ctx)
     tables = load_published(settings, ctx)
+    regions = load_regions(settings, load_peer_config(settings.peers_path))
     official = refuse_duplicates(
         [validated.observations, *(t.observations for t in tables)],
         settings.official_sources_path,
@@ -60,8 +63,10 @@ def init_database(
         _load(
             con, validated.observations, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)"
         )
+        peers.put_regions(con, regions)
         for table in tables:
             _load(con, table.observations, table.files, user, table.message)
+            peers.put_peer_values(con, table.peers, write.now_local())
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:
