@@ -10,13 +10,18 @@ absolute count per 1,000 inhabitants (``per_1000``) or per km² (``per_km2``).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from dortmund_kpi.geometry import map_view
+from dortmund_kpi.settings import Settings, get_settings
 
 DORTMUND_AGS = "05913000"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -104,3 +109,35 @@ def ranks(values: list[float], higher_is_better: bool) -> list[int]:
         1 + sum((other > v) if higher_is_better else (other < v) for other in values)
         for v in values
     ]
+
+
+@lru_cache(maxsize=4)
+def _cached(path: Path, mtime_ns: int) -> PeerConfig:
+    del mtime_ns  # part of the cache key only: an edited file is read again
+    return load_peer_config(path)
+
+
+def peer_config(settings: Settings | None = None) -> PeerConfig:
+    """The peer groups of the data folder in use (read again when the file changes)."""
+    path = (settings or get_settings()).peers_path
+    return _cached(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=4)
+def _region_map(path: Path, mtime_ns: int) -> tuple[dict, tuple[dict, float]] | None:
+    del mtime_ns
+    if not path.is_file():
+        return None
+    geojson = json.loads(path.read_text(encoding="utf-8"))
+    return geojson, map_view(geojson, width=520, height=420)
+
+
+def region_map(settings: Settings | None = None) -> tuple[dict, tuple[dict, float]] | None:
+    """The boundaries of the municipalities around Dortmund (``flaeche`` of peers.yaml)
+    with the centre and zoom that fit them; None without the file."""
+    settings = settings or get_settings()
+    name = peer_config(settings).raw.get("flaeche")
+    if not name:
+        return None
+    path = settings.data_dir / str(name)
+    return _region_map(path, path.stat().st_mtime_ns if path.exists() else 0)
