@@ -304,9 +304,7 @@ KEYS: tuple[UrlKey, ...] = (
     # catalog order.
     UrlKey(
         "indikator",
-        # on Stadtbezirke: the chart of districts against the city; on Vergleich: the
-        # indicator compared
-        ("indikator", "bezirke", "vergleich"),
+        ("indikator", "bezirke", "vergleich"),  # bezirke: district chart; vergleich: compared
         _one_of(lambda ctx: ctx.indicators),
         _write_one,
         _first(lambda ctx: ctx.indicators),

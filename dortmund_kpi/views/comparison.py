@@ -27,21 +27,9 @@ from dortmund_kpi.peer_groups import (
 )
 from dortmund_kpi.views import comparison_charts as figures
 from dortmund_kpi.views.common import Query, View, period_text
+from dortmund_kpi.views.comparison_charts import Standing
 
 HONOURED = frozenset({"vergleich", "indikator"})
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Dortmund in the group in one period."""
-
-    period: str
-    rank: int | None  # None: no Dortmund value for the period
-    n: int  # members with a value
-    dortmund: float | None
-    median: float
-    best: float
-    best_name: str
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ and the map is drawn on a blank style from local GeoJSON: no tile or font reques
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,11 +16,21 @@ from dortmund_kpi.peer_groups import DORTMUND_AGS
 from dortmund_kpi.views import charts
 from dortmund_kpi.views.common import period_text
 
-if TYPE_CHECKING:
-    from dortmund_kpi.views.comparison import Standing
-
 DORTMUND_COLOR = "#CC3311"
 OTHER_COLOR = "#8DA0CB"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Dortmund in the group in one period."""
+
+    period: str
+    rank: int | None  # None: no Dortmund value for the period
+    n: int  # members with a value
+    dortmund: float | None
+    median: float
+    best: float
+    best_name: str
 
 
 @dataclass(frozen=True)

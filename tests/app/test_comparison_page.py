@@ -109,9 +109,7 @@ def test_a_link_reproduces_the_view_and_a_choice_writes_it() -> None:
     link = {"vergleich": "stadtregion", "indikator": "beschaeftigtenquote"}
     at = open_page("vergleich", link)
     assert_ok(at)
-    assert qp(at, "vergleich") == ["stadtregion"] and qp(at, "indikator") == [
-        "beschaeftigtenquote"
-    ]
+    assert qp(at, "vergleich") == ["stadtregion"] and qp(at, "indikator") == ["beschaeftigtenquote"]
     first = at.dataframe[0].value
     at.selectbox(key="_comparison_vergleich").set_value("ruhr").run()
     assert qp(at, "vergleich") == ["ruhr"]
