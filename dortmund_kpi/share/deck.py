@@ -21,9 +21,9 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.peer_groups import peer_config
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share import deck_comparison, urlstate
 from dortmund_kpi.share.slides import Slide, build_deck
-from dortmund_kpi.views import data, districts, indicator, masterplan, overview
+from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
@@ -35,6 +35,7 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "indikator": indicator.build,
     "bezirke": districts.build,
     "daten": data.build,
+    "vergleich": comparison.build,
 }
 
 
@@ -333,6 +334,7 @@ _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
     "indikator": _indicator,
     "bezirke": _districts,
     "daten": _data,
+    "vergleich": deck_comparison.render,
 }
 
 
