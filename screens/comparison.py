@@ -27,7 +27,6 @@ else:
         st.caption(texts.COMPARISON_MISSING.format(n=len(page.missing), period=period, names=shown))
     left, right = st.columns(2)
     with left:
-        st.subheader(texts.COMPARISON_HISTORY)
         if page.rank_figure is not None:
             widgets.chart(page.rank_figure, key="peer_rank", filename="vergleich_rang")
     with right:

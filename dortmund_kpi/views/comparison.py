@@ -169,9 +169,8 @@ def build(query: Query, view: View) -> ComparisonData:
     ind = query(read.indicator_list).set_index("id").loc[chosen].copy()
     ind["id"] = chosen
     regions = query(peers.regions)
-    frame = group_frame(
-        query(peers.peer_values, chosen), query(peers.city_values, chosen), regions, ind, group
-    )
+    others, city = query(peers.peer_values, chosen), query(peers.city_values, chosen)
+    frame = group_frame(others, city, regions, ind, group)
     history = standings(frame, str(ind["direction"]) == "higher")
     latest = next((s for s in reversed(history) if s.rank is not None), None)
     latest = latest or (history[-1] if history else None)
@@ -181,8 +180,9 @@ def build(query: Query, view: View) -> ComparisonData:
     names = dict(zip(regions["ags"], regions["name"].map(short_name), strict=True))
     missing = [names.get(a, a) for a in group.ags if a not in set(part["ags"])]
     unit = unit_of(ind)
-    meta = figures.Meta(str(ind["name"]), unit, shown, str(ind["direction"]) == "higher")
+    meta = figures.Meta(str(ind["short_name"]), unit, shown, str(ind["direction"]) == "higher")
     geo = region_map()
+    area = group_frame(others, city, regions, ind, _around(geo)) if geo else frame
     return ComparisonData(
         view=view,
         honoured=HONOURED,
@@ -202,11 +202,17 @@ def build(query: Query, view: View) -> ComparisonData:
         rank_figure=figures.rank_history(history, frame, meta, group.name) if history else None,
         bar_figure=figures.bars(part, meta, latest.period) if latest else None,
         map_figure=(
-            figures.region_map(frame, latest.period, meta, *geo) if latest and geo else None
+            figures.region_map(area, latest.period, meta, *geo) if latest and geo else None
         ),
         demo=bool(len(part)) and not bool(part["is_official"].all()),
         decimals=shown,
     )
+
+
+def _around(geo: tuple[dict, tuple[dict, float]]) -> PeerGroup:
+    """The map shows every municipality it draws, whichever group is chosen."""
+    keys = tuple(str(f["properties"]["AGS"]) for f in geo[0]["features"])
+    return PeerGroup("karte", "", keys)
 
 
 def _mode_text(ind: pd.Series, regions: pd.DataFrame) -> str:

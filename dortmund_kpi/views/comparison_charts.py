@@ -51,7 +51,8 @@ def _chart_meta(meta: Meta, title: str, frame: pd.DataFrame) -> charts.ChartMeta
 def rank_history(
     history: list[Standing], frame: pd.DataFrame, meta: Meta, group_name: str
 ) -> go.Figure:
-    """Dortmund's rank per period (1 at the top), with the group size in the labels."""
+    """Dortmund's rank per period (1 at the top), with the group size in the labels;
+    the group is named in the hover (the title stays short enough for half a page)."""
     sources = _chart_meta(meta, "", frame)
     source, stand = sources.source, sources.stand
     shown = [s for s in history if s.rank is not None]
@@ -66,7 +67,7 @@ def rank_history(
             marker={"color": DORTMUND_COLOR, "size": 10},
             line={"color": DORTMUND_COLOR},
             name="Dortmund",
-            hovertemplate="%{x}: %{text}<extra></extra>",
+            hovertemplate=f"%{{x}}: %{{text}} ({group_name})<extra></extra>",
         )
     )
     worst = max((s.n for s in shown), default=1)
@@ -74,7 +75,7 @@ def rank_history(
         autorange=False, range=[worst + 0.5, 0.5], title=texts.COMPARISON_RANK_AXIS, dtick=1
     )
     fig.update_xaxes(type="category")
-    info = charts.ChartMeta(f"{texts.COMPARISON_RANK_TITLE}: {group_name}", "", source, stand)
+    info = charts.ChartMeta(f"{texts.COMPARISON_RANK_TITLE} ({meta.title})", "", source, stand)
     return charts.freeze(charts._style(fig, info, height=320))
 
 
@@ -139,7 +140,7 @@ def region_map(
         )
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})
     title = texts.COMPARISON_MAP_TITLE.format(period=period_text(period))
-    info = _chart_meta(meta, f"{meta.title}: {title}", part)
+    info = _chart_meta(meta, f"{meta.title}, {title}", part)
     return charts.freeze(
         charts._style(fig, info, height=520, extra=texts.COMPARISON_MAP_NOTE, narrow=True)
     )
