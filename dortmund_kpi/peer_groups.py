@@ -123,6 +123,15 @@ def peer_config(settings: Settings | None = None) -> PeerConfig:
     return _cached(path, path.stat().st_mtime_ns if path.exists() else 0)
 
 
+def group_ids(settings: Settings | None = None) -> tuple[str, ...]:
+    """The ids of the groups, none while the file is broken: every page still opens, and
+    the comparison page says what is wrong."""
+    try:
+        return tuple(peer_config(settings).ids)
+    except PeerFileError:
+        return ()
+
+
 @lru_cache(maxsize=4)
 def _region_map(path: Path, mtime_ns: int) -> tuple[dict, tuple[dict, float]] | None:
     del mtime_ns

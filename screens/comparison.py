@@ -11,7 +11,7 @@ page = data.page_data(build, url.current_view("vergleich"))
 st.title(page.title)
 st.caption(texts.COMPARISON_INTRO)
 if page.indicator is None:
-    st.info(texts.COMPARISON_NONE)
+    st.info(page.notice or texts.COMPARISON_NONE)
 else:
     comparison.choices(page)
     if page.notice:

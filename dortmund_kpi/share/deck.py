@@ -20,7 +20,7 @@ import pandas as pd
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
-from dortmund_kpi.peer_groups import peer_config
+from dortmund_kpi.peer_groups import group_ids
 from dortmund_kpi.share import deck_comparison, urlstate
 from dortmund_kpi.share.slides import Slide, build_deck
 from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
@@ -101,7 +101,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
         years=query(read.data_range),
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
         measures=tuple(query(read.measures, as_of=None)["id"]),
-        peer_groups=tuple(peer_config().ids),
+        peer_groups=group_ids(),
     )
 
 

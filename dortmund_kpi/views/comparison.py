@@ -19,6 +19,8 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import peers, read
 from dortmund_kpi.peer_groups import (
     DORTMUND_AGS,
+    PeerConfig,
+    PeerFileError,
     PeerGroup,
     comparable,
     peer_config,
@@ -156,10 +158,13 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
 
 
 def build(query: Query, view: View) -> ComparisonData:
-    config = peer_config()
+    chosen, notice, options = _choose(query, view)
+    try:
+        config = peer_config()
+    except PeerFileError as broken:
+        config, notice, options = PeerConfig((), {}), str(broken), {}
     groups = {g.id: g.name for g in config.groups}
     group = config.group(view.peer_group) if config.groups else None
-    chosen, notice, options = _choose(query, view)
     empty = ComparisonData(
         view, HONOURED, texts.COMPARISON_TITLE, group, groups, options, None, notice, "", "",
         pd.DataFrame(), [], None, pd.DataFrame(), [], None, None, None, False,
