@@ -18,6 +18,8 @@ else:
         st.info(page.notice)
     st.caption(page.mode_text)
     widgets.demo_notice(page.demo)
+    if page.latest is None:
+        widgets.empty_notice(page.view.as_of)
     comparison.summary(page)
     if page.bar_figure is not None:
         widgets.chart(page.bar_figure, key="peer_bars", filename="vergleich_rangfolge")

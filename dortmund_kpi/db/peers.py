@@ -71,20 +71,28 @@ def peer_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute(sql).fetchall()]
 
 
-def peer_values(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
-    """The values of other regions for one indicator, with their region's facts."""
+def peer_values(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, as_of: object = None
+) -> pd.DataFrame:
+    """The values of other regions for one indicator, with their region's facts; with
+    ``as_of`` only those loaded by then (peer values keep no revisions: a re-import
+    replaces them)."""
     sql = """SELECT p.ags, coalesce(r.name, p.ags) AS name, r.kreis, r.regierungsbezirk,
                     r.population, r.population_date, r.area_km2, p.period, p.value,
                     p.source, p.is_official, p.loaded_at
              FROM peer_observations p LEFT JOIN regions r ON r.ags = p.ags
              WHERE p.indicator_id = $id
+               AND (CAST($as_of AS TIMESTAMP) IS NULL OR p.loaded_at <= CAST($as_of AS TIMESTAMP))
              ORDER BY p.period, p.ags"""
-    return con.execute(sql, {"id": indicator_id}).df()
+    return con.execute(sql, {"id": indicator_id, "as_of": as_of}).df()
 
 
-def city_values(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
-    """Dortmund's current city values of one indicator (stored or derived), all periods."""
+def city_values(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, as_of: object = None
+) -> pd.DataFrame:
+    """Dortmund's city values of one indicator (stored or derived) valid at ``as_of``
+    (None: the current ones), all periods."""
     sql = f"""WITH {CITY_SERIES}
     SELECT period, period_end, value, source, is_official, valid_from
     FROM city_series WHERE indicator_id = $id ORDER BY period_end, period"""
-    return con.execute(sql, {"id": indicator_id, "as_of": None}).df()
+    return con.execute(sql, {"id": indicator_id, "as_of": as_of}).df()

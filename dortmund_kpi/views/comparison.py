@@ -31,7 +31,7 @@ from dortmund_kpi.views import comparison_charts as figures
 from dortmund_kpi.views.common import Query, View, period_text
 from dortmund_kpi.views.comparison_charts import Standing
 
-HONOURED = frozenset({"vergleich", "indikator"})
+HONOURED = frozenset({"vergleich", "indikator", "stand"})
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,8 @@ def build(query: Query, view: View) -> ComparisonData:
     ind = query(read.indicator_list).set_index("id").loc[chosen].copy()
     ind["id"] = chosen
     regions = query(peers.regions)
-    others, city = query(peers.peer_values, chosen), query(peers.city_values, chosen)
+    others = query(peers.peer_values, chosen, as_of=view.as_of)
+    city = query(peers.city_values, chosen, as_of=view.as_of)
     frame = group_frame(others, city, regions, ind, group)
     history = standings(frame, str(ind["direction"]) == "higher")
     latest = next((s for s in reversed(history) if s.rank is not None), None)

@@ -139,3 +139,16 @@ def test_the_indicator_page_shows_dortmund_im_vergleich() -> None:
     assert "Ruhrgebietsstädte" in line
     plain = open_page("indikator", {"indikator": "online_dienstleistungen"})
     assert f"**{texts.COMPARISON_PANEL}**" not in [m.value for m in plain.markdown]
+
+
+def test_a_link_pinned_before_the_peer_values_shows_none_of_them() -> None:
+    """Peer values count from the moment they were loaded: a view pinned before shows no
+    ranking (and no current values under an old Stand)."""
+    link = {"vergleich": "ruhr", "indikator": "gigabit_haushalte"}
+    pinned = open_page("vergleich", {**link, "stand": "2020-01-01"})
+    assert_ok(pinned)
+    assert "peer_bars" not in figures(pinned)
+    assert pinned.dataframe[0].value.empty
+    assert qp(pinned, "stand") == ["2020-01-01"]
+    live = open_page("vergleich", link)
+    assert "peer_bars" in figures(live) and not live.dataframe[0].value.empty
