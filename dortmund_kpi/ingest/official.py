@@ -39,7 +39,7 @@ from dortmund_kpi.ingest.importer import (
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
 from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
-from dortmund_kpi.ingest.selection import Selection, peer_frame, select
+from dortmund_kpi.ingest.selection import Selection, peer_frame, peer_note, select
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
 from dortmund_kpi.ingest.sources.times import When
@@ -309,7 +309,7 @@ def _run(
             for r, _ in s.records
             if r.wert is None
         ],
-        notes=[n for s in selections for n in s.notes],
+        notes=[n for s in selections for n in s.notes] + peer_note(mapped.peers),
         from_memory=from_memory,
     )
     names = {d.slug: d.name for d in ctx.districts.districts} | {"dortmund": "Dortmund"}

@@ -362,3 +362,11 @@ def peer_frame(
         for key, period, value in select_peers(table, selection, indicator):
             rows.append((indicator.id, key, period, value, source, True))
     return pd.DataFrame(rows, columns=list(PEER_COLUMNS))
+
+
+def peer_note(peers: pd.DataFrame) -> list[str]:
+    """What the import says about the other regions' values it keeps."""
+    if peers.empty:
+        return []
+    regions = peers["ags"].nunique()
+    return [f"{len(peers)} Werte von {regions} weiteren Gebieten als Vergleichswerte übernommen"]

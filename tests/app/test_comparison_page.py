@@ -68,7 +68,8 @@ def test_ranks_on_the_page_are_the_ranks_in_the_database(
 def with_test_table(db_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The fixture database plus an (invented) table of IT employees of four cities,
     imported like any official table."""
-    run_official_import(TEST_TABLE, db_copy, Options(indicator="ikt_beschaeftigte"))
+    result = run_official_import(TEST_TABLE, db_copy, Options(indicator="ikt_beschaeftigte"))
+    assert "5 Werte von 3 weiteren Gebieten als Vergleichswerte übernommen" in result.notes
     monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
     return db_copy
 
