@@ -61,6 +61,11 @@ class Settings:
         return self.official_dir / "sources.yaml"
 
     @property
+    def peers_path(self) -> Path:
+        """Peer groups and the tables of the comparison's regions."""
+        return self.data_dir / "peers.yaml"
+
+    @property
     def measures_dir(self) -> Path:
         """Demo measures (Maßnahmen) loaded by ``init``; real ones come by import."""
         return self.data_dir / "measures"

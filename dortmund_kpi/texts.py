@@ -14,6 +14,7 @@ PAGE_TITLES = {
     "indikator": "Indikator",
     "bezirke": "Stadtbezirke",
     "daten": "Daten & Methodik",
+    "vergleich": "Vergleich",
 }
 PAGE_ICONS = {
     "uebersicht": ":material/dashboard:",
@@ -21,6 +22,7 @@ PAGE_ICONS = {
     "indikator": ":material/show_chart:",
     "bezirke": ":material/map:",
     "daten": ":material/database:",
+    "vergleich": ":material/leaderboard:",
 }
 
 # Filters
@@ -309,7 +311,9 @@ SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
 SLIDE_QR_PINNED = "Diese Ansicht mit ihrem Datenstand öffnen"
 SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht und im Download)"
 
-# Editor upload and import assistant: texts_editor.py (re-exported here)
+# Comparison with other municipalities (texts_comparison.py), editor upload and import
+# assistant (texts_editor.py): re-exported here
+from dortmund_kpi.texts_comparison import *  # noqa: E402, F403
 from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
 # Measures (Maßnahmen)

@@ -74,6 +74,12 @@ SHOTS = (
     ),
     Shot("massnahme.png", "/masterplan?masterplan=verwaltung&massnahme=v01_serviceportal", 1),
     Shot("daten.png", "/daten", 0),
+    Shot(
+        "vergleich.png",
+        "/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
+        3,  # bar ranking, rank over time, regional map
+        height=1500,
+    ),
 )
 
 # Streamlit is idle: connected, no script run, no lazy placeholder, nothing stale.

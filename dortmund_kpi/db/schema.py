@@ -170,6 +170,34 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 SELECT * EXCLUDE (valid_to) FROM observations WHERE valid_to IS NULL""",
         ),
     ),
+    (
+        6,
+        "peer regions and their values (comparison with other municipalities)",
+        (
+            # Independent of other migrations' content: new tables and one new column.
+            "ALTER TABLE indicators ADD COLUMN peers VARCHAR NOT NULL DEFAULT 'none'",
+            """CREATE TABLE regions (
+                ags VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                kreis VARCHAR,
+                regierungsbezirk VARCHAR,
+                population BIGINT,
+                population_date DATE,
+                area_km2 DOUBLE,
+                source VARCHAR NOT NULL)""",
+            # One current value per indicator, region and period: a re-import replaces it.
+            # Dortmund's own values stay in observations (one truth for the city).
+            """CREATE TABLE peer_observations (
+                indicator_id VARCHAR NOT NULL,
+                ags VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                value DOUBLE NOT NULL,
+                source VARCHAR NOT NULL,
+                is_official BOOLEAN NOT NULL,
+                loaded_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (indicator_id, ags, period))""",
+        ),
+    ),
 )
 # From this version on, moments are instants; before it, naive Berlin wall-clock times.
 INSTANTS_FROM = 5

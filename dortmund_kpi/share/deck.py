@@ -20,9 +20,10 @@ import pandas as pd
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.peer_groups import group_ids
+from dortmund_kpi.share import deck_comparison, urlstate
 from dortmund_kpi.share.slides import Slide, build_deck, target_path_rows
-from dortmund_kpi.views import data, districts, indicator, masterplan, overview
+from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
@@ -34,6 +35,7 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "indikator": indicator.build,
     "bezirke": districts.build,
     "daten": data.build,
+    "vergleich": comparison.build,
 }
 
 
@@ -99,6 +101,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
         years=query(read.data_range),
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
         measures=tuple(query(read.measures, as_of=None)["id"]),
+        peer_groups=group_ids(),
     )
 
 
@@ -351,6 +354,7 @@ _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
     "indikator": _indicator,
     "bezirke": _districts,
     "daten": _data,
+    "vergleich": deck_comparison.render,
 }
 
 

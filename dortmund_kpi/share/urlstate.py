@@ -46,6 +46,7 @@ PAGES = {
     "indikator": "indikator",
     "bezirke": "bezirke",
     "daten": "daten",
+    "vergleich": "vergleich",
 }
 MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
 # Keys Streamlit itself reads; they pass through untouched (not ours, so not in KEYS).
@@ -62,6 +63,7 @@ class UrlContext:
     districts: DistrictMatcher
     years: tuple[int, int]
     measures: tuple[str, ...] = ()
+    peer_groups: tuple[str, ...] = ()  # ids of data/peers.yaml, in file order
 
 
 @dataclass(frozen=True)
@@ -312,12 +314,22 @@ KEYS: tuple[UrlKey, ...] = (
     # catalog order.
     UrlKey(
         "indikator",
-        ("indikator", "bezirke"),  # on Stadtbezirke: the chart of districts against the city
+        ("indikator", "bezirke", "vergleich"),  # bezirke: district chart; vergleich: compared
         _one_of(lambda ctx: ctx.indicators),
         _write_one,
         _first(lambda ctx: ctx.indicators),
         written_at_default=True,
         old_names=("indicator", "kpi"),
+    ),
+    # The peer group of the comparison page (an id of data/peers.yaml); default the first.
+    UrlKey(
+        "vergleich",
+        ("vergleich",),
+        _one_of(lambda ctx: ctx.peer_groups),
+        _write_one,
+        _first(lambda ctx: ctx.peer_groups),
+        written_at_default=True,
+        old_names=("gruppe", "peers"),
     ),
 )
 

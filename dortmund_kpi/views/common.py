@@ -63,6 +63,7 @@ class View:
     group: int = 1
     measure: str | None = None
     per_capita: bool = False
+    peer_group: str = ""
 
     @classmethod
     def from_values(cls, page: str, values: Mapping[str, Any], **extra: Any) -> View:
@@ -77,6 +78,7 @@ class View:
             indicator=str(values.get("indikator") or ""),
             group=int(values.get("seite") or 1),
             measure=values.get("massnahme") or None,
+            peer_group=str(values.get("vergleich") or ""),
             **extra,
         )
 

@@ -22,6 +22,7 @@ LINKS = {
     "indikator": {"indikator": "glasfaser_haushalte"},
     "bezirke": {},
     "daten": {},
+    "vergleich": {"vergleich": "ruhr", "indikator": "gigabit_haushalte"},
 }
 DISTRICTS = [[], ["hoerde", "eving"]]
 
@@ -172,6 +173,23 @@ def test_data_page_freshness_is_the_slide_table(fixture_con, districts):
     table = slides[0].table
     freshness = next(f.value for f in at.dataframe if list(f.value.columns) == list(table.columns))
     pd.testing.assert_frame_equal(freshness.reset_index(drop=True), table)
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_comparison_ranking_is_the_slide_ranking(fixture_con, districts):
+    at, slides = _both(fixture_con, "vergleich", districts)
+    bars = figures(at)["peer_bars"]["data"][0]
+    # the page draws the best on top (last bar); names of the page, Dortmund in bold
+    page = [n.replace("<b>", "").replace("</b>", "") for n in reversed(array(bars["y"]))]
+    slide = next(s for s in slides if s.bars is not None)
+    named = [c.replace("► ", "") for c in slide.bars["category"]]
+    assert named == page
+    assert list(slide.bars["value"]) == pytest.approx(list(reversed(array(bars["x"]))))
+    table = next(s for s in slides if s.table is not None).table
+    shown = at.dataframe[0].value
+    own = shown[shown[texts.COMPARISON_COLUMNS["name"]] == "Dortmund"]
+    rank = str(own[texts.COMPARISON_COLUMNS["rank"]].iloc[0])
+    assert list(table[texts.COMPARISON_HISTORY_COLUMNS["rank"]])[-1] == rank
 
 
 def test_every_page_is_covered():

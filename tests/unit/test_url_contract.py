@@ -43,6 +43,7 @@ CTX = UrlContext(
     districts=DistrictMatcher(DISTRICTS),
     years=(2018, 2025),
     measures=("v01_serviceportal", "v02_online_termine"),
+    peer_groups=("ruhr", "nrw_kreisfrei", "stadtregion"),
 )
 NOW = datetime(2026, 1, 1, 12, 0)
 BY_NAME = {key.name: key for key in KEYS}
@@ -66,6 +67,7 @@ VALID = {
     "masterplan": st.sampled_from(CTX.masterplans),
     "seite": st.integers(1, MAX_CHART_PAGE),
     "indikator": st.sampled_from(CTX.indicators),
+    "vergleich": st.sampled_from(CTX.peer_groups),
 }
 # Raw text a link might carry: valid spellings, near misses and junk.
 PLAUSIBLE = [
@@ -101,6 +103,7 @@ SAMPLE = {
     "masterplan": "bildung",
     "seite": 2,
     "indikator": "glasfaser_haushalte",
+    "vergleich": "stadtregion",
 }
 RAW = st.lists(st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=20)), max_size=4)
 
@@ -192,12 +195,14 @@ def test_derived_values_keep_every_historic_key():
         "indikator": "indikator",
         "bezirke": "bezirke",
         "daten": "daten",
+        "vergleich": "vergleich",
     }
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
     assert PAGE_KEYS == {
         "masterplan": ("masterplan", "seite"),
         "indikator": ("indikator",),
         "bezirke": ("indikator",),
+        "vergleich": ("indikator", "vergleich"),
     }
     assert (
         KEY_MIGRATIONS.items()
@@ -216,6 +221,8 @@ def test_derived_values_keep_every_historic_key():
             "measure": "massnahme",
             "maßnahme": "massnahme",
             "page": "seite",
+            "gruppe": "vergleich",
+            "peers": "vergleich",
         }.items()
     )
     assert RESERVED_KEYS == ("embed", "embed_options")
@@ -231,6 +238,7 @@ def test_defaults_from_the_context():
         "masterplan": "verwaltung",
         "seite": 1,
         "indikator": "online_dienstleistungen",
+        "vergleich": "ruhr",
     }
     empty = UrlContext((), (), CTX.districts, (2020, 2021))
     assert defaults(empty)["masterplan"] is None and defaults(empty)["indikator"] is None
@@ -253,7 +261,8 @@ def test_view_keys_and_carried_keys():
     assert view_keys("masterplan") == (*SHARED_KEYS, "masterplan", "seite")
     assert view_keys("indikator") == (*SHARED_KEYS, "indikator")
     assert view_keys("daten") == SHARED_KEYS
-    assert set(view_keys()) == set(SHARED_KEYS) | {"masterplan", "indikator", "seite"}
+    assert view_keys("vergleich") == (*SHARED_KEYS, "indikator", "vergleich")
+    assert set(view_keys()) == set(SHARED_KEYS) | {"masterplan", "indikator", "seite", "vergleich"}
     assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite"}
 
 

@@ -28,6 +28,7 @@ from dortmund_kpi.ingest.sources import (
     ffcsv_columns,
     genesis_table,
     opendatasoft,
+    publishers,
     wide,
 )
 from dortmund_kpi.ingest.sources.model import RecordColumns, SourceError, Table
@@ -162,7 +163,7 @@ def _read_wide(rows: list[Row], first: Row, name: str, regions: Regions) -> Tabl
             name, header[0], f"keine Kopfzeile: die erste Zeile hält Zahlenwerte ({EXPECTED})"
         )
     try:
-        family = wide.Family(wide.KIND, "Herausgeber nicht angegeben")
+        family = wide.Family(wide.KIND, publishers.UNNAMED)
         return wide.read(header, body, name, regions, family, " ".join(title))
     except SourceError as exc:
         raise SourceError(name, exc.line, f"{exc.message} ({EXPECTED})") from exc
