@@ -82,7 +82,8 @@ def peer_values(
                     p.source, p.is_official, p.loaded_at
              FROM peer_observations p LEFT JOIN regions r ON r.ags = p.ags
              WHERE p.indicator_id = $id
-               AND (CAST($as_of AS TIMESTAMPTZ) IS NULL OR p.loaded_at <= CAST($as_of AS TIMESTAMPTZ))
+               AND (CAST($as_of AS TIMESTAMPTZ) IS NULL
+                    OR p.loaded_at <= CAST($as_of AS TIMESTAMPTZ))
              ORDER BY p.period, p.ags"""
     return con.execute(sql, {"id": indicator_id, "as_of": as_of}).df()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dortmund_kpi import clock
 from dortmund_kpi.db import peers, write
 from dortmund_kpi.db.store import Store, StoreExists
 from dortmund_kpi.districts import load_districts
@@ -67,7 +68,7 @@ def init_database(
         peers.put_regions(con, regions)
         for table in tables:
             _load(con, table.observations, table.files, user, table.message)
-            peers.put_peer_values(con, table.peers, write.now_local())
+            peers.put_peer_values(con, table.peers, clock.now())
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:

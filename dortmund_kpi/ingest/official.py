@@ -331,7 +331,7 @@ def _run(
     to_remember = [_stored(s, table) for s in selections] if options.remember else []
 
     def after(con) -> None:
-        peer_store.put_peer_values(con, mapped.peers, now_local())
+        peer_store.put_peer_values(con, mapped.peers, clock.now())
         stored.note_last_import(
             con, f"{table.source}: " + " | ".join(m.describe() for m in outcome.mappings)
         )
