@@ -15,12 +15,6 @@ from dortmund_kpi.share import deck, qr, slides, urlstate
 from dortmund_kpi.ui import data, url
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-PRESENTATION_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
-html { font-size: 19px; }
-</style>"""
 
 
 def data_stand_caption() -> None:
@@ -96,8 +90,5 @@ def _deck_builder(page: str) -> Callable[[], bytes]:
 
 
 def presentation_mode() -> bool:
-    """``praesentation=1``: no sidebar or chrome, larger text (our own constant CSS)."""
-    if st.session_state.get("praesentation"):
-        st.html(PRESENTATION_CSS)
-        return True
-    return False
+    """``praesentation=1``: no sidebar or chrome, larger text (``ui.frame``)."""
+    return bool(st.session_state.get("praesentation"))

@@ -15,7 +15,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import alt_text, charts
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -113,7 +113,11 @@ def chart_page(groups: list[tuple[int, int]], group: int) -> None:
 
 
 def show_chart(fig: go.Figure, key: str, filename: str) -> None:
-    st.plotly_chart(fig, key=key, config=charts.chart_config(filename), theme=None)
+    """A chart with its German text alternative (read by screen readers, WCAG 1.1.1)."""
+    config, alt = charts.chart_config(filename), alt_text.describe(fig)
+    if st.session_state.get("praesentation"):  # fonts for a projector
+        fig = charts.for_projector(fig)
+    st.plotly_chart(fig, key=key, config=config, theme=None, alt=alt)
 
 
 def empty_notice(as_of: datetime | None) -> None:
