@@ -13,6 +13,7 @@ STATEMENT_PAGE_KEY = "barrierefreiheit"
 STATEMENT_TITLE = "Erklärung zur Barrierefreiheit"
 STATEMENT_NAV = "Barrierefreiheit"
 STATEMENT_ICON = ":material/accessibility:"
+OVERVIEW_SECTION = "{n} Kennzahlen"
 FOOTER_STATEMENT = "Erklärung zur Barrierefreiheit"
 
 # Streamlit writes some labels of its own widgets in English and offers no setting for

@@ -52,6 +52,7 @@ html { font-size: 19px; }
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
 </style>"""
 
+SECTION_KEY = "dkpi_section_"  # key prefix of the overview's masterplan sections
 _GERMAN_JS = """(() => {
   const doc = window.document, html = doc.documentElement;
   html.lang = "de";
@@ -91,12 +92,30 @@ _GERMAN_JS = """(() => {
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) fixText(node);
   };
+  // On a phone the overview's masterplan sections start collapsed (each once: a reader
+  // who opens one keeps it open).
+  const narrow = window.matchMedia("(max-width: 640px)");
+  const SECTION = '[class*="st-key-%(section)s"] details[open]:not([data-dkpi-seen])';
+  const collapse = (root) => {
+    if (!narrow.matches) return;
+    const found = [...root.querySelectorAll(SECTION)];
+    if (root.matches && root.matches(SECTION)) found.push(root);
+    for (const details of found) {
+      details.dataset.dkpiSeen = "1";
+      const summary = details.querySelector("summary");
+      if (summary) summary.click();
+    }
+  };
   fixTree(doc.body);
+  collapse(doc.body);
   new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === "attributes") fixElement(r.target);
       else if (r.type === "characterData") fixText(r.target);
-      else r.addedNodes.forEach(fixTree);
+      else r.addedNodes.forEach((node) => {
+        fixTree(node);
+        if (node.nodeType === 1) collapse(node);
+      });
     }
   }).observe(doc.body, {subtree: true, childList: true, characterData: true,
                         attributes: true, attributeFilter: ATTRS});
@@ -109,6 +128,7 @@ GERMAN_SCRIPT = "<script>%s</script>" % (
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),
         "prefixes": json.dumps(texts.STREAMLIT_PREFIXES_DE, ensure_ascii=False),
         "suffixes": json.dumps(texts.STREAMLIT_SUFFIXES_DE, ensure_ascii=False),
+        "section": SECTION_KEY,
     }
 )
 # Arrow keys step through the views in presentation mode: they press our own links.
