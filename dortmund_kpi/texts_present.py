@@ -13,6 +13,7 @@ STATEMENT_PAGE_KEY = "barrierefreiheit"
 STATEMENT_TITLE = "Erklärung zur Barrierefreiheit"
 STATEMENT_NAV = "Barrierefreiheit"
 STATEMENT_ICON = ":material/accessibility:"
+SHARE_QR_ALT = "QR-Code mit dem Link {link}"
 OVERVIEW_SECTION = "{n} Kennzahlen"
 FOOTER_STATEMENT = "Erklärung zur Barrierefreiheit"
 

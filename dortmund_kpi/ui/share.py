@@ -49,7 +49,8 @@ def share_dialog(page: str) -> None:
     choice = st.radio(texts.SHARE_QR_FOR, texts.SHARE_QR_CHOICES, horizontal=True)
     link = pinned if choice == texts.SHARE_QR_CHOICES[0] else live
     png = qr.qr_png(link)
-    st.image(png, width=220, caption=texts.SHARE_QR_CAPTION)
+    alt = texts.SHARE_QR_ALT.format(link=link)
+    st.image(png, width=220, caption=texts.SHARE_QR_CAPTION, alt=alt)
     left, right = st.columns(2)
     name = f"dortmund-kpi_{page}_qr"
     left.download_button(texts.SHARE_QR_PNG, png, file_name=f"{name}.png", mime="image/png")

@@ -165,3 +165,24 @@ def test_arrow_keys_step_through_the_views_and_exit_returns(page: Page, app_serv
     page.wait_for_url(re.compile(rf"/{order[1]}(\?(?!.*praesentation).*)?$"))
     wait_for_app_idle(page)
     assert page.locator("[data-testid='stSidebar']").is_visible()
+
+
+def test_share_dialog_is_reached_by_keyboard_and_accessible(page: Page, app_server: AppServer):
+    """Tab from the page's start reaches the share button, Enter opens the dialog (German,
+    no serious axe finding: the QR code has a text alternative), Escape closes it."""
+    open_page(page, app_server.base_url, "/indikator")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.innerText").strip().endswith(texts.SHARE_BUTTON):
+            break
+    else:
+        pytest.fail("the share button is not reachable with Tab")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    wait_for_app_idle(page)
+    assert dialog.get_by_role("img").first.get_attribute("alt").startswith("QR-Code mit dem Link ")
+    assert english_words(page) == []
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
