@@ -25,8 +25,6 @@ _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
 # coloured badges in them 2.7:1), below WCAG AA's 4.5:1; ours are opaque #595959 (7:1).
 FRAME_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #595959 !important; }
-.dkpi-sr { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 @media (max-width: 640px) {
   /* Tiles full width; wide tables scroll inside their box; modebar only on demand. */
   [data-testid="stMain"] [data-testid="stHorizontalBlock"]
