@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
@@ -177,7 +178,9 @@ def _number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str) -> Slide:
+def _series_slide(
+    deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str, figure: go.Figure | None
+) -> Slide:
     series = pd.DataFrame(
         {
             "category": frame["period"].map(period_text),
@@ -186,6 +189,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
             "value": frame["value"],
         }
     )
+    series = pd.concat([series, _target_path(figure)], ignore_index=True)
     meta = meta_for(ind, frame)
     return deck.slide(
         title=f"{ind['name']} ({ind['unit']})",
@@ -196,6 +200,22 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
         series=series,
         number_format=_number_format(int(ind["decimals"])),
         lower_is_up=ind["unit"] == "Rang",  # as the page's chart (views.charts)
+    )
+
+
+def _target_path(figure: go.Figure | None) -> pd.DataFrame:
+    """The page chart's target path (baseline to target, at the dates the page draws them)."""
+    trace = next((t for t in (figure.data if figure else ()) if t.name == texts.TARGET_PATH), None)
+    if trace is None:
+        return pd.DataFrame(columns=["category", "when", "name", "value"])
+    when = [pd.Timestamp(x).date() for x in trace.x]
+    return pd.DataFrame(
+        {
+            "category": [str(w.year) for w in when],
+            "when": when,
+            "name": texts.TARGET_PATH,
+            "value": list(trace.y),
+        }
     )
 
 
@@ -237,7 +257,7 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
 def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
     return [
-        _series_slide(deck, chart.frame, chart.indicator, subtitle)
+        _series_slide(deck, chart.frame, chart.indicator, subtitle, chart.figure)
         for chart in page.charts
         if not chart.frame.empty
     ]
@@ -246,7 +266,9 @@ def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
 def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     ind = page.indicator
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
-    slides = [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle)]
+    slides = (
+        [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle, page.figure)]
+    )
     if page.districts is None:
         return slides
     values = page.districts.values
@@ -307,7 +329,13 @@ def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
     if chart is not None and not chart.frame.empty:
         lead = f"{texts.DISTRICTS_CHART}"
         slides.append(
-            _series_slide(deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured))
+            _series_slide(
+                deck,
+                chart.frame,
+                chart.indicator,
+                deck.subtitle(lead, page.honoured),
+                chart.figure,
+            )
         )
     return slides
 

@@ -16,7 +16,13 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.dml import MSO_LINE
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -26,6 +32,7 @@ from dortmund_kpi.share import qr as sharing
 from dortmund_kpi.share import slide_layout as layout
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+TARGET_GREEN = RGBColor(0x11, 0x77, 0x33)  # views.charts.TARGET_COLOR
 DARK, GREY, DEMO_FILL = (
     RGBColor(0x22, 0x22, 0x22),
     RGBColor(0x55, 0x55, 0x55),
@@ -147,6 +154,13 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     chart.font.size, chart.font.name = Pt(12), FONT
     if key == "when":
         _yearly(chart.category_axis, categories)
+    _span_gaps(chart)
+    for series in chart.plots[0].series:
+        if series.name == texts.TARGET_PATH:  # as on the page: a dashed green line, stars
+            series.format.line.dash_style = MSO_LINE.DASH
+            series.format.line.color.rgb = TARGET_GREEN
+            series.marker.style = XL_MARKER_STYLE.STAR
+            series.marker.format.line.color.rgb = TARGET_GREEN
     axis = chart.value_axis
     axis.tick_labels.number_format = content.number_format
     axis.tick_labels.number_format_is_linked = False
@@ -154,6 +168,17 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
         axis.reverse_order = True
         axis.minimum_scale = 1
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+
+
+def _span_gaps(chart) -> None:
+    """Lines run across dates a series has no value for (the target path has two points,
+    districts may miss a period), as plotly draws them on the page."""
+    element = chart._chartSpace.chart  # python-pptx has no API for "show empty cells as"
+    blanks = element.find(qn("c:dispBlanksAs"))
+    if blanks is None:
+        blanks = element.makeelement(qn("c:dispBlanksAs"), {})
+        element.append(blanks)
+    blanks.set("val", "span")
 
 
 def _yearly(axis, days: list) -> None:

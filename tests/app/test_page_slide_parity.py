@@ -45,7 +45,9 @@ def _series(frame: pd.DataFrame) -> dict[str, list[float]]:
 
 
 def _traces(fig: dict) -> dict[str, list[float]]:
-    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in data_traces(fig)}
+    """The page chart's lines and its target path (the slides leave out only the trend)."""
+    shown = [t for t in fig["data"] if t.get("name") != texts.TREND]
+    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in shown}
 
 
 def _names(fixture_con, districts: list[str]) -> list[str]:
@@ -107,7 +109,7 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
     shown = dict(zip(array(ranking["y"]), array(ranking["x"]), strict=True))
     assert dict(zip(bars.bars["category"], bars.bars["value"], strict=True)) == pytest.approx(shown)
     table = at.dataframe[-1].value  # the data table (German number text)
-    assert len(table) == len(series.series)
+    assert len(table) == (series.series["name"] != texts.TARGET_PATH).sum()
     for name in _names(fixture_con, districts):
         assert name in series.subtitle
 
