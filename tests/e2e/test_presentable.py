@@ -70,6 +70,8 @@ TITLES_OUTSIDE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].f
 SECTIONS_OPEN_JS = """() => [...document.querySelectorAll("[data-testid='stExpander'] details")]
   .map((details) => details.open)"""
 NARROW_PX = 640
+TILE_TOPS_JS = """() => [...document.querySelectorAll("details[open] [data-testid='stMetric']")]
+  .map((el) => Math.round(el.getBoundingClientRect().top))"""
 
 
 def english_words(page: Page) -> list[str]:
@@ -116,6 +118,9 @@ def check_page(page: Page, key: str, presenting: bool, width: int) -> None:
     if key == "uebersicht" and not presenting:  # a phone shows the sections collapsed
         opened = page.evaluate(SECTIONS_OPEN_JS)
         assert opened and all(is_open == (width > NARROW_PX) for is_open in opened)
+        if width >= 1440:  # four tiles side by side in an open section
+            tops = page.evaluate(TILE_TOPS_JS)
+            assert tops.count(tops[0]) >= 4
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
