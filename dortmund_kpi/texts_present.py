@@ -50,7 +50,9 @@ STREAMLIT_LABELS_DE = {
     "Choose options": "Bitte wählen",
     "Browse files": "Datei auswählen",
     "Upload": "Hochladen",
+    "file upload": "Datei hochladen",
     "Drag and drop file here": "Datei hierher ziehen",
+    "Drag and drop a file here": "Datei hierher ziehen",
     "Drag and drop files here": "Dateien hierher ziehen",
     "Delete": "Löschen",
     "Running...": "Wird berechnet …",
@@ -61,7 +63,7 @@ STREAMLIT_PREFIXES_DE = {
     "Limit ": "Höchstens ",
     "Download plot as a ": "Herunterladen als ",
 }
-STREAMLIT_SUFFIXES_DE = {" — start": " — Anfang", " — end": " — Ende"}
+STREAMLIT_SUFFIXES_DE = {" — start": " — Anfang", " — end": " — Ende", " per file": " je Datei"}
 # plotly's modebar (plotly.js locale "de", passed with each chart's config)
 PLOTLY_LABELS_DE = {
     "Download plot as a png": "Als PNG herunterladen",

@@ -24,6 +24,8 @@ from dortmund_kpi.ui.widgets import PAGE_FILES
 from tests.e2e.conftest import LOCALE, AppServer
 from tests.e2e.helpers import IDLE_TIMEOUT_MS, assert_no_exception, open_page, wait_for_app_idle
 
+pytestmark = pytest.mark.e2e
+
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 SHOTS = Path(os.environ.get("DORTMUND_KPI_SHOTS") or tempfile.gettempdir()) / "dortmund_kpi_shots"
 # Every view page, the accessibility statement, and every view page in meeting-room mode.
@@ -36,7 +38,7 @@ VISITS = [
 ENGLISH = re.compile(
     r"\b(Download|plot|Copy|clipboard|Print|Fullscreen|Search|Close|Open|Sidebar|Collapse|"
     r"Expand|Help|heading|Main menu|Show|hide|columns|Zoom in|Zoom out|Autoscale|Reset|Pan|"
-    r"Rerun|Settings|Browse|Drag and drop|Upload|Remove|Clear|No results|start|end)\b"
+    r"Rerun|Settings|Browse|Drag and drop|Upload|Remove|Clear|No results|start|end|files?)\b"
 )
 # "Open Data" is a German loanword for the portal (Open-Data-Portal).
 ALLOWED = re.compile(r"\bOpen[- ]Data\b|\bOpen Source\b")
