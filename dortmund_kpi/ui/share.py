@@ -34,7 +34,7 @@ def pinned_banner(page: str) -> None:
         params = url.view_params(page, stand=None)
         live_link = urlstate.url_for(page, params, url.public_base(page))
         text += " " + texts.PINNED_NEWER.format(live=formatting.timestamp(live), link=live_link)
-    st.info(text, icon="📌")
+    st.info(text, icon=":material/push_pin:")  # an emoji needs an emoji font
     st.button(texts.SHOW_LIVE, on_click=lambda: st.session_state.update(stand=None))
 
 
