@@ -36,7 +36,7 @@ FRAME_CSS = """<style>
   [data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
   .js-plotly-plot .modebar-container { display: none !important; }
   /* Long German words: headings wrap at syllables, chart titles fit the phone's width. */
-  h1 { font-size: 2rem !important; hyphens: auto; overflow-wrap: break-word; }
+  h1 { font-size: 30px !important; hyphens: auto; overflow-wrap: break-word; }
   .js-plotly-plot .gtitle { font-size: 12px !important; }
 }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
