@@ -10,7 +10,7 @@ import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import editor, measures, share, url, widgets
+from dortmund_kpi.ui import editor, frame, measures, share, url, widgets
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
@@ -19,13 +19,22 @@ editor.refuse_malformed_config()  # fail closed: no guessing who may import
 
 PAGES = widgets.navigation_pages()
 
-current = st.navigation(list(PAGES.values()))
-page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)
-editor.return_after_sign_in(page)  # the sign-in redirect lands on the start page
+STATEMENT = frame.statement_page()
+
+current = st.navigation([*PAGES.values(), STATEMENT])
 with st.sidebar:
     st.markdown(f"**{texts.APP_TITLE}**  \n{texts.APP_SUBTITLE}")
+if current.url_path == STATEMENT.url_path:  # a text page: no view, no filters
+    frame.german_document(texts.STATEMENT_TITLE)
+    current.run()
+    st.stop()
+page = next(key for key, p in PAGES.items() if p.url_path == current.url_path)
+frame.german_document(texts.PAGE_TITLES[page])
+editor.return_after_sign_in(page)  # the sign-in redirect lands on the start page
 url.sync_from_url(page)
 presenting = share.presentation_mode()
+if presenting:
+    frame.presentation_bar(page)
 widgets.shared_filters()
 with st.sidebar:
     share.data_stand_caption()
@@ -36,5 +45,7 @@ share.pinned_banner(page)
 measures.measure_detail(page)
 try:
     current.run()
+    if not presenting:
+        frame.statement_link()
 finally:  # keep the view in the address bar even when a page fails
     url.write_url(page)

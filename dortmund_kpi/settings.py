@@ -33,6 +33,8 @@ ENV_DB = "DORTMUND_KPI_DB"
 ENV_DATA_DIR = "DORTMUND_KPI_DATA_DIR"
 ENV_MAX_IMPORT_MB = "DORTMUND_KPI_MAX_IMPORT_MB"
 DEFAULT_DB_NAME = "dortmund_kpi.duckdb"
+# Where readers report accessibility problems (an e-mail address or a web form), BITV 2.0.
+ENV_FEEDBACK = "DORTMUND_KPI_FEEDBACK"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Settings:
     data_dir: Path
     db_path: Path
     max_import_bytes: int = 50 * 1024 * 1024
+    feedback_contact: str = ""
 
     @property
     def catalog_path(self) -> Path:
@@ -103,4 +106,9 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
     except ValueError:  # a typo in the environment must not break every command
         max_mb = 50.0
-    return Settings(data_dir=data_dir, db_path=db_path, max_import_bytes=int(max_mb * 1024 * 1024))
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        max_import_bytes=int(max_mb * 1024 * 1024),
+        feedback_contact=(os.environ.get(ENV_FEEDBACK) or "").strip(),
+    )

@@ -316,6 +316,9 @@ SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht u
 from dortmund_kpi.texts_comparison import *  # noqa: E402, F403
 from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
+# Page frame, chart text alternatives, accessibility statement: texts_present.py
+from dortmund_kpi.texts_present import *  # noqa: E402, F403
+
 # Measures (Maßnahmen)
 MEASURES_TITLE = "Maßnahmen"
 MEASURES_TIMELINE = "Maßnahmen im Zeitverlauf"

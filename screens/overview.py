@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import data, editor, measures, overview, url, widgets
+from dortmund_kpi.ui import data, editor, frame, measures, overview, url, widgets
 from dortmund_kpi.views.overview import build
 
 page = data.page_data(build, url.current_view("uebersicht"))
@@ -22,8 +22,12 @@ for plan_id, plan_name in page.plans.items():
     plan_tiles = page.plan_tiles(plan_id)
     if plan_tiles:
         st.subheader(f"Masterplan {plan_name}")
-        widgets.page_link("masterplan", f"Alle Kennzahlen: {plan_name} →", {"masterplan": plan_id})
-        overview.render_plan_tiles(plan_tiles, show_area=page.district is not None)
+        # A section a phone shows collapsed (ui.frame), so the overview can be scanned.
+        label = overview.section_label(plan_tiles)
+        with st.expander(label, expanded=True, key=f"{frame.SECTION_KEY}{plan_id}"):
+            link = f"Alle Kennzahlen: {plan_name} →"
+            widgets.page_link("masterplan", link, {"masterplan": plan_id})
+            overview.render_plan_tiles(plan_tiles, show_area=page.district is not None)
 
 if page.tiles:  # without any value the matrix would only say "kein Zielwert" everywhere
     st.subheader(texts.MATRIX_TITLE)

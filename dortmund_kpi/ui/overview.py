@@ -58,6 +58,17 @@ def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
                 render_tile(tile, show_area)
 
 
+def section_label(tiles: list[Tile]) -> str:
+    """A masterplan section's label: its number of indicators and how many are on, at risk
+    of, or off track (icon and word: readable collapsed, and without colour)."""
+    counts = [
+        f"{style.icon} {sum(t.status == state for t in tiles)} {style.label}"
+        for state, style in texts.STATUS_STYLE.items()
+        if any(t.status == state for t in tiles)
+    ]
+    return " · ".join([texts.OVERVIEW_SECTION.format(n=len(tiles)), *counts])
+
+
 def render_plan_tiles(tiles: list[Tile], show_area: bool = False) -> None:
     """A masterplan's tiles on the overview (capped, see ``views.overview.overview_selection``)."""
     shown = overview_selection(tiles)

@@ -15,12 +15,6 @@ from dortmund_kpi.share import deck, qr, slides, urlstate
 from dortmund_kpi.ui import data, url
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-PRESENTATION_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
-html { font-size: 19px; }
-</style>"""
 
 
 def data_stand_caption() -> None:
@@ -40,7 +34,7 @@ def pinned_banner(page: str) -> None:
         params = url.view_params(page, stand=None)
         live_link = urlstate.url_for(page, params, url.public_base(page))
         text += " " + texts.PINNED_NEWER.format(live=formatting.timestamp(live), link=live_link)
-    st.info(text, icon="📌")
+    st.info(text, icon=":material/push_pin:")  # an emoji needs an emoji font
     st.button(texts.SHOW_LIVE, on_click=lambda: st.session_state.update(stand=None))
 
 
@@ -55,7 +49,8 @@ def share_dialog(page: str) -> None:
     choice = st.radio(texts.SHARE_QR_FOR, texts.SHARE_QR_CHOICES, horizontal=True)
     link = pinned if choice == texts.SHARE_QR_CHOICES[0] else live
     png = qr.qr_png(link)
-    st.image(png, width=220, caption=texts.SHARE_QR_CAPTION)
+    alt = texts.SHARE_QR_ALT.format(link=link)
+    st.image(png, width=220, caption=texts.SHARE_QR_CAPTION, alt=alt)
     left, right = st.columns(2)
     name = f"dortmund-kpi_{page}_qr"
     left.download_button(texts.SHARE_QR_PNG, png, file_name=f"{name}.png", mime="image/png")
@@ -96,8 +91,5 @@ def _deck_builder(page: str) -> Callable[[], bytes]:
 
 
 def presentation_mode() -> bool:
-    """``praesentation=1``: no sidebar or chrome, larger text (our own constant CSS)."""
-    if st.session_state.get("praesentation"):
-        st.html(PRESENTATION_CSS)
-        return True
-    return False
+    """``praesentation=1``: no sidebar or chrome, larger text (``ui.frame``)."""
+    return bool(st.session_state.get("praesentation"))

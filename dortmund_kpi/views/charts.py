@@ -57,17 +57,7 @@ KINDS = {True: texts.OFFICIAL, False: texts.DEMO}  # the origin of one value, as
 PLOTLY_LOCALE_DE = {
     "moduleType": "locale",
     "name": "de",
-    "dictionary": {
-        "Download plot as a png": "Als PNG herunterladen",
-        "Download plot": "Diagramm herunterladen",
-        "Zoom": "Zoom",
-        "Pan": "Verschieben",
-        "Reset axes": "Achsen zurücksetzen",
-        "Autoscale": "Automatisch skalieren",
-        "Zoom in": "Hineinzoomen",
-        "Zoom out": "Herauszoomen",
-        "Toggle Spike Lines": "Hilfslinien ein/aus",
-    },
+    "dictionary": texts.PLOTLY_LABELS_DE,
     "format": {
         "days": list(formatting.DAYS),
         "shortDays": list(formatting.DAYS_SHORT),
@@ -131,12 +121,16 @@ def _style(
     # Legend above the plot: estimate its rows so it never runs into the title.
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     rows = max(1, math.ceil(sum(len(n) + 8 for n in names) / (60 if small else 140)))
+    # Long titles wrap (plotly cuts off a line at the right edge: cards, phones).
+    title = textwrap.wrap(f"{meta.title}{unit}", width=48 if small else 110)
+    rows += len(title) - 1
     fig.update_layout(
         title={
-            "text": f"{meta.title}{unit}",
+            "text": "<br>".join(title),
             "x": 0,
             "xanchor": "left",
-            "y": 0.98,
+            # plotly draws the lines of a wrapped title upwards from the anchor: lower it.
+            "y": 0.98 - (len(title) - 1) * 1.3 * 16 / height,
             "yanchor": "top",
             "font": {"size": 16},
         },
@@ -395,3 +389,29 @@ def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:
         hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}"
         "<extra>%{customdata[3]}</extra>",
     )
+
+
+PROJECTOR_SCALE = 1.5  # fonts on a meeting-room projector, read from the back of the room
+
+
+def for_projector(fig: go.Figure) -> go.Figure:
+    """A copy of a finished figure with every text 1.5 times as large (title, axes, legend,
+    source line and notes) and the margins grown with them, for presentation mode."""
+    big = go.Figure(fig)
+    layout = big.layout
+    scale = PROJECTOR_SCALE
+    size, height = (layout.title.font.size or 16) * scale, int((layout.height or 420) * 1.25)
+    lines = (layout.title.text or "").count("<br>")
+    big.update_layout(
+        font_size=(layout.font.size or 12) * scale,
+        title_font_size=size,
+        title_y=0.98 - lines * 1.3 * size / height,  # as in _style
+        height=height,
+        margin_t=int((layout.margin.t or 60) * scale),
+        margin_b=int((layout.margin.b or 62) * scale),
+    )
+    for note in layout.annotations:
+        note.font.size = (note.font.size or 12) * scale
+        if note.yshift:
+            note.yshift = note.yshift * scale
+    return big

@@ -195,7 +195,8 @@ def array(values: Any) -> list:
 
 
 def title(fig: dict) -> str:
-    return fig["layout"]["title"]["text"]
+    """The chart's title, its line breaks undone (long titles wrap)."""
+    return " ".join(fig["layout"]["title"]["text"].replace("<br>", " ").split())
 
 
 def footer(fig: dict) -> str:

@@ -52,6 +52,9 @@ def test_pinned_link_shows_old_numbers_and_banner_live_link_new(changed_db):
     assert _tile_value(pinned) == number(before, 1)
     banner = " ".join(infos(pinned))
     assert "Datenstand vom" in banner and "neuere Daten" in banner
+    # A Material icon (bundled with Streamlit): an emoji is a missing-glyph box where no
+    # emoji font is installed (Linux desktops, many kiosk and beamer PCs).
+    assert [i.icon for i in pinned.info if "Datenstand vom" in i.value] == [":material/push_pin:"]
     assert qp(pinned, "stand") == [stand]
 
     live = open_page("uebersicht", {})

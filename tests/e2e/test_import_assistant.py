@@ -32,6 +32,7 @@ from tests.e2e.helpers import (
     wait_for_app_idle,
     wait_for_charts,
 )
+from tests.e2e.test_presentable import english_words
 from tools.oidc_provider import RunningProvider, User
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +106,9 @@ def sign_in(page: Page, server: AppServer) -> None:
         pytest.fail(f"sign-in did not return: {page.url} shows {shown!r}", pytrace=False)
     page.wait_for_url("**/daten**")
     wait_for_app_idle(page)
+    # The upload's drop zone ("Drag and drop a file here", "200MB per file") reads German.
+    page.get_by_test_id("stFileUploaderDropzone").first.wait_for()
+    assert english_words(page) == []
 
 
 def test_an_editor_signs_in_and_imports_a_genesis_table(

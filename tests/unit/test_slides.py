@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 
+from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.deck import deck_for_urls, parse_view
 from dortmund_kpi.share.urlstate import PAGES
+from dortmund_kpi.views import indicator
+from dortmund_kpi.views.common import Direct, View
 
 LINKS = [
     "https://kpi.example/indikator?indikator=glasfaser_haushalte&bezirk=hoerde",
@@ -182,3 +186,19 @@ def test_links_to_another_host_or_too_many_are_refused(fixture_db, monkeypatch):
         deck_for_urls(con, ["https://kpi.dortmund.de/indikator", "/daten"])  # fine
         with pytest.raises(BadLink, match=f"höchstens {MAX_LINKS}"):
             deck_for_urls(con, ["/"] * (MAX_LINKS + 1))
+
+
+def test_slide_charts_show_the_target_path_of_the_page(fixture_db: Settings):
+    """The slide's line chart carries the page chart's target path (baseline to target),
+    drawn across the dates between its two points, as on the page."""
+    link = "https://kpi.example/indikator?indikator=wlan_hotspots&bezirk=hoerde"
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _ = deck_for_urls(con, [link])
+        years = (2018, 2026)
+        view = View("indikator", years, districts=("hoerde",), indicator="wlan_hotspots")
+        page = indicator.build(Direct(con), view)
+    target = next(t for t in page.figure.data if t.name == texts.TARGET_PATH)
+    chart = next(s for s in Presentation(io.BytesIO(data)).slides[0].shapes if s.has_chart).chart
+    series = {s.name: [v for v in s.values if v is not None] for s in chart.plots[0].series}
+    assert series[texts.TARGET_PATH] == pytest.approx(list(target.y))
+    assert chart._chartSpace.chart.find(qn("c:dispBlanksAs")).get("val") == "span"

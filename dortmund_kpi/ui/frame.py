@@ -1,0 +1,215 @@
+"""The page frame every page shares: German document (language, tab title, Streamlit's own
+labels), the product's CSS in one place (narrow screens, contrast, presentation mode),
+the link to the accessibility statement and the meeting-room mode's bar.
+
+Streamlit serves its index.html with ``lang="en"`` and writes some labels of its widgets
+in English, with no setting for either. One small script of our own (``st.html`` with
+JavaScript, in the page itself, no edit of the installed package) sets ``lang="de"`` and
+keeps those labels German while Streamlit redraws them (a MutationObserver).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import streamlit as st
+
+from dortmund_kpi import formatting, texts
+from dortmund_kpi.ui import data, url, widgets
+
+_EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
+
+# Our CSS, all of it. Contrast: Streamlit draws captions at 60 % opacity (3.1:1 on white,
+# coloured badges in them 2.7:1), below WCAG AA's 4.5:1; ours are opaque #595959 (7:1).
+FRAME_CSS = """<style>
+[data-testid="stCaptionContainer"] { opacity: 1 !important; color: #595959 !important; }
+/* The overview's sections: narrow inner margins, so four tiles fit side by side at 1440 px. */
+[class*="st-key-dkpi_section_"] [data-testid="stExpanderDetails"] { padding: 0.5rem 0.25rem; }
+@media (max-width: 640px) {
+  /* Tiles full width; wide tables scroll inside their box; modebar only on demand. */
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"]
+    > [data-testid="stLayoutWrapper"][width$="px"] {
+    width: 100% !important; max-width: 100% !important; flex: 1 1 100% !important; }
+  .block-container { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
+  [data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
+  .js-plotly-plot .modebar-container { display: none !important; }
+  /* Long German words: headings wrap at syllables, chart titles fit the phone's width. */
+  h1 { font-size: 30px !important; hyphens: auto; overflow-wrap: break-word; }
+  .js-plotly-plot .gtitle { font-size: 12px !important; }
+}
+@media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
+</style>"""
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
+html { font-size: 19px; }
+/* Nothing cut off on a projector: tile titles and comparisons wrap instead of "…". */
+[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
+</style>"""
+
+SECTION_KEY = "dkpi_section_"  # key prefix of the overview's masterplan sections
+_GERMAN_JS = """(() => {
+  const doc = window.document, html = doc.documentElement;
+  html.lang = "de";
+  if (window.__dkpiGerman) return;
+  window.__dkpiGerman = true;
+  const exact = new Map(Object.entries(%(exact)s));
+  const prefixes = Object.entries(%(prefixes)s);
+  const suffixes = Object.entries(%(suffixes)s);
+  const ATTRS = ["aria-label", "title", "data-title", "placeholder"];
+  const german = (text) => {
+    const t = (text || "").trim();
+    if (!t) return null;
+    if (exact.has(t)) return exact.get(t);
+    for (const [en, de] of prefixes) {
+      if (t.startsWith(en)) return de + t.slice(en.length).replace(/\\*\\*/g, "");
+    }
+    for (const [en, de] of suffixes) {
+      if (t.endsWith(en)) return t.slice(0, t.length - en.length) + de;
+    }
+    return null;
+  };
+  const fixElement = (el) => {
+    for (const name of ATTRS) {
+      const de = german(el.getAttribute(name));
+      if (de) el.setAttribute(name, de);
+    }
+  };
+  const fixText = (node) => {
+    const de = german(node.nodeValue);
+    if (de) node.nodeValue = de;
+  };
+  const fixTree = (root) => {
+    if (root.nodeType === 3) return fixText(root);
+    if (root.nodeType !== 1) return;
+    fixElement(root);
+    root.querySelectorAll("[aria-label],[title],[data-title],[placeholder]").forEach(fixElement);
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) fixText(node);
+  };
+  // On a phone the overview's masterplan sections start collapsed (each once: a reader
+  // who opens one keeps it open).
+  const narrow = window.matchMedia("(max-width: 640px)");
+  const SECTION = '[class*="st-key-%(section)s"] details[open]:not([data-dkpi-seen])';
+  const collapse = (root) => {
+    if (!narrow.matches) return;
+    const found = [...root.querySelectorAll(SECTION)];
+    if (root.matches && root.matches(SECTION)) found.push(root);
+    for (const details of found) {
+      details.dataset.dkpiSeen = "1";
+      const summary = details.querySelector("summary");
+      if (summary) summary.click();
+    }
+  };
+  fixTree(doc.body);
+  collapse(doc.body);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "attributes") fixElement(r.target);
+      else if (r.type === "characterData") fixText(r.target);
+      else r.addedNodes.forEach((node) => {
+        fixTree(node);
+        if (node.nodeType === 1) collapse(node);
+      });
+    }
+  }).observe(doc.body, {subtree: true, childList: true, characterData: true,
+                        attributes: true, attributeFilter: ATTRS});
+  new MutationObserver(() => { if (html.lang !== "de") html.lang = "de"; })
+    .observe(html, {attributes: true, attributeFilter: ["lang"]});
+})();"""
+GERMAN_SCRIPT = "<script>%s</script>" % (
+    _GERMAN_JS
+    % {
+        "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),
+        "prefixes": json.dumps(texts.STREAMLIT_PREFIXES_DE, ensure_ascii=False),
+        "suffixes": json.dumps(texts.STREAMLIT_SUFFIXES_DE, ensure_ascii=False),
+        "section": SECTION_KEY,
+    }
+)
+# Arrow keys step through the views in presentation mode: they press our own links.
+_KEYS_JS = """<script>(() => {
+  if (window.__dkpiKeys) return;
+  window.__dkpiKeys = true;
+  window.document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target && target.closest && target.closest("input, textarea, select, [role=slider]"))
+      return;
+    const label = {ArrowRight: %(next)s, ArrowLeft: %(previous)s}[event.key];
+    if (!label) return;
+    const link = [...window.document.querySelectorAll("a")]
+      .find((a) => a.textContent.trim().endsWith(label));
+    if (link) { event.preventDefault(); link.click(); }
+  });
+})();</script>"""
+KEYS_SCRIPT = _KEYS_JS % {
+    "next": json.dumps(texts.PRESENT_NEXT),
+    "previous": json.dumps(texts.PRESENT_PREVIOUS),
+}
+
+
+def german_document(title: str) -> None:
+    """Tab title of the page, ``lang="de"``, Streamlit's labels in German, our CSS."""
+    st.set_page_config(page_title=texts.TAB_TITLE.format(page=title))
+    st.html(GERMAN_SCRIPT + FRAME_CSS, unsafe_allow_javascript=True)
+
+
+_STATEMENT: list = []  # the statement's st.Page of the running app
+
+
+def statement_page() -> Any:
+    """The accessibility statement's page for ``st.navigation`` (not a view: no URL keys)."""
+    page = st.Page(
+        "screens/statement.py",
+        title=texts.STATEMENT_NAV,
+        icon=texts.STATEMENT_ICON,
+        url_path=texts.STATEMENT_PAGE_KEY,
+    )
+    _STATEMENT[:] = [page]
+    return page
+
+
+def statement_link() -> None:
+    """The accessibility statement, linked below every page (BITV 2.0 § 7)."""
+    st.divider()
+    st.page_link(_STATEMENT[0], label=texts.FOOTER_STATEMENT, icon=":material/accessibility:")
+
+
+def contact_markdown(contact: str) -> str:
+    """The feedback contact from the settings as a link (e-mail or web address)."""
+    if not contact:
+        return ""
+    if _EMAIL.fullmatch(contact):
+        return f"[{widgets.literal_text(contact)}](mailto:{contact})"
+    return widgets.markdown_link(contact, contact)
+
+
+def presentation_bar(page: str) -> None:
+    """Meeting-room mode: the data Stand (the sidebar is hidden), the views before and after
+    this one in the navigation's order (arrow keys press them), and a discreet exit."""
+    st.html(PRESENTATION_CSS + KEYS_SCRIPT, unsafe_allow_javascript=True)
+    order = list(widgets.PAGE_FILES)
+    here = order.index(page)
+    stand = formatting.timestamp(data.data_moment(url.as_of()))
+    stand_text = (texts.PINNED_SIDEBAR if url.as_of() else texts.DATA_STAND_SIDEBAR).format(
+        stand=stand
+    )
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.caption(f"{stand_text} · {texts.PRESENT_KEYS}")
+        for step, label, icon in (
+            (-1, texts.PRESENT_PREVIOUS, ":material/arrow_back:"),
+            (1, texts.PRESENT_NEXT, ":material/arrow_forward:"),
+        ):
+            target = order[(here + step) % len(order)]
+            widgets.page_link(target, label, url.view_params(target), icon=icon, width="content")
+        st.button(
+            texts.PRESENT_EXIT,
+            icon=":material/close_fullscreen:",
+            type="tertiary",
+            on_click=lambda: st.session_state.update(praesentation=False),
+        )
