@@ -48,6 +48,12 @@ class Settings:
         return self.data_dir / "measures"
 
     @property
+    def trends_dir(self) -> Path:
+        """Demo trends (Technologiescout) loaded by ``init``, in file name order (each file
+        one review); real ones come by import."""
+        return self.data_dir / "trends"
+
+    @property
     def geo_dir(self) -> Path:
         return self.data_dir / "geo"
 

@@ -138,6 +138,33 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 user_name VARCHAR NOT NULL)""",
         ),
     ),
+    (
+        7,
+        "trends of the Technologiescout with assessment history",
+        (
+            # Like measures: one row per version; the current one has valid_to NULL, so
+            # a pinned view shows the radar of its day and every assessment is kept.
+            """CREATE TABLE trends (
+                id VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                field VARCHAR NOT NULL,
+                masterplans VARCHAR[] NOT NULL,
+                ring VARCHAR NOT NULL,
+                assessed_on DATE NOT NULL,
+                reason VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                measures VARCHAR[] NOT NULL,
+                indicators VARCHAR[] NOT NULL,
+                sources VARCHAR[] NOT NULL,
+                visibility VARCHAR NOT NULL,
+                is_official BOOLEAN NOT NULL,
+                import_id INTEGER NOT NULL,
+                valid_from TIMESTAMP NOT NULL,
+                valid_to TIMESTAMP)""",
+            "CREATE INDEX trends_key ON trends (id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
