@@ -14,6 +14,7 @@ PAGE_TITLES = {
     "indikator": "Indikator",
     "bezirke": "Stadtbezirke",
     "daten": "Daten & Methodik",
+    "trends": "Technologiescout",
 }
 PAGE_ICONS = {
     "uebersicht": ":material/dashboard:",
@@ -21,6 +22,7 @@ PAGE_ICONS = {
     "indikator": ":material/show_chart:",
     "bezirke": ":material/map:",
     "daten": ":material/database:",
+    "trends": ":material/radar:",
 }
 
 # Filters
@@ -307,6 +309,9 @@ SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht u
 
 # Editor upload and import assistant: texts_editor.py (re-exported here)
 from dortmund_kpi.texts_editor import *  # noqa: E402, F403
+
+# Technologiescout and public mode: texts_trends.py (re-exported here)
+from dortmund_kpi.texts_trends import *  # noqa: E402, F403
 
 # Measures (Maßnahmen)
 MEASURES_TITLE = "Maßnahmen"

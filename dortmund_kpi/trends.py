@@ -28,6 +28,8 @@ PUBLIC, INTERNAL = "oeffentlich", "intern"
 VISIBILITIES = (PUBLIC, INTERNAL)
 VISIBILITY_ALIASES = {"öffentlich": PUBLIC, "public": PUBLIC, "internal": INTERNAL}
 
+SECTOR_MODES = ("feld", "masterplan")  # the radar's sectors: by field or by masterplan
+
 # Movement since the last review (the latest import of trends up to the view's moment).
 NEW, MOVED_IN, MOVED_OUT, UNCHANGED = "neu", "nach innen", "nach außen", ""
 

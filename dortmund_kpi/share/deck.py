@@ -19,11 +19,13 @@ import pandas as pd
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
+from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share import trend_slides, urlstate
 from dortmund_kpi.share.slides import Slide, build_deck
 from dortmund_kpi.views import data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
 from dortmund_kpi.views.overview import overview_selection
@@ -34,6 +36,7 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "indikator": indicator.build,
     "bezirke": districts.build,
     "daten": data.build,
+    "trends": trend_views.build,
 }
 
 
@@ -99,6 +102,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
         years=query(read.data_range),
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
         measures=tuple(query(read.measures, as_of=None)["id"]),
+        trends=tuple(query(trend_db.trends, as_of=None)["id"]),
     )
 
 
@@ -331,6 +335,7 @@ _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
     "indikator": _indicator,
     "bezirke": _districts,
     "daten": _data,
+    "trends": trend_slides.render,
 }
 
 

@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.trends import SECTOR_MODES
 
 PAGES = {
     "uebersicht": "",
@@ -46,6 +47,7 @@ PAGES = {
     "indikator": "indikator",
     "bezirke": "bezirke",
     "daten": "daten",
+    "trends": "trends",
 }
 MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
 # Keys Streamlit itself reads; they pass through untouched (not ours, so not in KEYS).
@@ -62,6 +64,7 @@ class UrlContext:
     districts: DistrictMatcher
     years: tuple[int, int]
     measures: tuple[str, ...] = ()
+    trends: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,8 @@ def _first(choices: Callable[[UrlContext], tuple[str, ...]]) -> Callable[[UrlCon
 
 # -- the table ------------------------------------------------------------------
 EVERY_PAGE = None  # the scope of a shared key
+TRENDS = ("trends",)  # the scope of the Technologiescout's own keys
+_first_mode, _none = _first(lambda ctx: SECTOR_MODES), _first(lambda ctx: ())
 
 
 @dataclass(frozen=True)
@@ -309,6 +314,10 @@ KEYS: tuple[UrlKey, ...] = (
         written_at_default=True,
         old_names=("indicator", "kpi"),
     ),
+    # The Technologiescout's sectors by technology field (default) or masterplan; a trend
+    # id (t01_generative_ki) opens its detail there.
+    UrlKey("sektoren", TRENDS, _one_of(lambda c: SECTOR_MODES), _write_one, _first_mode),
+    UrlKey("trend", TRENDS, _one_of(lambda c: c.trends), _write_one, _none, carried=False),
 )
 
 

@@ -42,6 +42,7 @@ CTX = UrlContext(
     districts=DistrictMatcher(DISTRICTS),
     years=(2018, 2025),
     measures=("v01_serviceportal", "v02_online_termine"),
+    trends=("t01_generative_ki", "t04_urbane_datenplattform"),
 )
 NOW = datetime(2026, 1, 1, 12, 0)
 BY_NAME = {key.name: key for key in KEYS}
@@ -62,6 +63,8 @@ VALID = {
     "masterplan": st.sampled_from(CTX.masterplans),
     "seite": st.integers(1, MAX_CHART_PAGE),
     "indikator": st.sampled_from(CTX.indicators),
+    "sektoren": st.sampled_from(["feld", "masterplan"]),
+    "trend": st.sampled_from(CTX.trends),
 }
 # Raw text a link might carry: valid spellings, near misses and junk.
 PLAUSIBLE = [
@@ -97,6 +100,8 @@ SAMPLE = {
     "masterplan": "bildung",
     "seite": 2,
     "indikator": "glasfaser_haushalte",
+    "sektoren": "masterplan",
+    "trend": "t01_generative_ki",
 }
 RAW = st.lists(st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=20)), max_size=4)
 
@@ -188,12 +193,14 @@ def test_derived_values_keep_every_historic_key():
         "indikator": "indikator",
         "bezirke": "bezirke",
         "daten": "daten",
+        "trends": "trends",
     }
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
     assert PAGE_KEYS == {
         "masterplan": ("masterplan", "seite"),
         "indikator": ("indikator",),
         "bezirke": ("indikator",),
+        "trends": ("sektoren", "trend"),
     }
     assert (
         KEY_MIGRATIONS.items()
@@ -227,6 +234,8 @@ def test_defaults_from_the_context():
         "masterplan": "verwaltung",
         "seite": 1,
         "indikator": "online_dienstleistungen",
+        "sektoren": "feld",
+        "trend": None,
     }
     empty = UrlContext((), (), CTX.districts, (2020, 2021))
     assert defaults(empty)["masterplan"] is None and defaults(empty)["indikator"] is None
@@ -249,8 +258,10 @@ def test_view_keys_and_carried_keys():
     assert view_keys("masterplan") == (*SHARED_KEYS, "masterplan", "seite")
     assert view_keys("indikator") == (*SHARED_KEYS, "indikator")
     assert view_keys("daten") == SHARED_KEYS
-    assert set(view_keys()) == set(SHARED_KEYS) | {"masterplan", "indikator", "seite"}
-    assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite"}
+    assert view_keys("trends") == (*SHARED_KEYS, "sektoren", "trend")
+    own = {"masterplan", "indikator", "seite", "sektoren", "trend"}
+    assert set(view_keys()) == set(SHARED_KEYS) | own
+    assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite", "trend"}
 
 
 # -- round trips ----------------------------------------------------------------
