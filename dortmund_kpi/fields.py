@@ -18,6 +18,7 @@ DIRECTIONS = ("higher", "lower")
 AGGREGATIONS = ("sum", "mean_pop", "none")
 LEVELS = ("city", "district")
 FREQUENCIES = ("yearly", "quarterly", "monthly")
+VISIBILITIES = ("oeffentlich", "intern")
 SQL_TYPES: dict[type, str] = {str: "VARCHAR", bool: "BOOLEAN", int: "INTEGER", float: "DOUBLE"}
 
 
@@ -140,6 +141,15 @@ FIELDS: tuple[Field, ...] = (
         '`true` if "per 1,000 inhabitants" is meaningful (only for district counts with '
         "`aggregation: sum`)",
         default=False,
+    ),
+    _field(
+        "visibility",
+        str,
+        False,
+        "{choices} – `oeffentlich` is shown in public mode (`serve --oeffentlich`), `intern` "
+        "only to the administration; absent means `intern` (nothing is published by omission)",
+        choices=VISIBILITIES,
+        default="intern",
     ),
     _field("frequency", str, True, "{choices} – the reporting rhythm", choices=FREQUENCIES),
     _field("decimals", int, False, "decimals shown in the dashboard", default=0),

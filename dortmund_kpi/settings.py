@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_DB = "DORTMUND_KPI_DB"
 ENV_DATA_DIR = "DORTMUND_KPI_DATA_DIR"
 ENV_MAX_IMPORT_MB = "DORTMUND_KPI_MAX_IMPORT_MB"
+ENV_PUBLIC = "DORTMUND_KPI_OEFFENTLICH"  # public mode: only public items (serve --oeffentlich)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     data_dir: Path
     db_path: Path
     max_import_bytes: int = 50 * 1024 * 1024
+    public: bool = False  # public mode: every read connection shows only public items
 
     @property
     def catalog_path(self) -> Path:
@@ -75,4 +77,10 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
     except ValueError:  # a typo in the environment must not break every command
         max_mb = 50.0
-    return Settings(data_dir=data_dir, db_path=db_path, max_import_bytes=int(max_mb * 1024 * 1024))
+    public = os.environ.get(ENV_PUBLIC, "").strip().lower() in ("1", "ja", "true")
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        max_import_bytes=int(max_mb * 1024 * 1024),
+        public=public,
+    )

@@ -163,6 +163,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 valid_from TIMESTAMP NOT NULL,
                 valid_to TIMESTAMP)""",
             "CREATE INDEX trends_key ON trends (id)",
+            # Public mode: what the city publishes. Nothing becomes public by omission.
+            "ALTER TABLE indicators ADD COLUMN visibility VARCHAR NOT NULL DEFAULT 'intern'",
+            "DROP INDEX measures_key",  # DuckDB alters no table an index depends on
+            "ALTER TABLE measures ADD COLUMN visibility VARCHAR NOT NULL DEFAULT 'intern'",
+            "CREATE INDEX measures_key ON measures (id)",
         ),
     ),
 )

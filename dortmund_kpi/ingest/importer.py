@@ -149,7 +149,7 @@ def run_import(
     )
     store = existing_store(settings)
     if dry_run:
-        with store.connect_read() as con:
+        with store.connect_read(public=False) as con:
             _refuse_stale_statuses(con, validated)
         _preview(store, validated, result)
         return result
@@ -251,7 +251,7 @@ def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:
 def _preview(store: Store, validated: Validated, result: ImportResult) -> None:
     """Counts a real import would produce: the same load, on an in-memory copy."""
     obs, measures, trends = validated.observations, validated.measures, validated.trends
-    with store.connect_read() as src:
+    with store.connect_read(public=False) as src:
         current = loader.current_rows(src)
         current_measures = loader.current_measures(src) if measures is not None else None
         current_trends = trend_db.current_trends(src) if trends is not None else None
@@ -296,9 +296,10 @@ def log_rejected(
 
 
 def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
-    """The most recent rejected imports, newest first."""
+    """The most recent rejected imports, newest first; none in public mode (their
+    messages name what was imported, internal items too)."""
     target = rejected_log_path(settings)
-    if not target.exists():
+    if settings.public or not target.exists():
         return pd.DataFrame(
             columns=["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]
         )

@@ -53,7 +53,7 @@ class Layout:
 OBSERVATIONS = Layout("observations", REQUIRED, OPTIONAL, HEADER_ALIASES, HEADER_HINT, "wert")
 MEASURE_REQUIRED = ("id", "masterplan", "titel", "verantwortlich", "beginn", "frist", "status")
 MEASURE_REQUIRED += ("statusdatum", "indikatoren")
-MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart")
+MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart", "sichtbarkeit")
 MEASURES = Layout(
     "measures",
     MEASURE_REQUIRED,

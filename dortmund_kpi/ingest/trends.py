@@ -128,7 +128,7 @@ def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dic
         "measures": row.measures(),
         "indicators": row.indicators(),
         "sources": row.sources(),
-        "visibility": row.choice("sichtbarkeit", trends.normalise_visibility, trends.VISIBILITIES),
+        "visibility": row.visibility(),
         "is_official": row.kind(),
         "file": file,
         "line": line,

@@ -295,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
+    p.add_argument(
+        "--oeffentlich",
+        action="store_true",
+        help="öffentlicher Modus: nur öffentliche Indikatoren, Maßnahmen und Trends, kein Upload",
+    )
     p.set_defaults(handler=cmd_serve)
 
     from dortmund_kpi.ops import backup as maintenance
