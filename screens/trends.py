@@ -6,10 +6,10 @@ from dortmund_kpi import texts
 from dortmund_kpi.ui import data, trends, url, widgets
 from dortmund_kpi.views.trends import build
 
-trends.sector_switch()
-page = data.page_data(build, url.current_view("trends"))
 st.title(texts.TRENDS_TITLE)
 st.markdown(texts.TRENDS_INTRO)
+trends.sector_switch()
+page = data.page_data(build, url.current_view("trends"))
 trends.detail(page.detail, page.view.trend)
 if page.empty:
     st.info(texts.TRENDS_NONE)

@@ -12,6 +12,12 @@ from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views.trends import TrendDetail, TrendsData
 
 
+def _source(text: str) -> str:
+    """A source: an http(s) address as a link, anything else as text."""
+    is_link = text.lower().startswith(("http://", "https://"))
+    return widgets.markdown_link(text, text) if is_link else widgets.literal_text(text)
+
+
 def _open(trend_id: str | None) -> None:
     st.session_state["trend"] = trend_id
 
@@ -103,5 +109,5 @@ def detail(info: TrendDetail | None, asked: str | None) -> None:
             st.caption(texts.TREND_NONE_LINKED)
         if info.sources:
             st.markdown(f"**{texts.TREND_SOURCES}**")
-            st.markdown("\n".join(f"- {widgets.markdown_link(s, s)}" for s in info.sources))
+            st.markdown("\n".join(f"- {_source(s)}" for s in info.sources))
         st.button(texts.TREND_CLOSE, key="trend_close", on_click=_open, args=(None,))
