@@ -350,9 +350,11 @@ def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFr
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
-    """The moment of the newest value or measure status visible (the version on screen)."""
-    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}
-    SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms))"""
+    """The moment of the newest value, measure status or trend assessment visible (the
+    version on screen: a link pinned to it shows what the screen shows)."""
+    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}, {_as_of_cte("tr", "trends")}
+    SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms),
+                    (SELECT max(valid_from) FROM tr))"""
     return con.execute(sql, {"as_of": as_of}).fetchall()[0][0]
 
 

@@ -218,3 +218,35 @@ def test_init_loads_labelled_demo_trends(tmp_path: Path) -> None:
     assert set(shown["movement"]) >= {trends.NEW, trends.MOVED_IN, trends.MOVED_OUT}
     assert set(shown["field"]) == set(trends.FIELDS)
     assert set(shown["visibility"]) == {trends.PUBLIC, trends.INTERNAL}
+
+
+def test_data_stand_counts_the_latest_review(trends_db: Settings) -> None:
+    """The Stand on screen (what the share dialog pins) includes trends: a link pinned
+    after a review shows that review's radar."""
+    from dortmund_kpi.db import read
+
+    with Store(trends_db.db_path).connect_read() as con:
+        newest = con.execute("SELECT max(valid_from) FROM trends").fetchall()[0][0]
+        assert read.data_stand(con) == newest
+        assert read.data_stand(con, as_of=newest) == newest
+
+
+def test_migration_keeps_measures_and_makes_them_internal(tmp_path: Path) -> None:
+    """A database of schema 4 with a measure: after migrating, the measure is still there,
+    ``intern`` (nothing becomes public by an upgrade), and trends can be stored."""
+    import duckdb
+
+    from dortmund_kpi.db.schema import migrate
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        migrate(con, target=4)
+        con.execute(
+            "INSERT INTO measures VALUES ('m1', 'verwaltung', 'T', '', 'O', DATE '2024-01-01', "
+            "DATE '2025-01-01', 'geplant', DATE '2024-01-01', ['x'], [], NULL, true, 1, "
+            "TIMESTAMP '2024-01-01', NULL)"
+        )
+    Store(path).ensure_schema()
+    with Store(path).connect_read(public=False) as con:
+        assert con.execute("SELECT id, visibility FROM measures").fetchall() == [("m1", "intern")]
+        assert con.execute("SELECT count(*) FROM trends").fetchall() == [(0,)]
