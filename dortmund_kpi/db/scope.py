@@ -8,6 +8,8 @@ page can forget the filter, and an internal id is as unknown as any other.
 
 - Indicators: only ``visibility = 'oeffentlich'`` (catalog field); their values,
   mappings and links elsewhere go with them.
+- The import log: only when and with which outcome (counts, files, people, messages
+  could tell of internal items).
 - Measures and trends: only ids whose *current* version is public (the current decision
   counts for their whole history, so a pinned link shows no item since made internal);
   their lists of indicators and measures keep only public ones.
@@ -27,6 +29,11 @@ PUBLIC_VIEWS = {
     "indicators": f"SELECT * FROM src.indicators WHERE visibility = '{PUBLIC}'",
     "observations": "SELECT * FROM src.observations WHERE indicator_id IN "
     "(SELECT id FROM indicators)",
+    # When and with what outcome, not what: row counts would tell how many internal items
+    # exist, file names, people and messages may name them.
+    "import_log": """SELECT * REPLACE (NULL::BIGINT AS rows_read, NULL::BIGINT AS inserted,
+            NULL::BIGINT AS changed, NULL::BIGINT AS unchanged, '' AS user_name, '' AS files,
+            '' AS sha256, NULL::VARCHAR AS message) FROM src.import_log""",
     "import_mappings": "SELECT * FROM src.import_mappings WHERE indicator_id IN "
     "(SELECT id FROM indicators)",
     "measures": f"""SELECT m.* REPLACE (

@@ -152,6 +152,14 @@ def test_pages_show_no_internal_item(page, public_app, internal, downloads) -> N
     assert hits(text, needles(internal)) == []
 
 
+def test_import_log_tells_no_counts_files_or_people(public_app) -> None:
+    at = open_page("daten")
+    log = next(f.value for f in at.dataframe if "geändert" in f.value.columns)
+    assert len(log) > 3
+    assert log[["Zeilen", "neu", "geändert", "unverändert"]].isna().all().all()
+    assert set(log["Person"]) == {""} and set(log["Dateien"]) == {""}
+
+
 def test_public_items_are_still_shown(public_app, downloads) -> None:
     at = open_page("trends", {"trend": "p01_oeffentlich"})
     assert_ok(at)
