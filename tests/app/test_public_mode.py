@@ -50,7 +50,7 @@ def public_db(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
     settings = Settings(data_dir=data, db_path=root / "kpi.duckdb")
     init_database(settings)
-    run_import([LINKING], settings)
+    run_import([LINKING, FIXTURES / "measures" / "public_mode.csv"], settings)
     return settings
 
 
@@ -149,6 +149,27 @@ def test_pages_show_no_internal_item(page, public_app, internal, downloads) -> N
     assert_ok(at)
     text = page_text(at, downloads)
     assert len(text) > 1000
+    assert hits(text, needles(internal)) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("trends", {"trend": "p01_oeffentlich"}),
+        ("masterplan", {"masterplan": "wirtschaft", "massnahme": "p_mass"}),
+        ("indikator", {"indikator": "startups_digital"}),
+    ],
+)
+def test_public_items_linking_internal_ones_name_only_public_ones(
+    page, params, public_app, internal, downloads
+) -> None:
+    """A public trend or measure that links internal measures or indicators shows only
+    its public links (the public measure links an internal indicator, the public trend an
+    internal measure and indicator)."""
+    at = open_page(page, params)
+    assert_ok(at)
+    text = page_text(at, downloads)
+    assert "Öffentliche" in text
     assert hits(text, needles(internal)) == []
 
 
