@@ -250,3 +250,42 @@ def test_migration_keeps_measures_and_makes_them_internal(tmp_path: Path) -> Non
     with Store(path).connect_read(public=False) as con:
         assert con.execute("SELECT id, visibility FROM measures").fetchall() == [("m1", "intern")]
         assert con.execute("SELECT count(*) FROM trends").fetchall() == [(0,)]
+
+
+def test_serve_oeffentlich_starts_the_dashboard_in_public_mode(
+    db_copy: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve --oeffentlich`` hands the setting to the Streamlit process it becomes."""
+    import os
+
+    from dortmund_kpi.ops import cli
+    from dortmund_kpi.settings import ENV_DB, ENV_PUBLIC
+
+    started: dict[str, object] = {}
+    monkeypatch.setenv(ENV_PUBLIC, "")  # restored afterwards, like ENV_DB
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    monkeypatch.setattr(os, "chdir", lambda path: None)
+    monkeypatch.setattr(
+        os, "execv", lambda exe, command: started.update(public=os.environ[ENV_PUBLIC])
+    )
+    cli.main(["serve", "--db", str(db_copy.db_path)])
+    assert started == {"public": ""}
+    cli.main(["serve", "--oeffentlich", "--db", str(db_copy.db_path)])
+    assert started == {"public": "1"}
+
+
+def test_invalid_xlsx_is_rejected_with_its_line(db_copy: Settings, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(trend_files.HEADER)
+    sheet.append(["t1", "Eins", "KI", "bewerten", date(2024, 3, 1), "Grund", "CIO"])
+    sheet.append(["t2", "Zwei", "KI", "irgendwo", date(2024, 3, 1), "Grund", "CIO"])
+    path = tmp_path / "trends.xlsx"
+    book.save(path)
+    before = state(db_copy)
+    with pytest.raises(ImportFailed) as failed:
+        run_import([path], db_copy)
+    assert [(i.line, i.column) for i in failed.value.issues] == [(3, "ring")]
+    assert state(db_copy) == before
