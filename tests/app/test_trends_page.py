@@ -190,3 +190,15 @@ def test_slides_render_the_same_radar(trends_db: Settings) -> None:
     assert sorted(names) == sorted(stored["name"])
     assert names[:2] == ["Testtrend Netz", "Testtrend KI-Chat"]  # inside out
     assert "Masterplan" in radar_slide.subtitle
+
+
+def test_detail_is_closed_after_leaving_the_page() -> None:
+    from tests.app.conftest import go_to
+
+    at = open_page("trends", {"trend": "tr_ki_chat"})
+    assert f"{texts.TREND_DETAIL}: Testtrend KI-Chat" in [s.value for s in at.subheader]
+    go_to(at, "daten")
+    go_to(at, "trends")
+    assert_ok(at)
+    assert qp(at, "trend") == []
+    assert not [s.value for s in at.subheader if s.value.startswith(f"{texts.TREND_DETAIL}: ")]
