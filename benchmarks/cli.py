@@ -11,6 +11,7 @@ What runs at which scale (``--scale`` may be repeated; default ``S M``; ``M`` al
 | peak RSS (server; without a browser:  | x  |   | x | x |
 |   an AppTest process instead)         |    |   |   |   |
 | browser (unless --skip-browser)       | x  | x | x | RSS only |
+| GENESIS flat file (ffcsv) vs DuckDB   | x  |   | x |   |
 
 ``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows).
 """
@@ -32,6 +33,7 @@ from typing import Any
 from benchmarks import (
     apptest,
     datasets,
+    ffcsvbench,
     importbench,
     machine,
     memory,
@@ -43,7 +45,8 @@ from benchmarks.records import FIELDS, Record
 from dortmund_kpi.settings import PROJECT_ROOT
 
 ORDER = ("XS", "S", "M", "L")
-PARTS = ("import", "queries", "pages", "memory", "browser")
+PARTS = ("import", "queries", "pages", "memory", "browser", "ffcsv")
+DATABASE_PARTS = frozenset(PARTS) - {"ffcsv"}  # the flat file part needs no database
 START = time.perf_counter()
 
 
@@ -54,7 +57,10 @@ def log(message: str) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Dortmund KPI benchmark: import, queries, page runs, memory, browser.",
+        description=(
+            "Dortmund KPI benchmark: import, queries, page runs, memory, browser, "
+            "GENESIS flat file (ffcsv) against DuckDB read_csv."
+        ),
     )
     parser.add_argument(
         "--scale",
@@ -124,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": {"argv": list(argv if argv is not None else sys.argv[1:]), "scales": scales},
         "datasets": {},
         "import": {},
+        "ffcsv": {},
         "checks": {},
         "records": [],
     }
@@ -136,9 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kpi-bench-")))
         playwright_browser = _start_browser(stack) if use_browser else None
         log(f"scales {', '.join(scales)}; work in {root}")
-        base = datasets.build(datasets.SCALES["S"], root, reuse=args.reuse)
         for name in scales:
-            records += run_scale(name, base, root, args, playwright_browser, report)
+            records += run_ffcsv(name, root, args, report)
+        if args.parts & DATABASE_PARTS:
+            base = datasets.build(datasets.SCALES["S"], root, reuse=args.reuse)
+            for name in scales:
+                records += run_scale(name, base, root, args, playwright_browser, report)
     report["machine"]["load_average_at_end"] = machine.load_average()
     report["run"]["duration_s"] = round(time.perf_counter() - START, 1)
     report["records"] = [r.as_dict() for r in records]
@@ -202,6 +212,18 @@ def run_scale(
     if chromium is not None:
         records += run_server_part(dataset, scale, root, args, chromium, charts)
     return records
+
+
+def run_ffcsv(
+    name: str, root: Path, args: argparse.Namespace, report: dict[str, Any]
+) -> list[Record]:
+    """The flat file part of one scale (before the databases are built: it needs none)."""
+    if name not in ffcsvbench.SIZES or "ffcsv" not in args.parts:
+        return []
+    log(f"scale {name}: GENESIS flat file against DuckDB read_csv")
+    found, info = ffcsvbench.run(name, root / f"ffcsv-{name}", args.repeat, log)
+    report["ffcsv"][name] = info
+    return found
 
 
 def run_queries(

@@ -193,6 +193,7 @@ def series_stats(
             "previous": previous["value"],
             "previous_period": previous["period"],
             "previous_type": previous["period_type"],
+            "previous_official": previous["is_official"],
         }
     )
     return out.rename_axis(KEYS).reset_index()
@@ -289,7 +290,6 @@ def district_profile(
     r["city_comparable"] = np.where(
         r["aggregation"] == "sum", r["city_value"] / total * 1000, r["city_value"]
     )
-    r["is_official"] = r["is_official"] & r["city_official"].fillna(True).astype(bool)
     r = r.sort_values("sort_order")
     out = r[
         [
@@ -309,6 +309,7 @@ def district_profile(
             "rank",
             "ranked_of",
             "is_official",
+            "city_official",
         ]
     ].reset_index(drop=True)
     out["deviation"] = out["comparable"] - out["city_comparable"]

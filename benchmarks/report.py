@@ -74,6 +74,28 @@ def records_section(records: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def ffcsv_section(runs: list[dict[str, Any]]) -> list[str]:
+    """The flat file part: the file, the three reads, the ratios and peak memory."""
+    lines = [
+        "| commit | scale | file | rows | months × regions | product s | DuckDB VARCHAR s | "
+        "DuckDB auto s | ratio to VARCHAR | ratio to auto | peak RSS product / DuckDB MB | "
+        "RSS growth / file size |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for run in runs:
+        for scale, f in run.get("ffcsv", {}).items():
+            rss = f["rss_mb"]
+            lines.append(
+                f"| {run['machine'].get('git_commit')} | {scale} | {f['bytes'] / 1e6:,.1f} MB | "
+                f"{f['rows']:,} | "
+                f"{f['months']} × {f['regions']} | {f['product_s']} | {f['duckdb_varchar_s']} | "
+                f"{f['duckdb_auto_s']} | {_num(f['ratio_to_varchar'], 2)} | "
+                f"{_num(f['ratio_to_auto'], 2)} | {_num(rss['product']['peak_mb'], 0)} / "
+                f"{_num(rss['varchar']['peak_mb'], 0)} | {f['rss_growth_per_file_mb']}× |"
+            )
+    return lines
+
+
 def targets_section(records: list[dict[str, Any]], import_rows: dict[str, int]) -> list[str]:
     checks = targets.evaluate([Record(**r) for r in records], import_rows)
     lines = ["| target | record | scale | measured | limit | verdict |"]
@@ -95,6 +117,8 @@ def render(paths: list[Path]) -> str:
     import_rows = {s: int(i["rows"]) for run in runs for s, i in run["import"].items()}
     out = ["### Machine", "", *machine_section(runs), "", "### Datasets", ""]
     out += [*dataset_section(runs), "", "### Targets", "", *targets_section(records, import_rows)]
+    if any(run.get("ffcsv") for run in runs):
+        out += ["", "### GENESIS flat file", "", *ffcsv_section(runs)]
     out += ["", "### All records", "", *records_section(records)]
     return "\n".join(out) + "\n"
 

@@ -62,6 +62,7 @@ class Indicator:
     level: str
     per_capita: bool
     visibility: str
+    peers: str
     frequency: str
     decimals: int
     min: float | None

@@ -19,6 +19,8 @@ AGGREGATIONS = ("sum", "mean_pop", "none")
 LEVELS = ("city", "district")
 FREQUENCIES = ("yearly", "quarterly", "monthly")
 VISIBILITIES = ("oeffentlich", "intern")
+# How an indicator's value is compared with other municipalities (peers).
+PEER_MODES = ("none", "as_is", "per_1000", "per_km2")
 SQL_TYPES: dict[type, str] = {str: "VARCHAR", bool: "BOOLEAN", int: "INTEGER", float: "DOUBLE"}
 
 
@@ -150,6 +152,16 @@ FIELDS: tuple[Field, ...] = (
         "only to the administration; absent means `intern` (nothing is published by omission)",
         choices=VISIBILITIES,
         default="intern",
+    ),
+    _field(
+        "peers",
+        str,
+        False,
+        "{choices} – whether values of other municipalities are comparable and how: "
+        "`as_is` (shares, rates, ranks), `per_1000` (an absolute count per 1,000 "
+        "inhabitants), `per_km2` (an absolute count per km²), `none` (not comparable)",
+        choices=PEER_MODES,
+        default="none",
     ),
     _field("frequency", str, True, "{choices} – the reporting rhythm", choices=FREQUENCIES),
     _field("decimals", int, False, "decimals shown in the dashboard", default=0),

@@ -8,6 +8,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from dortmund_kpi import clock
+
 MONTHS_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 MONTHS = (
     "Januar",
@@ -55,18 +57,40 @@ def missing(value: object) -> bool:
     return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))
 
 
+# German names of Berlin's zones, shown only where the wall-clock time alone is ambiguous
+ZONE_NAMES = {"CET": "MEZ", "CEST": "MESZ"}
+
+
 def day(value: date | datetime | None) -> str:
-    """'01.12.2024'; a missing day (None, NaT: nothing known at that moment) -> '–'."""
+    """'01.12.2024' (a moment's day in Berlin); a missing day (None, NaT) -> '–'."""
     if missing(value):
         return "–"
+    if isinstance(value, datetime):
+        value = _berlin(value)
     return value.strftime("%d.%m.%Y")  # type: ignore[union-attr]
 
 
 def timestamp(value: datetime | None) -> str:
-    """'01.12.2024, 14:30 Uhr'; a missing moment (None, NaT) -> '–'."""
+    """'01.12.2024, 14:30 Uhr' in Berlin time; a missing moment (None, NaT) -> '–'.
+
+    In the hour repeated when the clocks go back the zone is named ('25.10.2026, 02:30
+    Uhr MESZ', then '... 02:10 Uhr MEZ'), else two moments would read as one. A naive
+    value is taken as Berlin wall-clock time already (``clock.local``).
+    """
     if missing(value):
         return "–"
-    return value.strftime("%d.%m.%Y, %H:%M Uhr")  # type: ignore[union-attr]
+    moment = _berlin(value)  # type: ignore[arg-type]
+    text = moment.strftime("%d.%m.%Y, %H:%M Uhr")
+    if clock.is_ambiguous(moment):
+        zone = moment.tzname() or ""
+        text += " " + ZONE_NAMES.get(zone, zone)
+    return text
+
+
+def _berlin(value: datetime) -> datetime:
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return clock.local(value)
 
 
 def change_unit(unit: str) -> str:

@@ -11,11 +11,29 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The files ``streamlit run`` needs beside the package: ``dashboard.py``, ``screens/``,
+# ``.streamlit/config.toml`` and the reference data in ``data/``. A built wheel carries
+# them inside the package, in this folder (see setup.py); a checkout has them at its root.
+BUNDLE_DIR = PACKAGE_DIR / "_site"
+
+
+def _app_root() -> Path:
+    """The checkout's root when the package runs from one (editable install, PYTHONPATH),
+    else the copy inside the installed package."""
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "dashboard.py").is_file() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return BUNDLE_DIR
+
+
+PROJECT_ROOT = _app_root()
+IS_CHECKOUT = PROJECT_ROOT != BUNDLE_DIR
 ENV_DB = "DORTMUND_KPI_DB"
 ENV_DATA_DIR = "DORTMUND_KPI_DATA_DIR"
 ENV_MAX_IMPORT_MB = "DORTMUND_KPI_MAX_IMPORT_MB"
 ENV_PUBLIC = "DORTMUND_KPI_OEFFENTLICH"  # public mode: only public items (serve --oeffentlich)
+DEFAULT_DB_NAME = "dortmund_kpi.duckdb"
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,11 @@ class Settings:
         return self.official_dir / "sources.yaml"
 
     @property
+    def peers_path(self) -> Path:
+        """Peer groups and the tables of the comparison's regions."""
+        return self.data_dir / "peers.yaml"
+
+    @property
     def measures_dir(self) -> Path:
         """Demo measures (Maßnahmen) loaded by ``init``; real ones come by import."""
         return self.data_dir / "measures"
@@ -64,15 +87,26 @@ class Settings:
         return self.geo_dir / "stadtbezirke_schematisch.geojson"
 
     @property
+    def signin_dir(self) -> Path:
+        """Views remembered across the editor sign-in, shared by all replicas (``deeplink``)."""
+        return self.db_path.parent / (self.db_path.name + ".anmeldungen")
+
+    @property
     def official_geometry_path(self) -> Path:
         """Where ``dortmund-kpi geometry`` stores the city's official district polygons."""
         return self.db_path.parent / (self.db_path.name + ".stadtbezirke.geojson")
 
 
+def default_db_dir(data_dir: Path) -> Path:
+    """Beside the reference data in a checkout; in the working directory when installed
+    (the package's folder may be read-only and is replaced by every upgrade)."""
+    return data_dir if IS_CHECKOUT or os.environ.get(ENV_DATA_DIR) else Path.cwd()
+
+
 def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     """Settings from the environment; an explicit ``db`` (the ``--db`` option) wins."""
     data_dir = Path(os.environ.get(ENV_DATA_DIR) or PROJECT_ROOT / "data")
-    db_path = Path(db or os.environ.get(ENV_DB) or data_dir / "dortmund_kpi.duckdb")
+    db_path = Path(db or os.environ.get(ENV_DB) or default_db_dir(data_dir) / DEFAULT_DB_NAME)
     try:
         max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
     except ValueError:  # a typo in the environment must not break every command

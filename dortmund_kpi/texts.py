@@ -15,6 +15,7 @@ PAGE_TITLES = {
     "bezirke": "Stadtbezirke",
     "daten": "Daten & Methodik",
     "trends": "Technologiescout",
+    "vergleich": "Vergleich",
 }
 PAGE_ICONS = {
     "uebersicht": ":material/dashboard:",
@@ -23,6 +24,7 @@ PAGE_ICONS = {
     "bezirke": ":material/map:",
     "daten": ":material/database:",
     "trends": ":material/radar:",
+    "vergleich": ":material/leaderboard:",
 }
 
 # Filters
@@ -93,7 +95,8 @@ CHANGE_TEXT = {c: style.label for c, style in CHANGE_STYLE.items()}
 CHANGE_ARROW = {c: style.icon for c, style in CHANGE_STYLE.items()}
 TARGET = "Ziel {value} bis {year}"
 TARGET_DEMO = "Demo-Zielwert"
-VS_PREVIOUS = "ggü. {period}"
+VS_PREVIOUS = "ggü. {period}"  # CROSS_ORIGIN: by the origin of the value compared with
+CROSS_ORIGIN = {True: "Vergleich mit amtlichem Wert", False: "Vergleich mit Demodaten"}
 
 # Charts
 SOURCE = "Quelle"
@@ -185,6 +188,7 @@ COLUMNS = {
     "value": "Wert",
     "per_1000": "je 1.000 Einw.",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
     "source": "Quelle",
     "note": "Anmerkung",
     "indicator": "Indikator",
@@ -258,6 +262,7 @@ METADATA_LABELS = {
     "source": "Quelle",
     "stand": "Stand",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
     "target": "Zielwert",
     "frequency": "Turnus",
     "aggregation": "Gesamtstadt aus Bezirken",
@@ -266,6 +271,7 @@ METADATA_LABELS = {
     "permalink": "Link zur Ansicht",
 }
 KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"
+DEMO_POINTS = "Demodaten (hohle Punkte)"
 REJECTED_IMPORTS = (
     "**Abgelehnte Importe** (die Datenbank blieb unverändert; Details zeigt "
     "`dortmund-kpi import --dry-run DATEI`):"
@@ -307,7 +313,9 @@ SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
 SLIDE_QR_PINNED = "Diese Ansicht mit ihrem Datenstand öffnen"
 SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht und im Download)"
 
-# Editor upload and import assistant: texts_editor.py (re-exported here)
+# Comparison with other municipalities (texts_comparison.py), editor upload and import
+# assistant (texts_editor.py): re-exported here
+from dortmund_kpi.texts_comparison import *  # noqa: E402, F403
 from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
 # Technologiescout and public mode: texts_trends.py (re-exported here)
@@ -358,6 +366,7 @@ MEASURE_FIELDS = {
     "districts": "Stadtbezirke",
     "budget_eur": "Budget",
     "kind": "Datenart",
+    "city_kind": "Datenart Gesamtstadt",
 }
 MEASURE_COLUMNS = {
     "title": "Maßnahme",

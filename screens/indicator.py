@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import data, indicator, measures, url, widgets
+from dortmund_kpi.ui import comparison, data, indicator, measures, url, widgets
+from dortmund_kpi.views import indicator_peers
 from dortmund_kpi.views.common import formatted_table
 from dortmund_kpi.views.indicator import build
 
@@ -21,6 +22,7 @@ if page.figure is None:
 else:
     st.markdown(widgets.status_badge(page.status), help=page.explanation)
     widgets.chart(page.figure, key="series", filename=page.file_name)
+comparison.panel(data.page_data(indicator_peers.build, page.view))
 
 st.subheader(texts.MEASURES_LINKED)
 measures.measure_list(page.linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)

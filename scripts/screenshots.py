@@ -76,6 +76,12 @@ SHOTS = (
     Shot("daten.png", "/daten", 0),
     Shot("trends.png", "/trends", 0, height=1000),  # the radar (when there are trends)
     Shot("trend.png", "/trends?trend=t01_generative_ki", 0, height=1000),
+    Shot(
+        "vergleich.png",
+        "/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
+        3,  # bar ranking, rank over time, regional map
+        height=1500,
+    ),
 )
 
 # Streamlit is idle: connected, no script run, no lazy placeholder, nothing stale.

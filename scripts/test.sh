@@ -6,26 +6,35 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-# Browser tests drive Debian's Chromium (Playwright cannot download a browser here); the
-# slide tests render decks with LibreOffice Impress and read them with poppler's pdftotext,
-# in Arial's metrics (Liberation fonts).
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -q "Liberation Sans" || missing+=(fonts-liberation)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing ${missing[*]} (apt-get) for the browser and slide tests ..."
+# Debian packages the tests drive: Chromium for the browser tests (Playwright cannot
+# download a browser here), nginx in front of the replicas (serve --replicas), and for the
+# slide tests LibreOffice Impress, poppler's pdftotext and Arial's metrics (Liberation).
+install_packages() {  # install_packages PACKAGE...
+    echo "Installing $* (apt-get) for the tests ..."
     if [ "$(id -u)" = "0" ]; then
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
-        echo "Missing: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+        echo "Missing: $*. Install with: sudo apt-get install $*" >&2
         exit 1
     fi
+}
+apt_install() {  # apt_install COMMAND PACKAGE...: the packages, unless COMMAND exists
+    local command_name=$1
+    shift
+    if ! command -v "$command_name" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$command_name" ]; then
+        install_packages "$@"
+    fi
+}
+apt_install chromium chromium fonts-dejavu-core
+apt_install nginx nginx-light
+apt_install soffice libreoffice-impress
+apt_install pdftotext poppler-utils
+if ! fc-list 2>/dev/null | grep -q "Liberation Sans"; then
+    install_packages fontconfig fonts-liberation
 fi
 export DORTMUND_KPI_CHROMIUM="${DORTMUND_KPI_CHROMIUM:-$(command -v chromium)}"
 export BROWSER_PATH="${BROWSER_PATH:-$DORTMUND_KPI_CHROMIUM}"

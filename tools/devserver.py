@@ -59,3 +59,21 @@ def server_env(root: Path) -> dict[str, str]:
     env.pop("DORTMUND_KPI_DB", None)  # --db decides
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     return env
+
+
+def pid_listening_as(port: int, marker: bytes = b"streamlit") -> int | None:
+    """The process whose command line holds ``marker`` and ``--server.port PORT``
+    (a replica of ``serve --replicas``), or None."""
+    wanted = [b"--server.port", str(port).encode()]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if marker in b" ".join(args) and any(
+            args[i : i + 2] == wanted for i in range(len(args) - 1)
+        ):
+            return int(entry.name)
+    return None

@@ -23,6 +23,19 @@ def _num(expr: str) -> str:
     return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
 
 
+def _moment(expr: str) -> str:
+    """SQL for a moment as Berlin wall-clock text (the session's time zone is UTC)."""
+    return f"strftime(timezone('Europe/Berlin', {expr}), '%d.%m.%Y %H:%M:%S')"
+
+
+def _span(row: str) -> str:
+    """SQL for a revision's validity as text: '25.10.2026 02:30:00 bis heute'."""
+    return (
+        f"{_moment(f'{row}.valid_from')} || ' bis ' "
+        f"|| coalesce({_moment(f'{row}.valid_to')}, 'heute')"
+    )
+
+
 OBSERVATION_QUERIES: dict[str, str] = {
     "unknown_indicator": f"""SELECT {KEY} AS detail FROM observations o
         WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
@@ -38,20 +51,18 @@ OBSERVATION_QUERIES: dict[str, str] = {
     "several_current_values": f"""SELECT {KEY} || ' (' || count(*) || ' aktuelle Werte)' AS detail
         FROM observations o WHERE o.valid_to IS NULL
         GROUP BY o.indicator_id, o.area, o.period HAVING count(*) > 1""",
-    "validity_reversed": f"""SELECT {KEY} || ' (' || o.valid_from || ' bis ' || o.valid_to || ')'
+    "validity_reversed": f"""SELECT {KEY} || ' (' || {_span("o")} || ')'
         AS detail FROM observations o
         WHERE o.valid_to IS NOT NULL AND o.valid_to <= o.valid_from""",
     "overlapping_revisions": f"""WITH o AS (
           SELECT rowid AS rid, * FROM observations
           WHERE valid_to IS NULL OR valid_from < valid_to)
-        SELECT {KEY} || ' (' || o.valid_from || ' bis '
-               || coalesce(o.valid_to::VARCHAR, 'heute') || ' und ' || p.valid_from
-               || ' bis ' || coalesce(p.valid_to::VARCHAR, 'heute') || ')' AS detail
+        SELECT {KEY} || ' (' || {_span("o")} || ' und ' || {_span("p")} || ')' AS detail
         FROM o JOIN o AS p ON p.indicator_id = o.indicator_id AND p.area = o.area
           AND p.period = o.period AND o.rid < p.rid
         WHERE (o.valid_to IS NOT NULL OR p.valid_to IS NOT NULL)
-          AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMP)
-          AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMP)""",
+          AND o.valid_from < coalesce(p.valid_to, 'infinity'::TIMESTAMPTZ)
+          AND p.valid_from < coalesce(o.valid_to, 'infinity'::TIMESTAMPTZ)""",
     "non_finite_value": f"""SELECT {KEY} || ' (' || {_num("o.value")} || ')' AS detail
         FROM observations o WHERE NOT isfinite(o.value)""",
     "value_out_of_bounds": f"""SELECT {KEY} || ' = ' || {_num("o.value")} || ' (erlaubt '
@@ -76,10 +87,10 @@ MEASURE_QUERIES: dict[str, str] = {
     "measure_masterplan_or_deadline": """SELECT m.id AS detail FROM measures m
         WHERE m.deadline < m.start_date
         OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
-    "measure_history": """SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
+    "measure_history": f"""SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
         HAVING count(*) > 1
         UNION ALL
-        SELECT id || ' (' || valid_from || ' bis ' || valid_to || ')' FROM measures
+        SELECT id || ' (' || {_span("m")} || ')' FROM measures m
         WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
     "measure_unlogged_import": """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail
         FROM measures m

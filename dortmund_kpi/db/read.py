@@ -9,6 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from dortmund_kpi.db.as_of import as_of_cte, instant
+
 EXPORT_SQL = """
 SELECT o.indicator_id, o.area, coalesce(d.name, 'Dortmund') AS area_name, o.period,
        o.period_type, o.value, o.note, o.source, o.is_official
@@ -56,30 +58,12 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 # -- dashboard queries -------------------------------------------------------
-# Every query sees the data "as of" a moment: $as_of NULL means the current
-# values; a timestamp means the values that were valid then (pinned links).
-
-
-def _as_of_cte(name: str, table: str, *, window: bool = False) -> str:
-    """A CTE ``name`` of the rows of a versioned ``table`` valid at ``$as_of`` (NULL: the
-    current ones); with ``window`` only the years ``$year_from``..``$year_to``. Both names
-    are constants of this module, never user input."""
-    materialized = " NOT MATERIALIZED" if window else ""
-    years = "\n    AND year(period_end) BETWEEN $year_from AND $year_to" if window else ""
-    return f"""
-{name} AS{materialized} (
-  SELECT * FROM {table}
-  WHERE CASE WHEN CAST($as_of AS TIMESTAMP) IS NULL THEN valid_to IS NULL
-             ELSE valid_from <= CAST($as_of AS TIMESTAMP)
-                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMP)) END{years}
-)"""
-
-
-OBS_AS_OF = _as_of_cte("obs", "observations")
+# Every query sees the data "as of" a moment (``db.as_of``).
+OBS_AS_OF = as_of_cte("obs", "observations")
 # The same, only the years of the view: for the queries that have a year window. NOT
 # MATERIALIZED lets each consumer's filters (area, indicator) reach the table scan; the
 # window inside ``obs`` keeps aggregation (derived city values) to the years shown.
-OBS_WINDOWED = _as_of_cte("obs", "observations", window=True)
+OBS_WINDOWED = as_of_cte("obs", "observations", window=True)
 
 # City values: stored ones, or (where none is stored) aggregated from all 12
 # districts by the catalog's rule. A partial set of districts is not summed up.
@@ -133,7 +117,7 @@ WINDOW = "year(period_end) BETWEEN $year_from AND $year_to"
 
 
 def _params(as_of: object, year_from: int, year_to: int, **extra: object) -> dict[str, object]:
-    return {"as_of": as_of, "year_from": year_from, "year_to": year_to, **extra}
+    return {"as_of": instant(as_of), "year_from": year_from, "year_to": year_to, **extra}
 
 
 def series(
@@ -179,7 +163,7 @@ agg AS (
 ),
 previous AS (
   SELECT s.indicator_id, s.area,
-         arg_max({{'v': value, 'p': period, 't': period_type}},
+         arg_max({{'v': value, 'p': period, 't': period_type, 'o': is_official}},
                  {{'o': is_official, 'p': period}}) AS p
   FROM s JOIN agg a USING (indicator_id, area)
   WHERE s.period_end = a.previous_end GROUP BY ALL
@@ -187,7 +171,7 @@ previous AS (
 SELECT a.* EXCLUDE (previous_end, l), a.l.v AS latest, a.l.p AS latest_period,
        a.l.t AS latest_type, a.l.e AS latest_end, a.l.s AS latest_start,
        a.l.o AS latest_official, p.p.v AS previous, p.p.p AS previous_period,
-       p.p.t AS previous_type
+       p.p.t AS previous_type, p.p.o AS previous_official
 FROM agg a LEFT JOIN previous p USING (indicator_id, area)"""
 
 
@@ -248,7 +232,7 @@ def district_values(
     FROM districts d
     JOIN obs o ON o.area = d.slug AND o.indicator_id = $id AND o.period = $period
     ORDER BY d.sort_order"""
-    return con.execute(sql, {"as_of": as_of, "id": indicator_id, "period": period}).df()
+    return con.execute(sql, {"as_of": instant(as_of), "id": indicator_id, "period": period}).df()
 
 
 # The district's latest period per indicator (``mine``); the ranking only in those
@@ -294,7 +278,7 @@ SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decim
        i.direction, i.aggregation, r.period, r.period_type, r.value,
        r.comparable, CASE WHEN i.aggregation = 'sum' THEN c.value / pop.total * 1000
                           ELSE c.value END AS city_comparable,
-       r.rank, r.ranked_of, r.is_official AND coalesce(c.is_official, true) AS is_official
+       r.rank, r.ranked_of, r.is_official, c.is_official AS city_official
 FROM ranked r
 JOIN indicators i ON i.id = r.indicator_id
 CROSS JOIN pop
@@ -330,9 +314,9 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 def import_log(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
     """Imports up to the pinned moment (all, when live), newest first."""
     return con.execute(
-        "SELECT * FROM import_log WHERE CAST($as_of AS TIMESTAMP) IS NULL "
-        "OR started_at <= CAST($as_of AS TIMESTAMP) ORDER BY import_id DESC",
-        {"as_of": as_of},
+        "SELECT * FROM import_log WHERE CAST($as_of AS TIMESTAMPTZ) IS NULL "
+        "OR started_at <= CAST($as_of AS TIMESTAMPTZ) ORDER BY import_id DESC",
+        {"as_of": instant(as_of)},
     ).df()
 
 
@@ -346,20 +330,20 @@ def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFr
            bool_or(NOT o.is_official) AS any_demo
     FROM indicators i LEFT JOIN obs o ON o.indicator_id = i.id
     GROUP BY ALL ORDER BY any_value(i.sort_order)"""
-    return con.execute(sql, {"as_of": as_of}).df()
+    return con.execute(sql, {"as_of": instant(as_of)}).df()
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
     """The moment of the newest value, measure status or trend assessment visible (the
     version on screen: a link pinned to it shows what the screen shows)."""
-    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}, {_as_of_cte("tr", "trends")}
+    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}, {as_of_cte("tr", "trends")}
     SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms),
                     (SELECT max(valid_from) FROM tr))"""
-    return con.execute(sql, {"as_of": as_of}).fetchall()[0][0]
+    return con.execute(sql, {"as_of": instant(as_of)}).fetchall()[0][0]
 
 
 # -- measures (Maßnahmen) ----------------------------------------------------------
-MEASURES_AS_OF = _as_of_cte("ms", "measures")
+MEASURES_AS_OF = as_of_cte("ms", "measures")
 
 
 def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
@@ -368,7 +352,7 @@ def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFra
     SELECT ms.* EXCLUDE (valid_to), p.short_name AS masterplan_name
     FROM ms JOIN masterplans p ON p.id = ms.masterplan
     ORDER BY p.sort_order, ms.deadline, ms.id"""
-    return con.execute(sql, {"as_of": as_of}).df()
+    return con.execute(sql, {"as_of": instant(as_of)}).df()
 
 
 def measure_versions(
@@ -377,10 +361,10 @@ def measure_versions(
     """Every version of one measure known at the moment, oldest first (its history)."""
     return con.execute(
         """SELECT status, status_date, valid_from, valid_to FROM measures
-           WHERE id = $id AND (CAST($as_of AS TIMESTAMP) IS NULL
-                               OR valid_from <= CAST($as_of AS TIMESTAMP))
+           WHERE id = $id AND (CAST($as_of AS TIMESTAMPTZ) IS NULL
+                               OR valid_from <= CAST($as_of AS TIMESTAMPTZ))
            ORDER BY valid_from""",
-        {"id": measure_id, "as_of": as_of},
+        {"id": measure_id, "as_of": instant(as_of)},
     ).df()
 
 

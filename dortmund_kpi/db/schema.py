@@ -139,6 +139,66 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        5,
+        "moments as instants (TIMESTAMPTZ); old naive times read as Berlin wall-clock",
+        (
+            # A column an index or a view depends on cannot change its type: both are
+            # dropped and made again, inside the same transaction.
+            "DROP VIEW current_observations",
+            "DROP INDEX observations_key",
+            "DROP INDEX measures_key",
+            # timezone('Europe/Berlin', naive) reads a time of the repeated autumn hour as
+            # its second pass (standard time) and a time skipped in spring as standard
+            # time (02:30 -> 03:30 CEST); clock.from_wall reads typed links the same way.
+            *(
+                f"ALTER TABLE {table} ALTER {column} SET DATA TYPE TIMESTAMPTZ "
+                f"USING timezone('Europe/Berlin', {column})"
+                for table, column in (
+                    ("observations", "valid_from"),
+                    ("observations", "valid_to"),
+                    ("measures", "valid_from"),
+                    ("measures", "valid_to"),
+                    ("import_log", "started_at"),
+                    ("import_log", "finished_at"),
+                    ("import_mappings", "saved_at"),
+                    ("schema_meta", "applied_at"),
+                )
+            ),
+            "CREATE INDEX observations_key ON observations (indicator_id, area, period)",
+            "CREATE INDEX measures_key ON measures (id)",
+            """CREATE VIEW current_observations AS
+                SELECT * EXCLUDE (valid_to) FROM observations WHERE valid_to IS NULL""",
+        ),
+    ),
+    (
+        6,
+        "peer regions and their values (comparison with other municipalities)",
+        (
+            # Independent of other migrations' content: new tables and one new column.
+            "ALTER TABLE indicators ADD COLUMN peers VARCHAR NOT NULL DEFAULT 'none'",
+            """CREATE TABLE regions (
+                ags VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                kreis VARCHAR,
+                regierungsbezirk VARCHAR,
+                population BIGINT,
+                population_date DATE,
+                area_km2 DOUBLE,
+                source VARCHAR NOT NULL)""",
+            # One current value per indicator, region and period: a re-import replaces it.
+            # Dortmund's own values stay in observations (one truth for the city).
+            """CREATE TABLE peer_observations (
+                indicator_id VARCHAR NOT NULL,
+                ags VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                value DOUBLE NOT NULL,
+                source VARCHAR NOT NULL,
+                is_official BOOLEAN NOT NULL,
+                loaded_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (indicator_id, ags, period))""",
+        ),
+    ),
+    (
         7,
         "trends of the Technologiescout with assessment history",
         (
@@ -160,8 +220,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 visibility VARCHAR NOT NULL,
                 is_official BOOLEAN NOT NULL,
                 import_id INTEGER NOT NULL,
-                valid_from TIMESTAMP NOT NULL,
-                valid_to TIMESTAMP)""",
+                valid_from TIMESTAMPTZ NOT NULL,
+                valid_to TIMESTAMPTZ)""",
             "CREATE INDEX trends_key ON trends (id)",
             # Public mode: what the city publishes. Nothing becomes public by omission.
             "ALTER TABLE indicators ADD COLUMN visibility VARCHAR NOT NULL DEFAULT 'intern'",
@@ -171,6 +231,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+# From this version on, moments are instants; before it, naive Berlin wall-clock times.
+INSTANTS_FROM = 5
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -202,8 +264,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = LATEST_VERSION) -> lis
         if current < version <= target:
             for statement in statements:
                 con.execute(statement)
-            con.execute(
-                "INSERT INTO schema_meta VALUES (?, ?, now()::TIMESTAMP)", [version, description]
-            )
+            # applied_at is naive Berlin wall-clock until migration 5 makes it an instant
+            moment = "now()" if version >= INSTANTS_FROM else "timezone('Europe/Berlin', now())"
+            con.execute(f"INSERT INTO schema_meta VALUES (?, ?, {moment})", [version, description])
             applied.append(version)
     return applied

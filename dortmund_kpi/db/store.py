@@ -165,7 +165,7 @@ class Store:
             try:
                 if self.exists() and not fresh:
                     shutil.copyfile(self.current_file(), tmp)
-                con = duckdb.connect(str(tmp))
+                con = in_utc(duckdb.connect(str(tmp)))
                 try:
                     con.execute("BEGIN TRANSACTION")
                     migrate(con)
@@ -196,7 +196,7 @@ class Store:
     def _check(
         self, file: Path, verify: Callable[[duckdb.DuckDBPyConnection], None] | None
     ) -> None:
-        with duckdb.connect(str(file), read_only=True) as con:
+        with in_utc(duckdb.connect(str(file), read_only=True)) as con:
             if schema_version(con) != LATEST_VERSION:
                 raise StoreError(f"{file}: Schema-Version stimmt nicht, nicht veröffentlicht")
             con.execute("SELECT count(*) FROM observations").fetchall()[0]
@@ -233,8 +233,22 @@ def connect_file(file: Path, public: bool | None = None) -> duckdb.DuckDBPyConne
     mode (``public``, by default the setting) it shows only public items (``db.scope``).
     """
     if get_settings().public if public is None else public:
-        return public_connection(file, dict(READ_CONFIG))
-    return duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG))
+        return in_utc(public_connection(file, dict(READ_CONFIG)))
+    return in_utc(duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG)))
+
+
+def in_utc(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` with its session time zone set to UTC, for it and every cursor of it.
+
+    The session time zone decides how a TIMESTAMPTZ turns into text or a naive
+    timestamp and how a naive one is read; left alone it is the server's, so the
+    same query could give another answer on another machine. Moments leave the
+    database as instants; only ``formatting`` shows them in Berlin time. GLOBAL:
+    a cursor does not inherit a plain SET of its connection. (The ICU extension that
+    provides time zones is built into DuckDB's Python wheel: no download.)
+    """
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
+    return con
 
 
 @contextlib.contextmanager
@@ -243,13 +257,24 @@ def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
 
     A dry run (the import preview) loads into this, so it never writes a database file.
     """
-    with duckdb.connect() as con:
+    with in_utc(duckdb.connect()) as con:
         migrate(con)
         yield con
 
 
 # -- copying whole databases (backup and restore) -------------------------------
 RESTORE_SOURCE = "restore_source"  # the alias the backup is attached under
+
+
+def upgrade_copy(file: Path) -> None:
+    """Migrate a private copy of an older database (a backup being restored) to this
+    schema, so that ``load_backup`` copies like for like: its naive times become
+    instants by migration 5, not by an implicit cast in the session's time zone."""
+    config = {key: READ_CONFIG[key] for key in ("enable_external_access", "memory_limit")}
+    with in_utc(duckdb.connect(str(file), config=config)) as con:
+        con.execute("BEGIN TRANSACTION")
+        migrate(con)
+        con.execute("COMMIT")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

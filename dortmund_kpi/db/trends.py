@@ -11,7 +11,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from dortmund_kpi.db.read import _as_of_cte
+from dortmund_kpi.db.as_of import as_of_cte, instant
 from dortmund_kpi.db.write import LoadCounts
 
 TREND_COLUMNS = (
@@ -40,7 +40,7 @@ _STAGED = ", ".join(
     else ("CAST(s.assessed_on AS DATE) AS assessed_on" if c == "assessed_on" else f"s.{c}")
     for c in TREND_COLUMNS
 )
-TRENDS_AS_OF = _as_of_cte("tr", "trends")
+TRENDS_AS_OF = as_of_cte("tr", "trends")
 
 
 def apply_trends(
@@ -91,16 +91,17 @@ def restore_trends(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
 def trends(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
     """All trends as of the moment, by field and name (the radar and its list)."""
     sql = f"WITH {TRENDS_AS_OF} SELECT tr.* EXCLUDE (valid_to) FROM tr ORDER BY field, name, id"
-    return con.execute(sql, {"as_of": as_of}).df()
+    return con.execute(sql, {"as_of": instant(as_of)}).df()
 
 
 def trend_versions(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
     """Every version of every trend known at the moment (ring history, last review)."""
     return con.execute(
         """SELECT id, ring, assessed_on, reason, valid_from FROM trends
-           WHERE CAST($as_of AS TIMESTAMP) IS NULL OR valid_from <= CAST($as_of AS TIMESTAMP)
+           WHERE CAST($as_of AS TIMESTAMPTZ) IS NULL
+              OR valid_from <= CAST($as_of AS TIMESTAMPTZ)
            ORDER BY id, valid_from""",
-        {"as_of": as_of},
+        {"as_of": instant(as_of)},
     ).df()
 
 

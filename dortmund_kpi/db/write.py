@@ -10,14 +10,14 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from dortmund_kpi import clock
 from dortmund_kpi.catalog import Catalog, stored_values
-from dortmund_kpi.clock import now_local
 from dortmund_kpi.districts import District
 from dortmund_kpi.fields import INDICATOR_COLUMNS
 
@@ -135,6 +135,33 @@ def apply_observations(
     return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
 
 
+def demo_over_official(
+    con: duckdb.DuckDBPyConnection, observations: pd.DataFrame | pa.Table, limit: int = 20
+) -> pd.DataFrame:
+    """Demo rows of ``observations`` at keys whose current value is official (file, line,
+    key, the official value and its source), at most ``limit``: a demo value must never
+    replace an official one."""
+    names = observations.column_names if isinstance(observations, pa.Table) else observations
+    where = ["file", "line"] if {"file", "line"} <= set(names) else []
+    columns = [c.strip() for c in STAGED_COLUMNS.split(",")] + where
+    if isinstance(observations, pa.Table):
+        frame = observations.select(columns)
+    else:
+        frame = observations[columns]
+    con.register("incoming_frame", frame)
+    try:
+        located = "i.file, i.line" if where else "NULL AS file, NULL AS line"
+        return con.execute(
+            f"SELECT {located}, i.indicator_id, i.area, i.period, c.value, c.source "
+            "FROM incoming_frame i JOIN current_observations c "
+            "USING (indicator_id, area, period) "
+            "WHERE NOT i.is_official AND c.is_official ORDER BY 1, 2 LIMIT ?",
+            [limit],
+        ).df()
+    finally:
+        con.unregister("incoming_frame")
+
+
 def _staged_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     """New keys, changed values and identical rows of ``staged_frame``."""
     row = con.execute(
@@ -176,6 +203,30 @@ def _revise_staged(con: duckdb.DuckDBPyConnection, import_id: int, at: datetime)
     )
 
 
+# The newest moment the database holds: of any revision, opened or closed, and any import.
+LATEST_MOMENT = """SELECT greatest(
+    (SELECT max(valid_from) FROM observations), (SELECT max(valid_to) FROM observations),
+    (SELECT max(valid_from) FROM measures), (SELECT max(valid_to) FROM measures),
+    (SELECT max(valid_from) FROM trends), (SELECT max(valid_to) FROM trends),
+    (SELECT max(started_at) FROM import_log), (SELECT max(finished_at) FROM import_log))"""
+TICK = timedelta(microseconds=1)  # the resolution of TIMESTAMPTZ
+
+
+def next_moment(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The moment of a new version: now, but after every moment already recorded.
+
+    A new value's moment is both its ``valid_from`` and the ``valid_to`` of the value
+    it replaces, so versions must get moments in the order they are written. The
+    system clock does not promise that (an NTP step back; before instants, the hour
+    repeated in autumn): then the version is recorded one microsecond after the
+    newest, and a revision never ends before it began. Called under the writer lock,
+    so no other version is written meanwhile.
+    """
+    latest = con.execute(LATEST_MOMENT).fetchall()[0][0]
+    now = clock.now()
+    return now if latest is None or now > latest else latest + TICK
+
+
 def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0]
     return int(row[0]) if row else 1
@@ -199,7 +250,7 @@ def log_import(
         [
             import_id,
             started,
-            now_local(),
+            max(clock.now(), started),  # never before it started, whatever the clock says
             user or current_user(),
             "; ".join(name for name, _ in files),
             "; ".join(sha for _, sha in files),

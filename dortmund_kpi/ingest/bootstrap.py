@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dortmund_kpi import clock
+from dortmund_kpi.db import peers, write
 from dortmund_kpi.db import trends as trend_db
-from dortmund_kpi.db import write
 from dortmund_kpi.db.store import Store, StoreExists
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.ingest.demo import DEMO_SOURCE, SEED, demo_observations
 from dortmund_kpi.ingest.importer import load_context, read_and_validate
-from dortmund_kpi.ingest.issues import ImportFailed
+from dortmund_kpi.ingest.issues import ImportFailed, Issue
+from dortmund_kpi.ingest.peer_regions import load_regions
 from dortmund_kpi.ingest.published import load_published, refuse_duplicates
 from dortmund_kpi.ingest.trends import stale_assessments, unknown_measures
+from dortmund_kpi.peer_groups import PeerConfig, PeerFileError, load_peer_config
 from dortmund_kpi.settings import Settings
 
 DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"
@@ -51,6 +54,7 @@ def init_database(
     files = sorted(settings.official_dir.glob("*.csv"))
     validated, hashes = read_and_validate(files, settings, ctx)
     tables = load_published(settings, ctx)
+    regions = load_regions(settings, _peer_config(settings))
     official = refuse_duplicates(
         [validated.observations, *(t.observations for t in tables)],
         settings.official_sources_path,
@@ -70,8 +74,10 @@ def init_database(
         _load(
             con, validated.observations, hashes, user, "Veröffentlichte Kennzahlen (amtlich/real)"
         )
+        peers.put_regions(con, regions)
         for table in tables:
             _load(con, table.observations, table.files, user, table.message)
+            peers.put_peer_values(con, table.peers, clock.now())
         if demo_rows is not None:
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:
@@ -93,9 +99,19 @@ def init_database(
     )
 
 
+def _peer_config(settings: Settings) -> PeerConfig:
+    """The peer groups, or ``ImportFailed`` naming peers.yaml: nothing is created."""
+    try:
+        return load_peer_config(settings.peers_path)
+    except PeerFileError as broken:
+        where = str(settings.peers_path)
+        message = str(broken).removeprefix(f"{where}: ")
+        raise ImportFailed([Issue(where, 1, "gruppen", message)]) from None
+
+
 def _load(con, rows, files, user, message, apply=write.apply_observations) -> None:
     """One logged import inside init: observations, or measures with ``apply_measures``."""
-    started = write.now_local()
+    started = write.next_moment(con)
     import_id = write.next_import_id(con)
     counts = apply(con, rows, import_id, started)
     write.log_import(

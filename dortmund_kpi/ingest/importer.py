@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
+from dortmund_kpi import clock
 from dortmund_kpi.catalog import Catalog, load_catalog
-from dortmund_kpi.clock import now_local
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.store import Store, scratch
 from dortmund_kpi.db.write import LoadCounts
 from dortmund_kpi.districts import DistrictMatcher, load_districts
+from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.fast_path import validate_fast
 from dortmund_kpi.ingest.files import read_file
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
@@ -64,7 +66,7 @@ def load_context(settings: Settings, today: date | None = None) -> Context:
         # Berlin's date, like "Stand" and overdue (a server may run on UTC)
         catalog=catalog,
         districts=DistrictMatcher(districts),
-        today=today or now_local().date(),
+        today=today or clock.today(),
     )
 
 
@@ -151,6 +153,7 @@ def run_import(
     if dry_run:
         with store.connect_read(public=False) as con:
             _refuse_stale_statuses(con, validated)
+            _refuse_demo_over_official(con, validated.observations)
         _preview(store, validated, result)
         return result
     try:
@@ -159,6 +162,7 @@ def run_import(
             # before the lock, a concurrent import of a newer status could land between
             # the check and the write, and the older status would win.
             _refuse_stale_statuses(con, validated)
+            _refuse_demo_over_official(con, validated.observations)
             _load(con, ctx.catalog, settings, validated, result, user)
     except ImportFailed as failed:
         log_rejected(settings, paths, failed.issues, user)
@@ -202,7 +206,7 @@ def _load(
     user: str | None,
 ) -> None:
     obs, measures = validated.observations, validated.measures
-    started = loader.now_local()
+    started = loader.next_moment(con)
     loader.sync_reference(con, catalog, load_districts(settings.districts_path))
     import_id = loader.next_import_id(con)
     counts = loader.apply_observations(con, obs, import_id, started)
@@ -248,6 +252,27 @@ def _plus(a: LoadCounts, b: LoadCounts) -> LoadCounts:
     return LoadCounts(a.inserted + b.inserted, a.changed + b.changed, a.unchanged + b.unchanged)
 
 
+def _refuse_demo_over_official(con, obs: pd.DataFrame | pa.Table) -> None:
+    """Demo values never replace official ones (an official value is replaced only by
+    another official value)."""
+    found = loader.demo_over_official(con, obs)
+    if found.empty:
+        return
+    raise ImportFailed(
+        [
+            Issue(
+                "" if pd.isna(r.file) else str(r.file),
+                0 if pd.isna(r.line) else int(r.line),
+                "datenart",
+                f"Demodaten würden den amtlichen Wert {number_text(float(r.value))} von "
+                f"{r.indicator_id} {r.area} {r.period} ({r.source or 'ohne Quelle'}) ersetzen: "
+                "Demodaten ersetzen nie amtliche Werte (Zeile entfernen oder datenart amtlich)",
+            )
+            for r in found.itertuples(index=False)
+        ]
+    )
+
+
 def _preview(store: Store, validated: Validated, result: ImportResult) -> None:
     """Counts a real import would produce: the same load, on an in-memory copy."""
     obs, measures, trends = validated.observations, validated.measures, validated.trends
@@ -259,11 +284,11 @@ def _preview(store: Store, validated: Validated, result: ImportResult) -> None:
         loader.restore_rows(con, current)
         if measures is not None and current_measures is not None:
             loader.restore_measures(con, current_measures)
-            result.measures = loader.apply_measures(con, measures, 0, loader.now_local())
+            result.measures = loader.apply_measures(con, measures, 0, loader.next_moment(con))
         if trends is not None and current_trends is not None:
             trend_db.restore_trends(con, current_trends)
-            result.trends = trend_db.apply_trends(con, trends, 0, loader.now_local())
-        counts = loader.apply_observations(con, obs, 0, loader.now_local())
+            result.trends = trend_db.apply_trends(con, trends, 0, loader.next_moment(con))
+        counts = loader.apply_observations(con, obs, 0, loader.next_moment(con))
     result.inserted, result.changed, result.unchanged = (
         counts.inserted,
         counts.changed,
@@ -280,7 +305,7 @@ def log_rejected(
 ) -> None:
     """Append one line per rejected import (never touches the database)."""
     record = {
-        "zeitpunkt": loader.now_local().isoformat(timespec="seconds"),
+        "zeitpunkt": clock.now_local().isoformat(timespec="seconds"),  # with its offset
         "person": user or loader.current_user(),
         "dateien": [p.name for p in paths],
         "sha256": [_sha256(p, settings.max_import_bytes) for p in paths],

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock
 from dortmund_kpi.db import mappings as stored
+from dortmund_kpi.db import peers as peer_store
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.db.write import current_user
 from dortmund_kpi.districts import CITY, load_districts
@@ -38,7 +39,7 @@ from dortmund_kpi.ingest.importer import (
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
 from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
-from dortmund_kpi.ingest.selection import Selection, select
+from dortmund_kpi.ingest.selection import Selection, peer_frame, peer_note, select
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
 from dortmund_kpi.ingest.sources.times import When
@@ -252,6 +253,7 @@ class Mapped:
     frame: pd.DataFrame  # the rows in the template's columns (with file and line)
     validated: Validated  # checked like a template file: the observations to write
     selections: list[Selection]
+    peers: pd.DataFrame  # the same mapping's values of other regions (``db.peers``)
 
 
 def map_table(table: Table, chosen: list[Mapping], ctx: Context, file: str) -> Mapped:
@@ -276,7 +278,7 @@ def map_table(table: Table, chosen: list[Mapping], ctx: Context, file: str) -> M
     validated = validate_frames([(frame, ";")], ctx)
     if validated.issues:
         raise ImportFailed(validated.issues)
-    return Mapped(frame, validated, selections)
+    return Mapped(frame, validated, selections, peer_frame(table, selections, ctx.catalog, source))
 
 
 def _run(
@@ -307,7 +309,7 @@ def _run(
             for r, _ in s.records
             if r.wert is None
         ],
-        notes=[n for s in selections for n in s.notes],
+        notes=[n for s in selections for n in s.notes] + peer_note(mapped.peers),
         from_memory=from_memory,
     )
     names = {d.slug: d.name for d in ctx.districts.districts} | {"dortmund": "Dortmund"}
@@ -329,11 +331,12 @@ def _run(
     to_remember = [_stored(s, table) for s in selections] if options.remember else []
 
     def after(con) -> None:
+        peer_store.put_peer_values(con, mapped.peers, clock.now())
         stored.note_last_import(
             con, f"{table.source}: " + " | ".join(m.describe() for m in outcome.mappings)
         )
         for entry in to_remember:
-            stored.save_mapping(con, entry, now_local(), user or current_user())
+            stored.save_mapping(con, entry, clock.now(), user or current_user())
 
     write_checked(
         settings,

@@ -6,6 +6,7 @@ the mappings onto catalog indicators in the words of ``dortmund-kpi import FILE
 
     tabellen:
       - datei: sources/breitbandatlas_….csv
+        quelle: "…"            # used where the file itself names no publisher
         lizenz: "…"            # used where the file itself names no licence
         zuordnungen:
           - indikator: gigabit_haushalte
@@ -32,10 +33,11 @@ from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import Mapping
 from dortmund_kpi.ingest.observations import Context, duplicates
 from dortmund_kpi.ingest.official import map_table, read_table
+from dortmund_kpi.ingest.sources.publishers import UNNAMED
 from dortmund_kpi.ingest.sources.read import parse_assigned
 from dortmund_kpi.settings import Settings
 
-TABLE_KEYS = ("datei", "lizenz", "zuordnungen")
+TABLE_KEYS = ("datei", "quelle", "lizenz", "zuordnungen")
 MAPPING_KEYS = ("indikator", "spalte", "filter", "zeitraum")
 
 
@@ -47,6 +49,7 @@ class Source:
     licence: str | None
     mappings: tuple[Mapping, ...]
     line: int  # where the entry starts in the manifest
+    publisher: str | None = None  # used where the file itself names no publisher
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Loaded:
     observations: pd.DataFrame
     files: list[tuple[str, str]]  # (name, sha256)
     message: str
+    peers: pd.DataFrame  # the values of other regions (``db.peers``)
 
 
 class _Lined(dict):
@@ -166,7 +170,8 @@ def _source(entry: Any, base: Path, ids: list[str], line: int) -> Source:
             "keine Zuordnungen (mindestens eine: indikator, …)",
         )
     found = tuple(_mapping(m, ids, line) for m in mappings)
-    return Source(path, _text(entry, "lizenz", line), found, line)
+    licence, publisher = _text(entry, "lizenz", line), _text(entry, "quelle", line)
+    return Source(path, licence, found, line, publisher)
 
 
 def read_manifest(path: Path, ids: list[str]) -> list[Source]:
@@ -204,6 +209,8 @@ def load_published(settings: Settings, ctx: Context) -> list[Loaded]:
             table = read_table(source.path, settings)
             if table.licence is None and source.licence:
                 table = replace(table, licence=source.licence)
+            if source.publisher and table.source == UNNAMED:
+                table = replace(table, source=source.publisher)
             mapped = map_table(table, list(source.mappings), ctx, file)
         except ImportFailed as failed:
             where = Issue(
@@ -221,6 +228,7 @@ def load_published(settings: Settings, ctx: Context) -> list[Loaded]:
                 mapped.validated.observations,
                 [(source.path.name, digest)],
                 f"{table.source}: {described}",
+                mapped.peers,
             )
         )
     return loaded

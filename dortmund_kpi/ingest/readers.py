@@ -196,27 +196,27 @@ def read_csv_bytes(
     return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
 
 
-def plain_rows(raw: bytes, width: int, delimiter: str) -> pa.Table | None:
-    """The rows of a plain file (``raw``: its text in UTF-8) as a pyarrow table of text
-    columns ``c0``, ``c1``, ...; None when the file needs the csv module's row-by-row
-    reading to word a problem.
+def plain_rows(raw: bytes, width: int, delimiter: str, header_at: int = 0) -> pa.Table | None:
+    """The rows of a plain file (``raw``: its text in UTF-8; its header line begins at byte
+    ``header_at``) as a pyarrow table of text columns ``c0``, ``c1``, ...; None when the
+    file needs the csv module's row-by-row reading to word a problem.
 
     Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
     lines and every row with as many fields as the header. Then row ``i`` is physical
-    line ``i + 2`` and the cells are exactly what the csv module would read. Callers
-    still skip blank rows and refuse fields above the csv module's size limit. The
-    checks work on the bytes (in UTF-8, these ASCII characters are never part of
-    another character), so pyarrow reads the rows without a copy.
+    line ``i + 2``, counting the header's line as 1, and the cells are exactly what the
+    csv module would read. Callers still skip blank rows and refuse fields above the csv
+    module's size limit. The checks work on the bytes (in UTF-8, these ASCII characters
+    are never part of another character), so pyarrow reads the rows without a copy.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     if b'"' in raw:
         return None
-    returns = raw.count(b"\r")
+    returns = raw.count(b"\r") if b"\r" in raw else 0  # a quick look first: mostly none
     if returns and returns != raw.count(b"\r\n"):
         return None  # a lone CR
-    start = raw.find(b"\n") + 1
+    start = raw.find(b"\n", header_at) + 1
     stop = len(raw)
     while stop > start and raw[stop - 1] in b"\r\n":
         stop -= 1  # empty lines at the end are skipped either way

@@ -16,7 +16,10 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from dortmund_kpi.catalog import Indicator
+import pandas as pd
+
+from dortmund_kpi.catalog import Catalog, Indicator
+from dortmund_kpi.db.peers import PEER_COLUMNS
 from dortmund_kpi.districts import CITY
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.mapping import (
@@ -124,9 +127,9 @@ def select(table: Table, mapping: Mapping, indicator: Indicator, file: str) -> S
 def _select(
     table: Table, mapping: Mapping, indicator: Indicator, file: str, selection: Selection
 ) -> None:
-    ours = [r for r in table.records if r.is_dortmund]
+    ours = table.dortmund()
     if not ours:
-        regions = len({(r.gebiet, r.schluessel) for r in table.records})
+        regions = len({(gebiet, key) for gebiet, key, _ in table.places()})
         raise _Refused(
             [
                 _issue(
@@ -315,3 +318,55 @@ def _refuse_ambiguous(labelled: list[tuple[Record, str]], file: str) -> None:
             more = f" (ebenso {count - 1} weitere Gebiete/Zeiträume)" if count > 1 else ""
             found.append(Issue(issue.file, issue.line, issue.column, issue.message + more))
         raise _Refused(found)
+
+
+def select_peers(
+    table: Table, selection: Selection, indicator: Indicator
+) -> list[tuple[str, str, float]]:
+    """The same mapping applied to every other region with an official key: (key, period,
+    value) of the records with the chosen value column, filters and period rule. A region
+    whose records stay ambiguous, or lie outside the indicator's periods, is left out:
+    peers never stop an import of Dortmund's values."""
+    if not selection.records:
+        return []
+    mapping = selection.mapping
+    columns = {record.spalte for record, _ in selection.records}
+    others = [
+        r
+        for r in table.records
+        if r.bezirk is None and r.schluessel and r.wert is not None and r.spalte in columns
+    ]
+    for text in mapping.filters:
+        others = _matches(others, text) if others else []
+    if mapping.zeitraum is not None:
+        others = assign_period(Table("", "", None, records=others), mapping.zeitraum).records
+    rule = mapping.rule if mapping.zeitraum is None else None
+    found: dict[tuple[str, str], list[float]] = {}
+    for record in others:
+        label = fit_period(record.zeitraum, indicator.frequency, rule)
+        if label is not None and record.wert is not None:
+            found.setdefault((str(record.schluessel), label), []).append(float(record.wert))
+    return [(key, label, vals[0]) for (key, label), vals in found.items() if len(vals) == 1]
+
+
+def peer_frame(
+    table: Table, selections: list[Selection], catalog: Catalog, source: str
+) -> pd.DataFrame:
+    """The values of other regions that the mappings select (columns of
+    ``db.peers.PEER_COLUMNS``), for indicators whose catalog entry says they compare."""
+    rows = []
+    for selection in selections:
+        indicator = catalog.indicator(selection.mapping.indicator)
+        if indicator.peers == "none":
+            continue
+        for key, period, value in select_peers(table, selection, indicator):
+            rows.append((indicator.id, key, period, value, source, True))
+    return pd.DataFrame(rows, columns=list(PEER_COLUMNS))
+
+
+def peer_note(peers: pd.DataFrame) -> list[str]:
+    """What the import says about the other regions' values it keeps."""
+    if peers.empty:
+        return []
+    regions = peers["ags"].nunique()
+    return [f"{len(peers)} Werte von {regions} weiteren Gebieten als Vergleichswerte übernommen"]

@@ -30,13 +30,12 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from dortmund_kpi import __version__
+from dortmund_kpi import __version__, clock
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import (
     Store,
@@ -46,6 +45,7 @@ from dortmund_kpi.db.store import (
     fsync_dir,
     load_backup,
     table_counts,
+    upgrade_copy,
 )
 from dortmund_kpi.ops.check import cmd_check, count_text, run_checks
 from dortmund_kpi.settings import Settings
@@ -131,7 +131,7 @@ def backup(settings: Settings, target: Path, *, force: bool = False) -> dict[str
         "format_version": FORMAT_VERSION,
         "tool": "dortmund-kpi",
         "tool_version": __version__,
-        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "created_at": clock.now_local().isoformat(timespec="seconds"),
         "schema_version": schema,
         "source": {"database": str(settings.db_path), "version": version},
         "tables": tables,
@@ -202,6 +202,7 @@ def restore(settings: Settings, source: Path) -> RestoreResult:
         _copy_verified(source, _entry(manifest, "database"), copy)
         schema, tables = _describe(copy)
         _require_matching(manifest, schema, tables)
+        upgrade_copy(copy)  # a backup of an older version, brought up to this schema
         # Every file is verified before anything is published: a damaged geometry must not
         # leave the data restored and the command saying nothing was changed.
         geometry = _verified_geometry(source, manifest, Path(work))

@@ -290,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("urls", nargs="+", metavar="URL", help="Link zu einer Ansicht (Permalink)")
     p.add_argument("--output", "-o", metavar="DATEI", required=True, help="Zieldatei (.pptx)")
+    p.add_argument(
+        "--vorlage",
+        metavar="DATEI.pptx",
+        help="Masterfolien der Stadt (PowerPoint-Vorlage, 16:9) für Hintergrund, Logo, Schrift",
+    )
     p.set_defaults(handler=cmd_slides)
 
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
@@ -299,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--oeffentlich",
         action="store_true",
         help="öffentlicher Modus: nur öffentliche Indikatoren, Maßnahmen und Trends, kein Upload",
+    )
+    p.add_argument(
+        "--replicas",
+        type=int,
+        metavar="N",
+        help="N Dashboard-Prozesse auf PORT+1 … PORT+N hinter nginx auf PORT "
+        "(Sitzungsbindung per Cookie, siehe docs/deployment.md)",
     )
     p.set_defaults(handler=cmd_serve)
 

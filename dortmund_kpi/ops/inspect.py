@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from dortmund_kpi.formatting import number_text
@@ -78,8 +79,8 @@ def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return EXIT_DATA
-    shown = table.records if args.alle else [r for r in table.records if r.is_dortmund]
-    if not any(r.gebiet or r.schluessel for r in table.records):
+    shown = table.records if args.alle else table.dortmund()
+    if not _named_regions(table):
         shown = table.records  # the file names no region: every record is shown
     if args.json:
         payload = {
@@ -100,11 +101,16 @@ def _values(values: list[str]) -> str:
     return ", ".join(values[:SHOWN_VALUES]) + more
 
 
+def _named_regions(table: Table) -> bool:
+    return any(gebiet or key for gebiet, key, _ in table.places())
+
+
 def _regions(table: Table) -> str:
-    if not any(r.gebiet or r.schluessel for r in table.records):
+    if not _named_regions(table):
         return "keine in der Datei"
-    ours = {r.bezirk for r in table.records if r.bezirk}
-    others = {(r.gebiet, r.schluessel) for r in table.records if r.bezirk is None}
+    places = table.places()
+    ours = {bezirk for _, _, bezirk in places if bezirk}
+    others = {(gebiet, key) for gebiet, key, bezirk in places if bezirk is None}
     city_text = "Dortmund erkannt" if "dortmund" in ours else "Dortmund nicht enthalten"
     districts = len(ours - {"dortmund"})
     total = len(ours) + len(others)
@@ -112,7 +118,7 @@ def _regions(table: Table) -> str:
 
 
 def _periods(table: Table) -> str:
-    kinds = {r.zeitraum: r.zeitart for r in table.records}
+    kinds = table.period_kinds()
     if not kinds or set(kinds) == {""}:
         return "keiner in der Datei: mit --zeitraum angeben (z. B. --zeitraum 2023)"
     texts = [f"{p} ({kinds[p]})" if kinds[p] else p for p in sorted(kinds) if p]
@@ -130,7 +136,7 @@ def _record_line(record: Record) -> str:
     return " | ".join(parts)
 
 
-def summary(file: str, table: Table, shown: list[Record], every: bool) -> str:
+def summary(file: str, table: Table, shown: Sequence[Record], every: bool) -> str:
     """The German text ``inspect`` prints (file content made visible, never raw)."""
     lines = [
         f"Datei:       {file}",
@@ -145,7 +151,7 @@ def summary(file: str, table: Table, shown: list[Record], every: bool) -> str:
     lines += [f"  {name}: {_values(values)}" for name, values in dims.items()]
     lines.append(f"Wertspalten: {len(table.columns)}")
     lines += [f"  {column}" for column in table.columns[:SHOWN_VALUES]]
-    with_value = sum(1 for r in table.records if r.wert is not None)
+    with_value = table.with_value()
     lines.append(f"Werte:       {with_value} mit Zahlenwert, {len(table.skipped)} Zellen ohne Wert")
     for line, why in table.skipped[:SHOWN_SKIPPED]:
         lines.append(f"  {file}:{line}: {why}")

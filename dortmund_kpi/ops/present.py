@@ -16,14 +16,19 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi.db.store import Store
     from dortmund_kpi.share import downloads as exports
     from dortmund_kpi.share.deck import BadLink, ViewError, deck_for_urls
+    from dortmund_kpi.share.slides import TemplateError
 
+    template = _template(args.vorlage) if args.vorlage else None
     try:
         with Store(settings.db_path).connect_read() as con:
-            data, notes = deck_for_urls(con, args.urls)
+            data, notes = deck_for_urls(con, args.urls, template)
     except ViewError as exc:
         raise UsageError(str(exc)) from exc
     except BadLink as exc:  # nothing written: a deck of other views would mislead
         print_err(f"Link nicht lesbar, kein Foliensatz geschrieben: {exc}")
+        return EXIT_DATA
+    except TemplateError as exc:
+        print_err(f"Vorlage {args.vorlage} nicht verwendbar, kein Foliensatz geschrieben: {exc}")
         return EXIT_DATA
     finally:
         exports.stop_image_server()
@@ -32,6 +37,13 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
         print_err(note)
     print(f"Foliensatz geschrieben: {args.output} ({len(args.urls)} Ansicht(en))")
     return EXIT_OK
+
+
+def _template(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Vorlage {path} nicht lesbar: {exc.strerror or exc}") from exc
 
 
 def _check_secrets() -> None:
@@ -58,7 +70,26 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
     os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
     if getattr(args, "oeffentlich", False):  # public mode: only public items, no upload
-        os.environ[ENV_PUBLIC] = "1"
+        os.environ[ENV_PUBLIC] = "1"  # inherited by every replica process, too
+    if args.replicas:
+        from dortmund_kpi.ops.replicas import serve_replicas
+
+        # the replicas listen on loopback only: nginx in front is the way in
+        return serve_replicas(
+            args.replicas,
+            args.port,
+            args.address,
+            lambda port: streamlit_command(port, "127.0.0.1"),
+            PROJECT_ROOT,
+        )
+    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    command = streamlit_command(args.port, args.address)
+    os.execv(sys.executable, command)
+    return EXIT_OK  # not reached
+
+
+def streamlit_command(port: int, address: str | None) -> list[str]:
+    """``streamlit run`` of the dashboard; run it in ``PROJECT_ROOT`` (config.toml)."""
     command = [
         sys.executable,
         "-m",
@@ -66,14 +97,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "run",
         str(PROJECT_ROOT / "dashboard.py"),
         "--server.port",
-        str(args.port),
+        str(port),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
         "false",
     ]
-    if args.address:
-        command += ["--server.address", args.address]
-    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
-    os.execv(sys.executable, command)
-    return EXIT_OK  # not reached
+    if address:
+        command += ["--server.address", address]
+    return command

@@ -21,9 +21,10 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
-from dortmund_kpi.share import trend_slides, urlstate
-from dortmund_kpi.share.slides import Slide, build_deck
-from dortmund_kpi.views import data, districts, indicator, masterplan, overview
+from dortmund_kpi.peer_groups import group_ids
+from dortmund_kpi.share import deck_comparison, trend_slides, urlstate
+from dortmund_kpi.share.slides import Slide, build_deck, number_format, target_path_rows
+from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
@@ -37,6 +38,7 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "bezirke": districts.build,
     "daten": data.build,
     "trends": trend_views.build,
+    "vergleich": comparison.build,
 }
 
 
@@ -103,6 +105,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
         measures=tuple(query(read.measures, as_of=None)["id"]),
         trends=tuple(query(trend_db.trends, as_of=None)["id"]),
+        peer_groups=group_ids(),
     )
 
 
@@ -177,19 +180,19 @@ class _Deck:
         return [self.measure_slide(f"{texts.MEASURE_DETAIL}: {info.title}", table, info.demo)]
 
 
-def _number_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
-def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str) -> Slide:
+def _series_slide(
+    deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str, figure: Any = None
+) -> Slide:
     series = pd.DataFrame(
         {
             "category": frame["period"].map(period_text),
             "when": period_midpoints(frame).dt.date,  # a time axis, as on the page
             "name": frame["area_name"].where(frame["area"] != "dortmund", texts.CITY),
             "value": frame["value"],
+            "official": frame["is_official"].astype(bool),
         }
     )
+    series = pd.concat([series, target_path_rows(figure)], ignore_index=True)
     meta = meta_for(ind, frame)
     return deck.slide(
         title=f"{ind['name']} ({ind['unit']})",
@@ -198,7 +201,7 @@ def _series_slide(deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: st
         stand=meta.stand,
         demo=meta.demo,
         series=series,
-        number_format=_number_format(int(ind["decimals"])),
+        number_format=number_format(int(ind["decimals"])),
         lower_is_up=ind["unit"] == "Rang",  # as the page's chart (views.charts)
     )
 
@@ -218,7 +221,7 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
                 "Kennzahl": [t.title for t in own],
                 "Wert": [f"{t.value} {t.unit}".strip() for t in own],
                 "Zeitraum": [t.period for t in own],
-                "Veränderung": [f"{t.change} {t.versus}".strip() or "–" for t in own],
+                "Veränderung": [_change_text(t) for t in own],
                 "Zielstatus": [t.status or texts.NO_TARGET for t in own],
                 "Datenart": [texts.DEMO if t.demo else texts.OFFICIAL for t in own],
             }
@@ -231,17 +234,23 @@ def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
                 subtitle=subtitle,
                 source="siehe Daten & Methodik",
                 stand=page.stand,
-                demo=any(t.demo for t in own),
+                demo=any(t.demo or t.origin_note for t in own),
                 table=table,
             )
         )
     return slides
 
 
+def _change_text(tile: overview.Tile) -> str:
+    """A tile's change as its caption reads, with the note on a comparison across origins."""
+    text = f"{tile.change} {tile.versus}".strip() or "–"
+    return f"{text} · {tile.origin_note}" if tile.origin_note else text
+
+
 def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
     return [
-        _series_slide(deck, chart.frame, chart.indicator, subtitle)
+        _series_slide(deck, chart.frame, chart.indicator, subtitle, chart.figure)
         for chart in page.charts
         if not chart.frame.empty
     ]
@@ -250,7 +259,9 @@ def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
 def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     ind = page.indicator
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
-    slides = [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle)]
+    slides = (
+        [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle, page.figure)]
+    )
     if page.districts is None:
         return slides
     values = page.districts.values
@@ -265,7 +276,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         "source": meta.source,
         "stand": meta.stand,
         "demo": meta.demo,
-        "number_format": _number_format(2 if per_capita else int(ind["decimals"])),
+        "number_format": number_format(2 if per_capita else int(ind["decimals"])),
     }
     return [
         *slides,
@@ -276,7 +287,13 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         ),
         deck.slide(
             title=f"{texts.RANKING_TITLE}: {ind['short_name']}, {label} ({unit})",
-            bars=pd.DataFrame({"category": ranked["area_name"], "value": ranked[column]}),
+            bars=pd.DataFrame(
+                {
+                    "category": ranked["area_name"],
+                    "value": ranked[column],
+                    "official": ranked["is_official"].astype(bool),
+                }
+            ),
             **common,
         ),
     ]
@@ -311,7 +328,9 @@ def _districts(deck: _Deck, page: districts.DistrictsData) -> list[Slide]:
     if chart is not None and not chart.frame.empty:
         lead = f"{texts.DISTRICTS_CHART}"
         slides.append(
-            _series_slide(deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured))
+            _series_slide(
+                deck, chart.frame, chart.indicator, deck.subtitle(lead, page.honoured), chart.figure
+            )
         )
     return slides
 
@@ -336,6 +355,7 @@ _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
     "bezirke": _districts,
     "daten": _data,
     "trends": trend_slides.render,
+    "vergleich": deck_comparison.render,
 }
 
 
@@ -359,8 +379,11 @@ def _measures(deck: _Deck, page: Any) -> list[Slide]:
     return [deck.measure_slide(title, table, not bool(frame["is_official"].all()))]
 
 
-def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[bytes, list[str]]:
-    """One deck from several permalinks, in order; returns (pptx bytes, notices)."""
+def deck_for_urls(
+    con: duckdb.DuckDBPyConnection, urls: list[str], template: bytes | None = None
+) -> tuple[bytes, list[str]]:
+    """One deck from several permalinks, in order, on the city's master ``template`` if
+    given; returns (pptx bytes, notices)."""
     if len(urls) > MAX_LINKS:
         raise BadLink(f"{len(urls)} Links: höchstens {MAX_LINKS} Ansichten je Foliensatz")
     views = [parse_view(con, url) for url in urls]  # every link checked before any slide
@@ -372,4 +395,4 @@ def deck_for_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> tuple[byte
     if problems:  # a slide of another view than the link asks for would mislead
         raise BadLink("; ".join(problems))
     slides = [slide for linked in views for slide in slides_for(con, linked)]
-    return build_deck(slides), []
+    return build_deck(slides, template), []

@@ -13,24 +13,31 @@ the token under the mask stays the same, so the key is a hash of the unmasked
 token. Only views that pass the URL contract (``urlstate``) are stored, few and
 briefly (``MAX_ENTRIES``, ``TTL_SECONDS``), and each is handed out once.
 
-Limits: the store lives in the memory of one server process; with several
-instances the sign-in must return to the same one (sticky sessions), otherwise
-the start page shows its link to the upload instead. Without the XSRF cookie
-(protection switched off) nothing is remembered either.
+The store is a folder beside the database (``PendingViews``), so every replica
+that serves the database sees it: the redirect back from the identity provider
+may reach another replica than the one that remembered the view (its own died,
+was restarted, or the proxy has no affinity). Streamlit's own sign-in state
+travels in cookies signed with ``[auth] cookie_secret``, which all replicas
+share through ``secrets.toml``. Without the XSRF cookie (protection switched
+off) nothing is remembered.
 """
 
 from __future__ import annotations
 
 import binascii
+import contextlib
 import hashlib
-import threading
+import json
+import os
+import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import urlstate
 
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -108,53 +115,102 @@ def safe_view(
 
 class PendingViews:
     """Views waiting for their browser to come back from sign-in: bounded, short-lived,
-    each taken once. Thread-safe (every Streamlit session runs in its own thread)."""
+    each taken once, shared by every process that serves the same database.
+
+    One small file per browser in ``directory`` (beside the database, see
+    ``Settings.signin_dir``), written as the store writes: to a temporary file, made
+    durable, then renamed into place, so a reader sees a whole entry or none. Taking
+    renames the file to a name of its own first: of two replicas taking at once, only
+    one gets it. The file's modification time is when it was stored.
+    """
 
     def __init__(
         self,
+        directory: Path,
         ttl: float = TTL_SECONDS,
         max_entries: int = MAX_ENTRIES,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,  # wall clock: comparable across processes
     ) -> None:
+        self.directory = Path(directory)
         self.ttl = ttl
         self.max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, View]] = OrderedDict()
-        self._lock = threading.Lock()
 
     def remember(self, key: str, view: View) -> None:
-        """Store ``view`` for the browser ``key`` (a newer sign-in replaces an older one)."""
-        with self._lock:
-            self._expire()
-            self._entries.pop(key, None)
-            self._entries[key] = (self._clock(), view)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        """Store ``view`` for the browser ``key`` (a newer sign-in replaces an older one).
+
+        Raises OSError when the folder cannot be written (the caller signs in anyway).
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"page": view.page, "query": [list(q) for q in view.query]})
+        tmp = self.directory / f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            now = self._clock()
+            os.utime(tmp, (now, now))
+            os.replace(tmp, self._file(key))
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        self._sweep()
 
     def take(self, key: str) -> View | None:
         """The view stored for ``key``, removed from the store; None when none or expired."""
-        with self._lock:
-            self._expire()
-            entry = self._entries.pop(key, None)
-        return entry[1] if entry else None
+        claim = self.directory / f".taken-{os.getpid()}-{secrets.token_hex(8)}"
+        try:
+            os.rename(self._file(key), claim)  # atomic: one taker wins
+        except OSError:  # none stored (or no folder): nothing to return to
+            return None
+        try:
+            if claim.stat().st_mtime <= self._clock() - self.ttl:
+                return None
+            data = json.loads(claim.read_text(encoding="utf-8"))
+            return View(str(data["page"]), tuple((str(k), str(v)) for k, v in data["query"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # damaged by hand: forgotten like an expired one
+        finally:
+            with contextlib.suppress(OSError):
+                claim.unlink()
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        for _, path in self._entries():
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def __len__(self) -> int:
-        with self._lock:
-            self._expire()
-            return len(self._entries)
-
-    def _expire(self) -> None:
         limit = self._clock() - self.ttl
-        while self._entries:
-            key, (stored, _) = next(iter(self._entries.items()))
-            if stored > limit:
-                break
-            del self._entries[key]
+        return sum(1 for stored, _ in self._entries() if stored > limit)
+
+    def _file(self, key: str) -> Path:
+        """One file name per key, whatever the key's text (no path can come of it)."""
+        return self.directory / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json")
+
+    def _entries(self) -> list[tuple[float, Path]]:
+        found = []
+        with contextlib.suppress(FileNotFoundError):
+            for path in self.directory.glob("*.json"):
+                with contextlib.suppress(FileNotFoundError):  # taken meanwhile
+                    found.append((path.stat().st_mtime, path))
+        return sorted(found)
+
+    def _sweep(self) -> None:
+        """Drop expired entries, then the oldest beyond ``max_entries``."""
+        entries = self._entries()
+        limit = self._clock() - self.ttl
+        expired = [path for stored, path in entries if stored <= limit]
+        alive = [path for stored, path in entries if stored > limit]
+        for path in expired + alive[: max(0, len(alive) - self.max_entries)]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        for leftover in self.directory.glob(".t*-*"):  # of writers or takers that died
+            with contextlib.suppress(OSError):
+                if leftover.stat().st_mtime < time.time() - self.ttl:
+                    leftover.unlink()
 
 
-# One store per server process (see the module docstring for several instances).
-PENDING = PendingViews()
+def pending_views() -> PendingViews:
+    """The store of the database this process serves (shared by all its replicas)."""
+    return PendingViews(get_settings().signin_dir)

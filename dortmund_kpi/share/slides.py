@@ -16,7 +16,13 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -24,6 +30,7 @@ from pptx.util import Emu, Inches, Pt
 from dortmund_kpi import texts
 from dortmund_kpi.share import qr as sharing
 from dortmund_kpi.share import slide_layout as layout
+from dortmund_kpi.views import charts
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 DARK, GREY, DEMO_FILL = (
@@ -31,6 +38,11 @@ DARK, GREY, DEMO_FILL = (
     RGBColor(0x55, 0x55, 0x55),
     RGBColor(0xFF, 0xF3, 0xCD),
 )
+
+
+def number_format(decimals: int) -> str:
+    """A PowerPoint number format with ``decimals`` decimals (thousands grouped)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass
@@ -43,23 +55,69 @@ class Slide:
     stand: str
     demo: bool
     link: str
-    series: pd.DataFrame | None = None  # columns: category, name, value (a line per name)
-    bars: pd.DataFrame | None = None  # columns: category, value
+    # Columns category, when (a date), name, value (a line per name), and official (each
+    # value's origin).
+    series: pd.DataFrame | None = None
+    bars: pd.DataFrame | None = None  # columns: category, value, official
     figure: go.Figure | None = None  # drawn as an image (kaleido)
     table: pd.DataFrame | None = None
     number_format: str = "#,##0"
     lower_is_up: bool = False  # a rank: 1 is best and drawn on top
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def kind(self) -> str:
+        """The footer's origin: "mixed" where a chart's values mix both (demo ones hollow,
+        as on the page), else the slide's one origin."""
+        frame = self.series if self.series is not None else self.bars
+        if frame is not None and "name" in frame:
+            frame = frame[frame["name"] != texts.TARGET_PATH]  # a plan, not a value
+        if frame is not None and "official" in frame and frame["official"].nunique() == 2:
+            return texts.KIND_MIXED
+        return texts.DEMO if self.demo else texts.OFFICIAL
 
-def build_deck(slides: list[Slide]) -> bytes:
-    deck = Presentation()
+
+class TemplateError(ValueError):
+    """The city's master template cannot be used; the message says why."""
+
+
+def build_deck(slides: list[Slide], template: bytes | None = None) -> bytes:
+    """The deck; on the masters of ``template`` (a .pptx of the city, 16:9) when given."""
+    deck = _from_template(template) if template else Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    blank = _blank_layout(deck)
     for content in slides:
-        _add_slide(deck, content)
+        _add_slide(deck, content, blank)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _from_template(template: bytes) -> Presentation:
+    try:
+        deck = Presentation(io.BytesIO(template))
+    except Exception as exc:  # python-pptx raises zip, XML and key errors alike
+        raise TemplateError(f"keine lesbare PowerPoint-Datei (.pptx): {exc}") from exc
+    width, height = deck.slide_width or 0, deck.slide_height or 0
+    if abs(width - WIDTH) > WIDTH * 0.01 or abs(height - HEIGHT) > HEIGHT * 0.01:
+        cm = 360000
+        raise TemplateError(
+            f"Foliengröße {width / cm:.2f} × {height / cm:.2f} cm; die Folien sind für "
+            "Breitbild 16:9 (33,87 × 19,05 cm) gesetzt"
+        )
+    slide_ids = deck.slides._sldIdLst  # the template's own slides are not part of the deck
+    for slide_id in list(slide_ids):
+        deck.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return deck
+
+
+def _blank_layout(deck: Presentation):
+    """The master's empty layout ("Leer"/"Blank"), else the one with fewest placeholders:
+    the slides place their own boxes, the master gives background, logo and fonts."""
+    layouts = list(deck.slide_layouts)
+    named = [lay for lay in layouts if lay.name.strip().lower() in ("leer", "blank", "leere folie")]
+    return named[0] if named else min(layouts, key=lambda lay: len(lay.placeholders))
 
 
 FONT = "Arial"  # on every office PC; LibreOffice measures it as Liberation Sans
@@ -79,8 +137,10 @@ def _text(slide, left, top, width, height, text, size, *, bold=False, color=DARK
     return box
 
 
-def _add_slide(deck: Presentation, content: Slide) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+def _add_slide(deck: Presentation, content: Slide, blank) -> None:
+    slide = deck.slides.add_slide(blank)
+    for placeholder in list(slide.placeholders):  # a template layout's empty boxes
+        placeholder.element.getparent().remove(placeholder.element)
     title = layout.fit_text(content.title, TEXT_WIDTH, (28, 24, 20), 2, bold=True)
     _text(slide, LEFT, 0.25, TEXT_WIDTH, title.height, content.title, title.size, bold=True)
     top = 0.25 + title.height
@@ -107,8 +167,7 @@ def _add_slide(deck: Presentation, content: Slide) -> None:
 
 def _footer(slide, content: Slide) -> float:
     """Source line and link at the bottom; returns where they begin (inches)."""
-    kind = texts.DEMO if content.demo else texts.OFFICIAL
-    text = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {kind}"
+    text = f"{texts.SOURCE}: {content.source} · {texts.STAND}: {content.stand} · {content.kind}"
     footer = layout.fit_text(text, BODY_WIDTH, (11, 10), 2)
     shown = layout.shorten(content.link, BODY_WIDTH - 0.4, 10)  # the address stays whole
     link_top = FOOTER_BOTTOM - layout.text_height(1, 10)
@@ -129,6 +188,24 @@ def _qr(slide, link: str) -> None:
     _text(slide, 10.95, 6.45, 2.0, fitted.height, caption, 9, color=GREY)
 
 
+def target_path_rows(figure: go.Figure | None) -> pd.DataFrame:
+    """The page chart's target path (baseline to target), as the slide's own line: the
+    same points the page draws, not a second computation."""
+    trace = next((t for t in (figure.data if figure else ()) if t.name == texts.TARGET_PATH), None)
+    if trace is None:
+        return pd.DataFrame(columns=["category", "when", "name", "value", "official"])
+    when = [pd.Timestamp(x).date() for x in trace.x]
+    return pd.DataFrame(
+        {
+            "category": [str(d.year) for d in when],
+            "when": when,
+            "name": texts.TARGET_PATH,
+            "value": list(trace.y),
+            "official": True,  # a plan, not a measured value: never drawn hollow
+        }
+    )
+
+
 def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     """Lines on a time axis (periods at their middle, as on the page), labelled by year
     so that 30 quarters do not crowd the axis with rotated labels."""
@@ -136,10 +213,29 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     categories = sorted(set(data[key])) if key == "when" else list(dict.fromkeys(data[key]))
     chart_data = CategoryChartData(number_format=content.number_format)
     chart_data.categories = categories
+    demo: list[list[int]] = []  # per line, the categories whose value is demo data
     for name, part in data.groupby("name", sort=False):
         values = dict(zip(part[key], part["value"], strict=True))
         chart_data.add_series(str(name), [_num(values.get(c)) for c in categories])
+        official = part["official"] if "official" in part else pd.Series(True, part.index)
+        late = set(part.loc[~official.astype(bool), key])
+        demo.append([i for i, c in enumerate(categories) if c in late])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *_inches(box), chart_data).chart
+    for number, (series, points) in enumerate(zip(chart.plots[0].series, demo, strict=True)):
+        # The page's colours; a marker's outline in the line's colour, or a hollow (white)
+        # demo marker would read as a gap in the line.
+        color = _line_color(str(series.name), number)
+        series.format.line.color.rgb = color
+        series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 6
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = color
+        series.marker.format.line.color.rgb = color
+        for index in points:  # demo points hollow, as the page draws them
+            marker = series.points[index].marker
+            marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 6
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            marker.format.line.color.rgb = color
     chart.has_title = False  # the slide's title says it; the legend names the lines
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -147,6 +243,14 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     chart.font.size, chart.font.name = Pt(12), FONT
     if key == "when":
         _yearly(chart.category_axis, categories)
+        # Lines run on over the dates of other lines (the target path has two points).
+        blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
+        if blanks is not None:
+            blanks.set("val", "span")
+    for series in chart.plots[0].series:
+        if series.name == texts.TARGET_PATH:  # dashed, as on the page
+            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = XL_MARKER_STYLE.DIAMOND
     axis = chart.value_axis
     axis.tick_labels.number_format = content.number_format
     axis.tick_labels.number_format_is_linked = False
@@ -154,6 +258,19 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
         axis.reverse_order = True
         axis.minimum_scale = 1
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+
+
+def _line_color(name: str, number: int) -> RGBColor:
+    """The colour the page gives this line (views.charts)."""
+    if name == texts.TARGET_PATH:
+        code = charts.TARGET_COLOR
+    elif name == texts.CITY:
+        code = charts.CITY_COLOR
+    else:
+        code = charts.PALETTE[number % len(charts.PALETTE)]
+    if code.startswith("rgb("):  # plotly's palettes are written as rgb(r, g, b)
+        return RGBColor(*(int(v) for v in code[4:-1].split(",")))
+    return RGBColor.from_string(code.lstrip("#"))
 
 
 def _yearly(axis, days: list) -> None:
@@ -181,7 +298,16 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart.has_legend = False
     chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
+    if (pd.to_numeric(data["value"], errors="coerce").dropna() >= 0).all():
+        chart.value_axis.minimum_scale = 0  # bars start at zero, or differences look larger
     plot = chart.plots[0]
+    official = data["official"] if "official" in data else pd.Series(True, data.index)
+    for index, own in enumerate(official.astype(bool)):
+        if not own:  # demo bars hollow, as the page draws them
+            point = plot.series[0].points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            point.format.line.color.rgb = GREY
     plot.has_data_labels = True
     plot.data_labels.number_format = number_format
     plot.data_labels.number_format_is_linked = False

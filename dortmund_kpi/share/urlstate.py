@@ -33,12 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock
 from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.share.stand import format_stand, parse_stand
 from dortmund_kpi.trends import SECTOR_MODES
 
 PAGES = {
@@ -48,6 +49,7 @@ PAGES = {
     "bezirke": "bezirke",
     "daten": "daten",
     "trends": "trends",
+    "vergleich": "vergleich",
 }
 MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
 # Keys Streamlit itself reads; they pass through untouched (not ours, so not in KEYS).
@@ -65,6 +67,7 @@ class UrlContext:
     years: tuple[int, int]
     measures: tuple[str, ...] = ()
     trends: tuple[str, ...] = ()
+    peer_groups: tuple[str, ...] = ()  # ids of data/peers.yaml, in file order
 
 
 @dataclass(frozen=True)
@@ -120,34 +123,11 @@ def _read_years(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     return Read((years[0], years[-1]))
 
 
-def parse_stand(text: str) -> datetime | None:
-    """``2025-03-31`` (end of that day), ``31.03.2025`` or ``2025-03-31T14:05[:00]``."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.combine(datetime.strptime(text, fmt).date(), time.max)
-        except ValueError:
-            pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else None
-
-
-def format_stand(moment: datetime) -> str:
-    """The shortest text that pins ``moment``: a date when it is the end of a day."""
-    if moment.time() == time.max:
-        return moment.date().isoformat()
-    # Exact to the microsecond: the version a link was made from is included, and an
-    # import in the same second after it is not.
-    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
-
-
 def _read_stand(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     moment = parse_stand(raw[-1]) if raw else None
     # A date means the end of that day; today is fine, a later day is not (yet) a Stand.
-    if moment is None or not date(2000, 1, 1) <= moment.date() <= (now or now_local()).date():
+    today = clock.local(now).date() if now else clock.today()
+    if moment is None or not date(2000, 1, 1) <= clock.local(moment).date() <= today:
         return _reject(_last(raw))
     return Read(moment)
 
@@ -307,7 +287,7 @@ KEYS: tuple[UrlKey, ...] = (
     # catalog order.
     UrlKey(
         "indikator",
-        ("indikator", "bezirke"),  # on Stadtbezirke: the chart of districts against the city
+        ("indikator", "bezirke", "vergleich"),  # bezirke: district chart; vergleich: compared
         _one_of(lambda ctx: ctx.indicators),
         _write_one,
         _first(lambda ctx: ctx.indicators),
@@ -318,6 +298,16 @@ KEYS: tuple[UrlKey, ...] = (
     # id (t01_generative_ki) opens its detail there.
     UrlKey("sektoren", TRENDS, _one_of(lambda c: SECTOR_MODES), _write_one, _first_mode),
     UrlKey("trend", TRENDS, _one_of(lambda c: c.trends), _write_one, _none, carried=False),
+    # The peer group of the comparison page (an id of data/peers.yaml); default the first.
+    UrlKey(
+        "vergleich",
+        ("vergleich",),
+        _one_of(lambda ctx: ctx.peer_groups),
+        _write_one,
+        _first(lambda ctx: ctx.peer_groups),
+        written_at_default=True,
+        old_names=("gruppe", "peers"),
+    ),
 )
 
 

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dortmund_kpi import clock
 from dortmund_kpi.db import read
 from dortmund_kpi.db.pool import ReadPool
 from dortmund_kpi.db.store import Store, connect_file
@@ -94,7 +95,7 @@ def page_data(build: Callable[[Any, View], T], view: View) -> T:
     cache_resource, not cache_data: the data hold plotly figures, and unpickling a
     figure validates it all over again; the cached data are only read.
     """
-    key = (build.__module__, view, datetime.now().date(), _files_key())
+    key = (build.__module__, view, clock.today(), _files_key())  # Berlin's day
     return on_current(lambda db_file: _cached_page(db_file, *key, _build=build))
 
 

@@ -13,6 +13,7 @@ import``; an official table as published goes to the import assistant (``assista
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,9 @@ def _counts_text(result: ImportResult, template: str) -> str:
     return template.format(rows=result.rows_read, counts="; ".join(parts))
 
 
+LOG = logging.getLogger(__name__)
+
+
 # -- sign-in keeps the deep link (PITFALLS 3.9) -----------------------------------------
 RETURN_CHECKED = "_sign_in_return_checked"
 
@@ -171,7 +175,10 @@ def sign_in(page: str) -> None:
         path = "/" + urlstate.PAGES[page]
         view = deeplink.safe_view(path, url.view_params(page), url.url_context(), url.defaults())
         if view:
-            deeplink.PENDING.remember(key, view)
+            try:
+                deeplink.pending_views().remember(key, view)
+            except OSError as exc:  # not writable: sign in anyway, the start page links back
+                LOG.warning("Ansicht für die Rückkehr nach der Anmeldung nicht gemerkt: %s", exc)
     st.login()
 
 
@@ -187,7 +194,7 @@ def return_after_sign_in(page: str) -> None:
     if not (sign_in_configured() and st.user.get("is_logged_in")):
         return
     key = _browser_key()
-    view = deeplink.PENDING.take(key) if key else None
+    view = deeplink.pending_views().take(key) if key else None
     if view and (view.page != "uebersicht" or view.query):
         st.switch_page(widgets.PAGE_FILES[view.page], query_params=view.params)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui import url, widgets
 from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
@@ -28,7 +28,9 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         delta_description=description,
         help=f"{tile.name}\n\n{tile.explanation}" if tile.explanation else tile.name,
     )
-    line = sparkline.sparkline_svg(tile.sparkline, tile.change_word, texts.SPARKLINE_ALT)
+    line = sparkline.sparkline_svg(
+        tile.sparkline, tile.change_word, texts.SPARKLINE_ALT, tile.sparkline_official
+    )
     st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see views.sparkline
     demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
     unit = f"{tile.unit} · " if tile.unit else ""
@@ -41,7 +43,9 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         target = f"{badge} {tile.target}"
     area = f"{tile.area or texts.TILE_CITY} · " if show_area else ""
     # One caption (two lines) instead of two: every element costs a warm run time.
-    st.caption(f"{area}{unit}{tile.period}{demo}  \n{target}")
+    # A change between values of different origin says so where it is not cut off.
+    note = f" · {tile.origin_note}" if tile.origin_note else ""
+    st.caption(f"{area}{unit}{tile.period}{demo}{note}  \n{target}")
     widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 
@@ -79,4 +83,4 @@ def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     for row, column in event.selection.cells:
         params = matrix_link(table, plans, row, column)
         if params:
-            st.switch_page(widgets.page("masterplan"), query_params=params)
+            url.switch_page(widgets.page("masterplan"), params)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -21,6 +21,7 @@ from dortmund_kpi.views.common import View
 URL_WRITTEN = "_url_written"
 LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
+SWITCHING = "_url_switching"  # a page switch with its own link is under way
 PER_CAPITA = "je1000"  # the indicator page's switch (not part of the URL)
 
 
@@ -106,8 +107,22 @@ def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
     return urlstate.serialize(values, page, defaults())
 
 
+def switch_page(target: Any, params: dict[str, list[str]]) -> NoReturn:
+    """Open ``target`` (a page) with the view of ``params``.
+
+    ``dashboard.py`` writes the view into the address bar after every run, also after a
+    run that a page switch ends: unmarked, the page being left wrote its own view over
+    ``params`` and the next page opened without them (the matrix click landed on the
+    masterplan page with an address bar of the overview).
+    """
+    st.session_state[SWITCHING] = True
+    st.switch_page(target, query_params=params)
+
+
 def write_url(page: str) -> None:
     """Put the current view into the address bar (only what differs from the default)."""
+    if st.session_state.pop(SWITCHING, False):  # leaving for a page with its own link
+        return
     params = view_params(page)
     reserved = {
         k: st.query_params.get_all(k) for k in urlstate.RESERVED_KEYS if k in st.query_params

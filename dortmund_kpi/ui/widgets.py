@@ -24,6 +24,7 @@ PAGE_FILES = {
     "bezirke": "screens/districts.py",
     "daten": "screens/data.py",
     "trends": "screens/trends.py",
+    "vergleich": "screens/comparison.py",
 }
 # The st.Page objects of the running app (set by ``navigation_pages`` on every run). A
 # link given a Page skips Streamlit's path resolution (a realpath per link: 0.7 ms,

@@ -52,6 +52,7 @@ TARGET_COLOR = "#117733"
 TREND_COLOR = "#888888"
 SEQUENTIAL = "Viridis"
 FONT = "Source Sans Pro, Arial, sans-serif"
+KINDS = {True: texts.OFFICIAL, False: texts.DEMO}  # the origin of one value, as shown
 
 PLOTLY_LOCALE_DE = {
     "moduleType": "locale",
@@ -208,7 +209,7 @@ def time_series(
         is_city = area == "dortmund"
         color = CITY_COLOR if is_city else PALETTE[index % len(PALETTE)]
         labels = period_labels(part["period"])
-        kinds = part["is_official"].map({True: texts.OFFICIAL, False: texts.DEMO})
+        kinds = [KINDS[bool(o)] for o in part["is_official"]]
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
@@ -226,6 +227,7 @@ def time_series(
                 f"{meta.unit}<br>%{{customdata[1]}}<extra>%{{fullData.name}}</extra>",
             )
         )
+    _demo_legend(fig, frame["is_official"])
     if target:
         fig.add_trace(
             go.Scatter(
@@ -265,6 +267,14 @@ def time_series(
     return _style(fig, meta, height)
 
 
+def _demo_legend(fig: go.Figure, official: pd.Series) -> None:
+    """In a chart mixing origins, a legend entry (no point): hollow is demo data."""
+    if official.nunique() == 2:
+        hollow = {"symbol": "circle-open", "size": 7, "color": TREND_COLOR}
+        legend = {"name": texts.DEMO_POINTS, "marker": hollow, "showlegend": True}
+        fig.add_scatter(x=[None], y=[None], mode="markers", **legend)
+
+
 def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better: bool) -> go.Figure:
     """Horizontal bars, best district on top."""
     ordered = frame.sort_values(column, ascending=not higher_is_better)
@@ -274,14 +284,21 @@ def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better:
             x=ordered[column],
             y=ordered["area_name"],
             orientation="h",
-            marker_color=PALETTE[4],
             text=ordered[column],
             texttemplate=f"%{{text:{fmt}}}",
             textposition="outside",
-            hovertemplate=f"%{{y}}: %{{x:{fmt}}} {meta.unit}<extra></extra>",
+            customdata=[KINDS[bool(o)] for o in ordered["is_official"]],
+            # Demo bars hollow, as demo points are: each bar shows its own origin.
+            marker={
+                "color": [PALETTE[4] if o else "white" for o in ordered["is_official"]],
+                "line": {"color": PALETTE[4], "width": 2},
+            },
+            hovertemplate=f"%{{y}}: %{{x:{fmt}}} {meta.unit}<br>%{{customdata}}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
         )
     )
-    fig.update_traces(cliponaxis=False)
+    _demo_legend(fig, ordered["is_official"])
     fig.update_yaxes(autorange="reversed")
     top = float(ordered[column].max()) if len(ordered) else 1.0
     fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5", range=[0, top * 1.18])
@@ -306,10 +323,11 @@ def district_map(
             locations=frame["area"],
             z=frame[column],
             text=frame["area_name"],
+            customdata=[KINDS[bool(o)] for o in frame["is_official"]],
             colorscale=SEQUENTIAL,
             marker={"line": {"color": "white", "width": 1.5}, "opacity": 0.9},
             colorbar={"title": {"text": meta.unit}, "tickformat": fmt},
-            hovertemplate=f"%{{text}}: %{{z:{fmt}}} {meta.unit}<extra></extra>",
+            hovertemplate=f"%{{text}}: %{{z:{fmt}}} {meta.unit}<br>%{{customdata}}<extra></extra>",
         )
     )
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})

@@ -65,6 +65,7 @@ class View:
     per_capita: bool = False
     trend: str | None = None  # the Technologiescout's opened trend (URL key ``trend``)
     sectors: str = "feld"  # the radar's sectors: by field or by masterplan (``sektoren``)
+    peer_group: str = ""
 
     @classmethod
     def from_values(cls, page: str, values: Mapping[str, Any], **extra: Any) -> View:
@@ -81,6 +82,7 @@ class View:
             measure=values.get("massnahme") or None,
             trend=values.get("trend") or None,
             sectors=str(values.get("sektoren") or "feld"),
+            peer_group=str(values.get("vergleich") or ""),
             **extra,
         )
 
@@ -102,7 +104,8 @@ def demo_in(frame: pd.DataFrame) -> bool:
 
 
 def period_text(label: str | None) -> str:
-    return period_from_label(label).display if label else "–"
+    # an indicator without values (yet) has no label: None, or NaN from a string column
+    return "–" if formatting.missing(label) or not label else period_from_label(label).display
 
 
 def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dortmund_kpi import geometry
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock, geometry
 from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import rejected_imports
 from dortmund_kpi.settings import get_settings
@@ -41,7 +40,7 @@ def build(query: Query, view: View) -> DataPageData:
     return DataPageData(
         view=view,
         catalog=tables.catalog_table(query(read.indicator_list)),
-        freshness=tables.freshness_table(fresh, now_local().date()),
+        freshness=tables.freshness_table(fresh, clock.today()),
         freshness_stand=stand_of(fresh, "updated"),
         freshness_demo=bool(fresh["any_demo"].fillna(False).any()),
         import_log=tables.import_log_table(query(read.import_log, as_of=view.as_of)),

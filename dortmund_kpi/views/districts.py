@@ -93,7 +93,7 @@ def _comparison(
         parts = {d: p[p["masterplan"] == plan] for d, p in profiles.items()}
         if parts[chosen[0]].empty:
             continue
-        demo = any(demo_in(p) for p in parts.values())
+        demo = any(_demo(p) for p in parts.values())
         table = tables.comparison_table(parts, names)
         out.append(PlanProfile(plan, plan_name, table, demo, "–"))
     return tuple(out)
@@ -125,8 +125,11 @@ def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tup
             continue
         values = query(read.series, list(part["indicator_id"]), [slug], lo, hi, as_of=as_of)
         out.append(
-            PlanProfile(
-                plan, plan_name, tables.profile_table(part), demo_in(part), stand_of(values)
-            )
+            PlanProfile(plan, plan_name, tables.profile_table(part), _demo(part), stand_of(values))
         )
     return tuple(out)
+
+
+def _demo(profile: pd.DataFrame) -> bool:
+    """Whether a profile shows any demo value: a district's or the city's it is set against."""
+    return demo_in(profile) or not bool(profile["city_official"].fillna(True).all())

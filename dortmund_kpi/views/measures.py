@@ -12,16 +12,15 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi import formatting, measures, texts
-from dortmund_kpi.clock import now_local
+from dortmund_kpi import clock, formatting, measures, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import charts
 from dortmund_kpi.views.common import Query, View, statuses
 
 
 def reference_day(as_of: datetime | None) -> date:
-    """The day a view shows: the pinned day, else today (overdue is judged against it)."""
-    return as_of.date() if as_of else now_local().date()
+    """The Berlin day a view shows: the pinned day, else today (overdue is judged against it)."""
+    return clock.local(as_of).date() if as_of else clock.today()
 
 
 def prepare(frame: pd.DataFrame, today: date) -> pd.DataFrame:

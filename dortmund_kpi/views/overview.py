@@ -40,7 +40,8 @@ class OverviewData:
 
     @property
     def demo(self) -> bool:
-        return any(t.demo for t in self.tiles)
+        """Whether any value shown is demo data (a tile's own, its sparkline's)."""
+        return any(t.demo or not all(t.sparkline_official) for t in self.tiles)
 
     def plan_tiles(self, plan: str) -> list[Tile]:
         return [t for t in self.tiles if t.masterplan == plan]
@@ -115,11 +116,24 @@ class Tile:
     change_word: str
     status: str | None
     target: str
-    demo: bool
+    demo: bool  # the origin of the tile's own value (its latest), never of another
     sparkline: list[float]
     rising: bool | None
     area: str = ""  # the district whose value the tile shows; empty: the city's
     explanation: str = ""  # how its target status comes about, with its numbers
+    origin_note: str = ""  # the change compares values of different origin: says so
+    sparkline_official: tuple[bool, ...] = ()  # the origin of each sparkline point
+
+
+def _origin_note(row: pd.Series) -> str:
+    """ "Vergleich mit Demodaten" (or "mit amtlichem Wert") when the change compares
+    values of different origin; "" when both are of one origin or there is no change."""
+    previous = row.get("previous_official")
+    if previous is None or pd.isna(previous) or pd.isna(row.get("previous")):
+        return ""
+    if bool(previous) == bool(row["latest_official"]):
+        return ""
+    return texts.CROSS_ORIGIN[bool(previous)]
 
 
 def _change(row: pd.Series, ind: pd.Series) -> tuple[str, str, str]:
@@ -153,7 +167,8 @@ def tiles(
     stats = stats.set_index("indicator_id")
     # Looked up once, not filtered per tile: at 100+ indicators the masks added up.
     metas = indicators.set_index("id", drop=False)
-    lines = sparks.groupby("indicator_id", sort=False)["value"].agg(list)
+    grouped = sparks.groupby("indicator_id", sort=False)
+    lines, origins = grouped["value"].agg(list), grouped["is_official"].agg(tuple)
     out = []
     for ind in indicators.itertuples(index=False):
         if ind.id not in stats.index:
@@ -178,11 +193,13 @@ def tiles(
                 change_word=word,
                 status=row["status"] if isinstance(row["status"], str) else None,
                 target=target_text(meta),
-                demo=bool(row["has_demo"]) or not bool(row["latest_official"]),
+                demo=not bool(row["latest_official"]),
                 sparkline=[float(v) for v in lines.get(ind.id, [])],
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
                 area=areas.get(ind.id, ""),
                 explanation=status_explanation(row, meta, row["status_target"]),
+                origin_note=_origin_note(row),
+                sparkline_official=tuple(bool(o) for o in origins.get(ind.id, ())),
             )
         )
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -61,18 +61,33 @@ def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
             if (r.deviation > 0) == (r.direction == "higher")
             else " (schlechter)"
         )
+        city = _city_official(r.city_official)
         rows.append(
             {
                 c["indicator"]: r.short_name,
                 c["period"]: period_text(r.period),
+                # Each value beside its own origin: the district's, and the city's it is
+                # set against (in view without scrolling the table sideways).
                 c["value"]: formatting.with_unit(r.comparable, unit, decimals),
-                c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
-                c["deviation"]: shown + judgement,
-                c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
                 c["kind"]: texts.OFFICIAL if r.is_official else texts.DEMO,
+                c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+                c["city_kind"]: texts.OFFICIAL if city else texts.DEMO,
+                c["deviation"]: shown + judgement + _across(bool(r.is_official), city),
+                c["rank"]: f"{int(r.rank)} von {int(r.ranked_of)}",
             }
         )
     return pd.DataFrame(rows)
+
+
+def _city_official(value: object) -> bool:
+    """A city value's origin (no city value at all: nothing demo to flag)."""
+    return True if value is None or pd.isna(value) else bool(value)
+
+
+def _across(official: bool, other: bool) -> str:
+    """' · Vergleich mit Demodaten' (or '… amtlichem Wert') when two compared values
+    differ in origin, '' when they share it."""
+    return "" if official == other else f" · {texts.CROSS_ORIGIN[other]}"
 
 
 FREQUENCY_DAYS = {"yearly": 365, "quarterly": 92, "monthly": 31}
@@ -144,7 +159,7 @@ def import_log_table(log: pd.DataFrame) -> pd.DataFrame:
 def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Zeitpunkt": pd.to_datetime(rejected["zeitpunkt"]).map(formatting.timestamp),
+            "Zeitpunkt": rejected["zeitpunkt"].map(_logged_moment),
             "Person": rejected["person"],
             "Dateien": rejected["dateien"],
             "Probleme": rejected["probleme"],
@@ -196,10 +211,12 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
     for r in first.itertuples(index=False):
         unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
         decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        city = formatting.with_unit(r.city_comparable, unit, decimals)
+        demo_city = "" if _city_official(r.city_official) else f" ({texts.DEMO})"
         row = {
             c["indicator"]: r.short_name,
             c["period"]: period_text(r.period),
-            c["city"]: formatting.with_unit(r.city_comparable, unit, decimals),
+            c["city"]: city + demo_city,
         }
         for slug, frame in by_district.items():
             if r.indicator_id not in frame.index:
@@ -211,3 +228,12 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
             row[names[slug]] = f"{value} (Rang {int(d['rank'])}{kind})"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _logged_moment(text: object) -> str:
+    """A rejected import's moment as shown: a line with its offset (written since moments
+    are instants) or without (older lines: Berlin wall-clock time); unreadable: '–'."""
+    try:
+        return formatting.timestamp(datetime.fromisoformat(str(text)))
+    except ValueError:
+        return "–"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
+from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import widgets
@@ -37,7 +39,7 @@ from tests.conftest import make_settings
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
 PAGE_FILES = widgets.PAGE_FILES
-HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND})
+HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND, texts.DEMO_POINTS})
 Params = Mapping[str, str | list[str]]
 
 
@@ -82,6 +84,35 @@ def official_db(
 @pytest.fixture
 def official_con(official_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     con = Store(official_db.db_path).connect_read()
+    yield con
+    con.close()
+
+
+MIXED_FIXTURE = ROOT / "tests" / "fixtures" / "official_over_demo.csv"
+
+
+@pytest.fixture(scope="session")
+def mixed_settings(fixture_db: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The fixture database with official values imported over its demo series (the city's
+    2025 Servicekonten, Hörde's and Eving's 2025 fibre share) by the real importer: every
+    page then mixes origins within one chart, table, map and tile comparison."""
+    target = tmp_path_factory.mktemp("mixed_db") / "kpi.duckdb"
+    shutil.copyfile(fixture_db.db_path.resolve(), target)
+    settings = make_settings(target)
+    run_import([MIXED_FIXTURE], settings, user="fixture")
+    return settings
+
+
+@pytest.fixture
+def mixed_db(app_db: Settings, mixed_settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    """Point the app at the database with official values over demo series."""
+    monkeypatch.setenv(ENV_DB, str(mixed_settings.db_path))
+    return mixed_settings
+
+
+@pytest.fixture
+def mixed_con(mixed_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = Store(mixed_db.db_path).connect_read()
     yield con
     con.close()
 

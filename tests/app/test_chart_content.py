@@ -188,8 +188,10 @@ def test_overview_tiles_show_latest_city_values(fixture_con, year_from: int, yea
             "name": name,
             "value": formatting.with_unit(latest, unit, int(decimals)),
             "period": period_from_label(part["period"].iloc[-1]).display,
-            "demo": not part["is_official"].all(),
+            # The tile's own value's origin, not any other point's (issue 15).
+            "demo": not part["is_official"].iloc[-1],
             "sparkline": part["value"].tolist(),
+            "mixed": part["is_official"].nunique() == 2,
         }
     shown = {t["label"].strip("*"): t for t in tiles(at)}
     assert set(shown) == set(expected)
@@ -201,13 +203,21 @@ def test_overview_tiles_show_latest_city_values(fixture_con, year_from: int, yea
         assert name == want["name"]
         assert explanation.startswith("**Wie wird der Zielstatus berechnet?**")
         # The number on the tile, its unit in the caption below ("1.234" + "Anträge · 2025").
-        first = tile["captions"][0]
+        first = tile["captions"][0].split("\n")[0].strip()
         unit = first.split(" · ")[0] if not tile["value"].endswith("%") else ""
         assert " ".join(p for p in (tile["value"], unit) if p) == want["value"], short_name
         assert want["period"] in first.split(" · "), short_name
-        assert (texts.DEMO_BADGE in first) == want["demo"], short_name
-        # The sparkline: an inline SVG drawn from exactly these values.
-        assert f'points="{sparkline.sparkline_points(want["sparkline"])}"' in tile["sparkline"]
+        badge = f":orange-badge[{texts.DEMO_BADGE}]"  # not "Vergleich mit Demodaten"
+        assert (badge in first) == want["demo"], short_name
+        # The sparkline: an inline SVG drawn from exactly these values; where they mix
+        # origins, the stretches at demo values dashed.
+        points = sparkline.sparkline_points(want["sparkline"])
+        svg = tile["sparkline"]
+        if want["mixed"]:
+            assert 'class="demo"' in svg and "stroke-dasharray" in svg, short_name
+            assert all(p.replace(",", " ") in svg.replace(",", " ") for p in points.split())
+        else:
+            assert f'points="{points}"' in svg and "stroke-dasharray" not in svg
     assert any(texts.DEMO_BADGE in c for c in captions(at)), "page-level demo notice"
 
 

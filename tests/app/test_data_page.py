@@ -4,16 +4,19 @@ note on the schematic district geometry."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
-from dortmund_kpi import texts
+from dortmund_kpi import clock, texts
 from dortmund_kpi.geometry import install_official_geometry
+from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
 from dortmund_kpi.periods import period_from_label
 from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.share.template_files import template_csv
+from tests.conftest import make_settings
 
 from .conftest import assert_ok, figures, footer, go_to, infos, open_page
 
@@ -157,3 +160,41 @@ def test_rejected_log_cut_short_does_not_break_the_page(db_copy, monkeypatch) ->
     assert_ok(at)
     assert texts.REJECTED_IMPORTS not in [m.value for m in at.markdown]
     assert len(at.dataframe) == 3
+
+
+def test_times_are_berlin_time_and_name_the_pass_of_the_repeated_hour(monkeypatch, tmp_path):
+    """Moments are stored as instants and shown as Berlin time. On 25.10.2026 02:00-03:00
+    happens twice: init at 02:30 CEST, an import at 02:10 CET and a rejected one at 02:20
+    CET; a link pinned at 02:40 CEST shows the log as it was then."""
+    settings = make_settings(tmp_path / "kpi.duckdb")
+    with clock.injected(lambda: datetime(2026, 10, 25, 0, 30, tzinfo=UTC)):
+        init_database(settings, demo=False)
+    update = tmp_path / "wert.csv"
+    update.write_text("indikator;bezirk;zeitraum;wert\ndigitalisierungsbudget;Dortmund;2023;70\n")
+    with clock.injected(lambda: datetime(2026, 10, 25, 1, 10, tzinfo=UTC)):
+        run_import([update], settings, user="herbst")
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text("indikator;bezirk;zeitraum;wert\nunbekannt;Dortmund;2024;1\n", encoding="utf-8")
+    late = datetime(2026, 10, 25, 1, 20, tzinfo=UTC)
+    with clock.injected(lambda: late), pytest.raises(ImportFailed):
+        run_import([bad], settings, user="herbst")
+    monkeypatch.setenv(ENV_DB, str(settings.db_path))
+
+    live = open_page("daten")
+    assert_ok(live)
+    log = _frames_with_rejected(live)["log"]
+    assert log["Zeitpunkt"].iloc[0] == "25.10.2026, 02:10 Uhr MEZ"
+    assert set(log["Zeitpunkt"].iloc[1:]) == {"25.10.2026, 02:30 Uhr MESZ"}
+    rejected = _frames_with_rejected(live)["rejected"]
+    assert rejected["Zeitpunkt"].tolist() == ["25.10.2026, 02:20 Uhr MEZ"]
+
+    pinned = open_page("daten", {"stand": "2026-10-25T02:40:00+02:00"})
+    assert_ok(pinned)
+    assert pinned.query_params.get("stand") == "2026-10-25T02:40:00+02:00"
+    shown = [d.value for d in pinned.dataframe][2]  # the import log, as it was at 02:40 CEST
+    assert shown["Zeitpunkt"].tolist() == list(log["Zeitpunkt"].iloc[1:])
+
+
+def _frames_with_rejected(at) -> dict[str, object]:
+    frames = [d.value for d in at.dataframe]
+    return dict(zip(("catalog", "freshness", "log", "rejected"), frames, strict=True))

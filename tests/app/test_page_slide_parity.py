@@ -14,7 +14,7 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
 
-from .conftest import array, assert_ok, data_traces, figures, open_page
+from .conftest import array, assert_ok, data_traces, figures, open_page, tiles
 
 LINKS = {
     "uebersicht": {},
@@ -23,6 +23,7 @@ LINKS = {
     "bezirke": {},
     "daten": {},
     "trends": {"sektoren": "masterplan"},
+    "vergleich": {"vergleich": "ruhr", "indikator": "gigabit_haushalte"},
 }
 DISTRICTS = [[], ["hoerde", "eving"]]
 
@@ -46,7 +47,20 @@ def _series(frame: pd.DataFrame) -> dict[str, list[float]]:
 
 
 def _traces(fig: dict) -> dict[str, list[float]]:
-    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in data_traces(fig)}
+    """The page chart's lines: its values and its target path (the slide draws both)."""
+    target = [t for t in fig["data"] if t.get("name") == texts.TARGET_PATH]
+    return {t["name"]: [round(v, 6) for v in array(t["y"])] for t in [*data_traces(fig), *target]}
+
+
+def _slide_markers(frame: pd.DataFrame) -> dict[str, list[bool]]:
+    """Per value line of a slide's chart, which values are official (demo ones hollow)."""
+    values = frame[frame["name"] != texts.TARGET_PATH]
+    return {str(n): p["official"].tolist() for n, p in values.groupby("name", sort=False)}
+
+
+def _chart_markers(fig: dict) -> dict[str, list[bool]]:
+    """Per line of a page's chart, which points are filled (official), not hollow (demo)."""
+    return {t["name"]: [s == "circle" for s in t["marker"]["symbol"]] for t in data_traces(fig)}
 
 
 def _names(fixture_con, districts: list[str]) -> list[str]:
@@ -67,6 +81,21 @@ def test_overview_tiles_are_the_slide_rows(fixture_con, districts):
     assert [title for title, _ in rows] == [title for title, _ in shown]
     for (_, value), (_, cell) in zip(shown, rows, strict=True):
         assert cell.startswith(value)
+    # The same origin markers: a tile's demo badge is its row's Datenart, and a change
+    # across origins says so on both.
+    marked = {t["label"].strip("*"): t for t in tiles(at)}
+    for row in (
+        r
+        for s in slides
+        if s.table is not None and "Kennzahl" in s.table
+        for _, r in s.table.iterrows()
+    ):
+        tile = marked[row["Kennzahl"]]
+        first = tile["captions"][0].split("\n")[0]
+        demo = f":orange-badge[{texts.DEMO_BADGE}]" in first
+        assert row["Datenart"] == (texts.DEMO if demo else texts.OFFICIAL)
+        for note in texts.CROSS_ORIGIN.values():
+            assert (note in row["Veränderung"]) == (note in first)
     # With districts, the tiles show the first one where they can, and say so; so do the
     # slides (an area column and the subtitle), never the other chosen districts.
     names = _names(fixture_con, districts)
@@ -93,6 +122,7 @@ def test_masterplan_charts_are_the_slide_series(fixture_con, districts):
         name = names[key.removeprefix("mp_")]
         slide = next(s for t, s in by_title.items() if t.startswith(f"{name} ("))
         assert _series(slide.series) == _traces(fig)
+        assert _slide_markers(slide.series) == _chart_markers(fig)
     for name in _names(fixture_con, districts):
         assert all(name in s.subtitle for s in series)
 
@@ -103,12 +133,15 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
     charts = figures(at)
     series = next(s for s in slides if s.series is not None)
     assert _series(series.series) == _traces(charts["series"])
+    assert _slide_markers(series.series) == _chart_markers(charts["series"])
     bars = next(s for s in slides if s.bars is not None)
     ranking = charts["ranking"]["data"][0]
     shown = dict(zip(array(ranking["y"]), array(ranking["x"]), strict=True))
     assert dict(zip(bars.bars["category"], bars.bars["value"], strict=True)) == pytest.approx(shown)
+    filled = [color != "white" for color in ranking["marker"]["color"]]  # demo bars hollow
+    assert bars.bars["official"].tolist() == filled
     table = at.dataframe[-1].value  # the data table (German number text)
-    assert len(table) == len(series.series)
+    assert len(table) == (series.series["name"] != texts.TARGET_PATH).sum()  # values only
     for name in _names(fixture_con, districts):
         assert name in series.subtitle
 
@@ -132,6 +165,7 @@ def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), slide.table)
     chart = next(s for s in slides if s.series is not None)
     assert _series(chart.series) == _traces(figures(at)["district_series"])
+    assert _slide_markers(chart.series) == _chart_markers(figures(at)["district_series"])
 
 
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
@@ -161,6 +195,23 @@ def test_trends_radar_and_list_are_the_slides(trends_db, monkeypatch):
     ]
     table = next(s.table for s in slides if s.title == texts.TRENDS_LIST)
     assert len(table) == 6 and table.iloc[0, 1] == "Testtrend Netz"
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_comparison_ranking_is_the_slide_ranking(fixture_con, districts):
+    at, slides = _both(fixture_con, "vergleich", districts)
+    bars = figures(at)["peer_bars"]["data"][0]
+    # the page draws the best on top (last bar); names of the page, Dortmund in bold
+    page = [n.replace("<b>", "").replace("</b>", "") for n in reversed(array(bars["y"]))]
+    slide = next(s for s in slides if s.bars is not None)
+    named = [c.replace("► ", "") for c in slide.bars["category"]]
+    assert named == page
+    assert list(slide.bars["value"]) == pytest.approx(list(reversed(array(bars["x"]))))
+    table = next(s for s in slides if s.table is not None).table
+    shown = at.dataframe[0].value
+    own = shown[shown[texts.COMPARISON_COLUMNS["name"]] == "Dortmund"]
+    rank = str(own[texts.COMPARISON_COLUMNS["rank"]].iloc[0])
+    assert list(table[texts.COMPARISON_HISTORY_COLUMNS["rank"]])[-1] == rank
 
 
 def test_every_page_is_covered():

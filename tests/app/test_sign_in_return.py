@@ -62,9 +62,9 @@ def logins(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """``st.login`` calls (the real one redirects to the identity provider)."""
     calls: list[Any] = []
     monkeypatch.setattr(streamlit, "login", lambda provider=None: calls.append(provider))
-    deeplink.PENDING.clear()
+    deeplink.pending_views().clear()
     yield calls
-    deeplink.PENDING.clear()
+    deeplink.pending_views().clear()
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_sign_in_returns_to_the_deep_link_with_its_filters(session, logins):
     sign_in(before)
     assert_ok(before)
     assert len(logins) == 1
-    assert len(deeplink.PENDING) == 1
+    assert len(deeplink.pending_views()) == 1
 
     after = session(browser, EDITOR)  # the callback: start page, no parameters, signed in
     assert_ok(after)
@@ -122,7 +122,7 @@ def test_sign_in_returns_to_the_deep_link_with_its_filters(session, logins):
     assert len(after.get("file_uploader")) == 1, "the editor is back at the upload"
     assert warnings(after) == []
 
-    assert len(deeplink.PENDING) == 0
+    assert len(deeplink.pending_views()) == 0
     again = session(browser, EDITOR)  # once only: the next visit of the start page stays
     assert_ok(again)
     assert title(again) == texts.PAGE_TITLES["uebersicht"]
@@ -137,7 +137,7 @@ def test_another_browser_does_not_get_the_view(session, logins):
     assert_ok(stranger)
     assert title(stranger) == texts.PAGE_TITLES["uebersicht"]
     assert stranger.session_state["bezirk"] == []
-    assert len(deeplink.PENDING) == 1
+    assert len(deeplink.pending_views()) == 1
 
     back = session(editor_browser, EDITOR)
     assert title(back) == texts.PAGE_TITLES["daten"]
@@ -153,7 +153,7 @@ def test_no_return_while_signed_out_or_when_a_link_was_opened(session, logins):
     linked = session(browser, EDITOR, params={"bezirk": "hoerde"})  # a link of its own
     assert title(linked) == texts.PAGE_TITLES["uebersicht"]
     assert linked.session_state["bezirk"] == ["hoerde"]
-    assert len(deeplink.PENDING) == 1
+    assert len(deeplink.pending_views()) == 1
 
     back = session(browser, EDITOR)
     assert title(back) == texts.PAGE_TITLES["daten"]
@@ -172,9 +172,9 @@ def test_only_a_valid_view_is_remembered(session, logins):
     assert_ok(before)
     sign_in(before)
     key = deeplink.browser_key(browser.cookies()[deeplink.XSRF_COOKIE])
-    view = deeplink.PENDING.take(key)
+    view = deeplink.pending_views().take(key)
     assert view is not None and view.url == "/daten?bezirk=eving"
-    deeplink.PENDING.remember(key, view)
+    deeplink.pending_views().remember(key, view)
 
     after = session(browser, EDITOR)
     assert_ok(after)
@@ -187,7 +187,7 @@ def test_without_xsrf_cookie_sign_in_works_and_the_start_page_links_back(session
     browser = Browser(xsrf=False)
     sign_in(session(browser, SIGNED_OUT, "daten", {"bezirk": "eving"}))
     assert len(logins) == 1
-    assert len(deeplink.PENDING) == 0
+    assert len(deeplink.pending_views()) == 0
 
     after = session(browser, EDITOR)
     assert_ok(after)

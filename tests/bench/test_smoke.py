@@ -119,3 +119,17 @@ def test_every_page_is_run_cold_and_warm_with_its_payload(report: dict) -> None:
 
 def test_peak_memory_is_recorded(report: dict) -> None:
     assert isinstance(by_name(report)["rss.apptest_all_pages"]["rss_mb"], float)
+
+
+def test_the_flat_file_is_read_by_the_product_and_by_duckdb_with_a_ratio(report: dict) -> None:
+    records = by_name(report)
+    for name in ("ffcsv.read", "ffcsv.duckdb_varchar", "ffcsv.duckdb_auto"):
+        assert isinstance(records[name]["median_ms"], float)
+        assert isinstance(records[name]["rss_mb"], float)
+        assert isinstance(records[name]["bytes"], int)
+    assert isinstance(records["ffcsv.read"]["ratio_to_floor"], float)
+    info = report["ffcsv"]["XS"]
+    # both read the whole file: every row is a record (the file has no empty value cell)
+    assert info["records"] == info["duckdb_rows"] == info["rows"] > 0
+    assert isinstance(info["ratio_to_auto"], float)
+    assert isinstance(info["rss_growth_per_file_mb"], float)

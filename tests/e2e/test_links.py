@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from dortmund_kpi import texts
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
     ALERT,
@@ -45,7 +46,8 @@ ALL_DISTRICTS = {
     "Huckarde",
     "Mengede",
 }
-NOT_DATA = {"Zielpfad", "Trend (Fortschreibung)"}  # target path and forecast may pass the range
+# Target path and forecast may pass the range; the demo legend entry has no points.
+NOT_DATA = {"Zielpfad", "Trend (Fortschreibung)", texts.DEMO_POINTS}
 
 
 def query(page: Page) -> dict[str, list[str]]:
@@ -81,7 +83,8 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
     }
 
     series = page.locator(PLOT).first
-    assert sorted(legend_texts(series)) == ["Dortmund (gesamt)", "Eving", "Hörde"]
+    areas = sorted(set(legend_texts(series)) - {texts.DEMO_POINTS})
+    assert areas == ["Dortmund (gesamt)", "Eving", "Hörde"]
     data = [t for t in traces(page, series) if t["name"] not in NOT_DATA]
     assert {t["name"] for t in data} == {"Dortmund (gesamt)", "Eving", "Hörde"}
     for trace in data:

@@ -25,6 +25,7 @@ PAGES = [
     ("/indikator", None, 1),  # title: the first indicator of the catalog
     ("/bezirke", "Profil des Stadtbezirks Innenstadt-West", 0),
     ("/daten", "Daten & Methodik", 0),
+    ("/vergleich", "Vergleich: Dortmund und andere Städte", 3),  # bars, rank, regional map
 ]
 
 
@@ -42,7 +43,14 @@ def test_page_loads(page: Page, app_server: AppServer, path: str, title: str | N
         assert heading == title
     # The sidebar: German navigation and the shared filters with the full data range.
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-    for name in ("Übersicht", "Masterplan", "Indikator", "Stadtbezirke", "Daten & Methodik"):
+    for name in (
+        "Übersicht",
+        "Masterplan",
+        "Indikator",
+        "Stadtbezirke",
+        "Daten & Methodik",
+        "Vergleich",
+    ):
         assert name in nav
     assert period_years(page)[0] == 2018
     assert page.locator("[data-testid='stMultiSelect']").filter(has_text="Stadtbezirke").count()

@@ -98,3 +98,37 @@ def test_choosing_an_indicator_updates_the_url(page: Page, app_server: AppServer
     assert params.get("indikator") == ["glasfaser_haushalte"], page.url
     assert params.get("bezirk") == ["eving"], page.url
     assert_no_error(page)
+
+
+def test_matrix_click_puts_masterplan_and_district_into_the_url(
+    page: Page, app_server: AppServer, browser: Browser
+):
+    """A click on a cell of the masterplan x district matrix opens the masterplan page of
+    that district, and the address bar says so: a copied link opens the same view (issue
+    15: the address bar kept the overview's keys, while the share dialog had the right link)."""
+    open_page(page, app_server.base_url, "/")
+    matrix = page.locator(".st-key-matrix [data-testid='stDataFrame']")
+    matrix.scroll_into_view_if_needed()
+    box = matrix.bounding_box()
+    assert box is not None
+    # Header and rows are 35 px high; the district names fill the first ~300 px, the
+    # masterplan columns follow: the second district under the first masterplan.
+    with rerun(page):
+        page.mouse.click(box["x"] + 350, box["y"] + 35 + 35 + 17)
+    page.wait_for_url("**/masterplan?**")
+    assert_no_error(page)
+    params = parse_qs(urlsplit(page.url).query)
+    title, district = h1(page), selected_districts(page)
+    assert len(params.get("masterplan", [])) == 1, page.url
+    assert len(params.get("bezirk", [])) == 1 and len(district) == 1, page.url
+    assert title.startswith("Masterplan ")
+
+    other = new_context(browser)
+    try:
+        fresh = other.new_page()
+        open_page(fresh, "", page.url)
+        assert_no_error(fresh)
+        assert h1(fresh) == title
+        assert selected_districts(fresh) == district
+    finally:
+        other.close()

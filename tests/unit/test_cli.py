@@ -28,8 +28,9 @@ from dortmund_kpi.share.template_files import EXPORT_HEADER, to_csv
 SUBCOMMANDS = ("init", "import", "template", "indicators", "export", "geometry", "serve")
 OFFICIAL_CSV = get_settings().official_dir / "digitale_kennzahlen_dortmund.csv"
 # the figures in template format, plus the published tables init maps (data/official/
-# sources.yaml): the Breitbandatlas 2021 gives Dortmund's gigabit and FTTH/B availability
-PUBLISHED_ROWS = 2
+# sources.yaml): the Breitbandatlas 2021 gives Dortmund's gigabit and FTTH/B availability,
+# INKAR 2023 its Beschäftigtenquote
+PUBLISHED_ROWS = 3
 OFFICIAL_ROWS = (
     len(OFFICIAL_CSV.read_text(encoding="utf-8").strip().splitlines()) - 1 + PUBLISHED_ROWS
 )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
@@ -167,25 +170,25 @@ def test_hostile_paths_are_refused(path):
 
 
 # -- the store ------------------------------------------------------------------------
-def test_a_view_is_taken_once():
-    store = PendingViews()
+def test_a_view_is_taken_once(tmp_path: Path):
+    store = PendingViews(tmp_path)
     store.remember("a", view(indikator="x"))
     assert store.take("a") == view(indikator="x")
     assert store.take("a") is None
     assert store.take("unknown") is None
 
 
-def test_a_newer_sign_in_of_the_same_browser_replaces_the_older():
-    store = PendingViews()
+def test_a_newer_sign_in_of_the_same_browser_replaces_the_older(tmp_path: Path):
+    store = PendingViews(tmp_path)
     store.remember("a", view(indikator="x"))
     store.remember("a", view("daten"))
     assert len(store) == 1
     assert store.take("a") == view("daten")
 
 
-def test_views_expire():
+def test_views_expire(tmp_path: Path):
     clock = Clock()
-    store = PendingViews(ttl=600, clock=clock)
+    store = PendingViews(tmp_path, ttl=600, clock=clock)
     store.remember("a", view(indikator="x"))
     clock.now += 300
     store.remember("b", view(indikator="y"))
@@ -198,8 +201,8 @@ def test_views_expire():
     assert len(store) == 0
 
 
-def test_the_store_is_bounded_and_drops_the_oldest():
-    store = PendingViews(max_entries=3)
+def test_the_store_is_bounded_and_drops_the_oldest(tmp_path: Path):
+    store = PendingViews(tmp_path, max_entries=3)
     for name in "abcde":
         store.remember(name, view(indikator=name))
     assert len(store) == 3
@@ -207,9 +210,9 @@ def test_the_store_is_bounded_and_drops_the_oldest():
     assert [store.take(k) for k in "cde"] == [view(indikator=k) for k in "cde"]
 
 
-def test_replacing_refreshes_the_age():
+def test_replacing_refreshes_the_age(tmp_path: Path):
     clock = Clock()
-    store = PendingViews(ttl=100, clock=clock)
+    store = PendingViews(tmp_path, ttl=100, clock=clock)
     store.remember("a", view(indikator="1"))
     store.remember("b", view(indikator="2"))
     clock.now += 60
@@ -219,21 +222,48 @@ def test_replacing_refreshes_the_age():
     assert store.take("a") == view(indikator="3")
 
 
-def test_concurrent_sessions_each_get_their_own_view_once():
-    store = PendingViews()
+def test_concurrent_sessions_each_get_their_own_view_once(tmp_path: Path):
+    store = PendingViews(tmp_path)
     keys = [f"browser-{i}" for i in range(200)]
     for key in keys:
         store.remember(key, view(indikator=key))
     taken: list[View | None] = []
 
-    def take_all() -> None:
+    def take_all(store: PendingViews) -> None:
         for key in keys:
             taken.append(store.take(key))
 
-    threads = [threading.Thread(target=take_all) for _ in range(4)]
+    # each thread its own store object, as each replica has: they share only the folder
+    threads = [
+        threading.Thread(target=take_all, kwargs={"store": PendingViews(tmp_path)})
+        for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     got = [v for v in taken if v is not None]
     assert sorted(v.query[0][1] for v in got) == sorted(keys)
+
+
+def test_a_view_remembered_by_one_replica_is_taken_by_another(tmp_path: Path):
+    """Replicas are processes: the sign-in may start on one and return to another."""
+    db = tmp_path / "kpi.duckdb"
+    remember = (
+        "from dortmund_kpi.share.deeplink import View, pending_views\n"
+        "pending_views().remember('browser', View('daten', (('bezirk', 'eving'),)))\n"
+    )
+    env = {**os.environ, "DORTMUND_KPI_DB": str(db)}
+    subprocess.run([sys.executable, "-c", remember], env=env, check=True, timeout=60)
+    store = PendingViews(get_settings(db).signin_dir)
+    assert store.take("browser") == View("daten", (("bezirk", "eving"),))
+    assert store.take("browser") is None
+    assert get_settings(db).signin_dir.parent == tmp_path  # beside the database
+
+
+def test_an_unreadable_entry_is_forgotten_not_raised(tmp_path: Path):
+    store = PendingViews(tmp_path)
+    store.remember("a", view(indikator="x"))
+    next(tmp_path.glob("*.json")).write_text("{kaputt", encoding="utf-8")
+    assert store.take("a") is None
+    assert len(store) == 0

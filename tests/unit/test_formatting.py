@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -35,3 +35,19 @@ def test_missing_dates_and_moments_are_a_dash():
         assert formatting.timestamp(missing) == "–"
     assert formatting.day(pd.Timestamp("2024-12-01 14:30")) == "01.12.2024"
     assert formatting.timestamp(pd.Timestamp("2024-12-01 14:30")) == "01.12.2024, 14:30 Uhr"
+
+
+def test_instants_are_shown_in_berlin_time():
+    """The database holds instants (UTC); a person reads Berlin wall-clock time and day."""
+    new_year = pd.Timestamp("2026-12-31 23:30", tz="UTC")  # already 2027 in Dortmund
+    assert formatting.day(new_year) == "01.01.2027"
+    assert formatting.timestamp(new_year) == "01.01.2027, 00:30 Uhr"
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    assert formatting.timestamp(summer) == "01.07.2026, 12:00 Uhr"
+    # 02:00-03:00 on 25.10.2026 happens twice: the zone says which pass
+    first, second = (datetime(2026, 10, 25, hour, 30, tzinfo=UTC) for hour in (0, 1))
+    assert formatting.timestamp(first) == "25.10.2026, 02:30 Uhr MESZ"
+    assert formatting.timestamp(second) == "25.10.2026, 02:30 Uhr MEZ"
+    assert formatting.timestamp(datetime(2026, 10, 25, 2, 30, tzinfo=UTC)) == (
+        "25.10.2026, 03:30 Uhr"
+    )

@@ -65,7 +65,8 @@ def test_no_demo_value_beside_the_breitbandatlas_values(tmp_path: Path) -> None:
         ("gigabit_haushalte", 66.65, True),
         ("glasfaser_haushalte", 6.45, True),
     ]
-    assert result.official == official_rows() + 2
+    # two Breitbandatlas values and INKAR's Beschäftigtenquote 2023
+    assert result.official == official_rows() + 3
     with Store(settings.db_path).connect_read() as con:
         demo = con.execute(
             "SELECT count(*) FROM current_observations WHERE NOT is_official AND source LIKE ?",

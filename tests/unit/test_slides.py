@@ -45,7 +45,8 @@ def test_deck_from_permalinks(fixture_db: Settings, tmp_path: Path):
     first = slides[0]
     assert _texts(first)[0] == "Glasfaserversorgung der Haushalte (%)"
     chart = next(s for s in first.shapes if s.has_chart).chart  # native, editable chart
-    assert {series.name for series in chart.plots[0].series} == {"Dortmund (gesamt)", "Hörde"}
+    lines = {series.name for series in chart.plots[0].series}
+    assert lines == {"Dortmund (gesamt)", "Hörde", "Zielpfad"}  # the target path, as on the page
     assert any("Demodaten" in t for t in _texts(first))
     titles = [_texts(s)[0] for s in slides]
     assert any(t.startswith("Masterplan Verwaltung: Kennzahlen") for t in titles)

@@ -4,7 +4,7 @@ table says, every key round-trips, old names keep working."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dortmund_kpi import clock
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
@@ -43,6 +44,7 @@ CTX = UrlContext(
     years=(2018, 2025),
     measures=("v01_serviceportal", "v02_online_termine"),
     trends=("t01_generative_ki", "t04_urbane_datenplattform"),
+    peer_groups=("ruhr", "nrw_kreisfrei", "stadtregion"),
 )
 NOW = datetime(2026, 1, 1, 12, 0)
 BY_NAME = {key.name: key for key in KEYS}
@@ -54,9 +56,12 @@ VALID = {
         st.sampled_from([d.slug for d in DISTRICTS if d.slug != CITY]), unique=True, max_size=4
     ),
     "zeitraum": st.tuples(YEARS, YEARS).map(lambda pair: tuple(sorted(pair))),
+    # a view holds instants (UTC): the end of a Berlin day, or any moment up to now
     "stand": st.one_of(
-        st.dates(date(2000, 1, 1), NOW.date()).map(lambda day: datetime.combine(day, time.max)),
-        st.datetimes(datetime(2000, 1, 1), NOW),
+        st.dates(date(2000, 1, 1), NOW.date()).map(
+            lambda day: clock.from_wall(datetime.combine(day, time.max))
+        ),
+        st.datetimes(datetime(2000, 1, 1), NOW, timezones=st.just(UTC)),
     ),
     "praesentation": st.booleans(),
     "massnahme": st.sampled_from(CTX.measures),
@@ -65,6 +70,7 @@ VALID = {
     "indikator": st.sampled_from(CTX.indicators),
     "sektoren": st.sampled_from(["feld", "masterplan"]),
     "trend": st.sampled_from(CTX.trends),
+    "vergleich": st.sampled_from(CTX.peer_groups),
 }
 # Raw text a link might carry: valid spellings, near misses and junk.
 PLAUSIBLE = [
@@ -94,7 +100,7 @@ PLAUSIBLE = [
 SAMPLE = {
     "bezirk": ["hoerde", "eving"],
     "zeitraum": (2019, 2024),
-    "stand": datetime(2025, 3, 31, 14, 5),
+    "stand": datetime(2025, 3, 31, 12, 5, tzinfo=UTC),  # 14:05 in Berlin
     "praesentation": True,
     "massnahme": "v01_serviceportal",
     "masterplan": "bildung",
@@ -102,6 +108,7 @@ SAMPLE = {
     "indikator": "glasfaser_haushalte",
     "sektoren": "masterplan",
     "trend": "t01_generative_ki",
+    "vergleich": "stadtregion",
 }
 RAW = st.lists(st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=20)), max_size=4)
 
@@ -194,6 +201,7 @@ def test_derived_values_keep_every_historic_key():
         "bezirke": "bezirke",
         "daten": "daten",
         "trends": "trends",
+        "vergleich": "vergleich",
     }
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
     assert PAGE_KEYS == {
@@ -201,6 +209,7 @@ def test_derived_values_keep_every_historic_key():
         "indikator": ("indikator",),
         "bezirke": ("indikator",),
         "trends": ("sektoren", "trend"),
+        "vergleich": ("indikator", "vergleich"),
     }
     assert (
         KEY_MIGRATIONS.items()
@@ -219,6 +228,8 @@ def test_derived_values_keep_every_historic_key():
             "measure": "massnahme",
             "maßnahme": "massnahme",
             "page": "seite",
+            "gruppe": "vergleich",
+            "peers": "vergleich",
         }.items()
     )
     assert RESERVED_KEYS == ("embed", "embed_options")
@@ -236,6 +247,7 @@ def test_defaults_from_the_context():
         "indikator": "online_dienstleistungen",
         "sektoren": "feld",
         "trend": None,
+        "vergleich": "ruhr",
     }
     empty = UrlContext((), (), CTX.districts, (2020, 2021))
     assert defaults(empty)["masterplan"] is None and defaults(empty)["indikator"] is None
@@ -259,7 +271,8 @@ def test_view_keys_and_carried_keys():
     assert view_keys("indikator") == (*SHARED_KEYS, "indikator")
     assert view_keys("daten") == SHARED_KEYS
     assert view_keys("trends") == (*SHARED_KEYS, "sektoren", "trend")
-    own = {"masterplan", "indikator", "seite", "sektoren", "trend"}
+    assert view_keys("vergleich") == (*SHARED_KEYS, "indikator", "vergleich")
+    own = {"masterplan", "indikator", "seite", "sektoren", "trend", "vergleich"}
     assert set(view_keys()) == set(SHARED_KEYS) | own
     assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite", "trend"}
 

@@ -25,6 +25,7 @@ def test_page_paths_are_the_contract():
         "bezirke": "bezirke",
         "daten": "daten",
         "trends": "trends",
+        "vergleich": "vergleich",
     }
 
 
@@ -97,19 +98,46 @@ def test_parse_never_raises(params, page):
 
 
 def test_stand_forms_and_rounding():
-    from datetime import datetime, time
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
     from dortmund_kpi.share.urlstate import format_stand, parse_stand
 
-    assert parse_stand("2025-03-31") == datetime.combine(datetime(2025, 3, 31).date(), time.max)
+    berlin = ZoneInfo("Europe/Berlin")
+    # a date is the end of that day in Berlin; a time is Berlin wall-clock time
+    assert parse_stand("2025-03-31") == datetime(2025, 3, 31, 21, 59, 59, 999999, tzinfo=UTC)
     assert parse_stand("31.03.2025") == parse_stand("2025-03-31")
-    assert parse_stand("2025-03-31T14:05:00") == datetime(2025, 3, 31, 14, 5)
-    assert parse_stand("2025-03-31T14:05") == datetime(2025, 3, 31, 14, 5)
+    assert parse_stand("2025-03-31T14:05:00") == datetime(2025, 3, 31, 14, 5, tzinfo=berlin)
+    assert parse_stand("2025-03-31T14:05") == datetime(2025, 3, 31, 14, 5, tzinfo=berlin)
+    assert parse_stand("2025-01-31T14:05") == datetime(2025, 1, 31, 13, 5, tzinfo=UTC)
     assert parse_stand("gestern") is None
     assert format_stand(parse_stand("2025-03-31")) == "2025-03-31"
     # exact: the version a link was made from is in, an import a moment later is not
-    assert format_stand(datetime(2025, 3, 31, 14, 5, 0, 1)) == "2025-03-31T14:05:00.000001"
-    assert parse_stand("2025-03-31T14:05:00.000001") == datetime(2025, 3, 31, 14, 5, 0, 1)
+    moment = datetime(2025, 3, 31, 14, 5, 0, 1, tzinfo=berlin)
+    assert format_stand(moment) == "2025-03-31T14:05:00.000001"
+    assert parse_stand("2025-03-31T14:05:00.000001") == moment
+    # an instant from the database (UTC) is written as Berlin time
+    assert format_stand(datetime(2025, 3, 31, 12, 5, tzinfo=UTC)) == "2025-03-31T14:05:00"
+
+
+def test_stand_in_the_repeated_hour_carries_its_offset():
+    """02:30 happens twice on 25.10.2026: a link names which, and survives the URL."""
+    from datetime import UTC, datetime
+    from urllib.parse import parse_qs, urlencode
+
+    from dortmund_kpi.share.urlstate import format_stand, parse_stand
+
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
+    assert format_stand(first) == "2026-10-25T02:30:00+02:00"
+    assert format_stand(second) == "2026-10-25T02:30:00+01:00"
+    for moment in (first, second):
+        text = parse_qs(urlencode({"stand": format_stand(moment)}))["stand"][0]
+        assert parse_stand(text) == moment
+    assert parse_stand("2026-10-25T02:30:00 02:00") == first  # "+" decoded to a space
+    assert parse_stand("2026-10-25T02:30:00") == second  # no offset: the second pass
+    # the hour skipped in spring: 02:30 is read as 03:30 CEST
+    assert parse_stand("2026-03-29T02:30") == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_stand_in_the_future_or_malformed_gives_a_notice():

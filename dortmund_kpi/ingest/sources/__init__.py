@@ -2,7 +2,8 @@
 
 ``read.read_source`` recognises the family of a file and hands it to its reader:
 
-* ``ffcsv``: GENESIS flat files (Destatis, Regionaldatenbank, Länder), one value a row;
+* ``ffcsv``: GENESIS flat files (Destatis, Regionaldatenbank, Länder), one value a row
+  (``ffcsv_columns`` reads a plain one column by column, into ``model.RecordColumns``);
 * ``genesis_table`` (with ``table_shape``): GENESIS table CSVs (IT.NRW's Landesdatenbank
   and the other statistics offices), title block, multi-row header, footer;
 * ``excel`` (with ``workbook``): Excel workbooks, ``.xlsx`` and ``.xls``, read like the CSV

@@ -21,13 +21,13 @@ Not yet: the table code is not in the file, so it is taken from the file name
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from dortmund_kpi.ingest.sources import publishers
 from dortmund_kpi.ingest.sources.model import Record, SourceError, Table
-from dortmund_kpi.ingest.sources.regions import Regions, looks_like_key
-from dortmund_kpi.ingest.sources.signs import choose_convention, read_cell
+from dortmund_kpi.ingest.sources.regions import Place, Regions, looks_like_key
+from dortmund_kpi.ingest.sources.signs import Cell, choose_convention, read_cell
 from dortmund_kpi.ingest.sources.text import Row
 from dortmund_kpi.ingest.sources.times import Part, When, combine, read_period
 
@@ -118,7 +118,52 @@ def _is_region(code: str, label: str, attr_code: str) -> bool:
     return bool(_REGION_LABEL.search(label)) and looks_like_key(attr_code)
 
 
-class _Rows:
+def dimension_value(
+    cells: tuple[str, str, str, str], regions: Regions
+) -> Place | Part | tuple[str, str]:
+    """What one dimension of a row says (its code, label, attribute code and label,
+    stripped): the region, a part of the year, or an attribute (name, value)."""
+    code, label, attr_code, attr_label = cells
+    if _is_region(code, label, attr_code):
+        return regions.place(attr_code or None, attr_label)
+    part = read_period(attr_label) if _PART_CODES.match(code) else None
+    if isinstance(part, Part):
+        return part
+    return label or code or "Merkmal", attr_label or attr_code
+
+
+def period_of(text: str, parts: list[Part]) -> tuple[str, str | None]:
+    """The period of a row: its ``time`` joined with the parts of the year of its
+    dimensions (label and kind; the text itself if it is no period)."""
+    when = read_period(text) if text else None
+    if isinstance(when, When):
+        for part in parts:
+            joined = combine(when, part)
+            when = joined or when
+        return when.label, when.kind
+    return text, None
+
+
+def long_spalte(label: str, code: str, unit: str) -> str:
+    """The value column of the long form: ``value_variable_label (value_unit)``."""
+    label = label or code
+    return f"{label} ({unit})" if unit else (label or "Wert")
+
+
+def skip_reason(region: str | None, spalte: str, cell: Cell) -> str:
+    """Why a value cell has no number: ``Gebiet, Spalte: „.“ Zahlenwert unbekannt …``."""
+    sign = f"„{cell.zeichen}“ " if cell.zeichen is not None else ""
+    return f"{region}, {spalte}: {sign}{cell.missing}"
+
+
+def note_sign(zeichen: str | None, quality: str) -> str | None:
+    """The sign of a value: its own, else the quality flag (``value_q``) unless ``e``."""
+    if quality and quality != "e" and zeichen is None:
+        return quality
+    return zeichen
+
+
+class Rows:
     """The reading of the data rows against one header."""
 
     def __init__(self, names: list[str], name: str, regions: Regions) -> None:
@@ -136,46 +181,36 @@ class _Rows:
     def get(self, cells: list[str], name: str) -> str:
         return _cell(cells, self.where.get(name))
 
-    def period(self, cells: list[str], parts: list[Part]) -> tuple[str, str | None]:
-        text = self.get(cells, "time")
-        when = read_period(text) if text else None
-        if isinstance(when, When):
-            for part in parts:
-                joined = combine(when, part)
-                when = joined or when
-            return when.label, when.kind
-        return text, None
-
     def record(self, line: int, cells: list[str], convention: str, skip: Callable) -> list[Record]:
         gebiet, key, bezirk = "", None, None
         merkmale: dict[str, str] = {}
         parts: list[Part] = []
         for dim in self.dims.values():
-            code, label = _cell(cells, dim.code), _cell(cells, dim.label)
-            attr_code, attr_label = _cell(cells, dim.attr_code), _cell(cells, dim.attr_label)
-            if _is_region(code, label, attr_code):
-                place = self.regions.place(attr_code or None, attr_label)
-                gebiet, key, bezirk = place.gebiet, place.schluessel, place.bezirk
-                continue
-            part = read_period(attr_label) if _PART_CODES.match(code) else None
-            if isinstance(part, Part):
-                parts.append(part)
-                continue
-            merkmale[label or code or "Merkmal"] = attr_label or attr_code
-        zeitraum, zeitart = self.period(cells, parts)
+            found = dimension_value(
+                (
+                    _cell(cells, dim.code),
+                    _cell(cells, dim.label),
+                    _cell(cells, dim.attr_code),
+                    _cell(cells, dim.attr_label),
+                ),
+                self.regions,
+            )
+            if isinstance(found, Place):
+                gebiet, key, bezirk = found.gebiet, found.schluessel, found.bezirk
+            elif isinstance(found, Part):
+                parts.append(found)
+            else:
+                merkmale[found[0]] = found[1]
+        zeitraum, zeitart = period_of(self.get(cells, "time"), parts)
         found = []
         for value in self.values:
             cell = read_cell(_cell(cells, value.index), convention)
             spalte = value.spalte or self._long_spalte(cells)
-            if cell.wert is None and cell.zeichen is None:
-                skip(line, f"{gebiet or key}, {spalte}: {cell.missing}")
-                continue
-            zeichen = cell.zeichen
-            quality = _cell(cells, value.quality).lower()
-            if quality and quality != "e" and zeichen is None:
-                zeichen = quality
             if cell.wert is None:
-                skip(line, f"{gebiet or key}, {spalte}: „{cell.zeichen}“ {cell.missing}")
+                skip(line, skip_reason(gebiet or key, spalte, cell))
+                if cell.zeichen is None:
+                    continue
+            zeichen = note_sign(cell.zeichen, _cell(cells, value.quality).lower())
             found.append(
                 Record(
                     gebiet,
@@ -193,16 +228,18 @@ class _Rows:
         return found
 
     def _long_spalte(self, cells: list[str]) -> str:
-        label = self.get(cells, "value_variable_label") or self.get(cells, "value_variable_code")
-        unit = self.get(cells, "value_unit")
-        return f"{label} ({unit})" if unit else (label or "Wert")
+        return long_spalte(
+            self.get(cells, "value_variable_label"),
+            self.get(cells, "value_variable_code"),
+            self.get(cells, "value_unit"),
+        )
 
 
 def read(rows: list[Row], name: str, regions: Regions) -> Table:
     """Read the rows of a flat file (the first row is its header)."""
     header_line, header = rows[0]
     names = [column_name(c) for c in header]
-    reader = _Rows(names, name, regions)
+    reader = Rows(names, name, regions)
     width = len(names)
     sample = [
         cells[v.index] for _, cells in rows[1:2001] if len(cells) == width for v in reader.values
@@ -222,6 +259,20 @@ def read(rows: list[Row], name: str, regions: Regions) -> Table:
             )
         statistic = statistic or reader.get(cells, "statistics_code")
         records += reader.record(line, cells, convention, lambda n, why: skipped.append((n, why)))
+    title = next((reader.get(c, "statistics_label") for _, c in rows[1:2] if len(c) == width), "")
+    return table(name, header_line, statistic, title, records, skipped)
+
+
+def table(
+    name: str,
+    header_line: int,
+    statistic: str,
+    title: str,
+    records: Sequence[Record],
+    skipped: list[tuple[int, str]],
+) -> Table:
+    """The table of a flat file read (publisher and table code from the file's name or
+    its statistic)."""
     if not records and not skipped:
         raise SourceError(name, header_line + 1, "GENESIS-Flatfile ohne Datenzeilen")
     code = publishers.code_in(name.rsplit("/", 1)[-1], statistic or None)
@@ -229,5 +280,4 @@ def read(rows: list[Row], name: str, regions: Regions) -> Table:
     if not code and statistic:
         source = f"{source.split(', Tabelle')[0]}, Statistik {statistic}"
         layout = f"{KIND}, Statistik {statistic}"
-    title = next((reader.get(c, "statistics_label") for _, c in rows[1:2] if len(c) == width), "")
     return Table(layout, source, None, records, skipped, title)

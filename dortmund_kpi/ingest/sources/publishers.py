@@ -82,10 +82,13 @@ def licence_in(lines: list[str]) -> str | None:
     return None
 
 
+UNNAMED = "Herausgeber nicht angegeben"
+
+
 def describe(kind: str, code: str | None, publisher: Publisher | None) -> tuple[str, str]:
     """The layout ("GENESIS-Tabelle 22811-01i (IT.NRW)") and the source line."""
     table = f" {code}" if code else ""
     layout = f"{kind}{table}" + (f" ({publisher.short})" if publisher else "")
-    who = publisher.name if publisher else "Herausgeber nicht angegeben"
+    who = publisher.name if publisher else UNNAMED
     source = f"{who}, Tabelle {code}" if code else who
     return layout, source

@@ -25,18 +25,24 @@ from dortmund_kpi.ingest.sources import (
     breitband,
     excel,
     ffcsv,
+    ffcsv_columns,
     genesis_table,
     opendatasoft,
+    publishers,
     wide,
 )
-from dortmund_kpi.ingest.sources.model import SourceError, Table
+from dortmund_kpi.ingest.sources.model import RecordColumns, SourceError, Table
 from dortmund_kpi.ingest.sources.regions import Regions, regions_for
 from dortmund_kpi.ingest.sources.signs import is_value_text
 from dortmund_kpi.ingest.sources.table_shape import looks_like_table
 from dortmund_kpi.ingest.sources.text import (
+    BOM,
     TEMPLATE_MESSAGE,
     Row,
     decode,
+    decode_named,
+    first_row,
+    head_lines,
     is_template,
     read_rows,
     sniff_delimiter,
@@ -92,17 +98,27 @@ def read_source_bytes(data: bytes, name: str, data_dir: Path, blatt: str | None 
         return excel.read(data, name, regions_for(data_dir), blatt)
     if data.startswith(b"%PDF"):
         raise SourceError(name, 1, f"ist ein PDF-Dokument, keine Tabelle ({EXPECTED})")
-    text = decode(data, name, EXPECTED)
-    if not text.strip():
+    text, encoding = decode_named(data, name, EXPECTED)
+    if not text or text.isspace():
         raise SourceError(name, 1, f"Datei ist leer ({EXPECTED})")
     if _is_json(text):
         return opendatasoft.read_json(text.lstrip("\ufeff"), name, regions_for(data_dir))
-    delimiter = sniff_delimiter(text.splitlines()[:12])
-    rows = read_rows(text, name, delimiter)
-    first = next(((line, trimmed(cells)) for line, cells in rows if trimmed(cells)), None)
-    if first is None:
+    delimiter = sniff_delimiter(head_lines(text, 12))
+    found = first_row(text, name, delimiter)
+    if found is None:
         raise SourceError(name, 1, f"Datei ist leer ({EXPECTED})")
     regions = regions_for(data_dir)
+    first = (found[0], trimmed(found[1]))
+    if ffcsv.is_header(first[1]):
+        utf8 = encoding == "utf-8"  # the file's own bytes, else the text in UTF-8
+        raw = data if utf8 else text.encode("utf-8")
+        del text  # the columns are read from the bytes: the text need not stay in memory
+        start = len(BOM) if utf8 and data.startswith(BOM) else 0
+        table = _read_flat_columns(raw, start, found, delimiter, name, regions)
+        if table is not None:
+            return table
+        text = decode(data, name, EXPECTED)
+    rows = read_rows(text, name, delimiter)
     if ffcsv.is_header(first[1]):
         start = next(i for i, (line, _) in enumerate(rows) if line == first[0])
         return ffcsv.read(rows[start:], name, regions)
@@ -111,6 +127,16 @@ def read_source_bytes(data: bytes, name: str, data_dir: Path, blatt: str | None 
     if looks_like_table(rows):
         return genesis_table.read(rows, name, regions)
     return _read_wide(rows, first, name, regions)
+
+
+def _read_flat_columns(
+    raw: bytes, start: int, header: Row, delimiter: str, name: str, regions: Regions
+) -> Table | None:
+    """A flat file of plain rows (``raw``: in UTF-8, its text from byte ``start``) read
+    column by column (None: read it row by row)."""
+    for _ in range(header[0] - 1):  # the lines before the header (blank ones)
+        start = raw.find(b"\n", start) + 1
+    return ffcsv_columns.read(raw, start, header, delimiter, name, regions)
 
 
 def _read_wide(rows: list[Row], first: Row, name: str, regions: Regions) -> Table:
@@ -137,7 +163,7 @@ def _read_wide(rows: list[Row], first: Row, name: str, regions: Regions) -> Tabl
             name, header[0], f"keine Kopfzeile: die erste Zeile hält Zahlenwerte ({EXPECTED})"
         )
     try:
-        family = wide.Family(wide.KIND, "Herausgeber nicht angegeben")
+        family = wide.Family(wide.KIND, publishers.UNNAMED)
         return wide.read(header, body, name, regions, family, " ".join(title))
     except SourceError as exc:
         raise SourceError(name, exc.line, f"{exc.message} ({EXPECTED})") from exc
@@ -168,12 +194,22 @@ def _bounds(label: str) -> tuple[str, str] | None:
 def assign_period(table: Table, when: When) -> Table:
     """Records without a period get ``when``; those within it take its label; others go."""
     outer = _bounds(when.label)
-    kept = []
-    for record in table.records:
-        if not record.zeitraum or record.zeitraum == when.label:
-            kept.append(replace(record, zeitraum=when.label, zeitart=when.kind))
-            continue
-        inner = _bounds(record.zeitraum)
-        if outer and inner and outer[0] <= inner[0] and inner[1] <= outer[1]:
-            kept.append(replace(record, zeitraum=when.label, zeitart=when.kind))
+
+    def within(label: str) -> bool:
+        if not label or label == when.label:
+            return True
+        inner = _bounds(label)
+        return bool(outer and inner and outer[0] <= inner[0] and inner[1] <= outer[1])
+
+    if isinstance(table.records, RecordColumns):  # decided once per period
+        assigned = (when.label, when.kind)
+        return replace(
+            table,
+            records=table.records.with_periods(lambda label: assigned if within(label) else None),
+        )
+    kept = [
+        replace(record, zeitraum=when.label, zeitart=when.kind)
+        for record in table.records
+        if within(record.zeitraum)
+    ]
     return replace(table, records=kept)

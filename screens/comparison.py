@@ -1,0 +1,38 @@
+"""Vergleich: one indicator, Dortmund among a peer group (rank over time, bar ranking,
+median and best, the regional map)."""
+
+import streamlit as st
+
+from dortmund_kpi import texts
+from dortmund_kpi.ui import comparison, data, url, widgets
+from dortmund_kpi.views.comparison import build
+
+page = data.page_data(build, url.current_view("vergleich"))
+st.title(page.title)
+st.caption(texts.COMPARISON_INTRO)
+if page.indicator is None:
+    st.info(page.notice or texts.COMPARISON_NONE)
+else:
+    comparison.choices(page)
+    if page.notice:
+        st.info(page.notice)
+    st.caption(page.mode_text)
+    widgets.demo_notice(page.demo)
+    if page.latest is None:
+        widgets.empty_notice(page.view.as_of)
+    comparison.summary(page)
+    if page.bar_figure is not None:
+        widgets.chart(page.bar_figure, key="peer_bars", filename="vergleich_rangfolge")
+    if page.missing:
+        shown = ", ".join(page.missing)
+        period = page.latest.period if page.latest else "–"
+        st.caption(texts.COMPARISON_MISSING.format(n=len(page.missing), period=period, names=shown))
+    left, right = st.columns(2)
+    with left:
+        if page.rank_figure is not None:
+            widgets.chart(page.rank_figure, key="peer_rank", filename="vergleich_rang")
+    with right:
+        if page.map_figure is not None:
+            widgets.chart(page.map_figure, key="peer_map", filename="vergleich_karte")
+    st.subheader(texts.COMPARISON_TABLE)
+    st.dataframe(page.table, hide_index=True)
