@@ -153,6 +153,32 @@ def test_pinned_radar_shows_the_day_it_was_pinned(trends_copy: Settings) -> None
     assert live.loc["tr_daten", "movement"] == trends.UNCHANGED  # review 3 left it alone
 
 
+def test_a_review_after_the_clock_stepped_back_stays_in_order(trends_copy: Settings) -> None:
+    """The system clock went back (NTP) before a review: the new assessment's version
+    still begins after the one it replaces, and a link pinned before it shows the old ring."""
+    from datetime import timedelta
+
+    from dortmund_kpi import clock
+
+    with Store(trends_copy.db_path).connect_read() as con:
+        newest = con.execute("SELECT max(valid_from) FROM trends").fetchall()[0][0]
+    changed = trends_copy.db_path.parent / "review_3.csv"
+    text = TREND_REVIEWS[1].read_text(encoding="utf-8").splitlines()
+    row = text[1].replace(";erproben;01.09.2024;Pilot gestartet.", ";einführen;02.09.2024;Läuft.")
+    changed.write_text(f"{text[0]}\n{row}\n", encoding="utf-8")
+    with clock.injected(lambda: newest - timedelta(hours=1)):
+        run_import([changed], trends_copy)
+    with Store(trends_copy.db_path).connect_read() as con:
+        rows = con.execute(
+            "SELECT ring, valid_from, valid_to FROM trends WHERE id = 'tr_ki_chat' "
+            "ORDER BY valid_from"
+        ).fetchall()
+    assert [r[0] for r in rows[-2:]] == ["erproben", "einführen"]
+    assert rows[-1][1] > newest and rows[-2][2] == rows[-1][1]
+    assert radar(trends_copy, as_of=newest).loc["tr_ki_chat", "ring"] == "erproben"
+    assert radar(trends_copy).loc["tr_ki_chat", "ring"] == "einführen"
+
+
 def test_messy_valid_file(trends_copy: Settings) -> None:
     """BOM, CRLF, header in other spellings, ISO date, ``Einfuehren``, ``Öffentlich``."""
     result = run_import([CORPUS / "valid" / "messy.csv"], trends_copy)
