@@ -6,8 +6,9 @@ published version read-only and shows each table under its own name as a view wi
 internal items. Every read query, page, link check, download and slide runs on it, so no
 page can forget the filter, and an internal id is as unknown as any other.
 
-- Indicators: only ``visibility = 'oeffentlich'`` (catalog field); their values,
-  mappings and links elsewhere go with them.
+- Indicators: only ``visibility = 'oeffentlich'`` (catalog field); their values, the
+  values of other municipalities (``peer_observations``), mappings and links elsewhere
+  go with them.
 - The import log: only when and with which outcome (counts, files, people, messages
   could tell of internal items).
 - Measures and trends: only ids whose *current* version is public (the current decision
@@ -35,6 +36,8 @@ PUBLIC_VIEWS = {
             NULL::BIGINT AS changed, NULL::BIGINT AS unchanged, '' AS user_name, '' AS files,
             '' AS sha256, NULL::VARCHAR AS message) FROM src.import_log""",
     "import_mappings": "SELECT * FROM src.import_mappings WHERE indicator_id IN "
+    "(SELECT id FROM indicators)",
+    "peer_observations": "SELECT * FROM src.peer_observations WHERE indicator_id IN "
     "(SELECT id FROM indicators)",
     "measures": f"""SELECT m.* REPLACE (
             list_filter(m.indicators, lambda x: list_contains(p.ids, x)) AS indicators)

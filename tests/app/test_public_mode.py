@@ -2,8 +2,9 @@
 and trends; every page, every URL key with internal ids, every download and the slides
 of every page are scanned for every internal name and id: zero hits.
 
-The database is made by the real ``init`` from a copy of data/ whose catalog marks two
-indicators ``intern`` (the demo measures and trends hold internal ones of their own),
+The database is made by the real ``init`` from a copy of data/ whose catalog marks three
+indicators ``intern``, one with values of other municipalities (the demo measures and
+trends hold internal ones of their own),
 plus a trends file whose public trend links an internal measure and indicator.
 """
 
@@ -30,7 +31,8 @@ from dortmund_kpi.share import deck, urlstate
 from tests.app.conftest import assert_ok, open_page
 from tests.conftest import FIXTURES
 
-INTERNAL_INDICATORS = ("coworking_orte", "it_support_je_schule")
+# beschaeftigtenquote: with values of other municipalities (the comparison page)
+INTERNAL_INDICATORS = ("coworking_orte", "it_support_je_schule", "beschaeftigtenquote")
 LINKING = FIXTURES / "trends" / "public_mode.csv"  # a public trend linking internal items
 
 
@@ -140,6 +142,7 @@ LINKS = {
     "bezirke": {"bezirk": "hoerde"},
     "daten": {},
     "trends": {"sektoren": "masterplan"},
+    "vergleich": {"vergleich": "ruhr", "indikator": "gigabit_haushalte"},
 }
 
 
@@ -193,6 +196,7 @@ INTERNAL_LINKS = [
     ("indikator", "indikator", "coworking_orte"),
     ("bezirke", "indikator", "coworking_orte"),
     ("indikator", "indikator", "it_support_je_schule"),
+    ("vergleich", "indikator", "beschaeftigtenquote"),
     ("masterplan", "massnahme", "w06_innovationsorte"),
     ("uebersicht", "massnahme", "b04_it_support"),
     ("trends", "trend", "t07_low_code"),
@@ -243,3 +247,22 @@ def test_editor_upload_is_off(public_app, monkeypatch) -> None:
     at = open_page("daten")
     assert_ok(at)
     assert texts.UPLOAD_TITLE not in [s.value for s in at.subheader]
+
+
+def test_no_table_holds_rows_of_internal_indicators(public_app, internal) -> None:
+    """Every table with an indicator column (values, mappings, values of other
+    municipalities) holds only public indicators' rows on a public connection."""
+    with Store(public_app.db_path).connect_read() as con:
+        tables = con.execute(
+            "SELECT DISTINCT table_name FROM information_schema.columns "
+            "WHERE column_name = 'indicator_id'"
+        ).fetchall()
+        query = "SELECT DISTINCT indicator_id FROM {}"
+        found = {
+            name: {r[0] for r in con.execute(query.format(name)).fetchall()} for (name,) in tables
+        }
+    assert {"observations", "peer_observations", "import_mappings"} <= set(found)
+    assert {name: ids & internal["indicators"] for name, ids in found.items()} == {
+        name: set() for name in found
+    }
+    assert "beschaeftigtenquote" not in found["peer_observations"]
