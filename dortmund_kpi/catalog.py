@@ -61,6 +61,7 @@ class Indicator:
     aggregation: str
     level: str
     per_capita: bool
+    visibility: str
     peers: str
     frequency: str
     decimals: int

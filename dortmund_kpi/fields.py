@@ -18,6 +18,7 @@ DIRECTIONS = ("higher", "lower")
 AGGREGATIONS = ("sum", "mean_pop", "none")
 LEVELS = ("city", "district")
 FREQUENCIES = ("yearly", "quarterly", "monthly")
+VISIBILITIES = ("oeffentlich", "intern")
 # How an indicator's value is compared with other municipalities (peers).
 PEER_MODES = ("none", "as_is", "per_1000", "per_km2")
 SQL_TYPES: dict[type, str] = {str: "VARCHAR", bool: "BOOLEAN", int: "INTEGER", float: "DOUBLE"}
@@ -142,6 +143,15 @@ FIELDS: tuple[Field, ...] = (
         '`true` if "per 1,000 inhabitants" is meaningful (only for district counts with '
         "`aggregation: sum`)",
         default=False,
+    ),
+    _field(
+        "visibility",
+        str,
+        False,
+        "{choices} – `oeffentlich` is shown in public mode (`serve --oeffentlich`), `intern` "
+        "only to the administration; absent means `intern` (nothing is published by omission)",
+        choices=VISIBILITIES,
+        default="intern",
     ),
     _field(
         "peers",

@@ -32,6 +32,7 @@ IS_CHECKOUT = PROJECT_ROOT != BUNDLE_DIR
 ENV_DB = "DORTMUND_KPI_DB"
 ENV_DATA_DIR = "DORTMUND_KPI_DATA_DIR"
 ENV_MAX_IMPORT_MB = "DORTMUND_KPI_MAX_IMPORT_MB"
+ENV_PUBLIC = "DORTMUND_KPI_OEFFENTLICH"  # public mode: only public items (serve --oeffentlich)
 DEFAULT_DB_NAME = "dortmund_kpi.duckdb"
 # Where readers report accessibility problems (an e-mail address or a web form), BITV 2.0.
 ENV_FEEDBACK = "DORTMUND_KPI_FEEDBACK"
@@ -45,6 +46,7 @@ class Settings:
     db_path: Path
     max_import_bytes: int = 50 * 1024 * 1024
     feedback_contact: str = ""
+    public: bool = False  # public mode: every read connection shows only public items
 
     @property
     def catalog_path(self) -> Path:
@@ -72,6 +74,12 @@ class Settings:
     def measures_dir(self) -> Path:
         """Demo measures (Maßnahmen) loaded by ``init``; real ones come by import."""
         return self.data_dir / "measures"
+
+    @property
+    def trends_dir(self) -> Path:
+        """Demo trends (Technologiescout) loaded by ``init``, in file name order (each file
+        one review); real ones come by import."""
+        return self.data_dir / "trends"
 
     @property
     def geo_dir(self) -> Path:
@@ -106,9 +114,11 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_mb = float(os.environ.get(ENV_MAX_IMPORT_MB) or 50)
     except ValueError:  # a typo in the environment must not break every command
         max_mb = 50.0
+    public = os.environ.get(ENV_PUBLIC, "").strip().lower() in ("1", "ja", "true")
     return Settings(
         data_dir=data_dir,
         db_path=db_path,
         max_import_bytes=int(max_mb * 1024 * 1024),
         feedback_contact=(os.environ.get(ENV_FEEDBACK) or "").strip(),
+        public=public,
     )

@@ -14,6 +14,7 @@ PAGE_TITLES = {
     "indikator": "Indikator",
     "bezirke": "Stadtbezirke",
     "daten": "Daten & Methodik",
+    "trends": "Technologiescout",
     "vergleich": "Vergleich",
 }
 PAGE_ICONS = {
@@ -22,6 +23,7 @@ PAGE_ICONS = {
     "indikator": ":material/show_chart:",
     "bezirke": ":material/map:",
     "daten": ":material/database:",
+    "trends": ":material/radar:",
     "vergleich": ":material/leaderboard:",
 }
 
@@ -318,6 +320,8 @@ from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
 # Page frame, chart text alternatives, accessibility statement: texts_present.py
 from dortmund_kpi.texts_present import *  # noqa: E402, F403
+# Technologiescout and public mode: texts_trends.py (re-exported here)
+from dortmund_kpi.texts_trends import *  # noqa: E402, F403
 
 # Measures (Maßnahmen)
 MEASURES_TITLE = "Maßnahmen"

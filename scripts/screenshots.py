@@ -74,6 +74,8 @@ SHOTS = (
     ),
     Shot("massnahme.png", "/masterplan?masterplan=verwaltung&massnahme=v01_serviceportal", 1),
     Shot("daten.png", "/daten", 0),
+    Shot("trends.png", "/trends", 0, height=1000),  # the radar (when there are trends)
+    Shot("trend.png", "/trends?trend=t01_generative_ki", 0, height=1000),
     Shot(
         "vergleich.png",
         "/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
@@ -163,8 +165,11 @@ def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(base_url.rstrip("/") + shot.path, wait_until="domcontentloaded")
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-        if shot.charts:
-            page.wait_for_function(CHARTS_JS, arg=shot.charts, timeout=TIMEOUT_MS)
+        # At least ``charts``, and every chart the run put on the page (a page whose charts
+        # depend on the data, like the Technologiescout's radar).
+        present = page.locator("[data-testid='stPlotlyChart']").count()
+        if shot.charts or present:
+            page.wait_for_function(CHARTS_JS, arg=max(shot.charts, present), timeout=TIMEOUT_MS)
         if page.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{shot.path}: the page shows an exception")
         if shot.anchor:

@@ -22,6 +22,7 @@ from dortmund_kpi.settings import Settings, get_settings
 FIXTURES = Path(__file__).parent / "fixtures"
 KPI_FIXTURE = FIXTURES / "kpi_fixture.csv"
 MEASURES_FIXTURE = FIXTURES / "measures_fixture.csv"
+TREND_REVIEWS = [FIXTURES / "trends" / "valid" / f"review_{n}.csv" for n in (1, 2)]
 
 
 def make_settings(db_path: Path) -> Settings:
@@ -49,6 +50,18 @@ def db_copy(fixture_db: Settings, tmp_path: Path) -> Settings:
     target = tmp_path / "kpi.duckdb"
     shutil.copyfile(fixture_db.db_path.resolve(), target)
     return make_settings(target)
+
+
+@pytest.fixture(scope="session")
+def trends_db(fixture_db: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The fixture database plus two reviews of test trends (each file one import), so
+    the radar has moved, new and discarded trends. Read-only, like ``fixture_db``."""
+    target = tmp_path_factory.mktemp("trends_db") / "kpi.duckdb"
+    shutil.copyfile(fixture_db.db_path.resolve(), target)
+    settings = make_settings(target)
+    for review in TREND_REVIEWS:
+        run_import([review], settings, user="fixture")
+    return settings
 
 
 @pytest.fixture

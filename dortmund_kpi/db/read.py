@@ -6,12 +6,10 @@ these through ``dortmund_kpi.ui`` with one cursor per query.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import duckdb
 import pandas as pd
 
-from dortmund_kpi import clock
+from dortmund_kpi.db.as_of import as_of_cte, instant
 
 EXPORT_SQL = """
 SELECT o.indicator_id, o.area, coalesce(d.name, 'Dortmund') AS area_name, o.period,
@@ -60,36 +58,12 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 # -- dashboard queries -------------------------------------------------------
-# Every query sees the data "as of" a moment: $as_of NULL means the current
-# values; a timestamp means the values that were valid then (pinned links).
-
-
-def instant(as_of: object) -> datetime | None:
-    """What ``$as_of`` binds: an instant; a naive moment is Berlin time (as in ``stand=``)."""
-    ok = isinstance(as_of, datetime) and not pd.isna(as_of)
-    return clock.instant(as_of) if ok else None  # type: ignore[arg-type]
-
-
-def _as_of_cte(name: str, table: str, *, window: bool = False) -> str:
-    """A CTE ``name`` of the rows of a versioned ``table`` valid at ``$as_of`` (NULL: the
-    current ones); with ``window`` only the years ``$year_from``..``$year_to``. Both names
-    are constants of this module, never user input."""
-    materialized = " NOT MATERIALIZED" if window else ""
-    years = "\n    AND year(period_end) BETWEEN $year_from AND $year_to" if window else ""
-    return f"""
-{name} AS{materialized} (
-  SELECT * FROM {table}
-  WHERE CASE WHEN CAST($as_of AS TIMESTAMPTZ) IS NULL THEN valid_to IS NULL
-             ELSE valid_from <= CAST($as_of AS TIMESTAMPTZ)
-                  AND (valid_to IS NULL OR valid_to > CAST($as_of AS TIMESTAMPTZ)) END{years}
-)"""
-
-
-OBS_AS_OF = _as_of_cte("obs", "observations")
+# Every query sees the data "as of" a moment (``db.as_of``).
+OBS_AS_OF = as_of_cte("obs", "observations")
 # The same, only the years of the view: for the queries that have a year window. NOT
 # MATERIALIZED lets each consumer's filters (area, indicator) reach the table scan; the
 # window inside ``obs`` keeps aggregation (derived city values) to the years shown.
-OBS_WINDOWED = _as_of_cte("obs", "observations", window=True)
+OBS_WINDOWED = as_of_cte("obs", "observations", window=True)
 
 # City values: stored ones, or (where none is stored) aggregated from all 12
 # districts by the catalog's rule. A partial set of districts is not summed up.
@@ -360,14 +334,16 @@ def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFr
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:
-    """The moment of the newest value or measure status visible (the version on screen)."""
-    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}
-    SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms))"""
+    """The moment of the newest value, measure status or trend assessment visible (the
+    version on screen: a link pinned to it shows what the screen shows)."""
+    sql = f"""WITH {OBS_AS_OF}, {MEASURES_AS_OF}, {as_of_cte("tr", "trends")}
+    SELECT greatest((SELECT max(valid_from) FROM obs), (SELECT max(valid_from) FROM ms),
+                    (SELECT max(valid_from) FROM tr))"""
     return con.execute(sql, {"as_of": instant(as_of)}).fetchall()[0][0]
 
 
 # -- measures (Maßnahmen) ----------------------------------------------------------
-MEASURES_AS_OF = _as_of_cte("ms", "measures")
+MEASURES_AS_OF = as_of_cte("ms", "measures")
 
 
 def measures(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:

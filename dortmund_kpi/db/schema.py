@@ -198,6 +198,38 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 PRIMARY KEY (indicator_id, ags, period))""",
         ),
     ),
+    (
+        7,
+        "trends of the Technologiescout with assessment history",
+        (
+            # Like measures: one row per version; the current one has valid_to NULL, so
+            # a pinned view shows the radar of its day and every assessment is kept.
+            """CREATE TABLE trends (
+                id VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                field VARCHAR NOT NULL,
+                masterplans VARCHAR[] NOT NULL,
+                ring VARCHAR NOT NULL,
+                assessed_on DATE NOT NULL,
+                reason VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                measures VARCHAR[] NOT NULL,
+                indicators VARCHAR[] NOT NULL,
+                sources VARCHAR[] NOT NULL,
+                visibility VARCHAR NOT NULL,
+                is_official BOOLEAN NOT NULL,
+                import_id INTEGER NOT NULL,
+                valid_from TIMESTAMPTZ NOT NULL,
+                valid_to TIMESTAMPTZ)""",
+            "CREATE INDEX trends_key ON trends (id)",
+            # Public mode: what the city publishes. Nothing becomes public by omission.
+            "ALTER TABLE indicators ADD COLUMN visibility VARCHAR NOT NULL DEFAULT 'intern'",
+            "DROP INDEX measures_key",  # DuckDB alters no table an index depends on
+            "ALTER TABLE measures ADD COLUMN visibility VARCHAR NOT NULL DEFAULT 'intern'",
+            "CREATE INDEX measures_key ON measures (id)",
+        ),
+    ),
 )
 # From this version on, moments are instants; before it, naive Berlin wall-clock times.
 INSTANTS_FROM = 5

@@ -27,6 +27,8 @@ from pathlib import Path
 import duckdb
 
 from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
+from dortmund_kpi.db.scope import public_connection
+from dortmund_kpi.settings import get_settings
 
 KEEP_VERSIONS = 3
 COPY_CHUNK = 1024 * 1024
@@ -76,9 +78,12 @@ class Store:
         stat = current.stat()  # a plain file (not made by us): its identity and mtime
         return f"{current.name}:{stat.st_ino}:{stat.st_mtime_ns}"
 
-    def connect_read(self, file: Path | None = None) -> duckdb.DuckDBPyConnection:
-        """A read-only connection with file access from SQL switched off."""
-        return connect_file(file or self.current_file())
+    def connect_read(
+        self, file: Path | None = None, public: bool | None = None
+    ) -> duckdb.DuckDBPyConnection:
+        """A read-only connection with file access from SQL switched off; in public mode
+        (``public``, by default the setting) only public items (``db.scope``)."""
+        return connect_file(file or self.current_file(), public)
 
     @contextlib.contextmanager
     def read_published(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
@@ -181,7 +186,7 @@ class Store:
 
     def ensure_schema(self) -> bool:
         """Migrate the published database if it is older than this code; True if it did."""
-        with self.connect_read() as con:
+        with self.connect_read(public=False) as con:
             if schema_version(con) >= LATEST_VERSION:
                 return False
         with self.write():
@@ -220,12 +225,15 @@ class Store:
                 _unlink(old)  # open readers keep their inode until they close it
 
 
-def connect_file(file: Path) -> duckdb.DuckDBPyConnection:
+def connect_file(file: Path, public: bool | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to any database file, with file access from SQL switched off.
 
     For files that are not (yet) a published version, too: a backup being
-    described is only read, and SQL inside it must not reach other files.
+    described is only read, and SQL inside it must not reach other files. In public
+    mode (``public``, by default the setting) it shows only public items (``db.scope``).
     """
+    if get_settings().public if public is None else public:
+        return in_utc(public_connection(file, dict(READ_CONFIG)))
     return in_utc(duckdb.connect(str(file), read_only=True, config=dict(READ_CONFIG)))
 
 

@@ -207,6 +207,7 @@ def _revise_staged(con: duckdb.DuckDBPyConnection, import_id: int, at: datetime)
 LATEST_MOMENT = """SELECT greatest(
     (SELECT max(valid_from) FROM observations), (SELECT max(valid_to) FROM observations),
     (SELECT max(valid_from) FROM measures), (SELECT max(valid_to) FROM measures),
+    (SELECT max(valid_from) FROM trends), (SELECT max(valid_to) FROM trends),
     (SELECT max(started_at) FROM import_log), (SELECT max(finished_at) FROM import_log))"""
 TICK = timedelta(microseconds=1)  # the resolution of TIMESTAMPTZ
 
@@ -278,7 +279,7 @@ def restore_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
 
 MEASURE_COLUMNS = (
     "id, masterplan, title, description, owner, start_date, deadline, status, status_date, "
-    "indicators, districts, budget_eur, is_official"
+    "indicators, districts, budget_eur, is_official, visibility"
 )
 # Everything but the bookkeeping: a row that differs in any of these is a new version.
 _MEASURE_SAME = " AND ".join(
@@ -309,7 +310,9 @@ def apply_measures(
                       CASE WHEN list_contains(s.keep, 'budget_eur') AND m.id IS NOT NULL
                            THEN m.budget_eur ELSE CAST(s.budget_eur AS DOUBLE) END AS budget_eur,
                       CASE WHEN list_contains(s.keep, 'is_official') AND m.id IS NOT NULL
-                           THEN m.is_official ELSE s.is_official END AS is_official
+                           THEN m.is_official ELSE s.is_official END AS is_official,
+                      CASE WHEN list_contains(s.keep, 'visibility') AND m.id IS NOT NULL
+                           THEN m.visibility ELSE s.visibility END AS visibility
                FROM measures_frame s
                LEFT JOIN measures m ON m.id = s.id AND m.valid_to IS NULL"""
         )
@@ -328,7 +331,7 @@ def apply_measures(
         {"at": at},
     )
     con.execute(
-        f"""INSERT INTO measures
+        f"""INSERT INTO measures ({MEASURE_COLUMNS}, import_id, valid_from, valid_to)
             SELECT {MEASURE_COLUMNS}, $import_id, $at, NULL FROM staged_measures s
             WHERE NOT EXISTS (SELECT 1 FROM measures m WHERE m.id = s.id AND m.valid_to IS NULL)""",
         {"import_id": import_id, "at": at},
@@ -346,8 +349,8 @@ def restore_measures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None
     con.register("measure_rows", rows)
     try:
         con.execute(
-            "INSERT INTO measures SELECT * REPLACE (CAST(indicators AS VARCHAR[]) AS indicators, "
-            "CAST(districts AS VARCHAR[]) AS districts) FROM measure_rows"
+            "INSERT INTO measures BY NAME SELECT * REPLACE (CAST(indicators AS VARCHAR[]) "
+            "AS indicators, CAST(districts AS VARCHAR[]) AS districts) FROM measure_rows"
         )
     finally:
         con.unregister("measure_rows")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dortmund_kpi import clock
 from dortmund_kpi.db import peers, write
+from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db.store import Store, StoreExists
 from dortmund_kpi.districts import load_districts
 from dortmund_kpi.ingest.demo import DEMO_SOURCE, SEED, demo_observations
@@ -20,10 +21,12 @@ from dortmund_kpi.ingest.importer import load_context, read_and_validate
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.peer_regions import load_regions
 from dortmund_kpi.ingest.published import load_published, refuse_duplicates
+from dortmund_kpi.ingest.trends import stale_assessments, unknown_measures
 from dortmund_kpi.peer_groups import PeerConfig, PeerFileError, load_peer_config
 from dortmund_kpi.settings import Settings
 
 DEMO_MEASURES = "Demo-Maßnahmen (keine beschlossenen Maßnahmen der Stadt)"
+DEMO_TRENDS = "Demo-Trends (keine Bewertungen der Stadt)"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class InitResult:
     indicators: int
     districts: int
     measures: int = 0
+    trends: int = 0
 
 
 def init_database(
@@ -60,6 +64,11 @@ def init_database(
     if measure_files:  # checked by the real importer, like every measures file
         checked, measure_hashes = read_and_validate(measure_files, settings, ctx)
         measures = checked.measures
+    # One import per file, in name order: each demo file is one review of the radar.
+    reviews = [
+        read_and_validate([path], settings, ctx)
+        for path in (sorted(settings.trends_dir.glob("*.csv")) if demo else [])
+    ]
     with store.write(fresh=True, create_only=not force) as con:
         write.sync_reference(con, ctx.catalog, districts)
         _load(
@@ -73,12 +82,20 @@ def init_database(
             _load(con, demo_rows, [("demo", f"seed {SEED}")], user, DEMO_SOURCE)
         if measures is not None:
             _load(con, measures, measure_hashes, user, DEMO_MEASURES, write.apply_measures)
+        for checked, trend_hashes in reviews:
+            known = trend_db.measure_ids(con)
+            problems = unknown_measures(checked.trends, known)
+            problems += stale_assessments(checked.trends, trend_db.current_trends(con))
+            if problems:
+                raise ImportFailed(problems)
+            _load(con, checked.trends, trend_hashes, user, DEMO_TRENDS, trend_db.apply_trends)
     return InitResult(
         official=len(official),
         demo=0 if demo_rows is None else len(demo_rows),
         indicators=len(ctx.catalog.indicators),
         districts=len(districts),
         measures=0 if measures is None else len(measures),
+        trends=len({i for checked, _ in reviews for i in checked.trends["id"]}),
     )
 
 

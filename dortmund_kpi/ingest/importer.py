@@ -22,6 +22,7 @@ import pyarrow as pa
 from dortmund_kpi import clock
 from dortmund_kpi.catalog import Catalog, load_catalog
 from dortmund_kpi.db import read
+from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.store import Store, scratch
 from dortmund_kpi.db.write import LoadCounts
@@ -30,10 +31,11 @@ from dortmund_kpi.formatting import number_text
 from dortmund_kpi.ingest.fast_path import validate_fast
 from dortmund_kpi.ingest.files import read_file
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
-from dortmund_kpi.ingest.layouts import MEASURES
+from dortmund_kpi.ingest.layouts import MEASURES, TRENDS
 from dortmund_kpi.ingest.measures import stale_statuses, validate_measure_frames
 from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
 from dortmund_kpi.ingest.readers import RawTable
+from dortmund_kpi.ingest.trends import stale_assessments, unknown_measures, validate_trend_frames
 from dortmund_kpi.settings import Settings
 
 
@@ -48,11 +50,13 @@ class ImportResult:
     files: list[tuple[str, str]] = field(default_factory=list)
     measures: LoadCounts | None = None  # when the import had measures files
     measure_rows: int = 0
+    trends: LoadCounts | None = None  # when the import had trends files
+    trend_rows: int = 0
     fast_path: bool = False  # checked by the fast path (fast_import), not by pandas
 
     @property
     def observation_rows(self) -> int:
-        return self.rows_read - self.measure_rows
+        return self.rows_read - self.measure_rows - self.trend_rows
 
 
 def load_context(settings: Settings, today: date | None = None) -> Context:
@@ -74,10 +78,10 @@ def read_and_validate(
 ) -> tuple[Validated, list[tuple[str, str]]]:
     """Read and validate all files; raise ImportFailed with every problem found.
 
-    Observation and measures files may come in one import: all are checked
+    Observation, measures and trends files may come in one import: all are checked
     before anything is written, so the import stays all or nothing.
     """
-    frames, measure_frames, issues, hashes = [], [], [], []
+    frames, measure_frames, trend_frames, issues, hashes = [], [], [], [], []
     for path in paths:
         result = read_file(
             path,
@@ -85,7 +89,8 @@ def read_and_validate(
             (lambda n, t, p=path: progress(str(p), n, t)) if progress else None,
         )
         if isinstance(result, RawTable):
-            target = measure_frames if result.layout is MEASURES else frames
+            kind = result.layout.kind
+            target = {MEASURES.kind: measure_frames, TRENDS.kind: trend_frames}.get(kind, frames)
             target.append((result.frame(), result.delimiter))
             hashes.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
         else:
@@ -94,10 +99,13 @@ def read_and_validate(
         raise ImportFailed(issues)
     validated = validate_frames(frames, ctx)
     checked = validate_measure_frames(measure_frames, ctx) if measure_frames else None
+    scouted = validate_trend_frames(trend_frames, ctx) if trend_frames else None
     problems = validated.issues + (checked.issues if checked else [])
+    problems += scouted.issues if scouted else []
     if problems:
         raise ImportFailed(problems)
     validated.measures = checked.measures if checked else None
+    validated.trends = scouted.trends if scouted else None
     return validated, hashes
 
 
@@ -128,9 +136,14 @@ def run_import(
                 log_rejected(settings, paths, failed.issues, user)
             raise
     measure_rows = 0 if validated.measures is None else len(validated.measures)
+    trend_rows = 0 if validated.trends is None else len(validated.trends)
     result = ImportResult(
-        rows_read=len(validated.observations) + validated.skipped_missing + measure_rows,
+        rows_read=len(validated.observations)
+        + validated.skipped_missing
+        + measure_rows
+        + trend_rows,
         measure_rows=measure_rows,
+        trend_rows=trend_rows,
         skipped_missing=validated.skipped_missing,
         dry_run=dry_run,
         files=hashes,
@@ -138,10 +151,10 @@ def run_import(
     )
     store = existing_store(settings)
     if dry_run:
-        with store.connect_read() as con:
+        with store.connect_read(public=False) as con:
             _refuse_stale_statuses(con, validated)
             _refuse_demo_over_official(con, validated.observations)
-        _preview(store, validated.observations, validated.measures, result)
+        _preview(store, validated, result)
         return result
     try:
         with store.write() as con:
@@ -150,9 +163,7 @@ def run_import(
             # the check and the write, and the older status would win.
             _refuse_stale_statuses(con, validated)
             _refuse_demo_over_official(con, validated.observations)
-            _load(
-                con, ctx.catalog, settings, validated.observations, validated.measures, result, user
-            )
+            _load(con, ctx.catalog, settings, validated, result, user)
     except ImportFailed as failed:
         log_rejected(settings, paths, failed.issues, user)
         raise
@@ -176,12 +187,12 @@ def write_checked(
     transaction (``before`` may raise ``ImportFailed``: nothing is published)."""
     store = Store(settings.db_path)
     if dry_run:
-        _preview(store, obs, None, result)
+        _preview(store, Validated(obs, [], 0), result)
         return
     with store.write() as con:
         if before is not None:
             before(con)
-        _load(con, catalog, settings, obs, None, result, user)
+        _load(con, catalog, settings, Validated(obs, [], 0), result, user)
         if after is not None:
             after(con)
 
@@ -190,11 +201,11 @@ def _load(
     con,
     catalog: Catalog,
     settings: Settings,
-    obs: pd.DataFrame | pa.Table,
-    measures: pd.DataFrame | None,
+    validated: Validated,
     result: ImportResult,
     user: str | None,
 ) -> None:
+    obs, measures = validated.observations, validated.measures
     started = loader.next_moment(con)
     loader.sync_reference(con, catalog, load_districts(settings.districts_path))
     import_id = loader.next_import_id(con)
@@ -207,6 +218,9 @@ def _load(
     if measures is not None:
         result.measures = loader.apply_measures(con, measures, import_id, started)
         counts = _plus(counts, result.measures)
+    if validated.trends is not None:
+        result.trends = trend_db.apply_trends(con, validated.trends, import_id, started)
+        counts = _plus(counts, result.trends)
     loader.log_import(
         con,
         import_id,
@@ -219,10 +233,16 @@ def _load(
 
 
 def _refuse_stale_statuses(con, validated: Validated) -> None:
-    """A measure's status report may not go back in time (see ``stale_statuses``)."""
-    if validated.measures is None:
-        return
-    issues = stale_statuses(validated.measures, read.measure_export_rows(con))
+    """A measure's status report or a trend's assessment may not go back in time (see
+    ``stale_statuses``); a trend links only to measures stored or in this import."""
+    issues = []
+    if validated.measures is not None:
+        issues += stale_statuses(validated.measures, read.measure_export_rows(con))
+    if validated.trends is not None:
+        issues += stale_assessments(validated.trends, trend_db.current_trends(con))
+        known = trend_db.measure_ids(con)
+        known |= set(validated.measures["id"]) if validated.measures is not None else set()
+        issues += unknown_measures(validated.trends, known)
     if issues:
         raise ImportFailed(issues)
 
@@ -253,18 +273,21 @@ def _refuse_demo_over_official(con, obs: pd.DataFrame | pa.Table) -> None:
     )
 
 
-def _preview(
-    store: Store, obs: pd.DataFrame | pa.Table, measures: pd.DataFrame | None, result: ImportResult
-) -> None:
+def _preview(store: Store, validated: Validated, result: ImportResult) -> None:
     """Counts a real import would produce: the same load, on an in-memory copy."""
-    with store.connect_read() as src:
+    obs, measures, trends = validated.observations, validated.measures, validated.trends
+    with store.connect_read(public=False) as src:
         current = loader.current_rows(src)
         current_measures = loader.current_measures(src) if measures is not None else None
+        current_trends = trend_db.current_trends(src) if trends is not None else None
     with scratch() as con:
         loader.restore_rows(con, current)
         if measures is not None and current_measures is not None:
             loader.restore_measures(con, current_measures)
             result.measures = loader.apply_measures(con, measures, 0, loader.next_moment(con))
+        if trends is not None and current_trends is not None:
+            trend_db.restore_trends(con, current_trends)
+            result.trends = trend_db.apply_trends(con, trends, 0, loader.next_moment(con))
         counts = loader.apply_observations(con, obs, 0, loader.next_moment(con))
     result.inserted, result.changed, result.unchanged = (
         counts.inserted,
@@ -298,9 +321,10 @@ def log_rejected(
 
 
 def rejected_imports(settings: Settings, limit: int = 50) -> pd.DataFrame:
-    """The most recent rejected imports, newest first."""
+    """The most recent rejected imports, newest first; none in public mode (their
+    messages name what was imported, internal items too)."""
     target = rejected_log_path(settings)
-    if not target.exists():
+    if settings.public or not target.exists():
         return pd.DataFrame(
             columns=["zeitpunkt", "person", "dateien", "probleme", "erstes_problem"]
         )

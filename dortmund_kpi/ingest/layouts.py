@@ -2,8 +2,8 @@
 
 Observations: the header ``indikator;bezirk;zeitraum;wert`` plus the optional
 columns ``anmerkung``, ``quelle`` and ``datenart``. Measures (Maßnahmen): the
-header of ``dortmund-kpi template --measures``; a file is a measures file when
-its header matches more measures columns than observation columns. The CSV and
+header of ``dortmund-kpi template --measures``; trends: that of ``template --trends``.
+A file is of the layout whose columns its header matches most. The CSV and
 XLSX readers both judge their header row here, so a header means the same in
 either format.
 """
@@ -53,7 +53,7 @@ class Layout:
 OBSERVATIONS = Layout("observations", REQUIRED, OPTIONAL, HEADER_ALIASES, HEADER_HINT, "wert")
 MEASURE_REQUIRED = ("id", "masterplan", "titel", "verantwortlich", "beginn", "frist", "status")
 MEASURE_REQUIRED += ("statusdatum", "indikatoren")
-MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart")
+MEASURE_OPTIONAL = ("beschreibung", "bezirke", "budget_eur", "datenart", "sichtbarkeit")
 MEASURES = Layout(
     "measures",
     MEASURE_REQUIRED,
@@ -80,6 +80,33 @@ MEASURES = Layout(
     ";".join(MEASURE_REQUIRED) + "[;" + ";".join(MEASURE_OPTIONAL) + "]",
     "budget_eur",
 )
+TREND_REQUIRED = ("id", "name", "feld", "ring", "bewertet_am", "begruendung", "verantwortlich")
+TREND_OPTIONAL = ("beschreibung", "masterplaene", "massnahmen", "indikatoren", "quellen")
+TREND_OPTIONAL += ("sichtbarkeit", "datenart")
+TRENDS = Layout(
+    "trends",
+    TREND_REQUIRED,
+    TREND_OPTIONAL,
+    {
+        "trend": "id",
+        "trend_id": "id",
+        "titel": "name",
+        "bereich": "feld",
+        "bewertet": "bewertet_am",
+        "bewertet am": "bewertet_am",
+        "bewertungsdatum": "bewertet_am",
+        "begründung": "begruendung",
+        "grund": "begruendung",
+        "owner": "verantwortlich",
+        "masterpläne": "masterplaene",
+        "maßnahmen": "massnahmen",
+        "pilote": "massnahmen",
+        "indikator": "indikatoren",
+        "quelle": "quellen",
+        "visibility": "sichtbarkeit",
+    },
+    ";".join(TREND_REQUIRED) + "[;" + ";".join(TREND_OPTIONAL) + "]",
+)
 MAX_COLUMNS = 50  # header cells looked at: a wider CSV header is refused, an XLSX row cut
 
 
@@ -95,8 +122,8 @@ def _score(layout: Layout, cells: list[str]) -> int:
 
 def detect_layout(cells: list[str]) -> Layout:
     """The layout whose columns the header matches best; observations on a tie (so an
-    observations file with one stray column is still judged as one)."""
-    return MEASURES if _score(MEASURES, cells) > _score(OBSERVATIONS, cells) else OBSERVATIONS
+    observations file with one stray column is still judged as one), then measures."""
+    return max((OBSERVATIONS, MEASURES, TRENDS), key=lambda layout: _score(layout, cells))
 
 
 def meant_as_template(cells: list[str]) -> bool:

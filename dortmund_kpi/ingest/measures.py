@@ -17,6 +17,7 @@ from dortmund_kpi.districts import CITY
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.observations import KIND_OFFICIAL, MAX_TEXT, Context, _unescape_text
 from dortmund_kpi.measures import STATUSES, normalise_status, split_list
+from dortmund_kpi.trends import INTERNAL, VISIBILITIES, normalise_visibility
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_TITLE = 200
@@ -38,6 +39,7 @@ COLUMNS = [
     "districts",
     "budget_eur",
     "is_official",
+    "visibility",
     "keep",
     "file",
     "line",
@@ -56,6 +58,7 @@ ISSUE_ORDER = [
     "bezirke",
     "budget_eur",
     "datenart",
+    "sichtbarkeit",
 ]
 
 
@@ -197,6 +200,15 @@ class _Row:
         order = {d.slug: n for n, d in enumerate(self.ctx.districts.districts)}
         return sorted(slugs, key=order.__getitem__)
 
+    def visibility(self) -> str:
+        """``oeffentlich`` or ``intern``; an empty cell is ``intern``."""
+        raw = self.cells["sichtbarkeit"]
+        value = normalise_visibility(raw)
+        if value is None:
+            expected = ", ".join(VISIBILITIES)
+            self.fail("sichtbarkeit", f"unbekannter Wert '{raw[:40]}' (erwartet: {expected})")
+        return value or INTERNAL
+
     def kind(self) -> bool:
         raw = self.cells["datenart"].lower()
         if raw not in KIND_OFFICIAL:
@@ -266,6 +278,7 @@ def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dic
         "indicators": row.indicators(),
         "districts": row.districts(),
         "is_official": row.kind(),
+        "visibility": row.visibility(),
         "file": file,
         "line": line,
     }
@@ -296,6 +309,7 @@ KEPT_WHEN_ABSENT = {
     "bezirke": "districts",
     "budget_eur": "budget_eur",
     "datenart": "is_official",
+    "sichtbarkeit": "visibility",
 }
 
 

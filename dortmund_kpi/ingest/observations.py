@@ -57,6 +57,7 @@ class Validated:
     issues: list[Issue]
     skipped_missing: int
     measures: pd.DataFrame | None = None  # rows of measures files in the same import
+    trends: pd.DataFrame | None = None  # rows of trends files in the same import
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ def _mappings(
 
 
 def _remembered(table: Table, store: Store) -> list[Mapping]:
-    with store.connect_read() as con:
+    with store.connect_read(public=False) as con:
         found = stored.find_mappings(con, table_code(table), shape(table))
     return [Mapping(m.indicator_id, m.spalte, m.filters, None, m.zeitraum_rule) for m in found]
 
@@ -320,7 +320,7 @@ def _run(
             raise ImportFailed([conflict_issue(c, names) for c in outcome.conflicts])
 
     if dry_run:
-        with store.connect_read() as con:
+        with store.connect_read(public=False) as con:
             outcome.changes = _changes(con, obs)
         if outcome.conflicts and not options.replace_official:
             kinds = [c.kind for c in outcome.changes]

@@ -21,7 +21,6 @@ from dortmund_kpi.ingest.layouts import (
     COLUMNS,
     HEADER_HINT,
     MAX_COLUMNS,
-    MEASURES,
     OBSERVATIONS,
     Layout,
     detect_layout,
@@ -342,7 +341,9 @@ def require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
     """A header without rows is almost always an unfilled template: say so."""
     if table.lines:
         return table
-    example = ";".join(table.layout.required[:4]) + (";…" if table.layout is MEASURES else "")
+    example = ";".join(table.layout.required[:4]) + (
+        ";…" if table.layout is not OBSERVATIONS else ""
+    )
     return [
         Issue(
             name,

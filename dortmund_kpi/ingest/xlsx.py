@@ -18,7 +18,6 @@ from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.layouts import (
     HEADER_HINT,
     MAX_COLUMNS,
-    MEASURES,
     OBSERVATIONS,
     detect_layout,
     header_columns,
@@ -101,10 +100,10 @@ def _find_sheet(book, name: str) -> tuple | list[Issue]:
         positions, issues = header_columns(cells, name, layout)
         if not issues:
             found.append((sheet, positions, len(cells), layout))
-        elif layout is MEASURES:
+        elif layout is not OBSERVATIONS:
             header_problems = header_problems or issues
     if not found and header_problems:
-        return header_problems  # a measures sheet with a missing or unknown column
+        return header_problems  # a measures or trends sheet with a missing or unknown column
     if not found:
         return [Issue(name, 1, "kopfzeile", f"kein Tabellenblatt mit der Kopfzeile {HEADER_HINT}")]
     if len(found) > 1:
@@ -188,7 +187,7 @@ def _formulas_without_result(
 def _cell_text(key: str, value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime) and key in ("beginn", "frist", "statusdatum"):
+    if isinstance(value, datetime) and key in ("beginn", "frist", "statusdatum", "bewertet_am"):
         return value.strftime("%d.%m.%Y")  # a date cell of a measures sheet
     if key == "zeitraum" and not isinstance(value, str):
         period = period_from_cell(value)

@@ -51,6 +51,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  {result.official} veröffentlichte (reale) Werte, {result.demo} Demowerte")
     if result.measures:
         print(f"  {result.measures} Demo-Maßnahmen")
+    if result.trends:
+        print(f"  {result.trends} Demo-Trends")
     return EXIT_OK
 
 
@@ -69,7 +71,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("\n")
     verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
     print(f"{verb}: {len(paths)} Datei(en), {result.rows_read} Zeilen")
-    if result.observation_rows or not result.measures:
+    if result.observation_rows or not (result.measures or result.trends):
         print(
             f"  neu: {result.inserted}, geändert: {result.changed}, "
             f"unverändert: {result.unchanged}, ohne Wert übersprungen: {result.skipped_missing}"
@@ -77,14 +79,21 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if result.measures:
         m = result.measures
         print(f"  Maßnahmen neu: {m.inserted}, geändert: {m.changed}, unverändert: {m.unchanged}")
+    if result.trends:
+        t = result.trends
+        print(f"  Trends neu: {t.inserted}, geändert: {t.changed}, unverändert: {t.unchanged}")
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi.share import measure_files
+    from dortmund_kpi.share import measure_files, trend_files
     from dortmund_kpi.share import template_files as exporter
 
-    data = measure_files.template_csv() if args.measures else exporter.template_csv()
+    if args.measures and args.trends:
+        raise UsageError("--measures oder --trends, nicht beides")
+    data = exporter.template_csv()
+    if args.measures or args.trends:
+        data = (measure_files if args.measures else trend_files).template_csv()
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"Vorlage geschrieben: {args.output}")
@@ -137,6 +146,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with Store(settings.db_path).connect_read() as con:
         if args.measures:
             data, what = _measures_export(args, con)
+        elif args.trends:
+            data, what = _trends_export(args, con)
         else:
             frame = export_rows(con)
             data = to_xlsx(frame) if args.format == "xlsx" else to_csv(frame)
@@ -157,6 +168,15 @@ def _measures_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
     names = district_names(con)
     write = measure_files.to_xlsx if args.format == "xlsx" else measure_files.to_csv
     return write(frame, names), f"{len(frame)} Maßnahmen"
+
+
+def _trends_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
+    from dortmund_kpi.db.trends import current_trends
+    from dortmund_kpi.share import trend_files
+
+    frame = current_trends(con)
+    write = trend_files.to_xlsx if args.format == "xlsx" else trend_files.to_csv
+    return write(frame), f"{len(frame)} Trends"
 
 
 def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
@@ -243,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", parents=[common], help="Importvorlage (CSV) schreiben")
     p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
     p.add_argument("--measures", action="store_true", help="Vorlage für Maßnahmen")
+    p.add_argument("--trends", action="store_true", help="Vorlage für Trends (Technologiescout)")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("indicators", parents=[common], help="Indikatorenkatalog anzeigen")
@@ -253,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--output", "-o", metavar="DATEI", help="Zieldatei (Standard: Ausgabe)")
     p.add_argument("--measures", action="store_true", help="Maßnahmen statt Werte exportieren")
+    p.add_argument("--trends", action="store_true", help="Trends statt Werte exportieren")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(
@@ -278,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
+    p.add_argument(
+        "--oeffentlich",
+        action="store_true",
+        help="öffentlicher Modus: nur öffentliche Indikatoren, Maßnahmen und Trends, kein Upload",
+    )
     p.add_argument(
         "--replicas",
         type=int,

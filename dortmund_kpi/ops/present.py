@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from dortmund_kpi.ops.console import EXIT_DATA, EXIT_OK, UsageError, print_err
-from dortmund_kpi.settings import PROJECT_ROOT, Settings
+from dortmund_kpi.settings import ENV_PUBLIC, PROJECT_ROOT, Settings
 
 
 def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,6 +69,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     ensure_database(settings)
     # absolute, NOT resolved: the path is a symlink that every import moves to a new version
     os.environ["DORTMUND_KPI_DB"] = str(settings.db_path.absolute())
+    if getattr(args, "oeffentlich", False):  # public mode: only public items, no upload
+        os.environ[ENV_PUBLIC] = "1"  # inherited by every replica process, too
     if args.replicas:
         from dortmund_kpi.ops.replicas import serve_replicas
 

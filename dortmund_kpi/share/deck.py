@@ -19,12 +19,14 @@ import pandas as pd
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
+from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.peer_groups import group_ids
-from dortmund_kpi.share import deck_comparison, urlstate
-from dortmund_kpi.share.slides import Slide, build_deck, target_path_rows
+from dortmund_kpi.share import deck_comparison, trend_slides, urlstate
+from dortmund_kpi.share.slides import Slide, build_deck, number_format, target_path_rows
 from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
 from dortmund_kpi.views.overview import overview_selection
@@ -35,6 +37,7 @@ BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "indikator": indicator.build,
     "bezirke": districts.build,
     "daten": data.build,
+    "trends": trend_views.build,
     "vergleich": comparison.build,
 }
 
@@ -101,6 +104,7 @@ def url_context(query: Query) -> urlstate.UrlContext:
         years=query(read.data_range),
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
         measures=tuple(query(read.measures, as_of=None)["id"]),
+        trends=tuple(query(trend_db.trends, as_of=None)["id"]),
         peer_groups=group_ids(),
     )
 
@@ -176,10 +180,6 @@ class _Deck:
         return [self.measure_slide(f"{texts.MEASURE_DETAIL}: {info.title}", table, info.demo)]
 
 
-def _number_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
 def _series_slide(
     deck: _Deck, frame: pd.DataFrame, ind: pd.Series, subtitle: str, figure: Any = None
 ) -> Slide:
@@ -201,7 +201,7 @@ def _series_slide(
         stand=meta.stand,
         demo=meta.demo,
         series=series,
-        number_format=_number_format(int(ind["decimals"])),
+        number_format=number_format(int(ind["decimals"])),
         lower_is_up=ind["unit"] == "Rang",  # as the page's chart (views.charts)
     )
 
@@ -276,7 +276,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         "source": meta.source,
         "stand": meta.stand,
         "demo": meta.demo,
-        "number_format": _number_format(2 if per_capita else int(ind["decimals"])),
+        "number_format": number_format(2 if per_capita else int(ind["decimals"])),
     }
     return [
         *slides,
@@ -354,6 +354,7 @@ _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
     "indikator": _indicator,
     "bezirke": _districts,
     "daten": _data,
+    "trends": trend_slides.render,
     "vergleich": deck_comparison.render,
 }
 

@@ -11,14 +11,11 @@ from typing import Any
 import pandas as pd
 
 from dortmund_kpi import formatting, texts
+from dortmund_kpi.share.slides import number_format
 from dortmund_kpi.views.common import period_text
 from dortmund_kpi.views.comparison import ComparisonData
 
 DORTMUND_MARK = "► Dortmund"
-
-
-def _number_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def history_table(page: ComparisonData) -> pd.DataFrame:
@@ -61,7 +58,7 @@ def render(deck: Any, page: ComparisonData) -> list[Any]:
         deck.slide(
             title=f"{title}, {period} ({page.unit})",
             bars=pd.DataFrame({"category": names, "value": list(ranked["compared"])}),
-            number_format=_number_format(page.decimals),
+            number_format=number_format(page.decimals),
             **common,
         ),
         deck.slide(

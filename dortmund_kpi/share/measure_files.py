@@ -39,6 +39,7 @@ def template_rows(frame: pd.DataFrame, district_names: dict[str, str]) -> list[l
                 ", ".join(district_names.get(d, d) for d in m.districts),
                 "" if budget is None or pd.isna(budget) else format_number_plain(float(budget)),
                 "amtlich" if m.is_official else "demo",
+                m.visibility,
             ]
         )
     return rows

@@ -40,6 +40,11 @@ DARK, GREY, DEMO_FILL = (
 )
 
 
+def number_format(decimals: int) -> str:
+    """A PowerPoint number format with ``decimals`` decimals (thousands grouped)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 @dataclass
 class Slide:
     """One slide's content; exactly one of ``series``, ``bars``, ``figure``, ``table``."""

@@ -33,12 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from dortmund_kpi import clock
 from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.share.stand import format_stand, parse_stand
+from dortmund_kpi.trends import SECTOR_MODES
 
 PAGES = {
     "uebersicht": "",
@@ -46,6 +48,7 @@ PAGES = {
     "indikator": "indikator",
     "bezirke": "bezirke",
     "daten": "daten",
+    "trends": "trends",
     "vergleich": "vergleich",
 }
 MAX_CHART_PAGE = 99  # a masterplan would need 1,400 indicators for that many
@@ -63,6 +66,7 @@ class UrlContext:
     districts: DistrictMatcher
     years: tuple[int, int]
     measures: tuple[str, ...] = ()
+    trends: tuple[str, ...] = ()
     peer_groups: tuple[str, ...] = ()  # ids of data/peers.yaml, in file order
 
 
@@ -117,39 +121,6 @@ def _read_years(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     if not years or len(years) > 2 or years[0] < lo or years[-1] > hi:
         return _reject("&".join(raw))
     return Read((years[0], years[-1]))
-
-
-def parse_stand(text: str) -> datetime | None:
-    """The instant (UTC) of ``2025-03-31`` (end of that day in Berlin),
-    ``31.03.2025`` or ``2025-03-31T14:05[:00]`` (Berlin wall-clock time; in the hour
-    repeated in autumn the second pass, see ``clock.from_wall``), or of a time with its
-    offset, ``2026-10-25T02:30:00+02:00``, as ``format_stand`` writes for that hour."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return clock.from_wall(datetime.combine(datetime.strptime(text, fmt).date(), time.max))
-        except ValueError:
-            pass
-    if "T" in text and text[-6:-5] == " ":
-        text = text[:-6] + "+" + text[-5:]  # a "+" that a pasted link decoded to a space
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return clock.instant(moment)
-
-
-def format_stand(moment: datetime) -> str:
-    """The shortest text that pins ``moment``: a date when it is the end of a Berlin day,
-    else Berlin wall-clock time, with its offset only where that time occurs twice."""
-    local = clock.local(moment)
-    if local.time() == time.max:
-        return local.date().isoformat()
-    # Exact to the microsecond: the version a link was made from is included, and an
-    # import in the same second after it is not.
-    timespec = "microseconds" if local.microsecond else "seconds"
-    shown = local if clock.is_ambiguous(local) else local.replace(tzinfo=None)
-    return shown.isoformat(timespec=timespec)
 
 
 def _read_stand(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
@@ -215,6 +186,8 @@ def _first(choices: Callable[[UrlContext], tuple[str, ...]]) -> Callable[[UrlCon
 
 # -- the table ------------------------------------------------------------------
 EVERY_PAGE = None  # the scope of a shared key
+TRENDS = ("trends",)  # the scope of the Technologiescout's own keys
+_first_mode, _none = _first(lambda ctx: SECTOR_MODES), _first(lambda ctx: ())
 
 
 @dataclass(frozen=True)
@@ -321,6 +294,10 @@ KEYS: tuple[UrlKey, ...] = (
         written_at_default=True,
         old_names=("indicator", "kpi"),
     ),
+    # The Technologiescout's sectors by technology field (default) or masterplan; a trend
+    # id (t01_generative_ki) opens its detail there.
+    UrlKey("sektoren", TRENDS, _one_of(lambda c: SECTOR_MODES), _write_one, _first_mode),
+    UrlKey("trend", TRENDS, _one_of(lambda c: c.trends), _write_one, _none, carried=False),
     # The peer group of the comparison page (an id of data/peers.yaml); default the first.
     UrlKey(
         "vergleich",

@@ -89,7 +89,7 @@ def upload_section(page: str = "daten") -> None:
     ``page`` is the page it is drawn on: after sign-in the editor returns to it, with
     the same filters (``sign_in``).
     """
-    if not sign_in_configured():
+    if not sign_in_configured() or get_settings().public:  # public mode: no upload at all
         return
     st.subheader(texts.UPLOAD_TITLE)
     user = st.user

@@ -63,8 +63,9 @@ def sync_from_url(page: str) -> None:
     params = _current_params()
     previous, st.session_state[LAST_PAGE] = st.session_state.get(LAST_PAGE), page
     own_url = params == st.session_state.get(URL_WRITTEN)  # navigation inside the app
-    if previous is not None and previous != page and (own_url or "massnahme" not in params):
-        st.session_state["massnahme"] = None  # a measure's detail stays on its page
+    for detail in ("massnahme", "trend"):  # a measure's or trend's detail stays on its page
+        if previous is not None and previous != page and (own_url or detail not in params):
+            st.session_state[detail] = None
     if not params or own_url:
         st.session_state[NOTICES] = []
         return

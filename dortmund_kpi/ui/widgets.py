@@ -23,6 +23,7 @@ PAGE_FILES = {
     "indikator": "screens/indicator.py",
     "bezirke": "screens/districts.py",
     "daten": "screens/data.py",
+    "trends": "screens/trends.py",
     "vergleich": "screens/comparison.py",
 }
 # The st.Page objects of the running app (set by ``navigation_pages`` on every run). A

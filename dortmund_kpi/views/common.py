@@ -63,6 +63,8 @@ class View:
     group: int = 1
     measure: str | None = None
     per_capita: bool = False
+    trend: str | None = None  # the Technologiescout's opened trend (URL key ``trend``)
+    sectors: str = "feld"  # the radar's sectors: by field or by masterplan (``sektoren``)
     peer_group: str = ""
 
     @classmethod
@@ -78,6 +80,8 @@ class View:
             indicator=str(values.get("indikator") or ""),
             group=int(values.get("seite") or 1),
             measure=values.get("massnahme") or None,
+            trend=values.get("trend") or None,
+            sectors=str(values.get("sektoren") or "feld"),
             peer_group=str(values.get("vergleich") or ""),
             **extra,
         )

@@ -22,6 +22,7 @@ LINKS = {
     "indikator": {"indikator": "glasfaser_haushalte"},
     "bezirke": {},
     "daten": {},
+    "trends": {"sektoren": "masterplan"},
     "vergleich": {"vergleich": "ruhr", "indikator": "gigabit_haushalte"},
 }
 DISTRICTS = [[], ["hoerde", "eving"]]
@@ -173,6 +174,27 @@ def test_data_page_freshness_is_the_slide_table(fixture_con, districts):
     table = slides[0].table
     freshness = next(f.value for f in at.dataframe if list(f.value.columns) == list(table.columns))
     pd.testing.assert_frame_equal(freshness.reset_index(drop=True), table)
+
+
+def test_trends_radar_and_list_are_the_slides(trends_db, monkeypatch):
+    """On a database with trends: the radar slide is the page's radar, the list slide the
+    page's list (the fixture database has none)."""
+    from dortmund_kpi.db.store import Store
+    from dortmund_kpi.settings import ENV_DB
+
+    monkeypatch.setenv(ENV_DB, str(trends_db.db_path))
+    params = {k: [v] for k, v in LINKS["trends"].items()}
+    at = open_page("trends", params)
+    assert_ok(at)
+    with Store(trends_db.db_path).connect_read() as con:
+        slides = slides_for(con, parse_view(con, urlstate.url_for("trends", params)))
+    shown = figures(at)["trend_radar"]
+    drawn = next(s.figure for s in slides if s.figure is not None)
+    assert [(t["name"], array(t["r"]), array(t["theta"])) for t in shown["data"]] == [
+        (t.name, list(t.r), list(t.theta)) for t in drawn.data
+    ]
+    table = next(s.table for s in slides if s.title == texts.TRENDS_LIST)
+    assert len(table) == 6 and table.iloc[0, 1] == "Testtrend Netz"
 
 
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])

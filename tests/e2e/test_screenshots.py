@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 
 FILES = ["uebersicht.png", "masterplan.png", "indikator.png", "bezirke.png", "daten.png"]
 FILES += ["massnahmen.png", "massnahme.png"]  # the measures timeline and a measure's detail
+FILES += ["trends.png", "trend.png"]  # the Technologiescout and a trend's detail
 FILES += ["vergleich.png"]  # the comparison with other cities
 
 

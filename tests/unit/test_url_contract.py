@@ -43,6 +43,7 @@ CTX = UrlContext(
     districts=DistrictMatcher(DISTRICTS),
     years=(2018, 2025),
     measures=("v01_serviceportal", "v02_online_termine"),
+    trends=("t01_generative_ki", "t04_urbane_datenplattform"),
     peer_groups=("ruhr", "nrw_kreisfrei", "stadtregion"),
 )
 NOW = datetime(2026, 1, 1, 12, 0)
@@ -67,6 +68,8 @@ VALID = {
     "masterplan": st.sampled_from(CTX.masterplans),
     "seite": st.integers(1, MAX_CHART_PAGE),
     "indikator": st.sampled_from(CTX.indicators),
+    "sektoren": st.sampled_from(["feld", "masterplan"]),
+    "trend": st.sampled_from(CTX.trends),
     "vergleich": st.sampled_from(CTX.peer_groups),
 }
 # Raw text a link might carry: valid spellings, near misses and junk.
@@ -103,6 +106,8 @@ SAMPLE = {
     "masterplan": "bildung",
     "seite": 2,
     "indikator": "glasfaser_haushalte",
+    "sektoren": "masterplan",
+    "trend": "t01_generative_ki",
     "vergleich": "stadtregion",
 }
 RAW = st.lists(st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=20)), max_size=4)
@@ -195,6 +200,7 @@ def test_derived_values_keep_every_historic_key():
         "indikator": "indikator",
         "bezirke": "bezirke",
         "daten": "daten",
+        "trends": "trends",
         "vergleich": "vergleich",
     }
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
@@ -202,6 +208,7 @@ def test_derived_values_keep_every_historic_key():
         "masterplan": ("masterplan", "seite"),
         "indikator": ("indikator",),
         "bezirke": ("indikator",),
+        "trends": ("sektoren", "trend"),
         "vergleich": ("indikator", "vergleich"),
     }
     assert (
@@ -238,6 +245,8 @@ def test_defaults_from_the_context():
         "masterplan": "verwaltung",
         "seite": 1,
         "indikator": "online_dienstleistungen",
+        "sektoren": "feld",
+        "trend": None,
         "vergleich": "ruhr",
     }
     empty = UrlContext((), (), CTX.districts, (2020, 2021))
@@ -261,9 +270,11 @@ def test_view_keys_and_carried_keys():
     assert view_keys("masterplan") == (*SHARED_KEYS, "masterplan", "seite")
     assert view_keys("indikator") == (*SHARED_KEYS, "indikator")
     assert view_keys("daten") == SHARED_KEYS
+    assert view_keys("trends") == (*SHARED_KEYS, "sektoren", "trend")
     assert view_keys("vergleich") == (*SHARED_KEYS, "indikator", "vergleich")
-    assert set(view_keys()) == set(SHARED_KEYS) | {"masterplan", "indikator", "seite", "vergleich"}
-    assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite"}
+    own = {"masterplan", "indikator", "seite", "sektoren", "trend", "vergleich"}
+    assert set(view_keys()) == set(SHARED_KEYS) | own
+    assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite", "trend"}
 
 
 # -- round trips ----------------------------------------------------------------

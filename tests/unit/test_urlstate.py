@@ -24,6 +24,7 @@ def test_page_paths_are_the_contract():
         "indikator": "indikator",
         "bezirke": "bezirke",
         "daten": "daten",
+        "trends": "trends",
         "vergleich": "vergleich",
     }
 

@@ -1,0 +1,119 @@
+"""The Technologiescout in the browser: the radar as drawn (rings, sectors, shapes), the
+sector switch in the link, a trend's detail opened from the list, a pinned radar in a fresh
+browser, and the radar exported as PNG and SVG."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.ingest.importer import run_import
+from dortmund_kpi.share.urlstate import format_stand
+from tests.conftest import TREND_REVIEWS, make_settings
+from tests.e2e.conftest import new_context, start_server, stop_server
+from tests.e2e.helpers import assert_no_error, open_page, rerun, wait_for_charts
+
+pytestmark = pytest.mark.e2e
+
+RADAR = ".st-key-trend_radar .js-plotly-plot"
+DETAIL = ".st-key-trend_detail"
+
+
+@pytest.fixture(scope="module")
+def trends_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """A server on the fixture database plus two reviews of test trends; also the moment
+    between the two reviews (a pinned link to the first)."""
+    folder = tmp_path_factory.mktemp("trends_e2e")
+    target = folder / "kpi.duckdb"
+    shutil.copyfile(e2e_db.resolve(), target)
+    settings = make_settings(target)
+    run_import([TREND_REVIEWS[0]], settings)
+    with Store(target).connect_read() as con:
+        first = con.execute("SELECT max(valid_from) FROM trends").fetchall()[0][0]
+    run_import([TREND_REVIEWS[1]], settings)
+    server = start_server(target, folder / "server.log")
+    try:
+        yield server, first
+    finally:
+        stop_server(server.process)
+
+
+def drawn(page: Page) -> dict:
+    """Rings, sectors and the points per shape, as plotly drew them."""
+    return page.locator(RADAR).evaluate(
+        """gd => ({
+            rings: Array.from(gd._fullLayout.polar.radialaxis.ticktext),
+            sectors: Array.from(gd._fullLayout.polar.angularaxis.ticktext),
+            points: Object.fromEntries(gd._fullData.filter(t => t.type === 'scatterpolar')
+                .map(t => [t.marker.symbol, Array.from(t.text)])),
+        })"""
+    )
+
+
+def svg_text(page: Page) -> str:
+    return " ".join(page.locator(RADAR).locator("text").all_text_contents())
+
+
+def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: Browser) -> None:
+    server, first = trends_server
+    open_page(page, server.base_url, "/trends")
+    wait_for_charts(page, 1)
+    shown = drawn(page)
+    assert shown["rings"] == ["Einführen", "Erproben", "Bewerten", "Beobachten"]
+    assert shown["sectors"][0] == "<b>KI</b>" and len(shown["sectors"]) == 6
+    assert shown["points"] == {
+        "circle": ["1", "5"],
+        "star": ["4"],
+        "triangle-up": ["2"],
+        "triangle-down": ["3"],
+    }
+    text = svg_text(page)
+    for label in ("Beobachten", "Einführen", "Sensorik & IoT", "neu", "nach innen gerückt"):
+        assert label in text  # labels are drawn, not only colours
+    assert "Verworfen (nicht im Radar)" in page.locator("[data-testid=stMain]").inner_text()
+
+    with rerun(page):
+        page.get_by_role("radio", name="Masterplan", exact=True).click()
+    page.wait_for_function("() => location.search.includes('sektoren=masterplan')")
+    wait_for_charts(page, 1)
+    assert "<b>ohne Masterplan</b>" in drawn(page)["sectors"]
+
+    with rerun(page):
+        page.locator(".st-key-trend_tr_ki_chat").get_by_role("button").click()
+    page.wait_for_function("() => location.search.includes('trend=tr_ki_chat')")
+    detail = page.locator(DETAIL).inner_text()
+    assert "Trend: Testtrend KI-Chat" in detail and "Ring: Erproben" in detail.replace("\n", " ")
+    assert detail.count("Quelle A") == 1
+    assert page.locator(DETAIL).locator("a[href='https://example.org/a,b']").count() == 1
+    assert parse_qs(urlsplit(page.url).query) == {
+        "sektoren": ["masterplan"],
+        "trend": ["tr_ki_chat"],
+    }
+    assert_no_error(page)
+
+    page.get_by_role("button", name="Diagramm exportieren").first.click()
+    for name, magic in (
+        ("Als PNG (hohe Auflösung)", b"\x89PNG"),
+        ("Als SVG (Vektorgrafik)", b"<svg"),
+    ):
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("button", name=name).first.click()
+        data = info.value.path().read_bytes()
+        assert magic in data[:400]
+        assert info.value.suggested_filename.startswith("technologiescout")
+    page.keyboard.press("Escape")
+
+    fresh = new_context(browser).new_page()
+    open_page(fresh, server.base_url, f"/trends?stand={format_stand(first)}&trend=tr_ki_chat")
+    wait_for_charts(fresh, 1)
+    pinned = drawn(fresh)
+    assert list(pinned["points"]) == ["star"]  # the first review: all new
+    assert sorted(pinned["points"]["star"]) == ["1", "2", "3", "4"]
+    assert "Ring: Bewerten" in fresh.locator(DETAIL).inner_text().replace("\n", " ")
+    fresh.close()
