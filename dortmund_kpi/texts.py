@@ -320,6 +320,7 @@ from dortmund_kpi.texts_editor import *  # noqa: E402, F403
 
 # Page frame, chart text alternatives, accessibility statement: texts_present.py
 from dortmund_kpi.texts_present import *  # noqa: E402, F403
+
 # Technologiescout and public mode: texts_trends.py (re-exported here)
 from dortmund_kpi.texts_trends import *  # noqa: E402, F403
 
