@@ -15,7 +15,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data
-from dortmund_kpi.views import alt_text, charts
+from dortmund_kpi.views import alt_text, charts, projector
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -118,7 +118,7 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
     """A chart with its German text alternative (read by screen readers, WCAG 1.1.1)."""
     config, alt = charts.chart_config(filename), _derived(fig, "_dkpi_alt", alt_text.describe)
     if st.session_state.get("praesentation"):  # fonts for a projector
-        fig = _derived(fig, "_dkpi_projector", lambda f: charts.freeze(charts.for_projector(f)))
+        fig = _derived(fig, "_dkpi_projector", lambda f: charts.freeze(projector.for_projector(f)))
     st.plotly_chart(fig, key=key, config=config, theme=None, alt=alt)
 
 

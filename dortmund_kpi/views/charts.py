@@ -389,29 +389,3 @@ def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:
         hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}"
         "<extra>%{customdata[3]}</extra>",
     )
-
-
-PROJECTOR_SCALE = 1.5  # fonts on a meeting-room projector, read from the back of the room
-
-
-def for_projector(fig: go.Figure) -> go.Figure:
-    """A copy of a finished figure with every text 1.5 times as large (title, axes, legend,
-    source line and notes) and the margins grown with them, for presentation mode."""
-    big = go.Figure(fig)
-    layout = big.layout
-    scale = PROJECTOR_SCALE
-    size, height = (layout.title.font.size or 16) * scale, int((layout.height or 420) * 1.25)
-    lines = (layout.title.text or "").count("<br>")
-    big.update_layout(
-        font_size=(layout.font.size or 12) * scale,
-        title_font_size=size,
-        title_y=0.98 - lines * 1.3 * size / height,  # as in _style
-        height=height,
-        margin_t=int((layout.margin.t or 60) * scale),
-        margin_b=int((layout.margin.b or 62) * scale),
-    )
-    for note in layout.annotations:
-        note.font.size = (note.font.size or 12) * scale
-        if note.yshift:
-            note.yshift = note.yshift * scale
-    return big

@@ -9,7 +9,7 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import alt_text, charts, indicator, masterplan
+from dortmund_kpi.views import alt_text, charts, indicator, masterplan, projector
 from dortmund_kpi.views.common import Direct, View
 
 YEARS = (2018, 2026)
@@ -100,9 +100,9 @@ def test_every_masterplan_chart_has_a_sentence_with_its_title(pages: dict) -> No
 
 def test_projector_copy_keeps_the_figure_and_enlarges_its_text(pages: dict) -> None:
     fig = pages["wlan_hotspots"].figure
-    big = charts.for_projector(fig)
-    assert big.layout.title.font.size == fig.layout.title.font.size * charts.PROJECTOR_SCALE
+    big = projector.for_projector(fig)
+    assert big.layout.title.font.size == fig.layout.title.font.size * projector.PROJECTOR_SCALE
     assert [a.font.size for a in big.layout.annotations] == [
-        a.font.size * charts.PROJECTOR_SCALE for a in fig.layout.annotations
+        a.font.size * projector.PROJECTOR_SCALE for a in fig.layout.annotations
     ]
     assert alt_text.describe(big) == alt_text.describe(fig)  # same data, same sentence
