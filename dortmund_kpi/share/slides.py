@@ -295,7 +295,7 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart_data.categories = list(data["category"])
     chart_data.add_series(texts.VALUE, [_num(v) for v in data["value"]])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *_inches(box), chart_data).chart
-    chart.has_legend = False
+    chart.has_title = chart.has_legend = False  # the slide title names it (not "Wert")
     chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
     if (pd.to_numeric(data["value"], errors="coerce").dropna() >= 0).all():
