@@ -25,6 +25,7 @@ STAGED_COLUMNS = (
     "indicator_id, area, period, period_type, period_start, period_end, value, note, source, "
     "is_official"
 )
+STAGED_NAMES = [c.strip() for c in STAGED_COLUMNS.split(",")]
 # By name: the columns come from the catalog's field declaration (code, not input); the
 # values are bound parameters.
 _INDICATOR_TARGETS = (*INDICATOR_COLUMNS, "sort_order")
@@ -107,12 +108,7 @@ def apply_observations(
 
     ``observations`` is a pyarrow table when the import's fast path checked the file:
     DuckDB scans it without converting a million Python strings."""
-    columns = [c.strip() for c in STAGED_COLUMNS.split(",")]
-    if isinstance(observations, pa.Table):
-        staged = observations.select(columns)
-    else:
-        staged = observations[columns]
-    con.register("staged_frame", staged)
+    con.register("staged_frame", _columns(observations, STAGED_NAMES))
     try:
         counts = _staged_counts(con)
         if counts[1] or counts[2]:
@@ -135,6 +131,13 @@ def apply_observations(
     return LoadCounts(inserted=counts[0], changed=counts[1], unchanged=counts[2])
 
 
+def _columns(observations: pd.DataFrame | pa.Table, names: list[str]) -> pd.DataFrame | pa.Table:
+    """These columns of a frame or an Arrow table (the fast path's), without copying."""
+    if isinstance(observations, pa.Table):
+        return observations.select(names)
+    return observations[names]
+
+
 def demo_over_official(
     con: duckdb.DuckDBPyConnection, observations: pd.DataFrame | pa.Table, limit: int = 20
 ) -> pd.DataFrame:
@@ -143,12 +146,7 @@ def demo_over_official(
     replace an official one."""
     names = observations.column_names if isinstance(observations, pa.Table) else observations
     where = ["file", "line"] if {"file", "line"} <= set(names) else []
-    columns = [c.strip() for c in STAGED_COLUMNS.split(",")] + where
-    if isinstance(observations, pa.Table):
-        frame = observations.select(columns)
-    else:
-        frame = observations[columns]
-    con.register("incoming_frame", frame)
+    con.register("incoming_frame", _columns(observations, [*STAGED_NAMES, *where]))
     try:
         located = "i.file, i.line" if where else "NULL AS file, NULL AS line"
         return con.execute(

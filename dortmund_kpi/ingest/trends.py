@@ -15,29 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dortmund_kpi import trends
+from dortmund_kpi.db.trends import TREND_COLUMNS
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.measures import ID_RE, MAX_NAMED, MAX_TITLE, _Row
 from dortmund_kpi.ingest.observations import MAX_TEXT, Context, _unescape_text
 from dortmund_kpi.measures import split_list
 
-COLUMNS = [
-    "id",
-    "name",
-    "description",
-    "field",
-    "masterplans",
-    "ring",
-    "assessed_on",
-    "reason",
-    "owner",
-    "measures",
-    "indicators",
-    "sources",
-    "visibility",
-    "is_official",
-    "file",
-    "line",
-]
+COLUMNS = [*TREND_COLUMNS, "file", "line"]  # what the store keeps, and where it came from
 ISSUE_ORDER = ["id", "name", "feld", "ring", "bewertet_am", "begruendung", "verantwortlich"]
 ISSUE_ORDER += ["beschreibung", "masterplaene", "massnahmen", "indikatoren", "quellen"]
 ISSUE_ORDER += ["sichtbarkeit", "datenart"]
