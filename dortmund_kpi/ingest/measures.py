@@ -285,20 +285,17 @@ def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dic
     return record, row.issues
 
 
-def _duplicates(records: list[dict]) -> list[Issue]:
+def duplicate_ids(records: list[dict], noun: str) -> list[Issue]:
+    """Each record whose id an earlier one of the import already has (``noun``: what the
+    records are, for the message: "Maßnahme", "Trend")."""
     seen: dict[str, dict] = {}
     issues = []
     for record in records:
         first = seen.setdefault(record["id"], record)
         if first is not record and record["id"]:
-            issues.append(
-                Issue(
-                    record["file"],
-                    record["line"],
-                    "id",
-                    f"Maßnahme '{record['id']}' doppelt (schon in {first['file']}:{first['line']})",
-                )
-            )
+            where = f"{first['file']}:{first['line']}"
+            message = f"{noun} '{record['id']}' doppelt (schon in {where})"
+            issues.append(Issue(record["file"], record["line"], "id", message))
     return issues
 
 
@@ -337,7 +334,7 @@ def validate_measure_frames(
             record["keep"] = keep
             records.append(record)
             issues += found
-    issues += _duplicates(records)  # reported with the rest: one round of corrections
+    issues += duplicate_ids(records, "Maßnahme")  # reported with the rest: one round of corrections
     measures = pd.DataFrame(records, columns=COLUMNS)
     return ValidatedMeasures(measures=measures, issues=sorted(issues, key=_issue_order))
 

@@ -17,7 +17,7 @@ import pandas as pd
 from dortmund_kpi import trends
 from dortmund_kpi.db.trends import TREND_COLUMNS
 from dortmund_kpi.ingest.issues import Issue
-from dortmund_kpi.ingest.measures import ID_RE, MAX_NAMED, MAX_TITLE, _Row
+from dortmund_kpi.ingest.measures import ID_RE, MAX_NAMED, MAX_TITLE, _Row, duplicate_ids
 from dortmund_kpi.ingest.observations import MAX_TEXT, Context, _unescape_text
 from dortmund_kpi.measures import split_list
 
@@ -120,18 +120,6 @@ def _row(cells: dict[str, str], file: str, line: int, ctx: Context) -> tuple[dic
     return record, row.issues
 
 
-def _duplicates(records: list[dict]) -> list[Issue]:
-    seen: dict[str, dict] = {}
-    issues = []
-    for record in records:
-        first = seen.setdefault(record["id"], record)
-        if first is not record and record["id"]:
-            where = f"{first['file']}:{first['line']}"
-            message = f"Trend '{record['id']}' doppelt (schon in {where})"
-            issues.append(Issue(record["file"], record["line"], "id", message))
-    return issues
-
-
 def validate_trend_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) -> ValidatedTrends:
     """Validate all trends rows of one import together."""
     records: list[dict] = []
@@ -148,7 +136,7 @@ def validate_trend_frames(frames: list[tuple[pd.DataFrame, str]], ctx: Context) 
             record, found = _row(cells, str(frame.at[idx, "file"]), int(frame.at[idx, "line"]), ctx)
             records.append(record)
             issues += found
-    issues += _duplicates(records)
+    issues += duplicate_ids(records, "Trend")
     table = pd.DataFrame(records, columns=COLUMNS)
     return ValidatedTrends(trends=table, issues=sorted(issues, key=_issue_order))
 
