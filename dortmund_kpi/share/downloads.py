@@ -7,6 +7,7 @@ starting it costs seconds and each image then takes a fraction of one.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import shutil
@@ -16,7 +17,8 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi.formatting import neutralise
+from dortmund_kpi.formatting import BOM, neutralise
+from dortmund_kpi.share.template_files import check_xlsx_rows
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 700
 _lock = threading.Lock()
@@ -115,3 +117,27 @@ def _cell(value: object) -> object:
     if isinstance(value, int | float):
         return None if pd.isna(value) else value
     return neutralise(value)
+
+
+def rows_csv(header: list[str], rows: list[list]) -> bytes:
+    """Rows as German Excel CSV (UTF-8 with BOM, ``;``), as the importer reads them back."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def rows_xlsx(sheet_name: str, header: list[str], rows: list[list]) -> bytes:
+    """Rows as one sheet of an XLSX workbook (refused above Excel's row limit)."""
+    from openpyxl import Workbook
+
+    check_xlsx_rows(len(rows))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

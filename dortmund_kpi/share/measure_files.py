@@ -3,14 +3,11 @@ empty template, and the measures a view shows as CSV and XLSX that import again.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 
 from dortmund_kpi.formatting import BOM, format_number_plain, neutralise
 from dortmund_kpi.ingest.layouts import MEASURES
-from dortmund_kpi.share.template_files import check_xlsx_rows
+from dortmund_kpi.share.downloads import rows_csv, rows_xlsx
 
 HEADER = list(MEASURES.columns)
 
@@ -47,25 +44,11 @@ def template_rows(frame: pd.DataFrame, district_names: dict[str, str]) -> list[l
 
 def to_csv(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
     """Measures as German Excel CSV (UTF-8 with BOM, ``;``), readable by the importer."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(template_rows(frame, district_names))
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return rows_csv(HEADER, template_rows(frame, district_names))
 
 
 def to_xlsx(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
-    from openpyxl import Workbook
-
-    check_xlsx_rows(len(frame))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Maßnahmen")
-    sheet.append(HEADER)
-    for row in template_rows(frame, district_names):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return rows_xlsx("Maßnahmen", HEADER, template_rows(frame, district_names))
 
 
 def template_csv() -> bytes:

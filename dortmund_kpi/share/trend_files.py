@@ -3,14 +3,11 @@ template, and the trends a view shows as CSV and XLSX that import again."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 
 from dortmund_kpi.formatting import BOM, neutralise
 from dortmund_kpi.ingest.layouts import TRENDS
-from dortmund_kpi.share.template_files import check_xlsx_rows
+from dortmund_kpi.share.downloads import rows_csv, rows_xlsx
 
 HEADER = list(TRENDS.columns)
 
@@ -40,25 +37,11 @@ def template_rows(frame: pd.DataFrame) -> list[list[str]]:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """Trends as German Excel CSV (UTF-8 with BOM, ``;``), readable by the importer."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(template_rows(frame))
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return rows_csv(HEADER, template_rows(frame))
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:
-    from openpyxl import Workbook
-
-    check_xlsx_rows(len(frame))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Trends")
-    sheet.append(HEADER)
-    for row in template_rows(frame):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return rows_xlsx("Trends", HEADER, template_rows(frame))
 
 
 def template_csv() -> bytes:
