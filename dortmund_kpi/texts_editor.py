@@ -95,6 +95,14 @@ ASSIST_CHANGE_COLUMNS = (
     "Quelle neu",
     "Indikator",
 )
+# A value that stays the same but changes in another way, e.g. "geändert (gleicher Wert;
+# neue Quellenangabe)".
+ASSIST_SAME_VALUE = "{kind} (gleicher Wert; {parts})"
+ASSIST_DIFFERS = {
+    "source": "neue Quellenangabe",
+    "note": "neuer Hinweis",
+    "origin": "amtlich statt Demodaten",
+}
 ASSIST_COUNTS = "Neu: {new}, geändert: {changed}, unverändert: {same}, Konflikte: {conflicts}."
 ASSIST_SKIPPED = "{n} Zellen ohne Wert übersprungen (die ersten {shown} mit Zeile und Grund)"
 ASSIST_SKIPPED_COLUMNS = ("Datei", "Zeile", "Grund")

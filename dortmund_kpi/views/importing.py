@@ -73,18 +73,42 @@ def change_frame(changes: list[Change], names: dict[str, str]) -> pd.DataFrame:
     period, old → new value and source, indicator."""
     rows = [
         [
-            c.kind,
+            change_kind(c),
             names.get(c.area, c.area),
             c.period,
             "–" if c.old_value is None else number_text(c.old_value),
             number_text(c.new_value),
-            (origin(c.old_source) or "–") if c.old_value is not None else "–",
-            origin(c.new_source),
+            *_sources(c),
             c.indicator_id,
         ]
         for c in changes
     ]
     return pd.DataFrame(rows, columns=list(texts.ASSIST_CHANGE_COLUMNS))
+
+
+def _sources(change: Change) -> tuple[str, str]:
+    """Old and new source as publisher and table; whole lines (with the licence) when
+    only the licence differs, so the reason for "neue Quellenangabe" can be seen."""
+    if change.old_value is None:
+        return "–", origin(change.new_source)
+    old, new = change.old_source or "", change.new_source
+    if origin(old) == origin(new) and old != new:
+        return old, new
+    return origin(old) or "–", origin(new)
+
+
+def change_kind(change: Change) -> str:
+    """The kind of a change, and for a value that stays the same what else changes (else
+    the dry run would show "66,65 → 66,65 geändert" without saying why)."""
+    if change.kind == "unverändert" or change.old_value != change.new_value:
+        return change.kind
+    differs = {
+        "source": change.old_source != change.new_source,
+        "note": not change.same_note,
+        "origin": not change.old_official,
+    }
+    parts = [texts.ASSIST_DIFFERS[name] for name, yes in differs.items() if yes]
+    return texts.ASSIST_SAME_VALUE.format(kind=change.kind, parts=", ".join(parts))
 
 
 def skipped_frame(skipped: list[tuple[str, int, str]]) -> pd.DataFrame:

@@ -214,8 +214,10 @@ def test_a_file_without_a_period_asks_for_it(editor_db: Settings):
     assert_ok(at)
     changes = change_table(at)
     assert changes[["Änderung", "Gebiet", "Zeitraum", "neu"]].values.tolist() == [
-        ["geändert", "Dortmund", "2021", "66,65"]
+        ["geändert (gleicher Wert; neue Quellenangabe)", "Dortmund", "2021", "66,65"]
     ]
+    # init stored the same table with another licence line: both lines are shown whole
+    assert changes["Quelle alt"].iloc[0] != changes["Quelle neu"].iloc[0], changes.iloc[0].tolist()
     assert changes["Quelle neu"].iloc[0].startswith("Bundesnetzagentur, Breitbandatlas")
     assert "--zeitraum 2021" in " ".join(c.value for c in at.code)
     import_button(at).click().run()

@@ -21,9 +21,11 @@ from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
+from dortmund_kpi.ingest.official import Change
 from dortmund_kpi.ops.cli import main
 from dortmund_kpi.settings import ENV_DATA_DIR, Settings, get_settings
 from dortmund_kpi.share.template_files import to_csv
+from dortmund_kpi.views.importing import change_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = ROOT / "tests" / "fixtures" / "official"
@@ -480,3 +482,31 @@ def test_template_file_with_mapping_options_is_a_usage_error(capsys, db, tmp_pat
     assert code == 1 and "Format der Importvorlage" in err
     code, out, _ = run(capsys, db, seed)
     assert code == 0 and "Import abgeschlossen: 1 Datei(en), 1 Zeilen" in out
+
+
+# -- what a dry run says of a value that stays the same ---------------------------------------
+def _change(**overrides) -> Change:
+    base = dict(
+        indicator_id="gigabit_haushalte",
+        area="dortmund",
+        period="2021",
+        old_value=66.65,
+        new_value=66.65,
+        old_source="Bundesnetzagentur, Breitbandatlas; dl-de/by-2-0",
+        new_source="Bundesnetzagentur, Breitbandatlas; dl-de/by-2-0",
+        old_official=True,
+        file="f.csv",
+        line=2,
+    )
+    return Change(**(base | overrides))
+
+
+def test_a_same_value_change_says_what_else_changes() -> None:
+    assert change_kind(_change()) == "unverändert"
+    assert change_kind(_change(new_value=70.1)) == "geändert"
+    assert change_kind(_change(new_source="Bundesnetzagentur, Breitbandatlas")) == (
+        "geändert (gleicher Wert; neue Quellenangabe)"
+    )
+    assert change_kind(_change(old_official=False, same_note=False)) == (
+        "geändert (gleicher Wert; neuer Hinweis, amtlich statt Demodaten)"
+    )
