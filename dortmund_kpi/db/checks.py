@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import duckdb
 
+from dortmund_kpi.trends import FIELDS, RINGS, VISIBILITIES
+
 KEY = "o.indicator_id || '/' || o.area || '/' || o.period"
 
 
@@ -97,7 +99,43 @@ MEASURE_QUERIES: dict[str, str] = {
         WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
 }
 
-QUERIES: dict[str, str] = {**OBSERVATION_QUERIES, **MEASURE_QUERIES}
+TREND_QUERIES: dict[str, str] = {
+    "trend_unknown_link": """SELECT t.id || ' -> ' || u.indicator AS detail
+        FROM trends t, unnest(t.indicators) AS u(indicator)
+        WHERE t.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = u.indicator)
+        UNION ALL
+        SELECT t.id || ' -> ' || u.measure FROM trends t, unnest(t.measures) AS u(measure)
+        WHERE t.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM measures m WHERE m.id = u.measure)
+        UNION ALL
+        SELECT t.id || ' -> ' || u.plan FROM trends t, unnest(t.masterplans) AS u(plan)
+        WHERE t.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = u.plan)""",
+    "trend_values": """SELECT t.id || ' (' || t.ring || ', ' || t.field || ', '
+               || t.visibility || ')' AS detail
+        FROM trends t WHERE t.valid_to IS NULL
+          AND (NOT list_contains($rings, t.ring) OR NOT list_contains($fields, t.field)
+               OR NOT list_contains($visibilities, t.visibility))""",
+    "trend_history": f"""SELECT id AS detail FROM trends WHERE valid_to IS NULL GROUP BY id
+        HAVING count(*) > 1
+        UNION ALL
+        SELECT id || ' (' || {_span("t")} || ')' FROM trends t
+        WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+    "trend_unlogged_import": """SELECT t.id || ' (import_id ' || t.import_id || ')' AS detail
+        FROM trends t
+        WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = t.import_id)""",
+}
+
+QUERIES: dict[str, str] = {**OBSERVATION_QUERIES, **MEASURE_QUERIES, **TREND_QUERIES}
+# The vocabularies a query compares with, bound as parameters (they live in Python).
+QUERY_PARAMETERS: dict[str, dict[str, object]] = {
+    "trend_values": {
+        "rings": list(RINGS),
+        "fields": list(FIELDS),
+        "visibilities": list(VISIBILITIES),
+    },
+}
 
 
 _COUNTED = "SELECT count(*), (list(detail ORDER BY detail))[1:$examples] FROM ({problems}) AS c"
@@ -119,5 +157,6 @@ def problems(con: duckdb.DuckDBPyConnection, query: str, *, examples: int = 5) -
     """
     sql = _COUNTED.format(problems=QUERIES[query])
     with con.cursor() as cur:
-        count, names = cur.execute(sql, {"examples": examples}).fetchall()[0]
+        params = {"examples": examples, **QUERY_PARAMETERS.get(query, {})}
+        count, names = cur.execute(sql, params).fetchall()[0]
     return Problems(int(count), tuple(names or ()))

@@ -1,6 +1,6 @@
 """``dortmund-kpi check``: the consistency checks of the published database (schema
 version, referential integrity, revision history, finite values within the catalog
-bounds, measures), worded as findings with an exit code.
+bounds, measures, trends), worded as findings with an exit code.
 
 What is checked and how it is worded lives here; each check's query is in
 ``db.checks`` (one row per problem).
@@ -148,6 +148,30 @@ MEASURE_CHECKS: tuple[Check, ...] = (
     ),
 )
 CHECKS += MEASURE_CHECKS
+
+TREND_CHECKS: tuple[Check, ...] = (
+    Check(
+        "jeder Trend nennt nur bekannte Indikatoren, Maßnahmen und Masterpläne",
+        "{n} Verknüpfung(en) mit unbekanntem Ziel",
+        "trend_unknown_link",
+    ),
+    Check(
+        "jeder Trend hat einen gültigen Ring, ein gültiges Feld und eine Sichtbarkeit",
+        "{n} Trend(s) mit unbekanntem Ring, Feld oder unbekannter Sichtbarkeit",
+        "trend_values",
+    ),
+    Check(
+        "höchstens ein aktueller Stand je Trend, Verlauf lückenlos datiert",
+        "{n} Trend(s) mit mehreren aktuellen Ständen oder valid_to nicht nach valid_from",
+        "trend_history",
+    ),
+    Check(
+        "jeder Trendstand stammt aus einem protokollierten Import",
+        "{n} Stand/Stände mit import_id ohne Eintrag im Importprotokoll",
+        "trend_unlogged_import",
+    ),
+)
+CHECKS += TREND_CHECKS
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:

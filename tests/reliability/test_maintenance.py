@@ -442,6 +442,45 @@ def test_check_reports_each_injected_inconsistency(
     assert "Traceback" not in result.out + result.err
 
 
+TREND = "(SELECT min(id) FROM trends WHERE valid_to IS NULL)"
+TREND_INJECTIONS = {
+    "trend-unbekannter-indikator": (
+        f"UPDATE trends SET indicators = ['gibt_es_nicht'] WHERE id = {TREND}",
+        "jeder Trend nennt nur bekannte",
+    ),
+    "trend-unbekannter-ring": (
+        f"UPDATE trends SET ring = 'irgendwo' WHERE id = {TREND} AND valid_to IS NULL",
+        "gültigen Ring",
+    ),
+    "trend-zwei-aktuelle": (
+        f"INSERT INTO trends SELECT * FROM trends WHERE id = {TREND} AND valid_to IS NULL",
+        "höchstens ein aktueller Stand je Trend",
+    ),
+    "trend-ohne-import": (
+        f"UPDATE trends SET import_id = 9999 WHERE id = {TREND}",
+        "Trendstand stammt",
+    ),
+}
+
+
+def test_check_passes_with_trends(trends_db: Settings, dk: Run):
+    result = dk("check", "--db", trends_db.db_path)
+    assert result.code == 0, result.out
+    assert any("jeder Trendstand" in line for line in result.out.splitlines()), result.out
+
+
+@pytest.mark.parametrize(
+    ("sql", "check"), [pytest.param(*v, id=k) for k, v in TREND_INJECTIONS.items()]
+)
+def test_check_reports_each_trend_inconsistency(
+    trends_db: Settings, tmp_path: Path, sql: str, check: str, dk: Run
+):
+    result = dk("check", "--db", _broken_copy(trends_db, tmp_path, sql).db_path)
+    failed = _failed_lines(result.out)
+    assert result.code == 1 and len(failed) == 1, result.out
+    assert check in failed[0], result.out
+
+
 def test_check_names_examples(fixture_db: Settings, tmp_path: Path, dk: Run):
     sql, _ = INJECTIONS["anteil-ueber-100"]
     broken = _broken_copy(fixture_db, tmp_path, sql)
