@@ -123,6 +123,8 @@ def cmd_indicators(args: argparse.Namespace, settings: Settings) -> int:
                 "target_year": i.target.year if i.target else None,
                 "source": i.source,
                 "definition": i.definition,
+                "visibility": i.visibility,
+                "peers": i.peers,
             }
             for i in catalog.indicators
         ]

@@ -209,6 +209,9 @@ def test_indicators_json(catalog) -> None:
     by_id = {r["id"]: r for r in records}
     assert by_id["anteil_online_antraege"]["unit"] == "%"
     assert by_id["ozg_leistungen"]["level"] == "city"
+    for entry in catalog.indicators:  # the catalog's fields a script needs to pick views
+        assert by_id[entry.id]["visibility"] == entry.visibility
+        assert by_id[entry.id]["peers"] == entry.peers
 
 
 # -- template -----------------------------------------------------------------
