@@ -15,7 +15,12 @@ Work per distinct value wherever the validator's rules allow it: indicator ids,
 district names, periods, kinds and texts are judged by the validator's own functions
 and spread to the rows by index; numbers by their shape (digits as 0: a few dozen per
 file) for the conventions' regular expressions, then Arrow's cast; bounds, district
-level and duplicate keys are numpy comparisons. A million rows: about a second."""
+level and duplicate keys are numpy comparisons. A million rows: about a second.
+
+Memory stays a small multiple of the file: the file's bytes and decoded text are gone
+once pyarrow has parsed them, the template's text columns are dictionary-encoded by the
+parser (one entry per distinct text, an index per row) and stay so up to DuckDB, which
+reads them as VARCHAR. Only the value column is held as text until it is cast."""
 
 from __future__ import annotations
 
@@ -150,7 +155,9 @@ class Column:
     def of(cells: pa.ChunkedArray) -> Column:
         """The column of dictionary-encoded cells (``plain_rows(encoded=...)``)."""
         unified = cells.unify_dictionaries()
-        dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], "str")
+        dictionary = (
+            unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.string())
+        )
         index = np.concatenate(
             [c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks] or [[]]
         ).astype(np.int32, copy=False)
