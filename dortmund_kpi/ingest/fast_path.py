@@ -15,7 +15,12 @@ Work per distinct value wherever the validator's rules allow it: indicator ids,
 district names, periods, kinds and texts are judged by the validator's own functions
 and spread to the rows by index; numbers by their shape (digits as 0: a few dozen per
 file) for the conventions' regular expressions, then Arrow's cast; bounds, district
-level and duplicate keys are numpy comparisons. A million rows: about a second."""
+level and duplicate keys are numpy comparisons. A million rows: about a second.
+
+Memory stays a small multiple of the file: the file's bytes and decoded text are gone
+once pyarrow has parsed them, the template's text columns are dictionary-encoded by the
+parser (one entry per distinct text, an index per row) and stay so up to DuckDB, which
+reads them as VARCHAR. Only the value column is held as text until it is cast."""
 
 from __future__ import annotations
 
@@ -76,21 +81,53 @@ def validate_fast(
     if len(paths) != 1:
         return None  # duplicates across files: left to the Python path
     path = paths[0]
-    data = _plain_file(path, settings.max_import_bytes)
-    if data is None:
+    try:
+        read = _read(path, settings.max_import_bytes)
+        checked = None if read is None else _check(read, str(path), ctx, progress)
+    except Exception:  # anything unexpected: the Python path decides and words it
         return None
-    # SHA-256 releases the GIL: hash the bytes already read while the checks run.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        try:
-            checked = _check(data, str(path), ctx, progress)
-        except Exception:  # anything unexpected: the Python path decides and words it
-            checked = None
-        hashes = [(path.name, digest.result())]
-    if checked is None:
+    if checked is None or read is None:
         return None
     observations, skipped = checked
-    return FastImport(observations, skipped, hashes)
+    return FastImport(observations, skipped, [(path.name, read.sha256)])
+
+
+@dataclass(frozen=True)
+class Read:
+    """A plain observation file's rows: the template columns' texts dictionary-encoded,
+    the values as text (``wert``), and the file's SHA-256. The file's bytes are not
+    kept: from here on a million rows take a fraction of the file's size."""
+
+    cells: pa.Table
+    positions: dict[str, int]  # template column -> ``c<i>`` of ``cells``
+    delimiter: str
+    sha256: str
+
+
+def _read(path: Path, max_bytes: int) -> Read | None:
+    """The rows of a regular plain CSV file of the observations layout within the size
+    limit, else None (the reader reports or reads it row by row)."""
+    data = _plain_file(path, max_bytes)
+    if data is None:
+        return None
+    # SHA-256 releases the GIL: hash the bytes while pyarrow parses them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        head = read_csv_head(data, str(path))
+        if not isinstance(head, CsvHead) or head.layout is not OBSERVATIONS:
+            return None
+        # The decoded text (as large as the file) is not needed here: only its UTF-8.
+        raw, width, delimiter, positions = head.raw, head.width, head.delimiter, head.positions
+        del head
+        # Only the value column stays text: the others hold few distinct texts each.
+        texts = [pos for key, pos in positions.items() if key != "wert"]
+        cells = plain_rows(raw, width, delimiter, encoded=texts)
+        sha256 = digest.result()
+    # what the parser freed goes back to the system (Arrow's pool would keep it)
+    pa.default_memory_pool().release_unused()
+    if cells is None or _too_long(cells):
+        return None
+    return Read(cells, positions, delimiter, sha256)
 
 
 def _plain_file(path: Path, max_bytes: int) -> bytes | None:
@@ -112,60 +149,79 @@ class Column:
     """A template column as its distinct texts and, per row, the index of its text."""
 
     texts: pd.Series  # str
-    index: np.ndarray  # int, one per row
+    index: np.ndarray  # int32, one per row
+
+    @staticmethod
+    def of(cells: pa.ChunkedArray) -> Column:
+        """The column of dictionary-encoded cells (``plain_rows(encoded=...)``)."""
+        unified = cells.unify_dictionaries()
+        dictionary = (
+            unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.string())
+        )
+        index = np.concatenate(
+            [c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks] or [[]]
+        ).astype(np.int32, copy=False)
+        return Column(pd.Series(dictionary.to_pylist(), dtype="str"), index)
+
+    def only(self, keep: np.ndarray) -> Column:
+        """The rows in ``keep``, with only the texts they use."""
+        used, index = np.unique(self.index[keep], return_inverse=True)
+        texts = self.texts.iloc[used].reset_index(drop=True)
+        return Column(texts, index.astype(np.int32))
 
 
 def _check(
-    data: bytes, name: str, ctx: Context, progress: Progress | None
+    read: Read, name: str, ctx: Context, progress: Progress | None
 ) -> tuple[pa.Table, int] | None:
-    head = read_csv_head(data, name)
-    if not isinstance(head, CsvHead) or head.layout is not OBSERVATIONS:
+    cells, positions = read.cells, read.positions
+    texts = {key: pos for key, pos in positions.items() if key != "wert"}
+    columns = {key: Column.of(cells.column(f"c{pos}")) for key, pos in texts.items()}
+    wert = cells.column(f"c{positions['wert']}")
+    keep = ~_blank_rows(columns, wert)
+    if not keep.any():
         return None
-    cells = plain_rows(head.raw, head.width, head.delimiter)
-    if cells is None or _too_long(cells):
-        return None
-    keep = ~_blank_rows(cells)
     if not keep.all():
-        cells = cells.filter(pa.array(keep))
-    if cells.num_rows == 0:
-        return None
-    texts = {key: pos for key, pos in head.positions.items() if key != "wert"}  # few each
-    columns = {key: _column(cells.column(f"c{pos}")) for key, pos in texts.items()}
-    checked = _checked(cells, columns, head, ctx)
+        columns = {key: column.only(keep) for key, column in columns.items()}
+        wert = wert.filter(pa.array(keep))
+    rows = int(keep.sum())
+    checked = _checked(rows, columns, wert, read.delimiter, ctx)
     if checked is None:
         return None
     lines = np.arange(2, len(keep) + 2, dtype=np.int64)[keep]  # row i is line i + 2
     if progress:
-        progress(name, cells.num_rows, cells.num_rows)  # read and checked in one go
-    return _observations(checked, lines, name)
+        progress(name, rows, rows)  # read and checked in one go
+    observations = _observations(checked, lines, name)
+    # what the checks freed goes back to the system before DuckDB writes the rows
+    pa.default_memory_pool().release_unused()
+    return observations
 
 
 def _too_long(cells: pa.Table) -> bool:
     """A cell the csv module would refuse (its field size limit): the Python path words it."""
     limit = csv.field_size_limit()
+
+    def texts(column: pa.ChunkedArray) -> list[pa.Array]:
+        if pa.types.is_dictionary(column.type):
+            return [chunk.dictionary for chunk in column.chunks]
+        return [column]
+
     # A cell has at most as many characters as bytes: count characters only if needed.
     return any(
-        (pc.max(pc.binary_length(c)).as_py() or 0) >= limit
-        and (pc.max(pc.utf8_length(c)).as_py() or 0) >= limit
+        (pc.max(pc.binary_length(t)).as_py() or 0) >= limit
+        and (pc.max(pc.utf8_length(t)).as_py() or 0) >= limit
         for c in cells.columns
+        for t in texts(c)
     )
 
 
-def _blank_rows(cells: pa.Table) -> np.ndarray:
+def _blank_rows(columns: dict[str, Column], wert: pa.ChunkedArray) -> np.ndarray:
     """Rows whose cells are all blank for Python's str.strip (skipped, as by the reader)."""
-    blank = np.ones(cells.num_rows, dtype=bool)
-    for column in cells.columns:
+    blank = pc.equal(pc.utf8_trim(wert, characters=PY_WHITESPACE), "").to_numpy()
+    for column in columns.values():
         if not blank.any():
             break
-        stripped = pc.utf8_trim(column, characters=PY_WHITESPACE)
-        blank &= pc.equal(stripped, "").to_numpy()
+        blank &= column.texts.str.strip(PY_WHITESPACE).eq("").to_numpy()[column.index]
     return blank
-
-
-def _column(cells: pa.ChunkedArray) -> Column:
-    texts = pc.unique(cells)
-    index = pc.index_in(cells, value_set=texts).to_numpy()
-    return Column(pd.Series(texts.to_pylist(), dtype="str"), index)
 
 
 @dataclass(frozen=True)
@@ -185,10 +241,10 @@ class Checked:
 
 
 def _checked(
-    cells: pa.Table, columns: dict[str, Column], head: CsvHead, ctx: Context
+    rows: int, columns: dict[str, Column], wert: pa.ChunkedArray, delimiter: str, ctx: Context
 ) -> Checked | None:
     """Every check of the validator, per distinct text or per row; None on any problem."""
-    empty = Column(pd.Series([""], dtype="str"), np.zeros(cells.num_rows, dtype=np.int64))
+    empty = Column(pd.Series([""], dtype="str"), np.zeros(rows, dtype=np.int32))
     col = {key: columns.get(key, empty) for key in (*REQUIRED, *OPTIONAL)}
     ids = _ids(col["indikator"].texts, ctx)
     areas = _areas(col["bezirk"].texts, ctx)
@@ -199,7 +255,7 @@ def _checked(
         return None
     if notes is None or sources is None:
         return None
-    numbers = _values(cells.column(f"c{head.positions['wert']}"), head.delimiter)
+    numbers = _values(wert, delimiter)
     if numbers is None:
         return None
     checked = Checked(col, ids, areas, periods, official, notes, sources, *numbers)
@@ -264,13 +320,24 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
 
 
 def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Table, int]:
-    """The validated observations (validate.OBS_COLUMNS) and the count of missing values."""
+    """The validated observations (validate.OBS_COLUMNS) and the count of missing values.
+
+    Texts stay dictionary-encoded (per row the index of its text): a million rows hold
+    a few dozen distinct indicators, areas, periods and sources, and DuckDB reads the
+    dictionaries as VARCHAR without a million Python or Arrow strings in between."""
     present = ~checked.missing
     rows = int(present.sum())
 
     def spread(per_text: list | pd.Series, key: str, kind: pa.DataType) -> pa.Array:
-        values = pa.array(list(per_text), kind)
-        return values.take(pa.array(checked.columns[key].index[present]))
+        index = checked.columns[key].index[present]
+        if kind != pa.string():
+            return pa.array(list(per_text), kind).take(pa.array(index))
+        # One dictionary entry per distinct result (two texts may give one id); a text
+        # without value (an empty note) is a null row (code -1), not a null entry
+        codes, texts = pd.factorize(pd.Series(list(per_text), dtype="object"))
+        rows = codes.astype(np.int32)[index]
+        indices = pa.array(rows, pa.int32(), mask=rows < 0 if (codes < 0).any() else None)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(list(texts), kind))
 
     periods = checked.periods
     table = pa.table(
@@ -287,7 +354,7 @@ def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Ta
             "is_official": spread(checked.official, "datenart", pa.bool_()),
             "file": pa.DictionaryArray.from_arrays(
                 pa.array(np.zeros(rows, dtype=np.int32)), pa.array([name])
-            ).cast(pa.string()),
+            ),
             "line": pa.array(lines[present], pa.int64()),
         }
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -196,10 +196,14 @@ def read_csv_bytes(
     return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
 
 
-def plain_rows(raw: bytes, width: int, delimiter: str, header_at: int = 0) -> pa.Table | None:
+def plain_rows(
+    raw: bytes, width: int, delimiter: str, header_at: int = 0, encoded: Collection[int] = ()
+) -> pa.Table | None:
     """The rows of a plain file (``raw``: its text in UTF-8; its header line begins at byte
     ``header_at``) as a pyarrow table of text columns ``c0``, ``c1``, ...; None when the
-    file needs the csv module's row-by-row reading to word a problem.
+    file needs the csv module's row-by-row reading to word a problem. The columns at the
+    positions ``encoded`` are dictionary-encoded (per chunk; few distinct texts: a
+    fraction of the memory of a million strings).
 
     Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
     lines and every row with as many fields as the header. Then row ``i`` is physical
@@ -225,6 +229,10 @@ def plain_rows(raw: bytes, width: int, delimiter: str, header_at: int = 0) -> pa
     if raw.find(b"\n\n", start, stop) >= 0 or (returns and raw.find(b"\n\r\n", start, stop) >= 0):
         return None  # an empty line (pyarrow would read it as a row)
     names = [f"c{i}" for i in range(width)]
+    types = {
+        name: pa.dictionary(pa.int32(), pa.string()) if i in encoded else pa.string()
+        for i, name in enumerate(names)
+    }
     try:
         return pacsv.read_csv(
             pa.py_buffer(memoryview(raw)[start:stop]),
@@ -233,7 +241,7 @@ def plain_rows(raw: bytes, width: int, delimiter: str, header_at: int = 0) -> pa
                 delimiter=delimiter, quote_char=False, newlines_in_values=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=types,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

@@ -368,6 +368,36 @@ def test_plain_file_uses_the_fast_path(
         run_import([CORPUS / "valid" / "alles_quotiert.csv"], db_copy, user="test")
 
 
+def test_texts_reach_duckdb_dictionary_encoded(
+    settings: Settings, ctx: Context, tmp_path: Path
+) -> None:
+    """A million rows hold a few dozen distinct indicators, areas, periods, notes and
+    sources: the checked observations keep each text once and an index per row (no
+    million strings between the parser and DuckDB); an empty note is a null row."""
+    rows = [
+        f"{ind};{area};{2015 + n % 7};{n % 50},5;{'' if n % 3 else 'vorläufig'};Amt {n % 2}"
+        for n, (ind, area) in enumerate(
+            [("online_antraege", "Hörde"), ("online_antraege", "Dortmund")] * 7
+        )
+    ]
+    path = tmp_path / "texte.csv"
+    path.write_text(
+        "indikator;bezirk;zeitraum;wert;anmerkung;quelle\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    assert assert_same_or_declined([path], settings, ctx)  # the Python path's values
+    fast = validate_fast([path], settings, ctx)
+    assert fast is not None
+    table = fast.observations
+    distinct = {"indicator_id": 1, "area": 2, "period": 7, "period_type": 1}
+    distinct |= {"note": 1, "source": 2, "file": 1}
+    for name, count in distinct.items():
+        column = table.column(name).combine_chunks()
+        assert pa.types.is_dictionary(column.type), name
+        assert len(column.dictionary) == count, name
+    assert table.column("note").null_count == sum(1 for n in range(len(rows)) if n % 3)
+
+
 def test_dry_run_counts_match(db_copy: Settings, tmp_path: Path) -> None:
     path = _revised_fixture(tmp_path)
     preview = run_import([path], db_copy, dry_run=True)

@@ -36,3 +36,36 @@ def test_migrate_is_idempotent(tmp_path: Path):
     with duckdb.connect(str(tmp_path / "x.duckdb")) as con:
         assert migrate(con) == list(range(1, LATEST_VERSION + 1))
         assert migrate(con) == []
+
+
+def _observation_indexes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        row[0]
+        for row in con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'observations'"
+        ).fetchall()
+    ]
+
+
+def test_upgrade_drops_the_unused_observation_index(tmp_path: Path):
+    """DuckDB never read observations through ``observations_key`` (a key of three
+    columns); every import paid for it. A version-7 database loses it, keeps its rows,
+    and revises values as before."""
+    path = tmp_path / "v7.duckdb"
+    with duckdb.connect(str(path)) as con:
+        migrate(con, target=7)
+        con.execute(
+            "INSERT INTO observations VALUES ('x', 'dortmund', '2020', 'Y', DATE '2020-01-01', "
+            "DATE '2020-12-31', 42, NULL, NULL, true, 1, TIMESTAMPTZ '2021-01-01 00:00Z', NULL)"
+        )
+        assert _observation_indexes(con) == ["observations_key"]
+    store = Store(path)
+    assert store.ensure_schema() is True
+    with store.connect_read() as con:
+        assert _observation_indexes(con) == []
+        plan = con.execute(
+            "EXPLAIN SELECT value FROM observations "
+            "WHERE indicator_id = 'x' AND area = 'dortmund' AND period = '2020'"
+        ).fetchall()[0][1]
+        assert con.execute("SELECT value FROM current_observations").fetchall() == [(42.0,)]
+    assert "Seq Scan" in plan  # how DuckDB reads a key, with or without the index
