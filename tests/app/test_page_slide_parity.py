@@ -314,3 +314,34 @@ def test_other_views_give_their_first_chart_or_table(fixture_con, page):
 
 def test_every_page_is_covered():
     assert set(LINKS) == set(urlstate.PAGES)
+
+
+def _deck_titles(at, downloads) -> list[str]:
+    import io
+
+    from pptx import Presentation
+
+    button = next(
+        b.proto for b in at.get("download_button") if b.proto.label == texts.SLIDES_BUTTON
+    )
+    deck = Presentation(io.BytesIO(downloads(button).content))
+    return [
+        next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides
+    ]
+
+
+def test_the_slides_button_gives_the_views_slide_or_with_details_all(fixture_con, downloads):
+    """ "Als Folie (PPTX)" in the sidebar: the view's one slide; with "Detailfolien" ticked
+    that slide and then every chart of the masterplan and its measures."""
+    at = open_page("masterplan", {"masterplan": ["bildung"]})
+    assert_ok(at)
+    box = next(c for c in at.sidebar.checkbox if c.label == texts.SLIDES_DETAILS)
+    assert box.value is False
+    assert _deck_titles(at, downloads) == [texts.SLIDE_PLAN_TITLE.format(name="Bildung")]
+    box.check().run()
+    assert_ok(at)
+    titles = _deck_titles(at, downloads)
+    charts = [f for f in figures(at).values() if data_traces(f)]
+    assert titles[0] == texts.SLIDE_PLAN_TITLE.format(name="Bildung")
+    assert len(titles) == 1 + len(charts) + 1  # the summary, each chart, the measures
+    assert "detail" not in " ".join(at.query_params.keys())  # not part of the link
