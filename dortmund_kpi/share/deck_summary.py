@@ -124,7 +124,7 @@ def masterplan_table(deck: Any, page: masterplan.MasterplanData) -> Slide | None
     shown = [c for c in page.charts if not c.frame.empty]
     if not shown:
         return None
-    table = pd.DataFrame([_plan_row(c) for c in shown]).fillna("")
+    table = pd.DataFrame([_plan_row(c) for c in shown]).fillna("–")  # no line for an area
     status = COLUMNS["status"]
     order = [c for c in table.columns if c not in (status, COLUMNS["origin"])]
     table = table[[*order, status, COLUMNS["origin"]]]
