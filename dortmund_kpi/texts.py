@@ -307,11 +307,7 @@ EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."
 DOWNLOAD_XLSX = "XLSX mit Metadaten (angezeigt)"
 DOWNLOAD_FULL_CSV = "Gesamter Indikator (CSV)"
 DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
-SLIDES_BUTTON = "Als Folie (PPTX)"
-SLIDES_HELP = "PowerPoint-Folien dieser Ansicht mit Quelle, Datenstand, Link und QR-Code"
-SLIDE_QR_CAPTION = "Live-Ansicht öffnen"
-SLIDE_QR_PINNED = "Diese Ansicht mit ihrem Datenstand öffnen"
-SLIDE_ROWS_LEFT_OFF = "… und {n} weitere Zeilen (vollständig in der Ansicht und im Download)"
+# Slides (the deck and its button): texts_slides.py, re-exported below
 
 # Comparison with other municipalities (texts_comparison.py), editor upload and import
 # assistant (texts_editor.py): re-exported here
@@ -391,3 +387,5 @@ MEASURES_DEMO = "Demo-Maßnahmen: Beispiele, keine beschlossenen Maßnahmen der 
 MEASURES_SOURCE = "Maßnahmenliste (Import)"
 MEASURES_TODAY = "heute"
 MEASURES_PINNED_DAY = "Stand {day}"
+# Slides: texts_slides.py
+from dortmund_kpi.texts_slides import *  # noqa: E402, F403

@@ -297,6 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATEI.pptx",
         help="Masterfolien der Stadt (PowerPoint-Vorlage, 16:9) für Hintergrund, Logo, Schrift",
     )
+    p.add_argument(
+        "--details",
+        "--detailfolien",
+        action="store_true",
+        help="zur Folie je Ansicht (ihrer Kernaussage) eine Folie je Diagramm und Tabelle",
+    )
     p.set_defaults(handler=cmd_slides)
 
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")

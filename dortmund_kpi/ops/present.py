@@ -21,7 +21,7 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     template = _template(args.vorlage) if args.vorlage else None
     try:
         with Store(settings.db_path).connect_read() as con:
-            data, notes = deck_for_urls(con, args.urls, template)
+            data, notes = deck_for_urls(con, args.urls, template, details=args.details)
     except ViewError as exc:
         raise UsageError(str(exc)) from exc
     except BadLink as exc:  # nothing written: a deck of other views would mislead

@@ -22,14 +22,13 @@ from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.peer_groups import group_ids
-from dortmund_kpi.share import deck_comparison, trend_slides, urlstate
+from dortmund_kpi.share import deck_comparison, deck_summary, trend_slides, urlstate
 from dortmund_kpi.share.slides import Slide, build_deck, number_format, target_path_rows
 from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
-from dortmund_kpi.views.overview import overview_selection
 
 BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "uebersicht": overview.build,
@@ -124,13 +123,24 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> LinkedView:
     return LinkedView(page, values, url, parsed.notices)
 
 
-def slides_for(con: duckdb.DuckDBPyConnection, linked: LinkedView) -> list[Slide]:
-    """The page's slides, then the measures the view shows (and an opened measure first)."""
+def slides_for(
+    con: duckdb.DuckDBPyConnection, linked: LinkedView, details: bool = False
+) -> list[Slide]:
+    """One slide, the view's key message: an opened measure or trend, else the page's
+    summary (``deck_summary``), else its first chart or table. With ``details`` that
+    slide and then every chart and table of the page and the measures it shows."""
     query = Direct(con)
-    page_data = BUILDERS[linked.view.page](query, linked.view)
-    render = _RENDER[linked.view.page]
+    page = linked.view.page
+    page_data = BUILDERS[page](query, linked.view)
     deck = _Deck(query, linked.view, linked.link)
-    return deck.measure_detail() + render(deck, page_data) + _measures(deck, page_data)
+    summary = deck_summary.SUMMARIES.get(page, lambda _deck, _page: None)(deck, page_data)
+    slides = [
+        *deck.measure_detail(),
+        *([summary] if summary else []),
+        *_RENDER[page](deck, page_data),
+        *_measures(deck, page_data),
+    ]
+    return slides if details else slides[:1]
 
 
 @dataclass(frozen=True)
@@ -204,47 +214,6 @@ def _series_slide(
         number_format=number_format(int(ind["decimals"])),
         lower_is_up=ind["unit"] == "Rang",  # as the page's chart (views.charts)
     )
-
-
-def _overview(deck: _Deck, page: overview.OverviewData) -> list[Slide]:
-    slides = []
-    lead = texts.PAGE_TITLES["uebersicht"]
-    if page.district:  # the tiles show one district where they can, each names its area
-        lead += " · " + texts.OVERVIEW_SLIDE_AREA.format(name=page.district)
-    subtitle = deck.subtitle(lead, page.honoured, areas=page.district is None)
-    for plan, name in page.plans.items():
-        own = overview_selection(page.plan_tiles(plan))
-        if not own:
-            continue
-        table = pd.DataFrame(
-            {
-                "Kennzahl": [t.title for t in own],
-                "Wert": [f"{t.value} {t.unit}".strip() for t in own],
-                "Zeitraum": [t.period for t in own],
-                "Veränderung": [_change_text(t) for t in own],
-                "Zielstatus": [t.status or texts.NO_TARGET for t in own],
-                "Datenart": [texts.DEMO if t.demo else texts.OFFICIAL for t in own],
-            }
-        )
-        if page.district:
-            table.insert(1, "Gebiet", [t.area or texts.TILE_CITY for t in own])
-        slides.append(
-            deck.slide(
-                title=f"Masterplan {name}: Kennzahlen im Überblick",
-                subtitle=subtitle,
-                source="siehe Daten & Methodik",
-                stand=page.stand,
-                demo=any(t.demo or t.origin_note for t in own),
-                table=table,
-            )
-        )
-    return slides
-
-
-def _change_text(tile: overview.Tile) -> str:
-    """A tile's change as its caption reads, with the note on a comparison across origins."""
-    text = f"{tile.change} {tile.versus}".strip() or "–"
-    return f"{text} · {tile.origin_note}" if tile.origin_note else text
 
 
 def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
@@ -349,7 +318,7 @@ def _data(deck: _Deck, page: data.DataPageData) -> list[Slide]:
 
 
 _RENDER: dict[str, Callable[[_Deck, Any], list[Slide]]] = {
-    "uebersicht": _overview,
+    "uebersicht": deck_summary.overview_tables,
     "masterplan": _masterplan,
     "indikator": _indicator,
     "bezirke": _districts,
@@ -380,10 +349,14 @@ def _measures(deck: _Deck, page: Any) -> list[Slide]:
 
 
 def deck_for_urls(
-    con: duckdb.DuckDBPyConnection, urls: list[str], template: bytes | None = None
+    con: duckdb.DuckDBPyConnection,
+    urls: list[str],
+    template: bytes | None = None,
+    details: bool = False,
 ) -> tuple[bytes, list[str]]:
     """One deck from several permalinks, in order, on the city's master ``template`` if
-    given; returns (pptx bytes, notices)."""
+    given: a slide per view, with ``details`` also every chart and table; returns (pptx
+    bytes, notices)."""
     if len(urls) > MAX_LINKS:
         raise BadLink(f"{len(urls)} Links: höchstens {MAX_LINKS} Ansichten je Foliensatz")
     views = [parse_view(con, url) for url in urls]  # every link checked before any slide
@@ -394,5 +367,5 @@ def deck_for_urls(
     ]
     if problems:  # a slide of another view than the link asks for would mislead
         raise BadLink("; ".join(problems))
-    slides = [slide for linked in views for slide in slides_for(con, linked)]
+    slides = [slide for linked in views for slide in slides_for(con, linked, details)]
     return build_deck(slides, template), []

@@ -15,6 +15,7 @@ POINTS_PER_INCH = 72
 LINE_SPACING = 1.2
 CELL_MARGIN_X = 0.1 * 2  # inches, left + right (PowerPoint's default cell margins)
 CELL_MARGIN_Y = 0.05 * 2
+COMPACT_MARGIN_Y = 0.02 * 2  # a summary table's cells: every row on the slide
 
 _NARROW, _SEMI, _WIDE = set("ijlI.,:;|!'()[]{} /·"), set("frtJ-1"), set("mwMW@%")
 _SYMBOL = set("&=?+#~_<>")
@@ -130,24 +131,47 @@ def _widths(cells: list[list[str]], width: float, size: float) -> list[float] | 
     return [m + spare * w / total for m, w in zip(minimum, wants, strict=True)]
 
 
+SIZES = (12, 11, 10, 9)  # points, largest first; 9 is still legible from a back row
+
+
 def table_layout(
-    header: list[str], body: list[list[str]], width: float, height: float
+    header: list[str], body: list[list[str]], width: float, height: float, *, whole: bool = False
 ) -> TableLayout:
-    """Font size, column widths and the rows that fit ``width`` × ``height`` inches."""
+    """Font size, column widths and the rows that fit ``width`` × ``height`` inches.
+
+    ``whole``: a summary with tighter cells, at the largest size that shows every row
+    (at the smallest, what fits, with the note on the rest)."""
     cells = [header, *body]
-    for size in (12, 11, 10, 9):
+    fitted = None
+    for size in SIZES:
         widths = _widths(cells, width, size)
-        if widths is not None:
-            break
-    else:
-        size, widths = 9, [width / len(header)] * len(header)
+        if widths is None:
+            continue
+        fitted = _rows(header, body, widths, height, size, whole)
+        if not whole or fitted.rows == len(body):
+            return fitted
+    if fitted is None:  # no size keeps every word whole: break words rather than overflow
+        fitted = _rows(header, body, [width / len(header)] * len(header), height, 9, whole)
+    return fitted
+
+
+def _rows(
+    header: list[str],
+    body: list[list[str]],
+    widths: list[float],
+    height: float,
+    size: float,
+    compact: bool,
+) -> TableLayout:
+    """The rows of ``body`` that fit ``height`` at ``size`` in columns of ``widths``."""
+    margin = COMPACT_MARGIN_Y if compact else CELL_MARGIN_Y
 
     def row_height(row: list[str], bold: bool) -> float:
         pairs = zip(row, widths, strict=True)
         # Wrapped into a narrower width than the cell's: a row drawn taller than estimated
         # would push the table into what lies below it.
         lines = max(len(wrap(c, (w - CELL_MARGIN_X) / 1.15, size, bold=bold)) for c, w in pairs)
-        return lines * size * LINE_SPACING / POINTS_PER_INCH + CELL_MARGIN_Y
+        return lines * size * LINE_SPACING / POINTS_PER_INCH + margin
 
     heights = [row_height(header, True)]
     reserve = text_height(1, size)  # the line saying how many rows were left off

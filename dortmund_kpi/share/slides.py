@@ -1,4 +1,4 @@
-"""PowerPoint slides (16:9) of dashboard views: one slide per chart or table.
+"""PowerPoint slides (16:9) of dashboard views: a chart, a table or a grid per slide.
 
 Each slide carries its title, the chart (a native, editable PowerPoint chart for
 time series and rankings; an image for the map), the source line, "Stand", the
@@ -64,6 +64,10 @@ class Slide:
     number_format: str = "#,##0"
     lower_is_up: bool = False  # a rank: 1 is best and drawn on top
     notes: list[str] = field(default_factory=list)
+    # A summary table shows every row (smaller type, tighter cells) rather than leave
+    # some off; ``fills`` colours its body cells (hex or None, the table's shape).
+    whole: bool = False
+    fills: pd.DataFrame | None = None
 
     @property
     def kind(self) -> str:
@@ -159,7 +163,7 @@ def _add_slide(deck: Presentation, content: Slide, blank) -> None:
     elif content.bars is not None:
         _bar_chart(slide, content.bars, body, content.number_format)
     elif content.table is not None:
-        _table(slide, content.table, body)
+        _table(slide, content, body)
     elif content.figure is not None:
         _image(slide, content.figure, body)
     _qr(slide, content.link)
@@ -313,11 +317,14 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     plot.data_labels.number_format_is_linked = False
 
 
-def _table(slide, table: pd.DataFrame, box) -> None:
+def _table(slide, content: Slide, box) -> None:
     left, top, width, height = box
+    table = content.table
+    assert table is not None
     header = [str(c) for c in table.columns]
     body = [[_cell(v) for v in row] for row in table.itertuples(index=False)]
-    fitted = layout.table_layout(header, body, width, height)
+    margin = layout.COMPACT_MARGIN_Y if content.whole else layout.CELL_MARGIN_Y
+    fitted = layout.table_layout(header, body, width, height, whole=content.whole)
     rows = fitted.rows + 1
     shape = slide.shapes.add_table(
         rows, len(header), Inches(left), Inches(top), Inches(width), Inches(sum(fitted.heights))
@@ -331,8 +338,13 @@ def _table(slide, table: pd.DataFrame, box) -> None:
         for c, value in enumerate(row):
             cell = grid.cell(r, c)
             cell.text = value
+            cell.margin_top = cell.margin_bottom = Inches(margin / 2)
             for paragraph in cell.text_frame.paragraphs:  # an empty cell has no run
                 paragraph.font.size, paragraph.font.name = Pt(fitted.size), FONT
+            fill = None if r == 0 or content.fills is None else content.fills.iat[r - 1, c]
+            if isinstance(fill, str):  # a status colour behind the text naming the status
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
     left_off = len(body) - fitted.rows
     if left_off:
         note = texts.SLIDE_ROWS_LEFT_OFF.format(n=left_off)

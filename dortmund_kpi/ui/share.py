@@ -62,9 +62,13 @@ def share_dialog(page: str) -> None:
 def share_button(page: str) -> None:
     if st.sidebar.button(texts.SHARE_BUTTON, icon=":material/share:", width="stretch"):
         share_dialog(page)
+    # Beside the download it changes: one slide per view, or also every chart and table.
+    details = st.sidebar.checkbox(
+        texts.SLIDES_DETAILS, key="slides_details", help=texts.SLIDES_DETAILS_HELP
+    )
     st.sidebar.download_button(
         texts.SLIDES_BUTTON,
-        data=_deck_builder(page),
+        data=_deck_builder(page, details),
         file_name=f"dortmund-kpi_{page}.pptx",
         mime=PPTX_MIME,
         help=texts.SLIDES_HELP,
@@ -74,7 +78,7 @@ def share_button(page: str) -> None:
     )
 
 
-def _deck_builder(page: str) -> Callable[[], bytes]:
+def _deck_builder(page: str, details: bool = False) -> Callable[[], bytes]:
     """A callable that builds the deck when clicked (in another thread: capture all now).
 
     The deck renders the same page data as the page (``views.<page>.build``) for the view
@@ -85,7 +89,7 @@ def _deck_builder(page: str) -> Callable[[], bytes]:
 
     def build() -> bytes:
         with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
-            return slides.build_deck(deck.slides_for(con, linked))
+            return slides.build_deck(deck.slides_for(con, linked, details))
 
     return build
 

@@ -35,8 +35,18 @@ def _both(fixture_con, page: str, districts: list[str]):
     at = open_page(page, params)
     assert_ok(at)
     link = urlstate.url_for(page, params, "https://kpi.example")
-    slides = slides_for(fixture_con, parse_view(fixture_con, link))
+    slides = slides_for(fixture_con, parse_view(fixture_con, link), details=True)
     return at, slides
+
+
+def _summary(fixture_con, page: str, districts: list[str]) -> Slide:
+    """The one slide a view gives by default (``dortmund-kpi slides`` without details)."""
+    params: dict[str, list[str]] = {k: [v] for k, v in LINKS[page].items()}
+    if districts:
+        params["bezirk"] = districts
+    link = urlstate.url_for(page, params, "https://kpi.example")
+    (slide,) = slides_for(fixture_con, parse_view(fixture_con, link))
+    return slide
 
 
 def _series(frame: pd.DataFrame) -> dict[str, list[float]]:
@@ -149,7 +159,11 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
 def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
     at, slides = _both(fixture_con, "bezirke", districts)
-    profiles = [s for s in slides if s.title.startswith(texts.PROFILE_TITLE.split("{")[0])]
+    profiles = [
+        s
+        for s in slides
+        if s.title.startswith(texts.PROFILE_TITLE.split("{")[0]) and not s.whole  # per plan
+    ]
     shown = [frame.value for frame in at.dataframe][: len(profiles)]
     assert profiles, "the profile has slides"
     for frame, slide in zip(shown, profiles, strict=True):
@@ -187,9 +201,12 @@ def test_trends_radar_and_list_are_the_slides(trends_db, monkeypatch):
     at = open_page("trends", params)
     assert_ok(at)
     with Store(trends_db.db_path).connect_read() as con:
-        slides = slides_for(con, parse_view(con, urlstate.url_for("trends", params)))
+        linked = parse_view(con, urlstate.url_for("trends", params))
+        slides = slides_for(con, linked, details=True)
+        (summary,) = slides_for(con, linked)  # by default, the radar alone
     shown = figures(at)["trend_radar"]
     drawn = next(s.figure for s in slides if s.figure is not None)
+    assert summary.figure is not None and summary.title == slides[0].title
     assert [(t["name"], array(t["r"]), array(t["theta"])) for t in shown["data"]] == [
         (t.name, list(t.r), list(t.theta)) for t in drawn.data
     ]
@@ -214,5 +231,117 @@ def test_comparison_ranking_is_the_slide_ranking(fixture_con, districts):
     assert list(table[texts.COMPARISON_HISTORY_COLUMNS["rank"]])[-1] == rank
 
 
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_overview_summary_holds_every_tile_with_its_origin(fixture_con, districts):
+    """The overview's one slide: every tile of the page, its value, area and demo marker."""
+    at = open_page("uebersicht", {"bezirk": districts} if districts else {})
+    assert_ok(at)
+    slide = _summary(fixture_con, "uebersicht", districts)
+    cells = [c for column in slide.table.columns for c in slide.table[column] if c]
+    shown = tiles(at)
+    assert len(cells) == len(shown)
+    by_title = {c.split(": ", 1)[0]: c for c in cells}
+    for tile in shown:
+        cell = by_title[tile["label"].strip("*")]
+        first, second = cell.split("\n")
+        assert first.split(": ", 1)[1].startswith(tile["value"])
+        demo = f":orange-badge[{texts.DEMO_BADGE}]" in tile["captions"][0].split("\n")[0]
+        assert (texts.DEMO in second.split(" · ")) == demo
+    names = _names(fixture_con, districts)
+    if names:  # the tiles show the first district where they can, and say so
+        assert names[0] in slide.subtitle and names[1] not in slide.subtitle
+        assert any(f"({names[0]})" in c.split("\n")[0] for c in cells)
+
+
+def _number(value: float, decimals: int) -> str:
+    from dortmund_kpi.formatting import number
+
+    return number(value, decimals)
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_masterplan_summary_holds_each_lines_last_value(fixture_con, districts):
+    """The masterplan's one slide: a row per chart, each line's latest value as the chart
+    ends it, the origin of those values as the chart marks them."""
+    at = open_page(
+        "masterplan",
+        {k: [v] for k, v in LINKS["masterplan"].items()}
+        | ({"bezirk": districts} if districts else {}),
+    )
+    assert_ok(at)
+    slide = _summary(fixture_con, "masterplan", districts)
+    catalog = indicator_list(fixture_con).set_index("id")
+    rows = {r["Kennzahl"]: r for _, r in slide.table.iterrows()}
+    charts = {k: f for k, f in figures(at).items() if data_traces(f)}
+    assert len(rows) == len(charts)
+    for key, fig in charts.items():
+        ind = catalog.loc[key.removeprefix("mp_")]
+        row = rows[f"{ind['short_name']} ({ind['unit']})"]
+        official = []
+        for trace in data_traces(fig):
+            x, y = array(trace["x"]), array(trace["y"])
+            last = max(range(len(x)), key=lambda i: x[i])
+            assert row[trace["name"]].split(" (")[0] == _number(y[last], int(ind["decimals"]))
+            official.append(trace["marker"]["symbol"][last] == "circle")
+        expected = texts.OFFICIAL if all(official) else texts.DEMO if not any(official) else None
+        assert row["Datenart"] == (expected or texts.SLIDE_ORIGIN_BOTH)
+    for name in _names(fixture_con, districts):
+        assert name in slide.subtitle and name in slide.table.columns
+
+
+@pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
+def test_district_summary_is_the_profile_tables(fixture_con, districts):
+    at, slides = _both(fixture_con, "bezirke", districts)
+    slide = _summary(fixture_con, "bezirke", districts)
+    profiles = [
+        s
+        for s in slides
+        if s.title.startswith(texts.PROFILE_TITLE.split("{")[0]) and not s.whole  # per plan
+    ]
+    shown = [frame.value for frame in at.dataframe][: len(profiles)]
+    columns = [c for c in slide.table.columns if c != "Masterplan"]
+    page = pd.concat([f[columns] for f in shown], ignore_index=True)
+    pd.testing.assert_frame_equal(page, slide.table[columns])
+
+
+@pytest.mark.parametrize("page", ["indikator", "vergleich", "daten"])
+def test_other_views_give_their_first_chart_or_table(fixture_con, page):
+    """Where the page's first chart or table is its key message, that is the one slide."""
+    _at, slides = _both(fixture_con, page, [])
+    summary = _summary(fixture_con, page, [])
+    assert summary.title == slides[0].title and summary.kind == slides[0].kind
+
+
 def test_every_page_is_covered():
     assert set(LINKS) == set(urlstate.PAGES)
+
+
+def _deck_titles(at, downloads) -> list[str]:
+    import io
+
+    from pptx import Presentation
+
+    button = next(
+        b.proto for b in at.get("download_button") if b.proto.label == texts.SLIDES_BUTTON
+    )
+    deck = Presentation(io.BytesIO(downloads(button).content))
+    return [
+        next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides
+    ]
+
+
+def test_the_slides_button_gives_the_views_slide_or_with_details_all(fixture_con, downloads):
+    """ "Als Folie (PPTX)" in the sidebar: the view's one slide; with "Detailfolien" ticked
+    that slide and then every chart of the masterplan and its measures."""
+    at = open_page("masterplan", {"masterplan": ["bildung"]})
+    assert_ok(at)
+    box = next(c for c in at.sidebar.checkbox if c.label == texts.SLIDES_DETAILS)
+    assert box.value is False
+    assert _deck_titles(at, downloads) == [texts.SLIDE_PLAN_TITLE.format(name="Bildung")]
+    box.check().run()
+    assert_ok(at)
+    titles = _deck_titles(at, downloads)
+    charts = [f for f in figures(at).values() if data_traces(f)]
+    assert titles[0] == texts.SLIDE_PLAN_TITLE.format(name="Bildung")
+    assert len(titles) == 1 + len(charts) + 1  # the summary, each chart, the measures
+    assert "detail" not in " ".join(at.query_params.keys())  # not part of the link

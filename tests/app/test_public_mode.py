@@ -227,8 +227,10 @@ def test_slides_of_every_page_show_no_internal_item(public_app, internal) -> Non
     urls = [urlstate.url_for(p, {k: [v] for k, v in values.items()}) for p, values in LINKS.items()]
     urls.append("/trends?trend=p01_oeffentlich")
     with Store(public_app.db_path).connect_read() as con:
-        slides = [s for url in urls for s in deck.slides_for(con, deck.parse_view(con, url))]
-        pptx, _ = deck.deck_for_urls(con, urls)
+        slides = [  # the summary slides included: they come first with details
+            s for url in urls for s in deck.slides_for(con, deck.parse_view(con, url), True)
+        ]
+        pptx, _ = deck.deck_for_urls(con, urls, details=True)
         with pytest.raises(deck.BadLink):  # an internal id is an invalid value, like any
             deck.deck_for_urls(con, ["/indikator?indikator=coworking_orte"])
     assert len(slides) > 20

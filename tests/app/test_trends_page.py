@@ -175,13 +175,15 @@ def test_list_downloads_import_again(downloads, trends_db: Settings) -> None:
 def test_slides_render_the_same_radar(trends_db: Settings) -> None:
     with Store(trends_db.db_path).connect_read() as con:
         linked = deck.parse_view(con, "/trends?sektoren=masterplan&trend=tr_lernen")
-        slides = deck.slides_for(con, linked)
+        slides = deck.slides_for(con, linked, details=True)
+        (focus,) = deck.slides_for(con, linked)  # by default, the opened trend alone
         stored = trend_db.current_trends(con)
     assert [s.title for s in slides] == [
         f"{texts.TREND_DETAIL}: Testtrend Lernen",
         f"{texts.TRENDS_TITLE}: {texts.TRENDS_RADAR}",
         texts.TRENDS_LIST,
     ]
+    assert focus.title == slides[0].title
     radar_slide = slides[1]
     assert radar_slide.figure is not None and radar_slide.demo
     sectors = [t for t in radar_slide.figure.layout.polar.angularaxis.ticktext]

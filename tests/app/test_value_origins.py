@@ -54,7 +54,7 @@ def _as_of(params: dict[str, list[str]]) -> Any:
 
 def _slides(con: duckdb.DuckDBPyConnection, page: str, params: dict) -> list[Slide]:
     link = urlstate.url_for(page, params, "https://kpi.example")
-    return slides_for(con, parse_view(con, link))
+    return slides_for(con, parse_view(con, link), details=True)
 
 
 def _pick(rows: pd.DataFrame) -> pd.Series:

@@ -29,8 +29,10 @@ from dortmund_kpi.share.slides import Slide, build_deck
 
 TODAY = now_local().date().isoformat()  # the fixture's data were imported today
 
-# One held link per slide type: tables (overview, districts, data, measures, a measure's
-# detail), native line and bar charts, the map as an image; one pinned (QR caption).
+# One held link per slide type. By default a slide per view: the overview's grid of
+# tiles, a masterplan's status table, an indicator's chart, a district's profile, the data
+# page's table, an opened measure; one pinned (QR caption). With details also the tables
+# per masterplan, native line and bar charts, the map as an image, the measures.
 LINKS = [
     "https://kpi.example/?bezirk=eving",
     "https://kpi.example/masterplan?masterplan=bildung&zeitraum=2020&zeitraum=2025",
@@ -38,6 +40,12 @@ LINKS = [
     "https://kpi.example/bezirke?bezirk=hoerde&bezirk=eving",
     "https://kpi.example/daten",
     f"https://kpi.example/masterplan?masterplan=verwaltung&massnahme=t_v1&stand={TODAY}",
+]
+# The other views' one slide: the comparison's ranking and the Technologiescout's radar
+# (on the database with trends).
+SUMMARIES = [
+    "https://kpi.example/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
+    "https://kpi.example/trends?sektoren=masterplan",
 ]
 LONG_TITLE = (
     "Anteil der Verwaltungsleistungen, die vollständig digital mit Servicekonto, "
@@ -165,19 +173,41 @@ def stress_deck() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def pages(fixture_db: Settings, stress_deck: bytes, tmp_path_factory: pytest.TempPathFactory):
-    with Store(fixture_db.db_path).connect_read() as con:
+def pages(
+    trends_db: Settings, stress_deck: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[tuple[float, float, list[Word]]]]:
+    """The decks rendered; the database with trends is the fixture database plus trends."""
+    with Store(trends_db.db_path).connect_read() as con:
         deck, notes = deck_for_urls(con, LINKS)
+        details, _ = deck_for_urls(con, LINKS, details=True)
+        summaries, _ = deck_for_urls(con, SUMMARIES)
     assert notes == []
     return {
         "links": rendered_pages(deck, tmp_path_factory.mktemp("links")),
+        "details": rendered_pages(details, tmp_path_factory.mktemp("details")),
+        "summaries": rendered_pages(summaries, tmp_path_factory.mktemp("summaries")),
         "stress": rendered_pages(stress_deck, tmp_path_factory.mktemp("stress")),
     }
 
 
 def test_no_slide_of_any_type_overlaps_or_overflows(pages):
-    assert len(pages["links"]) >= len(LINKS)
-    assert layout_problems(pages["links"]) == []
+    assert len(pages["links"]) == len(LINKS)  # one slide per view
+    assert len(pages["summaries"]) == len(SUMMARIES)
+    assert len(pages["details"]) > 3 * len(LINKS)
+    for deck in ("links", "summaries", "details"):
+        assert layout_problems(pages[deck]) == [], deck
+
+
+def test_summary_slides_show_every_row(pages):
+    """The overview's tiles, the masterplan's charts and the district's profile fit whole:
+    no row left off, every tile's status written out."""
+    left_off = texts.SLIDE_ROWS_LEFT_OFF.split("{n}")[1].split()[0]  # "weitere"
+    for number in (0, 1, 3):
+        words = [w.text for w in pages["links"][number][2]]
+        assert left_off not in words, f"Folie {number + 1}"
+    overview = " ".join(w.text for w in pages["links"][0][2])
+    on_track = texts.STATUS_STYLE[next(iter(texts.STATUS_STYLE))].label
+    assert overview.count(on_track) >= 10 and "Smart-City-Rang:" in overview
 
 
 def test_long_titles_tall_tables_and_long_sources_still_fit(pages):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,9 +43,9 @@ def test_deck_from_permalinks(fixture_db: Settings, tmp_path: Path):
     assert len(slides) >= 3
     assert deck.slide_width > deck.slide_height  # 16:9
     for slide in slides:
-        texts = _texts(slide)
-        assert any(t in LINKS for t in texts), "every slide names its permalink"
-        assert any("Quelle:" in t and "Stand:" in t for t in texts)
+        shown = _texts(slide)
+        assert any(t in LINKS for t in shown), "every slide names its permalink"
+        assert any("Quelle:" in t and "Stand:" in t for t in shown)
         assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)  # QR code
     first = slides[0]
     assert _texts(first)[0] == "Glasfaserversorgung der Haushalte (%)"
@@ -53,7 +54,57 @@ def test_deck_from_permalinks(fixture_db: Settings, tmp_path: Path):
     assert lines == {"Dortmund (gesamt)", "Hörde", "Zielpfad"}  # the target path, as on the page
     assert any("Demodaten" in t for t in _texts(first))
     titles = [_texts(s)[0] for s in slides]
-    assert any(t.startswith("Masterplan Verwaltung: Kennzahlen") for t in titles)
+    assert titles[1:] == [
+        texts.SLIDE_PLAN_TITLE.format(name="Bildung"),
+        texts.SLIDE_OVERVIEW_TITLE,
+    ]
+
+
+# Six views of six pages; a deck has no title or closing slide, so one slide per link.
+SIX = [
+    "https://kpi.example/?bezirk=eving",
+    "https://kpi.example/masterplan?masterplan=bildung",
+    "https://kpi.example/indikator?indikator=glasfaser_haushalte&bezirk=hoerde",
+    "https://kpi.example/bezirke?bezirk=hoerde&bezirk=eving",
+    "https://kpi.example/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
+    "https://kpi.example/daten",
+]
+
+
+def test_six_links_give_six_slides_and_details_add_the_charts(fixture_db: Settings):
+    """One slide per view by default, each naming its own link; with details every chart
+    and table of each view follows its view's slide, which stays first."""
+    with Store(fixture_db.db_path).connect_read() as con:
+        short = list(Presentation(io.BytesIO(deck_for_urls(con, SIX)[0])).slides)
+        full = list(Presentation(io.BytesIO(deck_for_urls(con, SIX, details=True)[0])).slides)
+    assert len(short) == 6
+    assert [t for s in short for t in _texts(s) if t in SIX] == SIX
+    assert len(full) > 2 * len(SIX)
+    firsts = [next(s for s in full if link in _texts(s)) for link in SIX]
+    assert [_texts(s)[0] for s in firsts] == [_texts(s)[0] for s in short]
+    titles = [_texts(s)[0] for s in full]
+    assert "Masterplan Verwaltung: Kennzahlen im Überblick" in titles  # a detail table
+    assert "Schulen mit Medienkonzept (%)" in titles  # a masterplan's chart
+
+
+def test_the_summary_slides_show_every_row_with_status_in_words(fixture_db: Settings):
+    """The overview's tiles all on one slide (a column per masterplan), the masterplan's
+    charts as status rows: the status is written out, its colour only repeats it."""
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _ = deck_for_urls(con, SIX[:2])
+    overview, plan = list(Presentation(io.BytesIO(data)).slides)
+    grid = _tables(overview)[0]
+    assert grid[0] == ["Verwaltung", "Wirtschaft", "Bildung"]
+    tiles = [cell for row in grid[1:] for cell in row if cell]
+    assert len(tiles) == 34  # every tile of the fixture's catalog, none left off
+    assert not any(texts.SLIDE_ROWS_LEFT_OFF.split("{n}")[0] in t for t in _texts(overview))
+    statuses = [s.label for s in texts.STATUS_STYLE.values()] + [texts.NO_TARGET]
+    assert all(any(label in cell.split("\n")[1] for label in statuses) for cell in tiles)
+    rows = _tables(plan)[0]
+    assert rows[0][-2:] == ["Zielstatus", "Datenart"] and len(rows) == 1 + 10
+    assert {r[-2] for r in rows[1:]} <= {
+        f"{s.icon} {s.label}" for s in texts.STATUS_STYLE.values()
+    } | {"– kein Zielwert"}
 
 
 def test_view_parsing_applies_defaults_and_reports_bad_values(fixture_db: Settings):
@@ -76,7 +127,18 @@ def test_slides_command(fixture_db: Settings, tmp_path: Path):
     )
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
-    assert len(Presentation(str(out)).slides) >= 3
+    assert len(Presentation(str(out)).slides) == len(LINKS)
+    detailed = tmp_path / "details.pptx"
+    run = subprocess.run(
+        [str(command), "slides", *LINKS, "-o", str(detailed), "--details"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "DORTMUND_KPI_DB": str(fixture_db.db_path)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(Presentation(str(detailed)).slides) > len(LINKS) + 10
     bad = subprocess.run(
         [
             str(command),
@@ -111,7 +173,10 @@ def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
         "/",
     ]
     with Store(fixture_db.db_path).connect_read() as con:
-        slides = [list(Presentation(io.BytesIO(deck_for_urls(con, [u])[0])).slides) for u in links]
+        slides = [
+            list(Presentation(io.BytesIO(deck_for_urls(con, [u], details=True)[0])).slides)
+            for u in links
+        ]
     plan, indicator, district, overview = slides
     # An opened measure comes first: its facts and status history.
     assert _texts(plan[0])[0] == "Maßnahme: Testmaßnahme Serviceportal"
