@@ -18,7 +18,8 @@ META_TABLE = "mat_meta"
 CITY_SERIES_TABLE = "mat_city_series"
 STATS_TABLE = "mat_series_stats"
 FRESHNESS_TABLE = "mat_freshness"
-TABLES = (META_TABLE, CITY_SERIES_TABLE, STATS_TABLE, FRESHNESS_TABLE)
+PROFILE_TABLE = "mat_district_profile"
+TABLES = (META_TABLE, CITY_SERIES_TABLE, STATS_TABLE, FRESHNESS_TABLE, PROFILE_TABLE)
 
 
 def built_range(con: duckdb.DuckDBPyConnection, as_of: object) -> tuple[int, int] | None:
@@ -43,6 +44,16 @@ def series_stats(con: duckdb.DuckDBPyConnection, *, city: bool) -> pd.DataFrame:
         f"SELECT * EXCLUDE (city) FROM {STATS_TABLE} WHERE city = $city ORDER BY indicator_id, area"
     )
     return con.execute(sql, {"city": city}).df()
+
+
+def district_profile(con: duckdb.DuckDBPyConnection, slug: str) -> pd.DataFrame:
+    """``db.read.district_profile`` of the default years, as materialised (without the
+    deviation, which the caller adds either way)."""
+    sql = (
+        f"SELECT * EXCLUDE (area, sort_order) FROM {PROFILE_TABLE} WHERE area = $slug "
+        "ORDER BY sort_order, period"
+    )
+    return con.execute(sql, {"slug": slug}).df()
 
 
 # Per indicator: the newest period and when its values last changed. Materialised as it

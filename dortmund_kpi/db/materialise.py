@@ -37,6 +37,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
         f"INSERT INTO {aggregates.FRESHNESS_TABLE} WITH {aggregates.FRESH_CTE} SELECT * FROM fresh",
         current,
     )
+    con.execute(f"INSERT INTO {aggregates.PROFILE_TABLE} {read.PROFILES_SQL}", window)
     con.execute(
         f"INSERT INTO {aggregates.META_TABLE} VALUES ($year_from, $year_to)",
         {"year_from": year_from, "year_to": year_to},

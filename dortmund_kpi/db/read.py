@@ -124,8 +124,7 @@ city_series AS (SELECT * FROM {aggregates.CITY_SERIES_TABLE} WHERE {WINDOW}),
 
 def _series_ctes(con: duckdb.DuckDBPyConnection, as_of: object) -> str:
     """The series CTEs for a view: from the version's aggregates when they hold its values."""
-    built = aggregates.built_range(con, as_of) is not None
-    return CITY_SERIES_BUILT if built else CITY_SERIES_WINDOWED
+    return CITY_SERIES_WINDOWED if aggregates.built_range(con, as_of) is None else CITY_SERIES_BUILT
 
 
 def _params(as_of: object, year_from: int, year_to: int, **extra: object) -> dict[str, object]:
@@ -187,14 +186,10 @@ SELECT a.* EXCLUDE (previous_end, l), a.l.v AS latest, a.l.p AS latest_period,
 FROM agg a LEFT JOIN previous p USING (indicator_id, area)"""
 
 
-# (city rows?, from the materialised city series?) -> statement
-STATS_SQL = {
-    (city, built): _stats_sql(
-        "city_series" if city else "district_series",
-        CITY_SERIES_BUILT if built else CITY_SERIES_WINDOWED,
-    )
+STATS_SQL = {  # (city rows?, from the materialised city series?) -> statement
+    (city, built): _stats_sql(f"{'city' if city else 'district'}_series", ctes)
     for city in (True, False)
-    for built in (True, False)
+    for built, ctes in ((True, CITY_SERIES_BUILT), (False, CITY_SERIES_WINDOWED))
 }
 
 
@@ -266,7 +261,11 @@ DERIVED_PROFILE = _derived_city(
     f"""o.indicator_id, o.period, {CITY_VALUE} AS value,
          bool_and(o.is_official) AS is_official""",
 )
-PROFILE_SQL = f"""WITH {OBS_WINDOWED},
+
+
+def _profile_sql(districts: str, columns: str = "") -> str:
+    """The profiles of the ``districts`` (a condition on ``area``), with ``columns`` first."""
+    return f"""WITH {OBS_WINDOWED},
 pop AS (SELECT sum(population) AS total FROM districts),
 d AS (
   SELECT o.indicator_id, o.area, o.period, o.period_type, o.period_end, o.value, o.is_official,
@@ -276,12 +275,12 @@ d AS (
   FROM obs o JOIN indicators i ON i.id = o.indicator_id JOIN districts dd ON dd.slug = o.area
 ),
 latest AS (
-  SELECT indicator_id, max(period_end) AS period_end FROM d WHERE area = $slug
-  GROUP BY indicator_id
+  SELECT indicator_id, area, max(period_end) AS period_end FROM d WHERE {districts}
+  GROUP BY indicator_id, area
 ),
 mine AS (
-  SELECT d.indicator_id, d.period FROM d JOIN latest l USING (indicator_id, period_end)
-  WHERE d.area = $slug
+  SELECT d.indicator_id, d.area, d.period FROM d JOIN latest l
+  USING (indicator_id, area, period_end)
 ),
 ranked AS (
   SELECT d.*,
@@ -297,7 +296,7 @@ cobs AS (
 city AS (SELECT indicator_id, period, value, is_official FROM cobs WHERE area = 'dortmund'),
 {DERIVED_PROFILE},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived)
-SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
+SELECT {columns}i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
        i.direction, i.aggregation, r.period, r.period_type, r.value,
        r.comparable, CASE WHEN i.aggregation = 'sum' THEN c.value / pop.total * 1000
                           ELSE c.value END AS city_comparable,
@@ -306,8 +305,13 @@ FROM ranked r
 JOIN indicators i ON i.id = r.indicator_id
 CROSS JOIN pop
 LEFT JOIN city_series c ON c.indicator_id = r.indicator_id AND c.period = r.period
-WHERE r.area = $slug
+WHERE EXISTS (SELECT 1 FROM mine m WHERE m.indicator_id = r.indicator_id
+              AND m.area = r.area AND m.period = r.period)
 ORDER BY i.sort_order, r.period"""
+
+
+PROFILE_SQL = _profile_sql("area = $slug")
+PROFILES_SQL = _profile_sql("true", "r.area, i.sort_order, ")  # all, for the aggregates
 
 
 def district_profile(
@@ -319,8 +323,10 @@ def district_profile(
     Counts (aggregation ``sum``) are compared per 1,000 inhabitants: a district's
     total against the city's total would only measure its size.
     """
-    sql = PROFILE_SQL
-    frame = con.execute(sql, _params(as_of, year_from, year_to, slug=slug)).df()
+    if aggregates.built_range(con, as_of) == (year_from, year_to):
+        frame = aggregates.district_profile(con, slug)
+    else:
+        frame = con.execute(PROFILE_SQL, _params(as_of, year_from, year_to, slug=slug)).df()
     frame["deviation"] = frame["comparable"] - frame["city_comparable"]
     return frame
 

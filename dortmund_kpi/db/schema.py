@@ -257,6 +257,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 indicator_id VARCHAR, last_period_end DATE, last_period VARCHAR,
                 last_period_type VARCHAR, updated TIMESTAMPTZ, any_official BOOLEAN,
                 any_demo BOOLEAN)""",
+            # ``db.read.district_profile`` of the default years for every district.
+            """CREATE TABLE mat_district_profile (
+                area VARCHAR, sort_order INTEGER, indicator_id VARCHAR, masterplan VARCHAR,
+                short_name VARCHAR, name VARCHAR, unit VARCHAR, decimals INTEGER,
+                direction VARCHAR, aggregation VARCHAR, period VARCHAR, period_type VARCHAR,
+                value DOUBLE, comparable DOUBLE, city_comparable DOUBLE, rank BIGINT,
+                ranked_of BIGINT, is_official BOOLEAN, city_official BOOLEAN)""",
         ),
     ),
 )

@@ -22,7 +22,12 @@ from pathlib import Path
 
 import duckdb
 
-from dortmund_kpi.db.aggregates import CITY_SERIES_TABLE, FRESHNESS_TABLE, STATS_TABLE
+from dortmund_kpi.db.aggregates import (
+    CITY_SERIES_TABLE,
+    FRESHNESS_TABLE,
+    PROFILE_TABLE,
+    STATS_TABLE,
+)
 
 PUBLIC = "oeffentlich"
 SOURCE = "src"  # the alias of the attached published version
@@ -50,7 +55,7 @@ PUBLIC_VIEWS = {
     # The aggregates of the version (``db.aggregates``): per indicator, so only public ones.
     **{
         table: f"SELECT * FROM src.{table} WHERE indicator_id IN (SELECT id FROM indicators)"
-        for table in (CITY_SERIES_TABLE, STATS_TABLE, FRESHNESS_TABLE)
+        for table in (CITY_SERIES_TABLE, STATS_TABLE, FRESHNESS_TABLE, PROFILE_TABLE)
     },
     "trends": f"""SELECT t.* REPLACE (
             list_filter(t.indicators, lambda x: list_contains(p.ids, x)) AS indicators,
