@@ -9,6 +9,10 @@ own script run:
   right before (``st.cache_data``, ``st.cache_resource``: connection and bootstrap; the
   geometry cache), as when a new data version arrives. Python modules stay imported.
 - ``page.<page>.warm``: the same session run again, everything cached.
+- ``page.<page>.new_version``: the same session run again right after a new data version
+  was published (``Store.write()`` without changes, then a pause as between an import and
+  the next visitor): the process is warm, every cache keyed by the version misses. The
+  first run after an import.
 
 Payload records (from the last run): ``payload.<page>`` = bytes of the page's largest
 plotly figure spec (JSON as sent to the browser, the map's GeoJSON included; null
@@ -19,6 +23,7 @@ of the page (the protobuf deltas of one run).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,7 @@ from dortmund_kpi.settings import ENV_DB, PROJECT_ROOT
 DASHBOARD = PROJECT_ROOT / "dashboard.py"
 PAGES = ("uebersicht", "masterplan", "indikator", "bezirke", "daten")
 TIMEOUT_S = 900
+PAUSE_AFTER_IMPORT_S = 2.0  # the next visitor comes a moment after an import
 
 
 def page_params(dataset: Dataset) -> dict[str, dict[str, Any]]:
@@ -116,20 +122,31 @@ def run(
         _check(at, page, log)
         warm = measure(at.run, repeat, warmup=0)  # the last cold run filled the caches
         _check(at, page, log)
+        fresh = measure(at.run, repeat, warmup=0, setup=lambda: publish(dataset))
+        _check(at, page, log)
         largest, total, charts = payload(at)
         chart_counts[page] = charts
         records += [
             cold.record(f"page.{page}.cold", dataset.scale),
             warm.record(f"page.{page}.warm", dataset.scale),
+            fresh.record(f"page.{page}.new_version", dataset.scale),
             Record(f"payload.{page}", dataset.scale, bytes=largest),
             Record(f"payload.{page}.total", dataset.scale, bytes=total),
         ]
         log(
             f"  {page}: cold {cold.median_ms:.0f} ms, warm {warm.median_ms:.0f} ms, "
+            f"new version {fresh.median_ms:.0f} ms, "
             f"{charts} charts, largest {largest or 0:,} B, all elements {total:,} B"
         )
     clear_caches()
     return records, chart_counts
+
+
+def publish(dataset: Dataset) -> None:
+    """A new data version with the same values, as an import publishes one."""
+    with dataset.store.write():
+        pass
+    time.sleep(PAUSE_AFTER_IMPORT_S)
 
 
 def _check(at: Any, page: str, log: Callable[[str], None]) -> None:

@@ -225,7 +225,8 @@ def _add_indicators(con: duckdb.DuckDBPyConnection, count: int) -> None:
                   CASE WHEN n % 2 = 0 THEN NULL ELSE 2027 END,
                   CASE WHEN n % 2 = 0 THEN NULL ELSE false END,
                   CASE WHEN n % 2 = 0 THEN NULL ELSE 'Demo-Zielwert (synthetisch)' END,
-                  (SELECT max(sort_order) FROM indicators) + n
+                  (SELECT max(sort_order) FROM indicators) + n,
+                  'none', 'intern'
            FROM range(1, $count + 1) r(n)""",
         {"count": count, "source": SYNTHETIC_SOURCE},
     )

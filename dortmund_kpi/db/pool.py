@@ -6,12 +6,17 @@ the connection it evicts breaks the sessions still querying on it: DuckDB refuse
 caused the eviction) and every later cursor of the other sessions fails with
 "Connection already closed". So each use is a lease: an evicted connection leaves the
 pool at once (new leases open a fresh one) and is closed when its last lease ends.
+
+After an import, the first session on the new version would also pay opening its
+connection: ``follow`` opens it as soon as the version is published.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +61,25 @@ class ReadPool:
         for entry in retired:
             self._close_if_free(entry)
 
+    def prepare(self, file: str | Path) -> bool:
+        """Open ``file``'s connection before a session asks, if the pool serves an earlier
+        version of its database (a file in the same folder); True if it opened one."""
+        key = str(file)
+        with self._lock:
+            known = list(self._entries)
+        if key in known or not any(Path(k).parent == Path(key).parent for k in known):
+            return False
+        with self.cursor(key):
+            return True
+
+    def follow(self, current: Callable[[], Path], every_s: float = 1.0) -> None:
+        """Check ``current()`` (the published version) every ``every_s`` seconds in a
+        daemon thread and ``prepare`` it; the thread ends with the pool."""
+        thread = threading.Thread(
+            target=_follow, args=(weakref.ref(self), current, every_s), daemon=True
+        )
+        thread.start()
+
     def open_files(self) -> list[str]:
         """The versions with a pooled connection, oldest first (tests, diagnostics)."""
         with self._lock:
@@ -94,3 +118,12 @@ class ReadPool:
                 return
             entry.leases = -1  # closed: never twice
         entry.con.close()
+
+
+def _follow(ref: weakref.ref[ReadPool], current: Callable[[], Path], every_s: float) -> None:
+    while (pool := ref()) is not None:
+        # A database being replaced or missing now is checked again on the next round.
+        with contextlib.suppress(OSError, RuntimeError, duckdb.Error):
+            pool.prepare(current())
+        del pool  # no reference while sleeping: a pool nobody uses can go
+        time.sleep(every_s)

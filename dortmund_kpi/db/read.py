@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from dortmund_kpi.db import aggregates
 from dortmund_kpi.db.as_of import as_of_cte, instant
 
 EXPORT_SQL = """
@@ -96,6 +97,13 @@ DERIVED_SERIES = _derived_city(
          bool_and(o.is_official), 'aggregiert aus den Werten der Stadtbezirke', NULL,
          max(o.valid_from), true""",
 )
+WINDOW = "year(period_end) BETWEEN $year_from AND $year_to"
+DISTRICT_SERIES = """district_series AS (
+  SELECT indicator_id, area, period, period_type, period_start, period_end, value,
+         is_official, source, note, valid_from, false AS derived
+  FROM obs WHERE area <> 'dortmund'
+),
+all_series AS (SELECT * FROM city_series UNION ALL SELECT * FROM district_series)"""
 SERIES_FROM_OBS = f""",
 city AS (
   SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
@@ -104,16 +112,19 @@ city AS (
 ),
 {DERIVED_SERIES},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived),
-district_series AS (
-  SELECT indicator_id, area, period, period_type, period_start, period_end, value,
-         is_official, source, note, valid_from, false AS derived
-  FROM obs WHERE area <> 'dortmund'
-),
-all_series AS (SELECT * FROM city_series UNION ALL SELECT * FROM district_series)"""
+{DISTRICT_SERIES}"""
 CITY_SERIES = OBS_AS_OF + SERIES_FROM_OBS
 CITY_SERIES_WINDOWED = OBS_WINDOWED + SERIES_FROM_OBS
+# The same CTEs with the city series the version materialised (``db.materialise``): for the
+# current values, without aggregating every district value again per request.
+CITY_SERIES_BUILT = f"""{OBS_WINDOWED},
+city_series AS (SELECT * FROM {aggregates.CITY_SERIES_TABLE} WHERE {WINDOW}),
+{DISTRICT_SERIES}"""
 
-WINDOW = "year(period_end) BETWEEN $year_from AND $year_to"
+
+def _series_ctes(con: duckdb.DuckDBPyConnection, as_of: object) -> str:
+    """The series CTEs for a view: from the version's aggregates when they hold its values."""
+    return CITY_SERIES_WINDOWED if aggregates.built_range(con, as_of) is None else CITY_SERIES_BUILT
 
 
 def _params(as_of: object, year_from: int, year_to: int, **extra: object) -> dict[str, object]:
@@ -129,7 +140,7 @@ def series(
     as_of: object = None,
 ) -> pd.DataFrame:
     """Observations of indicators for areas ('dortmund' = the city) within the years."""
-    sql = f"""WITH {CITY_SERIES_WINDOWED}
+    sql = f"""WITH {_series_ctes(con, as_of)}
     SELECT s.*, coalesce(d.name, 'Dortmund') AS area_name
     FROM all_series s LEFT JOIN districts d ON d.slug = s.area
     WHERE list_contains($ids, s.indicator_id) AND list_contains($areas, s.area) AND {WINDOW}
@@ -144,8 +155,8 @@ def series(
 # One statement per kind (city rows for the tiles, district rows for the matrix), so
 # the other kind is never computed; aggregates (arg_max over a struct key: period end,
 # then official, then period) instead of window functions over every row.
-def _stats_sql(source: str) -> str:
-    return f"""WITH {CITY_SERIES_WINDOWED},
+def _stats_sql(source: str, ctes: str = CITY_SERIES_WINDOWED) -> str:
+    return f"""WITH {ctes},
 s AS (SELECT * FROM {source}),
 last AS (SELECT indicator_id, area, max(period_end) AS last_end FROM s GROUP BY ALL),
 agg AS (
@@ -175,8 +186,11 @@ SELECT a.* EXCLUDE (previous_end, l), a.l.v AS latest, a.l.p AS latest_period,
 FROM agg a LEFT JOIN previous p USING (indicator_id, area)"""
 
 
-STATS_CITY_SQL = _stats_sql("city_series")
-STATS_DISTRICTS_SQL = _stats_sql("district_series")
+STATS_SQL = {  # (city rows?, from the materialised city series?) -> statement
+    (city, built): _stats_sql(f"{'city' if city else 'district'}_series", ctes)
+    for city in (True, False)
+    for built, ctes in ((True, CITY_SERIES_BUILT), (False, CITY_SERIES_WINDOWED))
+}
 
 
 def series_stats(
@@ -189,9 +203,13 @@ def series_stats(
 ) -> pd.DataFrame:
     """Per indicator and area: latest and previous value, 3-year trend, baseline, Stand.
 
-    ``city=True`` gives the city rows (tiles), ``False`` the district rows (matrix).
+    ``city=True`` gives the city rows (tiles), ``False`` the district rows (matrix). The
+    current values of the default years come from the version's aggregates.
     """
-    sql = STATS_CITY_SQL if city else STATS_DISTRICTS_SQL
+    built = aggregates.built_range(con, as_of)
+    if built == (year_from, year_to):
+        return aggregates.series_stats(con, city=city)
+    sql = STATS_SQL[city, built is not None]
     return con.execute(sql, _params(as_of, year_from, year_to)).df()
 
 
@@ -199,7 +217,7 @@ def sparklines(
     con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, as_of: object = None
 ) -> pd.DataFrame:
     """City values of every indicator, for the small charts on the tiles."""
-    sql = f"""WITH {CITY_SERIES_WINDOWED}
+    sql = f"""WITH {_series_ctes(con, as_of)}
     SELECT indicator_id, period, period_end, value, is_official FROM city_series
     WHERE {WINDOW} ORDER BY indicator_id, period_end, period"""
     return con.execute(sql, _params(as_of, year_from, year_to)).df()
@@ -243,7 +261,11 @@ DERIVED_PROFILE = _derived_city(
     f"""o.indicator_id, o.period, {CITY_VALUE} AS value,
          bool_and(o.is_official) AS is_official""",
 )
-PROFILE_SQL = f"""WITH {OBS_WINDOWED},
+
+
+def _profile_sql(districts: str, columns: str = "") -> str:
+    """The profiles of the ``districts`` (a condition on ``area``), with ``columns`` first."""
+    return f"""WITH {OBS_WINDOWED},
 pop AS (SELECT sum(population) AS total FROM districts),
 d AS (
   SELECT o.indicator_id, o.area, o.period, o.period_type, o.period_end, o.value, o.is_official,
@@ -253,12 +275,12 @@ d AS (
   FROM obs o JOIN indicators i ON i.id = o.indicator_id JOIN districts dd ON dd.slug = o.area
 ),
 latest AS (
-  SELECT indicator_id, max(period_end) AS period_end FROM d WHERE area = $slug
-  GROUP BY indicator_id
+  SELECT indicator_id, area, max(period_end) AS period_end FROM d WHERE {districts}
+  GROUP BY indicator_id, area
 ),
 mine AS (
-  SELECT d.indicator_id, d.period FROM d JOIN latest l USING (indicator_id, period_end)
-  WHERE d.area = $slug
+  SELECT d.indicator_id, d.area, d.period FROM d JOIN latest l
+  USING (indicator_id, area, period_end)
 ),
 ranked AS (
   SELECT d.*,
@@ -274,7 +296,7 @@ cobs AS (
 city AS (SELECT indicator_id, period, value, is_official FROM cobs WHERE area = 'dortmund'),
 {DERIVED_PROFILE},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived)
-SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
+SELECT {columns}i.id AS indicator_id, i.masterplan, i.short_name, i.name, i.unit, i.decimals,
        i.direction, i.aggregation, r.period, r.period_type, r.value,
        r.comparable, CASE WHEN i.aggregation = 'sum' THEN c.value / pop.total * 1000
                           ELSE c.value END AS city_comparable,
@@ -283,8 +305,13 @@ FROM ranked r
 JOIN indicators i ON i.id = r.indicator_id
 CROSS JOIN pop
 LEFT JOIN city_series c ON c.indicator_id = r.indicator_id AND c.period = r.period
-WHERE r.area = $slug
+WHERE EXISTS (SELECT 1 FROM mine m WHERE m.indicator_id = r.indicator_id
+              AND m.area = r.area AND m.period = r.period)
 ORDER BY i.sort_order, r.period"""
+
+
+PROFILE_SQL = _profile_sql("area = $slug")
+PROFILES_SQL = _profile_sql("true", "r.area, i.sort_order, ")  # all, for the aggregates
 
 
 def district_profile(
@@ -296,8 +323,10 @@ def district_profile(
     Counts (aggregation ``sum``) are compared per 1,000 inhabitants: a district's
     total against the city's total would only measure its size.
     """
-    sql = PROFILE_SQL
-    frame = con.execute(sql, _params(as_of, year_from, year_to, slug=slug)).df()
+    if aggregates.built_range(con, as_of) == (year_from, year_to):
+        frame = aggregates.district_profile(con, slug)
+    else:
+        frame = con.execute(PROFILE_SQL, _params(as_of, year_from, year_to, slug=slug)).df()
     frame["deviation"] = frame["comparable"] - frame["city_comparable"]
     return frame
 
@@ -322,15 +351,9 @@ def import_log(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataF
 
 def freshness(con: duckdb.DuckDBPyConnection, as_of: object = None) -> pd.DataFrame:
     """Per indicator: latest period end and when its values last changed."""
-    sql = f"""WITH {OBS_AS_OF}
-    SELECT i.id AS indicator_id, i.masterplan, i.short_name, i.frequency,
-           max(o.period_end) AS last_period_end, arg_max(o.period, o.period_end) AS last_period,
-           arg_max(o.period_type, o.period_end) AS last_period_type,
-           max(o.valid_from) AS updated, bool_or(o.is_official) AS any_official,
-           bool_or(NOT o.is_official) AS any_demo
-    FROM indicators i LEFT JOIN obs o ON o.indicator_id = i.id
-    GROUP BY ALL ORDER BY any_value(i.sort_order)"""
-    return con.execute(sql, {"as_of": instant(as_of)}).df()
+    if aggregates.built_range(con, as_of) is not None:
+        return con.execute(aggregates.FRESHNESS_BUILT).df()
+    return con.execute(aggregates.FRESHNESS_SQL, {"as_of": instant(as_of)}).df()
 
 
 def data_stand(con: duckdb.DuckDBPyConnection, as_of: object = None) -> object:

@@ -243,6 +243,42 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "DROP INDEX observations_key",
         ),
     ),
+    (
+        9,
+        "aggregates of the current values, rebuilt with every published version",
+        (
+            # Derived from the tables above by ``db.materialise.rebuild`` in the transaction
+            # that publishes a version, so a first page run after an import reads them
+            # instead of computing them. ``mat_meta`` holds one row once they are built: the
+            # default year range the range-bound tables answer; empty means "compute live".
+            "CREATE TABLE mat_meta (year_from INTEGER NOT NULL, year_to INTEGER NOT NULL)",
+            # The city series (stored and derived from all districts), every year.
+            """CREATE TABLE mat_city_series (
+                indicator_id VARCHAR, area VARCHAR, period VARCHAR, period_type VARCHAR,
+                period_start DATE, period_end DATE, value DOUBLE, is_official BOOLEAN,
+                source VARCHAR, note VARCHAR, valid_from TIMESTAMPTZ, derived BOOLEAN)""",
+            # ``db.read.series_stats`` of the default range; ``city`` says which kind.
+            """CREATE TABLE mat_series_stats (
+                city BOOLEAN NOT NULL, indicator_id VARCHAR, area VARCHAR,
+                slope_per_year DOUBLE, base_value DOUBLE, base_date DATE, base_start DATE,
+                points BIGINT, has_demo BOOLEAN, stand TIMESTAMPTZ, latest DOUBLE,
+                latest_period VARCHAR, latest_type VARCHAR, latest_end DATE,
+                latest_start DATE, latest_official BOOLEAN, previous DOUBLE,
+                previous_period VARCHAR, previous_type VARCHAR, previous_official BOOLEAN)""",
+            # ``db.read.freshness`` without the catalog's columns (joined when read).
+            """CREATE TABLE mat_freshness (
+                indicator_id VARCHAR, last_period_end DATE, last_period VARCHAR,
+                last_period_type VARCHAR, updated TIMESTAMPTZ, any_official BOOLEAN,
+                any_demo BOOLEAN)""",
+            # ``db.read.district_profile`` of the default years for every district.
+            """CREATE TABLE mat_district_profile (
+                area VARCHAR, sort_order INTEGER, indicator_id VARCHAR, masterplan VARCHAR,
+                short_name VARCHAR, name VARCHAR, unit VARCHAR, decimals INTEGER,
+                direction VARCHAR, aggregation VARCHAR, period VARCHAR, period_type VARCHAR,
+                value DOUBLE, comparable DOUBLE, city_comparable DOUBLE, rank BIGINT,
+                ranked_of BIGINT, is_official BOOLEAN, city_official BOOLEAN)""",
+        ),
+    ),
 )
 # From this version on, moments are instants; before it, naive Berlin wall-clock times.
 INSTANTS_FROM = 5

@@ -22,6 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from dortmund_kpi.db.aggregates import (
+    CITY_SERIES_TABLE,
+    FRESHNESS_TABLE,
+    PROFILE_TABLE,
+    STATS_TABLE,
+)
+
 PUBLIC = "oeffentlich"
 SOURCE = "src"  # the alias of the attached published version
 # Table -> the SELECT its public view shows (``src`` is the attached version; an unnamed
@@ -45,6 +52,11 @@ PUBLIC_VIEWS = {
              (SELECT coalesce(list(id), []) AS ids FROM indicators) p
         WHERE m.id IN (SELECT id FROM src.measures
                        WHERE valid_to IS NULL AND visibility = '{PUBLIC}')""",
+    # The aggregates of the version (``db.aggregates``): per indicator, so only public ones.
+    **{
+        table: f"SELECT * FROM src.{table} WHERE indicator_id IN (SELECT id FROM indicators)"
+        for table in (CITY_SERIES_TABLE, STATS_TABLE, FRESHNESS_TABLE, PROFILE_TABLE)
+    },
     "trends": f"""SELECT t.* REPLACE (
             list_filter(t.indicators, lambda x: list_contains(p.ids, x)) AS indicators,
             list_filter(t.measures, lambda x: list_contains(q.ids, x)) AS measures)

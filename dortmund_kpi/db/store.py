@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from dortmund_kpi.db import materialise
 from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
 from dortmund_kpi.db.scope import public_connection
 from dortmund_kpi.settings import get_settings
@@ -170,6 +171,7 @@ class Store:
                     con.execute("BEGIN TRANSACTION")
                     migrate(con)
                     yield con
+                    materialise.rebuild(con)  # the aggregates of exactly this version
                     con.execute("COMMIT")
                     con.execute("CHECKPOINT")
                 finally:

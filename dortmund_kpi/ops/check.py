@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dortmund_kpi.db import checks
+from dortmund_kpi.db import checks, materialise
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import Store, first_line
 from dortmund_kpi.settings import Settings
@@ -179,7 +179,25 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     findings = [_schema_finding(con)]
     for check in CHECKS:
         findings.append(_run_check(con, check))
+    findings.append(_aggregates_finding(con))
     return findings
+
+
+AGGREGATES = "vorberechnete Kennzahlen entsprechen den gespeicherten Werten"
+
+
+def _aggregates_finding(con: duckdb.DuckDBPyConnection) -> Finding:
+    """The aggregates published with the version (``db.materialise``) against the same
+    statements computed live: a file changed outside ``dortmund-kpi`` shows here."""
+    try:
+        stale = materialise.stale(con)
+    except duckdb.Error as exc:
+        return Finding(AGGREGATES, 1, (), f"Prüfung nicht möglich ({first_line(exc)})")
+    detail = (
+        f"{count_text(len(stale))} Tabelle(n) passen nicht zu den Werten; die nächste "
+        "Version (etwa der nächste Import) berechnet sie neu"
+    )
+    return Finding(AGGREGATES, len(stale), tuple(stale), detail)
 
 
 def _schema_finding(con: duckdb.DuckDBPyConnection) -> Finding:

@@ -47,7 +47,9 @@ def current_file() -> str:
 def _pool() -> ReadPool:
     """The process's read connections: a version's connection closes only when no
     session queries on it any more (``db.pool``)."""
-    return ReadPool(connect_file, size=2)
+    pool = ReadPool(connect_file, size=2)
+    pool.follow(lambda: Store(get_settings().db_path).current_file())  # opens new versions
+    return pool
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

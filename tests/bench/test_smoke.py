@@ -106,10 +106,10 @@ def test_every_page_query_is_measured_against_direct_sql_and_pandas(report: dict
     )
 
 
-def test_every_page_is_run_cold_and_warm_with_its_payload(report: dict) -> None:
+def test_every_page_is_run_cold_warm_and_on_a_new_version_with_its_payload(report: dict) -> None:
     records = by_name(report)
     for page in PAGES:
-        for kind in ("cold", "warm"):
+        for kind in ("cold", "warm", "new_version"):
             assert isinstance(records[f"page.{page}.{kind}"]["median_ms"], float)
         assert isinstance(records[f"payload.{page}.total"]["bytes"], int)
     # The indicator page (a district indicator) shows a map: its spec is the largest figure.

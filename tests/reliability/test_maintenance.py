@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dortmund_kpi.db import materialise
 from dortmund_kpi.db.schema import LATEST_VERSION
-from dortmund_kpi.db.store import Store
+from dortmund_kpi.db.store import Store, in_utc
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.ops.backup import DB_FILE, MANIFEST, sha256
-from dortmund_kpi.ops.check import CHECKS
+from dortmund_kpi.ops.check import AGGREGATES, CHECKS
 from dortmund_kpi.settings import Settings
 from tests.conftest import make_settings
 from tests.reliability.conftest import Result
@@ -307,7 +308,10 @@ ROW = "FROM observations WHERE valid_to IS NULL AND indicator_id = '{id}' LIMIT 
 FIRST = "(SELECT min(rowid) FROM observations WHERE valid_to IS NULL AND indicator_id = '{id}')"
 
 # name -> (SQL that breaks the database, the check that must report it)
+# Values deleted from the file behind the store's back: the aggregates no longer match.
+STALE_AGGREGATES = "DELETE FROM observations WHERE indicator_id = 'online_antraege'"
 INJECTIONS = {
+    "veraltete-kennzahlen": (STALE_AGGREGATES, AGGREGATES),
     "schema-version": (
         "DELETE FROM schema_meta WHERE version = (SELECT max(version) FROM schema_meta)",
         "Schema-Version",
@@ -409,10 +413,12 @@ INJECTIONS = {
 }
 
 
-def _broken_copy(fixture_db: Settings, folder: Path, sql: str) -> Settings:
+def _broken_copy(fixture_db: Settings, folder: Path, sql: str, rebuild: bool = False) -> Settings:
     settings = copy_db(fixture_db, folder)
-    with duckdb.connect(str(settings.db_path)) as con:
+    with in_utc(duckdb.connect(str(settings.db_path))) as con:
         con.execute(sql)
+        if rebuild:  # the aggregates of the changed values, as a write builds them
+            materialise.rebuild(con)
     return settings
 
 
@@ -423,7 +429,7 @@ def _failed_lines(out: str) -> list[str]:
 def test_check_passes_on_the_fixture_database(fixture_db: Settings, dk: Run):
     result = dk("check", "--db", fixture_db.db_path)
     assert result.code == 0, result.out
-    assert result.out.splitlines()[-1] == f"Ergebnis: in Ordnung ({len(CHECKS) + 1} Prüfungen)."
+    assert result.out.splitlines()[-1] == f"Ergebnis: in Ordnung ({len(CHECKS) + 2} Prüfungen)."
     assert _failed_lines(result.out) == []
     assert version(fixture_db.db_path) in result.out.splitlines()[0]
 
@@ -432,7 +438,9 @@ def test_check_passes_on_the_fixture_database(fixture_db: Settings, dk: Run):
 def test_check_reports_each_injected_inconsistency(
     fixture_db: Settings, tmp_path: Path, sql: str, check: str, dk: Run
 ):
-    broken = _broken_copy(fixture_db, tmp_path, sql)
+    # Only the injected inconsistency is reported: the aggregates follow the changed
+    # values, except in the case of stale aggregates.
+    broken = _broken_copy(fixture_db, tmp_path, sql, rebuild=sql != STALE_AGGREGATES)
     result = dk("check", "--db", broken.db_path)
     assert result.code == 1, result.out
     failed = _failed_lines(result.out)

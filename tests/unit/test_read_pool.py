@@ -17,7 +17,7 @@ import pytest
 from duckdb.sqltypes import BIGINT
 
 from dortmund_kpi.db.pool import ReadPool
-from dortmund_kpi.db.store import connect_file
+from dortmund_kpi.db.store import Store, connect_file
 from dortmund_kpi.ui import data
 
 
@@ -137,3 +137,31 @@ def test_many_sessions_over_changing_versions_never_fail(versions):
     assert len(pool.open_files()) == 2
     pool.clear()
     assert pool.open_files() == []
+
+
+def test_a_new_version_is_opened_before_its_first_session(tmp_path: Path):
+    """After an import the pool opens the new version's connection by itself (``follow``),
+    so the first session on it does not pay for opening it."""
+    store = Store(tmp_path / "kpi.duckdb")
+    with store.write(fresh=True):
+        pass
+    first = str(store.current_file())
+    pool = ReadPool(connect_file, size=2)
+    assert pool.prepare(first) is False  # the pool serves no version of this database yet
+    with pool.cursor(first) as cursor:
+        cursor.execute("SELECT 1").fetchall()
+    with store.write():
+        pass  # a new version, as an import publishes
+    second = str(store.current_file())
+    assert pool.prepare(second) is True and pool.open_files() == [first, second]
+    assert pool.prepare(second) is False  # already open
+    with store.write():
+        pass
+    third = str(store.current_file())
+    pool.follow(store.current_file, every_s=0.01)
+    for _ in range(3000):  # the follower's thread opens it; no session asks
+        if third in pool.open_files():
+            break
+        threading.Event().wait(0.01)
+    assert pool.open_files() == [second, third]
+    pool.clear()
