@@ -17,6 +17,7 @@ page, after one untimed round (server caches and the browser's HTTP cache warm):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +27,9 @@ from benchmarks import browser
 from benchmarks.apptest import open_app, payload
 from benchmarks.concurrency import FLOOR, Site
 from benchmarks.datasets import Dataset
-from benchmarks.queries import district_indicator
+from benchmarks.queries import district_indicator, quiet_streamlit
 from benchmarks.records import Record, measure_interleaved, ratio
+from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.share import urlstate
 
 PAGES = tuple(urlstate.PAGES)  # every page of ours
@@ -62,8 +64,10 @@ def sites(dataset: Dataset, app_url: str, floor_url: str) -> tuple[list[Site], S
     return pages, Site(FLOOR, floor_url, "", {"indikator": indicator})
 
 
-def chart_counts(pages: list[Site], known: dict[str, int]) -> dict[str, int]:
+def chart_counts(dataset: Dataset, pages: list[Site], known: dict[str, int]) -> dict[str, int]:
     """Plotly charts per page (one AppTest run each, unless the page part counted them)."""
+    os.environ[ENV_DB] = str(dataset.settings.db_path)
+    quiet_streamlit()
     counts = dict(known)
     for site in pages:
         if site.name not in counts:

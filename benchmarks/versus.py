@@ -43,8 +43,10 @@ def run(
         pages = [site for site in pages if site.name in args.pages]
         if "floor" in args.parts and chromium is not None:
             log(f"scale {scale}: every page against the floor page in Chromium, in turns")
-            counts = floor.chart_counts(pages, charts)
+            counts = floor.chart_counts(dataset, pages, charts)
             records += floor.run(pages, floor_site, chromium, counts, scale, args.repeat, log)
+        if "floor" in args.parts and chromium is None:
+            log(f"scale {scale}: floor part skipped (no browser)")
         if "firstrun" in args.parts:
             log(f"scale {scale}: first run after publishing a version vs warm run")
             records += firstrun.run(pages, db, scale, args.repeat, log)
