@@ -18,7 +18,9 @@ What runs at which scale (``--scale`` may be repeated; default ``S M``; ``M`` al
 | concurrency: 1, 5, 20 sessions, pages | x  | x | x |   |
 |   and floor (``--sessions``)          |    |   |   |   |
 
-``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows).
+``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows). The parts
+against the floor page (issue 17: ``floor``, ``firstrun``, ``concurrency``) run only at
+the scales asked for: ``--scale M`` does not run them at ``S``.
 """
 
 from __future__ import annotations
@@ -239,7 +241,7 @@ def run_scale(
         records.append(rss_apptest(dataset))
     if chromium is not None and args.parts & {"browser", "memory"}:
         records += run_server_part(dataset, scale, root, args, chromium, charts)
-    if scale.browser and args.parts & set(versus.PARTS):
+    if scale.browser and args.parts & set(versus.PARTS) and name in (args.scale or ("S", "M")):
         records += versus.run(dataset, root, args, chromium, charts, report, log)
     return records
 
