@@ -24,8 +24,10 @@ import asyncio
 import random
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -33,6 +35,7 @@ import httpx
 from benchmarks.load import DISTRICTS, THINK_S, TIMEOUT_S, Visitor
 from benchmarks.records import Record, percentile, ratio
 
+T = TypeVar("T")
 LEVELS = (1, 5, 20)
 CHANGES = 3
 FLOOR = "floor"
@@ -111,8 +114,15 @@ async def _round(site: Site, sessions: int, changes: int, think: bool, seed: int
     return result
 
 
+def in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` in a new event loop in its own thread: Playwright's sync API (the
+    ``floor`` part) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def round_of(site: Site, sessions: int, changes: int, think: bool, seed: int) -> Round:
-    return asyncio.run(_round(site, sessions, changes, think, seed))
+    return in_own_loop(_round(site, sessions, changes, think, seed))
 
 
 def run(

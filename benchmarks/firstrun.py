@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.concurrency import Site
+from benchmarks.concurrency import Site, in_own_loop
 from benchmarks.load import TIMEOUT_S, Visitor
 from benchmarks.records import Record, Timing, ratio
 from dortmund_kpi.db.store import Store
@@ -65,7 +65,7 @@ def run(
     """``db_path`` is the database the server serves (a private copy: versions are added)."""
     records: list[Record] = []
     for site in pages:
-        first, warm = asyncio.run(_page(site, db_path, repeat))
+        first, warm = in_own_loop(_page(site, db_path, repeat))
         factor = ratio(first.median_ms, warm.median_ms)
         records += [
             first.record(f"first_run.{site.name}", scale, ratio_to_floor=factor),
