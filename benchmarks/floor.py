@@ -133,12 +133,17 @@ def run(
     ours_tab, floor_tab = context.new_page(), context.new_page()
     floor_target = _target(floor, 1, FLOOR_DISTRICT)
     records: list[Record] = []
+    from playwright.sync_api import TimeoutError as Timeout
+
     try:
         for site in pages:
             target = _target(site, charts.get(site.name, 0))
-            records += _page(
-                site.name, scale, repeat, (ours_tab, target), (floor_tab, floor_target), log
-            )
+            try:
+                records += _page(
+                    site.name, scale, repeat, (ours_tab, target), (floor_tab, floor_target), log
+                )
+            except Timeout as error:  # one page that never finished must not end the run
+                log(f"  ! {site.name}: not measured, {str(error).splitlines()[0]}")
     finally:
         context.close()
     return records
