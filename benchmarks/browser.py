@@ -71,12 +71,16 @@ SNAPSHOT_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   if (app.__benchRuns === undefined) {
     app.__benchRuns = 0;
-    let last = app.getAttribute('data-test-script-state');
-    new MutationObserver(() => {
-      const now = app.getAttribute('data-test-script-state');
-      if (now !== last && now !== 'notRunning') app.__benchRuns += 1;
-      last = now;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    // From the records, not the attribute's value when the callback runs: a fast rerun
+    // may go running -> notRunning before the callback sees it.
+    new MutationObserver((records) => {
+      records.forEach((record, i) => {
+        const next = i + 1 < records.length ? records[i + 1].oldValue
+          : app.getAttribute('data-test-script-state');
+        if (record.oldValue === 'notRunning' && next !== 'notRunning') app.__benchRuns += 1;
+      });
+    }).observe(app, {attributes: true, attributeOldValue: true,
+                     attributeFilter: ['data-test-script-state']});
   }
   window.__benchPlots = new Map(
     Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [gd, gd._fullData]));
@@ -89,8 +93,9 @@ UPDATED_JS = (
     + DRAWN_JS
     + """;
   const app = document.querySelector("[data-testid='stApp']");
-  if (!(app.__benchRuns > before) || !drawn(minCharts)) return false;
-  if (!needChart) return true;
+  if (!drawn(minCharts)) return false;
+  // A replaced chart proves the rerun (its running state may never have been rendered).
+  if (!needChart) return app.__benchRuns > before;
   return Array.from(document.querySelectorAll('.js-plotly-plot')).some(
     gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData);
 }"""

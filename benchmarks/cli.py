@@ -12,8 +12,15 @@ What runs at which scale (``--scale`` may be repeated; default ``S M``; ``M`` al
 |   an AppTest process instead)         |    |   |   |   |
 | browser (unless --skip-browser)       | x  | x | x | RSS only |
 | GENESIS flat file (ffcsv) vs DuckDB   | x  |   | x |   |
+| floor: pages vs the floor page in     | x  | x | x |   |
+|   Chromium, in turns (issue 17)       |    |   |   |   |
+| firstrun: first run after publishing  | x  | x | x |   |
+| concurrency: 1, 5, 20 sessions, pages | x  | x | x |   |
+|   and floor (``--sessions``)          |    |   |   |   |
 
-``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows).
+``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows). The parts
+against the floor page (issue 17: ``floor``, ``firstrun``, ``concurrency``) run only at
+the scales asked for: ``--scale M`` does not run them at ``S``.
 """
 
 from __future__ import annotations
@@ -40,12 +47,13 @@ from benchmarks import (
     pandas_impl,
     queries,
     targets,
+    versus,
 )
 from benchmarks.records import FIELDS, Record
 from dortmund_kpi.settings import PROJECT_ROOT
 
 ORDER = ("XS", "S", "M", "L")
-PARTS = ("import", "queries", "pages", "memory", "browser", "ffcsv")
+PARTS = ("import", "queries", "pages", "memory", "browser", "ffcsv", *versus.PARTS)
 DATABASE_PARTS = frozenset(PARTS) - {"ffcsv"}  # the flat file part needs no database
 START = time.perf_counter()
 
@@ -91,12 +99,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"comma-separated subset of {','.join(PARTS)} (default: all)",
     )
     parser.add_argument(
+        "--sessions",
+        default="1,5,20",
+        help="simultaneous sessions of the concurrency part, comma-separated (default 1,5,20)",
+    )
+    parser.add_argument(
+        "--pages",
+        default=",".join(versus.PAGES),
+        help="pages of the floor, firstrun and concurrency parts, comma-separated (default: all)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=1, help=argparse.SUPPRESS
     )  # the smoke test uses 0
+    # The smoke test: fewer clicks per visitor, no think time between them.
+    parser.add_argument("--changes", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--no-think", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    try:
+        args.sessions = [int(n) for n in args.sessions.split(",") if n.strip()]
+    except ValueError:
+        parser.error("--sessions takes numbers, e.g. 1,5,20")
+    if not args.sessions or min(args.sessions) < 1:
+        parser.error("--sessions takes numbers of at least 1, e.g. 1,5,20")
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if not args.pages or set(args.pages) - set(versus.PAGES):
+        parser.error(f"--pages: choose from {','.join(versus.PAGES)}")
     unknown = args.parts - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {PARTS}")
@@ -124,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if browser_problem:
             log(f"browser part skipped: {browser_problem}")
     use_browser = not args.skip_browser and browser_problem is None
-    use_browser = use_browser and bool(args.parts & {"browser", "memory"})
+    use_browser = use_browser and bool(args.parts & {"browser", "memory", "floor"})
     report: dict[str, Any] = {
         "machine": machine.info(),
         "run": {"argv": list(argv if argv is not None else sys.argv[1:]), "scales": scales},
@@ -153,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["run"]["duration_s"] = round(time.perf_counter() - START, 1)
     report["records"] = [r.as_dict() for r in records]
     import_rows = {scale: int(info["rows"]) for scale, info in report["import"].items()}
-    checks = targets.evaluate(records, import_rows)
+    checks = targets.evaluate(records, import_rows) + targets.issue17(records)
     report["targets"] = targets.as_dicts(checks)
     print(table(records))
     print(targets.summary([c for c in checks if c.value is not None]))
@@ -209,8 +239,10 @@ def run_scale(
     if name in ("XS", "M", "L") and "memory" in args.parts and chromium is None:
         log(f"scale {name}: peak RSS of an AppTest process rendering every page")
         records.append(rss_apptest(dataset))
-    if chromium is not None:
+    if chromium is not None and args.parts & {"browser", "memory"}:
         records += run_server_part(dataset, scale, root, args, chromium, charts)
+    if scale.browser and args.parts & set(versus.PARTS) and name in (args.scale or ("S", "M")):
+        records += versus.run(dataset, root, args, chromium, charts, report, log)
     return records
 
 

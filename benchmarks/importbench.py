@@ -10,13 +10,24 @@ of the shipped database (``S``), so every row is new:
 - ``import.cli``: ``dortmund-kpi import`` once, as a user runs it (process start included);
 - ``import.floor``: bare DuckDB, ``read_csv`` + ``INSERT`` of the same file into the same
   schema (a copy of the same database, one transaction, ``CHECKPOINT``), producing the
-  same rows (district names mapped to slugs, days parsed).
+  same rows (district names mapped to slugs, days parsed);
+- ``import.read_csv``: DuckDB's own ``CREATE TABLE t AS SELECT * FROM read_csv(...)`` of
+  the same file into a new database file (issue 17's floor: no schema, no checks);
+- ``import.run_import.vs_read_csv``: the importer's timings again, with ``ratio_to_floor``
+  = importer / ``read_csv`` (issue 17: <= 2).
 
-``ratio_to_floor`` = importer / floor, both measured in this run.
+``ratio_to_floor`` = importer / floor, both measured in this run, in turns.
+
+Peak memory (issue 17: the importer's <= 2x DuckDB's): each way imports the file once
+in a fresh process (``benchmarks/import_probe.py``, ``benchmarks/duckdb_floor.py``; the
+DuckDB ones import nothing but DuckDB), which prints its RSS after start-up and its peak
+(``VmHWM``): ``rss.import.<kind>`` for ``run_import``, ``floor`` and ``read_csv``;
+``rss.import.<kind>.ratio_to_floor`` = its peak / the ``read_csv`` process's peak.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,9 +39,11 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.datasets import MAX_IMPORT_BYTES, Dataset, settings_for
+from benchmarks.duckdb_floor import floor_import, read_csv_import
 from benchmarks.records import Record, Timing, measure_interleaved, ratio
 from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import run_import
+from dortmund_kpi.settings import PROJECT_ROOT
 
 CSV_COLUMNS = "indikator;bezirk;zeitraum;wert;quelle"
 FIRST_DAY = "2000-01-01"
@@ -52,18 +65,7 @@ COPY (
 ) TO '{path}' (HEADER, DELIMITER ';')
 """
 
-FLOOR_SQL = """
-INSERT INTO observations
-SELECT c.indikator, coalesce(d.slug, 'dortmund'), strftime(c.day, '%Y-%m-%d'), 'D', c.day, c.day,
-       c.wert, NULL, c.quelle, true, $import_id, now()::TIMESTAMP, NULL
-FROM (
-  SELECT indikator, bezirk, CAST(strptime(zeitraum, '%d.%m.%Y') AS DATE) AS day, wert, quelle
-  FROM read_csv($path, delim = ';', header = true, decimal_separator = ',',
-                columns = {'indikator': 'VARCHAR', 'bezirk': 'VARCHAR', 'zeitraum': 'VARCHAR',
-                           'wert': 'DOUBLE', 'quelle': 'VARCHAR'})
-) c
-LEFT JOIN districts d ON d.name = c.bezirk
-"""
+RSS_KINDS = ("run_import", "floor", "read_csv")
 
 
 def _literal(path: Path) -> str:
@@ -100,25 +102,6 @@ def _fresh_copy(base: Dataset, target: Path) -> Path:
     return target / base.settings.db_path.name
 
 
-def floor_import(db_path: Path, csv_path: Path) -> int:
-    """Bare DuckDB: read_csv + INSERT into the same schema, one transaction, checkpoint."""
-    con = duckdb.connect(str(db_path.resolve()))
-    try:
-        con.execute("SET enable_progress_bar = false")
-        con.execute("BEGIN TRANSACTION")
-        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log")
-        next_id = import_id.fetchall()[0][0]
-        con.execute(FLOOR_SQL, {"import_id": next_id, "path": str(csv_path)})
-        inserted = con.execute(
-            "SELECT count(*) FROM observations WHERE import_id = ?", [next_id]
-        ).fetchall()[0][0]
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return int(inserted)
-
-
 def run(
     base: Dataset,
     rows: int,
@@ -148,6 +131,9 @@ def run(
     def floor() -> None:
         results["floor"] = floor_import(db["floor"], csv_path)
 
+    def read_csv() -> None:
+        results["read_csv"] = read_csv_import(work / "read_csv.duckdb", csv_path)
+
     db: dict[str, Path] = {}
 
     def fresh(kind: str) -> Callable[[], None]:
@@ -164,23 +150,30 @@ def run(
         fresh(kind)()
     run_import([small], settings_for(db["importer"]), user="benchmark")
     floor_import(db["floor"], small)
+    read_csv_import(work / "read_csv.duckdb", small)
     timings = measure_interleaved(
-        {"importer": importer, "floor": floor},
+        {"importer": importer, "floor": floor, "read_csv": read_csv},
         repeat,
         warmup=0,
         setups={"importer": fresh("importer"), "floor": fresh("floor")},
     )
-    if results["importer"] != rows or results["floor"] != rows:
-        log(f"  ! rows written: importer {results['importer']}, floor {results['floor']}")
+    if {results["importer"], results["floor"], results["read_csv"]} != {rows}:
+        log(f"  ! rows written: {results}")
     cli = _cli_once(base, csv_path, work / "cli")
-    t_imp, t_floor = timings["importer"], timings["floor"]
+    t_imp, t_floor, t_csv = timings["importer"], timings["floor"], timings["read_csv"]
+    peaks = peak_memory(base, csv_path, work / "rss")
     info["rows_per_s"] = round(rows / (t_imp.median_ms / 1000))
     info["floor_rows_per_s"] = round(rows / (t_floor.median_ms / 1000))
     info["cli_rows_per_s"] = round(rows / (cli.median_ms / 1000))
+    info["read_csv_rows_per_s"] = round(rows / (t_csv.median_ms / 1000))
+    info["rss_mb"] = peaks
     log(
         f"  run_import {t_imp.median_ms / 1000:.2f} s ({info['rows_per_s']:,} rows/s), "
-        f"floor {t_floor.median_ms / 1000:.2f} s, CLI {cli.median_ms / 1000:.2f} s"
+        f"floor {t_floor.median_ms / 1000:.2f} s, read_csv {t_csv.median_ms / 1000:.2f} s, "
+        f"CLI {cli.median_ms / 1000:.2f} s; peak RSS "
+        + ", ".join(f"{kind} {peaks[kind]['peak_mb']:.0f} MB" for kind in RSS_KINDS)
     )
+    size = csv_path.stat().st_size
     records = [
         t_imp.record(
             "import.run_import",
@@ -194,8 +187,20 @@ def run(
             ratio_to_floor=ratio(cli.median_ms, t_floor.median_ms),
             bytes=csv_path.stat().st_size,
         ),
-        t_floor.record("import.floor", scale, bytes=csv_path.stat().st_size),
+        t_floor.record("import.floor", scale, bytes=size),
+        t_csv.record("import.read_csv", scale, bytes=size),
+        t_imp.record(
+            "import.run_import.vs_read_csv",
+            scale,
+            ratio_to_floor=ratio(t_imp.median_ms, t_csv.median_ms),
+            bytes=size,
+        ),
     ]
+    csv_peak = peaks["read_csv"]["peak_mb"]
+    for kind in RSS_KINDS:
+        peak = peaks[kind]["peak_mb"]
+        factor = ratio(peak, csv_peak) if kind != "read_csv" else None
+        records.append(Record(f"rss.import.{kind}", scale, ratio_to_floor=factor, rss_mb=peak))
     shutil.rmtree(work, ignore_errors=True)
     return records, info
 
@@ -219,3 +224,29 @@ def cli_command() -> list[str]:
     beside = Path(sys.executable).parent / "dortmund-kpi"
     found = str(beside) if beside.exists() else shutil.which("dortmund-kpi")
     return [found] if found else [sys.executable, "-m", "dortmund_kpi"]
+
+
+def peak_memory(base: Dataset, csv_path: Path, work: Path) -> dict[str, dict[str, float]]:
+    """Per way of importing, a fresh process importing the file once into a fresh copy:
+    RSS after its imports (``start_mb``) and its peak RSS (``peak_mb``), in MB."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    env["DORTMUND_KPI_MAX_IMPORT_MB"] = str(MAX_IMPORT_BYTES // 2**20)
+    found = {}
+    for kind in RSS_KINDS:
+        db_path = _fresh_copy(base, work / kind) if kind != "read_csv" else work / "t.duckdb"
+        probe = "benchmarks.import_probe" if kind == "run_import" else "benchmarks.duckdb_floor"
+        command = [sys.executable, "-m", probe, kind, str(csv_path)]
+        done = subprocess.run(
+            [*command, str(db_path)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"import memory probe {kind} failed: {done.stderr[-3000:]}")
+        found[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+    shutil.rmtree(work, ignore_errors=True)
+    return found

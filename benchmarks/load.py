@@ -89,11 +89,12 @@ def query(district: str) -> str:
     return urlencode({"indikator": INDICATOR, "bezirk": district})
 
 
-async def _run_once(ws, query_string: str) -> float:
-    """One rerun, timed until the server reports the script finished."""
+async def _run_once(ws, query_string: str, page: str = PAGE) -> float:
+    """One rerun of ``page`` (its URL path, ``""`` for the main page), timed until the
+    server reports the script finished."""
     msg = BackMsg()
     msg.rerun_script.query_string = query_string
-    msg.rerun_script.page_name = PAGE
+    msg.rerun_script.page_name = page
     start = time.perf_counter()
     await ws.send(msg.SerializeToString())
     while True:
@@ -135,15 +136,17 @@ class Visitor:
             open_timeout=TIMEOUT_S,
         )
 
-    async def interact(self, query_string: str, since: float | None = None) -> float:
+    async def interact(
+        self, query_string: str, since: float | None = None, page: str = PAGE
+    ) -> float:
         start = time.perf_counter() if since is None else since
         try:
-            await _run_once(self.ws, query_string)
+            await _run_once(self.ws, query_string, page)
         except (ConnectionClosed, OSError):
             self.reconnects += 1
             await self.close()
             await self.connect()
-            await _run_once(self.ws, query_string)
+            await _run_once(self.ws, query_string, page)
         return time.perf_counter() - start
 
     async def close(self) -> None:

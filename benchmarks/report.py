@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import targets
+from benchmarks import report17, targets
 from benchmarks.records import Record
 
 
@@ -97,7 +97,8 @@ def ffcsv_section(runs: list[dict[str, Any]]) -> list[str]:
 
 
 def targets_section(records: list[dict[str, Any]], import_rows: dict[str, int]) -> list[str]:
-    checks = targets.evaluate([Record(**r) for r in records], import_rows)
+    found = [Record(**r) for r in records]
+    checks = targets.evaluate(found, import_rows) + targets.issue17(found)
     lines = ["| target | record | scale | measured | limit | verdict |"]
     lines.append("|---|---|---|---:|---:|---|")
     for c in checks:
@@ -117,6 +118,7 @@ def render(paths: list[Path]) -> str:
     import_rows = {s: int(i["rows"]) for run in runs for s, i in run["import"].items()}
     out = ["### Machine", "", *machine_section(runs), "", "### Datasets", ""]
     out += [*dataset_section(runs), "", "### Targets", "", *targets_section(records, import_rows)]
+    out += report17.section(runs)
     if any(run.get("ffcsv") for run in runs):
         out += ["", "### GENESIS flat file", "", *ffcsv_section(runs)]
     out += ["", "### All records", "", *records_section(records)]

@@ -1,9 +1,11 @@
-"""The app as users get it: ``dortmund-kpi serve`` in its own process (group)."""
+"""The app as users get it: ``dortmund-kpi serve`` in its own process (group); beside it
+the floor page (``streamlit run benchmarks/floor_page.py``) the app is compared with."""
 
 from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from dortmund_kpi.settings import PROJECT_ROOT
 from tools.devserver import free_port, health, server_env, stop
 
 STARTUP_TIMEOUT_S = 120.0
+FLOOR_PAGE = Path(__file__).with_name("floor_page.py")
 
 
 @dataclass
@@ -41,10 +44,27 @@ class AppServer:
 @contextlib.contextmanager
 def serve(db_path: Path, log_path: Path) -> Iterator[AppServer]:
     """Start ``dortmund-kpi serve`` on a free port; stop it (and only it) afterwards."""
-    env = server_env(PROJECT_ROOT)
     port = free_port()
     command = [*cli_command(), "serve", "--port", str(port), "--address", "127.0.0.1"]
     command += ["--db", str(db_path)]
+    with _started(command, port, log_path, "dortmund-kpi serve") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serve_floor(db_path: Path, log_path: Path) -> Iterator[AppServer]:
+    """Start the floor page (``benchmarks/floor_page.py``) with ``streamlit run``."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(FLOOR_PAGE)]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true", "--", str(db_path)]
+    with _started(command, port, log_path, "the floor page") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def _started(command: list[str], port: int, log_path: Path, what: str) -> Iterator[AppServer]:
+    env = server_env(PROJECT_ROOT)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command,
@@ -60,7 +80,7 @@ def serve(db_path: Path, log_path: Path) -> Iterator[AppServer]:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while health(server.base_url) != "ok":
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"dortmund-kpi serve did not start:\n{server.log_tail()}")
+                raise RuntimeError(f"{what} did not start:\n{server.log_tail()}")
             time.sleep(0.2)
         yield server
     finally:

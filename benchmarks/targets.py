@@ -1,4 +1,5 @@
-"""The targets of issue 7 (and issue 14's flat file), checked against the records of one run.
+"""The targets of issue 7 (and issue 14's flat file, issue 17's floor), checked against
+the records of one run.
 
 Each check names the record it reads; a target whose records were not measured in
 this run (scale not run, browser skipped) is reported as ``not measured``.
@@ -24,6 +25,15 @@ FILTER = "browser: filter click to updated chart < 500 ms (warm)"
 RSS = "peak RSS of the app at L < 1 GB"
 MAP = "map payload < 200 KB"
 RSS_RECORDS = ("rss.server", "rss.apptest_all_pages")
+# Issue 17: ratios to the floor, checked at every scale they were measured at.
+ISSUE17 = (
+    ("vs_floor.{page}.warm", "warm page load <= 1.5x the floor page", 1.5),
+    ("vs_floor.{page}.filter", "filter change <= 2x the floor's redraw", 2.0),
+    ("first_run.{page}", "first run after an import <= 1.5x a warm run", 1.5),
+    ("concurrency.{page}.20", "p95 at 20 sessions <= 1.5x the floor's", 1.5),
+    ("import.run_import.vs_read_csv", "import <= 2x DuckDB read_csv into a table", 2.0),
+    ("rss.import.run_import", "import peak RSS <= 2x DuckDB read_csv's", 2.0),
+)
 
 
 @dataclass(frozen=True)
@@ -101,12 +111,35 @@ def evaluate(records: Iterable[Record], import_rows: dict[str, int]) -> list[Che
     return checks
 
 
+def issue17(records: Iterable[Record]) -> list[Check]:
+    """Issue 17's checks for every record of its kinds (any scale, every page measured)."""
+    checks = []
+    for record in records:
+        for pattern, target, limit in ISSUE17:
+            if _matches(pattern, record.name):
+                value = record.ratio_to_floor
+                checks.append(
+                    Check(target, record.name, record.scale, "ratio_to_floor", limit, True, value)
+                )
+    return checks
+
+
+def _matches(pattern: str, name: str) -> bool:
+    if "{page}" not in pattern:
+        return name == pattern
+    head, _, tail = pattern.partition("{page}")
+    if not (name.startswith(head) and name.endswith(tail)):
+        return False
+    page = name[len(head) : len(name) - len(tail)]
+    return bool(page) and "." not in page and page != "floor"
+
+
 def as_dicts(checks: list[Check]) -> list[dict[str, object]]:
     return [{**asdict(c), "verdict": c.verdict} for c in checks]
 
 
 def summary(checks: list[Check]) -> str:
-    lines = ["", "targets (issues 7 and 14):"]
+    lines = ["", "targets (issues 7, 14 and 17):"]
     for c in checks:
         shown = "–" if c.value is None else f"{c.value:,.2f}".rstrip("0").rstrip(".")
         sign = "<=" if c.upper else ">="
