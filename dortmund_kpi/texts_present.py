@@ -98,6 +98,7 @@ ALT_TARGET = " Zielpfad bis {year}: {target}; der letzte Wert liegt {where} dem 
 ALT_NO_TARGET = " Kein Zielwert."
 ALT_ABOVE, ALT_BELOW, ALT_ON = "über", "unter", "auf"
 ALT_FORECAST = " Trend bis {year}: {value}."
+ALT_FORECAST_BOUND = " Trend erreicht {year} die {side} {value} und endet dort."
 ALT_RANKING = (
     "{title}. Rangfolge von {n} Stadtbezirken: vorn {first} ({first_value}), "
     "hinten {last} ({last_value})."
@@ -159,3 +160,7 @@ PRESENT_EXIT = "Präsentation beenden"
 PRESENT_KEYS = "← → wechselt die Ansicht"
 PRESENT_PREVIOUS = "Vorige Ansicht"
 PRESENT_NEXT = "Nächste Ansicht"
+
+# A trend that would leave the indicator's possible range stops at its bound (views.figures)
+TREND_BOUND_SIDES = {"min": "Untergrenze", "max": "Obergrenze"}
+TREND_BOUNDED = "Trend (Fortschreibung), endet an der {side} {value}"

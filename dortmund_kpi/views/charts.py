@@ -192,7 +192,7 @@ def time_series(
     meta: ChartMeta,
     *,
     target: tuple[list, list] | None = None,
-    trend: tuple[list, list] | None = None,
+    trend: tuple[list, list, str] | None = None,  # x, y, name (views.figures)
     height: int = 420,
 ) -> go.Figure:
     """Lines per area ('Dortmund' first); demo points drawn hollow, official ones filled."""
@@ -239,7 +239,7 @@ def time_series(
                 x=trend[0],
                 y=trend[1],
                 mode="lines",
-                name=texts.TREND,
+                name=trend[2],
                 line={"color": TREND_COLOR, "dash": "dot"},
             )
         )
