@@ -160,6 +160,7 @@ PRESENT_EXIT = "Präsentation beenden"
 PRESENT_KEYS = "← → wechselt die Ansicht"
 PRESENT_PREVIOUS = "Vorige Ansicht"
 PRESENT_NEXT = "Nächste Ansicht"
+PRESENT_POSITION = "Ansicht {number}/{total}"
 
 # A trend that would leave the indicator's possible range stops at its bound (views.figures)
 TREND_BOUND_SIDES = {"min": "Untergrenze", "max": "Obergrenze"}
