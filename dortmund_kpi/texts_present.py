@@ -165,3 +165,14 @@ PRESENT_POSITION = "Ansicht {number}/{total}"
 # A trend that would leave the indicator's possible range stops at its bound (views.figures)
 TREND_BOUND_SIDES = {"min": "Untergrenze", "max": "Obergrenze"}
 TREND_BOUNDED = "Trend (Fortschreibung), endet an der {side} {value}"
+
+# The share dialog's list of views for a presentation (ui.present_list, URL key folge)
+PRESENT_LIST_HEADER = "Präsentation aus mehreren Ansichten"
+PRESENT_LIST_HELP = (
+    "Sammeln Sie Ansichten (Seite mit ihren Filtern) in der Reihenfolge, in der Sie sie zeigen "
+    "wollen. Der Link öffnet die erste im Präsentationsmodus; ← → wechseln innerhalb der Liste."
+)
+PRESENT_LIST_ADD = "Diese Ansicht hinzufügen"
+PRESENT_LIST_CLEAR = "Liste leeren"
+PRESENT_LIST_EMPTY = "Noch keine Ansicht in der Liste."
+PRESENT_LIST_LINK = "Link zur Präsentation ({n} Ansichten):"
