@@ -88,3 +88,44 @@ def test_a_list_of_views_plays_in_order_with_each_views_filters(
     assert query == {"indikator": ["glasfaser_haushalte"], "zeitraum": ["2020", "2022"]}
     assert page.locator("[data-testid='stSidebar']").is_visible()
     assert selected_districts(page) == [] and period_years(page) == (2020, 2022)
+
+
+def _add_view_in_share_dialog(page: Page) -> str:
+    """Open the share dialog, add the view on screen to the list, return the list's link."""
+    page.get_by_role("button", name=texts.SHARE_BUTTON).click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    wait_for_app_idle(page)
+    count = dialog.locator("ol li").count()
+    dialog.get_by_role("button", name=texts.PRESENT_LIST_ADD).click()
+    dialog.locator("ol li").nth(count).wait_for()
+    wait_for_app_idle(page)
+    link = dialog.locator("code").last.inner_text().strip()
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+    return link
+
+
+def test_share_dialog_collects_views_of_several_pages_into_one_link(
+    page: Page, app_server: AppServer
+) -> None:
+    open_page(page, app_server.base_url, "/indikator?indikator=glasfaser_haushalte&bezirk=hoerde")
+    _add_view_in_share_dialog(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text(
+        texts.PAGE_TITLES["daten"], exact=True
+    ).click()
+    page.wait_for_url(re.compile(r"/daten"))
+    wait_for_app_idle(page)
+    link = _add_view_in_share_dialog(page)
+    query = parse_qs(urlsplit(link).query)
+    assert query["praesentation"] == ["1"]
+    assert [urlsplit(step).path for step in query["folge"]] == ["/indikator", "/daten"]
+    open_page(page, "", link)
+    page.wait_for_url(re.compile(r"/indikator\?.*schritt=1"))
+    wait_for_app_idle(page)
+    assert "Hörde" in _area_names(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/daten\?.*schritt=2"))
+    wait_for_app_idle(page)
+    position = texts.PRESENT_POSITION.format(number=2, total=2)
+    assert page.locator(MAIN).get_by_text(position).count() == 1
