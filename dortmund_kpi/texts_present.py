@@ -164,7 +164,7 @@ PRESENT_POSITION = "Ansicht {number}/{total}"
 
 # A trend that would leave the indicator's possible range stops at its bound (views.figures)
 TREND_BOUND_SIDES = {"min": "Untergrenze", "max": "Obergrenze"}
-TREND_BOUNDED = "Trend (Fortschreibung), endet an der {side} {value}"
+TREND_BOUNDED = "Trend (endet an der {side})"  # short: a phone's legend cuts off
 
 # The share dialog's list of views for a presentation (ui.present_list, URL key folge)
 PRESENT_LIST_HEADER = "Präsentation aus mehreren Ansichten"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi import formatting, status, texts
+from dortmund_kpi import status, texts
 from dortmund_kpi.views import charts
 from dortmund_kpi.views.common import meta_for, period_text, possible_range
 
@@ -42,8 +42,7 @@ def bounded_trend(
     if side is None or not lo <= y0 <= hi or y1 == y0:
         return [x0, x1], [y0, y1], texts.TREND
     x_end = x0 + (x1 - x0) * ((bound - y0) / (y1 - y0))
-    value = formatting.with_unit(bound, str(ind["unit"]), int(ind["decimals"]))
-    name = texts.TREND_BOUNDED.format(side=texts.TREND_BOUND_SIDES[side], value=value)
+    name = texts.TREND_BOUNDED.format(side=texts.TREND_BOUND_SIDES[side])
     return [x0, x_end], [y0, bound], name
 
 

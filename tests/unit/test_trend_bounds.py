@@ -47,7 +47,7 @@ def test_pupils_per_device_trend_ends_at_the_lower_bound_and_says_so(pages: dict
     assert trace.y[-1] == lo
     end = pd.Timestamp(int(info["target_year"]), 12, 31)
     assert pd.Timestamp(trace.x[0]) < pd.Timestamp(trace.x[-1]) < end
-    assert trace.name == texts.TREND_BOUNDED.format(side="Untergrenze", value=bound)
+    assert trace.name == texts.TREND_BOUNDED.format(side="Untergrenze")
     sentence = alt_text.describe(page.figure)
     assert f"die Untergrenze {formatting.number(lo, int(info['decimals']))} und endet" in sentence
     assert f"Trend bis Ende {int(info['target_year'])}: {bound}." in page.explanation
@@ -59,6 +59,6 @@ def test_a_share_stops_at_100_percent() -> None:
     xs, ys, name = figures.bounded_trend(x0, 90.0, x1, 110.0, info)
     assert ys == [90.0, 100.0]
     assert xs[-1] == x0 + (x1 - x0) / 2  # halfway: the line keeps its slope
-    assert name == texts.TREND_BOUNDED.format(side="Obergrenze", value="100,0 %")
+    assert name == texts.TREND_BOUNDED.format(side="Obergrenze")
     # Inside the range the line is drawn as forecast, under its usual name.
     assert figures.bounded_trend(x0, 90.0, x1, 95.0, info) == ([x0, x1], [90.0, 95.0], texts.TREND)
