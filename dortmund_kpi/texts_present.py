@@ -98,6 +98,7 @@ ALT_TARGET = " Zielpfad bis {year}: {target}; der letzte Wert liegt {where} dem 
 ALT_NO_TARGET = " Kein Zielwert."
 ALT_ABOVE, ALT_BELOW, ALT_ON = "über", "unter", "auf"
 ALT_FORECAST = " Trend bis {year}: {value}."
+ALT_FORECAST_BOUND = " Trend erreicht {year} die {side} {value} und endet dort."
 ALT_RANKING = (
     "{title}. Rangfolge von {n} Stadtbezirken: vorn {first} ({first_value}), "
     "hinten {last} ({last_value})."
@@ -159,3 +160,19 @@ PRESENT_EXIT = "Präsentation beenden"
 PRESENT_KEYS = "← → wechselt die Ansicht"
 PRESENT_PREVIOUS = "Vorige Ansicht"
 PRESENT_NEXT = "Nächste Ansicht"
+PRESENT_POSITION = "Ansicht {number}/{total}"
+
+# A trend that would leave the indicator's possible range stops at its bound (views.figures)
+TREND_BOUND_SIDES = {"min": "Untergrenze", "max": "Obergrenze"}
+TREND_BOUNDED = "Trend (endet an der {side})"  # short: a phone's legend cuts off
+
+# The share dialog's list of views for a presentation (ui.present_list, URL key folge)
+PRESENT_LIST_HEADER = "Präsentation aus mehreren Ansichten"
+PRESENT_LIST_HELP = (
+    "Sammeln Sie Ansichten (Seite mit ihren Filtern) in der Reihenfolge, in der Sie sie zeigen "
+    "wollen. Der Link öffnet die erste im Präsentationsmodus; ← → wechseln innerhalb der Liste."
+)
+PRESENT_LIST_ADD = "Diese Ansicht hinzufügen"
+PRESENT_LIST_CLEAR = "Liste leeren"
+PRESENT_LIST_EMPTY = "Noch keine Ansicht in der Liste."
+PRESENT_LIST_LINK = "Link zur Präsentation ({n} Ansichten):"

@@ -34,5 +34,5 @@ else:
     with right:
         if page.map_figure is not None:
             widgets.chart(page.map_figure, key="peer_map", filename="vergleich_karte")
-    st.subheader(texts.COMPARISON_TABLE)
+    st.header(texts.COMPARISON_TABLE)
     st.dataframe(page.table, hide_index=True)

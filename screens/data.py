@@ -13,19 +13,19 @@ st.title(texts.PAGE_TITLES["daten"])
 st.markdown(texts.DATA_INTRO)
 st.info(texts.GEOMETRY_SCHEMATIC if page.schematic_map else texts.GEOMETRY_OFFICIAL)
 
-st.subheader(texts.CATALOG)
+st.header(texts.CATALOG)
 st.dataframe(page.catalog, hide_index=True)
 
-st.subheader(texts.FRESHNESS)
+st.header(texts.FRESHNESS)
 st.dataframe(page.freshness, hide_index=True)
 
-st.subheader(texts.IMPORT_LOG)
+st.header(texts.IMPORT_LOG)
 st.dataframe(page.import_log, hide_index=True)
 if len(page.rejected):
     st.markdown(texts.REJECTED_IMPORTS)
     st.dataframe(page.rejected, hide_index=True)
 
-st.subheader(texts.TEMPLATE_TITLE)
+st.header(texts.TEMPLATE_TITLE)
 st.markdown(texts.TEMPLATE_HELP)
 st.download_button(
     texts.DOWNLOAD_TEMPLATE,
@@ -43,5 +43,5 @@ st.download_button(
 
 editor.upload_section()
 
-st.subheader(texts.LICENCES)
+st.header(texts.LICENCES)
 st.markdown(texts.LICENCE_TEXT)

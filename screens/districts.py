@@ -18,18 +18,18 @@ if not page.profiles:
 else:
     widgets.demo_notice(page.demo)
     for profile in page.profiles:
-        st.subheader(f"Masterplan {profile.plan_name}")
+        st.header(f"Masterplan {profile.plan_name}")
         st.dataframe(profile.table, hide_index=True)
 
 if page.comparison:
-    st.subheader(texts.DISTRICTS_COMPARED)
+    st.header(texts.DISTRICTS_COMPARED)
     st.caption(texts.DISTRICTS_COMPARED_HELP)
     for profile in page.comparison:
         st.markdown(f"**Masterplan {profile.plan_name}**")
         st.dataframe(profile.table, hide_index=True)
 
 if page.chart is not None:
-    st.subheader(texts.DISTRICTS_CHART)
+    st.header(texts.DISTRICTS_CHART)
     chart = page.chart
     widgets.indicator_choice(str(chart.indicator["id"]), chart.options)
     if chart.figure is None:
@@ -37,5 +37,5 @@ if page.chart is not None:
     else:
         widgets.chart(chart.figure, key="district_series", filename=chart.file_name)
 
-st.subheader(texts.MEASURES_DISTRICT)
+st.header(texts.MEASURES_DISTRICT)
 measures.measure_list(page.measures, "district", show_plan=True)

@@ -24,7 +24,7 @@ else:
     widgets.chart(page.figure, key="series", filename=page.file_name)
 comparison.panel(data.page_data(indicator_peers.build, page.view))
 
-st.subheader(texts.MEASURES_LINKED)
+st.header(texts.MEASURES_LINKED)
 measures.measure_list(page.linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
 
 if page.has_district_level:
@@ -32,7 +32,7 @@ if page.has_district_level:
 else:
     st.caption(texts.EMPTY_DISTRICTS)
 
-st.subheader(texts.DATA_TABLE)
+st.header(texts.DATA_TABLE)
 st.dataframe(formatted_table(page.table, int(ind["decimals"])), hide_index=True)
 indicator.export_section(page)
 indicator.metadata_panel(page)

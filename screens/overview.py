@@ -21,7 +21,7 @@ if not page.tiles:
 for plan_id, plan_name in page.plans.items():
     plan_tiles = page.plan_tiles(plan_id)
     if plan_tiles:
-        st.subheader(f"Masterplan {plan_name}")
+        st.header(f"Masterplan {plan_name}")
         # A section a phone shows collapsed (ui.frame), so the overview can be scanned.
         label = overview.section_label(plan_tiles)
         with st.expander(label, expanded=True, key=f"{frame.SECTION_KEY}{plan_id}"):
@@ -30,11 +30,11 @@ for plan_id, plan_name in page.plans.items():
             overview.render_plan_tiles(plan_tiles, show_area=page.district is not None)
 
 if page.tiles:  # without any value the matrix would only say "kein Zielwert" everywhere
-    st.subheader(texts.MATRIX_TITLE)
+    st.header(texts.MATRIX_TITLE)
     st.caption(texts.MATRIX_HELP)
     overview.render_matrix(page.matrix, page.plans)
 
-st.subheader(texts.MEASURES_OVERVIEW)
+st.header(texts.MEASURES_OVERVIEW)
 st.caption(texts.MEASURES_OVERVIEW_HELP)
 measures.demo_notice(page.measures)
 st.dataframe(page.measure_counts, hide_index=True)

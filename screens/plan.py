@@ -32,7 +32,7 @@ for index, chart in enumerate(page.charts):
             widgets.chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
-st.subheader(texts.MEASURES_TIMELINE)
+st.header(texts.MEASURES_TIMELINE)
 measures.measure_timeline(page.timeline, page.plan)
 measures.measure_list(page.measures, key="plan")
 if len(page.measures):

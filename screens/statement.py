@@ -13,12 +13,12 @@ for header, body in (
     (texts.STATEMENT_GAPS_HEADER, texts.STATEMENT_GAPS),
     (texts.STATEMENT_MADE_HEADER, texts.STATEMENT_MADE),
 ):
-    st.subheader(header)
+    st.header(header)
     st.markdown(body)
-st.subheader(texts.STATEMENT_FEEDBACK_HEADER)
+st.header(texts.STATEMENT_FEEDBACK_HEADER)
 contact = frame.contact_markdown(get_settings().feedback_contact)
 st.markdown(
     texts.STATEMENT_FEEDBACK.format(contact=contact) if contact else texts.STATEMENT_NO_CONTACT
 )
-st.subheader(texts.STATEMENT_ENFORCEMENT_HEADER)
+st.header(texts.STATEMENT_ENFORCEMENT_HEADER)
 st.markdown(texts.STATEMENT_ENFORCEMENT)

@@ -21,6 +21,11 @@ from dortmund_kpi.formatting import BOM, neutralise
 from dortmund_kpi.share.template_files import check_xlsx_rows
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 700
+# White around an exported chart, in px of the requested size. On the page a chart sits in
+# a padded box; an image alone had its title and y-axis labels at the very edge (cut off
+# in a slide or a document). plotly has no outer padding (automargin sizes a margin to fit
+# the tick labels, flush with the edge), so the chart is drawn smaller and framed.
+IMAGE_BORDER = 24
 _lock = threading.Lock()
 _server_started = False
 
@@ -43,7 +48,8 @@ def image_export_available() -> bool:
 def figure_image(
     fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int = IMAGE_HEIGHT
 ) -> bytes:
-    """PNG (scale 2) or SVG of a figure, with its title, footer and markers."""
+    """PNG (scale 2) or SVG of a figure, with its title, footer and markers, framed in
+    white (``IMAGE_BORDER``) at the requested size."""
     global _server_started
     path = chromium_path()
     if path is None:
@@ -59,7 +65,36 @@ def figure_image(
         if not _server_started:
             kaleido.start_sync_server(silence_warnings=True)
             _server_started = True
-        return fig.to_image(format=fmt, scale=2 if fmt == "png" else 1, width=width, height=height)
+        scale, inner = (
+            (2 if fmt == "png" else 1),
+            (width - 2 * IMAGE_BORDER, height - 2 * IMAGE_BORDER),
+        )
+        image = fig.to_image(format=fmt, scale=scale, width=inner[0], height=inner[1])
+    return _framed_png(image, scale) if fmt == "png" else _framed_svg(image, width, height)
+
+
+def _framed_png(image: bytes, scale: int) -> bytes:
+    from PIL import Image  # python-pptx's dependency; only exports need it
+
+    chart = Image.open(io.BytesIO(image))
+    border = IMAGE_BORDER * scale
+    framed = Image.new(chart.mode, (chart.width + 2 * border, chart.height + 2 * border), "white")
+    framed.paste(chart, (border, border))
+    out = io.BytesIO()
+    framed.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _framed_svg(image: bytes, width: int, height: int) -> bytes:
+    """The chart's own ``<svg>`` nested at the border's offset in a white one of full size."""
+    chart = image.decode("utf-8").replace(
+        "<svg ", f'<svg x="{IMAGE_BORDER}" y="{IMAGE_BORDER}" ', 1
+    )
+    frame = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><rect width="{width}" height="{height}" fill="#fff"/>'
+    )
+    return (frame + chart + "</svg>").encode("utf-8")
 
 
 def stop_image_server() -> None:

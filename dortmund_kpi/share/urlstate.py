@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 
 from dortmund_kpi import clock
 from dortmund_kpi.districts import CITY, DistrictMatcher
+from dortmund_kpi.share import sequence
 from dortmund_kpi.share.stand import format_stand, parse_stand
 from dortmund_kpi.trends import SECTOR_MODES
 
@@ -158,6 +159,10 @@ def _read_chart_page(raw: list[str], ctx: UrlContext, now: datetime | None) -> R
     return _reject(_last(raw))
 
 
+def _read_steps(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
+    return Read(*sequence.steps(raw, PAGES.values()))
+
+
 # -- writers: value -> strings (None or [] writes nothing) -------------------------
 def _write_one(value: object) -> list[str] | None:
     return [str(value)] if value else None
@@ -262,6 +267,10 @@ KEYS: tuple[UrlKey, ...] = (
         carried=False,
         old_names=("measure", "maßnahme"),
     ),
+    # A presentation of chosen views, one link per step (folge=/indikator?indikator=…), and
+    # the step on screen (schritt=2); see share/sequence.py.
+    UrlKey("folge", EVERY_PAGE, _read_steps, _write_each, lambda ctx: ()),
+    UrlKey("schritt", EVERY_PAGE, _read_chart_page, _write_one, lambda ctx: None),
     # The masterplan shown on its page; default the first in catalog order.
     UrlKey(
         "masterplan",

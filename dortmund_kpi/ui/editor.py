@@ -91,7 +91,7 @@ def upload_section(page: str = "daten") -> None:
     """
     if not sign_in_configured() or get_settings().public:  # public mode: no upload at all
         return
-    st.subheader(texts.UPLOAD_TITLE)
+    st.header(texts.UPLOAD_TITLE)
     user = st.user
     if not user.get("is_logged_in"):
         st.caption(texts.UPLOAD_SIGN_IN_HINT)

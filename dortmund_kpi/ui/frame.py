@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from dortmund_kpi import formatting, texts
+from dortmund_kpi.share import sequence, urlstate
 from dortmund_kpi.ui import data, url, widgets
 
 _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
@@ -131,7 +132,8 @@ GERMAN_SCRIPT = "<script>%s</script>" % (
         "section": SECTION_KEY,
     }
 )
-# Arrow keys step through the views in presentation mode: they press our own links.
+# Arrow keys step through the views in presentation mode: they press our own links
+# (buttons in a list of views).
 _KEYS_JS = """<script>(() => {
   if (window.__dkpiKeys) return;
   window.__dkpiKeys = true;
@@ -142,7 +144,7 @@ _KEYS_JS = """<script>(() => {
       return;
     const label = {ArrowRight: %(next)s, ArrowLeft: %(previous)s}[event.key];
     if (!label) return;
-    const link = [...window.document.querySelectorAll("a")]
+    const link = [...window.document.querySelectorAll("a, button")]
       .find((a) => a.textContent.trim().endsWith(label));
     if (link) { event.preventDefault(); link.click(); }
   });
@@ -191,25 +193,49 @@ def contact_markdown(contact: str) -> str:
 
 def presentation_bar(page: str) -> None:
     """Meeting-room mode: the data Stand (the sidebar is hidden), the views before and after
-    this one in the navigation's order (arrow keys press them), and a discreet exit."""
+    this one (arrow keys press them) and a discreet exit. The views are the link's own
+    sequence (``folge``, with the position "3/6") or else the navigation's pages in order."""
     st.html(PRESENTATION_CSS + KEYS_SCRIPT, unsafe_allow_javascript=True)
-    order = list(widgets.PAGE_FILES)
-    here = order.index(page)
+    steps = tuple(st.session_state.get(sequence.FOLGE) or ())
+    number = min(st.session_state.get(sequence.SCHRITT) or 0, len(steps))
+    if steps and not number:  # a link to the whole list: it starts with the first view
+        target, params = sequence.step_params(steps, 1, urlstate.PAGES)
+        st.switch_page(widgets.page(target), query_params=params)
     stand = formatting.timestamp(data.data_moment(url.as_of()))
     stand_text = (texts.PINNED_SIDEBAR if url.as_of() else texts.DATA_STAND_SIDEBAR).format(
         stand=stand
     )
+    where = [texts.PRESENT_POSITION.format(number=number, total=len(steps))] if steps else []
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.caption(f"{stand_text} · {texts.PRESENT_KEYS}")
+        st.caption(" · ".join([stand_text, *where, texts.PRESENT_KEYS]))
         for step, label, icon in (
             (-1, texts.PRESENT_PREVIOUS, ":material/arrow_back:"),
             (1, texts.PRESENT_NEXT, ":material/arrow_forward:"),
         ):
-            target = order[(here + step) % len(order)]
-            widgets.page_link(target, label, url.view_params(target), icon=icon, width="content")
+            target, params = _neighbour(page, steps, number, step)
+            if not steps:
+                widgets.page_link(target, label, params, icon=icon, width="content")
+            # A link to the page on screen does nothing in Streamlit; two steps of a list
+            # may show one page with other filters: a button switches with the step's link.
+            # (``st.switch_page`` itself: the bar runs before the page, whose run would write
+            # its own view over the step's, see ``url.switch_page``.)
+            elif st.button(label, icon=icon, type="tertiary", key=f"dkpi_step_{step}"):
+                st.switch_page(widgets.page(target), query_params=params)
         st.button(
             texts.PRESENT_EXIT,
             icon=":material/close_fullscreen:",
             type="tertiary",
-            on_click=lambda: st.session_state.update(praesentation=False),
+            # Back to the normal view of what is on screen (of the list's step: its view).
+            on_click=lambda: st.session_state.update(
+                {"praesentation": False, sequence.FOLGE: (), sequence.SCHRITT: None}
+            ),
         )
+
+
+def _neighbour(page: str, steps: tuple[str, ...], number: int, step: int) -> tuple[str, dict]:
+    """The view ``step`` away (wrapping around): in the sequence, or in navigation order."""
+    if steps:
+        return sequence.step_params(steps, (number - 1 + step) % len(steps) + 1, urlstate.PAGES)
+    order = list(widgets.PAGE_FILES)
+    target = order[(order.index(page) + step) % len(order)]
+    return target, url.view_params(target)

@@ -95,7 +95,7 @@ def measure_detail(page: str) -> None:
         return
     literal = widgets.literal_text
     with st.container(border=True, key="measure_detail"):
-        st.subheader(f"{texts.MEASURE_DETAIL}: {literal(info.title)}")
+        st.header(f"{texts.MEASURE_DETAIL}: {literal(info.title)}")
         if info.overdue:
             st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))
         if info.demo:

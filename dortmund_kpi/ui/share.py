@@ -12,7 +12,7 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import deck, qr, slides, urlstate
-from dortmund_kpi.ui import data, url
+from dortmund_kpi.ui import data, present_list, url
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -57,6 +57,8 @@ def share_dialog(page: str) -> None:
     right.download_button(
         texts.SHARE_QR_SVG, qr.qr_svg(link), file_name=f"{name}.svg", mime="image/svg+xml"
     )
+    st.divider()
+    present_list.section(page)  # views collected for one presentation link
 
 
 def share_button(page: str) -> None:

@@ -37,7 +37,7 @@ def sector_switch() -> None:
 
 def ring_lists(page: TrendsData) -> None:
     """The text alternative of the radar: every ring with its trends; each opens its detail."""
-    st.subheader(texts.TRENDS_LIST)
+    st.header(texts.TRENDS_LIST)
     for ring, lines in page.rings:
         st.markdown(f"**{ring}**" + ("" if lines else f": {texts.TRENDS_RING_EMPTY}"))
         for trend_id, line in lines:
@@ -82,7 +82,7 @@ def detail(info: TrendDetail | None, asked: str | None) -> None:
         return
     literal = widgets.literal_text
     with st.container(border=True, key="trend_detail"):
-        st.subheader(f"{texts.TREND_DETAIL}: {literal(info.name)}")
+        st.header(f"{texts.TREND_DETAIL}: {literal(info.name)}")
         if info.demo:
             st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.TRENDS_DEMO}")
         if info.description:

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share import sequence, urlstate
 from dortmund_kpi.share.deck import url_context as context_of
 from dortmund_kpi.ui import data
 from dortmund_kpi.views.common import View
@@ -72,10 +72,13 @@ def sync_from_url(page: str) -> None:
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()
     migrated = urlstate.migrate_keys(params)
+    # A step of a presentation's sequence is a whole view: what it leaves out is the default,
+    # not what the step before showed (its districts must not stay on the next slide).
+    whole = sequence.SCHRITT in migrated
     for key in urlstate.view_keys(page):
         if key in parsed.values:
             st.session_state[key] = parsed.values[key]
-        elif key in migrated or key == "seite":  # a link without seite shows the first
+        elif key in migrated or key == "seite" or whole:  # without seite: the first
             st.session_state[key] = base[key]
     st.session_state[NOTICES] = parsed.notices
 

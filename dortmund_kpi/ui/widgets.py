@@ -71,7 +71,7 @@ def shared_filters() -> None:
         st.session_state["zeitraum"] = (lo, hi)
     names = data.district_names()
     with st.sidebar:
-        st.subheader(texts.FILTER_HEADER)
+        st.header(texts.FILTER_HEADER)
         st.multiselect(
             texts.FILTER_DISTRICTS,
             options=list(names),

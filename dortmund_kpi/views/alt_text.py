@@ -62,8 +62,7 @@ def _year(x: object) -> str:
 
 
 def _series(title: str, traces: list, decimals: int) -> str:
-    special = {texts.TARGET_PATH, texts.TREND}
-    lines = [t for t in traces if t.type == "scatter" and t.name not in special]
+    lines = [t for t in traces if t.type == "scatter" and not _is_path(t)]
     points = (
         [(y, c[0]) for y, c in zip(lines[0].y, lines[0].customdata, strict=False) if _finite(y)]
         if lines and lines[0].y is not None and lines[0].customdata is not None
@@ -91,11 +90,25 @@ def _series(title: str, traces: list, decimals: int) -> str:
         text += _target_sentence(target, lines[0], float(last), decimals)
     else:
         text += texts.ALT_NO_TARGET
-    trend_trace = next((t for t in traces if t.name == texts.TREND), None)
+    trend_trace = next((t for t in traces if _is_trend(t)), None)
     if trend_trace is not None and _values(trend_trace.y):
-        value = num(_values(trend_trace.y)[-1])
-        text += texts.ALT_FORECAST.format(year=_year(trend_trace.x[-1]), value=value)
+        value, year = num(_values(trend_trace.y)[-1]), _year(trend_trace.x[-1])
+        if trend_trace.name == texts.TREND:
+            text += texts.ALT_FORECAST.format(year=year, value=value)
+        else:  # stopped at the indicator's bound (views.figures.bounded_trend)
+            side = next(s for s in texts.TREND_BOUND_SIDES.values() if s in trend_trace.name)
+            text += texts.ALT_FORECAST_BOUND.format(year=year, side=side, value=value)
     return text
+
+
+def _is_trend(trace: go.Scatter) -> bool:
+    name = str(trace.name)
+    return name == texts.TREND or name.startswith(texts.TREND_BOUNDED.split("{")[0])
+
+
+def _is_path(trace: go.Scatter) -> bool:
+    """The target path or the trend: lines of the chart, not of an area."""
+    return trace.name == texts.TARGET_PATH or _is_trend(trace)
 
 
 def _target_sentence(target: go.Scatter, line: go.Scatter, last: float, decimals: int) -> str:

@@ -192,7 +192,7 @@ def time_series(
     meta: ChartMeta,
     *,
     target: tuple[list, list] | None = None,
-    trend: tuple[list, list] | None = None,
+    trend: tuple[list, list, str] | None = None,  # x, y, name (views.figures)
     height: int = 420,
 ) -> go.Figure:
     """Lines per area ('Dortmund' first); demo points drawn hollow, official ones filled."""
@@ -239,7 +239,7 @@ def time_series(
                 x=trend[0],
                 y=trend[1],
                 mode="lines",
-                name=texts.TREND,
+                name=trend[2],
                 line={"color": TREND_COLOR, "dash": "dot"},
             )
         )
@@ -338,6 +338,7 @@ MEASURE_COLORS = {
     "gestoppt": "#999999",
 }
 OVERDUE_COLOR = "#CC6677"
+TODAY_STRIP = 0.75  # free space above the first bar for the day's label, in bar rows
 
 
 def measure_timeline(
@@ -364,13 +365,16 @@ def measure_timeline(
         )
     fig.update_traces(cliponaxis=False)
     labels = list(frame["label"])
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    # The day's label sits inside the plot, in a free strip above the first bar: above the
+    # plot it ran into the legend. Categories count from the top (range reversed).
+    top = -0.5 - TODAY_STRIP
+    fig.update_yaxes(range=[len(labels) - 0.5, top], categoryorder="array", categoryarray=labels)
     fig.update_xaxes(type="date", tickformat="%Y", gridcolor="#e5e5e5")
     fig.add_vline(
         x=pd.Timestamp(today).timestamp() * 1000,
         line={"color": "#555", "dash": "dot"},
         annotation={"text": today_label, "font": {"size": 10, "color": "#555"}},
-        annotation_position="top",
+        annotation_position="top right",
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
     return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))

@@ -10,6 +10,7 @@ no SQL here: ``query`` runs the read functions of ``dortmund_kpi.db.read`` (cach
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -172,6 +173,14 @@ def formatted_table(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
     return table.assign(**{column: table[column].map(lambda v: formatting.number(v, decimals))})
 
 
+def possible_range(ind: pd.Series) -> tuple[float, float]:
+    """The values an indicator can take: its catalog bounds (an import refuses values
+    outside them); without a lower bound 0, since every indicator counts something or
+    relates counts (one that can fall below zero declares its ``min``)."""
+    lo, hi = ind.get("min_value"), ind.get("max_value")
+    return (0.0 if pd.isna(lo) else float(lo), math.inf if pd.isna(hi) else float(hi))
+
+
 def status_explanation(
     stats_row: pd.Series | None, ind: pd.Series, target: float | None = None
 ) -> str:
@@ -189,6 +198,9 @@ def status_explanation(
         return formatting.with_unit(value, unit, decimals) if value is not None else "–"
 
     projected = status.forecast_value(x, status.target_end(x.target_year))
+    if projected is not None:  # as drawn: never past the possible range (views.figures)
+        lo, hi = possible_range(ind)
+        projected = min(max(projected, lo), hi)
     numbers = texts.STATUS_NUMBERS.format(
         base=shown(x.base_value),
         base_date=formatting.day(x.base_date),

@@ -7,13 +7,14 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import status, texts
 from dortmund_kpi.views import charts
-from dortmund_kpi.views.common import meta_for, period_text
+from dortmund_kpi.views.common import meta_for, period_text, possible_range
 
 
 def target_and_trend(
     stats_row: pd.Series | None, ind: pd.Series
 ) -> tuple[tuple | None, tuple | None]:
-    """The planned path (baseline -> target) and the trend forecast to the target year."""
+    """The planned path (baseline -> target) and the trend forecast to the target year,
+    stopped where it would leave the indicator's possible range (``bounded_trend``)."""
     if stats_row is None or pd.isna(ind["target_value"]) or pd.isna(stats_row["latest"]):
         return None, None
     x = status.target_input(
@@ -25,10 +26,24 @@ def target_and_trend(
     latest_x = _midpoint(stats_row["latest_start"], stats_row["latest_end"])
     target = ([base_x, end], [x.base_value, x.target])
     forecast = status.forecast_value(x, end)
-    trend = ([latest_x, end], [x.latest, forecast]) if forecast is not None else None
-    if end <= x.latest_end:
-        trend = None
-    return target, trend
+    if forecast is None or end <= x.latest_end:
+        return target, None
+    return target, bounded_trend(latest_x, x.latest, pd.Timestamp(end), forecast, ind)
+
+
+def bounded_trend(
+    x0: pd.Timestamp, y0: float, x1: pd.Timestamp, y1: float, ind: pd.Series
+) -> tuple[list, list, str]:
+    """The trend line from (x0, y0) to (x1, y1) and its name. A line running past the
+    indicator's possible range (pupils per device below zero) claims a value that cannot
+    occur: it ends where it meets the bound, and its name says so."""
+    lo, hi = possible_range(ind)
+    side, bound = ("min", lo) if y1 < lo else ("max", hi) if y1 > hi else (None, y1)
+    if side is None or not lo <= y0 <= hi or y1 == y0:
+        return [x0, x1], [y0, y1], texts.TREND
+    x_end = x0 + (x1 - x0) * ((bound - y0) / (y1 - y0))
+    name = texts.TREND_BOUNDED.format(side=texts.TREND_BOUND_SIDES[side])
+    return [x0, x_end], [y0, bound], name
 
 
 def _midpoint(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:

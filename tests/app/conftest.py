@@ -39,7 +39,10 @@ from tests.conftest import make_settings
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
 PAGE_FILES = widgets.PAGE_FILES
-HELPER_TRACES = frozenset({texts.TARGET_PATH, texts.TREND, texts.DEMO_POINTS})
+HELPER_TRACES = frozenset(
+    {texts.TARGET_PATH, texts.TREND, texts.DEMO_POINTS}
+    | {texts.TREND_BOUNDED.format(side=side) for side in texts.TREND_BOUND_SIDES.values()}
+)
 Params = Mapping[str, str | list[str]]
 
 

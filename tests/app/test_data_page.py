@@ -40,7 +40,7 @@ def _frames(at) -> dict[str, object]:
 def test_renders_sections(data_page) -> None:
     assert_ok(data_page)
     assert data_page.title[0].value == texts.PAGE_TITLES["daten"]
-    shown = [s.value for s in data_page.subheader]
+    shown = [s.value for s in data_page.header]
     for heading in (texts.CATALOG, texts.FRESHNESS, texts.IMPORT_LOG, texts.TEMPLATE_TITLE):
         assert heading in shown
     assert texts.LICENCES in shown

@@ -69,7 +69,7 @@ def test_profile_equals_database(fixture_con, params: dict, slug: str, years: tu
         assert rank == want["rank"]
         assert rank == _expected_rank(fixture_con, want["indicator_id"], want["period"], slug)
 
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in at.header]
     plans = [p for p in order if (profile["masterplan"] == p).any()]
     assert headings[: len(plans)] == [f"Masterplan {p.capitalize()}" for p in plans]
     assert qp_all(at).get("bezirk") == (

@@ -40,7 +40,7 @@ def data_page(*, secrets: dict | None, user: dict | None) -> AppTest:
 
 
 def subheaders(at: AppTest) -> list[str]:
-    return [s.value for s in at.subheader]
+    return [s.value for s in at.header]
 
 
 def test_no_upload_without_sign_in_configuration():

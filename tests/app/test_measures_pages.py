@@ -43,7 +43,7 @@ def markdown(at) -> str:
 
 
 def subheaders(at) -> list[str]:
-    return [s.value for s in at.subheader]
+    return [s.value for s in at.header]
 
 
 def test_masterplan_timeline_shows_its_measures(fixture_con) -> None:

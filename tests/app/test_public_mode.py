@@ -248,7 +248,7 @@ def test_editor_upload_is_off(public_app, monkeypatch) -> None:
     monkeypatch.setattr(editor, "sign_in_configured", lambda: True)
     at = open_page("daten")
     assert_ok(at)
-    assert texts.UPLOAD_TITLE not in [s.value for s in at.subheader]
+    assert texts.UPLOAD_TITLE not in [s.value for s in at.header]
 
 
 def test_no_table_holds_rows_of_internal_indicators(public_app, internal) -> None:

@@ -108,7 +108,7 @@ def test_sector_switch_by_masterplan_is_in_the_link() -> None:
 def test_trend_detail_from_link_and_from_the_list() -> None:
     at = open_page("trends", {"trend": "tr_ki_chat"})
     assert_ok(at)
-    headers = [s.value for s in at.subheader]
+    headers = [s.value for s in at.header]
     assert f"{texts.TREND_DETAIL}: Testtrend KI-Chat" in headers
     history = at.dataframe[0].value
     assert list(history[texts.TREND_HISTORY_COLUMNS["ring"]]) == ["Bewerten", "Erproben"]
@@ -122,13 +122,13 @@ def test_trend_detail_from_link_and_from_the_list() -> None:
     assert qp(at, "trend") == []
     at.button(key="trend_tr_lernen").click().run()
     assert qp(at, "trend") == ["tr_lernen"]
-    assert f"{texts.TREND_DETAIL}: Testtrend Lernen" in [s.value for s in at.subheader]
+    assert f"{texts.TREND_DETAIL}: Testtrend Lernen" in [s.value for s in at.header]
 
 
 def test_unknown_trend_id_says_not_found() -> None:
     at = open_page("trends", {"trend": "gibt_es_nicht"})
     assert_ok(at)
-    assert not [s.value for s in at.subheader if s.value.startswith(f"{texts.TREND_DETAIL}: ")]
+    assert not [s.value for s in at.header if s.value.startswith(f"{texts.TREND_DETAIL}: ")]
     assert any("trend" in i for i in infos(at) + [w.value for w in at.warning])
 
 
@@ -198,9 +198,9 @@ def test_detail_is_closed_after_leaving_the_page() -> None:
     from tests.app.conftest import go_to
 
     at = open_page("trends", {"trend": "tr_ki_chat"})
-    assert f"{texts.TREND_DETAIL}: Testtrend KI-Chat" in [s.value for s in at.subheader]
+    assert f"{texts.TREND_DETAIL}: Testtrend KI-Chat" in [s.value for s in at.header]
     go_to(at, "daten")
     go_to(at, "trends")
     assert_ok(at)
     assert qp(at, "trend") == []
-    assert not [s.value for s in at.subheader if s.value.startswith(f"{texts.TREND_DETAIL}: ")]
+    assert not [s.value for s in at.header if s.value.startswith(f"{texts.TREND_DETAIL}: ")]

@@ -47,7 +47,9 @@ ALL_DISTRICTS = {
     "Mengede",
 }
 # Target path and forecast may pass the range; the demo legend entry has no points.
-NOT_DATA = {"Zielpfad", "Trend (Fortschreibung)", texts.DEMO_POINTS}
+NOT_DATA = {"Zielpfad", "Trend (Fortschreibung)", texts.DEMO_POINTS} | {
+    texts.TREND_BOUNDED.format(side=side) for side in texts.TREND_BOUND_SIDES.values()
+}
 
 
 def query(page: Page) -> dict[str, list[str]]:

@@ -1,7 +1,8 @@
 """Every page as a person sees it at a desk (1440×900) and on a phone (390×844), in the
 normal view and in meeting-room mode: German throughout (``lang``, tab title, no English
-label), accessible (axe-core, WCAG 2.1 AA: no serious or critical violation), nothing
-cut off or wider than the screen, and the meeting-room mode's keys, Stand and exit.
+label), accessible (axe-core, WCAG 2.1 AA: no serious or critical violation, no skipped
+heading level), nothing cut off or wider than the screen, and the meeting-room mode's keys,
+Stand and exit.
 
 One test per viewport visits every page (a page load is the expensive part); the
 screenshots land in ``DORTMUND_KPI_SHOTS`` (or a temporary folder) for a look by eye.
@@ -83,14 +84,23 @@ def english_words(page: Page) -> list[str]:
     return sorted(found)
 
 
+# Rules outside the WCAG tags that our own content keeps too, at any impact: heading levels
+# that skip one (an <h3> under the page's <h1>) break the outline a screen reader lists.
+OWN_RULES = ("heading-order",)
+
+
 def serious_violations(page: Page) -> list[str]:
-    """axe-core (WCAG 2.0/2.1 A and AA rules): the serious and critical ones, with where."""
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    """axe-core (WCAG 2.0/2.1 A and AA rules, and ``OWN_RULES``): the serious and critical
+    violations, and every one of ``OWN_RULES``, with where."""
+    options = {
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "rules": {rule: {"enabled": True} for rule in OWN_RULES},
+    }
     result = Axe().run(page, options=options | {"resultTypes": ["violations"]})
     return [
         f"{v['id']} ({v['impact']}): {node['target']} {node['html'][:120]}"
         for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in ("serious", "critical") or v["id"] in OWN_RULES
         for node in v["nodes"]
     ]
 

@@ -91,3 +91,33 @@ def test_xlsx_export_past_excels_row_limit_is_refused(
     monkeypatch.setattr(template_files, "EXCEL_MAX_ROWS", 10**9)
     assert cli.main(argv + (["--measures"] if measures else [])) == 0
     assert target.exists()
+
+
+def _ink_columns(png: bytes) -> tuple[int, int, int]:
+    """Width, first and last pixel column with ink (anything darker than light grey)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    inked = np.where((pixels < 200).any(axis=0))[0]
+    return pixels.shape[1], int(inked[0]), int(inked[-1])
+
+
+def test_exported_png_keeps_its_title_and_axis_labels_off_the_edges(fixture_db) -> None:
+    """The indicator page's chart as exported: title and y-axis labels at least 16 px (at
+    the requested size; 32 px in the PNG at scale 2) from the left edge, the legend's and
+    the badge's ink as far from the right one; the image keeps the requested size."""
+    from dortmund_kpi.db.store import Store
+    from dortmund_kpi.views import indicator
+    from dortmund_kpi.views.common import Direct, View
+
+    with Store(fixture_db.db_path).connect_read() as con:
+        view = View("indikator", (2018, 2026), indicator="schueler_je_geraet")
+        fig = indicator.build(Direct(con), view).figure
+    png = exports.figure_image(fig, "png", 800, 400)
+    width, first, last = _ink_columns(png)
+    assert width == 1600
+    assert first >= 32, f"ink starts {first} px from the left edge"
+    assert width - 1 - last >= 32, f"ink ends {width - 1 - last} px from the right edge"
+    svg = exports.figure_image(fig, "svg", 800, 400).decode("utf-8")
+    assert svg.startswith("<svg") and 'width="800" height="400"' in svg.split(">", 1)[0]

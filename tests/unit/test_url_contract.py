@@ -49,6 +49,13 @@ CTX = UrlContext(
 NOW = datetime(2026, 1, 1, 12, 0)
 BY_NAME = {key.name: key for key in KEYS}
 
+# Steps of a presentation's list as the app writes them (share/sequence.py).
+STEPS = [
+    "/",
+    "/indikator?indikator=glasfaser_haushalte",
+    "/bezirke?bezirk=hoerde&zeitraum=2019&zeitraum=2024",
+    "/masterplan?masterplan=bildung&seite=2",
+]
 # Valid values per key. A key added to the table needs its line here.
 YEARS = st.integers(*CTX.years)
 VALID = {
@@ -71,6 +78,8 @@ VALID = {
     "sektoren": st.sampled_from(["feld", "masterplan"]),
     "trend": st.sampled_from(CTX.trends),
     "vergleich": st.sampled_from(CTX.peer_groups),
+    "folge": st.lists(st.sampled_from(STEPS), max_size=4).map(tuple),
+    "schritt": st.integers(1, MAX_CHART_PAGE),
 }
 # Raw text a link might carry: valid spellings, near misses and junk.
 PLAUSIBLE = [
@@ -109,6 +118,8 @@ SAMPLE = {
     "sektoren": "masterplan",
     "trend": "t01_generative_ki",
     "vergleich": "stadtregion",
+    "folge": tuple(STEPS[1:3]),
+    "schritt": 2,
 }
 RAW = st.lists(st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=20)), max_size=4)
 
@@ -248,6 +259,8 @@ def test_defaults_from_the_context():
         "sektoren": "feld",
         "trend": None,
         "vergleich": "ruhr",
+        "folge": (),
+        "schritt": None,
     }
     empty = UrlContext((), (), CTX.districts, (2020, 2021))
     assert defaults(empty)["masterplan"] is None and defaults(empty)["indikator"] is None
