@@ -10,12 +10,13 @@ import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import editor, frame, measures, partial, share, url, widgets
+from dortmund_kpi.ui import data, editor, frame, measures, partial, share, url, widgets
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
 editor.refuse_malformed_config()  # fail closed: no guessing who may import
+data.begin_run()  # one data version for the whole run
 
 PAGES = widgets.navigation_pages()
 

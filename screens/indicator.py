@@ -33,7 +33,9 @@ def details() -> None:
     else:
         st.caption(texts.EMPTY_DISTRICTS)
     st.subheader(texts.DATA_TABLE)
-    st.dataframe(formatted_table(page.table, int(page.indicator["decimals"])), hide_index=True)
+    decimals = int(page.indicator["decimals"])
+    shown = data.table(page.table, lambda table: formatted_table(table, decimals))
+    st.dataframe(shown, hide_index=True)
     indicator.export_section(page)
     indicator.metadata_panel(page)
 
