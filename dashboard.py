@@ -50,4 +50,5 @@ try:
     if not presenting:
         frame.statement_link()
 finally:  # keep the view in the address bar even when a page fails
+    partial.end()
     url.write_url(page)

@@ -105,6 +105,20 @@ def run(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwar
     return on_current(lambda db_file: Cached(db_file)(fn, *args, **kwargs))
 
 
+def reference(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Like ``run``, for the reference data every run asks for (names, years, Stand):
+    one object per version shared by every session, to be read, never changed
+    (``run`` gives each call its own copy: unpickled, a dozen times per run)."""
+    key_args = tuple(_hashable(a) for a in args)
+    kw = tuple(sorted(kwargs.items()))
+    return on_current(lambda db_file: _shared(db_file, fn.__name__, key_args, kw, fn))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _shared(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    return _cached(db_file, name, args, kwargs, _fn=_fn)
+
+
 def page_data(build: Callable[[Any, View], T], view: View) -> T:
     """A page's data (``views.<page>.build``) for a view, built once per data version,
     view, day and the files beside the database (geometry, rejected-import log).
@@ -161,38 +175,39 @@ def _files_key() -> tuple:
 
 # -- reference data of the current version ---------------------------------------
 def indicators() -> pd.DataFrame:
-    return run(read.indicator_list)
+    return reference(read.indicator_list)
 
 
 def masterplans() -> dict[str, str]:
     """Masterplan id -> short German name, in catalog order (from the catalog, via the db)."""
-    return run(read.masterplan_names)
+    return reference(read.masterplan_names)
 
 
 def district_names() -> dict[str, str]:
     """District slug -> German name, in table order."""
-    return run(read.district_names)
+    return reference(read.district_names)
 
 
 def year_range() -> tuple[int, int]:
-    return run(read.data_range)
+    return reference(read.data_range)
 
 
 def data_moment(as_of: datetime | None) -> datetime | None:
     """When the newest value of the view was imported (the data version shown)."""
-    value = run(read.data_stand, as_of=as_of)
+    value = reference(read.data_stand, as_of=as_of)
     return None if value is None or pd.isna(value) else value
 
 
 def clear() -> None:
     """Drop every cached result and close the cached connections (tests, benchmarks)."""
     _cached_page.clear()
+    _shared.clear()
     _cached.clear()
     _pool().clear()
 
 
 def first_import() -> datetime | None:
     """When the first value was imported (a pinned moment before it shows nothing)."""
-    log = run(read.import_log)
+    log = reference(read.import_log)
     ok = log[log["outcome"] == "ok"] if len(log) else log
     return None if ok.empty else ok["finished_at"].min().to_pydatetime()

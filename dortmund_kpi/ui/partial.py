@@ -11,9 +11,9 @@ The contract a page keeps: *everything* it shows that depends on a filter lies i
 section declaring that filter (a section reads its page data itself, for the view of
 the rerun, never the data of the enclosing run).
 
-The address bar is written at the end of every section (``ui.url.write_url``), since
-a partial rerun never reaches the end of ``dashboard.py`` that writes it after a full
-run.
+The address bar is written at the end of every section in a partial rerun
+(``ui.url.write_url``): such a rerun never reaches the end of ``dashboard.py`` that
+writes it after a full run.
 """
 
 from __future__ import annotations
@@ -30,9 +30,18 @@ EVERY = "*"  # a section shown with every filter change (the share section)
 SHARE = "share"  # the sidebar's links and slides: they carry every filter
 
 
+FULL_RUN = "_partial_full_run"  # a full run is under way (it writes the URL at its end)
+
+
 def begin() -> None:
     """A full run starts: its page declares its sections anew."""
     st.session_state[SECTIONS] = {}
+    st.session_state[FULL_RUN] = True
+
+
+def end() -> None:
+    """A full run ends (``dashboard.py`` writes the URL): what runs next is partial."""
+    st.session_state[FULL_RUN] = False
 
 
 def section(page: str, key: str, depends: tuple[str, ...], draw: Callable[[], None]) -> None:
@@ -43,8 +52,9 @@ def section(page: str, key: str, depends: tuple[str, ...], draw: Callable[[], No
     def run() -> None:
         try:
             draw()
-        finally:  # also after a switch_page: see ui.url.switch_page
-            url.write_url(page)
+        finally:  # a partial rerun, also one ending in a switch_page (ui.url.switch_page)
+            if not st.session_state.get(FULL_RUN):
+                url.write_url(page)
 
     registry = st.session_state.setdefault(SECTIONS, {})
     for name in depends:
