@@ -10,18 +10,20 @@ import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import editor, frame, measures, share, url, widgets
+from dortmund_kpi.ui import data, editor, frame, measures, partial, share, url, widgets
 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
 editor.refuse_malformed_config()  # fail closed: no guessing who may import
+data.begin_run()  # one data version for the whole run
 
 PAGES = widgets.navigation_pages()
 
 STATEMENT = frame.statement_page()
 
 current = st.navigation([*PAGES.values(), STATEMENT])
+partial.begin()  # the page declares its sections (partial reruns) anew
 with st.sidebar:
     st.markdown(f"**{texts.APP_TITLE}**  \n{texts.APP_SUBTITLE}")
 if current.url_path == STATEMENT.url_path:  # a text page: no view, no filters
@@ -38,8 +40,8 @@ if presenting:
 widgets.shared_filters()
 with st.sidebar:
     share.data_stand_caption()
-if not presenting:
-    share.share_button(page)
+if not presenting:  # links and slides carry every filter: redrawn with every section
+    partial.section(page, partial.SHARE, (partial.EVERY,), lambda: share.share_button(page))
 url.show_notices()
 share.pinned_banner(page)
 measures.measure_detail(page)
@@ -48,4 +50,5 @@ try:
     if not presenting:
         frame.statement_link()
 finally:  # keep the view in the address bar even when a page fails
+    partial.end()
     url.write_url(page)

@@ -35,4 +35,4 @@ else:
         if page.map_figure is not None:
             widgets.chart(page.map_figure, key="peer_map", filename="vergleich_karte")
     st.header(texts.COMPARISON_TABLE)
-    st.dataframe(page.table, hide_index=True)
+    st.dataframe(data.table(page.table), hide_index=True)

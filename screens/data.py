@@ -14,16 +14,16 @@ st.markdown(texts.DATA_INTRO)
 st.info(texts.GEOMETRY_SCHEMATIC if page.schematic_map else texts.GEOMETRY_OFFICIAL)
 
 st.header(texts.CATALOG)
-st.dataframe(page.catalog, hide_index=True)
+st.dataframe(data.table(page.catalog), hide_index=True)
 
 st.header(texts.FRESHNESS)
-st.dataframe(page.freshness, hide_index=True)
+st.dataframe(data.table(page.freshness), hide_index=True)
 
 st.header(texts.IMPORT_LOG)
-st.dataframe(page.import_log, hide_index=True)
+st.dataframe(data.table(page.import_log), hide_index=True)
 if len(page.rejected):
     st.markdown(texts.REJECTED_IMPORTS)
-    st.dataframe(page.rejected, hide_index=True)
+    st.dataframe(data.table(page.rejected), hide_index=True)
 
 st.header(texts.TEMPLATE_TITLE)
 st.markdown(texts.TEMPLATE_HELP)

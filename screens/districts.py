@@ -19,14 +19,14 @@ else:
     widgets.demo_notice(page.demo)
     for profile in page.profiles:
         st.header(f"Masterplan {profile.plan_name}")
-        st.dataframe(profile.table, hide_index=True)
+        st.dataframe(data.table(profile.table), hide_index=True)
 
 if page.comparison:
     st.header(texts.DISTRICTS_COMPARED)
     st.caption(texts.DISTRICTS_COMPARED_HELP)
     for profile in page.comparison:
         st.markdown(f"**Masterplan {profile.plan_name}**")
-        st.dataframe(profile.table, hide_index=True)
+        st.dataframe(data.table(profile.table), hide_index=True)
 
 if page.chart is not None:
     st.header(texts.DISTRICTS_CHART)

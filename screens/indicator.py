@@ -1,38 +1,55 @@
-"""Indikator: time series with target path and trend, map, ranking, table, metadata."""
+"""Indikator: time series with target path and trend, map, ranking, table, metadata.
+
+What the shared filters change (the series chart; map, ranking, table, downloads and
+metadata) are sections (``ui.partial``): a filter change redraws them, not the header,
+the comparison with other regions or the linked measures."""
 
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import comparison, data, indicator, measures, url, widgets
+from dortmund_kpi.ui import comparison, data, indicator, measures, partial, url, widgets
 from dortmund_kpi.views import indicator_peers
 from dortmund_kpi.views.common import formatted_table
 from dortmund_kpi.views.indicator import build
 
+PAGE = "indikator"
+FILTERS = ("bezirk", "zeitraum")
+
+
+def series() -> None:
+    page = data.page_data(build, url.current_view(PAGE))
+    widgets.demo_notice(page.demo)
+    if page.figure is None:
+        widgets.empty_notice(page.view.as_of)
+    else:
+        st.markdown(widgets.status_badge(page.status), help=page.explanation)
+        widgets.chart(page.figure, key="series", filename=page.file_name)
+
+
+def details() -> None:
+    page = data.page_data(build, url.current_view(PAGE))
+    if page.has_district_level:
+        indicator.district_section(page)
+    else:
+        st.caption(texts.EMPTY_DISTRICTS)
+    st.header(texts.DATA_TABLE)
+    decimals = int(page.indicator["decimals"])
+    shown = data.table(page.table, lambda table: formatted_table(table, decimals))
+    st.dataframe(shown, hide_index=True)
+    indicator.export_section(page)
+    indicator.metadata_panel(page)
+
+
 indicators = data.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))
-widgets.page_key_select("indikator", texts.FILTER_INDICATOR, options)
-page = data.page_data(build, url.current_view("indikator"))
+widgets.page_key_select(PAGE, texts.FILTER_INDICATOR, options)
+page = data.page_data(build, url.current_view(PAGE))
 ind = page.indicator
 st.title(str(ind["name"]))
 st.caption(f"Masterplan {page.plan_name} · {texts.DIRECTION[ind['direction']]}")
-
-widgets.demo_notice(page.demo)
-if page.figure is None:
-    widgets.empty_notice(page.view.as_of)
-else:
-    st.markdown(widgets.status_badge(page.status), help=page.explanation)
-    widgets.chart(page.figure, key="series", filename=page.file_name)
+partial.section(PAGE, "indikator_series", FILTERS, series)
 comparison.panel(data.page_data(indicator_peers.build, page.view))
 
 st.header(texts.MEASURES_LINKED)
 measures.measure_list(page.linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
-
-if page.has_district_level:
-    indicator.district_section(page)
-else:
-    st.caption(texts.EMPTY_DISTRICTS)
-
-st.header(texts.DATA_TABLE)
-st.dataframe(formatted_table(page.table, int(ind["decimals"])), hide_index=True)
-indicator.export_section(page)
-indicator.metadata_panel(page)
+partial.section(PAGE, "indikator_details", (*FILTERS, url.PER_CAPITA), details)

@@ -8,12 +8,14 @@ between resolving and opening it is retried once on the newer one.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dortmund_kpi import clock
@@ -36,8 +38,22 @@ def _bootstrap(db_path: str) -> None:
     ensure_database(get_settings(db_path))
 
 
+RUN_FILE = "_run_db_file"  # the version a session's page run reads
+
+
+def begin_run() -> None:
+    """A full run starts: resolve the published version once for all its reads (a run
+    asked for it twenty times, 0.25 ms each). A partial rerun (``ui.partial``) reads
+    the version of the page it redraws, like the rest of that page."""
+    st.session_state[RUN_FILE] = _resolve()
+
+
 def current_file() -> str:
-    """The published version's file; resolving the symlink is cheap, so do it every run."""
+    """The version of this run (``begin_run``), or the published one."""
+    return st.session_state.get(RUN_FILE) or _resolve()
+
+
+def _resolve() -> str:
     settings = get_settings()
     _bootstrap(str(settings.db_path))
     return str(Store(settings.db_path).current_file())
@@ -82,12 +98,27 @@ def on_current(fn: Callable[..., T], *args: Any) -> T:
     try:
         return fn(current_file(), *args)
     except duckdb.IOException:
+        begin_run()  # pruned: the newer version, for the rest of the run too
         return fn(current_file(), *args)
 
 
 def run(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     """A read function of ``dortmund_kpi.db.read`` on the current version, cached."""
     return on_current(lambda db_file: Cached(db_file)(fn, *args, **kwargs))
+
+
+def reference(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Like ``run``, for the reference data every run asks for (names, years, Stand):
+    one object per version shared by every session, to be read, never changed
+    (``run`` gives each call its own copy: unpickled, a dozen times per run)."""
+    key_args = tuple(_hashable(a) for a in args)
+    kw = tuple(sorted(kwargs.items()))
+    return on_current(lambda db_file: _shared(db_file, fn.__name__, key_args, kw, fn))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _shared(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    return _cached(db_file, name, args, kwargs, _fn=_fn)
 
 
 def page_data(build: Callable[[Any, View], T], view: View) -> T:
@@ -109,6 +140,30 @@ def _cached_page(
     return _build(Cached(db_file), view)
 
 
+# Arrow tables of cached page data: (id of the frame, name) -> (the frame, its table).
+_TABLES: dict[tuple[int, str], tuple[weakref.ref, pa.Table]] = {}
+
+
+def table(
+    frame: pd.DataFrame, shown: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+) -> pa.Table:
+    """A table of cached page data (``page_data``; never changed) as ``st.dataframe``
+    sends it, ``shown`` applied first: converted once per frame and shared by every
+    session and run, not on every run (pandas to Arrow was a tenth of the overview's
+    run). It goes when the frame goes (its page data left the cache)."""
+    key = (id(frame), getattr(shown, "__qualname__", ""))
+    entry = _TABLES.get(key)
+    if entry is not None and entry[0]() is frame:
+        return entry[1]
+    converted = pa.Table.from_pandas(shown(frame) if shown else frame, preserve_index=False)
+
+    def forget(_gone: weakref.ref) -> None:
+        _TABLES.pop(key, None)
+
+    _TABLES[key] = (weakref.ref(frame, forget), converted)
+    return converted
+
+
 def _files_key() -> tuple:
     """Modification times of the files a page shows beside the database."""
     settings = get_settings()
@@ -122,38 +177,39 @@ def _files_key() -> tuple:
 
 # -- reference data of the current version ---------------------------------------
 def indicators() -> pd.DataFrame:
-    return run(read.indicator_list)
+    return reference(read.indicator_list)
 
 
 def masterplans() -> dict[str, str]:
     """Masterplan id -> short German name, in catalog order (from the catalog, via the db)."""
-    return run(read.masterplan_names)
+    return reference(read.masterplan_names)
 
 
 def district_names() -> dict[str, str]:
     """District slug -> German name, in table order."""
-    return run(read.district_names)
+    return reference(read.district_names)
 
 
 def year_range() -> tuple[int, int]:
-    return run(read.data_range)
+    return reference(read.data_range)
 
 
 def data_moment(as_of: datetime | None) -> datetime | None:
     """When the newest value of the view was imported (the data version shown)."""
-    value = run(read.data_stand, as_of=as_of)
+    value = reference(read.data_stand, as_of=as_of)
     return None if value is None or pd.isna(value) else value
 
 
 def clear() -> None:
     """Drop every cached result and close the cached connections (tests, benchmarks)."""
     _cached_page.clear()
+    _shared.clear()
     _cached.clear()
     _pool().clear()
 
 
 def first_import() -> datetime | None:
     """When the first value was imported (a pinned moment before it shows nothing)."""
-    log = run(read.import_log)
+    log = reference(read.import_log)
     ok = log[log["outcome"] == "ok"] if len(log) else log
     return None if ok.empty else ok["finished_at"].min().to_pydatetime()

@@ -12,7 +12,7 @@ from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import downloads
-from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.ui import data, partial, url, widgets
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import tables
 from dortmund_kpi.views.indicator import IndicatorData
@@ -27,7 +27,12 @@ def district_section(page: IndicatorData) -> None:
         st.caption(texts.EMPTY_DISTRICTS)
         return
     if bool(ind["per_capita"]):
-        st.toggle(texts.FILTER_PER_CAPITA, key=url.PER_CAPITA)
+        st.toggle(
+            texts.FILTER_PER_CAPITA,
+            key=url.PER_CAPITA,
+            on_change=partial.changed,  # the slides follow it
+            args=(url.PER_CAPITA,),
+        )
     period = page.districts.period
     left, right = st.columns([3, 2])
     with left:

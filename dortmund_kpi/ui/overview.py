@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import url, widgets
+from dortmund_kpi.ui import data, url, widgets
 from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
@@ -81,7 +81,7 @@ def render_matrix(table: pd.DataFrame, plans: dict[str, str]) -> None:
     """Districts as rows, masterplans as columns, in one table (one element, however many
     districts); a click on a cell opens the masterplan page filtered to the district."""
     event = st.dataframe(
-        table,
+        data.table(table),
         hide_index=True,
         key="matrix",
         on_select="rerun",

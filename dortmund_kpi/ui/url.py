@@ -23,6 +23,7 @@ LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
 SWITCHING = "_url_switching"  # a page switch with its own link is under way
 PER_CAPITA = "je1000"  # the indicator page's switch (not part of the URL)
+CONTEXT = "_url_context"  # (version file, its UrlContext)
 
 
 def as_of() -> datetime | None:
@@ -32,8 +33,14 @@ def as_of() -> datetime | None:
 
 
 def url_context() -> urlstate.UrlContext:
-    """What values a link may hold on the current version (asked several times a run)."""
-    return data.on_current(_context)
+    """What values a link may hold on the current version (asked ten times a run: kept
+    in the session with its version, so the shared cache is asked once per version)."""
+    kept = st.session_state.get(CONTEXT)
+    if kept is not None and kept[0] == data.current_file():
+        return kept[1]
+    context = data.on_current(_context)
+    st.session_state[CONTEXT] = (data.current_file(), context)
+    return context
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
-from dortmund_kpi.ui import data
+from dortmund_kpi.ui import data, partial
 from dortmund_kpi.views import alt_text, charts, projector
 
 PAGE_FILES = {
@@ -79,9 +79,19 @@ def shared_filters() -> None:
             format_func=names.get,
             placeholder=texts.FILTER_DISTRICTS_PLACEHOLDER,
             help=texts.FILTER_DISTRICTS_HELP,
+            on_change=partial.changed,
+            args=("bezirk",),
         )
         if lo < hi:
-            st.slider(texts.FILTER_PERIOD, min_value=lo, max_value=hi, key="zeitraum", step=1)
+            st.slider(
+                texts.FILTER_PERIOD,
+                min_value=lo,
+                max_value=hi,
+                key="zeitraum",
+                step=1,
+                on_change=partial.changed,
+                args=("zeitraum",),
+            )
 
 
 def page_key_select(key: str, label: str, options: dict[str, str], on_change: Any = None) -> str:
