@@ -28,8 +28,11 @@ for index, chart in enumerate(page.charts):
         st.markdown(f"**{ind['short_name']}** {badge}", help=chart.explanation)
         if chart.figure is None:
             st.caption(texts.EMPTY)
-        else:
-            widgets.chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
+        else:  # static SVG: the browser lays it out once; the plotly chart on demand
+            st.markdown(f'<div class="dkpi-small-multiple">{chart.svg}</div>', unsafe_allow_html=True)
+            with st.popover(texts.INTERACTIVE_CHART, icon=":material/ads_click:"):
+                widgets.show_chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
+            widgets.chart_exports(chart.figure, chart.file_name)
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
 st.subheader(texts.MEASURES_TIMELINE)
