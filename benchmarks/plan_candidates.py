@@ -74,7 +74,8 @@ def browser_cpu_ms() -> float:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
         parents[int(entry.name)] = int(fields[1])
         if "chrom" in name:
             cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) * TICK_MS
@@ -97,18 +98,26 @@ def _timed(action: Callable[[], None]) -> tuple[float, float]:
 # A district change is drawn when the rerun is (benchmarks.browser.UPDATED_JS without the
 # chart condition) and a chart shows the new data: a plotly chart with new ``_fullData``
 # or a static small multiple (``.dkpi-small-multiple svg``) with new content.
-SNAPSHOT_JS = """() => {
+SNAPSHOT_JS = (
+    """() => {
   window.__planSvgs = new Set(Array.from(
     document.querySelectorAll('.dkpi-small-multiple svg'), svg => svg.outerHTML));
-  return (""" + browser.SNAPSHOT_JS + """)();
+  return ("""
+    + browser.SNAPSHOT_JS
+    + """)();
 }"""
-CHANGED_JS = """([before, minCharts]) => {
-  if (!(""" + browser.UPDATED_JS + """)([before, minCharts, false])) return false;
+)
+CHANGED_JS = (
+    """([before, minCharts]) => {
+  if (!("""
+    + browser.UPDATED_JS
+    + """)([before, minCharts, false])) return false;
   const svgs = Array.from(document.querySelectorAll('.dkpi-small-multiple svg'));
   return svgs.some(svg => !window.__planSvgs.has(svg.outerHTML))
     || Array.from(document.querySelectorAll('.js-plotly-plot')).some(
       gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData);
 }"""
+)
 
 
 def add_district(page: Any, target: browser.Target) -> None:
@@ -173,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind, suffix in (("wall", ""), ("browser CPU", ".cpu")):
             ours_ms, floor_ms = med[f"masterplan.{key}{suffix}"], med[f"floor.{key}{suffix}"]
             ratio = ours_ms / floor_ms if floor_ms else float("nan")
-            print(f"{label:16s} {kind:12s} {ours_ms:7.0f} ms, floor {floor_ms:7.0f} ms: {ratio:.2f}x")
+            line = f"{label:16s} {kind:12s} {ours_ms:7.0f} ms, floor {floor_ms:7.0f} ms"
+            print(f"{line}: {ratio:.2f}x")
     return 0
 
 

@@ -29,7 +29,8 @@ for index, chart in enumerate(page.charts):
         if chart.figure is None:
             st.caption(texts.EMPTY)
         else:  # static SVG: the browser lays it out once; the plotly chart on demand
-            st.markdown(f'<div class="dkpi-small-multiple">{chart.svg}</div>', unsafe_allow_html=True)
+            svg = f'<div class="dkpi-small-multiple">{chart.svg}</div>'
+            st.markdown(svg, unsafe_allow_html=True)
             with st.popover(texts.INTERACTIVE_CHART, icon=":material/ads_click:"):
                 widgets.show_chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
             widgets.chart_exports(chart.figure, chart.file_name)

@@ -67,7 +67,8 @@ def _lines(text: str | None) -> list[str]:
 def _text(x: float, y: float, text: str, size: int = 12, **attrs: str) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     fill = ' fill="#555"' if size <= 10 and "fill" not in attrs else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{fill}{extra}>{html.escape(text)}</text>'
+    at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}"'
+    return f"<text {at}{fill}{extra}>{html.escape(text)}</text>"
 
 
 def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
@@ -143,20 +144,21 @@ def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float]) -> None:
         parts.append(_text(at, bottom + 16, _year_label(year), size=11, text_anchor="middle"))
     parts.append(_path([(left, bottom), (WIDTH - _RIGHT, bottom)], "#444", 1))
     for trace, tx, ty in series:
-        points = [(px(a), py(b)) for a, b in zip(tx, ty, strict=True) if a is not None and b is not None]
-        _trace(parts, trace, points)
+        symbols = trace.marker.symbol
+        each = [symbols] * len(tx) if isinstance(symbols, str) or symbols is None else symbols
+        drawn = zip(tx, ty, each, strict=True)
+        _trace(parts, trace, [(px(a), py(b), m) for a, b, m in drawn if None not in (a, b)])
 
 
-def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float]]) -> None:
+def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float, str]]) -> None:
+    """Line and markers (each point its own symbol: hollow for a demo value)."""
     color, mode = _color(trace), trace.mode or ""
     if "lines" in mode and len(points) > 1:
         dash = _DASHES.get(trace.line.dash or "", "")
-        parts.append(_path(points, color, trace.line.width or 2, dash))
+        parts.append(_path([(x, y) for x, y, _ in points], color, trace.line.width or 2, dash))
     if "markers" in mode:
-        symbols = trace.marker.symbol
-        each = [symbols] * len(points) if isinstance(symbols, str) or symbols is None else symbols
         size = trace.marker.size or 7
-        parts.extend(_marker(x, y, s or "circle", color, size) for (x, y), s in zip(points, each))
+        parts.extend(_marker(x, y, symbol or "circle", color, size) for x, y, symbol in points)
 
 
 def _path(points: Sequence[tuple[float, float]], color: str, width: float, dash: str = "") -> str:
@@ -228,7 +230,7 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     first = math.floor(lo / step) * step
-    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)]
+    return [first + i * step for i in range(math.ceil((hi - first) / step) + 1)]
 
 
 def _decimals(tickformat: str | None) -> int:
