@@ -20,10 +20,11 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting
 
-WIDTH = 520
+WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
 FONT = "Source Sans Pro, Arial, sans-serif"
 _TAGS = re.compile(r"<[^>]+>")
 _DASHES = {"dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3"}
+_LINE = 14  # footer line height (11 px text)
 _RIGHT = 12  # the right edge (the left one makes room for the value labels)
 
 
@@ -38,15 +39,16 @@ def figure_svg(fig: go.Figure, alt: str) -> str:
     parts: list[str] = []
     y = 18
     for line in title:
-        parts.append(_text(0, y, line, size=15, weight="bold"))
+        parts.append(_text(0, y, line, size=15, font_weight="bold"))
         y += 19
     y = _legend(parts, _legend_traces(fig), y + 2)
-    bottom = height - 8 - 13 * len(footer) - 14
+    bottom = height - 8 - _LINE * len(footer) - 14
     _plot(parts, fig, (y + 6, bottom))
     for index, line in enumerate(footer):
-        parts.append(_text(0, height - 8 - 13 * (len(footer) - 1 - index), line, size=10))
+        at = height - 8 - _LINE * (len(footer) - 1 - index)
+        parts.append(_text(0, at, line, size=11, fill="#555"))
     for badge in badges:
-        _badge(parts, _plain(badge.text), height - 8 - 13 * (len(footer) - 1))
+        _badge(parts, _plain(badge.text), height - 8 - _LINE * (len(footer) - 1))
     label = html.escape(alt, quote=True)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
@@ -66,9 +68,8 @@ def _lines(text: str | None) -> list[str]:
 
 def _text(x: float, y: float, text: str, size: int = 12, **attrs: str) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
-    fill = ' fill="#555"' if size <= 10 and "fill" not in attrs else ""
     at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}"'
-    return f"<text {at}{fill}{extra}>{html.escape(text)}</text>"
+    return f"<text {at}{extra}>{html.escape(text)}</text>"
 
 
 def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
