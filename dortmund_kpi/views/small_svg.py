@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import formatting
 
 WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
+PROJECTOR_WIDTH = 340  # presentation mode: the same card, text about 1.8 times as large
 FONT = "Source Sans Pro, Arial, sans-serif"
 _TAGS = re.compile(r"<[^>]+>")
 _DASHES = {"dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3"}
@@ -28,31 +30,37 @@ _LINE = 14  # footer line height (11 px text)
 _RIGHT = 12  # the right edge (the left one makes room for the value labels)
 
 
-def figure_svg(fig: go.Figure, alt: str) -> str:
-    """The figure as an SVG element (``role="img"``, ``alt`` as its accessible name)."""
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
+    """The figure as an SVG element (``role="img"``, ``alt`` as its accessible name).
+
+    ``width`` is the drawing's width in px of text: the SVG fills its card, so a narrower
+    drawing shows larger text (presentation mode: fonts for a projector)."""
     layout = fig.layout
     height = int(layout.height or 320)
-    title = _lines(layout.title.text)
+    # Wrapped again for this width (px per character of 15 px bold and 11 px text).
+    title = textwrap.wrap(" ".join(_lines(layout.title.text)), width=int(width / 8.2))
     notes = [a for a in layout.annotations if a.bgcolor is None]
     badges = [a for a in layout.annotations if a.bgcolor is not None]
-    footer = [line for note in notes for line in _lines(note.text)]
+    footer = textwrap.wrap(
+        " ".join(line for note in notes for line in _lines(note.text)), width=int(width / 5.8)
+    )
     parts: list[str] = []
     y = 18
     for line in title:
         parts.append(_text(0, y, line, size=15, font_weight="bold"))
         y += 19
-    y = _legend(parts, _legend_traces(fig), y + 2)
+    y = _legend(parts, _legend_traces(fig), y + 2, width)
     bottom = height - 8 - _LINE * len(footer) - 14
-    _plot(parts, fig, (y + 6, bottom))
+    _plot(parts, fig, (y + 6, bottom), width)
     for index, line in enumerate(footer):
         at = height - 8 - _LINE * (len(footer) - 1 - index)
         parts.append(_text(0, at, line, size=11, fill="#555"))
     for badge in badges:
-        _badge(parts, _plain(badge.text), height - 8 - _LINE * (len(footer) - 1))
+        _badge(parts, _plain(badge.text), height - 8 - _LINE * (len(footer) - 1), width)
     label = html.escape(alt, quote=True)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px;height:auto" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="height:auto" '
         f'font-family="{FONT}" font-size="12" fill="#333">'
         f"<title>{label}</title>{''.join(parts)}</svg>"
     )
@@ -76,12 +84,12 @@ def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
     return [t for t in fig.data if t.showlegend is not False and t.name]
 
 
-def _legend(parts: list[str], traces: list[go.Scatter], y: float) -> float:
+def _legend(parts: list[str], traces: list[go.Scatter], y: float, total: int) -> float:
     """Legend entries in rows (a sample of line and marker, then the name); next free y."""
     x, y = 0.0, y + 12
     for trace in traces:
         width = 30 + 6.2 * len(trace.name)
-        if x and x + width > WIDTH:
+        if x and x + width > total:
             x, y = 0.0, y + 18
         parts.append(_sample(trace, x, y - 4))
         parts.append(_text(x + 26, y, trace.name, size=11))
@@ -106,7 +114,7 @@ def _color(trace: go.Scatter) -> str:
     return str(trace.line.color or trace.marker.color or "#444")
 
 
-def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float]) -> None:
+def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: int) -> None:
     """Axes, grid and the traces in the box between ``rows`` (top, bottom)."""
     top, bottom = rows
     series = [(t, _xs(t.x), _ys(t.y)) for t in fig.data if t.x is not None and len(t.x)]
@@ -130,20 +138,20 @@ def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float]) -> None:
     left = 10 + 6.5 * max(len(label) for label in labels)
 
     def px(value: float) -> float:
-        return left + (value - x_lo) / span_x * (WIDTH - left - _RIGHT)
+        return left + (value - x_lo) / span_x * (width - left - _RIGHT)
 
     def py(value: float) -> float:
         share = (value - lo) / span_y
         return top + share * (bottom - top) if reverse else bottom - share * (bottom - top)
 
     for tick, label in zip(ticks, labels, strict=True):
-        parts.append(_path([(left, py(tick)), (WIDTH - _RIGHT, py(tick))], "#e5e5e5", 1))
+        parts.append(_path([(left, py(tick)), (width - _RIGHT, py(tick))], "#e5e5e5", 1))
         parts.append(_text(left - 6, py(tick) + 4, label, size=11, text_anchor="end"))
     for year in _years(x_lo, x_hi):
         at = px(year)
         parts.append(_path([(at, bottom), (at, bottom + 4)], "#444", 1))
         parts.append(_text(at, bottom + 16, _year_label(year), size=11, text_anchor="middle"))
-    parts.append(_path([(left, bottom), (WIDTH - _RIGHT, bottom)], "#444", 1))
+    parts.append(_path([(left, bottom), (width - _RIGHT, bottom)], "#444", 1))
     for trace, tx, ty in series:
         symbols = trace.marker.symbol
         each = [symbols] * len(tx) if isinstance(symbols, str) or symbols is None else symbols
@@ -185,9 +193,9 @@ def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
     )
 
 
-def _badge(parts: list[str], text: str, baseline: float) -> None:
+def _badge(parts: list[str], text: str, baseline: float, total: int) -> None:
     width = 8 + 6.4 * len(text)
-    x = WIDTH - width
+    x = total - width - 1  # the frame inside the drawing
     parts.append(
         f'<rect x="{x:.1f}" y="{baseline - 12:.1f}" width="{width:.1f}" height="16" '
         f'fill="#FFF3CD" stroke="#B58B00"/>'
