@@ -301,6 +301,7 @@ DATA_LICENCE = (
 )
 EXPORT_HEADER = "Export"
 EXPORT_CHART = "Diagramm exportieren"
+INTERACTIVE_CHART = "Interaktives Diagramm (Werte beim Zeigen)"
 EXPORT_PNG = "Als PNG (hohe Auflösung)"
 EXPORT_SVG = "Als SVG (Vektorgrafik)"
 EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."

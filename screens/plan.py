@@ -5,6 +5,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, measures, url, widgets
+from dortmund_kpi.views import alt_text, small_svg
 from dortmund_kpi.views.masterplan import build
 
 plans = data.masterplans()
@@ -21,6 +22,7 @@ with notices:
         widgets.empty_notice(page.view.as_of)
 
 columns = st.columns(2)
+presenting = bool(st.session_state.get("praesentation"))
 for index, chart in enumerate(page.charts):
     ind = chart.indicator
     with columns[index % 2], st.container(border=True):
@@ -28,8 +30,16 @@ for index, chart in enumerate(page.charts):
         st.markdown(f"**{ind['short_name']}** {badge}", help=chart.explanation)
         if chart.figure is None:
             st.caption(texts.EMPTY)
-        else:
-            widgets.chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
+        else:  # static SVG: the browser lays it out once; the plotly chart on demand
+            svg = chart.svg
+            if presenting:  # text sized for a projector
+                alt = alt_text.describe(chart.figure)
+                svg = small_svg.figure_svg(chart.figure, alt, small_svg.PROJECTOR_WIDTH)
+            svg = f'<div class="dkpi-small-multiple">{svg}</div>'
+            st.markdown(svg, unsafe_allow_html=True)
+            with st.popover(texts.INTERACTIVE_CHART, icon=":material/ads_click:"):
+                widgets.show_chart(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
+            widgets.chart_exports(chart.figure, chart.file_name)
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
 st.header(texts.MEASURES_TIMELINE)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import alt_text, charts, small_svg
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     Query,
@@ -30,7 +30,8 @@ HONOURED = frozenset(
 @dataclass(frozen=True)
 class Chart:
     """One indicator's small multiple: its catalog row, the values drawn, the figure
-    (None without data), its target status and its export file name."""
+    (None without data), its target status and its export file name; ``svg`` is the
+    figure drawn as static SVG (the page shows it, the figure on demand)."""
 
     indicator: pd.Series
     frame: pd.DataFrame
@@ -38,6 +39,7 @@ class Chart:
     status: str | None
     file_name: str
     explanation: str = ""  # how the status comes about, with the indicator's numbers
+    svg: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def _charts(query: Query, view: View, shown: pd.DataFrame) -> tuple[Chart, ...]:
         figure = None if part.empty else charts.freeze(indicator_chart(part, ind, row, height=320))
         name = file_name(ind, list(view.districts), lo, hi)
         state = target_status.get(str(indicator_id))
-        out.append(Chart(ind, part, figure, state, name, status_explanation(row, ind)))
+        svg = "" if figure is None else small_svg.figure_svg(figure, alt_text.describe(figure))
+        out.append(Chart(ind, part, figure, state, name, status_explanation(row, ind), svg))
     return tuple(out)
 
 

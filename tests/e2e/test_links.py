@@ -110,25 +110,31 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
 
 def test_masterplan_deep_link(page: Page, app_server: AppServer):
     open_page(page, app_server.base_url, f"/masterplan?masterplan=bildung&bezirk=hoerde&{RANGE}")
-    wait_for_charts(page, 5)
     assert_no_error(page)
     assert h1(page) == "Masterplan Bildung"
     assert_shared_filters(page, ["Hörde"], (2020, 2024))
     assert query(page)["masterplan"] == ["bildung"]
 
-    # The indicator charts (the measures timeline below them has no districts or periods).
-    plots = page.locator(f"[class*='st-key-mp_'] {PLOT}").all()
-    assert len(plots) >= 5
-    legends = [set(legend_texts(plot)) for plot in plots]
-    assert any("Hörde" in legend for legend in legends), legends
-    shown = set().union(*legends)
-    assert shown & ALL_DISTRICTS == {"Hörde"}, f"other districts in the legends: {shown}"
-    for plot in plots:
+    # The indicator charts (the measures timeline below them has no districts or periods):
+    # static small multiples, each one's plotly chart drawn when its popover opens.
+    buttons = page.get_by_role("button", name=texts.INTERACTIVE_CHART)
+    assert buttons.count() >= 5
+    legends = []
+    for index in range(buttons.count()):
+        buttons.nth(index).click()
+        plot = page.locator(f"[data-testid='stPopoverBody'] [class*='st-key-mp_'] {PLOT}")
+        plot.locator(".gtitle").wait_for()
+        legends.append(set(legend_texts(plot)))
         for trace in traces(page, plot):
             if trace["name"] in NOT_DATA:
                 continue
             years = {int(x[:4]) for x in trace["x"]}
             assert years <= set(YEARS), f"{trace['name']}: data outside 2020-2024: {years}"
+        page.keyboard.press("Escape")
+        plot.wait_for(state="detached")
+    assert any("Hörde" in legend for legend in legends), legends
+    shown = set().union(*legends)
+    assert shown & ALL_DISTRICTS == {"Hörde"}, f"other districts in the legends: {shown}"
 
 
 def test_overview_deep_link(page: Page, app_server: AppServer):

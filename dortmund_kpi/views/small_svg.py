@@ -1,0 +1,247 @@
+"""A small multiple as static SVG, drawn from the finished plotly figure of a time series.
+
+The masterplan page shows up to 14 charts at once; as plotly charts they cost the browser
+about 15 times the work of one (docs/performance-masterplan.md). This SVG is text the
+browser lays out once: the same title and unit, legend, lines (demo points hollow), target
+path and trend, and the footer with source, Stand and the "Demodaten" badge, all read from
+the figure the interactive chart and the exports use, so the two never disagree. No
+Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dortmund_kpi import formatting
+
+WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
+PROJECTOR_WIDTH = 340  # presentation mode: the same card, text about 1.8 times as large
+FONT = "Source Sans Pro, Arial, sans-serif"
+_TAGS = re.compile(r"<[^>]+>")
+_DASHES = {"dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3"}
+_LINE = 14  # footer line height (11 px text)
+_RIGHT = 12  # the right edge (the left one makes room for the value labels)
+
+
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
+    """The figure as an SVG element (``role="img"``, ``alt`` as its accessible name).
+
+    ``width`` is the drawing's width in px of text: the SVG fills its card, so a narrower
+    drawing shows larger text (presentation mode: fonts for a projector)."""
+    layout = fig.layout
+    height = int(layout.height or 320)
+    # Wrapped again for this width (px per character of 15 px bold and 11 px text).
+    title = textwrap.wrap(" ".join(_lines(layout.title.text)), width=int(width / 8.2))
+    notes = [a for a in layout.annotations if a.bgcolor is None]
+    badges = [a for a in layout.annotations if a.bgcolor is not None]
+    footer = textwrap.wrap(
+        " ".join(line for note in notes for line in _lines(note.text)), width=int(width / 5.8)
+    )
+    parts: list[str] = []
+    y = 18
+    for line in title:
+        parts.append(_text(0, y, line, size=15, font_weight="bold"))
+        y += 19
+    y = _legend(parts, _legend_traces(fig), y + 2, width)
+    bottom = height - 8 - _LINE * len(footer) - 14
+    _plot(parts, fig, (y + 6, bottom), width)
+    for index, line in enumerate(footer):
+        at = height - 8 - _LINE * (len(footer) - 1 - index)
+        parts.append(_text(0, at, line, size=11, fill="#555"))
+    for badge in badges:
+        _badge(parts, _plain(badge.text), height - 8 - _LINE * (len(footer) - 1), width)
+    label = html.escape(alt, quote=True)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="height:auto" '
+        f'font-family="{FONT}" font-size="12" fill="#333">'
+        f"<title>{label}</title>{''.join(parts)}</svg>"
+    )
+
+
+def _plain(text: str | None) -> str:
+    return " ".join(_TAGS.sub(" ", str(text or "")).split())
+
+
+def _lines(text: str | None) -> list[str]:
+    return [p for p in (_plain(part) for part in str(text or "").split("<br>")) if p]
+
+
+def _text(x: float, y: float, text: str, size: int = 12, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}"'
+    return f"<text {at}{extra}>{html.escape(text)}</text>"
+
+
+def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
+    return [t for t in fig.data if t.showlegend is not False and t.name]
+
+
+def _legend(parts: list[str], traces: list[go.Scatter], y: float, total: int) -> float:
+    """Legend entries in rows (a sample of line and marker, then the name); next free y."""
+    x, y = 0.0, y + 12
+    for trace in traces:
+        width = 30 + 6.2 * len(trace.name)
+        if x and x + width > total:
+            x, y = 0.0, y + 18
+        parts.append(_sample(trace, x, y - 4))
+        parts.append(_text(x + 26, y, trace.name, size=11))
+        x += width + 10
+    return y + 6
+
+
+def _sample(trace: go.Scatter, x: float, y: float) -> str:
+    color = _color(trace)
+    out = ""
+    if "lines" in (trace.mode or ""):
+        dash = _DASHES.get(trace.line.dash or "", "")
+        out += _path([(x, y), (x + 22, y)], color, trace.line.width or 2, dash)
+    if "markers" in (trace.mode or ""):
+        symbols = trace.marker.symbol
+        symbol = symbols if isinstance(symbols, str) else "circle"
+        out += _marker(x + 11, y, symbol, color, trace.marker.size or 7)
+    return out
+
+
+def _color(trace: go.Scatter) -> str:
+    return str(trace.line.color or trace.marker.color or "#444")
+
+
+def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: int) -> None:
+    """Axes, grid and the traces in the box between ``rows`` (top, bottom)."""
+    top, bottom = rows
+    series = [(t, _xs(t.x), _ys(t.y)) for t in fig.data if t.x is not None and len(t.x)]
+    xs = [x for _, values, _ in series for x in values if x is not None]
+    ys = [y for _, _, values in series for y in values if y is not None]
+    if not xs or not ys:
+        return
+    y_axis = fig.layout.yaxis
+    lo, hi = min(ys), max(ys)
+    if y_axis.rangemode == "tozero":
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    ticks = _nice_ticks(lo, hi)
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    reverse = y_axis.autorange == "reversed"
+    pad = (max(xs) - min(xs)) * 0.02  # points at the ends stay inside the box
+    x_lo, x_hi = min(xs) - pad, max(xs) + pad
+    span_x, span_y = (x_hi - x_lo) or 1.0, (hi - lo) or 1.0
+
+    decimals = _decimals(y_axis.tickformat)
+    labels = [formatting.number(tick, decimals) for tick in ticks]
+    left = 10 + 6.5 * max(len(label) for label in labels)
+
+    def px(value: float) -> float:
+        return left + (value - x_lo) / span_x * (width - left - _RIGHT)
+
+    def py(value: float) -> float:
+        share = (value - lo) / span_y
+        return top + share * (bottom - top) if reverse else bottom - share * (bottom - top)
+
+    for tick, label in zip(ticks, labels, strict=True):
+        parts.append(_path([(left, py(tick)), (width - _RIGHT, py(tick))], "#e5e5e5", 1))
+        parts.append(_text(left - 6, py(tick) + 4, label, size=11, text_anchor="end"))
+    for year in _years(x_lo, x_hi):
+        at = px(year)
+        parts.append(_path([(at, bottom), (at, bottom + 4)], "#444", 1))
+        parts.append(_text(at, bottom + 16, _year_label(year), size=11, text_anchor="middle"))
+    parts.append(_path([(left, bottom), (width - _RIGHT, bottom)], "#444", 1))
+    for trace, tx, ty in series:
+        symbols = trace.marker.symbol
+        each = [symbols] * len(tx) if isinstance(symbols, str) or symbols is None else symbols
+        drawn = zip(tx, ty, each, strict=True)
+        _trace(parts, trace, [(px(a), py(b), m) for a, b, m in drawn if None not in (a, b)])
+
+
+def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float, str]]) -> None:
+    """Line and markers (each point its own symbol: hollow for a demo value)."""
+    color, mode = _color(trace), trace.mode or ""
+    if "lines" in mode and len(points) > 1:
+        dash = _DASHES.get(trace.line.dash or "", "")
+        parts.append(_path([(x, y) for x, y, _ in points], color, trace.line.width or 2, dash))
+    if "markers" in mode:
+        size = trace.marker.size or 7
+        parts.extend(_marker(x, y, symbol or "circle", color, size) for x, y, symbol in points)
+
+
+def _path(points: Sequence[tuple[float, float]], color: str, width: float, dash: str = "") -> str:
+    d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dashed}/>'
+
+
+def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
+    """Filled or hollow (``-open``: a demo value) circle; a star for the target."""
+    fill = "white" if symbol.endswith("-open") else color
+    if symbol.startswith("star"):
+        r = size / 2
+        points = " ".join(
+            f"{x + (r if i % 2 == 0 else r / 2.5) * math.sin(i * math.pi / 5):.1f},"
+            f"{y - (r if i % 2 == 0 else r / 2.5) * math.cos(i * math.pi / 5):.1f}"
+            for i in range(10)
+        )
+        return f'<polygon points="{points}" fill="{fill}" stroke="{color}"/>'
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}" '
+        f'stroke="{color}" stroke-width="1.5"/>'
+    )
+
+
+def _badge(parts: list[str], text: str, baseline: float, total: int) -> None:
+    width = 8 + 6.4 * len(text)
+    x = total - width - 1  # the frame inside the drawing
+    parts.append(
+        f'<rect x="{x:.1f}" y="{baseline - 12:.1f}" width="{width:.1f}" height="16" '
+        f'fill="#FFF3CD" stroke="#B58B00"/>'
+    )
+    parts.append(_text(x + 4, baseline, text, size=11, fill="#5C4400"))
+
+
+def _xs(values: Sequence) -> list[float | None]:
+    """Dates as fractional years (the axis is in years), anything else as its position."""
+    moments = pd.to_datetime(pd.Series(list(values)), errors="coerce", format="mixed")
+    if moments.notna().any() or all(v is None for v in values):  # a legend-only trace
+        return [None if pd.isna(m) else _year_of(m) for m in moments]
+    return [float(index) for index in range(len(values))]
+
+
+def _ys(values: Sequence) -> list[float | None]:
+    return [None if v is None or pd.isna(v) else float(v) for v in values]
+
+
+def _year_of(moment: pd.Timestamp) -> float:
+    start = pd.Timestamp(year=moment.year, month=1, day=1)
+    days = 366 if moment.is_leap_year else 365
+    return moment.year + (moment - start).total_seconds() / (days * 86400)
+
+
+def _years(lo: float, hi: float) -> list[float]:
+    """Mid-year ticks (yearly values are drawn in the middle of their year), at most 8."""
+    years = list(range(math.floor(lo), math.floor(hi) + 1))
+    step = max(1, math.ceil(len(years) / 8))
+    return [y + 0.5 for y in years[::step] if lo - 0.25 <= y + 0.5 <= hi + 0.25]
+
+
+def _year_label(at: float) -> str:
+    return str(math.floor(at))
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(lo / step) * step
+    return [first + i * step for i in range(math.ceil((hi - first) / step) + 1)]
+
+
+def _decimals(tickformat: str | None) -> int:
+    found = re.search(r"\.(\d+)f", tickformat or "")
+    return int(found.group(1)) if found else 0
