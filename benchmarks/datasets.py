@@ -208,12 +208,12 @@ def _add_districts(con: duckdb.DuckDBPyConnection, count: int) -> None:
 def _add_indicators(con: duckdb.DuckDBPyConnection, count: int) -> None:
     if count <= 0:
         return
-    # Columns named: later migrations add columns with defaults (peers, visibility).
+    # Columns named: later migrations add columns with defaults.
     con.execute(
         """INSERT INTO indicators (id, masterplan, name, short_name, unit, definition, source,
                source_url, direction, aggregation, level, per_capita, frequency, decimals,
                min_value, max_value, target_value, target_year, target_official,
-               target_source, sort_order)
+               target_source, sort_order, peers, visibility)
            SELECT 'synth_' || lpad(n::VARCHAR, 3, '0'),
                   ['verwaltung', 'wirtschaft', 'bildung'][n % 3 + 1],
                   'Synthetische Kennzahl ' || lpad(n::VARCHAR, 3, '0'),
