@@ -2,8 +2,9 @@
 
 Timed from ``page.goto`` (or from the click) until Streamlit is idle (connected, script
 ``notRunning``, no skeleton, nothing stale) and every plotly chart of the page is drawn
-(``.js-plotly-plot`` with its layout, data and SVG; at least as many charts as the
-AppTest run of the same page found). Waiting polls on animation frames, no sleeps.
+(``.js-plotly-plot`` with its layout, data and SVG, or a small multiple's static SVG; at
+least as many charts as the AppTest run of the same page found). Waiting polls on
+animation frames, no sleeps.
 
 - ``browser.first_visit``: the first page load after the server started, in a new browser
   context (one sample: module imports, first connection, empty caches on both sides,
@@ -58,7 +59,10 @@ DRAWN_JS = """(minCharts) => {
   if (!document.querySelector("[data-testid='stMain'] h1")) return false;
   if (document.querySelector("[data-testid='stSkeleton'], [data-stale='true']")) return false;
   const holders = document.querySelectorAll("[data-testid='stPlotlyChart']");
-  if (holders.length < minCharts) return false;
+  // A small multiple drawn as static SVG counts as a chart (its plotly form opens on
+  // demand in a popover, which the browser does not draw until then).
+  const smalls = document.querySelectorAll('.dkpi-small-multiple svg').length;
+  if (holders.length + smalls < minCharts) return false;
   for (const holder of holders) {
     const gd = holder.querySelector('.js-plotly-plot');
     if (!gd || !gd._fullLayout || !gd._fullData || !gd.querySelector('.main-svg')) return false;
@@ -84,6 +88,8 @@ SNAPSHOT_JS = """() => {
   }
   window.__benchPlots = new Map(
     Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [gd, gd._fullData]));
+  window.__benchSmalls = new Set(
+    Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).map(svg => svg.outerHTML));
   return app.__benchRuns;
 }"""
 
@@ -97,7 +103,9 @@ UPDATED_JS = (
   // A replaced chart proves the rerun (its running state may never have been rendered).
   if (!needChart) return app.__benchRuns > before;
   return Array.from(document.querySelectorAll('.js-plotly-plot')).some(
-    gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData);
+    gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData)
+    || Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).some(
+      svg => !window.__benchSmalls.has(svg.outerHTML));
 }"""
 )
 
