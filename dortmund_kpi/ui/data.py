@@ -48,6 +48,13 @@ def begin_run() -> None:
     st.session_state[RUN_FILE] = _resolve()
 
 
+def newer_version() -> bool:
+    """A version newer than the one this session's page was drawn from is published (a
+    partial rerun would read the old one: the whole page moves to the new one instead)."""
+    drawn = st.session_state.get(RUN_FILE)
+    return drawn is not None and drawn != _resolve()
+
+
 def current_file() -> str:
     """The version of this run (``begin_run``), or the published one."""
     return st.session_state.get(RUN_FILE) or _resolve()

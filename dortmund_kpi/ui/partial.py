@@ -23,7 +23,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit import config  # AppTest patches config.get_option, not st.get_option
 
-from dortmund_kpi.ui import url
+from dortmund_kpi.ui import data, url
 
 SECTIONS = "_partial_sections"  # filter key -> fragment keys of the page on screen
 EVERY = "*"  # a section shown with every filter change (the share section)
@@ -69,8 +69,9 @@ def changed(name: str) -> None:
     the page on screen has such sections; otherwise the whole page reruns.
 
     A pinned view (its banner links to the live view with the filters), an open measure
-    (its statuses follow the view) and warnings about a link (a full run clears them)
-    always rerun the whole page.
+    (its statuses follow the view), warnings about a link (a full run clears them) and a
+    newer data version than the page was drawn from (an import since) always rerun the
+    whole page.
     """
     registry = st.session_state.get(SECTIONS) or {}
     keys = registry.get(name)
@@ -87,4 +88,6 @@ def changed(name: str) -> None:
 
 def _whole_page() -> bool:
     state = st.session_state
-    return url.as_of() is not None or bool(state.get("massnahme") or state.get(url.NOTICES))
+    if url.as_of() is not None or state.get("massnahme") or state.get(url.NOTICES):
+        return True
+    return data.newer_version()
