@@ -124,7 +124,7 @@ def _style(
 ) -> go.Figure:
     """Title and legend above the plot; below it the footer (source, Stand) and the
     "Demodaten" badge, so both are part of every exported image."""
-    unit = "" if not meta.unit else f" ({meta.unit})"
+    unit = "" if not meta.unit else f"\u00a0({meta.unit})"  # a wrapped unit keeps its word
     small = height < 400 or narrow
     footer = meta.footer(extra, width=45 if narrow else 60 if small else 130)
     bottom = 62 + 13 * footer.count("<br>")
