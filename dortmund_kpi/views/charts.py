@@ -109,6 +109,12 @@ def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
     return textwrap.wrap(title, width=width, break_long_words=False, break_on_hyphens=False)
 
 
+def legend_below_title(lines: int, size: float, height: int) -> float:
+    """Where (container fraction) a legend hung below a title of ``lines`` lines starts:
+    the title's top (0.98, lowered for each further line, see ``_style``) plus its lines."""
+    return 0.98 - ((lines - 1) * 1.3 * size + lines * size + 4) / height
+
+
 def chart_config(filename: str) -> dict:
     config = dict(PLOTLY_CONFIG)
     config["toImageButtonOptions"] = {"format": "png", "scale": 2, "filename": filename}
@@ -150,7 +156,16 @@ def _style(
         colorway=PALETTE,
         height=height,
         margin={"l": 10, "r": 10, "t": 60 + 20 * rows, "b": bottom, "autoexpand": True},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        # The legend hangs below the title (container coordinates): where it wraps to more
+        # rows than estimated (a phone), it pushes the plot down instead of covering the title.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": legend_below_title(len(title), 16, height),
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+        },
         hoverlabel={"namelength": -1},
         plot_bgcolor="white",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dortmund_kpi.views.charts import TITLE_CHARS, title_lines
+from dortmund_kpi.views.charts import TITLE_CHARS, legend_below_title, title_lines
 
 PROJECTOR_SCALE = 1.5  # fonts on a meeting-room projector, read from the back of the room
 
@@ -31,6 +31,8 @@ def for_projector(fig: go.Figure) -> go.Figure:
         margin_t=int(top * scale),
         margin_b=int((layout.margin.b or 62) * scale),
     )
+    if layout.legend.yref == "container":  # hung below the title, as in charts._style
+        big.update_layout(legend_y=legend_below_title(len(title), size, height))
     for note in layout.annotations:
         note.font.size = (note.font.size or 12) * scale
         if note.yshift:

@@ -1,5 +1,6 @@
-"""Chart titles as drawn in Chromium on a phone (390×844): a long title wraps and every
-line of it lies inside the chart's box (plotly once cut it off: "(Schüler je Gerät")."""
+"""Chart titles as drawn in Chromium on a phone (390×844): a long title wraps, every line
+of it lies inside the chart's box (plotly once cut it off: "(Schüler je Gerät") and the
+legend starts below it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ TITLES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) 
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
   const title = gd.querySelector('.gtitle');
   return {chart: box(gd.querySelector('.main-svg')), text: title ? title.textContent : '',
-          title: title ? box(title) : null};
+          title: title ? box(title) : null,
+          legend: [...gd.querySelectorAll('.legend .traces')].map(box)};
 }).filter((c) => c.title)"""
 
 
@@ -38,5 +40,7 @@ def test_indicator_chart_title_inside_the_chart_on_a_phone(
             assert chart["left"] <= title["left"] and title["right"] <= chart["right"], (
                 f"title {c['text']!r} at {title} leaves the chart {chart}"
             )
+            # a title wrapped to more lines keeps clear of the legend below it
+            assert all(item["top"] >= title["bottom"] for item in c["legend"]), c
     finally:
         context.close()
