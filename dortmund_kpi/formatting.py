@@ -87,6 +87,15 @@ def timestamp(value: datetime | None) -> str:
     return text
 
 
+NBSP = "\u00a0"
+
+
+def chart_timestamp(value: datetime | None) -> str:
+    """``timestamp`` for a chart's footer: no-break spaces inside the date-time and before
+    "Uhr", so wrapping the footer never leaves "Uhr" (or the time) alone on a line."""
+    return timestamp(value).replace(" ", NBSP)
+
+
 def _berlin(value: datetime) -> datetime:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()

@@ -93,10 +93,15 @@ IDLE_JS = """() => {
     && !document.querySelector("[data-testid='stSkeleton']")
     && !document.querySelector("[data-stale='true']");
 }"""
+# A plotly chart kept in a closed popover (a masterplan small multiple's interactive form)
+# is not drawn until opened: only charts on view count, and static small multiples do.
 CHARTS_JS = """n => {
   if (document.querySelector("[data-testid='stException']")) return true;
-  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-  return plots.length >= n && plots.every(gd => gd._fullLayout && gd.querySelector('.main-svg')
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .filter(gd => gd.offsetParent !== null);
+  const smalls = document.querySelectorAll('.dkpi-small-multiple svg').length;
+  return plots.length + smalls >= n
+    && plots.every(gd => gd._fullLayout && gd.querySelector('.main-svg')
     && (!gd._fullLayout.map || (gd._fullLayout.map._subplot.map.loaded()
         && !gd._fullLayout.map._subplot.map.isMoving())));
 }"""
@@ -167,7 +172,7 @@ def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
         # At least ``charts``, and every chart the run put on the page (a page whose charts
         # depend on the data, like the Technologiescout's radar).
-        present = page.locator("[data-testid='stPlotlyChart']").count()
+        present = page.locator("[data-testid='stPlotlyChart']:visible").count()
         if shot.charts or present:
             page.wait_for_function(CHARTS_JS, arg=max(shot.charts, present), timeout=TIMEOUT_MS)
         if page.locator("[data-testid='stException']").count():

@@ -11,7 +11,6 @@ import json
 import math
 import textwrap
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 import plotly.express as px
@@ -96,7 +95,24 @@ class ChartMeta:
         parts = [f"{texts.SOURCE}: {self.source}", f"{texts.STAND}: {self.stand}"]
         if extra:
             parts.append(extra)
-        return "<br>".join(textwrap.wrap(" · ".join(parts), width=width))
+        # A word (a date-time from formatting.chart_timestamp is one) is never cut.
+        lines = textwrap.wrap(" · ".join(parts), width=width, break_long_words=False)
+        return "<br>".join(lines)
+
+
+TITLE_CHARS = 36  # a title line at 16 px in a 390 px wide phone's chart (~350 px)
+
+
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """A chart title in lines of at most ``width`` characters, broken between words only
+    (a single longer word keeps its line)."""
+    return textwrap.wrap(title, width=width, break_long_words=False, break_on_hyphens=False)
+
+
+def legend_below_title(lines: int, size: float, height: int) -> float:
+    """Where (container fraction) a legend hung below a title of ``lines`` lines starts:
+    the title's top (0.98, lowered for each further line, see ``_style``) plus its lines."""
+    return 0.98 - ((lines - 1) * 1.3 * size + lines * size + 4) / height
 
 
 def chart_config(filename: str) -> dict:
@@ -114,15 +130,16 @@ def _style(
 ) -> go.Figure:
     """Title and legend above the plot; below it the footer (source, Stand) and the
     "Demodaten" badge, so both are part of every exported image."""
-    unit = "" if not meta.unit else f" ({meta.unit})"
+    unit = "" if not meta.unit else f"\u00a0({meta.unit})"  # a wrapped unit keeps its word
     small = height < 400 or narrow
     footer = meta.footer(extra, width=45 if narrow else 60 if small else 130)
     bottom = 62 + 13 * footer.count("<br>")
     # Legend above the plot: estimate its rows so it never runs into the title.
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     rows = max(1, math.ceil(sum(len(n) + 8 for n in names) / (60 if small else 140)))
-    # Long titles wrap (plotly cuts off a line at the right edge: cards, phones).
-    title = textwrap.wrap(f"{meta.title}{unit}", width=48 if small else 110)
+    # Long titles wrap by words (plotly cuts a line off at the right edge): the same figure
+    # is drawn on a desk and on a phone, so lines fit the narrowest chart (390 px wide).
+    title = title_lines(f"{meta.title}{unit}")
     rows += len(title) - 1
     fig.update_layout(
         title={
@@ -139,7 +156,16 @@ def _style(
         colorway=PALETTE,
         height=height,
         margin={"l": 10, "r": 10, "t": 60 + 20 * rows, "b": bottom, "autoexpand": True},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        # The legend hangs below the title (container coordinates): where it wraps to more
+        # rows than estimated (a phone), it pushes the plot down instead of covering the title.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": legend_below_title(len(title), 16, height),
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+        },
         hoverlabel={"namelength": -1},
         plot_bgcolor="white",
     )
@@ -327,69 +353,4 @@ def district_map(
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})
     return _style(
         fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True
-    )
-
-
-MEASURE_COLORS = {
-    "geplant": "#88CCEE",
-    "in Umsetzung": "#44AA99",
-    "abgeschlossen": "#117733",
-    "verzögert": "#DDAA33",
-    "gestoppt": "#999999",
-}
-OVERDUE_COLOR = "#CC6677"
-TODAY_STRIP = 0.75  # free space above the first bar for the day's label, in bar rows
-
-
-def measure_timeline(
-    frame: pd.DataFrame, meta: ChartMeta, today: date, today_label: str = texts.MEASURES_TODAY
-) -> go.Figure:
-    """Gantt bars from start to deadline, one colour per status. Overdue measures get a red
-    outline and the label "⚠ überfällig" (their own legend entry), so the flag survives
-    greyscale print and colour blindness; a dotted line marks the day shown."""
-    fig = go.Figure()
-    for status, color in MEASURE_COLORS.items():
-        part = frame[frame["status"] == status]
-        if len(part):
-            fig.add_trace(_measure_bars(part, f"{texts.MEASURE_STATUS_ICONS[status]} {status}"))
-            fig.data[-1].marker.color = color
-    late = frame[frame["overdue"]]
-    if len(late):
-        fig.add_trace(_measure_bars(late, texts.MEASURE_OVERDUE))
-        fig.data[-1].update(
-            marker={"color": "rgba(0,0,0,0)", "line": {"color": OVERDUE_COLOR, "width": 3}},
-            text=[texts.MEASURE_OVERDUE] * len(late),
-            textposition="outside",
-            hoverinfo="skip",
-            hovertemplate=None,
-        )
-    fig.update_traces(cliponaxis=False)
-    labels = list(frame["label"])
-    # The day's label sits inside the plot, in a free strip above the first bar: above the
-    # plot it ran into the legend. Categories count from the top (range reversed).
-    top = -0.5 - TODAY_STRIP
-    fig.update_yaxes(range=[len(labels) - 0.5, top], categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(type="date", tickformat="%Y", gridcolor="#e5e5e5")
-    fig.add_vline(
-        x=pd.Timestamp(today).timestamp() * 1000,
-        line={"color": "#555", "dash": "dot"},
-        annotation={"text": today_label, "font": {"size": 10, "color": "#555"}},
-        annotation_position="top right",
-    )
-    fig.update_layout(barmode="overlay", bargap=0.35)
-    return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))
-
-
-def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:
-    start = pd.to_datetime(part["start_date"])
-    length = (pd.to_datetime(part["deadline"]) - start).dt.total_seconds() * 1000
-    return go.Bar(
-        base=start,
-        x=length,
-        y=part["label"],
-        orientation="h",
-        name=name,
-        customdata=part[["start_text", "deadline_text", "owner_text", "status"]],
-        hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}"
-        "<extra>%{customdata[3]}</extra>",
     )

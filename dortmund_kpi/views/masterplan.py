@@ -117,7 +117,7 @@ def _timeline(query: Query, view: View, frame: pd.DataFrame, title: str) -> go.F
         return None
     stand = query(read.data_stand, as_of=view.as_of)
     today = measure_views.reference_day(view.as_of)
-    text = formatting.timestamp(None if pd.isna(stand) else stand)
+    text = formatting.chart_timestamp(None if pd.isna(stand) else stand)
     figure = measure_views.timeline(frame, title, text, today, pinned=view.as_of is not None)
     return charts.freeze(figure)
 

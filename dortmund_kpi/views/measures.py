@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import clock, formatting, measures, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import charts
+from dortmund_kpi.views import timeline as timeline_chart
 from dortmund_kpi.views.common import Query, View, statuses
 
 
@@ -108,7 +109,7 @@ def timeline(
         demo=bool(len(frame)) and not bool(frame["is_official"].all()),
     )
     label = texts.MEASURES_PINNED_DAY.format(day=formatting.day(today)) if pinned else None
-    return charts.measure_timeline(frame, meta, today, label or texts.MEASURES_TODAY)
+    return timeline_chart.measure_timeline(frame, meta, today, label or texts.MEASURES_TODAY)
 
 
 def overview_counts(frame: pd.DataFrame, plans: dict[str, str], today: date) -> pd.DataFrame:

@@ -57,3 +57,49 @@ def test_today_label_clear_of_legend_and_bars(
         assert [b for b in boxes["bars"] if _overlap(label, b)] == []
     finally:
         context.close()
+
+
+# Boxes of the plot area, the dotted day line and every "⚠ überfällig" bar label.
+OVERDUE_JS = """([today, late]) => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find((gd) =>
+    [...gd.querySelectorAll('.annotation-text')].some((t) => t.textContent === today));
+  if (!plot) return null;
+  const labels = [...plot.querySelectorAll('.barlayer text')]
+    .filter((t) => t.textContent === late);
+  const line = [...plot.querySelectorAll('.shapelayer path')]
+    .find((p) => (p.getAttribute('style') || '').includes('dasharray'));
+  if (!labels.length || !line) return null;
+  return {area: box(plot.querySelector('.draglayer .nsewdrag')), line: box(line),
+          labels: labels.map(box)};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("size", "query"),
+    [((1440, 900), ""), ((390, 844), "&praesentation=1")],
+    ids=["desktop", "phone-praesentation"],
+)
+def test_overdue_labels_clear_of_day_line_and_inside_plot(
+    browser: Browser, app_server: AppServer, size: tuple[int, int], query: str
+) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=LOCALE)
+    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        open_page(page, app_server.base_url, f"/masterplan?masterplan=verwaltung{query}")
+        wait_for_charts(page)
+        arg = [texts.MEASURES_TODAY, texts.MEASURE_OVERDUE]
+        page.wait_for_function(OVERDUE_JS, arg=arg)
+        boxes = page.evaluate(OVERDUE_JS, arg)
+        area, line = boxes["area"], boxes["line"]
+        for label in boxes["labels"]:
+            assert label["right"] > label["left"]
+            assert not _overlap(label, line), f"label {label} crosses the day line {line}"
+            assert area["left"] <= label["left"] and label["right"] <= area["right"], (
+                f"label {label} leaves the plot {area}"
+            )
+    finally:
+        context.close()

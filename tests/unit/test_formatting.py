@@ -8,6 +8,7 @@ import pandas as pd
 
 from dortmund_kpi import formatting
 from dortmund_kpi.views import tables as views
+from dortmund_kpi.views.charts import ChartMeta
 
 
 def test_numbers():
@@ -51,3 +52,14 @@ def test_instants_are_shown_in_berlin_time():
     assert formatting.timestamp(datetime(2026, 10, 25, 2, 30, tzinfo=UTC)) == (
         "25.10.2026, 03:30 Uhr"
     )
+
+
+def test_chart_timestamp_keeps_time_with_its_date_and_uhr():
+    """A chart footer wraps at spaces: "Uhr" (or the time) must not end up alone on a line."""
+    text = formatting.chart_timestamp(pd.Timestamp("2026-12-05 14:03"))
+    assert text == "05.12.2026,\u00a014:03\u00a0Uhr"
+    meta = ChartMeta("Maßnahmen", "", "Stadt Dortmund, Masterplan Digitale Verwaltung", text)
+    for width in range(20, 80):
+        lines = meta.footer(width=width).split("<br>")
+        assert any(text in line for line in lines), (width, lines)
+    assert formatting.chart_timestamp(None) == "–"
