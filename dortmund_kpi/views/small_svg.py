@@ -41,8 +41,10 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
     title = textwrap.wrap(" ".join(_lines(layout.title.text)), width=int(width / 8.2))
     notes = [a for a in layout.annotations if a.bgcolor is None]
     badges = [a for a in layout.annotations if a.bgcolor is not None]
+    # The footer keeps clear of the badge at its right (it sits on the first line).
+    free = width - max((_badge_width(_plain(b.text)) + 8 for b in badges), default=0)
     footer = textwrap.wrap(
-        " ".join(line for note in notes for line in _lines(note.text)), width=int(width / 5.8)
+        " ".join(line for note in notes for line in _lines(note.text)), width=int(free / 5.8)
     )
     parts: list[str] = []
     y = 18
@@ -193,8 +195,12 @@ def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
     )
 
 
+def _badge_width(text: str) -> float:
+    return 8 + 6.4 * len(text)
+
+
 def _badge(parts: list[str], text: str, baseline: float, total: int) -> None:
-    width = 8 + 6.4 * len(text)
+    width = _badge_width(text)
     x = total - width - 1  # the frame inside the drawing
     parts.append(
         f'<rect x="{x:.1f}" y="{baseline - 12:.1f}" width="{width:.1f}" height="16" '

@@ -88,3 +88,21 @@ def test_accessible_name_is_the_text_alternative(plan_charts) -> None:
         assert svg.get("role") == "img"
         assert svg.get("aria-label") == sentence
         assert svg.find("svg:title", NS).text == sentence
+
+
+def test_footer_keeps_clear_of_the_demo_badge(plan_charts) -> None:
+    """The source line ran under the badge (seen in the README screenshot): every footer
+    line ends, at the drawing's estimate of 11 px text, left of the badge's box."""
+    badged = 0
+    for chart in plan_charts:
+        svg = ET.fromstring(chart.svg)
+        boxes = [r for r in svg.iter(f"{{{NS['svg']}}}rect") if r.get("fill") == "#FFF3CD"]
+        if not boxes:
+            continue
+        badged += 1
+        left = float(boxes[0].get("x"))
+        footer = [t for t in svg.iter(f"{{{NS['svg']}}}text") if t.get("fill") == "#555"]
+        assert footer, chart.indicator["id"]
+        for line in footer:
+            assert float(line.get("x")) + 5.8 * len(line.text or "") < left, line.text
+    assert badged, "precondition: the fixture has demo values"
