@@ -10,6 +10,7 @@ sends the whole page again (title, filters, measures: positions outside every se
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,6 +70,16 @@ class Deltas:
         taken, self.received = self.received, []
         return taken
 
+    def sections(self, page: Page, count: int, timeout_s: float = 60) -> list[Sent]:
+        """What ``count`` sections sent: the sections of one change rerun one after the
+        other, each a script run of its own, so the first may end before the next starts."""
+        deadline = time.monotonic() + timeout_s
+        while len({s.fragment for s in self.received if s.fragment}) < count:
+            if time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(50)
+        return self.take()
+
 
 def sections_only(sent: list[Sent]) -> set[str]:
     """The fragments that drew ``sent``; fails when anything lies outside them (a
@@ -122,7 +133,7 @@ def test_district_change_on_the_indicator_page_redraws_only_its_sections(
 
     select_district(page, "Hörde")
     wait_for_charts(page, 3)
-    assert len(sections_only(deltas.take())) == 3  # series; map to metadata; share
+    assert len(sections_only(deltas.sections(page, 3))) == 3  # series; map to metadata; share
     assert h1(page) == title
     assert "Hörde" in _series_names(page)
     assert_no_error(page)
@@ -154,7 +165,7 @@ def test_overview_redraws_its_tiles_for_a_district_and_the_matrix_for_years(
 
     select_district(page, "Hörde")
     # The tiles and the share section; the matrix and the measures show the whole city.
-    assert len(sections_only(deltas.take())) == 2
+    assert len(sections_only(deltas.sections(page, 2))) == 2
     assert "Kacheln für Hörde" in page.locator("[data-testid='stMain']").inner_text()
     assert _query(page) == {"bezirk": ["hoerde"]}
 
@@ -163,7 +174,7 @@ def test_overview_redraws_its_tiles_for_a_district_and_the_matrix_for_years(
     thumb.focus()
     with rerun(page):
         page.keyboard.press("ArrowRight")
-    assert len(sections_only(deltas.take())) == 3  # the tiles, the matrix, share
+    assert len(sections_only(deltas.sections(page, 3))) == 3  # the tiles, the matrix, share
     assert period_years(page) == (lo + 1, hi)
     assert _query(page) == {"bezirk": ["hoerde"], "zeitraum": [str(lo + 1), str(hi)]}
     assert_no_error(page)
