@@ -40,9 +40,13 @@ def _at_step(page: Page, number: int) -> dict[str, list[str]]:
     and return the address bar's query, as the app wrote it from the session."""
     path = urlsplit(STEPS[number - 1]).path
     page.wait_for_url(re.compile(rf"{re.escape(path)}\?.*schritt={number}(&|$)"))
-    wait_for_app_idle(page)
+    # The address bar may change before the step's run has drawn anything: wait for the
+    # step's own position on screen (drawn by its run), then for that run to end.
     position = texts.PRESENT_POSITION.format(number=number, total=len(STEPS))
-    assert page.locator(MAIN).get_by_text(position).count() == 1
+    shown = page.locator(MAIN).get_by_text(position)
+    shown.wait_for()
+    wait_for_app_idle(page)
+    assert shown.count() == 1
     return parse_qs(urlsplit(page.url).query)
 
 
@@ -128,4 +132,6 @@ def test_share_dialog_collects_views_of_several_pages_into_one_link(
     page.wait_for_url(re.compile(r"/daten\?.*schritt=2"))
     wait_for_app_idle(page)
     position = texts.PRESENT_POSITION.format(number=2, total=2)
-    assert page.locator(MAIN).get_by_text(position).count() == 1
+    shown = page.locator(MAIN).get_by_text(position)
+    shown.wait_for(timeout=20_000)  # DEBUG
+    assert shown.count() == 1
