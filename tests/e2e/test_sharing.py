@@ -16,7 +16,14 @@ from pptx import Presentation
 
 from tests.conftest import build_fixture_db
 from tests.e2e.conftest import AppServer, cli_command, new_context, start_server, stop_server
-from tests.e2e.helpers import PLOT, open_page, traces, wait_for_app_idle, wait_for_charts
+from tests.e2e.helpers import (
+    PLOT,
+    open_page,
+    rerun,
+    traces,
+    wait_for_app_idle,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.e2e
 ID = "digitalisierungsbudget"
@@ -115,7 +122,7 @@ def test_downloads_png_svg_xlsx_pptx(page: Page, own_server: AppServer):
     assert name == "dortmund-kpi_indikator.pptx" and zipfile.is_zipfile(io.BytesIO(pptx))
     slides = list(Presentation(io.BytesIO(pptx)).slides)
     assert len(slides) == 1  # the view's slide: its time series
-    page.get_by_text("Detailfolien", exact=True).click()  # also every chart and table
-    wait_for_app_idle(page)
+    with rerun(page):  # the run the box starts, not an idle moment before it
+        page.get_by_text("Detailfolien", exact=True).click()  # also every chart and table
     _name, pptx = _download(page, "Als Folie (PPTX)")
     assert len(Presentation(io.BytesIO(pptx)).slides) >= 3  # time series, map, ranking
