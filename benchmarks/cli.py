@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ from benchmarks import (
     targets,
     versus,
 )
+from benchmarks.memory import run_probe
 from benchmarks.records import FIELDS, Record
 from dortmund_kpi.settings import PROJECT_ROOT
 
@@ -276,17 +276,8 @@ def rss_apptest(dataset: datasets.Dataset) -> Record:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
     env["STREAMLIT_LOGGER_LEVEL"] = "error"
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.apptest", str(dataset.settings.db_path)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"AppTest memory probe failed: {done.stderr[-3000:]}")
-    status = json.loads(done.stdout.strip().splitlines()[-1])
+    args = ["benchmarks.apptest", str(dataset.settings.db_path)]
+    status = run_probe(args, env, "AppTest memory probe")
     peak = status["after"]["VmHWM"] / 1024
     log(f"  AppTest process: peak RSS {peak:.0f} MB")
     return Record("rss.apptest_all_pages", dataset.scale, rss_mb=round(peak, 1))

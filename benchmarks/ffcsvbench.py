@@ -32,7 +32,6 @@ import calendar
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -40,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.memory import proc_status_kb
+from benchmarks.memory import proc_status_kb, run_probe
 from benchmarks.records import Record, measure_interleaved, ratio
 from dortmund_kpi.ingest.importer import load_context
 from dortmund_kpi.ingest.mapping import Mapping, rows
@@ -241,18 +240,8 @@ def peak_memory(path: Path, settings: Settings) -> dict[str, dict[str, float]]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
     found = {}
     for kind in ("product", "varchar", "auto"):
-        command = [sys.executable, "-m", "benchmarks.ffcsvbench", kind, str(path)]
-        done = subprocess.run(
-            [*command, str(settings.data_dir)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"ffcsv memory probe failed: {done.stderr[-3000:]}")
-        found[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        args = ["benchmarks.ffcsvbench", kind, str(path), str(settings.data_dir)]
+        found[kind] = run_probe(args, env, "ffcsv memory probe")
     return found
 
 

@@ -27,7 +27,6 @@ DuckDB ones import nothing but DuckDB), which prints its RSS after start-up and 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -40,6 +39,7 @@ import duckdb
 
 from benchmarks.datasets import MAX_IMPORT_BYTES, Dataset, settings_for
 from benchmarks.duckdb_floor import floor_import, read_csv_import
+from benchmarks.memory import run_probe
 from benchmarks.records import Record, Timing, measure_interleaved, ratio
 from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import run_import
@@ -236,17 +236,7 @@ def peak_memory(base: Dataset, csv_path: Path, work: Path) -> dict[str, dict[str
     for kind in RSS_KINDS:
         db_path = _fresh_copy(base, work / kind) if kind != "read_csv" else work / "t.duckdb"
         probe = "benchmarks.import_probe" if kind == "run_import" else "benchmarks.duckdb_floor"
-        command = [sys.executable, "-m", probe, kind, str(csv_path)]
-        done = subprocess.run(
-            [*command, str(db_path)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"import memory probe {kind} failed: {done.stderr[-3000:]}")
-        found[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        args = [probe, kind, str(csv_path), str(db_path)]
+        found[kind] = run_probe(args, env, f"import memory probe {kind}")
     shutil.rmtree(work, ignore_errors=True)
     return found
