@@ -38,6 +38,16 @@ def _span(row: str) -> str:
     )
 
 
+def _history(table: str) -> str:
+    """SQL naming the items of ``table`` (a fixed name of ours, never input) with several
+    current states or a state whose validity ends before it begins."""
+    return f"""SELECT id AS detail FROM {table} WHERE valid_to IS NULL GROUP BY id
+        HAVING count(*) > 1
+        UNION ALL
+        SELECT id || ' (' || {_span("h")} || ')' FROM {table} h
+        WHERE valid_to IS NOT NULL AND valid_to <= valid_from"""
+
+
 OBSERVATION_QUERIES: dict[str, str] = {
     "unknown_indicator": f"""SELECT {KEY} AS detail FROM observations o
         WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator_id)""",
@@ -89,11 +99,7 @@ MEASURE_QUERIES: dict[str, str] = {
     "measure_masterplan_or_deadline": """SELECT m.id AS detail FROM measures m
         WHERE m.deadline < m.start_date
         OR NOT EXISTS (SELECT 1 FROM masterplans p WHERE p.id = m.masterplan)""",
-    "measure_history": f"""SELECT id AS detail FROM measures WHERE valid_to IS NULL GROUP BY id
-        HAVING count(*) > 1
-        UNION ALL
-        SELECT id || ' (' || {_span("m")} || ')' FROM measures m
-        WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+    "measure_history": _history("measures"),
     "measure_unlogged_import": """SELECT m.id || ' (import_id ' || m.import_id || ')' AS detail
         FROM measures m
         WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = m.import_id)""",
@@ -117,11 +123,7 @@ TREND_QUERIES: dict[str, str] = {
         FROM trends t WHERE t.valid_to IS NULL
           AND (NOT list_contains($rings, t.ring) OR NOT list_contains($fields, t.field)
                OR NOT list_contains($visibilities, t.visibility))""",
-    "trend_history": f"""SELECT id AS detail FROM trends WHERE valid_to IS NULL GROUP BY id
-        HAVING count(*) > 1
-        UNION ALL
-        SELECT id || ' (' || {_span("t")} || ')' FROM trends t
-        WHERE valid_to IS NOT NULL AND valid_to <= valid_from""",
+    "trend_history": _history("trends"),
     "trend_unlogged_import": """SELECT t.id || ' (import_id ' || t.import_id || ')' AS detail
         FROM trends t
         WHERE NOT EXISTS (SELECT 1 FROM import_log l WHERE l.import_id = t.import_id)""",
