@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, url, widgets
-from dortmund_kpi.views import sparkline
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
 TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a wider one
 MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
+# Where a tile has no sparkline (fewer than two values), the same height stays empty.
+SPARK_SPACE = '<div style="height:48px"></div>'
 
 
 def render_tile(tile: Tile, show_area: bool = False) -> None:
@@ -28,10 +31,6 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         delta_description=description,
         help=f"{tile.name}\n\n{tile.explanation}" if tile.explanation else tile.name,
     )
-    line = sparkline.sparkline_svg(
-        tile.sparkline, tile.change_word, texts.SPARKLINE_ALT, tile.sparkline_official
-    )
-    st.markdown(line or "&nbsp;", unsafe_allow_html=True)  # our own SVG, see views.sparkline
     demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
     unit = f"{tile.unit} · " if tile.unit else ""
     if tile.target == texts.NO_TARGET:
@@ -42,10 +41,13 @@ def render_tile(tile: Tile, show_area: bool = False) -> None:
         )
         target = f"{badge} {tile.target}"
     area = f"{tile.area or texts.TILE_CITY} · " if show_area else ""
-    # One caption (two lines) instead of two: every element costs a warm run time.
-    # A change between values of different origin says so where it is not cut off.
+    # One caption under the sparkline instead of three elements: every element costs each
+    # run time (the overview draws 48 tiles). The sparkline is our own SVG
+    # (views.sparkline, drawn with the cached page data); the text is escaped, as HTML is
+    # let through for the SVG. A change between values of different origin says so.
     note = f" · {tile.origin_note}" if tile.origin_note else ""
-    st.caption(f"{area}{unit}{tile.period}{demo}{note}  \n{target}")
+    text = html.escape(f"{area}{unit}{tile.period}{demo}{note}  \n{target}", quote=False)
+    st.caption(f"{tile.sparkline_markup or SPARK_SPACE}\n\n{text}", unsafe_allow_html=True)
     widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 

@@ -17,6 +17,7 @@ from dortmund_kpi.views.common import (
     status_explanation,
     target_text,
 )
+from dortmund_kpi.views.sparkline import sparkline_svg
 
 # With districts chosen the tiles show the first of them where an indicator has district
 # values (each tile names its area); the matrix and the measures stay the city's.
@@ -123,6 +124,8 @@ class Tile:
     explanation: str = ""  # how its target status comes about, with its numbers
     origin_note: str = ""  # the change compares values of different origin: says so
     sparkline_official: tuple[bool, ...] = ()  # the origin of each sparkline point
+    # Drawn with the page data (cached per version and view), not in every page run.
+    sparkline_markup: str = ""
 
 
 def _origin_note(row: pd.Series) -> str:
@@ -177,6 +180,8 @@ def tiles(
         meta = metas.loc[ind.id]
         change, versus, word = _change(row, meta)
         unit = "" if ind.unit == "%" else ind.unit
+        line = [float(v) for v in lines.get(ind.id, [])]
+        line_official = tuple(bool(o) for o in origins.get(ind.id, ()))
         out.append(
             Tile(
                 indicator_id=ind.id,
@@ -194,12 +199,13 @@ def tiles(
                 status=row["status"] if isinstance(row["status"], str) else None,
                 target=target_text(meta),
                 demo=not bool(row["latest_official"]),
-                sparkline=[float(v) for v in lines.get(ind.id, [])],
+                sparkline=line,
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
                 area=areas.get(ind.id, ""),
                 explanation=status_explanation(row, meta, row["status_target"]),
                 origin_note=_origin_note(row),
-                sparkline_official=tuple(bool(o) for o in origins.get(ind.id, ())),
+                sparkline_official=line_official,
+                sparkline_markup=sparkline_svg(line, word, texts.SPARKLINE_ALT, line_official),
             )
         )
     return out

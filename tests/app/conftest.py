@@ -10,6 +10,7 @@ newly opened link).
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import shutil
@@ -232,6 +233,10 @@ def tiles(at: AppTest) -> list[dict]:
         kids = list(getattr(node, "children", {}).values())
         metrics = [k for k in kids if getattr(k, "type", None) == "metric"]
         if metrics:
+            captions = [k.value for k in kids if getattr(k, "type", None) == "caption"]
+            # The tile's caption starts with its sparkline (SVG, or an empty block of its
+            # height), then a blank line, then the text (HTML-escaped: unescaped here).
+            line, _, text = captions[0].partition("\n\n")
             found.append(
                 {
                     "label": metrics[0].label,
@@ -239,15 +244,8 @@ def tiles(at: AppTest) -> list[dict]:
                     "help": metrics[0].proto.help,
                     "delta": metrics[0].proto.delta,
                     "delta_description": metrics[0].proto.delta_description,
-                    "sparkline": next(
-                        (
-                            k.value
-                            for k in kids
-                            if getattr(k, "type", None) == "markdown" and k.value.startswith("<svg")
-                        ),
-                        "",
-                    ),
-                    "captions": [k.value for k in kids if getattr(k, "type", None) == "caption"],
+                    "sparkline": line if line.startswith("<svg") else "",
+                    "captions": [html.unescape(text), *captions[1:]],
                 }
             )
             return
