@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import alt_text, charts, small_svg
+from dortmund_kpi.views import alt_text, charts, memo, small_svg
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     Query,
@@ -98,12 +98,27 @@ def _charts(query: Query, view: View, shown: pd.DataFrame) -> tuple[Chart, ...]:
     for indicator_id, ind in shown.iterrows():
         part = parts.get(indicator_id, frame.iloc[0:0])
         row = stats.loc[indicator_id] if indicator_id in stats.index else None
-        figure = None if part.empty else charts.freeze(indicator_chart(part, ind, row, height=320))
+        figure, svg = (None, "") if part.empty else _drawn(part, ind, row)
         name = file_name(ind, list(view.districts), lo, hi)
         state = target_status.get(str(indicator_id))
-        svg = "" if figure is None else small_svg.figure_svg(figure, alt_text.describe(figure))
         out.append(Chart(ind, part, figure, state, name, status_explanation(row, ind), svg))
     return tuple(out)
+
+
+# The small multiples and the timeline outlive a data version (views.memo): after an
+# import only the charts whose values, catalog row, statistics or measures changed are
+# drawn again.
+_DRAWN = memo.ContentMemo(size=512)
+
+
+def _drawn(part: pd.DataFrame, ind: pd.Series, row: pd.Series | None) -> tuple[go.Figure, str]:
+    """A small multiple's figure (frozen) and its SVG, drawn once per content."""
+
+    def draw() -> tuple[go.Figure, str]:
+        figure = charts.freeze(indicator_chart(part, ind, row, height=320))
+        return figure, small_svg.figure_svg(figure, alt_text.describe(figure))
+
+    return _DRAWN.get(memo.digest("small-multiple", part, ind, row), draw)
 
 
 def _measures(query: Query, view: View, plan: str) -> pd.DataFrame:
@@ -118,8 +133,12 @@ def _timeline(query: Query, view: View, frame: pd.DataFrame, title: str) -> go.F
     stand = query(read.data_stand, as_of=view.as_of)
     today = measure_views.reference_day(view.as_of)
     text = formatting.chart_timestamp(None if pd.isna(stand) else stand)
-    figure = measure_views.timeline(frame, title, text, today, pinned=view.as_of is not None)
-    return charts.freeze(figure)
+    pinned = view.as_of is not None
+
+    def draw() -> go.Figure:
+        return charts.freeze(measure_views.timeline(frame, title, text, today, pinned=pinned))
+
+    return _DRAWN.get(memo.digest("timeline", frame, title, text, today, pinned), draw)
 
 
 # The masterplan page shows this many charts at a time (the shipped catalog has 13 per
