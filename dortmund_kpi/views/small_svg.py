@@ -169,7 +169,30 @@ def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float,
         parts.append(_path([(x, y) for x, y, _ in points], color, trace.line.width or 2, dash))
     if "markers" in mode:
         size = trace.marker.size or 7
-        parts.extend(_marker(x, y, symbol or "circle", color, size) for x, y, symbol in points)
+        stars = [(x, y, m) for x, y, m in points if (m or "").startswith("star")]
+        parts.extend(_marker(x, y, symbol, color, size) for x, y, symbol in stars)
+        dots = [(x, y, m or "circle") for x, y, m in points if not (m or "").startswith("star")]
+        parts.extend(_dots(dots, color, size))
+
+
+def _dots(points: list[tuple[float, float, str]], color: str, size: float) -> list[str]:
+    """Circle markers as round caps of zero-length strokes, all of a kind in one path: a
+    series of 200 points is two elements, not 200 (the page's Markdown parses every
+    element in the browser). Filled: official values; hollow (``-open``): demo values, a
+    white dot inside a coloured one, as plotly's open circle."""
+    filled = [(x, y) for x, y, m in points if not m.endswith("-open")]
+    hollow = [(x, y) for x, y, m in points if m.endswith("-open")]
+    out = []
+    for kind, where, inner in (("official", filled, None), ("demo", hollow, "white")):
+        if not where:
+            continue
+        d = "".join(f"M{x:.1f},{y:.1f}h0" for x, y in where)
+        head = f'<path class="dots {kind}" d="{d}" fill="none" stroke-linecap="round"'
+        # the circle's diameter plus its 1.5 px outline, as _marker draws it
+        out.append(f'{head} stroke="{color}" stroke-width="{size + 1.5:g}"/>')
+        if inner:
+            out.append(f'{head} stroke="{inner}" stroke-width="{size - 1.5:g}"/>')
+    return out
 
 
 def _path(points: Sequence[tuple[float, float]], color: str, width: float, dash: str = "") -> str:

@@ -56,12 +56,22 @@ def test_svg_names_title_unit_source_stand_and_demo(plan_charts) -> None:
 def test_demo_points_hollow_official_points_filled(plan_charts) -> None:
     for chart in plan_charts:
         frame, svg = chart.frame, ET.fromstring(chart.svg)
-        circles = list(svg.iter(f"{{{NS['svg']}}}circle"))
-        hollow = sum(c.get("fill") == "white" for c in circles)
+        circles = list(svg.iter(f"{{{NS['svg']}}}circle"))  # the legend's samples
+        hollow = sum(c.get("fill") == "white" for c in circles) + _dots(svg, "demo")
         mixed = frame["is_official"].nunique() > 1  # then the legend shows a hollow sample
         assert hollow == (~frame["is_official"]).sum() + mixed, chart.indicator["id"]
-        filled = [c for c in circles if c.get("fill") != "white"]
-        assert len(filled) >= frame["is_official"].sum(), chart.indicator["id"]
+        filled = sum(c.get("fill") != "white" for c in circles) + _dots(svg, "official")
+        assert filled >= frame["is_official"].sum(), chart.indicator["id"]
+
+
+def _dots(svg: ET.Element, kind: str) -> int:
+    """The points of a series drawn as dots (one zero-length stroke each, "h0"); a hollow
+    dot's white inner stroke repeats the coloured one's points and is not counted."""
+    return sum(
+        p.get("d", "").count("h0")
+        for p in svg.iter(f"{{{NS['svg']}}}path")
+        if p.get("class") == f"dots {kind}" and p.get("stroke") != "white"
+    )
 
 
 def test_target_path_drawn_dashed(plan_charts) -> None:
