@@ -5,7 +5,6 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, measures, url, widgets
-from dortmund_kpi.views import alt_text, small_svg
 from dortmund_kpi.views.masterplan import build
 
 plans = data.masterplans()
@@ -31,10 +30,7 @@ for index, chart in enumerate(page.charts):
         if chart.figure is None:
             st.caption(texts.EMPTY)
         else:  # static SVG: the browser lays it out once; the plotly chart on demand
-            svg = chart.svg
-            if presenting:  # text sized for a projector
-                alt = alt_text.describe(chart.figure)
-                svg = small_svg.figure_svg(chart.figure, alt, small_svg.PROJECTOR_WIDTH)
+            svg = widgets.projector_svg(chart.figure) if presenting else chart.svg
             svg = f'<div class="dkpi-small-multiple">{svg}</div>'
             st.markdown(svg, unsafe_allow_html=True)
             with st.popover(texts.INTERACTIVE_CHART, icon=":material/ads_click:"):

@@ -15,7 +15,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data, partial
-from dortmund_kpi.views import alt_text, charts, projector
+from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -130,6 +130,16 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
     if st.session_state.get("praesentation"):  # fonts for a projector
         fig = _derived(fig, "_dkpi_projector", lambda f: charts.freeze(projector.for_projector(f)))
     st.plotly_chart(fig, key=key, config=config, theme=None, alt=alt)
+
+
+def projector_svg(fig: go.Figure) -> str:
+    """A small multiple's SVG with text sized for a projector (presentation mode), drawn
+    once per (cached, frozen) figure, not on every run."""
+
+    def draw(f: go.Figure) -> str:
+        return small_svg.figure_svg(f, alt_text.describe(f), small_svg.PROJECTOR_WIDTH)
+
+    return _derived(fig, "_dkpi_projector_svg", draw)
 
 
 def _derived(fig: go.Figure, name: str, make: Callable[[go.Figure], Any]) -> Any:

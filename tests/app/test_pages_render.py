@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dortmund_kpi import texts
+from dortmund_kpi.views import small_svg
 
 from .conftest import (
     assert_ok,
@@ -153,3 +154,21 @@ def test_district_profile_without_district_values_shows_empty_notice(official_db
     assert_ok(at)
     assert texts.EMPTY in infos(at)
     assert len(at.dataframe) == 0
+
+
+def test_masterplan_small_multiples_sized_for_the_projector_when_presenting() -> None:
+    """Presentation mode draws each small multiple narrower (its text larger on the
+    projector), on every run the same drawing; otherwise the page data's own SVG."""
+
+    def widths(at) -> list[str]:
+        svgs = [m.value for m in at.markdown if "dkpi-small-multiple" in m.value]
+        assert svgs, "the page shows small multiples"
+        return [s.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0] for s in svgs]
+
+    normal = widths(open_page("masterplan", {}))
+    presenting = open_page("masterplan", {"praesentation": "1"})
+    assert_ok(presenting)
+    assert set(widths(presenting)) == {str(small_svg.PROJECTOR_WIDTH)}
+    assert str(small_svg.PROJECTOR_WIDTH) not in set(normal)
+    first = [m.value for m in presenting.markdown if "dkpi-small-multiple" in m.value]
+    assert first == [m.value for m in presenting.run().markdown if "dkpi-small-multiple" in m.value]
