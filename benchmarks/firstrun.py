@@ -1,10 +1,12 @@
 """The first run of a page after an import, against a warm run of the same page.
 
 One session per page speaks Streamlit's websocket protocol (``benchmarks/load.py``'s
-``Visitor``) to ``dortmund-kpi serve``. In turns: a new version is published
-(``Store.write()`` without changes, as the browser part's cold loads do, so every cache
-of the data version misses, as the morning after an import; not timed), the page is run
-(the first run), then run again (warm). Each run is timed from ``rerun_script`` to
+``Visitor``) to ``dortmund-kpi serve``. In turns: a new version is published by
+``Store.write()`` changing one value (the latest city value of the first indicator in
+catalog order, which the overview and the first masterplan show: an import that brought
+one new figure; every cache of the data version misses, charts of unchanged data may be
+reused by content, ``views.memo``; not timed), the page is run (the first run), then run
+again (warm). Each run is timed from ``rerun_script`` to
 ``script_finished``: the server's work and the messages it sends, without a browser.
 
 - ``first_run.<page>``: the first runs; ``ratio_to_floor`` = their median / the median
@@ -28,9 +30,17 @@ from dortmund_kpi.db.store import Store
 DISTRICT = "hoerde"
 
 
+# The latest current city value of the first indicator (catalog order) that has one.
+CHANGED_ROW = """SELECT o.rowid FROM observations o JOIN indicators i ON i.id = o.indicator_id
+WHERE o.valid_to IS NULL AND o.area = 'dortmund'
+ORDER BY i.sort_order, o.period_end DESC LIMIT 1"""
+
+
 def publish(db_path: Path) -> None:
-    with Store(db_path).write():
-        pass  # a new published version: every server-side cache of the data misses
+    """A new published version with one value changed (a new figure of one indicator)."""
+    with Store(db_path).write() as con:
+        (row,) = con.execute(CHANGED_ROW).fetchone()
+        con.execute("UPDATE observations SET value = value + 1 WHERE rowid = $row", {"row": row})
 
 
 async def _page(site: Site, db_path: Path, repeat: int) -> tuple[Timing, Timing]:

@@ -82,3 +82,16 @@ def test_memo_reuses_by_key_and_drops_the_oldest() -> None:
     assert built == ["a", "b", "c", "a anew"] and len(kept) == 2
     assert kept.get(None, build("undigestible")) == "undigestible"
     assert memo.digest(pd.DataFrame({"x": [[1], [2]]})) is None  # lists: built, not kept
+
+
+def test_summation_noise_is_no_change_a_shown_digit_is() -> None:
+    """DuckDB sums in parallel in no fixed order: the same values give sums and slopes that
+    differ in the last bits between versions; that must not rebuild a chart."""
+    frame = pd.DataFrame({"value": [3203038.1, 0.1 + 0.2]})
+    row = pd.Series({"slope_per_year": -2.171474939464905, "latest": 1761.4999999999995})
+    key = memo.digest(frame, row)
+    noisy_frame = pd.DataFrame({"value": [3203038.1000000003, 0.3]})
+    noisy_row = pd.Series({"slope_per_year": -2.1714749394650514, "latest": 1761.5000000000002})
+    assert memo.digest(noisy_frame, noisy_row) == key
+    assert memo.digest(frame.assign(value=[3203038.2, 0.3]), row) != key
+    assert memo.digest(frame, row.replace(1761.4999999999995, 1761.6)) != key
