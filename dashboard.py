@@ -15,6 +15,7 @@ from dortmund_kpi.ui import data, editor, frame, measures, partial, share, url, 
 # An emoji icon is drawn inline; a ":material/...:" page icon would make every browser
 # fetch it from fonts.gstatic.com (verified): no visitor data may leave for Google.
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="📊", layout="wide")
+data.freeze_startup()  # once per process: the garbage collector skips start-up objects
 editor.refuse_malformed_config()  # fail closed: no guessing who may import
 data.begin_run()  # one data version for the whole run
 
