@@ -3,11 +3,11 @@
 One session per page speaks Streamlit's websocket protocol (``benchmarks/load.py``'s
 ``Visitor``) to ``dortmund-kpi serve``. In turns: a new version is published by
 ``Store.write()`` changing one value (the latest city value of the first indicator in
-catalog order, which the overview and the first masterplan show: an import that brought
-one new figure; every cache of the data version misses, charts of unchanged data may be
-reused by content, ``views.memo``; not timed), the page is run (the first run), then run
-again (warm). Each run is timed from ``rerun_script`` to
-``script_finished``: the server's work and the messages it sends, without a browser.
+catalog order, which the overview and the first masterplan show, stamped now: an import
+that brought one new figure; every cache of the data version misses, charts of unchanged
+data are reused by content, ``views.memo``; not timed), the page is run (the first run),
+then run again (warm). Each run is timed from ``rerun_script`` to ``script_finished``:
+the server's work and the messages it sends, without a browser.
 
 - ``first_run.<page>``: the first runs; ``ratio_to_floor`` = their median / the median
   of the warm runs (issue 17: <= 1.5);
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -37,10 +38,14 @@ ORDER BY i.sort_order, o.period_end DESC LIMIT 1"""
 
 
 def publish(db_path: Path) -> None:
-    """A new published version with one value changed (a new figure of one indicator)."""
+    """A new published version with one value changed (a new figure of one indicator),
+    stamped now as an import stamps it: the Stand moves as after a real import."""
     with Store(db_path).write() as con:
         (row,) = con.execute(CHANGED_ROW).fetchone()
-        con.execute("UPDATE observations SET value = value + 1 WHERE rowid = $row", {"row": row})
+        con.execute(
+            "UPDATE observations SET value = value + 1, valid_from = $now WHERE rowid = $row",
+            {"row": row, "now": datetime.now(UTC)},
+        )
 
 
 async def _page(site: Site, db_path: Path, repeat: int) -> tuple[Timing, Timing]:

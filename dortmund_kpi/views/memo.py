@@ -48,8 +48,11 @@ def _bytes(part: Any) -> bytes:
         columns = repr((list(part.columns), [str(t) for t in part.dtypes])).encode()
         floats = {c: [_number(v) for v in part[c]] for c in part.columns if part[c].dtype == float}
         steady = part.assign(**floats) if floats else part
-        values = pd.util.hash_pandas_object(steady, index=False).to_numpy().tobytes()
-        return b"F" + columns + values
+        try:
+            values = pd.util.hash_pandas_object(steady, index=False)
+        except TypeError:  # list cells (a measure's indicators, districts): by their text
+            values = pd.util.hash_pandas_object(steady.astype(str), index=False)
+        return b"F" + columns + values.to_numpy().tobytes()
     if isinstance(part, pd.Series):
         return b"S" + repr([(k, _number(v)) for k, v in part.items()]).encode()
     return b"V" + repr(part).encode()

@@ -81,7 +81,20 @@ def test_memo_reuses_by_key_and_drops_the_oldest() -> None:
     assert kept.get("a", build("a anew")) == "a anew"
     assert built == ["a", "b", "c", "a anew"] and len(kept) == 2
     assert kept.get(None, build("undigestible")) == "undigestible"
-    assert memo.digest(pd.DataFrame({"x": [[1], [2]]})) is None  # lists: built, not kept
+    assert memo.digest(object.__new__(Unprintable)) is None  # not digestible: built, not kept
+
+
+class Unprintable:
+    def __repr__(self) -> str:
+        raise TypeError("no text")
+
+
+def test_list_cells_digested_by_their_text() -> None:
+    """A measure's indicators and districts are lists: the timeline is kept too."""
+    frame = pd.DataFrame({"indicators": [["a", "b"], []], "title": ["x", "y"]})
+    key = memo.digest(frame)
+    assert key is not None and key == memo.digest(frame.copy())
+    assert memo.digest(frame.assign(indicators=[["a"], []])) != key
 
 
 def test_summation_noise_is_no_change_a_shown_digit_is() -> None:
