@@ -3,6 +3,8 @@ district, and the German empty notices where a selection has no data."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from dortmund_kpi import texts
@@ -172,3 +174,14 @@ def test_masterplan_small_multiples_sized_for_the_projector_when_presenting() ->
     assert str(small_svg.PROJECTOR_WIDTH) not in set(normal)
     first = [m.value for m in presenting.markdown if "dkpi-small-multiple" in m.value]
     assert first == [m.value for m in presenting.run().markdown if "dkpi-small-multiple" in m.value]
+
+
+def test_start_up_objects_frozen_once_per_process() -> None:
+    """The first page run freezes what the process holds then (modules, classes), so a
+    full garbage collection no longer scans it; later runs freeze nothing more (their
+    objects would never be collected)."""
+    open_page("uebersicht", {})
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000  # Streamlit, pandas, plotly and ours
+    open_page("masterplan", {})  # its page data alone are some 10,000 objects
+    assert gc.get_freeze_count() < frozen + 2_000  # (frozen objects may still die)
