@@ -90,6 +90,7 @@ SNAPSHOT_JS = """() => {
     Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [gd, gd._fullData]));
   window.__benchSmalls = new Set(
     Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).map(svg => svg.outerHTML));
+  window.__benchHref = location.href;
   return app.__benchRuns;
 }"""
 
@@ -100,8 +101,11 @@ UPDATED_JS = (
     + """;
   const app = document.querySelector("[data-testid='stApp']");
   if (!drawn(minCharts)) return false;
-  // A replaced chart proves the rerun (its running state may never have been rendered).
-  if (!needChart) return app.__benchRuns > before;
+  // A replaced chart proves the rerun (its running state may never have been rendered),
+  // and so does the address bar: the server writes the view into it at the end of a run.
+  // A fast partial rerun can go running -> notRunning within one render, unseen by the
+  // observer; waiting for the run count alone then hung until the timeout.
+  if (!needChart) return app.__benchRuns > before || location.href !== window.__benchHref;
   return Array.from(document.querySelectorAll('.js-plotly-plot')).some(
     gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData)
     || Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).some(
