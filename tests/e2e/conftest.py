@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import build_fixture_db
-from tests.e2e.helpers import IDLE_TIMEOUT_MS
+from tests.e2e.helpers import IDLE_TIMEOUT_MS, watch_script_runs
 from tools import devserver
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -228,6 +228,7 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 def new_context(browser: Browser) -> BrowserContext:
     context = browser.new_context(viewport=VIEWPORT, locale=LOCALE, accept_downloads=True)
     context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context.on("page", watch_script_runs)  # before the page opens its websocket
     return context
 
 

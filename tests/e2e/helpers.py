@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
+from google.protobuf.message import DecodeError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 IDLE_TIMEOUT_MS = 60_000
 RERUN_START_TIMEOUT_MS = 60_000  # generous: CI machines have 2 cores and may be busy
@@ -93,26 +96,48 @@ def open_page(page: Page, base_url: str, path: str) -> None:
     wait_for_app_idle(page)
 
 
+def watch_script_runs(page: Page) -> None:
+    """Count the ``script_finished`` messages the page's websocket receives (every
+    connection it opens). A fast run can go running -> notRunning within one render, so
+    the DOM's script state never shows it; the server's message always comes."""
+    if hasattr(page, "_e2e_finished"):
+        return
+    page._e2e_finished = 0  # type: ignore[attr-defined]
+
+    def frame(payload: bytes | str) -> None:
+        if isinstance(payload, bytes | bytearray):
+            with contextlib.suppress(DecodeError):
+                if ForwardMsg.FromString(bytes(payload)).WhichOneof("type") == "script_finished":
+                    page._e2e_finished += 1  # type: ignore[attr-defined]
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+
+
+def _runs(page: Page) -> tuple[int, int]:
+    """(finished runs the websocket saw, runs the DOM showed) so far."""
+    return getattr(page, "_e2e_finished", -1), page.evaluate(RUN_COUNTER_JS)
+
+
 @contextlib.contextmanager
 def rerun(page: Page, timeout_ms: int = IDLE_TIMEOUT_MS) -> Iterator[None]:
     """Wrap an interaction that must start a script run; return when that run is done.
 
-    The run counter is read before the interaction, so a run that starts and ends
-    quickly is not missed (no sleeps, no race with 'notRunning' before the rerun).
+    The counters are read before the interaction, so a run that starts and ends quickly
+    is not missed: the websocket's ``script_finished`` messages (``watch_script_runs``,
+    installed on every page of ``conftest.new_context``) or, on other pages, the DOM's
+    script state changes.
     """
-    before = page.evaluate(RUN_COUNTER_JS)
+    before = _runs(page)
     yield
-    try:
-        page.wait_for_function(
-            f'() => document.querySelector("{APP}").__e2eRuns > {before}',
-            timeout=RERUN_START_TIMEOUT_MS,
-        )
-    except PlaywrightTimeout:
-        pytest.fail(
-            f"the interaction started no Streamlit script run within "
-            f"{RERUN_START_TIMEOUT_MS // 1000} s (url {page.url})",
-            pytrace=False,
-        )
+    deadline = time.monotonic() + RERUN_START_TIMEOUT_MS / 1000
+    while not any(now > then >= 0 for now, then in zip(_runs(page), before, strict=True)):
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the interaction started no Streamlit script run within "
+                f"{RERUN_START_TIMEOUT_MS // 1000} s (url {page.url})",
+                pytrace=False,
+            )
+        page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
     wait_for_app_idle(page, timeout_ms)
 
 
