@@ -118,14 +118,14 @@ class Tile:
     status: str | None
     target: str
     demo: bool  # the origin of the tile's own value (its latest), never of another
-    sparkline: list[float]
+    # The sparkline as our own SVG (views.sparkline), drawn with the cached page data,
+    # not in every page run; "" with fewer than two values.
+    sparkline_markup: str
     rising: bool | None
     area: str = ""  # the district whose value the tile shows; empty: the city's
     explanation: str = ""  # how its target status comes about, with its numbers
     origin_note: str = ""  # the change compares values of different origin: says so
     sparkline_official: tuple[bool, ...] = ()  # the origin of each sparkline point
-    # Drawn with the page data (cached per version and view), not in every page run.
-    sparkline_markup: str = ""
 
 
 def _origin_note(row: pd.Series) -> str:
@@ -199,13 +199,12 @@ def tiles(
                 status=row["status"] if isinstance(row["status"], str) else None,
                 target=target_text(meta),
                 demo=not bool(row["latest_official"]),
-                sparkline=line,
+                sparkline_markup=sparkline_svg(line, word, texts.SPARKLINE_ALT, line_official),
                 rising=None if word == "unverändert" else bool(row["latest"] > row["previous"]),
                 area=areas.get(ind.id, ""),
                 explanation=status_explanation(row, meta, row["status_target"]),
                 origin_note=_origin_note(row),
                 sparkline_official=line_official,
-                sparkline_markup=sparkline_svg(line, word, texts.SPARKLINE_ALT, line_official),
             )
         )
     return out

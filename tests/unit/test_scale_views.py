@@ -32,7 +32,7 @@ def _tile(n: int, state: str | None) -> views.Tile:
         status=state,
         target="",
         demo=False,
-        sparkline=[],
+        sparkline_markup="",
         rising=None,
     )
 
