@@ -225,8 +225,10 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
         chromium.close()
 
 
-def new_context(browser: Browser) -> BrowserContext:
-    context = browser.new_context(viewport=VIEWPORT, locale=LOCALE, accept_downloads=True)
+def new_context(browser: Browser, size: tuple[int, int] | None = None) -> BrowserContext:
+    """A German browser context (``size``: width, height; default the desktop viewport)."""
+    viewport = VIEWPORT if size is None else {"width": size[0], "height": size[1]}
+    context = browser.new_context(viewport=viewport, locale=LOCALE, accept_downloads=True)
     context.set_default_timeout(IDLE_TIMEOUT_MS)
     context.on("page", watch_script_runs)  # before the page opens its websocket
     return context

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import LOCALE, AppServer
-from tests.e2e.helpers import IDLE_TIMEOUT_MS, open_page, wait_for_charts
+from tests.e2e.conftest import AppServer, new_context
+from tests.e2e.helpers import open_page, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +26,7 @@ TITLES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) 
 def test_indicator_chart_title_inside_the_chart_on_a_phone(
     browser: Browser, app_server: AppServer
 ) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=LOCALE)
-    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context = new_context(browser, (390, 844))
     try:
         page = context.new_page()
         open_page(page, app_server.base_url, "/indikator?indikator=schueler_je_geraet")

@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page
 from dortmund_kpi import texts
 from dortmund_kpi.share import urlstate
 from dortmund_kpi.ui.widgets import PAGE_FILES
-from tests.e2e.conftest import LOCALE, AppServer
-from tests.e2e.helpers import IDLE_TIMEOUT_MS, assert_no_exception, open_page, wait_for_app_idle
+from tests.e2e.conftest import AppServer, new_context
+from tests.e2e.helpers import assert_no_exception, open_page, wait_for_app_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -140,8 +140,7 @@ def test_every_page_is_german_accessible_and_fits(
     browser: Browser, app_server: AppServer, viewport: str
 ) -> None:
     width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=LOCALE)
-    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context = new_context(browser, (width, height))
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
         page = context.new_page()

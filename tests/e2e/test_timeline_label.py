@@ -7,26 +7,34 @@ import pytest
 from playwright.sync_api import Browser
 
 from dortmund_kpi import texts
-from tests.e2e.conftest import LOCALE, AppServer
-from tests.e2e.helpers import IDLE_TIMEOUT_MS, open_page, wait_for_charts
+from tests.e2e.conftest import AppServer, new_context
+from tests.e2e.helpers import open_page, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 
-# Boxes of the timeline's day label, its legend items and its bars (page coordinates).
-BOXES_JS = """(label) => {
+# A box in page coordinates, and the timeline: the plotly chart whose annotation is ``today``.
+TIMELINE_JS = """
   const box = (el) => { const r = el.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
   const plot = [...document.querySelectorAll('.js-plotly-plot')].find((gd) =>
-    [...gd.querySelectorAll('.annotation-text')].some((t) => t.textContent === label));
+    [...gd.querySelectorAll('.annotation-text')].some((t) => t.textContent === today));
   if (!plot) return null;
+"""
+
+# Boxes of the timeline's day label, its legend items and its bars.
+BOXES_JS = (
+    """(today) => {"""
+    + TIMELINE_JS
+    + """
   const text = [...plot.querySelectorAll('.annotation-text')]
-    .find((t) => t.textContent === label);
+    .find((t) => t.textContent === today);
   return {
     label: box(text),
     legend: [...plot.querySelectorAll('.legend .traces')].map(box),
     bars: [...plot.querySelectorAll('.barlayer .point path')].map(box),
   };
 }"""
+)
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -41,9 +49,7 @@ def _overlap(a: dict, b: dict) -> bool:
 def test_today_label_clear_of_legend_and_bars(
     browser: Browser, app_server: AppServer, size: tuple[int, int]
 ) -> None:
-    width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=LOCALE)
-    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context = new_context(browser, size)
     try:
         page = context.new_page()
         open_page(page, app_server.base_url, "/masterplan?masterplan=verwaltung")
@@ -60,12 +66,10 @@ def test_today_label_clear_of_legend_and_bars(
 
 
 # Boxes of the plot area, the dotted day line and every "⚠ überfällig" bar label.
-OVERDUE_JS = """([today, late]) => {
-  const box = (el) => { const r = el.getBoundingClientRect();
-    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  const plot = [...document.querySelectorAll('.js-plotly-plot')].find((gd) =>
-    [...gd.querySelectorAll('.annotation-text')].some((t) => t.textContent === today));
-  if (!plot) return null;
+OVERDUE_JS = (
+    """([today, late]) => {"""
+    + TIMELINE_JS
+    + """
   const labels = [...plot.querySelectorAll('.barlayer text')]
     .filter((t) => t.textContent === late);
   const line = [...plot.querySelectorAll('.shapelayer path')]
@@ -74,6 +78,7 @@ OVERDUE_JS = """([today, late]) => {
   return {area: box(plot.querySelector('.draglayer .nsewdrag')), line: box(line),
           labels: labels.map(box)};
 }"""
+)
 
 
 @pytest.mark.parametrize(
@@ -84,9 +89,7 @@ OVERDUE_JS = """([today, late]) => {
 def test_overdue_labels_clear_of_day_line_and_inside_plot(
     browser: Browser, app_server: AppServer, size: tuple[int, int], query: str
 ) -> None:
-    width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=LOCALE)
-    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context = new_context(browser, size)
     try:
         page = context.new_page()
         open_page(page, app_server.base_url, f"/masterplan?masterplan=verwaltung{query}")
