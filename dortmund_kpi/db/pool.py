@@ -8,7 +8,8 @@ caused the eviction) and every later cursor of the other sessions fails with
 pool at once (new leases open a fresh one) and is closed when its last lease ends.
 
 After an import, the first session on the new version would also pay opening its
-connection: ``follow`` opens it as soon as the version is published.
+connection: ``follow`` opens it as soon as the version is published, and hands it to
+``on_open`` (the app builds the views being looked at there: ``ui.prebuild``).
 """
 
 from __future__ import annotations
@@ -72,11 +73,17 @@ class ReadPool:
         with self.cursor(key):
             return True
 
-    def follow(self, current: Callable[[], Path], every_s: float = 1.0) -> None:
+    def follow(
+        self,
+        current: Callable[[], Path],
+        every_s: float = 1.0,
+        on_open: Callable[[str], object] | None = None,
+    ) -> None:
         """Check ``current()`` (the published version) every ``every_s`` seconds in a
-        daemon thread and ``prepare`` it; the thread ends with the pool."""
+        daemon thread and ``prepare`` it, then call ``on_open(file)`` in that thread when
+        it opened one; the thread ends with the pool."""
         thread = threading.Thread(
-            target=_follow, args=(weakref.ref(self), current, every_s), daemon=True
+            target=_follow, args=(weakref.ref(self), current, every_s, on_open), daemon=True
         )
         thread.start()
 
@@ -120,10 +127,17 @@ class ReadPool:
         entry.con.close()
 
 
-def _follow(ref: weakref.ref[ReadPool], current: Callable[[], Path], every_s: float) -> None:
+def _follow(
+    ref: weakref.ref[ReadPool],
+    current: Callable[[], Path],
+    every_s: float,
+    on_open: Callable[[str], object] | None,
+) -> None:
     while (pool := ref()) is not None:
         # A database being replaced or missing now is checked again on the next round.
         with contextlib.suppress(OSError, RuntimeError, duckdb.Error):
-            pool.prepare(current())
+            file = str(current())
+            if pool.prepare(file) and on_open is not None:
+                on_open(file)
         del pool  # no reference while sleeping: a pool nobody uses can go
         time.sleep(every_s)

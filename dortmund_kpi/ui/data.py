@@ -3,7 +3,9 @@ version, query results and each page's data (``views.<page>.build``) cached per 
 and view.
 
 A new import has a new file name, so caches move on by themselves; a version pruned
-between resolving and opening it is retried once on the newer one.
+between resolving and opening it is retried once on the newer one. The calls made
+lately are made again on a newly published version as soon as the read pool opens it
+(``ui.prebuild``), so the first visitor after an import finds the view ready.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dortmund_kpi.db.store import Store, connect_file
 from dortmund_kpi.ingest.bootstrap import ensure_database
 from dortmund_kpi.ingest.importer import rejected_log_path
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.ui.prebuild import Make, Recent
 from dortmund_kpi.views.common import View
 
 P = ParamSpec("P")
@@ -83,12 +86,21 @@ def _resolve() -> str:
     return str(Store(settings.db_path).current_file())
 
 
+RECENT = Recent()  # the cached calls of the last 15 minutes, made again on a new version
+
+
+def remember(key: tuple, make: Make) -> None:
+    """A per-version cached call was used; ``make(file)`` makes it on version ``file``."""
+    RECENT.remember(key, make)
+
+
 @st.cache_resource(show_spinner=False)
 def _pool() -> ReadPool:
     """The process's read connections: a version's connection closes only when no
-    session queries on it any more (``db.pool``)."""
+    session queries on it any more (``db.pool``). A newly published version is opened
+    by the pool's follow thread, which then builds the recent calls on it."""
     pool = ReadPool(connect_file, size=2)
-    pool.follow(lambda: Store(get_settings().db_path).current_file())  # opens new versions
+    pool.follow(lambda: Store(get_settings().db_path).current_file(), on_open=RECENT.prepare)
     return pool
 
 
@@ -137,7 +149,12 @@ def reference(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: 
     (``run`` gives each call its own copy: unpickled, a dozen times per run)."""
     key_args = tuple(_hashable(a) for a in args)
     kw = tuple(sorted(kwargs.items()))
-    return on_current(lambda db_file: _shared(db_file, fn.__name__, key_args, kw, fn))
+
+    def make(db_file: str) -> Any:
+        return _shared(db_file, fn.__name__, key_args, kw, fn)
+
+    remember(("reference", fn.__name__, key_args, kw), make)
+    return on_current(make)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -152,8 +169,13 @@ def page_data(build: Callable[[Any, View], T], view: View) -> T:
     cache_resource, not cache_data: the data hold plotly figures, and unpickling a
     figure validates it all over again; the cached data are only read.
     """
-    key = (build.__module__, view, clock.today(), _files_key())  # Berlin's day
-    return on_current(lambda db_file: _cached_page(db_file, *key, _build=build))
+
+    def make(db_file: str) -> T:
+        key = (build.__module__, view, clock.today(), _files_key())  # Berlin's day
+        return _cached_page(db_file, *key, _build=build)
+
+    remember(("page", build.__module__, build.__qualname__, view), make)
+    return on_current(make)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
@@ -226,6 +248,7 @@ def data_moment(as_of: datetime | None) -> datetime | None:
 
 def clear() -> None:
     """Drop every cached result and close the cached connections (tests, benchmarks)."""
+    RECENT.clear()
     _cached_page.clear()
     _shared.clear()
     _cached.clear()

@@ -35,6 +35,7 @@ def as_of() -> datetime | None:
 def url_context() -> urlstate.UrlContext:
     """What values a link may hold on the current version (asked ten times a run: kept
     in the session with its version, so the shared cache is asked once per version)."""
+    data.remember(("url_context",), _context)  # made on a new version before it is asked
     kept = st.session_state.get(CONTEXT)
     if kept is not None and kept[0] == data.current_file():
         return kept[1]

@@ -52,6 +52,9 @@ Params = Mapping[str, str | list[str]]
 def app_db(fixture_db: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Every app test reads the session's fixture database unless it switches on purpose."""
     monkeypatch.setenv(ENV_DB, str(fixture_db.db_path))
+    # Each test is a server of its own: the views earlier tests opened are not built again
+    # on the new versions this test publishes (``ui.prebuild``; its own views still are).
+    ui_data.RECENT.clear()
     return fixture_db
 
 

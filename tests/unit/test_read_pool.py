@@ -158,10 +158,12 @@ def test_a_new_version_is_opened_before_its_first_session(tmp_path: Path):
     with store.write():
         pass
     third = str(store.current_file())
-    pool.follow(store.current_file, every_s=0.01)
+    opened: list[str] = []
+    pool.follow(store.current_file, every_s=0.01, on_open=opened.append)
     for _ in range(3000):  # the follower's thread opens it; no session asks
-        if third in pool.open_files():
+        if opened:
             break
         threading.Event().wait(0.01)
     assert pool.open_files() == [second, third]
+    assert opened == [third]  # handed on once (the app builds recent views there)
     pool.clear()
