@@ -49,7 +49,7 @@ def run(
             log(f"scale {scale}: floor part skipped (no browser)")
         if "firstrun" in args.parts:
             log(f"scale {scale}: first run after publishing a version vs warm run")
-            records += firstrun.run(pages, db, scale, args.repeat, log)
+            records += firstrun.run(pages, db, app.pid, scale, args.repeat, log)
         if "concurrency" in args.parts:
             log(f"scale {scale}: {args.sessions} simultaneous sessions, pages and floor")
             found, info = concurrency.run(

@@ -167,6 +167,9 @@ def test_every_page_has_its_first_run_after_publishing_against_a_warm_run(report
         assert isinstance(first["median_ms"], float)
         assert isinstance(first["ratio_to_floor"], float)
         assert isinstance(records[f"first_run.{page}.warm"]["median_ms"], float)
+        at_once = records[f"first_run.{page}.immediate"]  # before the server saw the version
+        assert isinstance(at_once["median_ms"], float)
+        assert isinstance(at_once["ratio_to_floor"], float)
 
 
 def test_sessions_at_every_level_are_compared_with_the_floor_page(report: dict) -> None:
