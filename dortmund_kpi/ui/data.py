@@ -28,6 +28,7 @@ from dortmund_kpi.db.store import Store, connect_file
 from dortmund_kpi.ingest.bootstrap import ensure_database
 from dortmund_kpi.ingest.importer import rejected_log_path
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.ui.once import OnceCache
 from dortmund_kpi.ui.prebuild import Make, Recent
 from dortmund_kpi.views.common import View
 
@@ -151,63 +152,72 @@ def reference(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: 
     kw = tuple(sorted(kwargs.items()))
 
     def make(db_file: str) -> Any:
-        return _shared(db_file, fn.__name__, key_args, kw, fn)
+        key = (db_file, fn.__module__, fn.__qualname__, key_args, kw)
+        return _REFERENCE.get(key, lambda: _cached(db_file, fn.__name__, key_args, kw, _fn=fn))
 
-    remember(("reference", fn.__name__, key_args, kw), make)
+    remember(("reference", fn.__module__, fn.__qualname__, key_args, kw), make)
     return on_current(make)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _shared(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
-    return _cached(db_file, name, args, kwargs, _fn=_fn)
+# Reference data and page data per version: keys are plain tuples (``ui.once``).
+_REFERENCE = OnceCache(size=64)
+_PAGES = OnceCache(size=48)
 
 
 def page_data(build: Callable[[Any, View], T], view: View) -> T:
     """A page's data (``views.<page>.build``) for a view, built once per data version,
     view, day and the files beside the database (geometry, rejected-import log).
 
-    cache_resource, not cache_data: the data hold plotly figures, and unpickling a
-    figure validates it all over again; the cached data are only read.
+    Kept as built, never pickled: the data hold plotly figures, and unpickling a figure
+    validates it all over again; the cached data are only read.
     """
 
     def make(db_file: str) -> T:
-        key = (build.__module__, view, clock.today(), _files_key())  # Berlin's day
-        return _cached_page(db_file, *key, _build=build)
+        day = clock.today()  # Berlin's day
+        key = (db_file, build.__module__, build.__qualname__, view, day, _files_key())
+        return _PAGES.get(key, lambda: build(Cached(db_file), view))
 
     remember(("page", build.__module__, build.__qualname__, view), make)
     return on_current(make)
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _cached_page(
-    db_file: str, module: str, view: View, day: Any, files: tuple, _build: Callable
-) -> Any:
-    del module, day, files  # part of the cache key only
-    return _build(Cached(db_file), view)
+# Per frame of cached page data: (id of the frame, what) -> (the frame, the result).
+_PER_FRAME: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
 
 
-# Arrow tables of cached page data: (id of the frame, name) -> (the frame, its table).
-_TABLES: dict[tuple[int, str], tuple[weakref.ref, pa.Table]] = {}
+def _per_frame(frame: pd.DataFrame, what: str, make: Callable[[], T]) -> T:
+    """``make()`` once per frame of cached page data (never changed), shared by every
+    session and run; it goes when the frame goes (its page data left the cache)."""
+    key = (id(frame), what)
+    entry = _PER_FRAME.get(key)
+    if entry is not None and entry[0]() is frame:
+        return entry[1]
+    value = make()
+
+    def forget(_gone: weakref.ref) -> None:
+        _PER_FRAME.pop(key, None)
+
+    _PER_FRAME[key] = (weakref.ref(frame, forget), value)
+    return value
 
 
 def table(
     frame: pd.DataFrame, shown: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 ) -> pa.Table:
-    """A table of cached page data (``page_data``; never changed) as ``st.dataframe``
-    sends it, ``shown`` applied first: converted once per frame and shared by every
-    session and run, not on every run (pandas to Arrow was a tenth of the overview's
-    run). It goes when the frame goes (its page data left the cache)."""
-    key = (id(frame), getattr(shown, "__qualname__", ""))
-    entry = _TABLES.get(key)
-    if entry is not None and entry[0]() is frame:
-        return entry[1]
-    converted = pa.Table.from_pandas(shown(frame) if shown else frame, preserve_index=False)
+    """A table of cached page data as ``st.dataframe`` sends it, ``shown`` applied first:
+    converted once per frame, not on every run (pandas to Arrow was a tenth of the
+    overview's run)."""
+    return _per_frame(
+        frame,
+        f"table:{getattr(shown, '__qualname__', '')}",
+        lambda: pa.Table.from_pandas(shown(frame) if shown else frame, preserve_index=False),
+    )
 
-    def forget(_gone: weakref.ref) -> None:
-        _TABLES.pop(key, None)
 
-    _TABLES[key] = (weakref.ref(frame, forget), converted)
-    return converted
+def rows(frame: pd.DataFrame) -> list[tuple]:
+    """The rows of a frame of cached page data as named tuples, made once per frame
+    (pandas' ``itertuples`` over the overview's measures list: 3 % of its warm run)."""
+    return _per_frame(frame, "rows", lambda: list(frame.itertuples(index=False)))
 
 
 def _files_key() -> tuple:
@@ -249,8 +259,8 @@ def data_moment(as_of: datetime | None) -> datetime | None:
 def clear() -> None:
     """Drop every cached result and close the cached connections (tests, benchmarks)."""
     RECENT.clear()
-    _cached_page.clear()
-    _shared.clear()
+    _PAGES.clear()
+    _REFERENCE.clear()
     _cached.clear()
     _pool().clear()
 

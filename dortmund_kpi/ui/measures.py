@@ -33,7 +33,7 @@ def measure_list(
         st.caption(empty)
         return
     demo_notice(frame)
-    for m in frame.itertuples(index=False):
+    for m in data.rows(frame):  # page data's rows, made once
         late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
         demo = "" if m.is_official else f" · :orange-badge[{texts.DEMO_BADGE}]"
         left, right = st.columns([3, 2], vertical_alignment="center")

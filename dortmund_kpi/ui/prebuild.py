@@ -5,8 +5,8 @@ an import the first visitor of each view used to pay for building it: 1.5-3x a w
 at scale M (``docs/performance.md``). Every such cached call remembers how to make itself
 on another version; when the read pool's follow thread opens a newly published version
 (``db.pool``), the calls used recently are made there, most recent first, in that thread.
-A visitor who comes while one is being made waits for it (Streamlit's cache computes a
-key once) rather than making it a second time.
+A visitor who comes while one is being made waits for it (``ui.once`` computes a key
+once) rather than making it a second time.
 
 Only calls of the last ``within_s`` seconds and at most ``size`` of them: a view nobody
 has looked at lately is not built. No Streamlit here; ``ui.data`` wires it up.

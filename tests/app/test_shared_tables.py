@@ -3,11 +3,13 @@ session (``ui.data.table``), not on every run of every session."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from pyarrow import pandas_compat
 
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.ui import data as ui_data
 from tests.app.conftest import assert_ok, open_page
 
 
@@ -50,3 +52,11 @@ def test_a_second_session_sends_the_tables_of_the_first_until_a_new_version(
     assert_ok(third)
     assert len(conversions) >= 2
     assert _tables(third) == _tables(first)
+
+
+def test_the_rows_of_a_frame_are_made_once_per_frame() -> None:
+    frame = pd.DataFrame({"title": ["Portal", "Schul-WLAN"], "late": [True, False]})
+    first = ui_data.rows(frame)
+    assert ui_data.rows(frame) is first  # every later run of every session
+    assert [(row.title, row.late) for row in first] == [("Portal", True), ("Schul-WLAN", False)]
+    assert ui_data.rows(frame.copy()) is not first  # another frame (a new version's)
