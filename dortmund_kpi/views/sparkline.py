@@ -39,7 +39,16 @@ def sparkline_points(values: list[float]) -> str:
 
 
 def _path(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> str:
-    return " ".join(f"M{a[0]:.2f},{a[1]:.2f} L{b[0]:.2f},{b[1]:.2f}" for a, b in segments)
+    """Path data of line segments; a segment that goes on from the one before continues
+    its line (no new "M"): half the markup of a tile with many points."""
+    parts: list[str] = []
+    end = None
+    for a, b in segments:
+        if a != end:
+            parts.append(f"M{a[0]:.2f},{a[1]:.2f}")
+        parts.append(f"L{b[0]:.2f},{b[1]:.2f}")
+        end = b
+    return " ".join(parts)
 
 
 def sparkline_svg(

@@ -165,6 +165,16 @@ def test_sparkline_svg_flat_missing_and_too_short():
     assert sparkline.sparkline_svg([], "besser", "x") == ""
 
 
+def test_mixed_origin_sparkline_draws_each_stretch_as_one_line():
+    # values 1..5 official except the third: the two stretches touching it are dashed
+    svg = sparkline.sparkline_svg(
+        [1.0, 2.0, 3.0, 2.0, 5.0, 4.0], "besser", "x", (True, True, False, True, True, True)
+    )
+    official = 'd="M0.00,29.00 L20.00,22.00 M60.00,22.00 L80.00,1.00 L100.00,8.00"'
+    assert f'<path class="official" {official}' in svg
+    assert '<path class="demo" d="M20.00,22.00 L40.00,15.00 L60.00,22.00"' in svg
+
+
 def test_sparkline_svg_escapes_its_label():
     svg = sparkline.sparkline_svg([1.0, 2.0], "besser", '"><script>alert(1)</script>')
     assert "<script>" not in svg and "&quot;&gt;&lt;script&gt;" in svg
