@@ -164,6 +164,11 @@ def run_import(
             _refuse_stale_statuses(con, validated)
             _refuse_demo_over_official(con, validated.observations)
             _load(con, ctx.catalog, settings, validated, result, user)
+            # The rows are in the database now: free them before the version's aggregates
+            # are rebuilt as it is published, where the import peaks (about 25 MB less at
+            # 1M rows; Arrow's pool keeps freed memory until asked to give it back).
+            del validated, fast
+            pa.default_memory_pool().release_unused()
     except ImportFailed as failed:
         log_rejected(settings, paths, failed.issues, user)
         raise
