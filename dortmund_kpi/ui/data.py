@@ -60,13 +60,16 @@ def freeze_startup() -> None:
 
 
 RUN_FILE = "_run_db_file"  # the version a session's page run reads
+RUN_FILES = "_run_files_key"  # and the state of the files beside it (``_files_key``)
 
 
 def begin_run() -> None:
     """A full run starts: resolve the published version once for all its reads (a run
-    asked for it twenty times, 0.25 ms each). A partial rerun (``ui.partial``) reads
-    the version of the page it redraws, like the rest of that page."""
+    asked for it twenty times, 0.25 ms each), and look at the files beside it once. A
+    partial rerun (``ui.partial``) reads the version of the page it redraws, like the
+    rest of that page."""
     st.session_state[RUN_FILE] = _resolve()
+    st.session_state[RUN_FILES] = _files_key()
 
 
 def newer_version() -> bool:
@@ -172,13 +175,14 @@ def page_data(build: Callable[[Any, View], T], view: View) -> T:
     validates it all over again; the cached data are only read.
     """
 
-    def make(db_file: str) -> T:
+    def make(db_file: str, files: tuple | None = None) -> T:
         day = clock.today()  # Berlin's day
-        key = (db_file, build.__module__, build.__qualname__, view, day, _files_key())
+        key = (db_file, build.__module__, build.__qualname__, view, day, files or _files_key())
         return _PAGES.get(key, lambda: build(Cached(db_file), view))
 
     remember(("page", build.__module__, build.__qualname__, view), make)
-    return on_current(make)
+    files = st.session_state.get(RUN_FILES)  # as this run's begin saw them
+    return on_current(lambda db_file: make(db_file, files))
 
 
 # Per frame of cached page data: (id of the frame, what) -> (the frame, the result).
