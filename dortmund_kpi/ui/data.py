@@ -169,11 +169,16 @@ _PAGES = OnceCache(size=48)
 
 def page_data(build: Callable[[Any, View], T], view: View) -> T:
     """A page's data (``views.<page>.build``) for a view, built once per data version,
-    view, day and the files beside the database (geometry, rejected-import log).
+    view, day and the files beside the database (geometry, rejected-import log). A build
+    that depends on a few view fields only (``views.common.depends_on``) is built once
+    for all views that differ elsewhere.
 
     Kept as built, never pickled: the data hold plotly figures, and unpickling a figure
     validates it all over again; the cached data are only read.
     """
+    fields = getattr(build, "view_fields", None)
+    if fields is not None:  # data of a few fields only: one build for the other views
+        view = view.narrowed(fields)
 
     def make(db_file: str, files: tuple | None = None) -> T:
         day = clock.today()  # Berlin's day

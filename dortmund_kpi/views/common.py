@@ -10,6 +10,7 @@ no SQL here: ``query`` runs the read functions of ``dortmund_kpi.db.read`` (cach
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -91,6 +92,35 @@ class View:
     def areas(self) -> list[str]:
         """The city and the chosen districts, in the order the charts draw them."""
         return [CITY, *self.districts]
+
+    def narrowed(self, fields: frozenset[str]) -> View:
+        """This view with ``page``, ``years`` and ``fields`` kept and every other field at
+        its default: for a page whose data depend on those fields alone (``depends_on``)."""
+        kept = {name: getattr(self, name) for name in fields}
+        return View(page=self.page, years=self.years, **kept)
+
+
+B = TypeVar("B", bound=Callable[..., Any])
+VIEW_FIELDS = frozenset(f.name for f in dataclasses.fields(View)) - {"page", "years"}
+
+
+def depends_on(*fields: str) -> Callable[[B], B]:
+    """Declare the view fields a page's ``build`` reads besides ``page`` and ``years``.
+
+    The app then builds and caches its data once for every view that differs in other
+    fields only (``View.narrowed``): the comparison page ignores the district filter, and
+    was built again for each district chosen in the sidebar (``ui.data.page_data``).
+    ``tests/unit/test_view_fields.py`` checks that a build reads no other field.
+    """
+    unknown = set(fields) - VIEW_FIELDS
+    if unknown:
+        raise ValueError(f"no such view fields: {sorted(unknown)}")
+
+    def mark(build: B) -> B:
+        build.view_fields = frozenset(fields)  # type: ignore[attr-defined]
+        return build
+
+    return mark
 
 
 def area_text(view: View, names: Mapping[str, str], honoured: frozenset[str]) -> str:

@@ -28,7 +28,7 @@ from dortmund_kpi.peer_groups import (
     region_map,
 )
 from dortmund_kpi.views import comparison_charts as figures
-from dortmund_kpi.views.common import Query, View, period_text
+from dortmund_kpi.views.common import Query, View, depends_on, period_text
 from dortmund_kpi.views.comparison_charts import Standing
 
 HONOURED = frozenset({"vergleich", "indikator", "stand"})
@@ -157,6 +157,7 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
     return shown, notice, options
 
 
+@depends_on("as_of", "indicator", "peer_group")
 def build(query: Query, view: View) -> ComparisonData:
     chosen, notice, options = _choose(query, view)
     try:

@@ -16,7 +16,7 @@ from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import rejected_imports
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.views import tables
-from dortmund_kpi.views.common import Query, View, stand_of
+from dortmund_kpi.views.common import Query, View, depends_on, stand_of
 
 HONOURED = frozenset({"stand", "praesentation", "massnahme"})
 
@@ -34,6 +34,7 @@ class DataPageData:
     honoured: frozenset[str] = HONOURED
 
 
+@depends_on("as_of")
 def build(query: Query, view: View) -> DataPageData:
     fresh = query(read.freshness, as_of=view.as_of)
     rejected = rejected_imports(get_settings())

@@ -6,11 +6,11 @@ panel and the page it links to cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from dortmund_kpi import texts
 from dortmund_kpi.views import comparison
-from dortmund_kpi.views.common import Query, View, period_text
+from dortmund_kpi.views.common import Query, View, depends_on, period_text
 
 HONOURED = frozenset({"indikator"})
 
@@ -22,9 +22,11 @@ class PeerPanel:
     indicator: str
 
 
+@depends_on("as_of", "indicator")
 def build(query: Query, view: View) -> PeerPanel | None:
     """The panel for the view's indicator; None when it has no peer values."""
-    page = comparison.build(query, replace(view, page="vergleich", peer_group=""))
+    compared = View("vergleich", view.years, as_of=view.as_of, indicator=view.indicator)
+    page = comparison.build(query, compared)  # the first peer group
     latest = page.latest
     if page.notice or page.indicator is None or latest is None or latest.rank is None:
         return None

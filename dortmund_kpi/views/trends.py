@@ -13,7 +13,7 @@ from dortmund_kpi import formatting, texts, trends
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.views import charts, radar
-from dortmund_kpi.views.common import Query, View, demo_in
+from dortmund_kpi.views.common import Query, View, demo_in, depends_on
 
 HONOURED = frozenset({"stand", "trend", "sektoren"})
 
@@ -111,6 +111,7 @@ def sector_names(frame: pd.DataFrame, mode: str, plans: dict[str, str]) -> list[
     return [*plans.values(), *extra]
 
 
+@depends_on("as_of", "sectors", "trend")
 def build(query: Query, view: View) -> TrendsData:
     plans = query(read.masterplan_names)
     current = query(trend_db.trends, as_of=view.as_of)
