@@ -132,6 +132,14 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
     st.plotly_chart(fig, key=key, config=config, theme=None, alt=alt)
 
 
+POPOVER_PREFIX = "offen_"  # session key of a popover that draws its chart when opened
+
+
+def popover_key(chart_key: str) -> str:
+    """The session key of the popover holding chart ``chart_key`` (True while open)."""
+    return f"{POPOVER_PREFIX}{chart_key}"
+
+
 def projector_svg(fig: go.Figure) -> str:
     """A small multiple's SVG with text sized for a projector (presentation mode), drawn
     once per (cached, frozen) figure, not on every run."""

@@ -29,10 +29,11 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from dortmund_kpi import texts
+from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import run_import
-from dortmund_kpi.settings import ENV_DB, Settings
+from dortmund_kpi.settings import ENV_DB, Settings, get_settings
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import widgets
 from tests.conftest import make_settings
@@ -45,6 +46,7 @@ HELPER_TRACES = frozenset(
     | {texts.TREND_BOUNDED.format(side=side) for side in texts.TREND_BOUND_SIDES.values()}
 )
 Params = Mapping[str, str | list[str]]
+CATALOG = load_catalog(get_settings().catalog_path)  # the shipped catalog of every test db
 
 
 # -- databases -------------------------------------------------------------------------
@@ -125,11 +127,20 @@ def mixed_con(mixed_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 # -- running the app ----------------------------------------------------------------------
-def open_page(page: str = "uebersicht", params: Params | None = None) -> AppTest:
-    """Open ``page`` (a key of ``ui.widgets.PAGE_FILES``) with the query parameters of a link."""
+def open_page(
+    page: str = "uebersicht", params: Params | None = None, charts_open: bool = True
+) -> AppTest:
+    """Open ``page`` (a key of ``ui.widgets.PAGE_FILES``) with the query parameters of a link.
+
+    With ``charts_open`` every masterplan small multiple's interactive chart is opened
+    (its popover, as a click does), so the tests see each chart as a person who opens it.
+    """
     # Never let a test build or read the default database in data/.
     assert os.environ.get(ENV_DB), "set DORTMUND_KPI_DB (fixture app_db) before opening the app"
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    if charts_open:
+        for indicator in CATALOG.indicators:
+            at.session_state[widgets.popover_key(f"mp_{indicator.id}")] = True
     if page == "uebersicht":
         at.query_params.update(dict(params or {}))
         return at.run()
