@@ -30,6 +30,7 @@ from dortmund_kpi.ingest.importer import rejected_log_path
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.ui.once import OnceCache
 from dortmund_kpi.ui.prebuild import Make, Recent
+from dortmund_kpi.views import charts
 from dortmund_kpi.views.common import View
 
 P = ParamSpec("P")
@@ -185,7 +186,12 @@ def page_data(build: Callable[[Any, View], T], view: View) -> T:
         key = (db_file, build.__module__, build.__qualname__, view, day, files or _files_key())
         return _PAGES.get(key, lambda: build(Cached(db_file), view))
 
-    remember(("page", build.__module__, build.__qualname__, view), make)
+    def prepare(db_file: str) -> T:  # the follow thread, on a newly published version
+        built = make(db_file)
+        charts.serialise_frozen(built)  # what the first run would do: done ahead, too
+        return built
+
+    remember(("page", build.__module__, build.__qualname__, view), prepare)
     files = st.session_state.get(RUN_FILES)  # as this run's begin saw them
     return on_current(lambda db_file: make(db_file, files))
 

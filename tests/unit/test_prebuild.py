@@ -68,3 +68,33 @@ def test_a_failing_call_is_logged_and_the_others_are_still_made(
         assert recent.prepare("v2") == 1
     assert made == [("fine", "v2")]
     assert "v2" in caplog.text and "kaputt" in caplog.text
+
+
+def test_the_frozen_figures_of_page_data_are_serialised_ahead() -> None:
+    from dataclasses import dataclass
+
+    import plotly.graph_objects as go
+
+    from dortmund_kpi.views import charts
+
+    @dataclass(frozen=True)
+    class Card:
+        figure: go.Figure | None
+
+    @dataclass(frozen=True)
+    class Page:
+        title: str
+        cards: list[Card]
+        extra: dict[str, go.Figure]
+
+    def figure() -> go.Figure:
+        return charts.freeze(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))
+
+    page = Page("Masterplan", [Card(figure()), Card(None)], {"map": figure()})
+    unfrozen = go.Figure()  # not frozen: may still change, never serialised ahead
+    charts.serialise_frozen(page)  # page data -> list -> card -> figure
+    charts.serialise_frozen(unfrozen)
+    shown = [page.cards[0].figure, page.extra["map"]]
+    assert all(fig._frozen_dict is not None for fig in shown)
+    assert shown[0]._frozen_dict["data"][0]["y"] == [3, 4]
+    assert not hasattr(unfrozen, "_frozen_dict")
