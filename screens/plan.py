@@ -33,18 +33,7 @@ for index, chart in enumerate(page.charts):
             svg = widgets.projector_svg(chart.figure) if presenting else chart.svg
             svg = f'<div class="dkpi-small-multiple">{svg}</div>'
             st.markdown(svg, unsafe_allow_html=True)
-            # Drawn when opened (a rerun): sent with every run, the 15 closed charts were
-            # a fifth of the page's run and most of what it sent to the browser.
-            chart_key = f"mp_{ind['id']}"
-            opened = st.popover(
-                texts.INTERACTIVE_CHART,
-                icon=":material/ads_click:",
-                key=widgets.popover_key(chart_key),
-                on_change="rerun",
-            )
-            with opened:
-                if opened.open:
-                    widgets.show_chart(chart.figure, key=chart_key, filename=chart.file_name)
+            widgets.chart_on_demand(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
             widgets.chart_exports(chart.figure, chart.file_name)
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 

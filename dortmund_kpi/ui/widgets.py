@@ -140,6 +140,21 @@ def popover_key(chart_key: str) -> str:
     return f"{POPOVER_PREFIX}{chart_key}"
 
 
+def chart_on_demand(fig: go.Figure, key: str, filename: str) -> None:
+    """The interactive chart in a popover, drawn when it is opened (a rerun). Sent closed
+    with every run, the closed charts (14 on the first masterplan at scale M) were a fifth
+    of its run and most of what it sent to the browser (``docs/performance-masterplan.md``)."""
+    opened = st.popover(
+        texts.INTERACTIVE_CHART,
+        icon=":material/ads_click:",
+        key=popover_key(key),
+        on_change="rerun",
+    )
+    with opened:
+        if opened.open:
+            show_chart(fig, key=key, filename=filename)
+
+
 def projector_svg(fig: go.Figure) -> str:
     """A small multiple's SVG with text sized for a projector (presentation mode), drawn
     once per (cached, frozen) figure, not on every run."""
