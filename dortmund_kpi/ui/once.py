@@ -34,14 +34,12 @@ class OnceCache:
         """The value of ``key``, made by ``make()`` if nobody has made it yet."""
         with self._lock:
             if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+                return self._kept(key)
             computing = self._computing.setdefault(key, threading.Lock())
         with computing:  # one thread makes it; the others wait here, then find it
             with self._lock:
                 if key in self._items:
-                    self._items.move_to_end(key)
-                    return self._items[key]
+                    return self._kept(key)
             try:
                 value = make()
             except BaseException:
@@ -54,6 +52,11 @@ class OnceCache:
                 while len(self._items) > self._size:
                     self._items.popitem(last=False)
             return value
+
+    def _kept(self, key: Hashable) -> Any:
+        """A kept value, now the most recently used (called under the lock)."""
+        self._items.move_to_end(key)
+        return self._items[key]
 
     def clear(self) -> None:
         with self._lock:
