@@ -5,10 +5,13 @@ field it read without declaring it would show one view's data for another."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 from datetime import UTC, datetime
 
 import pytest
 
+from dortmund_kpi import views
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db.store import Store
@@ -20,6 +23,22 @@ FIELDS = frozenset(f.name for f in dataclasses.fields(View))
 READ: set[str] = set()
 
 
+def _declared() -> list:
+    """Every page module whose ``build`` declares its fields (a new one is checked too)."""
+    found = [
+        importlib.import_module(f"dortmund_kpi.views.{m.name}")
+        for m in pkgutil.iter_modules(views.__path__)
+    ]
+    return [m for m in found if hasattr(getattr(m, "build", None), "view_fields")]
+
+
+DECLARED = _declared()
+
+
+def test_the_pages_that_ignore_districts_declare_their_fields() -> None:
+    assert {comparison, trends, data, indicator_peers} <= set(DECLARED)
+
+
 class Watched(View):
     """A view that notes which of its fields are read."""
 
@@ -29,7 +48,7 @@ class Watched(View):
         return object.__getattribute__(self, name)
 
 
-@pytest.mark.parametrize("module", [comparison, trends, data, indicator_peers])
+@pytest.mark.parametrize("module", DECLARED, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_a_build_reads_only_the_fields_it_declares(trends_db: Settings, module) -> None:
     build = module.build
     with Store(trends_db.db_path).connect_read() as con:
