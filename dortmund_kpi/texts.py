@@ -165,6 +165,7 @@ TILES_SHOWN = (
     "Alle zeigt die Masterplan-Seite."
 )
 OPEN_INDICATOR = "Zum Indikator"
+TILE_HELP = "Erläuterung"
 INDICATOR_META = "Metadaten"
 DATA_TABLE = "Datentabelle"
 DOWNLOAD_CSV = "CSV herunterladen (Excel)"

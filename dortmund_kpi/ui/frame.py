@@ -18,7 +18,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import sequence, urlstate
-from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.ui import data, tile_markup, url, widgets
 
 _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
 
@@ -28,7 +28,40 @@ FRAME_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #595959 !important; }
 /* The overview's sections: narrow inner margins, so four tiles fit side by side at 1440 px. */
 [class*="st-key-dkpi_section_"] [data-testid="stExpanderDetails"] { padding: 0.5rem 0.25rem; }
+/* KPI tiles (ui.tile_markup): as many 225 px tiles per line as fit, one on a phone. */
+.dkpi-tiles { display: grid; gap: 0.5rem;
+  grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); }
+.dkpi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 1rem;
+  display: flex; flex-direction: column; gap: 0.25rem; min-width: 0; }
+.dkpi-tile p { margin: 0; }
+.dkpi-tile-help p + p { margin-top: 0.5rem; }
+.dkpi-tile-head { display: flex; align-items: flex-start; gap: 0.25rem; position: relative; }
+.dkpi-tile h3 { font-size: 0.875rem; font-weight: 600; line-height: 1.4; margin: 0; padding: 0;
+  flex: 1 1 auto; overflow-wrap: anywhere; scroll-margin: 0; }
+.dkpi-tile-help summary { list-style: none; cursor: pointer; width: 1.1rem; height: 1.1rem;
+  border: 1px solid #595959; border-radius: 50%; font-size: 0.7rem; line-height: 1rem;
+  text-align: center; color: #595959; }
+.dkpi-tile-help summary::-webkit-details-marker { display: none; }
+.dkpi-tile-help > div { position: absolute; left: 0; top: 1.6rem; z-index: 5;
+  width: min(18rem, 85vw);
+  background: #fff; color: #31333f; border: 1px solid rgba(49, 51, 63, 0.2);
+  border-radius: 0.5rem; padding: 0.5rem 0.75rem; font-size: 0.875rem;
+  box-shadow: 0 4px 12px rgba(0, 0, 0, 0.15); }
+.dkpi-tile-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; }
+.dkpi-tile-change { font-size: 0.875rem; color: #595959; }
+.dkpi-tile-note { font-size: 0.875rem; color: #595959; line-height: 1.6; }
+.dkpi-spark-space { height: 48px; }
+.dkpi-spark { display: block; width: 100%; height: 48px; margin: 0.5rem 0; }
+.dkpi-tile-link { font-size: 0.875rem; color: inherit !important; text-decoration: none;
+  margin-top: auto; padding-top: 0.25rem; }
+.dkpi-tile-link:hover, .dkpi-tile-link:focus-visible { text-decoration: underline; }
+.dkpi-badge, .dkpi-delta { border-radius: 0.25rem; padding: 0 0.3rem; white-space: nowrap; }
+.dkpi-green { background: rgba(33, 195, 84, 0.12); color: #0f6b2c; }
+.dkpi-red { background: rgba(255, 43, 43, 0.09); color: #a3141b; }
+.dkpi-orange { background: rgba(255, 164, 33, 0.15); color: #8a4500; }
+.dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
 @media (max-width: 640px) {
+  .dkpi-tiles { grid-template-columns: 1fr; }
   /* Tiles full width; wide tables scroll inside their box; modebar only on demand. */
   [data-testid="stMain"] [data-testid="stHorizontalBlock"]
     > [data-testid="stLayoutWrapper"][width$="px"] {
@@ -47,10 +80,7 @@ PRESENTATION_CSS = """<style>
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
 .block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
 html { font-size: 19px; }
-/* Nothing cut off on a projector: tile titles and comparisons wrap instead of "…". */
-[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
+.dkpi-tiles { grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 </style>"""
 
 SECTION_KEY = "dkpi_section_"  # key prefix of the overview's masterplan sections
@@ -96,7 +126,8 @@ _GERMAN_JS = """(() => {
   // On a phone the overview's masterplan sections start collapsed (each once: a reader
   // who opens one keeps it open).
   const narrow = window.matchMedia("(max-width: 640px)");
-  const SECTION = '[class*="st-key-%(section)s"] details[open]:not([data-dkpi-seen])';
+  const SECTION =
+    '[class*="st-key-%(section)s"] details[open]:not(.dkpi-tile-help):not([data-dkpi-seen])';
   const collapse = (root) => {
     if (!narrow.matches) return;
     const found = [...root.querySelectorAll(SECTION)];
@@ -123,8 +154,43 @@ _GERMAN_JS = """(() => {
   new MutationObserver(() => { if (html.lang !== "de") html.lang = "de"; })
     .observe(html, {attributes: true, attributeFilter: ["lang"]});
 })();"""
+# Our own page links (``ui.tile_markup``, class dkpi-nav) are plain <a>: a plain click on
+# one changes the page the way Streamlit's own links do (address, then Streamlit's history
+# handler reruns this session on that page, filters kept); a click for a new tab or window
+# stays an ordinary link. Streamlit's reaction to the history event is its own code, not an
+# API: should a run not start within 2 s, the page is loaded as the link says.
+_NAV_JS = """(() => {
+  if (window.__dkpiNav) return;
+  window.__dkpiNav = true;
+  window.document.addEventListener("click", (event) => {
+    const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey
+        || event.metaKey || event.shiftKey || event.altKey) return;
+    if (link.origin !== window.location.origin) return;
+    event.preventDefault();
+    const state = "data-test-script-state";
+    const app = window.document.querySelector(`[${state}]`);
+    window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
+    const watch = app && new MutationObserver((records) => {  // a quick run: its old value
+      if (app.getAttribute(state) !== "running"
+          && !records.some((r) => r.oldValue === "running")) return;
+      window.__dkpiNavRan = true;
+      watch.disconnect();
+    });
+    if (watch) watch.observe(app, {attributes: true, attributeOldValue: true,
+                                   attributeFilter: [state]});
+    window.history.pushState({}, "", link.href);
+    window.dispatchEvent(new PopStateEvent("popstate", {state: {}}));
+    // Should Streamlit no longer answer the history event, load the page as a link would.
+    if (watch) window.setTimeout(() => {
+      watch.disconnect();
+      if (!window.__dkpiNavRan) window.location.assign(link.href);
+    }, 2000);
+  });
+})();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
 GERMAN_SCRIPT = "<script>%s</script>" % (
-    _GERMAN_JS
+    _NAV_JS
+    + _GERMAN_JS
     % {
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),
         "prefixes": json.dumps(texts.STREAMLIT_PREFIXES_DE, ensure_ascii=False),

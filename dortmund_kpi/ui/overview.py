@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.ui import data, tile_markup, url, widgets
 from dortmund_kpi.views.overview import Tile, matrix_link, overview_selection
 
-TILE_WIDTH = 225  # px: four tiles side by side on a 1440 px screen, more on a wider one
 MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
-# Where a tile has no sparkline (fewer than two values), the same height stays empty.
-SPARK_SPACE = '<div style="height:48px"></div>'
-
-
-def render_tile(tile: Tile, show_area: bool = False) -> None:
-    """A KPI tile's content: value, change (arrow, text and colour), sparkline, target status."""
-    arrow = "off" if tile.rising is None else ("up" if tile.rising else "down")
-    change = texts.CHANGE_STYLE[tile.change_word]
-    description = f"{tile.versus}, {change.label}" if tile.change else None
-    st.metric(
-        f"**{tile.title}**",
-        tile.value,
-        delta=tile.change or None,
-        delta_color=change.color,
-        delta_arrow=arrow,
-        delta_description=description,
-        help=f"{tile.name}\n\n{tile.explanation}" if tile.explanation else tile.name,
-    )
-    demo = f" · :orange-badge[{texts.DEMO_BADGE}]" if tile.demo else ""
-    unit = f"{tile.unit} · " if tile.unit else ""
-    if tile.target == texts.NO_TARGET:
-        target = widgets.status_badge(None)
-    else:
-        badge = (
-            widgets.status_badge(tile.status) if tile.status else f":gray-badge[{texts.NO_RATING}]"
-        )
-        target = f"{badge} {tile.target}"
-    area = f"{tile.area or texts.TILE_CITY} · " if show_area else ""
-    # One caption under the sparkline instead of three elements: every element costs each
-    # run time (the overview draws 48 tiles). The sparkline is our own SVG
-    # (views.sparkline, drawn with the cached page data); the text is escaped, as HTML is
-    # let through for the SVG. A change between values of different origin says so.
-    note = f" · {tile.origin_note}" if tile.origin_note else ""
-    text = html.escape(f"{area}{unit}{tile.period}{demo}{note}  \n{target}", quote=False)
-    st.caption(f"{tile.sparkline_markup or SPARK_SPACE}\n\n{text}", unsafe_allow_html=True)
-    widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": tile.indicator_id})
 
 
 def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
-    """Tiles side by side in one wrapping row (one block instead of a row of columns per
-    four tiles: fewer elements, and narrow screens get fewer tiles per line)."""
-    with st.container(horizontal=True, gap="small"):
-        for tile in tiles:
-            with st.container(border=True, width=TILE_WIDTH):
-                render_tile(tile, show_area)
+    """Tiles side by side, as HTML in one element (``ui.tile_markup``: why)."""
+    st.html(tile_markup.tiles_html(tuple(tiles), show_area))
 
 
 def section_label(tiles: list[Tile]) -> str:

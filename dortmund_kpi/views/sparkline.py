@@ -70,7 +70,8 @@ def sparkline_svg(
         'vector-effect="non-scaling-stroke"'
     )
     head = (
-        f'<svg viewBox="0 0 100 {SPARK_HEIGHT}" preserveAspectRatio="none" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 {SPARK_HEIGHT}" '
+        'preserveAspectRatio="none" width="100%" '
         f'height="48" role="img" aria-label="{html.escape(label)}">'
     )
     kept = [o for v, o in zip(values, official, strict=False) if v is not None and math.isfinite(v)]

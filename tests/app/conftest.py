@@ -10,7 +10,6 @@ newly opened link).
 from __future__ import annotations
 
 import base64
-import html
 import json
 import os
 import shutil
@@ -36,6 +35,7 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings, get_settings
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import widgets
+from tests.app.tile_reader import read_tiles
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,7 +183,8 @@ def infos(at: AppTest) -> list[str]:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption]
+    """Every caption, the KPI tiles' included (they are HTML, not caption elements)."""
+    return [c.value for c in at.caption] + [t["captions"][0] for t in tiles(at)]
 
 
 # -- plotly figures ------------------------------------------------------------------------
@@ -240,34 +241,14 @@ def midpoints(frame: pd.DataFrame) -> list[pd.Timestamp]:
 
 
 def tiles(at: AppTest) -> list[dict]:
-    """KPI tiles: each bordered container holding a metric, with its captions."""
-    found: list[dict] = []
-
-    def walk(node: Any) -> None:
-        kids = list(getattr(node, "children", {}).values())
-        metrics = [k for k in kids if getattr(k, "type", None) == "metric"]
-        if metrics:
-            captions = [k.value for k in kids if getattr(k, "type", None) == "caption"]
-            # The tile's caption starts with its sparkline (SVG, or an empty block of its
-            # height), then a blank line, then the text (HTML-escaped: unescaped here).
-            line, _, text = captions[0].partition("\n\n")
-            found.append(
-                {
-                    "label": metrics[0].label,
-                    "value": metrics[0].value,
-                    "help": metrics[0].proto.help,
-                    "delta": metrics[0].proto.delta,
-                    "delta_description": metrics[0].proto.delta_description,
-                    "sparkline": line if line.startswith("<svg") else "",
-                    "captions": [html.unescape(text), *captions[1:]],
-                }
-            )
-            return
-        for kid in kids:
-            walk(kid)
-
-    walk(at.main)
-    return found
+    """KPI tiles (``ui.tile_markup``, one HTML element per masterplan), read back into
+    label, value, help, change, sparkline and caption (``tests/app/tile_reader.py``)."""
+    return [
+        tile
+        for element in at.main.get("html")
+        if 'class="dkpi-tiles"' in element.value
+        for tile in read_tiles(element.value)
+    ]
 
 
 def trace_years(trace: dict) -> set[int]:

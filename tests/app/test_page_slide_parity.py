@@ -81,7 +81,7 @@ def _names(fixture_con, districts: list[str]) -> list[str]:
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
 def test_overview_tiles_are_the_slide_rows(fixture_con, districts):
     at, slides = _both(fixture_con, "uebersicht", districts)
-    shown = [(m.label.strip("*"), m.value) for m in at.metric]
+    shown = [(t["label"].strip("*"), t["value"]) for t in tiles(at)]
     rows = [
         (row["Kennzahl"], row["Wert"])
         for slide in slides

@@ -15,7 +15,7 @@ from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.views import masterplan
 from dortmund_kpi.views import overview as views
 
-from .conftest import assert_ok, figures, go_to, open_page, qp_all, warnings
+from .conftest import assert_ok, figures, go_to, open_page, qp_all, tiles, warnings
 
 
 @pytest.fixture
@@ -118,13 +118,13 @@ def _expected_tiles(con) -> list[views.Tile]:
 
 def test_overview_caps_tiles_and_shows_attention_first(fixture_con, monkeypatch) -> None:
     monkeypatch.setattr(views, "TILES_PER_PLAN", 4)
-    tiles = _expected_tiles(fixture_con)
+    catalog_tiles = _expected_tiles(fixture_con)
     at = open_page("uebersicht")
     assert_ok(at)
-    shown = [m.label for m in at.metric]
+    shown = [t["label"] for t in tiles(at)]
     expected = []
     for plan in ("verwaltung", "wirtschaft", "bildung"):
-        own = [t for t in tiles if t.masterplan == plan]
+        own = [t for t in catalog_tiles if t.masterplan == plan]
         chosen = views.overview_selection(own, 4)
         assert len(chosen) == min(4, len(own))
         expected += [f"**{t.title}**" for t in chosen]
@@ -133,17 +133,17 @@ def test_overview_caps_tiles_and_shows_attention_first(fixture_con, monkeypatch)
     assert len(caps) == sum(
         1
         for plan in ("verwaltung", "wirtschaft", "bildung")
-        if len([t for t in tiles if t.masterplan == plan]) > 4
+        if len([t for t in catalog_tiles if t.masterplan == plan]) > 4
     )
 
 
 def test_overview_shows_every_tile_in_catalog_order_when_they_fit(fixture_con) -> None:
-    tiles = _expected_tiles(fixture_con)
+    catalog_tiles = _expected_tiles(fixture_con)
     at = open_page("uebersicht")
-    assert [m.label for m in at.metric] == [
+    assert [t["label"] for t in tiles(at)] == [
         f"**{t.title}**"
         for plan in ("verwaltung", "wirtschaft", "bildung")
-        for t in tiles
+        for t in catalog_tiles
         if t.masterplan == plan
     ]
     assert not [c for c in at.caption if texts.TILES_SHOWN.split("}")[-1] in c.value]

@@ -19,6 +19,7 @@ from .conftest import (
     open_page,
     qp,
     qp_all,
+    tiles,
     title,
     trace_years,
     warnings,
@@ -297,10 +298,12 @@ def test_embed_parameters_pass_through() -> None:
 
 
 def test_overview_links_carry_the_view(fixture_con) -> None:
-    """Tile links point to the indicator (AppTest cannot click a page link, so check their
-    targets); the matrix names every district under every masterplan."""
+    """Tile links point to the indicator (AppTest cannot click a link, so check their
+    targets: the tiles' are HTML, ``tests/e2e/test_links.py`` clicks one); the matrix names
+    every district under every masterplan."""
     at = open_page("uebersicht")
     links = [(el.proto.page, el.proto.query_string) for el in at.get("page_link")]
+    links += [tuple(t["href"].split("?", 1)) for t in tiles(at)]
     ids = {r[0] for r in fixture_con.execute("SELECT id FROM indicators").fetchall()}
     to_indicator = {q.removeprefix("indikator=") for p, q in links if p == "indikator"}
     assert to_indicator == ids

@@ -150,6 +150,24 @@ def test_overview_deep_link(page: Page, app_server: AppServer):
     assert all(year_of(c) in YEARS for c in captions), captions
 
 
+def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppServer):
+    """A KPI tile's link (plain HTML, ``ui.tile_markup``) opens the indicator as Streamlit's
+    own links do: the same document (no reload), the session's filters kept."""
+    open_page(page, app_server.base_url, f"/?bezirk=hoerde&{RANGE}")
+    page.evaluate("window.__sameDocument = true")
+    link = page.locator("a.dkpi-tile-link").first
+    assert link.get_attribute("aria-label").startswith(f"{texts.OPEN_INDICATOR} „")
+    indicator = link.get_attribute("href").split("indikator=")[1]
+    link.click()
+    page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
+    page.wait_for_function("window.__dkpiNavRan === true")  # no loading the page instead
+    wait_for_charts(page)
+    assert page.evaluate("window.__sameDocument === true")
+    assert_no_error(page)
+    assert_shared_filters(page, ["Hörde"], (2020, 2024))
+    assert query(page)["indikator"] == [indicator]
+
+
 def test_districts_deep_link(page: Page, app_server: AppServer):
     open_page(page, app_server.base_url, f"/bezirke?bezirk=eving&{RANGE}")
     assert_no_error(page)

@@ -71,11 +71,7 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
     # 2024 value says so.
     open_page(page, mixed_server.base_url, "/?bezirk=hoerde")
     assert_no_error(page)
-    tile = (
-        page.locator("[data-testid='stVerticalBlock']")
-        .filter(has=page.locator("[data-testid='stMetric']", has_text=TILE))
-        .last
-    )
+    tile = page.locator(".dkpi-tile").filter(has=page.locator("h3", has_text=TILE))
     text = tile.inner_text()
     caption = next(line for line in text.splitlines() if line.startswith("Hörde · "))
     # No demo badge for the official value, a note on the comparison with the demo one.

@@ -50,12 +50,12 @@ LABELS_JS = """() => {
       if (el.getAttribute(name)) out.push(el.getAttribute(name));
   return out;
 }"""
-# A tile title or comparison cut off with "…" by CSS: its text is wider than its box.
+# A tile's title, value, comparison or note cut off: its text is wider than its box.
 TRUNCATED_JS = """() => [...document.querySelectorAll(
-    "[data-testid='stMetric'] .stMarkdownEllipsis, [data-testid='stMetric'] .stMarkdownEllipsis p")]
+    ".dkpi-tile h3, .dkpi-tile p, .dkpi-tile a")]
   .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent)"""
-TILE_WIDTHS_JS = """() => [...document.querySelectorAll("details[open] [data-testid='stMetric']")]
-  .map((el) => el.closest("[data-testid='stLayoutWrapper']").getBoundingClientRect().width)"""
+TILE_WIDTHS_JS = """() => [...document.querySelectorAll("details[open] .dkpi-tile")]
+  .map((el) => el.getBoundingClientRect().width)"""
 
 # Chart titles' font size in px (16 at a desk, 24 in meeting-room mode).
 TITLE_SIZES_JS = """() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]
@@ -70,10 +70,11 @@ TITLES_OUTSIDE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].f
     }).map((t) => t.textContent);
 })"""
 
-SECTIONS_OPEN_JS = """() => [...document.querySelectorAll("[data-testid='stExpander'] details")]
+SECTIONS_OPEN_JS = """() => [...document.querySelectorAll(
+    "[data-testid='stExpander'] details:not(.dkpi-tile-help)")]
   .map((details) => details.open)"""
 NARROW_PX = 640
-TILE_TOPS_JS = """() => [...document.querySelectorAll("details[open] [data-testid='stMetric']")]
+TILE_TOPS_JS = """() => [...document.querySelectorAll("details[open] .dkpi-tile")]
   .map((el) => Math.round(el.getBoundingClientRect().top))"""
 
 
@@ -156,7 +157,7 @@ def test_every_page_is_german_accessible_and_fits(
         if viewport == "phone":  # a section opens on a tap; its tiles use the full width
             open_page(page, app_server.base_url, "/")
             page.locator("[data-testid='stExpander'] summary").first.click()
-            page.locator("[data-testid='stMetric']").first.wait_for(state="visible")
+            page.locator(".dkpi-tile").first.wait_for(state="visible")
             widths = page.evaluate(TILE_WIDTHS_JS)
             assert widths and min(widths) >= width * 0.85
     finally:

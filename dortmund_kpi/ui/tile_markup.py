@@ -1,0 +1,127 @@
+"""The overview's KPI tiles as HTML: one block per masterplan instead of four Streamlit
+elements per tile.
+
+Measured (issue 17, Chromium at 1440x900, M data): a tile drawn as container + metric +
+caption + page link cost the browser ~12 ms and the server four elements; the 48 tiles
+were half of the overview's load. Drawn as plain HTML (this module; styles in
+``ui.frame.FRAME_CSS``, classes ``dkpi-tile*``) the page loads in about 60 % of the time.
+
+What a tile shows is unchanged: title with its explanation (an accessible disclosure,
+not a hover-only tooltip), value, change with arrow, colour and words, sparkline, area,
+unit, period, demo badge, origin note, target status and target, and the link to the
+indicator. The link is an ordinary ``<a>`` (it works without script, in a new tab, and
+for screen readers); ``ui.frame``'s script turns a plain click into Streamlit's own page
+change, so the session and its filters stay as with ``st.page_link``.
+
+Streamlit-free: tested in ``tests/unit/test_tile_markup.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from html import escape
+from urllib.parse import quote, urlencode
+
+from dortmund_kpi import texts
+from dortmund_kpi.views.overview import Tile
+
+NAV_CLASS = "dkpi-nav"  # links the frame's script opens as a page change of the session
+ARROWS = {True: "↑", False: "↓", None: ""}
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def badge(color: str, label: str) -> str:
+    return f'<span class="dkpi-badge dkpi-{escape(color)}">{_text(label)}</span>'
+
+
+def status_badge(status: str | None) -> str:
+    """A status as a coloured badge, as ``ui.widgets.status_badge`` writes it in Markdown."""
+    style = texts.status_style(status)
+    if style is texts.NO_STATUS_STYLE:
+        return badge(style.color, style.label)
+    return badge(style.color, f"{style.icon} {style.label}")
+
+
+def page_href(page: str, params: dict[str, str]) -> str:
+    """A link to another page of the app, relative to the page it is on (pages share one
+    level, so this holds under any base path)."""
+    return f"{page}?{urlencode(params)}" if params else page
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text with the little Markdown our explanations use (``**bold**``, paragraphs
+    split by a blank line) as HTML; everything else escaped."""
+    bold = r"<strong>\1</strong>"
+    return "".join(f"<p>{_BOLD.sub(bold, _text(p))}</p>" for p in text.split("\n\n"))
+
+
+def _help(tile: Tile) -> str:
+    body = _paragraphs(tile.name) + (_paragraphs(tile.explanation) if tile.explanation else "")
+    return (
+        f'<details class="dkpi-tile-help"><summary aria-label="{escape(texts.TILE_HELP)}: '
+        f'{escape(tile.name)}">?</summary><div>{body}</div></details>'
+    )
+
+
+def _change(tile: Tile) -> str:
+    if not tile.change:
+        return ""
+    style = texts.CHANGE_STYLE[tile.change_word]
+    arrow = ARROWS[tile.rising]
+    delta = f"{arrow} {tile.change}" if arrow else tile.change
+    return (
+        f'<p class="dkpi-tile-change"><span class="dkpi-delta dkpi-{escape(style.color)}">'
+        f"{_text(delta)}</span> {_text(f'{tile.versus}, {style.label}')}</p>"
+    )
+
+
+def _notes(tile: Tile, show_area: bool) -> str:
+    parts = [_text(tile.area or texts.TILE_CITY)] if show_area else []
+    parts += [_text(p) for p in (tile.unit, tile.period) if p]
+    if tile.demo:
+        parts.append(badge("orange", texts.DEMO_BADGE))
+    if tile.origin_note:
+        parts.append(_text(tile.origin_note))
+    if tile.target == texts.NO_TARGET:
+        target = status_badge(None)
+    else:
+        rating = status_badge(tile.status) if tile.status else badge("gray", texts.NO_RATING)
+        target = f"{rating} {_text(tile.target)}"
+    return f'<p class="dkpi-tile-note">{" · ".join(parts)}<br>{target}</p>'
+
+
+def _sparkline(svg: str) -> str:
+    """The sparkline as an image of its SVG (Streamlit's HTML sanitiser drops inline SVG);
+    without one (fewer than two values) the same height stays empty."""
+    if not svg:
+        return '<div class="dkpi-spark-space"></div>'
+    source = "data:image/svg+xml," + quote(svg, safe=" =:/,.-")
+    return f'<img class="dkpi-spark" alt="{escape(texts.SPARKLINE_ALT)}" src="{source}">'
+
+
+def tile_html(tile: Tile, show_area: bool = False) -> str:
+    """One tile (``data-indicator`` names it, for tests and the browser)."""
+    link = page_href("indikator", {"indikator": tile.indicator_id})
+    label = escape(f"{texts.OPEN_INDICATOR} „{tile.name}“")
+    spark = _sparkline(tile.sparkline_markup)
+    return (
+        f'<div class="dkpi-tile" data-indicator="{escape(tile.indicator_id)}">'
+        f'<div class="dkpi-tile-head"><h3>{_text(tile.title)}</h3>{_help(tile)}</div>'
+        f'<p class="dkpi-tile-value">{_text(tile.value)}</p>'
+        f"{_change(tile)}{spark}{_notes(tile, show_area)}"
+        f'<a class="{NAV_CLASS} dkpi-tile-link" href="{escape(link)}" aria-label="{label}">'
+        f"{_text(texts.OPEN_INDICATOR)} →</a></div>"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def tiles_html(tiles: tuple[Tile, ...], show_area: bool = False) -> str:
+    """The tiles side by side, as many per line as fit (one per line on a phone). Made
+    once per set of tiles (page data are shared, so are their tiles): 48 tiles are
+    ~150 KB of HTML, ~4 ms to write."""
+    return '<div class="dkpi-tiles">' + "".join(tile_html(t, show_area) for t in tiles) + "</div>"

@@ -1,0 +1,109 @@
+"""The overview's KPI tiles as HTML (``ui.tile_markup``): every field a tile showed as a
+metric and caption is there, text from files stays text, and the link opens the indicator."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from dortmund_kpi import texts
+from dortmund_kpi.status import Status
+from dortmund_kpi.ui import tile_markup
+from dortmund_kpi.views.overview import Tile
+from dortmund_kpi.views.sparkline import sparkline_svg
+from tests.app.tile_reader import read_tiles
+
+
+def _tile(**changes: object) -> Tile:
+    fields: dict = {
+        "indicator_id": "glasfaser_haushalte",
+        "masterplan": "wirtschaft",
+        "title": "Glasfaser",
+        "name": "Haushalte mit Glasfaseranschluss",
+        "value": "51,2 %",
+        "unit": "%",
+        "period": "2025",
+        "change": "+3,1 Pp.",
+        "versus": "ggü. 2024",
+        "change_word": "besser",
+        "status": Status.AT_RISK,
+        "target": "Ziel 90,0 % bis 2030",
+        "demo": True,
+        "sparkline_markup": sparkline_svg([40.0, 48.1, 51.2], "besser", texts.SPARKLINE_ALT),
+        "rising": True,
+        "explanation": "**Wie?** Zielpfad.\n\n**Ergebnis: gefährdet.**",
+    }
+    return Tile(**(fields | changes))
+
+
+def test_a_tile_reads_back_as_the_metric_and_caption_it_replaced() -> None:
+    tile = _tile(area="Hörde", origin_note=texts.CROSS_ORIGIN[False])
+    (shown,) = read_tiles(tile_markup.tiles_html((tile,), show_area=True))
+    assert shown["id"] == "glasfaser_haushalte"
+    assert shown["label"] == "**Glasfaser**" and shown["value"] == "51,2 %"
+    assert shown["help"] == f"{tile.name}\n\n{tile.explanation}"
+    assert shown["delta"] == "+3,1 Pp." and shown["delta_description"] == "ggü. 2024, besser"
+    assert shown["sparkline"] == tile.sparkline_markup  # the image is the SVG, unchanged
+    assert shown["captions"] == [
+        f"Hörde · % · 2025 · :orange-badge[{texts.DEMO_BADGE}] · {texts.CROSS_ORIGIN[False]}"
+        "  \n:orange-badge[! gefährdet] Ziel 90,0 % bis 2030"
+    ]
+    assert shown["href"] == "indikator?indikator=glasfaser_haushalte"
+    assert shown["link_label"] == f"{texts.OPEN_INDICATOR} „{tile.name}“"
+
+
+def test_change_colour_and_arrow_follow_the_tile() -> None:
+    worse = tile_markup.tile_html(_tile(change="−2", change_word="schlechter", rising=False))
+    assert '<span class="dkpi-delta dkpi-red">↓ −2</span> ggü. 2024, schlechter' in worse
+    flat = tile_markup.tile_html(_tile(change="±0", change_word="unverändert", rising=None))
+    assert '<span class="dkpi-delta dkpi-gray">±0</span>' in flat
+    assert "dkpi-delta" not in tile_markup.tile_html(_tile(change="", versus=""))
+
+
+def test_city_tile_without_target_sparkline_or_rating() -> None:
+    plain = _tile(demo=False, sparkline_markup="", target=texts.NO_TARGET, status=None)
+    (shown,) = read_tiles(tile_markup.tiles_html((plain,)))
+    assert shown["captions"] == [f"% · 2025  \n:gray-badge[{texts.NO_TARGET}]"]
+    assert shown["sparkline"] == ""
+    assert '<div class="dkpi-spark-space"></div>' in tile_markup.tile_html(plain)
+    unrated = _tile(status=None)
+    assert (
+        f":gray-badge[{texts.NO_RATING}] Ziel 90,0"
+        in read_tiles(tile_markup.tile_html(unrated))[0]["captions"][0]
+    )
+
+
+def test_text_from_files_stays_text() -> None:
+    hostile = '<img src=x onerror="alert(1)"> **fett**'
+    markup = tile_markup.tile_html(
+        _tile(title=hostile, name=hostile, value="<b>1</b>", indicator_id='x"><script>')
+    )
+
+    found: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            found.append(tag)
+
+    Tags().feed(markup)
+    assert "script" not in found and "b" not in found
+    assert found.count("img") == 1  # the sparkline only
+    # The name is a title, not Markdown: its asterisks are not made bold.
+    assert "<strong>fett</strong>" not in markup.split("<details")[0]
+    assert read_tiles(markup)[0]["label"] == f"**{hostile}**"
+
+
+def test_sparkline_image_is_a_self_contained_svg() -> None:
+    markup = tile_markup.tile_html(_tile())
+    source = markup.split('src="', 1)[1].split('"', 1)[0]
+    assert source.startswith("data:image/svg+xml,%3Csvg")
+    assert "#" not in source and "<" not in source and '"' not in source
+    assert 'xmlns="http://www.w3.org/2000/svg"' in read_tiles(markup)[0]["sparkline"]
+    assert f'alt="{texts.SPARKLINE_ALT}"' in markup
+
+
+def test_links_are_relative_and_marked_for_the_page_change_script() -> None:
+    assert tile_markup.page_href("indikator", {"indikator": "a b&c"}) == (
+        "indikator?indikator=a+b%26c"
+    )
+    assert tile_markup.page_href("masterplan", {}) == "masterplan"
+    assert f'class="{tile_markup.NAV_CLASS} dkpi-tile-link"' in tile_markup.tile_html(_tile())
