@@ -34,7 +34,7 @@ for index, chart in enumerate(page.charts):
             svg = f'<div class="dkpi-small-multiple">{svg}</div>'
             st.markdown(svg, unsafe_allow_html=True)
             widgets.chart_on_demand(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
-            widgets.chart_exports(chart.figure, chart.file_name)
+            widgets.chart_exports(chart.figure, chart.file_name, key=f"mp_{ind['id']}")
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
 st.header(texts.MEASURES_TIMELINE)

@@ -133,6 +133,7 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
 
 
 POPOVER_PREFIX = "offen_"  # session key of a popover that draws its chart when opened
+EXPORT_PREFIX = "export_"  # ... of a chart's export popover: popover_key(EXPORT_PREFIX + key)
 
 
 def popover_key(chart_key: str) -> str:
@@ -231,23 +232,41 @@ def _image_export_available() -> bool:
     return downloads.image_export_available()
 
 
-def chart_exports(fig: go.Figure, filename: str) -> None:
-    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
-    with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
-        if not _image_export_available():
-            st.caption(texts.EXPORT_NO_BROWSER)
-            return
-        for label, fmt, mime in (
-            (texts.EXPORT_PNG, "png", "image/png"),
-            (texts.EXPORT_SVG, "svg", "image/svg+xml"),
-        ):
-            st.download_button(
-                label,
-                data=lambda fmt=fmt: downloads.figure_image(fig, fmt),
-                file_name=f"{filename}.{fmt}",
-                mime=mime,
-                on_click="ignore",
-            )
+def chart_exports(fig: go.Figure, filename: str, key: str | None = None) -> None:
+    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included).
+
+    With ``key`` the buttons are sent only while the popover is open (opening it reruns
+    the page): the masterplan's 14 small multiples sent 28 buttons, closed, every run."""
+    if key is None:
+        with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
+            _export_buttons(fig, filename)
+        return
+    opened = st.popover(
+        texts.EXPORT_CHART,
+        icon=":material/download:",
+        key=popover_key(f"{EXPORT_PREFIX}{key}"),
+        on_change="rerun",
+    )
+    with opened:
+        if opened.open:
+            _export_buttons(fig, filename)
+
+
+def _export_buttons(fig: go.Figure, filename: str) -> None:
+    if not _image_export_available():
+        st.caption(texts.EXPORT_NO_BROWSER)
+        return
+    for label, fmt, mime in (
+        (texts.EXPORT_PNG, "png", "image/png"),
+        (texts.EXPORT_SVG, "svg", "image/svg+xml"),
+    ):
+        st.download_button(
+            label,
+            data=lambda fmt=fmt: downloads.figure_image(fig, fmt),
+            file_name=f"{filename}.{fmt}",
+            mime=mime,
+            on_click="ignore",
+        )
 
 
 def chart(fig: go.Figure, key: str, filename: str) -> None:

@@ -1,8 +1,10 @@
 """The masterplan's small multiples are static SVG; each one's interactive plotly chart
-is drawn and sent only when its popover is opened (``screens/plan.py``)."""
+and its export buttons are drawn and sent only when their popover is opened
+(``screens/plan.py``)."""
 
 from __future__ import annotations
 
+from dortmund_kpi import texts
 from dortmund_kpi.ui import widgets
 from tests.app.conftest import assert_ok, figures, open_page
 
@@ -22,3 +24,22 @@ def test_an_interactive_chart_is_sent_only_when_its_popover_is_opened() -> None:
     opened = closed.run()
     assert_ok(opened)
     assert figures(opened) == {one: every[one]}  # that chart, as drawn with all open
+
+
+def _export_labels(at) -> list[str]:
+    shown = [b.proto.label for b in at.get("download_button")]
+    shown += [c.value for c in at.caption if c.value == texts.EXPORT_NO_BROWSER]
+    return [s for s in shown if s in (texts.EXPORT_PNG, texts.EXPORT_SVG, texts.EXPORT_NO_BROWSER)]
+
+
+def test_a_small_multiple_s_exports_are_sent_only_when_their_popover_is_opened() -> None:
+    closed = open_page("masterplan", charts_open=False)
+    timeline = _export_labels(closed)  # the measures timeline's exports, always sent
+    assert timeline in ([texts.EXPORT_PNG, texts.EXPORT_SVG], [texts.EXPORT_NO_BROWSER])
+
+    one = next(iter(figures(open_page("masterplan"))))
+    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + one)] = True
+    opened = closed.run()
+    assert_ok(opened)
+    # That chart's PNG and SVG (or, without a browser for images, the note saying so).
+    assert _export_labels(opened) == timeline * 2

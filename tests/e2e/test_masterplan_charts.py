@@ -64,3 +64,16 @@ def test_interactive_chart_opens_on_demand(page: Page, app_server: AppServer) ->
     # plotly draws each title line as a tspan: compare without the line breaks
     titles = page.locator(f"{PLOT} .gtitle").evaluate_all("ts => ts.map(t => t.textContent)")
     assert "".join(first["title"].split()) in ["".join(t.split()) for t in titles], titles
+
+
+def test_exports_open_on_demand(page: Page, app_server: AppServer) -> None:
+    """A small multiple's export popover sends its buttons when opened (a rerun)."""
+    open_page(page, app_server.base_url, f"/masterplan?masterplan={PLAN}")
+    page.get_by_role("button", name=texts.EXPORT_CHART).first.click()
+    popover = page.locator("[data-testid='stPopoverBody']")
+    png = popover.get_by_role("button", name=texts.EXPORT_PNG)
+    note = popover.get_by_text(texts.EXPORT_NO_BROWSER)
+    png.or_(note).first.wait_for()
+    if png.count():
+        assert popover.get_by_role("button", name=texts.EXPORT_SVG).count() == 1
+    assert_no_error(page)
