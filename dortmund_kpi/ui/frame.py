@@ -28,7 +28,7 @@ FRAME_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #595959 !important; }
 /* The overview's sections: narrow inner margins, so four tiles fit side by side at 1440 px. */
 [class*="st-key-dkpi_section_"] [data-testid="stExpanderDetails"] { padding: 0.5rem 0.25rem; }
-/* KPI tiles (ui.tile_markup): as many 225 px tiles per line as fit, one on a phone. */
+/* KPI tiles (ui.tile_markup): as many (210 px or wider) per line as fit, one on a phone. */
 .dkpi-tiles { display: grid; gap: 0.5rem;
   grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); }
 .dkpi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 1rem;
@@ -50,7 +50,7 @@ FRAME_CSS = """<style>
 .dkpi-tile-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; }
 .dkpi-tile-change { font-size: 0.875rem; color: #595959; }
 .dkpi-tile-note { font-size: 0.875rem; color: #595959; line-height: 1.6; }
-.dkpi-spark-space { height: 48px; }
+.dkpi-spark-space { height: 48px; margin: 0.5rem 0; }
 .dkpi-spark { display: block; width: 100%; height: 48px; margin: 0.5rem 0; }
 .dkpi-tile-link { font-size: 0.875rem; color: inherit !important; text-decoration: none;
   margin-top: auto; padding-top: 0.25rem; }
@@ -156,36 +156,50 @@ _GERMAN_JS = """(() => {
 })();"""
 # Our own page links (``ui.tile_markup``, class dkpi-nav) are plain <a>: a plain click on
 # one changes the page the way Streamlit's own links do (address, then Streamlit's history
-# handler reruns this session on that page, filters kept); a click for a new tab or window
-# stays an ordinary link. Streamlit's reaction to the history event is its own code, not an
-# API: should a run not start within 2 s, the page is loaded as the link says.
+# handler reruns this session on that page, filters kept; Streamlit's embed parameters are
+# carried over, as its own links do); a click for a new tab or window stays an ordinary
+# link. Streamlit's reaction to the history event is its own code, not an API: should no
+# run start within 5 s, the page is loaded as the link says (the link carries the view,
+# so nothing is lost). Streamlit takes the event for "back/forward": widgets bound to query
+# parameters (``bind=``, none here) would be reset to the address's values.
 _NAV_JS = """(() => {
   if (window.__dkpiNav) return;
   window.__dkpiNav = true;
+  const STATE = "data-test-script-state";
+  let pending = false;
+  const target = (link) => {
+    const url = new URL(link.href), here = new URLSearchParams(window.location.search);
+    for (const key of ["embed", "embed_options"])
+      for (const value of here.getAll(key)) url.searchParams.append(key, value);
+    return url.href;
+  };
   window.document.addEventListener("click", (event) => {
     const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
-    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey
+    const app = window.document.querySelector(`[${STATE}]`);
+    if (!link || !app || event.defaultPrevented || event.button !== 0 || event.ctrlKey
         || event.metaKey || event.shiftKey || event.altKey) return;
     if (link.origin !== window.location.origin) return;
     event.preventDefault();
-    const state = "data-test-script-state";
-    const app = window.document.querySelector(`[${state}]`);
+    if (pending) return;  // a double click: one page change
+    pending = true;
     window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
-    const watch = app && new MutationObserver((records) => {  // a quick run: its old value
-      if (app.getAttribute(state) !== "running"
+    const href = target(link);
+    const watch = new MutationObserver((records) => {  // a quick run: its old value
+      if (app.getAttribute(STATE) !== "running"
           && !records.some((r) => r.oldValue === "running")) return;
       window.__dkpiNavRan = true;
+      pending = false;
       watch.disconnect();
     });
-    if (watch) watch.observe(app, {attributes: true, attributeOldValue: true,
-                                   attributeFilter: [state]});
-    window.history.pushState({}, "", link.href);
+    watch.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: [STATE]});
+    window.history.pushState({}, "", href);
     window.dispatchEvent(new PopStateEvent("popstate", {state: {}}));
-    // Should Streamlit no longer answer the history event, load the page as a link would.
-    if (watch) window.setTimeout(() => {
+    window.setTimeout(() => {
       watch.disconnect();
-      if (!window.__dkpiNavRan) window.location.assign(link.href);
-    }, 2000);
+      pending = false;
+      if (!window.__dkpiNavRan && app.getAttribute(STATE) !== "running")
+        window.location.assign(href);
+    }, 5000);
   });
 })();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
 GERMAN_SCRIPT = "<script>%s</script>" % (

@@ -13,8 +13,11 @@ MATRIX_ROWS = 16  # the matrix shows this many districts, then scrolls
 
 
 def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
-    """Tiles side by side, as HTML in one element (``ui.tile_markup``: why)."""
-    st.html(tile_markup.tiles_html(tuple(tiles), show_area))
+    """Tiles side by side, as HTML in one element (``ui.tile_markup``: why); their links
+    carry the session's filters."""
+    view = url.view_params("indikator")
+    shared = tuple((k, tuple(v)) for k, v in view.items() if k != "indikator")
+    st.html(tile_markup.tiles_html(tuple(tiles), show_area, shared))
 
 
 def section_label(tiles: list[Tile]) -> str:

@@ -24,6 +24,7 @@ from html import escape
 from urllib.parse import quote, urlencode
 
 from dortmund_kpi import texts
+from dortmund_kpi.share import urlstate
 from dortmund_kpi.views.overview import Tile
 
 NAV_CLASS = "dkpi-nav"  # links the frame's script opens as a page change of the session
@@ -39,18 +40,28 @@ def badge(color: str, label: str) -> str:
     return f'<span class="dkpi-badge dkpi-{escape(color)}">{_text(label)}</span>'
 
 
-def status_badge(status: str | None) -> str:
-    """A status as a coloured badge, as ``ui.widgets.status_badge`` writes it in Markdown."""
-    style = texts.status_style(status)
+def status_parts(status: object) -> tuple[str, str]:
+    """A status badge's colour and text ("✓ auf Kurs"; no status: "kein Zielwert"), for
+    HTML here and Markdown in ``ui.widgets.status_badge``."""
+    style = texts.status_style(status)  # None, or NaN from a pandas column: no target
     if style is texts.NO_STATUS_STYLE:
-        return badge(style.color, style.label)
-    return badge(style.color, f"{style.icon} {style.label}")
+        return style.color, style.label
+    return style.color, f"{style.icon} {style.label}"
 
 
-def page_href(page: str, params: dict[str, str]) -> str:
-    """A link to another page of the app, relative to the page it is on (pages share one
-    level, so this holds under any base path)."""
-    return f"{page}?{urlencode(params)}" if params else page
+def status_badge(status: str | None) -> str:
+    return badge(*status_parts(status))
+
+
+Params = tuple[tuple[str, tuple[str, ...]], ...]  # query parameters, hashable (cached)
+
+
+def page_href(page: str, params: Params) -> str:
+    """A link to a page of the app (a key of ``urlstate.PAGES``) with ``params``, relative
+    to the page it is on (pages share one level: it holds under any base path)."""
+    path = urlstate.PAGES[page]
+    query = urlencode([(k, v) for k, values in params for v in values])
+    return f"{path}?{query}" if query else path or "./"
 
 
 def _paragraphs(text: str) -> str:
@@ -104,9 +115,10 @@ def _sparkline(svg: str) -> str:
     return f'<img class="dkpi-spark" alt="{escape(texts.SPARKLINE_ALT)}" src="{source}">'
 
 
-def tile_html(tile: Tile, show_area: bool = False) -> str:
-    """One tile (``data-indicator`` names it, for tests and the browser)."""
-    link = page_href("indikator", {"indikator": tile.indicator_id})
+def tile_html(tile: Tile, show_area: bool = False, view: Params = ()) -> str:
+    """One tile (``data-indicator`` names it, for tests and the browser); its link carries
+    ``view`` (the session's filters) so that it keeps them in a new tab too."""
+    link = page_href("indikator", (*view, ("indikator", (tile.indicator_id,))))
     label = escape(f"{texts.OPEN_INDICATOR} „{tile.name}“")
     spark = _sparkline(tile.sparkline_markup)
     return (
@@ -120,8 +132,12 @@ def tile_html(tile: Tile, show_area: bool = False) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def tiles_html(tiles: tuple[Tile, ...], show_area: bool = False) -> str:
+def tiles_html(tiles: tuple[Tile, ...], show_area: bool = False, view: Params = ()) -> str:
     """The tiles side by side, as many per line as fit (one per line on a phone). Made
     once per set of tiles (page data are shared, so are their tiles): 48 tiles are
     ~150 KB of HTML, ~4 ms to write."""
-    return '<div class="dkpi-tiles">' + "".join(tile_html(t, show_area) for t in tiles) + "</div>"
+    return (
+        '<div class="dkpi-tiles">'
+        + "".join(tile_html(t, show_area, view) for t in tiles)
+        + "</div>"
+    )

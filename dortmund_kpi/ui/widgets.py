@@ -14,7 +14,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
-from dortmund_kpi.ui import data, partial
+from dortmund_kpi.ui import data, partial, tile_markup
 from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
@@ -137,7 +137,8 @@ EXPORT_PREFIX = "export_"  # ... of a chart's export popover: popover_key(EXPORT
 
 
 def popover_key(chart_key: str) -> str:
-    """The session key of the popover holding chart ``chart_key`` (True while open)."""
+    """The session key of the popover holding chart ``chart_key`` (True while open); with
+    ``EXPORT_PREFIX`` before the chart's key, of its export popover."""
     return f"{POPOVER_PREFIX}{chart_key}"
 
 
@@ -195,10 +196,8 @@ def demo_notice(has_demo: bool) -> None:
 
 def status_badge(status: str | None) -> str:
     """A status as a coloured badge (``texts.STATUS_STYLE``); no status: "kein Zielwert"."""
-    style = texts.status_style(status)  # None, or NaN from a pandas column: no target
-    if style is texts.NO_STATUS_STYLE:
-        return f":{style.color}-badge[{style.label}]"
-    return f":{style.color}-badge[{style.icon} {style.label}]"
+    color, text = tile_markup.status_parts(status)
+    return f":{color}-badge[{text}]"
 
 
 # Streamlit's Markdown turns bare addresses (``https://…``, ``www.…``, ``name@host``) into

@@ -1,6 +1,6 @@
-"""A KPI tile's sparkline: inline SVG drawn by the browser, not a plotly figure (see
-``sparkline_svg`` for why). Its colours are the charts' own (``charts``), so a tile's
-line matches the indicator's chart.
+"""A KPI tile's sparkline: an SVG drawn by the browser (an image in the tile), not a
+plotly figure (see ``sparkline_svg`` for why). Its colours are the charts' own
+(``charts``), so a tile's line matches the indicator's chart.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _path(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> st
 def sparkline_svg(
     values: list[float], change_word: str, label: str, official: tuple[bool, ...] = ()
 ) -> str:
-    """A tiny line without axes for a KPI tile, as inline SVG ("" for fewer than two values).
+    """A tiny line without axes for a KPI tile, as SVG ("" for fewer than two values).
 
     The browser draws it in no time; a chart library instance per tile made a page of 48
     tiles take two seconds to draw and to redraw after a filter change. Only numbers we

@@ -11,8 +11,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote
 
+from dortmund_kpi.ui import tile_markup
+
 SVG_PREFIX = "data:image/svg+xml,"
-ARROWS = ("↑ ", "↓ ")
+ARROWS = tuple(f"{a} " for a in tile_markup.ARROWS.values() if a)
 
 
 class _TileParser(HTMLParser):

@@ -157,7 +157,9 @@ def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppSe
     page.evaluate("window.__sameDocument = true")
     link = page.locator("a.dkpi-tile-link").first
     assert link.get_attribute("aria-label").startswith(f"{texts.OPEN_INDICATOR} „")
-    indicator = link.get_attribute("href").split("indikator=")[1]
+    href = parse_qs(urlsplit(link.get_attribute("href")).query)
+    assert href["bezirk"] == ["hoerde"] and href["zeitraum"] == ["2020", "2024"]  # new tab too
+    (indicator,) = href["indikator"]
     link.click()
     page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
     page.wait_for_function("window.__dkpiNavRan === true")  # no loading the page instead
@@ -166,6 +168,15 @@ def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppSe
     assert_no_error(page)
     assert_shared_filters(page, ["Hörde"], (2020, 2024))
     assert query(page)["indikator"] == [indicator]
+
+
+def test_tile_link_keeps_streamlit_s_embed_mode(page: Page, app_server: AppServer):
+    open_page(page, app_server.base_url, "/?embed=true")
+    page.locator("a.dkpi-tile-link").first.click()
+    page.wait_for_url(re.compile(r"/indikator\?.*embed=true"))
+    page.wait_for_function("window.__dkpiNavRan === true")
+    wait_for_charts(page)
+    assert_no_error(page)
 
 
 def test_districts_deep_link(page: Page, app_server: AppServer):

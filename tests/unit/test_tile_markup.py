@@ -3,7 +3,9 @@ metric and caption is there, text from files stays text, and the link opens the 
 
 from __future__ import annotations
 
+import ast
 from html.parser import HTMLParser
+from pathlib import Path
 
 from dortmund_kpi import texts
 from dortmund_kpi.status import Status
@@ -101,9 +103,23 @@ def test_sparkline_image_is_a_self_contained_svg() -> None:
     assert f'alt="{texts.SPARKLINE_ALT}"' in markup
 
 
-def test_links_are_relative_and_marked_for_the_page_change_script() -> None:
-    assert tile_markup.page_href("indikator", {"indikator": "a b&c"}) == (
+def test_links_are_relative_carry_the_view_and_are_marked_for_the_page_change_script() -> None:
+    assert tile_markup.page_href("indikator", (("indikator", ("a b&c",)),)) == (
         "indikator?indikator=a+b%26c"
     )
-    assert tile_markup.page_href("masterplan", {}) == "masterplan"
+    assert tile_markup.page_href("uebersicht", ()) == "./"  # the main page's own path
+    view = (("bezirk", ("hoerde", "eving")), ("zeitraum", ("2020", "2024")))
+    (shown,) = read_tiles(tile_markup.tiles_html((_tile(),), False, view))
+    assert shown["href"] == (
+        "indikator?bezirk=hoerde&bezirk=eving&zeitraum=2020&zeitraum=2024"
+        "&indikator=glasfaser_haushalte"
+    )
     assert f'class="{tile_markup.NAV_CLASS} dkpi-tile-link"' in tile_markup.tile_html(_tile())
+
+
+def test_the_markup_module_is_streamlit_free() -> None:
+    """The tiles' HTML is made (and tested) without Streamlit, like the views."""
+    tree = ast.parse(Path(tile_markup.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(name.split(".")[0] == "streamlit" for name in imported)
