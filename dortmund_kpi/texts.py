@@ -87,6 +87,13 @@ def status_style(status: object) -> Style:
     return STATUS_STYLE.get(status, NO_STATUS_STYLE) if isinstance(status, str) else NO_STATUS_STYLE
 
 
+def status_badge_parts(status: object) -> tuple[str, str]:
+    """A status badge's colour and text ("✓ auf Kurs"; none: "kein Zielwert"), Markdown or HTML."""
+    style = status_style(status)
+    text = style.label if style is NO_STATUS_STYLE else f"{style.icon} {style.label}"
+    return style.color, text
+
+
 # Derived from the tables (older names, still used); keys are the members, equal to the
 # German strings.
 STATUS_ICONS = {s: style.icon for s, style in STATUS_STYLE.items()}

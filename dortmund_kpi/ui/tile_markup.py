@@ -4,7 +4,8 @@ elements per tile.
 Measured (issue 17, Chromium at 1440x900, M data): a tile drawn as container + metric +
 caption + page link cost the browser ~12 ms and the server four elements; the 48 tiles
 were half of the overview's load. Drawn as plain HTML (this module; styles in
-``ui.frame.FRAME_CSS``, classes ``dkpi-tile*``) the page loads in about 60 % of the time.
+``ui.frame.FRAME_CSS``, classes ``dkpi-tile*``) the overview's warm load fell from 1.0 s
+to 0.6–0.8 s in the benchmark (1.3 to 0.8 s in a profile run; ``docs/performance.md``).
 
 What a tile shows is unchanged: title with its explanation (an accessible disclosure,
 not a hover-only tooltip), value, change with arrow, colour and words, sparkline, area,
@@ -40,17 +41,8 @@ def badge(color: str, label: str) -> str:
     return f'<span class="dkpi-badge dkpi-{escape(color)}">{_text(label)}</span>'
 
 
-def status_parts(status: object) -> tuple[str, str]:
-    """A status badge's colour and text ("✓ auf Kurs"; no status: "kein Zielwert"), for
-    HTML here and Markdown in ``ui.widgets.status_badge``."""
-    style = texts.status_style(status)  # None, or NaN from a pandas column: no target
-    if style is texts.NO_STATUS_STYLE:
-        return style.color, style.label
-    return style.color, f"{style.icon} {style.label}"
-
-
 def status_badge(status: str | None) -> str:
-    return badge(*status_parts(status))
+    return badge(*texts.status_badge_parts(status))
 
 
 Params = tuple[tuple[str, tuple[str, ...]], ...]  # query parameters, hashable (cached)

@@ -3,6 +3,7 @@ exports, status badges and the demo notice."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -14,7 +15,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
-from dortmund_kpi.ui import data, partial, tile_markup
+from dortmund_kpi.ui import data, partial
 from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
@@ -146,15 +147,17 @@ def chart_on_demand(fig: go.Figure, key: str, filename: str) -> None:
     """The interactive chart in a popover, drawn when it is opened (a rerun). Sent closed
     with every run, the closed charts (14 on the first masterplan at scale M) were a fifth
     of its run and most of what it sent to the browser (``docs/performance-masterplan.md``)."""
-    opened = st.popover(
-        texts.INTERACTIVE_CHART,
-        icon=":material/ads_click:",
-        key=popover_key(key),
-        on_change="rerun",
-    )
+    draw = functools.partial(show_chart, fig, key=key, filename=filename)
+    _on_demand(texts.INTERACTIVE_CHART, ":material/ads_click:", popover_key(key), draw)
+
+
+def _on_demand(label: str, icon: str, key: str, draw: Callable[[], None]) -> None:
+    """A popover whose content is made only while it is open: opening it reruns the page
+    (``on_change="rerun"``); closed, nothing inside it is run or sent."""
+    opened = st.popover(label, icon=icon, key=key, on_change="rerun")
     with opened:
         if opened.open:
-            show_chart(fig, key=key, filename=filename)
+            draw()
 
 
 def projector_svg(fig: go.Figure) -> str:
@@ -196,7 +199,7 @@ def demo_notice(has_demo: bool) -> None:
 
 def status_badge(status: str | None) -> str:
     """A status as a coloured badge (``texts.STATUS_STYLE``); no status: "kein Zielwert"."""
-    color, text = tile_markup.status_parts(status)
+    color, text = texts.status_badge_parts(status)  # None or NaN: no target
     return f":{color}-badge[{text}]"
 
 
@@ -240,15 +243,8 @@ def chart_exports(fig: go.Figure, filename: str, key: str | None = None) -> None
         with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
             _export_buttons(fig, filename)
         return
-    opened = st.popover(
-        texts.EXPORT_CHART,
-        icon=":material/download:",
-        key=popover_key(f"{EXPORT_PREFIX}{key}"),
-        on_change="rerun",
-    )
-    with opened:
-        if opened.open:
-            _export_buttons(fig, filename)
+    draw = functools.partial(_export_buttons, fig, filename)
+    _on_demand(texts.EXPORT_CHART, ":material/download:", popover_key(EXPORT_PREFIX + key), draw)
 
 
 def _export_buttons(fig: go.Figure, filename: str) -> None:

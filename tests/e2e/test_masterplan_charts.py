@@ -67,7 +67,8 @@ def test_interactive_chart_opens_on_demand(page: Page, app_server: AppServer) ->
 
 
 def test_exports_open_on_demand(page: Page, app_server: AppServer) -> None:
-    """A small multiple's export popover sends its buttons when opened (a rerun)."""
+    """A small multiple's export popover, opened, offers PNG and SVG (that its buttons are
+    sent only then is checked in ``tests/app/test_masterplan_charts.py``)."""
     open_page(page, app_server.base_url, f"/masterplan?masterplan={PLAN}")
     page.get_by_role("button", name=texts.EXPORT_CHART).first.click()
     popover = page.locator("[data-testid='stPopoverBody']")
