@@ -104,12 +104,14 @@ DISTRICT_SERIES = """district_series AS (
   FROM obs WHERE area <> 'dortmund'
 ),
 all_series AS (SELECT * FROM city_series UNION ALL SELECT * FROM district_series)"""
-SERIES_FROM_OBS = f""",
-city AS (
+# The city values stored as such (from ``obs``).
+CITY_STORED = """city AS (
   SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
          value, is_official, source, note, valid_from, false AS derived
   FROM obs WHERE area = 'dortmund'
-),
+)"""
+SERIES_FROM_OBS = f""",
+{CITY_STORED},
 {DERIVED_SERIES},
 city_series AS (SELECT * FROM city UNION ALL SELECT * FROM derived),
 {DISTRICT_SERIES}"""
