@@ -40,9 +40,15 @@ DARK, GREY, DEMO_FILL = (
 )
 
 
+# The locale tag of German (Germany) in a number format: without it, a chart's numbers
+# follow the viewer's locale (LibreOffice in English printed "80.0" on the axis).
+GERMAN_NUMBERS = "[$-407]"
+
+
 def number_format(decimals: int) -> str:
-    """A PowerPoint number format with ``decimals`` decimals (thousands grouped)."""
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
+    """A PowerPoint number format with ``decimals`` decimals (thousands grouped), written
+    with German separators ("1.234,5")."""
+    return GERMAN_NUMBERS + "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass

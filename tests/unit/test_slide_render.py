@@ -227,3 +227,17 @@ def test_the_qr_caption_says_what_the_code_opens(pages):
     last = {w.text for w in pages["links"][-1][2]}
     assert set(live) <= first and not set(pinned) <= first
     assert set(pinned) <= last and not set(live) <= last
+
+
+# A decimal number as English writes it ("80.0", "1,234.56"); German thousands
+# ("1.234") have three digits after the point and dates two points.
+ENGLISH_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{1,2}$")
+GERMAN_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d{1,2}$")
+
+
+def test_native_charts_write_numbers_the_german_way(pages):
+    """The details deck's native line and bar charts (axes, data labels) use a decimal
+    comma in any office's language (LibreOffice here runs in English)."""
+    words = [w.text for _, _, page in pages["details"] for w in page]
+    assert [w for w in words if ENGLISH_DECIMAL.match(w)] == []
+    assert any(GERMAN_DECIMAL.match(w) for w in words)
