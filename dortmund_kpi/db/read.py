@@ -104,8 +104,7 @@ DISTRICT_SERIES = """district_series AS (
   FROM obs WHERE area <> 'dortmund'
 ),
 all_series AS (SELECT * FROM city_series UNION ALL SELECT * FROM district_series)"""
-# The city values stored as such (from ``obs``).
-CITY_STORED = """city AS (
+CITY_STORED = """city AS (  -- the city values stored as such
   SELECT indicator_id, 'dortmund' AS area, period, period_type, period_start, period_end,
          value, is_official, source, note, valid_from, false AS derived
   FROM obs WHERE area = 'dortmund'
