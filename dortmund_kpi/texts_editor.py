@@ -37,6 +37,11 @@ EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & M
 ASSIST_RECOGNISED = "Erkannt: **{layout}**"
 ASSIST_SOURCE = "Quelle: {source} · Lizenz: {licence}"
 ASSIST_NO_LICENCE = "in der Datei nicht angegeben"
+ASSIST_LICENCE = "Lizenz (die Datei nennt keine)"
+ASSIST_LICENCE_HELP = (
+    "Wird Teil der Quellenangabe jedes Werts (wie --lizenz bei dortmund-kpi import), z. B. "
+    "„Datenlizenz Deutschland – Namensnennung – Version 2.0“. Leer lassen, wenn unbekannt."
+)
 ASSIST_COUNTS_READ = (
     "{records} Datensätze gelesen, {ours} davon für Dortmund und seine Stadtbezirke; "
     "{skipped} Zellen ohne Wert."

@@ -40,6 +40,13 @@ from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import CONTAINING, Mapping, rows, shape, skip_reason, table_code
 from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
 from dortmund_kpi.ingest.selection import Selection, peer_frame, peer_note, select
+from dortmund_kpi.ingest.source_lines import (
+    licence_notes,
+    origin,
+    same_origin,
+    source_line,
+    with_licence,
+)
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
 from dortmund_kpi.ingest.sources.times import When
@@ -91,19 +98,6 @@ class OfficialResult:
     @property
     def conflicts(self) -> list[Change]:
         return [c for c in self.changes if c.conflict]
-
-
-def origin(source: str | None) -> str:
-    """Publisher and table of a source line, without the licence that follows ``; ``."""
-    return (source or "").split("; ", 1)[0].strip()
-
-
-def same_origin(old: str | None, new: str) -> bool:
-    return origin(old) == origin(new)
-
-
-def source_line(table: Table) -> str:
-    return f"{table.source}; {table.licence}" if table.licence else table.source
 
 
 def conflict_issue(change: Change, names: dict[str, str]) -> Issue:
@@ -220,6 +214,7 @@ class Options:
     replace_official: bool = False  # --ersetzen
     remember: bool = False  # --merken
     user: str | None = None
+    licence: str | None = None  # --lizenz: the table's licence where the file names none
 
     @property
     def mapping(self) -> Mapping | None:
@@ -289,6 +284,7 @@ def _run(
     store = existing_store(settings)
     ctx = load_context(settings, today)
     table = table or read_table(path, settings)
+    table, given = with_licence(table, options.licence)
     chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)
     mapped = map_table(table, chosen, ctx, file)
     frame, validated, selections = mapped.frame, mapped.validated, mapped.selections
@@ -309,19 +305,21 @@ def _run(
             for r, _ in s.records
             if r.wert is None
         ],
-        notes=[n for s in selections for n in s.notes] + peer_note(mapped.peers),
+        notes=[n for s in selections for n in s.notes] + peer_note(mapped.peers) + given,
         from_memory=from_memory,
     )
     names = {d.slug: d.name for d in ctx.districts.districts} | {"dortmund": "Dortmund"}
 
     def check(con) -> None:
         outcome.changes = _changes(con, obs)
+        outcome.notes += licence_notes(_sources(outcome.changes))
         if outcome.conflicts and not options.replace_official:
             raise ImportFailed([conflict_issue(c, names) for c in outcome.conflicts])
 
     if dry_run:
         with store.connect_read(public=False) as con:
             outcome.changes = _changes(con, obs)
+        outcome.notes += licence_notes(_sources(outcome.changes))
         if outcome.conflicts and not options.replace_official:
             kinds = [c.kind for c in outcome.changes]
             result = outcome.result
@@ -352,6 +350,11 @@ def _run(
     return outcome
 
 
+def _sources(changes: list[Change]) -> list[tuple[str | None, str]]:
+    """Stored and new source line of each value the database holds already."""
+    return [(c.old_source, c.new_source) for c in changes if c.old_value is not None]
+
+
 def _stored(selection: Selection, table: Table) -> stored.StoredMapping:
     """What ``--merken`` keeps: a period given with ``--zeitraum`` for periods the file
     has becomes the rule ``containing``; for a file without periods none is kept (next
@@ -369,20 +372,4 @@ def _stored(selection: Selection, table: Table) -> stored.StoredMapping:
         zeitraum_rule=rule,
         layout=table.layout,
         source=table.source,
-    )
-
-
-def describe_change(change: Change, names: dict[str, str]) -> str:
-    """``Dortmund | 2023 | 17,0 → 17,5 | Quelle alt → Quelle neu | geändert``."""
-    old = "–" if change.old_value is None else number_text(change.old_value)
-    old_source = origin(change.old_source) or "–" if change.old_value is not None else "–"
-    return " | ".join(
-        [
-            change.indicator_id,
-            names.get(change.area, change.area),
-            change.period,
-            f"{old} → {number_text(change.new_value)}",
-            f"{old_source} → {origin(change.new_source)}",
-            change.kind,
-        ]
     )

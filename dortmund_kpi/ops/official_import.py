@@ -1,5 +1,6 @@
 """``dortmund-kpi import FILE --indikator ID [--spalte TEXT] [--filter TEXT]...
-[--zeitraum P] [--merken] [--dry-run] [--ersetzen]``: an official table as published.
+[--zeitraum P] [--lizenz TEXT] [--merken] [--dry-run] [--ersetzen]``: an official table as
+published.
 
 The options of ``import`` for official tables and what the command prints: the table
 and its source, the mapping, every value with old → new and old source → new source
@@ -21,13 +22,13 @@ from dortmund_kpi.ingest.official import (
     Options,
     area_names,
     conflict_issue,
-    describe_change,
     run_official_import,
 )
 from dortmund_kpi.ingest.recognise import recognise
 from dortmund_kpi.ingest.sources.model import Table
 from dortmund_kpi.ingest.sources.read import parse_assigned
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.views.importing import describe_change
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 SHOWN_SKIPPED = 20
@@ -47,6 +48,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--zeitraum", metavar="P", help="Zeitraum zuordnen (z. B. 2024 für den 31.12.2024)"
+    )
+    p.add_argument(
+        "--lizenz",
+        metavar="TEXT",
+        help="Lizenz der Tabelle, wenn die Datei keine nennt (Teil der Quellenangabe)",
     )
     p.add_argument("--merken", action="store_true", help="Zuordnung für die nächste Tabelle merken")
     p.add_argument(
@@ -75,7 +81,7 @@ def cmd_import_official(args: argparse.Namespace, settings: Settings) -> int | N
     """Run the import if it is one of an official table; None: a template import."""
     is_official, table = official_table(args, settings)
     if not is_official:
-        given = [o for o in (*MAPPING_ONLY, "zeitraum", "ersetzen") if getattr(args, o)]
+        given = [o for o in (*MAPPING_ONLY, "zeitraum", "ersetzen", "lizenz") if getattr(args, o)]
         if given:
             return _usage(
                 f"--{given[0]} gilt nur für amtliche Tabellen (eine Datei, mit --indikator "
@@ -110,6 +116,7 @@ def cmd_import_official(args: argparse.Namespace, settings: Settings) -> int | N
         replace_official=args.ersetzen,
         remember=args.merken,
         user=args.user,
+        licence=args.lizenz,
     )
     outcome = run_official_import(Path(args.files[0]), settings, options, table=table)
     names = area_names(settings)
@@ -134,7 +141,7 @@ def summary(
     lines = [
         f"Amtliche Tabelle: {table.layout}",
         f"Quelle:           {table.source}",
-        f"Lizenz:           {table.licence or 'in der Datei nicht angegeben'}",
+        f"Lizenz:           {_licence_line(table)}",
     ]
     lines += [f"Zuordnung{origin}: {m.describe()}" for m in outcome.mappings]
     lines += [f"Hinweis: {note}" for note in outcome.notes]
@@ -156,3 +163,10 @@ def summary(
     elif result.dry_run and remember:
         lines.append("Zuordnung würde gemerkt (--merken; bei --dry-run nicht gespeichert)")
     return "\n".join(visible(line) for line in lines) + "\n"
+
+
+def _licence_line(table: Table) -> str:
+    """The table's licence: the file's, the one given with --lizenz, or how to give it."""
+    if table.licence is None:
+        return "in der Datei nicht angegeben (--lizenz TEXT gibt sie an)"
+    return table.licence

@@ -99,7 +99,14 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
     else:
         options = _mapping(records, key)
     if options is not None:
+        if table.licence is None:  # as --lizenz: the file names none
+            options = replace(options, licence=_licence(key))
         _dry_run_and_import(upload, table, options, user_name, key, use_memory)
+
+
+def _licence(key: str) -> str | None:
+    text = st.text_input(texts.ASSIST_LICENCE, key=f"licence_{key}", help=texts.ASSIST_LICENCE_HELP)
+    return " ".join(text.split()) or None
 
 
 def _show_table(table: Table, records: list[Record]) -> None:

@@ -111,6 +111,24 @@ def change_kind(change: Change) -> str:
     return texts.ASSIST_SAME_VALUE.format(kind=change.kind, parts=", ".join(parts))
 
 
+def describe_change(change: Change, names: dict[str, str]) -> str:
+    """One line of ``dortmund-kpi import``'s report, with the assistant's wording:
+    ``glasfaser_haushalte | Dortmund | 2021 | 6,45 → 6,45 | Quelle alt → Quelle neu |
+    geändert (gleicher Wert; neue Quellenangabe)``."""
+    old = "–" if change.old_value is None else number_text(change.old_value)
+    old_source, new_source = _sources(change)
+    return " | ".join(
+        [
+            change.indicator_id,
+            names.get(change.area, change.area),
+            change.period,
+            f"{old} → {number_text(change.new_value)}",
+            f"{old_source} → {new_source}",
+            change_kind(change),
+        ]
+    )
+
+
 def skipped_frame(skipped: list[tuple[str, int, str]]) -> pd.DataFrame:
     """The first cells without a value: file name, line, reason."""
     rows = [[Path(f).name, line, visible(why)] for f, line, why in skipped[:SHOWN_SKIPPED]]
@@ -137,6 +155,8 @@ def cli_command(file_name: str, options: Options) -> str:
         parts += ["--filter", text]
     if options.zeitraum is not None:
         parts += ["--zeitraum", options.zeitraum.label]
+    if options.licence:
+        parts += ["--lizenz", options.licence]
     flags = [
         (options.remember, "--merken"),
         (options.replace_official, "--ersetzen"),

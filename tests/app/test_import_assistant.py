@@ -18,6 +18,7 @@ from dortmund_kpi.db import read
 from dortmund_kpi.db.mappings import find_mappings
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.official import Options, run_official_import
+from dortmund_kpi.ingest.source_lines import licence_of
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.app.conftest import PAGE_FILES, assert_ok, captions, infos
 from tests.app.test_editor_upload import EVA_VERIFIED, SECRETS, data_page
@@ -193,6 +194,39 @@ BREITBAND = (
     / "official"
     / "breitbandatlas_gemeinde_bezirke_privat_2021_mitte_NRW_excerpt.csv"
 )
+
+
+def _gigabit_2021(at: AppTest) -> AppTest:
+    """The Breitbandatlas excerpt mapped as init's manifest does (gigabit, 2021)."""
+    selectbox(at, texts.ASSIST_INDICATOR).set_value("gigabit_haushalte").run()
+    selectbox(at, texts.ASSIST_FILTER.format(name="Technologie")).set_value(
+        "leitungsg. Technologien"
+    ).run()
+    selectbox(at, texts.ASSIST_FILTER.format(name="Bandbreite")).set_value("≥ 1000 Mbit/s").run()
+    next(t for t in at.text_input if t.label == texts.ASSIST_PERIOD).input("2021").run()
+    assert_ok(at)
+    return at
+
+
+def test_a_licence_the_file_does_not_name_can_be_given(editor_db: Settings):
+    """The stored value names the manifest's licence, the file none: the dry run says
+    so; given in the licence field (as --lizenz), the value stays unchanged."""
+    at = _gigabit_2021(upload(data_page(secrets=SECRETS, user=EVA_VERIFIED), BREITBAND))
+    old = change_table(at)["Quelle alt"].iloc[0]
+    licence = licence_of(old)
+    assert licence and change_table(at)["Änderung"].tolist() == [
+        "geändert (gleicher Wert; neue Quellenangabe)"
+    ]
+    assert any(f"nennt die Lizenz „{licence}“" in c.value for c in at.caption)
+    field = next(t for t in at.text_input if t.label == texts.ASSIST_LICENCE)
+    field.input(f"  {licence} ").run()
+    assert change_table(at)["Änderung"].tolist() == ["unverändert"]
+    assert not any("nennt die Lizenz" in c.value for c in at.caption)
+    assert "--lizenz" in " ".join(c.value for c in at.code)
+    import_button(at).click().run()
+    with Store(editor_db.db_path).connect_read() as con:
+        stored = read.series(con, ["gigabit_haushalte"], ["dortmund"], 2021, 2021)
+    assert stored["source"].tolist() == [old]
 
 
 def test_a_file_without_a_period_asks_for_it(editor_db: Settings):

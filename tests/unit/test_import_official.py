@@ -22,6 +22,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
 from dortmund_kpi.ingest.official import Change
+from dortmund_kpi.ingest.source_lines import licence_notes, licence_of
 from dortmund_kpi.ops.cli import main
 from dortmund_kpi.settings import ENV_DATA_DIR, Settings, get_settings
 from dortmund_kpi.share.template_files import to_csv
@@ -510,3 +511,58 @@ def test_a_same_value_change_says_what_else_changes() -> None:
     assert change_kind(_change(old_official=False, same_note=False)) == (
         "geändert (gleicher Wert; neuer Hinweis, amtlich statt Demodaten)"
     )
+
+
+BREITBAND = OFFICIAL / "breitbandatlas_gemeinde_bezirke_privat_2021_mitte_NRW_excerpt.csv"
+GIGABIT = ("--indikator", "gigabit_haushalte", "--spalte", "leitungsg. Technologien ≥ 1000")
+
+
+def _gigabit_source(db: Settings) -> str:
+    with Store(db.db_path).connect_read() as con:
+        return con.execute(
+            "SELECT source FROM current_observations WHERE indicator_id = 'gigabit_haushalte' "
+            "AND area = 'dortmund' AND period = '2021'"
+        ).fetchall()[0][0]
+
+
+def test_a_licence_the_file_does_not_name_is_kept_with_lizenz(capsys, db):
+    """init stored the Breitbandatlas value with the manifest's licence; the file names
+    none. The report shows both source lines whole and says how to keep the licence;
+    with --lizenz the value stays as it is."""
+    stored = _gigabit_source(db)
+    licence = licence_of(stored)
+    assert licence and stored.startswith("Bundesnetzagentur, Breitbandatlas")
+    code, out, err = run(capsys, db, BREITBAND, *GIGABIT, "--zeitraum", "2021", "--dry-run")
+    assert (code, err) == (0, "")
+    assert "Lizenz:           in der Datei nicht angegeben (--lizenz TEXT gibt sie an)" in out
+    assert f"Die bisherige Quellenangabe nennt die Lizenz „{licence}“, die Datei keine" in out
+    assert f"66,65 → 66,65 | {stored} → Bundesnetzagentur" in out
+    assert "| geändert (gleicher Wert; neue Quellenangabe)" in out
+    code, out, err = run(capsys, db, BREITBAND, *GIGABIT, "--zeitraum", "2021", "--lizenz", licence)
+    assert (code, err) == (0, "")
+    assert f"Lizenz:           {licence}" in out and "Die bisherige Quellenangabe" not in out
+    assert "| unverändert" in out and "unverändert: 1" in out
+    assert _gigabit_source(db) == stored
+
+
+def test_lizenz_gives_way_to_the_file_s_own_and_needs_an_official_table(capsys, db, tmp_path):
+    """IT.NRW names its licence in the file: that one is the value's, --lizenz is not used."""
+    code, out, _ = run(capsys, db, ITNRW, "--indikator", "test_quote", "--lizenz", "x", "--dry-run")
+    assert code == 0 and "Lizenz:           © IT.NRW" in out
+    assert "Hinweis: Die Datei nennt ihre Lizenz selbst („© IT.NRW" in out
+    assert "--lizenz nicht verwendet" in out and "; x" not in out
+    seed = template_file(tmp_path, "test_quote;Dortmund;2023;18,1;Demo;demo\n")
+    code, _, err = run(capsys, db, seed, "--lizenz", "x")
+    assert code == 2 and "--lizenz gilt nur für amtliche Tabellen" in err
+
+
+def test_licence_notes_name_each_dropped_licence_once() -> None:
+    old = "Bundesnetzagentur, Breitbandatlas; dl-de/by-2-0"
+    lines = [(old, "Bundesnetzagentur, Breitbandatlas")] * 2
+    lines += [("Bundesnetzagentur, Breitbandatlas", "Bundesnetzagentur, Breitbandatlas")]
+    lines += [("IT.NRW; dl-de/by-2-0", "Bundesnetzagentur, Breitbandatlas")]  # another origin
+    assert licence_notes(lines) == [
+        "Die bisherige Quellenangabe nennt die Lizenz „dl-de/by-2-0“, die Datei keine; als "
+        "Lizenz angegeben (--lizenz dl-de/by-2-0) bleibt sie Teil der Quellenangabe"
+    ]
+    assert licence_notes([(old, old)]) == [] and licence_of("A; ") is None
