@@ -1,0 +1,99 @@
+"""``python -m benchmarks.ab``: warm page loads of two checkouts in turns, in one Chromium.
+
+A question like "does leaving out X make the page faster?" has an answer smaller than the
+spread between two runs of the same code (a page's warm load moves by 5-10 % from one
+run to the next on the project's machine). So both checkouts are served at once, from
+the same database, and loaded alternately (A B, then B A, ...) by the browser of the
+floor benchmark (``benchmarks.browser``: loaded means script finished and every plotly
+chart drawn). The medians and B/A are printed per page. Two runs of the same code give
+B/A within about 0.93-1.07: smaller differences are not findings.
+
+    git worktree add /tmp/a HEAD   # A: the code before
+    python -m benchmarks.ab --a /tmp/a --b . --db /tmp/bench-work/M/kpi.duckdb masterplan
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from benchmarks import browser
+from tools.devserver import free_port, health, server_env, stop
+
+STARTUP_TIMEOUT_S = 120.0
+
+
+@contextmanager
+def _served(root: Path, db: Path, log: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` of the checkout at ``root`` on ``db``; its base URL."""
+    port = free_port()
+    env = server_env(root) | {"DORTMUND_KPI_DB": str(db)}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port"]
+    command += [str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while health(base) != "ok":
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{root}: server did not start (log: {log})")
+            time.sleep(0.3)
+        yield base
+    finally:
+        stop(process)
+
+
+def compare(page: object, bases: dict[str, str], path: str, rounds: int) -> dict[str, float]:
+    """Median warm load (ms) per side; two loads each first (caches, the page's data)."""
+    targets = {side: browser.Target(path, f"{base}/{path}", 0) for side, base in bases.items()}
+    for side in ("A", "B", "A", "B"):
+        browser.load(page, targets[side])
+    times: dict[str, list[float]] = {"A": [], "B": []}
+    for turn in range(rounds):
+        for side in ("A", "B") if turn % 2 == 0 else ("B", "A"):
+            started = time.perf_counter()
+            browser.load(page, targets[side])
+            times[side].append((time.perf_counter() - started) * 1000)
+    return {side: statistics.median(found) for side, found in times.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
+    parser.add_argument("--b", type=Path, required=True, help="checkout B")
+    parser.add_argument("--db", type=Path, required=True, help="database both serve")
+    parser.add_argument("--rounds", type=int, default=10, help="loads per side and page")
+    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
+    parser.add_argument("pages", nargs="+", help="paths with query, e.g. masterplan")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack, sync_playwright() as pw:
+        bases = {
+            side: stack.enter_context(
+                _served(root.resolve(), args.db, args.log_dir / f"ab-{side}.log")
+            )
+            for side, root in (("A", args.a), ("B", args.b))
+        }
+        chromium = browser.launch(pw)
+        page = chromium.new_context(viewport=browser.VIEWPORT).new_page()
+        for path in args.pages:
+            median = compare(page, bases, path, args.rounds)
+            ratio = median["B"] / median["A"]
+            print(f"{path:24} A {median['A']:6.0f} ms  B {median['B']:6.0f} ms  B/A {ratio:.3f}")
+        chromium.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
