@@ -35,7 +35,9 @@ def source_line(table: Table) -> str:
 
 def with_licence(table: Table, licence: str | None) -> tuple[Table, list[str]]:
     """The table with ``licence`` (``--lizenz``) where the file names none, as ``init``'s
-    manifest does; the file's own licence wins, and a note says so."""
+    manifest does; the file's own licence wins, and a note says so. Runs of white space
+    (a line break typed into the field) become one space: a source is one line."""
+    licence = " ".join((licence or "").split())
     if not licence:
         return table, []
     if table.licence is None:

@@ -106,7 +106,7 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
 
 def _licence(key: str) -> str | None:
     text = st.text_input(texts.ASSIST_LICENCE, key=f"licence_{key}", help=texts.ASSIST_LICENCE_HELP)
-    return " ".join(text.split()) or None
+    return text.strip() or None
 
 
 def _show_table(table: Table, records: list[Record]) -> None:

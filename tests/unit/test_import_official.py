@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
 from dortmund_kpi.ingest.official import Change
-from dortmund_kpi.ingest.source_lines import licence_notes, licence_of
+from dortmund_kpi.ingest.source_lines import licence_notes, licence_of, with_licence
+from dortmund_kpi.ingest.sources.model import Table
 from dortmund_kpi.ops.cli import main
 from dortmund_kpi.settings import ENV_DATA_DIR, Settings, get_settings
 from dortmund_kpi.share.template_files import to_csv
@@ -566,3 +568,12 @@ def test_licence_notes_name_each_dropped_licence_once() -> None:
         "Lizenz angegeben (--lizenz dl-de/by-2-0) bleibt sie Teil der Quellenangabe"
     ]
     assert licence_notes([(old, old)]) == [] and licence_of("A; ") is None
+
+
+def test_a_given_licence_is_one_line_and_only_where_the_file_names_none() -> None:
+    table = Table(layout="t", source="IT.NRW", licence=None, records=[])
+    found, notes = with_licence(table, "  Datenlizenz\nDeutschland  ")
+    assert (found.licence, notes) == ("Datenlizenz Deutschland", [])
+    assert with_licence(table, " \n ") == (table, [])
+    own = replace(table, licence="dl-de/by-2-0")
+    assert with_licence(own, "x")[0] == own
