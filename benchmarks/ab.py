@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -26,33 +25,19 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks import browser
-from tools.devserver import free_port, health, server_env, stop
-
-STARTUP_TIMEOUT_S = 120.0
+from benchmarks.server import started
+from tools.devserver import free_port
 
 
 @contextmanager
 def _served(root: Path, db: Path, log: Path) -> Iterator[str]:
-    """``streamlit run dashboard.py`` of the checkout at ``root`` on ``db``; its base URL."""
+    """``dortmund-kpi serve`` of the checkout at ``root`` (its code first on the path) on
+    ``db``; its base URL."""
     port = free_port()
-    env = server_env(root) | {"DORTMUND_KPI_DB": str(db)}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port"]
-    command += [str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while health(base) != "ok":
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{root}: server did not start (log: {log})")
-            time.sleep(0.3)
-        yield base
-    finally:
-        stop(process)
+    command = [sys.executable, "-m", "dortmund_kpi", "serve", "--port", str(port)]
+    command += ["--address", "127.0.0.1", "--db", str(db)]
+    with started(command, port, log, f"{root}: dortmund-kpi serve", root=root) as app:
+        yield app.base_url
 
 
 def compare(page: object, bases: dict[str, str], path: str, rounds: int) -> dict[str, float]:

@@ -47,7 +47,7 @@ def serve(db_path: Path, log_path: Path) -> Iterator[AppServer]:
     port = free_port()
     command = [*cli_command(), "serve", "--port", str(port), "--address", "127.0.0.1"]
     command += ["--db", str(db_path)]
-    with _started(command, port, log_path, "dortmund-kpi serve") as server:
+    with started(command, port, log_path, "dortmund-kpi serve") as server:
         yield server
 
 
@@ -58,13 +58,17 @@ def serve_floor(db_path: Path, log_path: Path) -> Iterator[AppServer]:
     command = [sys.executable, "-m", "streamlit", "run", str(FLOOR_PAGE)]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--server.headless", "true", "--", str(db_path)]
-    with _started(command, port, log_path, "the floor page") as server:
+    with started(command, port, log_path, "the floor page") as server:
         yield server
 
 
 @contextlib.contextmanager
-def _started(command: list[str], port: int, log_path: Path, what: str) -> Iterator[AppServer]:
-    env = server_env(PROJECT_ROOT)
+def started(
+    command: list[str], port: int, log_path: Path, what: str, root: Path = PROJECT_ROOT
+) -> Iterator[AppServer]:
+    """``command`` (a server on ``port``) run in the checkout at ``root`` with its code;
+    stopped afterwards."""
+    env = server_env(root)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command,
@@ -72,7 +76,7 @@ def _started(command: list[str], port: int, log_path: Path, what: str) -> Iterat
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
-            cwd=PROJECT_ROOT,
+            cwd=root,
             start_new_session=True,
         )
     server = AppServer(port, process, log_path)
