@@ -312,14 +312,14 @@ def _run(
 
     def check(con) -> None:
         outcome.changes = _changes(con, obs)
-        outcome.notes += licence_notes(_sources(outcome.changes))
+        outcome.notes += licence_notes(_stored_and_new(outcome.changes))
         if outcome.conflicts and not options.replace_official:
             raise ImportFailed([conflict_issue(c, names) for c in outcome.conflicts])
 
     if dry_run:
         with store.connect_read(public=False) as con:
             outcome.changes = _changes(con, obs)
-        outcome.notes += licence_notes(_sources(outcome.changes))
+        outcome.notes += licence_notes(_stored_and_new(outcome.changes))
         if outcome.conflicts and not options.replace_official:
             kinds = [c.kind for c in outcome.changes]
             result = outcome.result
@@ -350,7 +350,7 @@ def _run(
     return outcome
 
 
-def _sources(changes: list[Change]) -> list[tuple[str | None, str]]:
+def _stored_and_new(changes: list[Change]) -> list[tuple[str | None, str]]:
     """Stored and new source line of each value the database holds already."""
     return [(c.old_source, c.new_source) for c in changes if c.old_value is not None]
 

@@ -40,14 +40,15 @@ DARK, GREY, DEMO_FILL = (
 )
 
 
-# The locale tag of German (Germany) in a number format: without it, a chart's numbers
-# follow the viewer's locale (LibreOffice in English printed "80.0" on the axis).
+# The locale tag of German (Germany) in a number format: without it, LibreOffice writes a
+# chart's numbers in its own locale's way ("80.0" on the axis in English). Checked with
+# LibreOffice only.
 GERMAN_NUMBERS = "[$-407]"
 
 
 def number_format(decimals: int) -> str:
-    """A PowerPoint number format with ``decimals`` decimals (thousands grouped), written
-    with German separators ("1.234,5")."""
+    """A PowerPoint number format with ``decimals`` decimals (thousands grouped), tagged
+    German ("1.234,5" in LibreOffice, whatever its language)."""
     return GERMAN_NUMBERS + "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
