@@ -38,7 +38,7 @@ for index, chart in enumerate(page.charts):
         widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
 st.header(texts.MEASURES_TIMELINE)
-measures.measure_timeline(page.timeline, page.plan)
+measures.measure_timeline(page.timeline, page.timeline_svg, page.plan)
 measures.measure_list(page.measures, key="plan")
 if len(page.measures):
     measures.measure_downloads(page.measures, f"massnahmen_{page.plan}")

@@ -70,7 +70,7 @@ SHOTS = (
         "massnahmen.png",
         "/masterplan?masterplan=verwaltung",
         2,
-        anchor=".st-key-measures_verwaltung",
+        anchor=".st-key-timeline_verwaltung",  # static SVG, like the small multiples
     ),
     Shot("massnahme.png", "/masterplan?masterplan=verwaltung&massnahme=v01_serviceportal", 1),
     Shot("daten.png", "/daten", 0),
@@ -94,12 +94,14 @@ IDLE_JS = """() => {
     && !document.querySelector("[data-stale='true']");
 }"""
 # A plotly chart kept in a closed popover (a masterplan small multiple's interactive form)
-# is not drawn until opened: only charts on view count, and static small multiples do.
+# is not drawn until opened: only charts on view count, and static small multiples and
+# measures timelines do.
 CHARTS_JS = """n => {
   if (document.querySelector("[data-testid='stException']")) return true;
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(gd => gd.offsetParent !== null);
-  const smalls = document.querySelectorAll('.dkpi-small-multiple svg').length;
+  const smalls = document.querySelectorAll(
+    '.dkpi-small-multiple svg, .dkpi-timeline .dkpi-wide svg').length;
   return plots.length + smalls >= n
     && plots.every(gd => gd._fullLayout && gd.querySelector('.main-svg')
     && (!gd._fullLayout.map || (gd._fullLayout.map._subplot.map.loaded()
@@ -179,7 +181,7 @@ def _capture_one(browser, base_url: str, shot: Shot, out_dir: Path) -> Path:
             raise RuntimeError(f"{shot.path}: the page shows an exception")
         if shot.anchor:
             page.locator(shot.anchor).evaluate("el => el.scrollIntoView({block: 'center'})")
-            page.wait_for_selector(f"{shot.anchor} .main-svg", timeout=TIMEOUT_MS)
+            page.wait_for_selector(f"{shot.anchor} svg", timeout=TIMEOUT_MS)
         page.mouse.move(WIDTH - 5, 5)  # no hover label in the picture
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
         return optimise_png(page.screenshot(full_page=False), out_dir / shot.file)

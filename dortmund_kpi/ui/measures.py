@@ -52,13 +52,19 @@ def measure_list(
         )
 
 
-def measure_timeline(fig: go.Figure | None, name: str) -> None:
-    """The timeline chart (key ``measures_<name>``), exportable as ``massnahmen_<name>``."""
+def measure_timeline(fig: go.Figure | None, svg: str, name: str) -> None:
+    """The timeline as static SVG (container ``timeline_<name>``); its interactive chart
+    (key ``measures_<name>``) and exports (``massnahmen_<name>``) drawn on demand. As a
+    plotly chart drawn with the page it was about a fifth of the masterplan's load."""
     if fig is None:
         st.caption(texts.MEASURES_NONE)
         return
     st.caption(texts.MEASURES_TIMELINE_HELP)
-    widgets.chart(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
+    if st.session_state.get("praesentation"):  # text for a projector
+        svg = widgets.projector_timeline(fig)
+    st.container(key=f"timeline_{name}").markdown(svg, unsafe_allow_html=True)
+    widgets.chart_on_demand(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
+    widgets.chart_exports(fig, f"massnahmen_{name}", key=f"measures_{name}")
 
 
 def measure_downloads(frame: pd.DataFrame, name: str) -> None:

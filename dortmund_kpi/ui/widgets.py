@@ -16,7 +16,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data, partial
-from dortmund_kpi.views import alt_text, charts, projector, small_svg
+from dortmund_kpi.views import alt_text, charts, projector, small_svg, timeline_svg
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -168,6 +168,15 @@ def projector_svg(fig: go.Figure) -> str:
         return small_svg.figure_svg(f, alt_text.describe(f), small_svg.PROJECTOR_WIDTH)
 
     return _derived(fig, "_dkpi_projector_svg", draw)
+
+
+def projector_timeline(fig: go.Figure) -> str:
+    """The measures timeline's SVG with text sized for a projector, drawn once per figure."""
+
+    def draw(f: go.Figure) -> str:
+        return timeline_svg.markup(f, alt_text.describe(f), timeline_svg.PROJECTOR_WIDTH)
+
+    return _derived(fig, "_dkpi_projector_timeline", draw)
 
 
 def _derived(fig: go.Figure, name: str, make: Callable[[go.Figure], Any]) -> Any:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import alt_text, charts, memo, small_svg
+from dortmund_kpi.views import alt_text, charts, memo, small_svg, timeline_svg
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     Query,
@@ -52,6 +52,7 @@ class MasterplanData:
     charts: tuple[Chart, ...]  # the group shown
     measures: pd.DataFrame
     timeline: go.Figure | None
+    timeline_svg: str = ""  # the timeline as static SVG (views.timeline_svg.markup)
     honoured: frozenset[str] = HONOURED
 
     @property
@@ -84,7 +85,12 @@ def build(query: Query, view: View) -> MasterplanData:
         group=group,
         charts=_charts(query, view, shown),
         measures=(frame := _measures(query, view, plan)),
-        timeline=_timeline(query, view, frame, f"{texts.MEASURES_TITLE}: Masterplan {plans[plan]}"),
+        timeline=(
+            drawn := _timeline(
+                query, view, frame, f"{texts.MEASURES_TITLE}: Masterplan {plans[plan]}"
+            )
+        )[0],
+        timeline_svg=drawn[1],
     )
 
 
@@ -127,16 +133,21 @@ def _measures(query: Query, view: View, plan: str) -> pd.DataFrame:
     return measure_views.for_masterplan(frame, plan)
 
 
-def _timeline(query: Query, view: View, frame: pd.DataFrame, title: str) -> go.Figure | None:
+def _timeline(
+    query: Query, view: View, frame: pd.DataFrame, title: str
+) -> tuple[go.Figure | None, str]:
+    """The timeline's figure (frozen) and its SVG, drawn once per content."""
     if frame.empty:
-        return None
+        return None, ""
     stand = query(read.data_stand, as_of=view.as_of)
     today = measure_views.reference_day(view.as_of)
     text = formatting.chart_timestamp(None if pd.isna(stand) else stand)
     pinned = view.as_of is not None
 
-    def draw() -> go.Figure:
-        return charts.freeze(measure_views.timeline(frame, title, text, today, pinned=pinned))
+    def draw() -> tuple[go.Figure, str]:
+        figure = measure_views.timeline(frame, title, text, today, pinned=pinned)
+        figure = charts.freeze(figure)
+        return figure, timeline_svg.markup(figure, alt_text.describe(figure))
 
     return _DRAWN.get(memo.digest("timeline", frame, title, text, today, pinned), draw)
 

@@ -10,23 +10,19 @@ Streamlit here.
 
 from __future__ import annotations
 
-import html
 import math
 import re
-import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import formatting
+from dortmund_kpi.views import svg_parts
 
 WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
 PROJECTOR_WIDTH = 340  # presentation mode: the same card, text about 1.8 times as large
-FONT = "Source Sans Pro, Arial, sans-serif"
-_TAGS = re.compile(r"<[^>]+>")
 _DASHES = {"dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3"}
-_LINE = 14  # footer line height (11 px text)
 _RIGHT = 12  # the right edge (the left one makes room for the value labels)
 
 
@@ -35,58 +31,19 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
 
     ``width`` is the drawing's width in px of text: the SVG fills its card, so a narrower
     drawing shows larger text (presentation mode: fonts for a projector)."""
-    layout = fig.layout
-    height = int(layout.height or 320)
-    # Wrapped again for this width (px per character of 15 px bold and 11 px text).
-    title = textwrap.wrap(" ".join(_lines(layout.title.text)), width=int(width / 8.2))
-    notes = [a for a in layout.annotations if a.bgcolor is None]
-    badges = [a for a in layout.annotations if a.bgcolor is not None]
-    # The footer keeps clear of the badge at its right (it sits on the first line).
-    free = width - max((_badge_width(_plain(b.text)) + 8 for b in badges), default=0)
-    footer = textwrap.wrap(
-        " ".join(line for note in notes for line in _lines(note.text)), width=int(free / 5.8)
-    )
-    parts: list[str] = []
-    y = 18
-    for line in title:
-        parts.append(_text(0, y, line, size=15, font_weight="bold"))
-        y += 19
-    y = _legend(parts, _legend_traces(fig), y + 2, width)
-    bottom = height - 8 - _LINE * len(footer) - 14
-    _plot(parts, fig, (y + 6, bottom), width)
-    for index, line in enumerate(footer):
-        at = height - 8 - _LINE * (len(footer) - 1 - index)
-        parts.append(_text(0, at, line, size=11, fill="#555"))
-    for badge in badges:
-        _badge(parts, _plain(badge.text), height - 8 - _LINE * (len(footer) - 1), width)
-    label = html.escape(alt, quote=True)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="height:auto" '
-        f'font-family="{FONT}" font-size="12" fill="#333">'
-        f"<title>{label}</title>{''.join(parts)}</svg>"
-    )
-
-
-def _plain(text: str | None) -> str:
-    return " ".join(_TAGS.sub(" ", str(text or "")).split())
-
-
-def _lines(text: str | None) -> list[str]:
-    return [p for p in (_plain(part) for part in str(text or "").split("<br>")) if p]
-
-
-def _text(x: float, y: float, text: str, size: int = 12, **attrs: str) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
-    at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}"'
-    return f"<text {at}{extra}>{html.escape(text)}</text>"
+    height = int(fig.layout.height or 320)
+    parts, y = svg_parts.header(fig, width)
+    y = legend(parts, _legend_traces(fig), y + 2, width)
+    footer, top = svg_parts.footer(fig, width, height)
+    _plot(parts, fig, (y + 6, top - 14), width)
+    return svg_parts.element(parts + footer, alt, width, height)
 
 
 def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
     return [t for t in fig.data if t.showlegend is not False and t.name]
 
 
-def _legend(parts: list[str], traces: list[go.Scatter], y: float, total: int) -> float:
+def legend(parts: list[str], traces: list[go.Scatter], y: float, total: int) -> float:
     """Legend entries in rows (a sample of line and marker, then the name); next free y."""
     x, y = 0.0, y + 12
     for trace in traces:
@@ -94,7 +51,7 @@ def _legend(parts: list[str], traces: list[go.Scatter], y: float, total: int) ->
         if x and x + width > total:
             x, y = 0.0, y + 18
         parts.append(_sample(trace, x, y - 4))
-        parts.append(_text(x + 26, y, trace.name, size=11))
+        parts.append(svg_parts.text(x + 26, y, trace.name, size=11))
         x += width + 10
     return y + 6
 
@@ -104,7 +61,7 @@ def _sample(trace: go.Scatter, x: float, y: float) -> str:
     out = ""
     if "lines" in (trace.mode or ""):
         dash = _DASHES.get(trace.line.dash or "", "")
-        out += _path([(x, y), (x + 22, y)], color, trace.line.width or 2, dash)
+        out += svg_parts.path([(x, y), (x + 22, y)], color, trace.line.width or 2, dash)
     if "markers" in (trace.mode or ""):
         symbols = trace.marker.symbol
         symbol = symbols if isinstance(symbols, str) else "circle"
@@ -147,13 +104,15 @@ def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: in
         return top + share * (bottom - top) if reverse else bottom - share * (bottom - top)
 
     for tick, label in zip(ticks, labels, strict=True):
-        parts.append(_path([(left, py(tick)), (width - _RIGHT, py(tick))], "#e5e5e5", 1))
-        parts.append(_text(left - 6, py(tick) + 4, label, size=11, text_anchor="end"))
+        parts.append(svg_parts.path([(left, py(tick)), (width - _RIGHT, py(tick))], "#e5e5e5", 1))
+        parts.append(svg_parts.text(left - 6, py(tick) + 4, label, size=11, text_anchor="end"))
     for year in _years(x_lo, x_hi):
         at = px(year)
-        parts.append(_path([(at, bottom), (at, bottom + 4)], "#444", 1))
-        parts.append(_text(at, bottom + 16, _year_label(year), size=11, text_anchor="middle"))
-    parts.append(_path([(left, bottom), (width - _RIGHT, bottom)], "#444", 1))
+        parts.append(svg_parts.path([(at, bottom), (at, bottom + 4)], "#444", 1))
+        parts.append(
+            svg_parts.text(at, bottom + 16, _year_label(year), size=11, text_anchor="middle")
+        )
+    parts.append(svg_parts.path([(left, bottom), (width - _RIGHT, bottom)], "#444", 1))
     for trace, tx, ty in series:
         symbols = trace.marker.symbol
         each = [symbols] * len(tx) if isinstance(symbols, str) or symbols is None else symbols
@@ -166,7 +125,9 @@ def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float,
     color, mode = _color(trace), trace.mode or ""
     if "lines" in mode and len(points) > 1:
         dash = _DASHES.get(trace.line.dash or "", "")
-        parts.append(_path([(x, y) for x, y, _ in points], color, trace.line.width or 2, dash))
+        parts.append(
+            svg_parts.path([(x, y) for x, y, _ in points], color, trace.line.width or 2, dash)
+        )
     if "markers" in mode:
         size = trace.marker.size or 7
         stars = [(x, y, m) for x, y, m in points if (m or "").startswith("star")]
@@ -195,12 +156,6 @@ def _dots(points: list[tuple[float, float, str]], color: str, size: float) -> li
     return out
 
 
-def _path(points: Sequence[tuple[float, float]], color: str, width: float, dash: str = "") -> str:
-    d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dashed = f' stroke-dasharray="{dash}"' if dash else ""
-    return f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dashed}/>'
-
-
 def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
     """Filled or hollow (``-open``: a demo value) circle; a star for the target."""
     fill = "white" if symbol.endswith("-open") else color
@@ -216,20 +171,6 @@ def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}" '
         f'stroke="{color}" stroke-width="1.5"/>'
     )
-
-
-def _badge_width(text: str) -> float:
-    return 8 + 6.4 * len(text)
-
-
-def _badge(parts: list[str], text: str, baseline: float, total: int) -> None:
-    width = _badge_width(text)
-    x = total - width - 1  # the frame inside the drawing
-    parts.append(
-        f'<rect x="{x:.1f}" y="{baseline - 12:.1f}" width="{width:.1f}" height="16" '
-        f'fill="#FFF3CD" stroke="#B58B00"/>'
-    )
-    parts.append(_text(x + 4, baseline, text, size=11, fill="#5C4400"))
 
 
 def _xs(values: Sequence) -> list[float | None]:

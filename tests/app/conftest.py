@@ -132,8 +132,9 @@ def open_page(
 ) -> AppTest:
     """Open ``page`` (a key of ``ui.widgets.PAGE_FILES``) with the query parameters of a link.
 
-    With ``charts_open`` every masterplan small multiple's interactive chart is opened
-    (its popover, as a click does), so the tests see each chart as a person who opens it.
+    With ``charts_open`` every masterplan small multiple's interactive chart and every
+    measures timeline's are opened (their popovers, as a click does), so the tests see
+    each chart as a person who opens it.
     """
     # Never let a test build or read the default database in data/.
     assert os.environ.get(ENV_DB), "set DORTMUND_KPI_DB (fixture app_db) before opening the app"
@@ -141,6 +142,8 @@ def open_page(
     if charts_open:
         for indicator in CATALOG.indicators:
             at.session_state[widgets.popover_key(f"mp_{indicator.id}")] = True
+        for plan in CATALOG.masterplan_ids:
+            at.session_state[widgets.popover_key(f"measures_{plan}")] = True
     if page == "uebersicht":
         at.query_params.update(dict(params or {}))
         return at.run()

@@ -1,6 +1,6 @@
-"""The masterplan's small multiples are static SVG; each one's interactive plotly chart
-and its export buttons are drawn and sent only when their popover is opened
-(``screens/plan.py``)."""
+"""The masterplan's small multiples and its measures timeline are static SVG; each one's
+interactive plotly chart and its export buttons are drawn and sent only when their popover
+is opened (``screens/plan.py``, ``ui.measures``)."""
 
 from __future__ import annotations
 
@@ -34,12 +34,36 @@ def _export_labels(at) -> list[str]:
 
 def test_a_small_multiple_s_exports_are_sent_only_when_their_popover_is_opened() -> None:
     closed = open_page("masterplan", charts_open=False)
-    timeline = _export_labels(closed)  # the measures timeline's exports, always sent
-    assert timeline in ([texts.EXPORT_PNG, texts.EXPORT_SVG], [texts.EXPORT_NO_BROWSER])
+    assert _export_labels(closed) == []  # no chart's export buttons, not even the timeline's
 
     one = next(iter(figures(open_page("masterplan"))))
     closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + one)] = True
     opened = closed.run()
     assert_ok(opened)
     # That chart's PNG and SVG (or, without a browser for images, the note saying so).
-    assert _export_labels(opened) == timeline * 2
+    assert _export_labels(opened) in (
+        [texts.EXPORT_PNG, texts.EXPORT_SVG],
+        [texts.EXPORT_NO_BROWSER],
+    )
+
+
+def test_the_measures_timeline_is_svg_its_chart_and_exports_on_demand() -> None:
+    """The timeline is drawn as SVG with the page; its plotly chart (the same figure as
+    with every popover open) and its exports are sent when their popovers are opened."""
+    every = figures(open_page("masterplan"), include_measures=True)
+    closed = open_page("masterplan", charts_open=False)
+    svg = [m.value for m in closed.markdown if "dkpi-timeline" in m.value]
+    assert len(svg) == 1 and svg[0].count("<svg") == 2  # for a desk and for a phone
+    assert 'class="bar"' in svg[0] and texts.MEASURES_TODAY in svg[0]
+    assert figures(closed, include_measures=True) == {}
+
+    closed.session_state[widgets.popover_key("measures_verwaltung")] = True
+    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + "measures_verwaltung")] = True
+    opened = closed.run()
+    assert_ok(opened)
+    drawn = figures(opened, include_measures=True)
+    assert drawn == {"measures_verwaltung": every["measures_verwaltung"]}
+    assert _export_labels(opened) in (
+        [texts.EXPORT_PNG, texts.EXPORT_SVG],
+        [texts.EXPORT_NO_BROWSER],
+    )

@@ -54,7 +54,7 @@ def test_every_small_multiple_names_title_unit_source_and_demo(
 
 def test_interactive_chart_opens_on_demand(page: Page, app_server: AppServer) -> None:
     open_page(page, app_server.base_url, f"/masterplan?masterplan={PLAN}")
-    drawn = page.locator(PLOT).count()  # the measures' timeline; no small multiple
+    drawn = page.locator(PLOT).count()  # none: small multiples and timeline are SVG
     first = page.locator(SMALL).first.evaluate(READ_JS)
     page.get_by_role("button", name=texts.INTERACTIVE_CHART).first.click()
     page.wait_for_function(

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from dortmund_kpi.ui import widgets
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
     assert_no_error,
@@ -21,6 +22,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 TIMELINE = ".st-key-measures_verwaltung .js-plotly-plot"
+SVG_TIMELINE = ".st-key-timeline_verwaltung .dkpi-wide svg"
 DETAIL = ".st-key-measure_detail"
 
 
@@ -30,18 +32,30 @@ def query(page: Page) -> dict[str, list[str]]:
 
 def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Browser) -> None:
     open_page(page, app_server.base_url, "/masterplan?masterplan=verwaltung")
-    wait_for_charts(page, 1)  # the timeline (the indicators are static small multiples)
+    # The timeline as drawn with the page (static SVG): a bar per measure, the legend's
+    # flag for overdue ones, source, Stand and the demo badge.
+    drawing = page.locator(SVG_TIMELINE)
+    drawing.wait_for()
+    tips = drawing.locator(".bar title").all_text_contents()
+    assert sorted({t.split("\n")[0] for t in tips}) == [
+        "Testmaßnahme Bürgerdienste",
+        "⚠ Testmaßnahme Serviceportal",
+    ]
+    svg_text = " ".join(drawing.locator("text").all_text_contents())
+    assert "⚠ überfällig" in svg_text  # the flag is drawn, not only coloured
+    assert "Stand:" in svg_text and "Demodaten" in svg_text
+    # Its interactive chart, drawn when its popover is opened: the same measures.
+    page.locator(f".st-key-{widgets.popover_key('measures_verwaltung')} button").click()
+    wait_for_charts(page, 1)
     timeline = page.locator(TIMELINE)
-    assert timeline.count() == 1
     drawn = {t["name"]: t["y"] for t in traces(page, timeline)}
     assert drawn == {
         "◐ verzögert": ["⚠ Testmaßnahme Serviceportal"],
         "▶ in Umsetzung": ["Testmaßnahme Bürgerdienste"],
         "⚠ überfällig": ["⚠ Testmaßnahme Serviceportal"],
     }
-    svg_text = timeline.inner_text() + " ".join(timeline.locator("text").all_text_contents())
-    assert "⚠ überfällig" in svg_text  # the flag is drawn, not only coloured
-    assert "Stand:" in svg_text and "Demodaten" in svg_text
+    page.keyboard.press("Escape")
+    timeline.wait_for(state="detached")
 
     with rerun(page):
         page.locator(".st-key-measure_plan_t_v1").get_by_role(

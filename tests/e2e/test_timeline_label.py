@@ -1,5 +1,7 @@
-"""The measures timeline as drawn in Chromium at a desk and on a phone: the "heute" label of
-the dotted day line is clear of the legend and of every bar (it once sat on the legend)."""
+"""The measures timeline (static SVG, ``views.timeline_svg``) as drawn in Chromium at a desk
+and on a phone: the "heute" label of the dotted day line is clear of the legend and of every
+bar (it once sat on the legend), and the bars, the overdue outline among them, stay inside
+the plot, their labels inside their bars and clear of the day line."""
 
 from __future__ import annotations
 
@@ -8,33 +10,30 @@ from playwright.sync_api import Browser
 
 from dortmund_kpi import texts
 from tests.e2e.conftest import AppServer, new_context
-from tests.e2e.helpers import open_page, wait_for_charts
+from tests.e2e.helpers import open_page
 
 pytestmark = pytest.mark.e2e
 
-# A box in page coordinates, and the timeline: the plotly chart whose annotation is ``today``.
-TIMELINE_JS = """
+# Boxes in page coordinates of the timeline drawing shown (a desk's or a phone's).
+BOXES_JS = """(today) => {
   const box = (el) => { const r = el.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  const plot = [...document.querySelectorAll('.js-plotly-plot')].find((gd) =>
-    [...gd.querySelectorAll('.annotation-text')].some((t) => t.textContent === today));
-  if (!plot) return null;
-"""
-
-# Boxes of the timeline's day label, its legend items and its bars.
-BOXES_JS = (
-    """(today) => {"""
-    + TIMELINE_JS
-    + """
-  const text = [...plot.querySelectorAll('.annotation-text')]
-    .find((t) => t.textContent === today);
+  const svg = [...document.querySelectorAll('.dkpi-timeline svg')]
+    .find((s) => s.getBoundingClientRect().width > 0);
+  if (!svg) return null;
+  const label = svg.querySelector('.day-label');
+  if (!label || label.textContent !== today) return null;
   return {
-    label: box(text),
-    legend: [...plot.querySelectorAll('.legend .traces')].map(box),
-    bars: [...plot.querySelectorAll('.barlayer .point path')].map(box),
+    width: svg.getBoundingClientRect().width,
+    label: box(label),
+    legend: [...svg.querySelectorAll('.legend > *')].map(box),
+    bars: [...svg.querySelectorAll('.bar')].map((b) => ({...box(b),
+      outlined: b.getAttribute('fill') === 'none'})),
+    texts: [...svg.querySelectorAll('.bar-text')].map(box),
+    line: box(svg.querySelector('.day-line')),
+    area: box(svg.querySelector('.plot')),
   };
 }"""
-)
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -45,64 +44,39 @@ def _overlap(a: dict, b: dict) -> bool:
     )
 
 
-@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
-def test_today_label_clear_of_legend_and_bars(
-    browser: Browser, app_server: AppServer, size: tuple[int, int]
-) -> None:
-    context = new_context(browser, size)
-    try:
-        page = context.new_page()
-        open_page(page, app_server.base_url, "/masterplan?masterplan=verwaltung")
-        wait_for_charts(page)
-        page.wait_for_function(BOXES_JS, arg=texts.MEASURES_TODAY)
-        boxes = page.evaluate(BOXES_JS, texts.MEASURES_TODAY)
-        assert boxes["legend"] and boxes["bars"]
-        label = boxes["label"]
-        assert label["right"] > label["left"]
-        assert [b for b in boxes["legend"] if _overlap(label, b)] == []
-        assert [b for b in boxes["bars"] if _overlap(label, b)] == []
-    finally:
-        context.close()
-
-
-# Boxes of the plot area, the dotted day line and every "⚠ überfällig" bar label.
-OVERDUE_JS = (
-    """([today, late]) => {"""
-    + TIMELINE_JS
-    + """
-  const labels = [...plot.querySelectorAll('.barlayer text')]
-    .filter((t) => t.textContent === late);
-  const line = [...plot.querySelectorAll('.shapelayer path')]
-    .find((p) => (p.getAttribute('style') || '').includes('dasharray'));
-  if (!labels.length || !line) return null;
-  return {area: box(plot.querySelector('.draglayer .nsewdrag')), line: box(line),
-          labels: labels.map(box)};
-}"""
-)
+def _inside(a: dict, b: dict, slack: float = 2.0) -> bool:
+    return (
+        b["left"] - slack <= a["left"]
+        and a["right"] <= b["right"] + slack
+        and b["top"] - slack <= a["top"]
+        and a["bottom"] <= b["bottom"] + slack
+    )
 
 
 @pytest.mark.parametrize(
     ("size", "query"),
-    [((1440, 900), ""), ((390, 844), "&praesentation=1")],
-    ids=["desktop", "phone-praesentation"],
+    [((1440, 900), ""), ((390, 844), ""), ((390, 844), "&praesentation=1")],
+    ids=["desktop", "phone", "phone-praesentation"],
 )
-def test_overdue_labels_clear_of_day_line_and_inside_plot(
+def test_day_label_bars_and_overdue_outline_as_drawn(
     browser: Browser, app_server: AppServer, size: tuple[int, int], query: str
 ) -> None:
     context = new_context(browser, size)
     try:
         page = context.new_page()
         open_page(page, app_server.base_url, f"/masterplan?masterplan=verwaltung{query}")
-        wait_for_charts(page)
-        arg = [texts.MEASURES_TODAY, texts.MEASURE_OVERDUE]
-        page.wait_for_function(OVERDUE_JS, arg=arg)
-        boxes = page.evaluate(OVERDUE_JS, arg)
-        area, line = boxes["area"], boxes["line"]
-        for label in boxes["labels"]:
-            assert label["right"] > label["left"]
-            assert not _overlap(label, line), f"label {label} crosses the day line {line}"
-            assert area["left"] <= label["left"] and label["right"] <= area["right"], (
-                f"label {label} leaves the plot {area}"
-            )
+        page.wait_for_function(BOXES_JS, arg=texts.MEASURES_TODAY, timeout=60_000)
+        boxes = page.evaluate(BOXES_JS, texts.MEASURES_TODAY)
+        assert boxes["width"] <= size[0]  # never wider than the screen
+        label, bars = boxes["label"], boxes["bars"]
+        assert boxes["legend"] and bars and label["right"] > label["left"]
+        assert [b for b in boxes["legend"] if _overlap(label, b)] == []
+        assert [b for b in bars if _overlap(label, b)] == []
+        assert [b for b in bars if b["outlined"]], "the overdue measure's outline"
+        for bar in bars:
+            assert _inside(bar, boxes["area"]), f"bar {bar} leaves the plot {boxes['area']}"
+        for text in boxes["texts"]:
+            assert any(_inside(text, bar) for bar in bars if bar["outlined"]), text
+            assert not _overlap(text, boxes["line"]), f"{text} crosses the day line"
     finally:
         context.close()

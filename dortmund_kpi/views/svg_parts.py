@@ -1,0 +1,94 @@
+"""What the static SVG charts share (``views.small_svg``, ``views.timeline_svg``): title,
+footer (source, Stand, the "Demodaten" badge) and the ``<svg>`` element, read from the
+finished plotly figure, so a drawing never says other than the chart it stands for. No
+Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+LINE = 14  # footer line height (11 px text)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain(text: str | None) -> str:
+    return " ".join(_TAGS.sub(" ", str(text or "")).split())
+
+
+def lines(text: str | None) -> list[str]:
+    return [p for p in (plain(part) for part in str(text or "").split("<br>")) if p]
+
+
+def text(x: float, y: float, content: str, size: int = 12, **attrs: str) -> str:
+    # class_ for "class"; text_anchor for "text-anchor"
+    extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{v}"' for k, v in attrs.items())
+    at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}"'
+    return f"<text {at}{extra}>{html.escape(content)}</text>"
+
+
+def path(points: Sequence[tuple[float, float]], color: str, width: float, dash: str = "") -> str:
+    d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dashed}/>'
+
+
+def header(fig: go.Figure, width: int) -> tuple[list[str], float]:
+    """The title, wrapped again for ``width`` (px per character of 15 px bold text); the
+    parts and the baseline below the last line."""
+    parts, y = [], 18.0
+    for line in textwrap.wrap(" ".join(lines(fig.layout.title.text)), width=int(width / 8.2)):
+        parts.append(text(0, y, line, size=15, font_weight="bold"))
+        y += 19
+    return parts, y
+
+
+def footer(fig: go.Figure, width: int, height: int) -> tuple[list[str], float]:
+    """Source and Stand (the figure's footer notes) at the bottom, the badges at the right
+    of their first line; the parts and the top of the footer."""
+    notes = [a for a in fig.layout.annotations if a.bgcolor is None and a.xref in (None, "paper")]
+    badges = [a for a in fig.layout.annotations if a.bgcolor is not None]
+    # The footer keeps clear of the badge at its right (it sits on the first line).
+    free = width - max((_badge_width(plain(b.text)) + 8 for b in badges), default=0)
+    wrapped = textwrap.wrap(
+        " ".join(line for note in notes for line in lines(note.text)), width=int(free / 5.8)
+    )
+    parts = [
+        text(0, height - 8 - LINE * (len(wrapped) - 1 - index), line, size=11, fill="#555")
+        for index, line in enumerate(wrapped)
+    ]
+    for badge in badges:
+        _badge(parts, plain(badge.text), height - 8 - LINE * (len(wrapped) - 1), width)
+    return parts, height - 8 - LINE * len(wrapped)
+
+
+def element(parts: list[str], alt: str, width: int, height: int, css_class: str = "") -> str:
+    """The ``<svg>`` (``role="img"``, ``alt`` its accessible name), as wide as its box."""
+    label = html.escape(alt, quote=True)
+    extra = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg"{extra} role="img" aria-label="{label}" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="height:auto" '
+        f'font-family="{FONT}" font-size="12" fill="#333">'
+        f"<title>{label}</title>{''.join(parts)}</svg>"
+    )
+
+
+def _badge_width(content: str) -> float:
+    return 8 + 6.4 * len(content)
+
+
+def _badge(parts: list[str], content: str, baseline: float, total: int) -> None:
+    width = _badge_width(content)
+    x = total - width - 1  # the frame inside the drawing
+    parts.append(
+        f'<rect x="{x:.1f}" y="{baseline - 12:.1f}" width="{width:.1f}" height="16" '
+        f'fill="#FFF3CD" stroke="#B58B00"/>'
+    )
+    parts.append(text(x + 4, baseline, content, size=11, fill="#5C4400"))
