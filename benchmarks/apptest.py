@@ -37,7 +37,7 @@ DASHBOARD = PROJECT_ROOT / "dashboard.py"
 PAGES = ("uebersicht", "masterplan", "indikator", "bezirke", "daten")
 TIMEOUT_S = 900
 SMALL_MULTIPLE = "dkpi-small-multiple"  # the class of a static small multiple (screens/plan.py)
-TIMELINE = "dkpi-timeline"  # ... of the static measures timeline (ui.measures)
+STATIC_CHART = "dkpi-static"  # ... of any other chart drawn as SVG (ui.widgets.svg_chart)
 PAUSE_AFTER_IMPORT_S = 2.0  # the next visitor comes a moment after an import
 
 
@@ -103,7 +103,7 @@ def payload(at: Any) -> tuple[int | None, int, int]:
             size = len(proto.spec.encode("utf-8"))
             largest = size if largest is None else max(largest, size)
             charts += 1
-        elif kind == "markdown" and (SMALL_MULTIPLE in proto.body or TIMELINE in proto.body):
+        elif kind == "markdown" and (SMALL_MULTIPLE in proto.body or STATIC_CHART in proto.body):
             charts += 1
     return largest, total, charts
 

@@ -59,10 +59,10 @@ DRAWN_JS = """(minCharts) => {
   if (!document.querySelector("[data-testid='stMain'] h1")) return false;
   if (document.querySelector("[data-testid='stSkeleton'], [data-stale='true']")) return false;
   const holders = document.querySelectorAll("[data-testid='stPlotlyChart']");
-  // A small multiple or measures timeline drawn as static SVG counts as a chart (its
+  // A small multiple or another chart drawn as static SVG counts as a chart (its
   // plotly form opens on demand in a popover, which the browser does not draw until then).
   const smalls = document.querySelectorAll(
-    '.dkpi-small-multiple svg, .dkpi-timeline .dkpi-wide svg').length;
+    '.dkpi-small-multiple, .dkpi-static').length;
   if (holders.length + smalls < minCharts) return false;
   for (const holder of holders) {
     const gd = holder.querySelector('.js-plotly-plot');

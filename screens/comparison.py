@@ -1,10 +1,13 @@
 """Vergleich: one indicator, Dortmund among a peer group (rank over time, bar ranking,
 median and best, the regional map)."""
 
+import functools
+
 import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import comparison, data, url, widgets
+from dortmund_kpi.views import bars_svg, map_svg, small_svg
 from dortmund_kpi.views.comparison import build
 
 page = data.page_data(build, url.current_view("vergleich"))
@@ -22,7 +25,9 @@ else:
         widgets.empty_notice(page.view.as_of)
     comparison.summary(page)
     if page.bar_figure is not None:
-        widgets.chart(page.bar_figure, key="peer_bars", filename="vergleich_rangfolge")
+        projector = functools.partial(bars_svg.markup, width=bars_svg.PROJECTOR_WIDTH)
+        name = "vergleich_rangfolge"
+        widgets.svg_chart(page.bar_figure, page.bar_svg, "peer_bars", name, projector=projector)
     if page.missing:
         shown = ", ".join(page.missing)
         period = page.latest.period if page.latest else "–"
@@ -33,6 +38,8 @@ else:
             widgets.chart(page.rank_figure, key="peer_rank", filename="vergleich_rang")
     with right:
         if page.map_figure is not None:
-            widgets.chart(page.map_figure, key="peer_map", filename="vergleich_karte")
+            projector = functools.partial(map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
+            figure, name = page.map_figure, "vergleich_karte"
+            widgets.svg_chart(figure, page.map_svg, "peer_map", name, projector=projector)
     st.header(texts.COMPARISON_TABLE)
     st.dataframe(data.table(page.table), hide_index=True)

@@ -62,7 +62,7 @@ SHOTS = (
     Shot(
         "indikator.png",
         "/indikator?indikator=glasfaser_haushalte&bezirk=hoerde&bezirk=eving",
-        3,  # time series, map, ranking
+        3,  # time series, map, ranking (SVG)
         height=1420,
     ),
     Shot("bezirke.png", "/bezirke?bezirk=hoerde", 0),
@@ -70,7 +70,7 @@ SHOTS = (
         "massnahmen.png",
         "/masterplan?masterplan=verwaltung",
         2,
-        anchor=".st-key-timeline_verwaltung",  # static SVG, like the small multiples
+        anchor=".st-key-svg_measures_verwaltung",  # static SVG, like the small multiples
     ),
     Shot("massnahme.png", "/masterplan?masterplan=verwaltung&massnahme=v01_serviceportal", 1),
     Shot("daten.png", "/daten", 0),
@@ -79,7 +79,7 @@ SHOTS = (
     Shot(
         "vergleich.png",
         "/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
-        3,  # bar ranking, rank over time, regional map
+        3,  # bar ranking (SVG), rank over time, regional map
         height=1500,
     ),
 )
@@ -95,13 +95,13 @@ IDLE_JS = """() => {
 }"""
 # A plotly chart kept in a closed popover (a masterplan small multiple's interactive form)
 # is not drawn until opened: only charts on view count, and static small multiples and
-# measures timelines do.
+# the other charts drawn as SVG (ui.widgets.svg_chart) do.
 CHARTS_JS = """n => {
   if (document.querySelector("[data-testid='stException']")) return true;
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(gd => gd.offsetParent !== null);
   const smalls = document.querySelectorAll(
-    '.dkpi-small-multiple svg, .dkpi-timeline .dkpi-wide svg').length;
+    '.dkpi-small-multiple, .dkpi-static').length;
   return plots.length + smalls >= n
     && plots.every(gd => gd._fullLayout && gd.querySelector('.main-svg')
     && (!gd._fullLayout.map || (gd._fullLayout.map._subplot.map.loaded()

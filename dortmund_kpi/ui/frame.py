@@ -60,12 +60,12 @@ FRAME_CSS = """<style>
 .dkpi-red { background: rgba(255, 43, 43, 0.09); color: #a3141b; }
 .dkpi-orange { background: rgba(255, 164, 33, 0.15); color: #8a4500; }
 .dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
-/* The measures timeline (views.timeline_svg): drawn twice, the narrow one for phones. */
-.dkpi-timeline .dkpi-narrow { display: none; }
+/* Page-wide SVG charts (views.svg_parts.responsive): drawn twice, the narrow one for phones. */
+.dkpi-responsive .dkpi-narrow { display: none; }
 @media (max-width: 640px) {
   .dkpi-tiles { grid-template-columns: 1fr; }
-  .dkpi-timeline .dkpi-wide { display: none; }
-  .dkpi-timeline .dkpi-narrow { display: block; }
+  .dkpi-responsive .dkpi-wide { display: none; }
+  .dkpi-responsive .dkpi-narrow { display: block; }
   /* Tiles full width; wide tables scroll inside their box; modebar only on demand. */
   [data-testid="stMain"] [data-testid="stHorizontalBlock"]
     > [data-testid="stLayoutWrapper"][width$="px"] {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +14,8 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import downloads
 from dortmund_kpi.ui import data, partial, url, widgets
+from dortmund_kpi.views import bars_svg, map_svg, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views import tables
 from dortmund_kpi.views.indicator import IndicatorData
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,10 +37,15 @@ def district_section(page: IndicatorData) -> None:
     period = page.districts.period
     left, right = st.columns([3, 2])
     with left:
-        widgets.chart(page.districts.map, key="map", filename=f"{ind['id']}_karte_{period}")
+        district_map, svg = page.districts.map, page.districts.map_svg
+        projector = functools.partial(map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
+        name = f"{ind['id']}_karte_{period}"
+        widgets.svg_chart(district_map, svg, key="map", filename=name, projector=projector)
     with right:
         name = f"{ind['id']}_rangfolge_{period}"
-        widgets.chart(page.districts.ranking, key="ranking", filename=name)
+        ranking, svg = page.districts.ranking, page.districts.ranking_svg
+        projector = functools.partial(bars_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
+        widgets.svg_chart(ranking, svg, key="ranking", filename=name, projector=projector)
 
 
 def metadata_panel(page: IndicatorData) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,6 +13,7 @@ from dortmund_kpi.share import measure_files
 from dortmund_kpi.ui import data, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views
+from dortmund_kpi.views import timeline_svg
 
 
 def _open_measure(measure_id: str) -> None:
@@ -53,18 +56,16 @@ def measure_list(
 
 
 def measure_timeline(fig: go.Figure | None, svg: str, name: str) -> None:
-    """The timeline as static SVG (container ``timeline_<name>``); its interactive chart
-    (key ``measures_<name>``) and exports (``massnahmen_<name>``) drawn on demand. As a
+    """The timeline as static SVG; its interactive chart (key ``measures_<name>``) and
+    exports (``massnahmen_<name>``) drawn on demand (``ui.widgets.svg_chart``). As a
     plotly chart drawn with the page it was about a fifth of the masterplan's load."""
     if fig is None:
         st.caption(texts.MEASURES_NONE)
         return
     st.caption(texts.MEASURES_TIMELINE_HELP)
-    if st.session_state.get("praesentation"):  # text for a projector
-        svg = widgets.projector_timeline(fig)
-    st.container(key=f"timeline_{name}").markdown(svg, unsafe_allow_html=True)
-    widgets.chart_on_demand(fig, key=f"measures_{name}", filename=f"massnahmen_{name}")
-    widgets.chart_exports(fig, f"massnahmen_{name}", key=f"measures_{name}")
+    projector = functools.partial(timeline_svg.markup, width=timeline_svg.PROJECTOR_WIDTH)
+    key, filename = f"measures_{name}", f"massnahmen_{name}"
+    widgets.svg_chart(fig, svg, key=key, filename=filename, projector=projector)
 
 
 def measure_downloads(frame: pd.DataFrame, name: str) -> None:

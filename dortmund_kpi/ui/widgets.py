@@ -16,7 +16,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data, partial
-from dortmund_kpi.views import alt_text, charts, projector, small_svg, timeline_svg
+from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -133,6 +133,7 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
     st.plotly_chart(fig, key=key, config=config, theme=None, alt=alt)
 
 
+STATIC_CHART = "dkpi-static"  # the class of a chart drawn as SVG (``svg_chart``)
 POPOVER_PREFIX = "offen_"  # session key of a popover that draws its chart when opened
 EXPORT_PREFIX = "export_"  # ... of a chart's export popover: popover_key(EXPORT_PREFIX + key)
 
@@ -168,15 +169,6 @@ def projector_svg(fig: go.Figure) -> str:
         return small_svg.figure_svg(f, alt_text.describe(f), small_svg.PROJECTOR_WIDTH)
 
     return _derived(fig, "_dkpi_projector_svg", draw)
-
-
-def projector_timeline(fig: go.Figure) -> str:
-    """The measures timeline's SVG with text sized for a projector, drawn once per figure."""
-
-    def draw(f: go.Figure) -> str:
-        return timeline_svg.markup(f, alt_text.describe(f), timeline_svg.PROJECTOR_WIDTH)
-
-    return _derived(fig, "_dkpi_projector_timeline", draw)
 
 
 def _derived(fig: go.Figure, name: str, make: Callable[[go.Figure], Any]) -> Any:
@@ -271,6 +263,26 @@ def _export_buttons(fig: go.Figure, filename: str) -> None:
             mime=mime,
             on_click="ignore",
         )
+
+
+def svg_chart(
+    fig: go.Figure,
+    svg: str,
+    key: str,
+    filename: str,
+    projector: Callable[[go.Figure, str], str] | None = None,
+) -> None:
+    """A chart drawn as static SVG (container ``svg_<key>``, class ``dkpi-static``): the
+    browser lays it out once; its plotly form (key ``key``) and exports open on demand.
+    In presentation mode ``projector(fig, alt)`` draws it with larger text (once per
+    figure)."""
+    if projector is not None and st.session_state.get("praesentation"):
+        alt = _derived(fig, "_dkpi_alt", alt_text.describe)
+        svg = _derived(fig, f"_dkpi_projector_{key}", lambda f: projector(f, alt))
+    body = f'<div class="{STATIC_CHART}">{svg}</div>'
+    st.container(key=f"svg_{key}").markdown(body, unsafe_allow_html=True)
+    chart_on_demand(fig, key=key, filename=filename)
+    chart_exports(fig, filename, key=key)
 
 
 def chart(fig: go.Figure, key: str, filename: str) -> None:

@@ -27,6 +27,7 @@ from dortmund_kpi.peer_groups import (
     ranks,
     region_map,
 )
+from dortmund_kpi.views import alt_text, bars_svg, map_svg
 from dortmund_kpi.views import comparison_charts as figures
 from dortmund_kpi.views.common import Query, View, depends_on, period_text
 from dortmund_kpi.views.comparison_charts import Standing
@@ -56,6 +57,8 @@ class ComparisonData:
     map_figure: go.Figure | None
     demo: bool
     decimals: int = 0  # of the compared values
+    bar_svg: str = ""  # the bars as static SVG (views.bars_svg.markup)
+    map_svg: str = ""  # the map as static SVG (views.map_svg)
 
 
 def short_name(name: str) -> str:
@@ -207,10 +210,14 @@ def build(query: Query, view: View) -> ComparisonData:
         table=_table(part, decimals, shown),
         missing=missing,
         rank_figure=figures.rank_history(history, frame, meta, group.name) if history else None,
-        bar_figure=figures.bars(part, meta, latest.period) if latest else None,
+        bar_figure=(bars := figures.bars(part, meta, latest.period) if latest else None),
+        bar_svg=bars_svg.markup(bars, alt_text.describe(bars)) if bars is not None else "",
         map_figure=(
-            figures.region_map(area, latest.period, meta, *geo) if latest and geo else None
+            region := figures.region_map(area, latest.period, meta, *geo)
+            if latest and geo
+            else None
         ),
+        map_svg=map_svg.figure_svg(region, alt_text.describe(region)) if region else "",
         demo=bool(len(part)) and not bool(part["is_official"].all()),
         decimals=shown,
     )

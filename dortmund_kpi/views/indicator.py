@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import geometry
 from dortmund_kpi.db import read
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.views import charts, tables
+from dortmund_kpi.views import alt_text, bars_svg, charts, map_svg, tables
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     Query,
@@ -34,6 +34,8 @@ class DistrictCharts:
     values: pd.DataFrame
     map: go.Figure
     ranking: go.Figure
+    ranking_svg: str = ""  # the ranking as static SVG (views.bars_svg)
+    map_svg: str = ""  # the map as static SVG (views.map_svg)
 
 
 @dataclass(frozen=True)
@@ -95,5 +97,13 @@ def _districts(query: Query, view: View, ind: pd.Series) -> DistrictCharts | Non
     per_capita = view.per_capita and bool(ind["per_capita"])
     geo = geometry.current_geometry(get_settings())
     district_map = map_figure(values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period)
-    ranking = ranking_figure(values, ind, per_capita, period)
-    return DistrictCharts(period, values, charts.freeze(district_map), charts.freeze(ranking))
+    district_map = charts.freeze(district_map)
+    ranking = charts.freeze(ranking_figure(values, ind, per_capita, period))
+    return DistrictCharts(
+        period,
+        values,
+        district_map,
+        ranking,
+        bars_svg.figure_svg(ranking, alt_text.describe(ranking)),
+        map_svg.figure_svg(district_map, alt_text.describe(district_map)),
+    )

@@ -11,7 +11,6 @@ Streamlit here.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -85,14 +84,14 @@ def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: in
     lo, hi = min(ys), max(ys)
     if y_axis.rangemode == "tozero":
         lo, hi = min(lo, 0.0), max(hi, 0.0)
-    ticks = _nice_ticks(lo, hi)
+    ticks = svg_parts.nice_ticks(lo, hi)
     lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
     reverse = y_axis.autorange == "reversed"
     pad = (max(xs) - min(xs)) * 0.02  # points at the ends stay inside the box
     x_lo, x_hi = min(xs) - pad, max(xs) + pad
     span_x, span_y = (x_hi - x_lo) or 1.0, (hi - lo) or 1.0
 
-    decimals = _decimals(y_axis.tickformat)
+    decimals = svg_parts.decimals(y_axis.tickformat)
     labels = [formatting.number(tick, decimals) for tick in ticks]
     left = 10 + 6.5 * max(len(label) for label in labels)
 
@@ -200,18 +199,3 @@ def _years(lo: float, hi: float) -> list[float]:
 
 def _year_label(at: float) -> str:
     return str(math.floor(at))
-
-
-def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    if hi <= lo:
-        hi = lo + 1
-    raw = (hi - lo) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(lo / step) * step
-    return [first + i * step for i in range(math.ceil((hi - first) / step) + 1)]
-
-
-def _decimals(tickformat: str | None) -> int:
-    found = re.search(r"\.(\d+)f", tickformat or "")
-    return int(found.group(1)) if found else 0

@@ -7,15 +7,20 @@ Streamlit here.
 from __future__ import annotations
 
 import html
+import math
 import re
 import textwrap
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from dortmund_kpi import formatting
+
 FONT = "Source Sans Pro, Arial, sans-serif"
 LINE = 14  # footer line height (11 px text)
 _TAGS = re.compile(r"<[^>]+>")
+_PLACEHOLDER = re.compile(r"%\{(\w+)(?::([^}]*))?\}")
+_EXTRA = re.compile(r"<extra>.*?</extra>")
 
 
 def plain(text: str | None) -> str:
@@ -78,6 +83,54 @@ def element(parts: list[str], alt: str, width: int, height: int, css_class: str 
         f'font-family="{FONT}" font-size="12" fill="#333">'
         f"<title>{label}</title>{''.join(parts)}</svg>"
     )
+
+
+def responsive(wide: str, narrow: str) -> str:
+    """Two drawings of one chart: the wide one on a desk, the narrow one (shorter labels,
+    larger text) on a phone; CSS ``.dkpi-responsive`` in ``ui.frame`` shows one."""
+    return (
+        f'<div class="dkpi-responsive"><div class="dkpi-wide">{wide}</div>'
+        f'<div class="dkpi-narrow">{narrow}</div></div>'
+    )
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(lo / step) * step
+    return [first + i * step for i in range(math.ceil((hi - first) / step) + 1)]
+
+
+def decimals(tickformat: str | None) -> int:
+    found = re.search(r"\.(\d+)f", tickformat or "")
+    return int(found.group(1)) if found else 0
+
+
+def each(value: object, row: int) -> object:
+    """A per-bar attribute: the row's entry of a list, or the one value for all."""
+    if isinstance(value, str) or value is None or not hasattr(value, "__len__"):
+        return value
+    return value[row]  # type: ignore[index]
+
+
+def hover(trace: go.Bar | go.Choroplethmap, row: int) -> str:
+    """The hover template filled in for one bar or area (``%{y}``, ``%{z:,.1f}``, ...):
+    what the interactive chart shows on hover, as the drawing's tooltip."""
+    template = _EXTRA.sub("", trace.hovertemplate or "")
+    names = ("x", "y", "z", "text", "customdata", "locations")
+    fields = {name: each(getattr(trace, name, None), row) for name in names}
+
+    def fill(match: re.Match) -> str:
+        value = fields.get(match.group(1))
+        if match.group(2) and isinstance(value, int | float):
+            return formatting.number(float(value), decimals(match.group(2)))
+        return "" if value is None else str(value)
+
+    filled = _PLACEHOLDER.sub(fill, template)
+    return "\n".join(plain(line) for line in filled.split("<br>"))
 
 
 def _badge_width(content: str) -> float:

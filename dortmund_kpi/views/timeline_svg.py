@@ -40,14 +40,9 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
 
 
 def markup(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
-    """The page's timeline: a drawing ``width`` wide, on a phone (CSS ``.dkpi-timeline``
-    in ``ui.frame``) one ``NARROW_WIDTH`` wide, with shorter labels and larger text."""
-    wide = figure_svg(fig, alt, width)
-    narrow = figure_svg(fig, alt, NARROW_WIDTH)
-    return (
-        f'<div class="dkpi-timeline"><div class="dkpi-wide">{wide}</div>'
-        f'<div class="dkpi-narrow">{narrow}</div></div>'
-    )
+    """The page's timeline: a drawing ``width`` wide and, for a phone, one
+    ``NARROW_WIDTH`` wide with shorter labels and larger text (``svg_parts.responsive``)."""
+    return svg_parts.responsive(figure_svg(fig, alt, width), figure_svg(fig, alt, NARROW_WIDTH))
 
 
 def _legend(parts: list[str], traces: list[go.Bar], y: float, total: int) -> float:

@@ -127,14 +127,18 @@ def mixed_con(mixed_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 # -- running the app ----------------------------------------------------------------------
+# Charts drawn as static SVG with their plotly form on demand (ui.widgets.svg_chart).
+STATIC_CHARTS = ("ranking", "map", "peer_bars", "peer_map")
+
+
 def open_page(
     page: str = "uebersicht", params: Params | None = None, charts_open: bool = True
 ) -> AppTest:
     """Open ``page`` (a key of ``ui.widgets.PAGE_FILES``) with the query parameters of a link.
 
-    With ``charts_open`` every masterplan small multiple's interactive chart and every
-    measures timeline's are opened (their popovers, as a click does), so the tests see
-    each chart as a person who opens it.
+    With ``charts_open`` the interactive form of every chart drawn as SVG (masterplan
+    small multiples, measures timelines, ``STATIC_CHARTS``) is opened (its popover, as a
+    click does), so the tests see each chart as a person who opens it.
     """
     # Never let a test build or read the default database in data/.
     assert os.environ.get(ENV_DB), "set DORTMUND_KPI_DB (fixture app_db) before opening the app"
@@ -144,6 +148,8 @@ def open_page(
             at.session_state[widgets.popover_key(f"mp_{indicator.id}")] = True
         for plan in CATALOG.masterplan_ids:
             at.session_state[widgets.popover_key(f"measures_{plan}")] = True
+        for key in STATIC_CHARTS:
+            at.session_state[widgets.popover_key(key)] = True
     if page == "uebersicht":
         at.query_params.update(dict(params or {}))
         return at.run()

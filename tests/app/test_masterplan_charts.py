@@ -52,7 +52,7 @@ def test_the_measures_timeline_is_svg_its_chart_and_exports_on_demand() -> None:
     with every popover open) and its exports are sent when their popovers are opened."""
     every = figures(open_page("masterplan"), include_measures=True)
     closed = open_page("masterplan", charts_open=False)
-    svg = [m.value for m in closed.markdown if "dkpi-timeline" in m.value]
+    svg = [m.value for m in closed.markdown if "dkpi-responsive" in m.value]
     assert len(svg) == 1 and svg[0].count("<svg") == 2  # for a desk and for a phone
     assert 'class="bar"' in svg[0] and texts.MEASURES_TODAY in svg[0]
     assert figures(closed, include_measures=True) == {}

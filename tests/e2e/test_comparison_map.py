@@ -1,5 +1,5 @@
-"""The regional map of the comparison page: 33 municipalities drawn by MapLibre from the
-local boundaries, and nothing fetched from outside."""
+"""The regional map of the comparison page: 33 municipalities drawn as SVG with the page
+and by MapLibre from the local boundaries when opened, and nothing fetched from outside."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import AppServer, BrowserLog
-from tests.e2e.helpers import PLOT, assert_no_error, open_page, traces, wait_for_charts
-from tests.e2e.test_map import MAP_READY_JS, local
+from tests.e2e.helpers import assert_no_error, open_page, traces, wait_for_charts
+from tests.e2e.test_map import MAP_READY_JS, interactive_map, local, static_areas
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +22,16 @@ def test_regional_map_draws_the_municipalities_without_external_requests(
     open_page(
         page, app_server.base_url, "/vergleich?vergleich=stadtregion&indikator=gigabit_haushalte"
     )
-    wait_for_charts(page, 3)  # bar ranking, rank over time, map
+    wait_for_charts(page, 1)  # rank over time (the bar ranking and the map are SVG)
     assert_no_error(page)
 
-    maps = [p for p in page.locator(PLOT).all() if traces(page, p)[0]["type"] == "choroplethmap"]
-    assert len(maps) == 1, "expected exactly one choropleth map on the comparison page"
-    graph = maps[0]
+    areas = static_areas(page, "peer_map")  # the 33 municipalities, Dortmund outlined on top
+    coloured = [a for a in areas if a["fill"] != "none"]
+    assert len(coloured) == 33 and all(a["fill"].startswith("rgb(") for a in coloured)
+    assert [a for a in areas if a["fill"] == "none"], "Dortmund's outline"
+
+    graph = interactive_map(page, "peer_map")
+    assert traces(page, graph)[0]["type"] == "choroplethmap"
     assert graph.evaluate("gd => gd.data[0].locations.length") == 33
     assert graph.evaluate("gd => gd._fullData[0].geojson.features.length") == 33
 

@@ -1,4 +1,5 @@
-"""The district map: 12 shapes drawn by MapLibre, and nothing fetched from outside."""
+"""The district map: 12 shapes drawn as SVG with the page and by MapLibre when its
+interactive form is opened, and nothing fetched from outside."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import io
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
+from dortmund_kpi.ui import widgets
 from tests.e2e.conftest import AppServer, BrowserLog
 from tests.e2e.helpers import PLOT, assert_no_error, open_page, traces, wait_for_charts
 
@@ -24,20 +26,44 @@ def local(url: str, base: str) -> bool:
     return url.startswith((base + "/", "data:", "blob:")) or url == base
 
 
+def interactive_map(page: Page, key: str) -> Locator:
+    """Open the interactive form of the static map ``key`` (its popover); its plotly chart."""
+    page.locator(f".st-key-{widgets.popover_key(key)} button").click()
+    graph = page.locator(f"[data-testid='stPopoverBody'] .st-key-{key} {PLOT}")
+    graph.locator(".main-svg").first.wait_for()
+    return graph
+
+
+def static_areas(page: Page, key: str) -> list[dict]:
+    """The areas of the static map ``key`` as drawn: fill, tooltip, size on screen."""
+    return page.locator(f".st-key-svg_{key} path.area").evaluate_all(
+        """paths => paths.map(p => ({fill: p.getAttribute('fill'),
+            tip: (p.querySelector('title') || {}).textContent || '',
+            width: p.getBoundingClientRect().width}))"""
+    )
+
+
 def test_choropleth_draws_twelve_districts_without_external_requests(
     page: Page, app_server: AppServer, browser_log: BrowserLog
 ):
     open_page(page, app_server.base_url, "/indikator?indikator=glasfaser_haushalte")
-    wait_for_charts(page, 3)  # time series, map, ranking
+    wait_for_charts(page, 1)  # the time series (map and ranking are SVG)
     assert_no_error(page)
 
-    maps = [p for p in page.locator(PLOT).all() if traces(page, p)[0]["type"] == "choroplethmap"]
-    assert len(maps) == 1, "expected exactly one choropleth map on the indicator page"
-    graph = maps[0]
+    # The map drawn with the page: 12 coloured districts, each named in its tooltip.
+    areas = static_areas(page, "map")
+    assert len(areas) == 12
+    assert all(a["fill"].startswith("rgb(") and a["width"] > 10 for a in areas), areas
+    assert len({a["fill"] for a in areas}) > 1  # coloured by value, not all alike
+    names = {a["tip"].split(":")[0] for a in areas}
+    assert {"Hörde", "Eving", "Innenstadt-West"} <= names, names
+
+    # The interactive map, opened on demand: MapLibre draws the same 12 districts.
+    graph = interactive_map(page, "map")
     trace = traces(page, graph)[0]
+    assert trace["type"] == "choroplethmap"
     assert len(trace["locations"]) == 12, trace["locations"]
     assert len(set(trace["locations"])) == 12
-    assert graph.evaluate("gd => gd.data[0].locations.length") == 12
     features = graph.evaluate("gd => gd._fullData[0].geojson.features.length")
     assert features == 12
 

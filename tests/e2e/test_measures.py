@@ -22,7 +22,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 TIMELINE = ".st-key-measures_verwaltung .js-plotly-plot"
-SVG_TIMELINE = ".st-key-timeline_verwaltung .dkpi-wide svg"
+SVG_TIMELINE = ".st-key-svg_measures_verwaltung .dkpi-wide svg"
 DETAIL = ".st-key-measure_detail"
 
 

@@ -79,7 +79,7 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
 
     # The chart: Hörde's 2025 point filled, its older demo points hollow, a legend entry.
     open_page(page, mixed_server.base_url, "/indikator?indikator=glasfaser_haushalte&bezirk=hoerde")
-    wait_for_charts(page, 3)
+    wait_for_charts(page, 1)  # the series (map and ranking are SVG)
     assert_no_error(page)
     series = _plot_data(page, 0)
     hoerde = next(t for t in series if t["name"] == "Hörde")
@@ -87,12 +87,15 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
     assert [c[1] for c in hoerde["customdata"]][-2:] == [texts.DEMO, texts.OFFICIAL]
     assert texts.DEMO_POINTS in legend_texts(page.locator(PLOT).nth(0))
 
-    # The map: each district's hover names its own origin (Hörde and Eving official).
-    area_map = next(t for t in _plot_data(page, 1) if t["type"] == "choroplethmap")
-    kinds = dict(zip(area_map["locations"], area_map["customdata"], strict=True))
-    assert kinds["hoerde"] == kinds["eving"] == texts.OFFICIAL
-    assert {k for a, k in kinds.items() if a not in ("hoerde", "eving")} == {texts.DEMO}
-    assert "customdata" in area_map["hovertemplate"]
+    # The map (drawn as SVG): each district's tooltip, the map's hover, names its own
+    # origin (Hörde and Eving official).
+    kinds = {
+        tip.split(":")[0]: tip.rsplit("\n", 1)[-1]
+        for tip in page.locator(".st-key-svg_map path.area title").all_text_contents()
+    }
+    assert len(kinds) == 12, kinds
+    assert kinds["Hörde"] == kinds["Eving"] == texts.OFFICIAL
+    assert {k for a, k in kinds.items() if a not in ("Hörde", "Eving")} == {texts.DEMO}
 
     # The slide of this view: the demo points hollow (white), the footer says it mixes.
     with page.expect_download(timeout=120_000) as info:

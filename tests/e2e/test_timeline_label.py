@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 BOXES_JS = """(today) => {
   const box = (el) => { const r = el.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  const svg = [...document.querySelectorAll('.dkpi-timeline svg')]
+  const svg = [...document.querySelectorAll('.st-key-svg_measures_verwaltung svg')]
     .find((s) => s.getBoundingClientRect().width > 0);
   if (!svg) return null;
   const label = svg.querySelector('.day-label');

@@ -1,0 +1,169 @@
+"""A choropleth map (the districts on the indicator page, the municipalities around
+Dortmund on the comparison page) as static SVG, drawn from its finished plotly figure.
+
+As plotly maps (MapLibre, WebGL) they cost the pages' load in the browser about 125 ms each
+(docs/performance.md); as SVG the browser lays the map out once and the interactive map
+opens on demand. Read from the figure: title, every located area in its colour on the
+figure's colour scale (outline, opacity; a transparent trace is an outline on top, like
+Dortmund's among its neighbours), the colour bar with its unit, the footer with source,
+Stand, notes and the "Demodaten" badge; each area's tooltip is the map's hover text. The
+areas are projected as the map shows them at a city's scale (longitude shortened by the
+cosine of the latitude) and fitted into the drawing. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterator
+
+import plotly.colors
+import plotly.graph_objects as go
+
+from dortmund_kpi import formatting
+from dortmund_kpi.views import svg_parts
+
+WIDTH = 480  # a column on a laptop (text about 12 px there, 9 px on a phone)
+_BAR = 76  # room at the right for the colour bar and its numbers
+_STEPS = 48  # bands the colour bar is drawn in
+Ring = list[tuple[float, float]]
+Project = Callable[[float, float], tuple[float, float]]
+
+
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
+    """The map as an SVG element (``role="img"``, ``alt`` its accessible name)."""
+    height = int(fig.layout.height or 520)
+    parts, y = svg_parts.header(fig, width)
+    footer, top = svg_parts.footer(fig, width, height)
+    traces = [t for t in fig.data if t.type == "choroplethmap" and t.locations is not None]
+    areas = [(t, i, rings) for t in traces for i, rings in _located(t)]
+    scaled = next((t for t in traces if t.showscale is not False and _values(t)), None)
+    right = width - (_BAR if scaled is not None else 0)
+    if areas:
+        project = _fit(
+            [p for _, _, rings in areas for r in rings for p in r], (right, y + 8, top - 8)
+        )
+        parts.append('<g class="areas">')
+        parts += [_area(trace, index, rings, project) for trace, index, rings in areas]
+        parts.append("</g>")
+    if scaled is not None:
+        _colour_bar(parts, scaled, (right + 14, y + 30, top - 30))
+    return svg_parts.element(parts + footer, alt, width, height, css_class="dkpi-map")
+
+
+def _located(trace: go.Choroplethmap) -> Iterator[tuple[int, list[Ring]]]:
+    """(index of the location, its polygon rings) for every location the geojson has."""
+    keys = str(trace.featureidkey or "id").split(".")
+    features = {}
+    for feature in (trace.geojson or {}).get("features", []):
+        value = feature
+        for key in keys:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        features[str(value)] = feature
+    for index, location in enumerate(trace.locations):
+        feature = features.get(str(location))
+        if feature is not None:
+            yield index, _rings(feature.get("geometry") or {})
+
+
+def _rings(geometry: dict) -> list[Ring]:
+    polygons = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    elif geometry.get("type") != "MultiPolygon":
+        return []
+    return [[(float(p[0]), float(p[1])) for p in ring] for polygon in polygons for ring in polygon]
+
+
+def _fit(points: list[tuple[float, float]], box: tuple[float, float, float]) -> Project:
+    """Longitude and latitude to the drawing: the areas' extent fitted into the box
+    (right edge, top, bottom; from the left edge), centred, north up."""
+    right, top, bottom = box
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x = (max(lons) - min(lons)) * shrink or 1e-9
+    span_y = (max(lats) - min(lats)) or 1e-9
+    scale = min((right - 8) / span_x, (bottom - top) / span_y)
+    left = (right - span_x * scale) / 2
+    top += ((bottom - top) - span_y * scale) / 2
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return left + (lon - min(lons)) * shrink * scale, top + (max(lats) - lat) * scale
+
+    return project
+
+
+def _area(trace: go.Choroplethmap, index: int, rings: list[Ring], project: Project) -> str:
+    """One area: its rings as one path (points closer than half a pixel merged), filled
+    with its colour, outlined, its tooltip the map's hover."""
+    d = ""
+    for ring in rings:
+        drawn: list[str] = []
+        for lon, lat in ring:
+            x, y = project(lon, lat)
+            point = f"{x:.1f},{y:.1f}"
+            if not drawn or drawn[-1] != point:
+                drawn.append(point)
+        d += "M" + "L".join(drawn) + "Z"
+    fill, opacity = _fill(trace, index), trace.marker.opacity
+    line = trace.marker.line
+    stroke = f' stroke="{line.color}" stroke-width="{line.width}"' if line.width else ""
+    faded = f' fill-opacity="{opacity}"' if opacity is not None and fill != "none" else ""
+    tip = svg_parts.hover(trace, index) if trace.hoverinfo != "skip" else ""
+    title = f"<title>{html.escape(tip)}</title>" if tip else ""
+    return (
+        f'<path class="area" d="{d}" fill="{fill}"{faded}{stroke} '
+        f'stroke-linejoin="round" fill-rule="evenodd">{title}</path>'
+    )
+
+
+def _values(trace: go.Choroplethmap) -> list[float]:
+    return [float(z) for z in (trace.z if trace.z is not None else []) if z is not None]
+
+
+def _range(trace: go.Choroplethmap) -> tuple[float, float]:
+    values = _values(trace)
+    lo = float(trace.zmin) if trace.zmin is not None else min(values)
+    hi = float(trace.zmax) if trace.zmax is not None else max(values)
+    return lo, hi
+
+
+def _colour(trace: go.Choroplethmap, share: float) -> str:
+    scale = (
+        plotly.colors.get_colorscale(trace.colorscale)
+        if isinstance(trace.colorscale, str)
+        else [list(step) for step in trace.colorscale]
+    )
+    if trace.reversescale:
+        scale = [[1 - pos, colour] for pos, colour in reversed(scale)]
+    return str(plotly.colors.sample_colorscale(scale, [min(max(share, 0.0), 1.0)])[0])
+
+
+def _fill(trace: go.Choroplethmap, index: int) -> str:
+    z = svg_parts.each(trace.z, index)
+    if z is None:
+        return "#e5e5e5"
+    lo, hi = _range(trace)
+    colour = _colour(trace, (float(z) - lo) / ((hi - lo) or 1.0))
+    return "none" if colour.replace(" ", "").endswith(",0)") else colour
+
+
+def _colour_bar(parts: list[str], trace: go.Choroplethmap, box: tuple[float, float, float]) -> None:
+    """The colour scale from the highest value (top) to the lowest, its unit above it and
+    round numbers beside it, as the map's colour bar."""
+    x, top, bottom = box
+    lo, hi = _range(trace)
+    step = (bottom - top) / _STEPS
+    parts.append(svg_parts.text(x, top - 10, svg_parts.plain(trace.colorbar.title.text), size=11))
+    for band in range(_STEPS):
+        colour = _colour(trace, 1 - (band + 0.5) / _STEPS)
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + band * step:.1f}" width="14" '
+            f'height="{step + 0.5:.1f}" fill="{colour}"/>'
+        )
+    decimals = svg_parts.decimals(trace.colorbar.tickformat)
+    for tick in svg_parts.nice_ticks(lo, hi):
+        if lo <= tick <= hi and hi > lo:
+            at = bottom - (tick - lo) / (hi - lo) * (bottom - top)
+            label = formatting.number(tick, decimals)
+            parts.append(svg_parts.text(x + 18, at + 4, label, size=11))

@@ -1,0 +1,52 @@
+"""Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
+page's ranking and the comparison page's bars. The page sends the SVG, not the plotly
+chart; opening "Interaktives Diagramm" sends the same figure a page with every chart open
+shows, and "Diagramm exportieren" its PNG and SVG."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from dortmund_kpi import texts
+from dortmund_kpi.ui import widgets
+from tests.app.conftest import assert_ok, figures, open_page
+
+PAGES = [
+    ("indikator", {"indikator": "wlan_hotspots"}, "ranking", "dkpi-bars"),
+    ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map"),
+    ("vergleich", {}, "peer_bars", "dkpi-responsive"),
+    ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
+]
+
+
+def _exports(at) -> list[str]:
+    shown = [b.proto.label for b in at.get("download_button")]
+    shown += [c.value for c in at.caption if c.value == texts.EXPORT_NO_BROWSER]
+    return [s for s in shown if s in (texts.EXPORT_PNG, texts.EXPORT_SVG, texts.EXPORT_NO_BROWSER)]
+
+
+@pytest.mark.parametrize(("page", "params", "key", "css"), PAGES, ids=[p[2] for p in PAGES])
+def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
+    page: str, params: dict, key: str, css: str
+) -> None:
+    every = figures(open_page(page, params))
+    assert key in every, "precondition: the page draws the chart"
+    closed = open_page(page, params, charts_open=False)
+    assert_ok(closed)
+    drawn = [m.value for m in closed.markdown if widgets.STATIC_CHART in m.value and css in m.value]
+    assert len(drawn) == 1 and ('class="bar"' in drawn[0] or 'class="area"' in drawn[0])
+    assert key not in figures(closed)
+    before = _exports(closed)
+
+    closed.session_state[widgets.popover_key(key)] = True
+    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + key)] = True
+    opened = closed.run()
+    assert_ok(opened)
+    assert figures(opened)[key] == every[key]
+    added = Counter(_exports(opened)) - Counter(before)  # the other charts' stay as they were
+    assert added in (
+        Counter([texts.EXPORT_PNG, texts.EXPORT_SVG]),
+        Counter([texts.EXPORT_NO_BROWSER]),
+    )
