@@ -60,6 +60,9 @@ FRAME_CSS = """<style>
 .dkpi-red { background: rgba(255, 43, 43, 0.09); color: #a3141b; }
 .dkpi-orange { background: rgba(255, 164, 33, 0.15); color: #8a4500; }
 .dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
+/* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
+   (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
+[data-testid="stPopoverBody"]:has(.js-plotly-plot) { width: min(760px, 92vw); max-width: none; }
 /* Page-wide SVG charts (views.svg_parts.responsive): drawn twice, the narrow one for phones. */
 .dkpi-responsive .dkpi-narrow { display: none; }
 @media (max-width: 640px) {

@@ -48,6 +48,12 @@ def _chart_meta(meta: Meta, title: str, frame: pd.DataFrame) -> charts.ChartMeta
     return charts.ChartMeta(title, meta.unit, "; ".join(sources) or "–", stand, meta.decimals, demo)
 
 
+def rank_ticks(worst: int) -> list[int]:
+    """Every rank in a small group; in a large one (the city region's 33) rank 1 and every
+    fifth, so the labels of a 320 px chart do not run into each other."""
+    return list(range(1, worst + 1)) if worst <= 12 else [1, *range(5, worst + 1, 5)]
+
+
 def rank_history(
     history: list[Standing], frame: pd.DataFrame, meta: Meta, group_name: str
 ) -> go.Figure:
@@ -72,7 +78,10 @@ def rank_history(
     )
     worst = max((s.n for s in shown), default=1)
     fig.update_yaxes(
-        autorange=False, range=[worst + 0.5, 0.5], title=texts.COMPARISON_RANK_AXIS, dtick=1
+        autorange=False,
+        range=[worst + 0.5, 0.5],
+        title=texts.COMPARISON_RANK_AXIS,
+        tickvals=rank_ticks(worst),
     )
     fig.update_xaxes(type="category")
     info = charts.ChartMeta(f"{texts.COMPARISON_RANK_TITLE} ({meta.title})", "", source, stand)
