@@ -9,6 +9,7 @@ others' come from ``peer_observations``; each keeps its source, Stand and origin
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -57,8 +58,20 @@ class ComparisonData:
     map_figure: go.Figure | None
     demo: bool
     decimals: int = 0  # of the compared values
-    bar_svg: str = ""  # the bars as static SVG (views.bars_svg.markup)
-    map_svg: str = ""  # the map as static SVG (views.map_svg)
+
+    # Drawn when the comparison page asks (the indicator page's panel builds the same data
+    # and never shows them), once per page data: cached_property writes past frozen.
+    @functools.cached_property
+    def bar_svg(self) -> str:
+        """The bars as static SVG (``views.bars_svg.markup``)."""
+        fig = self.bar_figure
+        return bars_svg.markup(fig, alt_text.describe(fig)) if fig is not None else ""
+
+    @functools.cached_property
+    def map_svg(self) -> str:
+        """The regional map as static SVG (``views.map_svg``)."""
+        fig = self.map_figure
+        return map_svg.figure_svg(fig, alt_text.describe(fig)) if fig is not None else ""
 
 
 def short_name(name: str) -> str:
@@ -210,14 +223,10 @@ def build(query: Query, view: View) -> ComparisonData:
         table=_table(part, decimals, shown),
         missing=missing,
         rank_figure=figures.rank_history(history, frame, meta, group.name) if history else None,
-        bar_figure=(bars := figures.bars(part, meta, latest.period) if latest else None),
-        bar_svg=bars_svg.markup(bars, alt_text.describe(bars)) if bars is not None else "",
+        bar_figure=figures.bars(part, meta, latest.period) if latest else None,
         map_figure=(
-            region := figures.region_map(area, latest.period, meta, *geo)
-            if latest and geo
-            else None
+            figures.region_map(area, latest.period, meta, *geo) if latest and geo else None
         ),
-        map_svg=map_svg.figure_svg(region, alt_text.describe(region)) if region else "",
         demo=bool(len(part)) and not bool(part["is_official"].all()),
         decimals=shown,
     )

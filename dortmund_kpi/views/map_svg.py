@@ -80,15 +80,16 @@ def _fit(points: list[tuple[float, float]], box: tuple[float, float, float]) -> 
     (right edge, top, bottom; from the left edge), centred, north up."""
     right, top, bottom = box
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    span_x = (max(lons) - min(lons)) * shrink or 1e-9
-    span_y = (max(lats) - min(lats)) or 1e-9
+    west, north = min(lons), max(lats)
+    shrink = math.cos(math.radians((min(lats) + north) / 2))
+    span_x = (max(lons) - west) * shrink or 1e-9
+    span_y = (north - min(lats)) or 1e-9
     scale = min((right - 8) / span_x, (bottom - top) / span_y)
     left = (right - span_x * scale) / 2
     top += ((bottom - top) - span_y * scale) / 2
 
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return left + (lon - min(lons)) * shrink * scale, top + (max(lats) - lat) * scale
+        return left + (lon - west) * shrink * scale, top + (north - lat) * scale
 
     return project
 
