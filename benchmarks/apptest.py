@@ -89,9 +89,10 @@ def walk(node: Any) -> Iterator[Any]:
 
 
 def payload(at: Any) -> tuple[int | None, int, int]:
-    """(largest plotly spec in bytes or None, bytes of all elements, chart count: plotly
-    charts and the masterplan's static small multiples, whose plotly form is sent only
-    when its popover is opened; the browser waits for that many charts drawn)."""
+    """(largest chart in bytes or None, bytes of all elements, chart count). Charts are
+    plotly charts (their spec) and charts drawn as SVG (their Markdown: small multiples,
+    timeline, maps, rankings), whose plotly form is sent only when its popover is opened;
+    the browser waits for that many charts drawn."""
     largest, total, charts = None, 0, 0
     for node in walk(at._tree):
         proto = getattr(node, "proto", None)
@@ -104,6 +105,8 @@ def payload(at: Any) -> tuple[int | None, int, int]:
             largest = size if largest is None else max(largest, size)
             charts += 1
         elif kind == "markdown" and (SMALL_MULTIPLE in proto.body or STATIC_CHART in proto.body):
+            size = len(proto.body.encode("utf-8"))
+            largest = size if largest is None else max(largest, size)
             charts += 1
     return largest, total, charts
 

@@ -123,7 +123,7 @@ def test_every_page_is_run_cold_warm_and_on_a_new_version_with_its_payload(repor
         for kind in ("cold", "warm", "new_version"):
             assert isinstance(records[f"page.{page}.{kind}"]["median_ms"], float)
         assert isinstance(records[f"payload.{page}.total"]["bytes"], int)
-    # The indicator page (a district indicator) shows a map: its spec is the largest figure.
+    # The indicator page (a district indicator) shows a map; the masterplan its charts as SVG.
     assert isinstance(records["payload.indikator"]["bytes"], int)
     assert isinstance(records["payload.masterplan"]["bytes"], int)
 
