@@ -77,6 +77,9 @@ def build(query: Query, view: View) -> MasterplanData:
     group = min(max(view.group, 1), max(len(groups), 1))
     start, end = groups[group - 1] if groups else (0, 0)
     shown = own.iloc[start:end].set_index("id", drop=False)
+    frame = _measures(query, view, plan)
+    title = f"{texts.MEASURES_TITLE}: Masterplan {plans[plan]}"
+    timeline, svg = _timeline(query, view, frame, title)
     return MasterplanData(
         view=view,
         plan=plan,
@@ -84,13 +87,9 @@ def build(query: Query, view: View) -> MasterplanData:
         groups=groups,
         group=group,
         charts=_charts(query, view, shown),
-        measures=(frame := _measures(query, view, plan)),
-        timeline=(
-            drawn := _timeline(
-                query, view, frame, f"{texts.MEASURES_TITLE}: Masterplan {plans[plan]}"
-            )
-        )[0],
-        timeline_svg=drawn[1],
+        measures=frame,
+        timeline=timeline,
+        timeline_svg=svg,
     )
 
 
