@@ -59,8 +59,8 @@ class ComparisonData:
     demo: bool
     decimals: int = 0  # of the compared values
 
-    # Drawn when the comparison page asks (the indicator page's panel builds the same data
-    # and never shows them), once per page data: cached_property writes past frozen.
+    # Drawn by ``build`` (the comparison page), not by ``numbers`` (the indicator page's
+    # panel never shows them), once per page data: cached_property writes past frozen.
     @functools.cached_property
     def bar_svg(self) -> str:
         """The bars as static SVG (``views.bars_svg.markup``)."""
@@ -175,6 +175,17 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
 
 @depends_on("as_of", "indicator", "peer_group")
 def build(query: Query, view: View) -> ComparisonData:
+    """The comparison page's data with its drawings made: a view the server builds on a
+    new version before anyone asks (``ui.prebuild``) is complete, so the first visitor
+    after an import pays what a warm run costs."""
+    page = numbers(query, view)
+    _ = (page.bar_svg, page.map_svg)  # drawn now, kept on the page data
+    return page
+
+
+@depends_on("as_of", "indicator", "peer_group")
+def numbers(query: Query, view: View) -> ComparisonData:
+    """The comparison's data, nothing drawn as SVG yet (the indicator page's panel)."""
     chosen, notice, options = _choose(query, view)
     try:
         config = peer_config()

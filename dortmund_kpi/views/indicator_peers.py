@@ -1,7 +1,7 @@
 """The indicator page's "im Vergleich" panel: the comparison page's numbers in one line.
 
-Built from ``views.comparison.build`` for the indicator and the first peer group, so the
-panel and the page it links to cannot disagree.
+Built from ``views.comparison.numbers`` (the page's data, nothing drawn) for the
+indicator and the first peer group, so the panel and the page it links to cannot disagree.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class PeerPanel:
 def build(query: Query, view: View) -> PeerPanel | None:
     """The panel for the view's indicator; None when it has no peer values."""
     compared = View("vergleich", view.years, as_of=view.as_of, indicator=view.indicator)
-    page = comparison.build(query, compared)  # the first peer group
+    page = comparison.numbers(query, compared)  # the first peer group; nothing drawn
     latest = page.latest
     if page.notice or page.indicator is None or latest is None or latest.rank is None:
         return None
