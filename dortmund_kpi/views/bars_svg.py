@@ -11,7 +11,6 @@ tooltip is the chart's hover text. No Streamlit here.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 
@@ -107,16 +106,10 @@ def _bar(
     """One bar (80 % of its row, as plotly draws it), its tooltip the chart's hover."""
     fill = str(svg_parts.each(bars.marker.color, row) or "#444")
     line = bars.marker.line
-    stroke = ""
-    if line.width:
-        stroke = f' stroke="{svg_parts.each(line.color, row)}" stroke-width="{line.width}"'
     thickness = step * 0.8
-    tip = html.escape(svg_parts.hover(bars, row))
-    parts.append(
-        f'<rect class="bar" x="{ends[0]:.1f}" y="{mid - thickness / 2:.1f}" '
-        f'width="{max(ends[1] - ends[0], 0.5):.1f}" height="{thickness:.1f}" fill="{fill}"'
-        f"{stroke}><title>{tip}</title></rect>"
-    )
+    box = (ends[0], mid - thickness / 2, max(ends[1] - ends[0], 0.5), thickness)
+    outline = (svg_parts.each(line.color, row), line.width or 0)
+    parts.append(svg_parts.rect(box, fill, outline, svg_parts.hover(bars, row), css="bar"))
 
 
 def _name(name: str, x: float, y: float) -> str:

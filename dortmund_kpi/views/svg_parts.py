@@ -1,5 +1,6 @@
-"""What the static SVG charts share (``views.small_svg``, ``views.timeline_svg``): title,
-footer (source, Stand, the "Demodaten" badge) and the ``<svg>`` element, read from the
+"""What the static SVG charts share (``views.small_svg``, ``timeline_svg``, ``bars_svg``,
+``map_svg``): title, footer (source, Stand, the "Demodaten" badge), bars, tooltips from the
+hover template and the ``<svg>`` element, read from the
 finished plotly figure, so a drawing never says other than the chart it stands for. No
 Streamlit here.
 """
@@ -42,6 +43,25 @@ def path(points: Sequence[tuple[float, float]], color: str, width: float, dash: 
     d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dashed}/>'
+
+
+def rect(
+    box: tuple[float, float, float, float],
+    fill: str,
+    outline: tuple[object, float] = ("", 0),
+    tip: str = "",
+    css: str = "",
+) -> str:
+    """A rectangle (x, y, width, height) in ``fill``, outlined where ``outline`` (colour,
+    width) has a width, with ``tip`` as its tooltip."""
+    x, y, width, height = box
+    extra = f' class="{css}"' if css else ""
+    stroke = f' stroke="{outline[0]}" stroke-width="{outline[1]}"' if outline[1] else ""
+    title = f"<title>{html.escape(tip)}</title>" if tip else ""
+    return (
+        f'<rect{extra} x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'fill="{fill}"{stroke}>{title}</rect>'
+    )
 
 
 def header(fig: go.Figure, width: int) -> tuple[list[str], float]:

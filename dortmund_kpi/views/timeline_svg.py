@@ -53,7 +53,7 @@ def _legend(parts: list[str], traces: list[go.Bar], y: float, total: int) -> flo
         width = 22 + 6.2 * len(trace.name)
         if x and x + width > total:
             x, y = 0.0, y + 18
-        parts.append(_rect(x, y - 10, 14, 12, trace))
+        parts.append(_rect((x, y - 10, 14, 12), trace))
         parts.append(svg_parts.text(x + 20, y, trace.name, size=11))
         x += width + 14
     parts.append("</g>")
@@ -149,8 +149,8 @@ def _bars(
         zip(_spans(trace), trace.y, tips, strict=True)
     ):
         x, y = px(start), py(labels.index(label)) - thickness / 2
-        bar = _rect(x, y, max(px(end) - x, 1.0), thickness, trace, _tooltip(label, tip))
-        parts.append(bar.replace("<rect ", '<rect class="bar" ', 1))
+        box = (x, y, max(px(end) - x, 1.0), thickness)
+        parts.append(_rect(box, trace, _tooltip(label, tip), css="bar"))
         if index < len(texts) and _CHAR * len(texts[index]) + 8 <= px(end) - x:
             parts.append(
                 svg_parts.text(
@@ -172,18 +172,15 @@ def _tooltip(label: str, tip: object) -> str:
     return f"{label}\n{start} – {deadline}\n{owner} ({status})"
 
 
-def _rect(x: float, y: float, width: float, height: float, trace: go.Bar, tip: str = "") -> str:
+def _rect(
+    box: tuple[float, float, float, float], trace: go.Bar, tip: str = "", css: str = ""
+) -> str:
     """A bar in the trace's colour (a transparent one with the trace's outline)."""
     fill = str(trace.marker.color or "#444")
     if fill.replace(" ", "") == "rgba(0,0,0,0)":
         fill = "none"
     line = trace.marker.line
-    stroke = f' stroke="{line.color}" stroke-width="{line.width}"' if line.width else ""
-    title = f"<title>{html.escape(tip)}</title>" if tip else ""
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{fill}"{stroke}>{title}</rect>'
-    )
+    return svg_parts.rect(box, fill, (line.color, line.width or 0), tip, css)
 
 
 def _day(
