@@ -89,13 +89,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def streamlit_command(port: int, address: str | None) -> list[str]:
-    """``streamlit run`` of the dashboard; run it in ``PROJECT_ROOT`` (config.toml)."""
+    """``streamlit run`` of the dashboard (its ASGI app, ``ui/app.py``: ``dashboard.py`` with
+    the product's index page); run it in ``PROJECT_ROOT`` (config.toml)."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "dashboard.py"),
+        str(Path(__file__).parents[1] / "ui" / "app.py"),
         "--server.port",
         str(port),
         "--server.headless",

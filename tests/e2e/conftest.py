@@ -110,14 +110,18 @@ def start_server(
     log_path: Path,
     timeout_s: float = STARTUP_TIMEOUT_S,
     env: dict[str, str] | None = None,
+    prefix: str = "",
 ) -> AppServer:
     """Start ``dortmund-kpi serve`` on a free port and wait until it is healthy
-    (``env``: variables to set for the server, e.g. a ``HOME`` with its own secrets).
+    (``env``: variables to set for the server, e.g. a ``HOME`` with its own secrets;
+    ``prefix``: the path it is served under, ``server.baseUrlPath``, e.g. ``/kpi``).
 
     A port taken by someone else between choosing and binding makes Streamlit exit
     ("Port N is not available"): then try another port, at most three times.
     """
     problems = []
+    if prefix:
+        env = (env or {}) | {"STREAMLIT_SERVER_BASE_URL_PATH": prefix.strip("/")}
     for _attempt in range(3):
         port = devserver.free_port()
         command = [
@@ -147,7 +151,7 @@ def start_server(
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 break
-            if devserver.health(server.base_url) == "ok" and process.poll() is None:
+            if devserver.health(server.base_url + prefix) == "ok" and process.poll() is None:
                 return server
             time.sleep(0.25)
         else:
