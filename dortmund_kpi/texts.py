@@ -309,7 +309,7 @@ DATA_LICENCE = (
 )
 EXPORT_HEADER = "Export"
 EXPORT_CHART = "Diagramm exportieren"
-INTERACTIVE_CHART = "Interaktives Diagramm (Werte beim Zeigen)"
+INTERACTIVE_CHART = "Interaktives Diagramm und Export"
 EXPORT_PNG = "Als PNG (hohe Auflösung)"
 EXPORT_SVG = "Als SVG (Vektorgrafik)"
 EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."

@@ -4,7 +4,7 @@ then the masterplan's measures on a timeline."""
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.ui import data, measures, url, widgets
+from dortmund_kpi.ui import data, measures, tile_markup, url, widgets
 from dortmund_kpi.views.masterplan import build
 
 plans = data.masterplans()
@@ -25,17 +25,17 @@ presenting = bool(st.session_state.get("praesentation"))
 for index, chart in enumerate(page.charts):
     ind = chart.indicator
     with columns[index % 2], st.container(border=True):
-        badge = widgets.status_badge(chart.status)
-        st.markdown(f"**{ind['short_name']}** {badge}", help=chart.explanation)
         if chart.figure is None:
-            st.caption(texts.EMPTY)
+            body = f"<p>{texts.EMPTY}</p>"
         else:  # static SVG: the browser lays it out once; the plotly chart on demand
             svg = widgets.projector_svg(chart.figure) if presenting else chart.svg
-            svg = f'<div class="dkpi-small-multiple">{svg}</div>'
-            st.markdown(svg, unsafe_allow_html=True)
+            body = f'<div class="dkpi-small-multiple">{svg}</div>'
+        card = tile_markup.card_html(
+            ind["id"], ind["name"], ind["short_name"], chart.status, chart.explanation, body
+        )
+        st.markdown(card, unsafe_allow_html=True)
+        if chart.figure is not None:
             widgets.chart_on_demand(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
-            widgets.chart_exports(chart.figure, chart.file_name, key=f"mp_{ind['id']}")
-        widgets.page_link("indikator", f"{texts.OPEN_INDICATOR} →", {"indikator": ind["id"]})
 
 st.header(texts.MEASURES_TIMELINE)
 measures.measure_timeline(page.timeline, page.timeline_svg, page.plan)

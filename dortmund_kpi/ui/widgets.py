@@ -3,7 +3,6 @@ exports, status badges and the demo notice."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -135,20 +134,25 @@ def show_chart(fig: go.Figure, key: str, filename: str) -> None:
 
 STATIC_CHART = "dkpi-static"  # the class of a chart drawn as SVG (``svg_chart``)
 POPOVER_PREFIX = "offen_"  # session key of a popover that draws its chart when opened
-EXPORT_PREFIX = "export_"  # ... of a chart's export popover: popover_key(EXPORT_PREFIX + key)
 
 
 def popover_key(chart_key: str) -> str:
-    """The session key of the popover holding chart ``chart_key`` (True while open); with
-    ``EXPORT_PREFIX`` before the chart's key, of its export popover."""
+    """The session key of the popover holding chart ``chart_key`` (True while open)."""
     return f"{POPOVER_PREFIX}{chart_key}"
 
 
 def chart_on_demand(fig: go.Figure, key: str, filename: str) -> None:
-    """The interactive chart in a popover, drawn when it is opened (a rerun). Sent closed
-    with every run, the closed charts (14 on the first masterplan at scale M) were a fifth
-    of its run and most of what it sent to the browser (``docs/performance-masterplan.md``)."""
-    draw = functools.partial(show_chart, fig, key=key, filename=filename)
+    """The interactive chart and its exports in one popover, drawn when it is opened (a
+    rerun). Sent closed with every run, the closed charts (14 on the first masterplan at
+    scale M) were a fifth of its run and most of what it sent to the browser
+    (``docs/performance-masterplan.md``); a second popover per chart for the exports cost
+    the browser 0.03 s on the masterplan (``docs/performance.md``)."""
+
+    def draw() -> None:
+        show_chart(fig, key=key, filename=filename)
+        with st.container(horizontal=True):
+            _export_buttons(fig, filename)
+
     _on_demand(texts.INTERACTIVE_CHART, ":material/ads_click:", popover_key(key), draw)
 
 
@@ -235,17 +239,10 @@ def _image_export_available() -> bool:
     return downloads.image_export_available()
 
 
-def chart_exports(fig: go.Figure, filename: str, key: str | None = None) -> None:
-    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included).
-
-    With ``key`` the buttons are sent only while the popover is open (opening it reruns
-    the page): the masterplan's 14 small multiples sent 28 buttons, closed, every run."""
-    if key is None:
-        with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
-            _export_buttons(fig, filename)
-        return
-    draw = functools.partial(_export_buttons, fig, filename)
-    _on_demand(texts.EXPORT_CHART, ":material/download:", popover_key(EXPORT_PREFIX + key), draw)
+def chart_exports(fig: go.Figure, filename: str) -> None:
+    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
+    with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
+        _export_buttons(fig, filename)
 
 
 def _export_buttons(fig: go.Figure, filename: str) -> None:
@@ -273,7 +270,8 @@ def svg_chart(
     projector: Callable[[go.Figure, str], str] | None = None,
 ) -> None:
     """A chart drawn as static SVG (container ``svg_<key>``, class ``dkpi-static``): the
-    browser lays it out once; its plotly form (key ``key``) and exports open on demand.
+    browser lays it out once; its plotly form (key ``key``) and exports open on demand
+    (``chart_on_demand``).
     In presentation mode ``projector(fig, alt)`` draws it with larger text (once per
     figure)."""
     if projector is not None and st.session_state.get("praesentation"):
@@ -282,7 +280,6 @@ def svg_chart(
     body = f'<div class="{STATIC_CHART}">{svg}</div>'
     st.container(key=f"svg_{key}").markdown(body, unsafe_allow_html=True)
     chart_on_demand(fig, key=key, filename=filename)
-    chart_exports(fig, filename, key=key)
 
 
 def chart(fig: go.Figure, key: str, filename: str) -> None:

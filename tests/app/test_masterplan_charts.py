@@ -1,5 +1,5 @@
 """The masterplan's small multiples and its measures timeline are static SVG; each one's
-interactive plotly chart and its export buttons are drawn and sent only when their popover
+interactive plotly chart and its export buttons are drawn and sent only when its popover
 is opened (``screens/plan.py``, ``ui.measures``)."""
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ def _export_labels(at) -> list[str]:
     return [s for s in shown if s in (texts.EXPORT_PNG, texts.EXPORT_SVG, texts.EXPORT_NO_BROWSER)]
 
 
-def test_a_small_multiple_s_exports_are_sent_only_when_their_popover_is_opened() -> None:
+def test_a_small_multiple_s_exports_are_sent_only_when_its_popover_is_opened() -> None:
     closed = open_page("masterplan", charts_open=False)
     assert _export_labels(closed) == []  # no chart's export buttons, not even the timeline's
 
     one = next(iter(figures(open_page("masterplan"))))
-    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + one)] = True
+    closed.session_state[widgets.popover_key(one)] = True
     opened = closed.run()
     assert_ok(opened)
     # That chart's PNG and SVG (or, without a browser for images, the note saying so).
@@ -49,7 +49,7 @@ def test_a_small_multiple_s_exports_are_sent_only_when_their_popover_is_opened()
 
 def test_the_measures_timeline_is_svg_its_chart_and_exports_on_demand() -> None:
     """The timeline is drawn as SVG with the page; its plotly chart (the same figure as
-    with every popover open) and its exports are sent when their popovers are opened."""
+    with every popover open) and its exports are sent when its popover is opened."""
     every = figures(open_page("masterplan"), include_measures=True)
     closed = open_page("masterplan", charts_open=False)
     svg = [m.value for m in closed.markdown if "dkpi-responsive" in m.value]
@@ -58,7 +58,6 @@ def test_the_measures_timeline_is_svg_its_chart_and_exports_on_demand() -> None:
     assert figures(closed, include_measures=True) == {}
 
     closed.session_state[widgets.popover_key("measures_verwaltung")] = True
-    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + "measures_verwaltung")] = True
     opened = closed.run()
     assert_ok(opened)
     drawn = figures(opened, include_measures=True)

@@ -1,7 +1,7 @@
 """Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
 page's ranking and the comparison page's bars. The page sends the SVG, not the plotly
-chart; opening "Interaktives Diagramm" sends the same figure a page with every chart open
-shows, and "Diagramm exportieren" its PNG and SVG."""
+chart; opening "Interaktives Diagramm und Export" sends the same figure a page with every
+chart open shows, and its PNG and SVG."""
 
 from __future__ import annotations
 
@@ -41,7 +41,6 @@ def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
     before = _exports(closed)
 
     closed.session_state[widgets.popover_key(key)] = True
-    closed.session_state[widgets.popover_key(widgets.EXPORT_PREFIX + key)] = True
     opened = closed.run()
     assert_ok(opened)
     assert figures(opened)[key] == every[key]

@@ -170,6 +170,22 @@ def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppSe
     assert query(page)["indikator"] == [indicator]
 
 
+def test_masterplan_card_link_changes_page_within_the_session(page: Page, app_server: AppServer):
+    """A masterplan chart's link (HTML in its card, ``tile_markup.card_html``) opens the
+    indicator as a page change of the session, the filters kept."""
+    open_page(page, app_server.base_url, f"/masterplan?masterplan=bildung&bezirk=hoerde&{RANGE}")
+    page.evaluate("window.__sameDocument = true")
+    card = page.locator(".dkpi-card").first
+    indicator = card.get_attribute("data-indicator")
+    card.locator("a.dkpi-nav").click()
+    page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
+    page.wait_for_function("window.__dkpiNavRan === true")
+    wait_for_charts(page)
+    assert page.evaluate("window.__sameDocument === true")
+    assert_no_error(page)
+    assert_shared_filters(page, ["Hörde"], (2020, 2024))
+
+
 def test_tile_link_keeps_streamlit_s_embed_mode(page: Page, app_server: AppServer):
     open_page(page, app_server.base_url, "/?embed=true")
     page.locator("a.dkpi-tile-link").first.click()

@@ -67,10 +67,10 @@ def test_interactive_chart_opens_on_demand(page: Page, app_server: AppServer) ->
 
 
 def test_exports_open_on_demand(page: Page, app_server: AppServer) -> None:
-    """A small multiple's export popover, opened, offers PNG and SVG (that its buttons are
-    sent only then is checked in ``tests/app/test_masterplan_charts.py``)."""
+    """A small multiple's popover, opened, offers PNG and SVG below the chart (that its
+    buttons are sent only then is checked in ``tests/app/test_masterplan_charts.py``)."""
     open_page(page, app_server.base_url, f"/masterplan?masterplan={PLAN}")
-    page.get_by_role("button", name=texts.EXPORT_CHART).first.click()
+    page.get_by_role("button", name=texts.INTERACTIVE_CHART).first.click()
     popover = page.locator("[data-testid='stPopoverBody']")
     png = popover.get_by_role("button", name=texts.EXPORT_PNG)
     note = popover.get_by_text(texts.EXPORT_NO_BROWSER)

@@ -123,3 +123,26 @@ def test_the_markup_module_is_streamlit_free() -> None:
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "streamlit" for name in imported)
+
+
+def test_a_masterplan_card_holds_title_badge_explanation_body_and_link() -> None:
+    card = tile_markup.card_html(
+        "glasfaser_haushalte",
+        "Haushalte mit <Glasfaser>",
+        "Glasfaser & Co",
+        Status.OFF_TRACK,
+        "Wie wird der Zielstatus berechnet?\n\n**Ergebnis: nicht auf Kurs.**",
+        '<div class="dkpi-small-multiple"><svg></svg></div>',
+    )
+    assert card.startswith('<div class="dkpi-card" data-indicator="glasfaser_haushalte">')
+    assert "<strong>Glasfaser &amp; Co</strong>" in card  # text from files stays text
+    assert tile_markup.status_badge(Status.OFF_TRACK) in card
+    assert "<p>Haushalte mit &lt;Glasfaser&gt;</p><p>Wie wird der Zielstatus berechnet?</p>" in card
+    assert "<strong>Ergebnis: nicht auf Kurs.</strong>" in card
+    assert '<div class="dkpi-small-multiple"><svg></svg></div>' in card
+    link = (
+        f'<a class="{tile_markup.NAV_CLASS}" href="indikator?indikator=glasfaser_haushalte" '
+        f'aria-label="{texts.OPEN_INDICATOR} „Haushalte mit &lt;Glasfaser&gt;“">'
+    )
+    assert link in card
+    assert "\n\n" not in card  # a blank line would end Markdown's HTML block
