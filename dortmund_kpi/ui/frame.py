@@ -60,6 +60,18 @@ FRAME_CSS = """<style>
 .dkpi-red { background: rgba(255, 43, 43, 0.09); color: #a3141b; }
 .dkpi-orange { background: rgba(255, 164, 33, 0.15); color: #8a4500; }
 .dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
+/* A measure in a list (ui.measures): title and status in one flex row, 3:2 as two columns
+   were; on a phone the status goes below the title. */
+[class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"]:first-child {
+  flex: 3 1 0; align-items: flex-start; }
+[class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"]:last-child { flex: 2 1 0; }
+[class*="st-key-dkpi_mrow_"] [data-testid="stTooltipHoverTarget"] {
+  justify-content: flex-start !important; }
+[class*="st-key-dkpi_mrow_"] button { width: auto !important; text-align: left; }
+@media (max-width: 640px) {
+  [class*="st-key-dkpi_mrow_"] { flex-wrap: wrap !important; }
+  [class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
+}
 /* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
    (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
 [data-testid="stPopoverBody"]:has(.js-plotly-plot) { width: min(760px, 92vw); max-width: none; }
