@@ -5,6 +5,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, measures, url, widgets
+from dortmund_kpi.views import small_svg
 from dortmund_kpi.views.districts import build
 
 page = data.page_data(build, url.current_view("bezirke"))
@@ -35,7 +36,9 @@ if page.chart is not None:
     if chart.figure is None:
         st.caption(texts.EMPTY)
     else:
-        widgets.chart(chart.figure, key="district_series", filename=chart.file_name)
+        widgets.svg_chart(
+            chart.figure, chart.svg, "district_series", chart.file_name, small_svg.projector_series
+        )
 
 st.header(texts.MEASURES_DISTRICT)
 measures.measure_list(page.measures, "district", show_plan=True)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import charts, tables
+from dortmund_kpi.views import alt_text, charts, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import CITY, Query, View, demo_in, file_name, stand_of
 from dortmund_kpi.views.figures import indicator_chart
@@ -38,6 +38,7 @@ class DistrictChart:
     frame: pd.DataFrame
     figure: go.Figure | None
     file_name: str
+    svg: str = ""  # the figure as static SVG (views.small_svg.series_markup)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def _chart(query: Query, view: View, chosen: tuple[str, ...]) -> DistrictChart |
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
     figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
     name = file_name(ind, list(chosen), lo, hi)
-    return DistrictChart(ind, options, frame, figure, name)
+    svg = "" if figure is None else small_svg.series_markup(figure, alt_text.describe(figure))
+    return DistrictChart(ind, options, frame, figure, name, svg)
 
 
 def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tuple:

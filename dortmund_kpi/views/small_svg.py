@@ -10,6 +10,7 @@ Streamlit here.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -21,21 +22,38 @@ from dortmund_kpi.views import svg_parts
 
 WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
 PROJECTOR_WIDTH = 340  # presentation mode: the same card, text about 1.8 times as large
+SERIES_WIDTH = 960  # a page-wide series on a laptop
+SERIES_PROJECTOR_WIDTH = 640  # ... in presentation mode (text 1.5 times as large)
 _DASHES = {"dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3"}
 _RIGHT = 12  # the right edge (the left one makes room for the value labels)
 
 
-def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH, tips: bool = False) -> str:
     """The figure as an SVG element (``role="img"``, ``alt`` as its accessible name).
 
     ``width`` is the drawing's width in px of text: the SVG fills its card, so a narrower
-    drawing shows larger text (presentation mode: fonts for a projector)."""
+    drawing shows larger text (presentation mode: fonts for a projector). With ``tips``
+    every point has the interactive chart's hover as its tooltip (the series people read
+    values from; the masterplan's 14 small multiples stay without)."""
     height = int(fig.layout.height or 320)
     parts, y = svg_parts.header(fig, width)
     y = legend(parts, _legend_traces(fig), y + 2, width)
     footer, top = svg_parts.footer(fig, width, height)
-    _plot(parts, fig, (y + 6, top - 14), width)
+    _plot(parts, fig, (y + 6, top - 14), width, tips)
     return svg_parts.element(parts + footer, alt, width, height)
+
+
+def series_markup(fig: go.Figure, alt: str) -> str:
+    """A page-wide time series (the district page's chart): drawn for a desk and, narrower
+    with larger text, for a phone (``svg_parts.responsive``), points with tooltips. As a
+    plotly chart it cost the district page about a tenth of its load in the browser."""
+    wide = figure_svg(fig, alt, SERIES_WIDTH, tips=True)
+    return svg_parts.responsive(wide, figure_svg(fig, alt, WIDTH, tips=True))
+
+
+def projector_series(fig: go.Figure, alt: str) -> str:
+    """The page-wide series in presentation mode: text sized for a projector."""
+    return figure_svg(fig, alt, SERIES_PROJECTOR_WIDTH, tips=True)
 
 
 def _legend_traces(fig: go.Figure) -> list[go.Scatter]:
@@ -72,8 +90,11 @@ def _color(trace: go.Scatter) -> str:
     return str(trace.line.color or trace.marker.color or "#444")
 
 
-def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: int) -> None:
-    """Axes, grid and the traces in the box between ``rows`` (top, bottom)."""
+def _plot(
+    parts: list[str], fig: go.Figure, rows: tuple[float, float], width: int, tips: bool
+) -> None:
+    """Axes, grid and the traces in the box between ``rows`` (top, bottom); with ``tips``
+    the points' tooltips on top."""
     top, bottom = rows
     series = [(t, _xs(t.x), _ys(t.y)) for t in fig.data if t.x is not None and len(t.x)]
     xs = [x for _, values, _ in series for x in values if x is not None]
@@ -117,6 +138,31 @@ def _plot(parts: list[str], fig: go.Figure, rows: tuple[float, float], width: in
         each = [symbols] * len(tx) if isinstance(symbols, str) or symbols is None else symbols
         drawn = zip(tx, ty, each, strict=True)
         _trace(parts, trace, [(px(a), py(b), m) for a, b, m in drawn if None not in (a, b)])
+    if tips:
+        parts.append('<g class="tips">')
+        for trace, tx, ty in series:
+            parts += _tips(
+                trace,
+                [
+                    (i, px(a), py(b))
+                    for i, (a, b) in enumerate(zip(tx, ty, strict=True))
+                    if None not in (a, b)
+                ],
+            )
+        parts.append("</g>")
+
+
+def _tips(trace: go.Scatter, points: list[tuple[int, float, float]]) -> list[str]:
+    """A transparent circle per point whose tooltip is the chart's hover: the trace's
+    name, then the template filled in (period, value and unit, official or demo)."""
+    if trace.hoverinfo == "skip" or not trace.hovertemplate:
+        return []
+    name = f"{trace.name}\n" if trace.name else ""
+    return [
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="transparent">'
+        f"<title>{html.escape(name + svg_parts.hover(trace, i))}</title></circle>"
+        for i, x, y in points
+    ]
 
 
 def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float, str]]) -> None:

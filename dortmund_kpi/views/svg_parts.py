@@ -20,7 +20,7 @@ from dortmund_kpi import formatting
 FONT = "Source Sans Pro, Arial, sans-serif"
 LINE = 14  # footer line height (11 px text)
 _TAGS = re.compile(r"<[^>]+>")
-_PLACEHOLDER = re.compile(r"%\{(\w+)(?::([^}]*))?\}")
+_PLACEHOLDER = re.compile(r"%\{(\w+)(?:\[(\d+)\])?(?::([^}]*))?\}")
 _EXTRA = re.compile(r"<extra>.*?</extra>")
 
 
@@ -136,7 +136,7 @@ def each(value: object, row: int) -> object:
     return value[row]  # type: ignore[index]
 
 
-def hover(trace: go.Bar | go.Choroplethmap, row: int) -> str:
+def hover(trace: go.Bar | go.Choroplethmap | go.Scatter, row: int) -> str:
     """The hover template filled in for one bar or area (``%{y}``, ``%{z:,.1f}``, ...):
     what the interactive chart shows on hover, as the drawing's tooltip."""
     template = _EXTRA.sub("", trace.hovertemplate or "")
@@ -145,8 +145,12 @@ def hover(trace: go.Bar | go.Choroplethmap, row: int) -> str:
 
     def fill(match: re.Match) -> str:
         value = fields.get(match.group(1))
-        if match.group(2) and isinstance(value, int | float):
-            return formatting.number(float(value), decimals(match.group(2)))
+        if match.group(2) is not None:  # customdata[1]: a field of the point's record
+            part = int(match.group(2))
+            nested = not isinstance(value, str) and hasattr(value, "__len__")
+            value = value[part] if nested and part < len(value) else None  # type: ignore[index]
+        if match.group(3) and isinstance(value, int | float):
+            return formatting.number(float(value), decimals(match.group(3)))
         return "" if value is None else str(value)
 
     filled = _PLACEHOLDER.sub(fill, template)

@@ -1,7 +1,7 @@
 """Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
-page's ranking and the comparison page's bars. The page sends the SVG, not the plotly
-chart; opening "Interaktives Diagramm und Export" sends the same figure a page with every
-chart open shows, and its PNG and SVG."""
+page's ranking, the comparison page's bars and the district page's chart. The page sends
+the SVG, not the plotly chart; opening "Interaktives Diagramm und Export" sends the same
+figure a page with every chart open shows, and its PNG and SVG."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ PAGES = [
     ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map"),
     ("vergleich", {}, "peer_bars", "dkpi-responsive"),
     ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
+    ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive"),
 ]
 
 
@@ -36,7 +37,8 @@ def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
     closed = open_page(page, params, charts_open=False)
     assert_ok(closed)
     drawn = [m.value for m in closed.markdown if widgets.STATIC_CHART in m.value and css in m.value]
-    assert len(drawn) == 1 and ('class="bar"' in drawn[0] or 'class="area"' in drawn[0])
+    assert len(drawn) == 1
+    assert any(f'class="{kind}"' in drawn[0] for kind in ("bar", "area", "tips"))
     assert key not in figures(closed)
     before = _exports(closed)
 
