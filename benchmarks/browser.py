@@ -16,7 +16,8 @@ animation frames, no sleeps.
   per scale, so the empty browser cache is paid once, by the first visit.
 - ``browser.<page>.warm``: the same page loaded again (server caches warm).
 - ``browser.<page>.filter``: a filter changed, from the click to the updated chart
-  (``_fullData`` of a chart replaced) or, on pages without charts, the updated view.
+  (``_fullData`` of a chart replaced, or a chart drawn as SVG redrawn) or, on pages
+  without charts, the updated view.
   Alternating changes (add/remove a district, move the slider back and forth); the
   warm-up change visits the one state not cached yet, so every timed change is warm.
 """
@@ -89,8 +90,8 @@ SNAPSHOT_JS = """() => {
   }
   window.__benchPlots = new Map(
     Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [gd, gd._fullData]));
-  window.__benchSmalls = new Set(
-    Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).map(svg => svg.outerHTML));
+  window.__benchSmalls = new Set(Array.from(document.querySelectorAll(
+    '.dkpi-small-multiple svg, .dkpi-static svg')).map(svg => svg.outerHTML));
   window.__benchHref = location.href;
   return app.__benchRuns;
 }"""
@@ -109,7 +110,7 @@ UPDATED_JS = (
   if (!needChart) return app.__benchRuns > before || location.href !== window.__benchHref;
   return Array.from(document.querySelectorAll('.js-plotly-plot')).some(
     gd => !window.__benchPlots.has(gd) || window.__benchPlots.get(gd) !== gd._fullData)
-    || Array.from(document.querySelectorAll('.dkpi-small-multiple svg')).some(
+    || Array.from(document.querySelectorAll('.dkpi-small-multiple svg, .dkpi-static svg')).some(
       svg => !window.__benchSmalls.has(svg.outerHTML));
 }"""
 )
