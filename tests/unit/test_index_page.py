@@ -4,6 +4,7 @@ the base-address script; everything else passes through byte for byte."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 from typing import Any
@@ -41,7 +42,10 @@ def _serve(scope: dict[str, Any], status: int, content_type: bytes, parts: list[
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(IndexPage(app)(scope, receive, send))
+    # In a thread of its own: a browser test before this one may leave an event loop
+    # running in the main thread (Playwright's sync API), and asyncio.run refuses then.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, IndexPage(app)(scope, receive, send)).result()
     return sent, seen
 
 
