@@ -18,7 +18,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import sequence, urlstate
-from dortmund_kpi.ui import data, tile_markup, url, widgets
+from dortmund_kpi.ui import data, measures, tile_markup, url, widgets
 
 _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
 
@@ -62,15 +62,15 @@ FRAME_CSS = """<style>
 .dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
 /* A measure in a list (ui.measures): title and status in one flex row, 3:2 as two columns
    were; on a phone the status goes below the title. */
-[class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"]:first-child {
+[class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"]:first-child {
   flex: 3 1 0; align-items: flex-start; }
-[class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"]:last-child { flex: 2 1 0; }
-[class*="st-key-dkpi_mrow_"] [data-testid="stTooltipHoverTarget"] {
+[class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"]:last-child { flex: 2 1 0; }
+[class*="st-key-MEASURE_ROW"] [data-testid="stTooltipHoverTarget"] {
   justify-content: flex-start !important; }
-[class*="st-key-dkpi_mrow_"] button { width: auto !important; text-align: left; }
+[class*="st-key-MEASURE_ROW"] button { width: auto !important; text-align: left; }
 @media (max-width: 640px) {
-  [class*="st-key-dkpi_mrow_"] { flex-wrap: wrap !important; }
-  [class*="st-key-dkpi_mrow_"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
+  [class*="st-key-MEASURE_ROW"] { flex-wrap: wrap !important; }
+  [class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
 }
 /* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
    (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
@@ -93,7 +93,7 @@ FRAME_CSS = """<style>
   .js-plotly-plot .gtitle { font-size: 12px !important; }
 }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
-</style>"""
+</style>""".replace("MEASURE_ROW", measures.ROW)
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }

@@ -15,7 +15,7 @@ from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import timeline_svg
 
-ROW = "dkpi_mrow_"  # key prefix of a measure's row in a list (its CSS in ``ui.frame``)
+ROW = "dkpi_mrow_"  # key prefix of a measure's row in a list (its CSS: ``ui.frame``)
 
 
 def _open_measure(measure_id: str) -> None:

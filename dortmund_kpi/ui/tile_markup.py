@@ -146,8 +146,9 @@ def card_html(
 ) -> str:
     """A masterplan chart's card in one Markdown element: title, status badge, "?" with
     the status explained, ``body`` (the small multiple's SVG or a note) and the link to the
-    indicator. As five Streamlit elements a card (title, picture, two popovers, page link)
-    the browser needed 0.06 s more for the masterplan's 14 cards (``docs/performance.md``).
+    indicator. They were five Streamlit elements a card (title, picture, two popovers, page
+    link); one element and one popover make the masterplan's 14 cards load about 0.07 s
+    sooner (``docs/performance.md``).
     Markdown, not ``st.html``: Streamlit's HTML sanitiser drops inline SVG."""
     link = page_href("indikator", (("indikator", (indicator_id,)),))
     label = escape(f"{texts.OPEN_INDICATOR} „{name}“")

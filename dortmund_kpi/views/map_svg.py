@@ -13,7 +13,6 @@ cosine of the latitude) and fitted into the drawing. No Streamlit here.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterator
 
@@ -105,7 +104,7 @@ def _area(trace: go.Choroplethmap, index: int, rings: list[Ring], project: Proje
     stroke = f' stroke="{line.color}" stroke-width="{line.width}"' if line.width else ""
     faded = f' fill-opacity="{opacity}"' if opacity is not None and fill != "none" else ""
     tip = svg_parts.hover(trace, index) if trace.hoverinfo != "skip" else ""
-    title = f"<title>{html.escape(tip)}</title>" if tip else ""
+    title = svg_parts.tooltip(tip)
     return (
         f'<path class="area" d="{d}" fill="{fill}"{faded}{stroke} '
         f'stroke-linejoin="round" fill-rule="evenodd">{title}</path>'

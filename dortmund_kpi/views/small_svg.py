@@ -10,7 +10,6 @@ Streamlit here.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 
@@ -160,7 +159,7 @@ def _tips(trace: go.Scatter, points: list[tuple[int, float, float]]) -> list[str
     name = f"{trace.name}\n" if trace.name else ""
     return [
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="transparent">'
-        f"<title>{html.escape(name + svg_parts.hover(trace, i))}</title></circle>"
+        f"{svg_parts.tooltip(name + svg_parts.hover(trace, i))}</circle>"
         for i, x, y in points
     ]
 

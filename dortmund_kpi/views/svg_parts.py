@@ -45,6 +45,11 @@ def path(points: Sequence[tuple[float, float]], color: str, width: float, dash: 
     return f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dashed}/>'
 
 
+def tooltip(tip: str) -> str:
+    """``tip`` as an element's tooltip (its ``<title>`` child); nothing for no text."""
+    return f"<title>{html.escape(tip)}</title>" if tip else ""
+
+
 def rect(
     box: tuple[float, float, float, float],
     fill: str,
@@ -57,10 +62,9 @@ def rect(
     x, y, width, height = box
     extra = f' class="{css}"' if css else ""
     stroke = f' stroke="{outline[0]}" stroke-width="{outline[1]}"' if outline[1] else ""
-    title = f"<title>{html.escape(tip)}</title>" if tip else ""
     return (
         f'<rect{extra} x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{fill}"{stroke}>{title}</rect>'
+        f'fill="{fill}"{stroke}>{tooltip(tip)}</rect>'
     )
 
 

@@ -33,9 +33,7 @@ def test_a_page_address_asks_the_server_s_own_health_address_first(
     assert asked == [f"{app_server.base_url}/_stcore/health"]
 
 
-def test_the_overview_and_unknown_addresses_find_the_server_as_before(
-    page: Page, app_server: AppServer
-):
+def test_the_overview_finds_the_server_as_before(page: Page, app_server: AppServer):
     asked = _health_requests(page)
     open_page(page, app_server.base_url, "/")
     assert h1(page) == "Übersicht"
