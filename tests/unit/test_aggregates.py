@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dortmund_kpi.db import aggregates, read
+from dortmund_kpi.db import aggregates, materialise, read
 from dortmund_kpi.db.schema import migrate, schema_version
 from dortmund_kpi.db.store import Store, connect_file, in_utc
 from dortmund_kpi.ingest.importer import run_import
@@ -197,3 +197,14 @@ def test_public_mode_shows_aggregates_of_public_indicators_only(db_copy: Setting
             assert ("wlan_hotspots" in set(read.series_stats(con, lo, hi)["indicator_id"])) is (
                 not public
             )
+
+
+def test_the_staleness_comparison_ignores_row_order_also_within_one_key():
+    # A database broken by hand can hold two current values of one key: built and live
+    # rows then differ only in their measure, and may arrive in either order.
+    rows = {"indicator_id": ["a", "a", "b"], "period": ["2021"] * 3, "value": [1.0, 2.0, 3.0]}
+    built = pd.DataFrame(rows)
+    for order in ([1, 0, 2], [2, 1, 0], [0, 2, 1]):
+        assert materialise._same(built, built.iloc[order].reset_index(drop=True))
+    changed = built.assign(value=[1.0, 2.5, 3.0])
+    assert not materialise._same(built, changed.iloc[[1, 0, 2]].reset_index(drop=True))
