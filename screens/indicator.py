@@ -8,7 +8,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import comparison, data, indicator, measures, partial, url, widgets
-from dortmund_kpi.views import indicator_peers
+from dortmund_kpi.views import indicator_peers, small_svg
 from dortmund_kpi.views.common import formatted_table
 from dortmund_kpi.views.indicator import build
 
@@ -23,7 +23,9 @@ def series() -> None:
         widgets.empty_notice(page.view.as_of)
     else:
         st.markdown(widgets.status_badge(page.status), help=page.explanation)
-        widgets.chart(page.figure, key="series", filename=page.file_name)
+        widgets.svg_chart(
+            page.figure, page.series_svg, "series", page.file_name, small_svg.projector_series
+        )
 
 
 def details() -> None:

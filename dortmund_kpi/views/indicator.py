@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import geometry
 from dortmund_kpi.db import read
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.views import alt_text, bars_svg, charts, map_svg, tables
+from dortmund_kpi.views import alt_text, bars_svg, charts, map_svg, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     Query,
@@ -51,6 +51,7 @@ class IndicatorData:
     districts: DistrictCharts | None
     linked: pd.DataFrame  # the measures meant to move this indicator
     file_name: str
+    series_svg: str = ""  # the figure as static SVG (views.small_svg.series_markup)
     honoured: frozenset[str] = HONOURED
 
     @property
@@ -72,18 +73,22 @@ def build(query: Query, view: View) -> IndicatorData:
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
     today = measure_views.reference_day(as_of)
     measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
     return IndicatorData(
         view=view,
         indicator=ind,
         plan_name=query(read.masterplan_names)[ind["masterplan"]],
         frame=frame,
-        figure=None if frame.empty else charts.freeze(indicator_chart(frame, ind, row)),
+        figure=figure,
         status=statuses(stats, query(read.indicator_list)).get(indicator_id),
         explanation=status_explanation(row, ind),
         table=tables.display_table(frame, ind),
         districts=_districts(query, view, ind) if ind["level"] == "district" else None,
         linked=measure_views.for_indicator(measures, indicator_id),
         file_name=file_name(ind, list(view.districts), lo, hi),
+        series_svg=""
+        if figure is None
+        else small_svg.series_markup(figure, alt_text.describe(figure)),
     )
 
 

@@ -1,7 +1,7 @@
 """Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
-page's ranking, the comparison page's bars and the district page's chart. The page sends
-the SVG, not the plotly chart; opening "Interaktives Diagramm und Export" sends the same
-figure a page with every chart open shows, and its PNG and SVG."""
+page's series, map and ranking, the comparison page's bars and the district page's chart.
+The page sends the SVG, not the plotly chart; opening "Interaktives Diagramm und Export"
+sends the same figure a page with every chart open shows, and its PNG and SVG."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ PAGES = [
     ("vergleich", {}, "peer_bars", "dkpi-responsive"),
     ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
     ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive"),
+    ("indikator", {"indikator": "online_antraege"}, "series", "dkpi-responsive"),
 ]
 
 

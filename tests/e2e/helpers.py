@@ -23,6 +23,8 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from dortmund_kpi.ui import widgets
+
 IDLE_TIMEOUT_MS = 60_000
 RERUN_START_TIMEOUT_MS = 60_000  # generous: CI machines have 2 cores and may be busy
 
@@ -165,6 +167,31 @@ def wait_for_charts(page: Page, minimum: int = 1, timeout_ms: int = IDLE_TIMEOUT
         )
     assert_no_exception(page)
     return page.locator(PLOT).count()
+
+
+def open_chart(page: Page, key: str) -> Locator:
+    """The plotly form of the static chart ``key`` (``ui.widgets.svg_chart``): its popover
+    "Interaktives Diagramm und Export" opened (a rerun draws it) unless it is open."""
+    graph = page.locator(f"[data-testid='stPopoverBody'] .st-key-{key} {PLOT}")
+    if not graph.count():
+        page.locator(f".st-key-{widgets.popover_key(key)} button").first.click()
+    graph.locator(".main-svg").first.wait_for(timeout=IDLE_TIMEOUT_MS)
+    wait_for_app_idle(page)
+    assert_no_exception(page)
+    return graph
+
+
+def static_chart(page: Page, key: str) -> Locator:
+    """The SVG of the static chart ``key`` as drawn with the page."""
+    svg = page.locator(f".st-key-svg_{key} svg").first
+    svg.wait_for(timeout=IDLE_TIMEOUT_MS)
+    return svg
+
+
+def static_tips(page: Page, key: str) -> list[str]:
+    """The tooltips of the points of the static series ``key`` as drawn (desk drawing):
+    area, then period, value and origin (``views.small_svg.figure_svg(tips=True)``)."""
+    return static_chart(page, key).locator("g.tips circle title").all_text_contents()
 
 
 # -- reading the page ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Chart titles as drawn in Chromium on a phone (390×844): a long title wraps, every line
 of it lies inside the chart's box (plotly once cut it off: "(Schüler je Gerät") and the
-legend starts below it."""
+legend starts below it; in the static drawing the page shows, and in its interactive form."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.e2e.conftest import AppServer, new_context
-from tests.e2e.helpers import open_page, wait_for_charts
+from tests.e2e.helpers import open_chart, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +22,12 @@ TITLES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) 
           legend: [...gd.querySelectorAll('.legend .traces')].map(box)};
 }).filter((c) => c.title)"""
 
+# Texts of a static SVG chart that reach beyond its box (left or right).
+OUTSIDE_JS = """svg => { const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5))
+    .map(([text]) => text); }"""
+
 
 def test_indicator_chart_title_inside_the_chart_on_a_phone(
     browser: Browser, app_server: AppServer
@@ -30,7 +36,13 @@ def test_indicator_chart_title_inside_the_chart_on_a_phone(
     try:
         page = context.new_page()
         open_page(page, app_server.base_url, "/indikator?indikator=schueler_je_geraet")
-        wait_for_charts(page)
+        # Drawn with the page: the phone's drawing, every text inside the picture.
+        drawing = page.locator(".st-key-svg_series svg:visible")
+        texts_out = drawing.evaluate(OUTSIDE_JS)
+        assert "Schülerinnen und Schüler je" in (drawing.text_content() or "")
+        assert texts_out == [], texts_out
+        # Its interactive form, opened on demand.
+        open_chart(page, "series")
         charts = page.evaluate(TITLES_JS)
         assert charts, "no chart with a title drawn"
         # The series chart (its lines are tspans: their text runs together).

@@ -10,12 +10,12 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
-    PLOT,
     german_number,
+    open_chart,
     open_page,
+    static_chart,
     table_rows,
     traces,
-    wait_for_charts,
 )
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def test_csv_download_matches_the_chart(page: Page, app_server: AppServer):
         app_server.base_url,
         "/indikator?indikator=online_antraege&bezirk=hoerde&zeitraum=2020&zeitraum=2024",
     )
-    wait_for_charts(page, 1)
+    static_chart(page, "series")
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV herunterladen (Excel)").click()
     download = info.value
@@ -52,8 +52,8 @@ def test_csv_download_matches_the_chart(page: Page, app_server: AppServer):
     assert {r[0] for r in body} == {CITY_ROW, "Hörde"}
     assert all(r[4] in ("Demodaten", "amtlich/veröffentlicht") for r in body)
 
-    # The same numbers as the chart on screen, area by area, in order.
-    drawn = {t["name"]: t["y"] for t in traces(page, page.locator(PLOT).first)}
+    # The same numbers as the chart (its interactive form), area by area, in order.
+    drawn = {t["name"]: t["y"] for t in traces(page, open_chart(page, "series"))}
     for area, trace in ((CITY_ROW, CITY_TRACE), ("Hörde", "Hörde")):
         exported = [german_number(r[2]) for r in body if r[0] == area]
         assert len(exported) == len(drawn[trace]), (area, exported, drawn[trace])

@@ -26,11 +26,11 @@ from tests.e2e.helpers import (
     DATAFRAME,
     MAIN,
     assert_no_exception,
+    open_chart,
     rerun,
     table_rows,
     traces,
     wait_for_app_idle,
-    wait_for_charts,
 )
 from tests.e2e.test_presentable import english_words
 from tools.oidc_provider import RunningProvider, User
@@ -158,8 +158,8 @@ def walk(server: AppServer, provider: RunningProvider, page: Page) -> None:
     with rerun(page):
         page.get_by_role("link", name="Zum Indikator „Beschäftigte in der IT-Wirtschaft“").click()
     page.wait_for_url("**/indikator?indikator=ikt_beschaeftigte**")
-    wait_for_charts(page)
-    series = next(t for t in traces(page) if t["y"] and 21034 in t["y"])
+    graph = open_chart(page, "series")
+    series = next(t for t in traces(page, graph) if t["y"] and 21034 in t["y"])
     assert 20118 in series["y"] and 19512 in series["y"], series
     data_table = table_rows(main.locator(DATAFRAME).last, min_rows=3)
     row = next(r for r in data_table if "2024" in r and "21.034" in r)

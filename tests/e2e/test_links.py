@@ -19,12 +19,13 @@ from tests.e2e.helpers import (
     h1,
     legend_texts,
     main_text,
+    open_chart,
     open_page,
     period_years,
     selected_districts,
+    static_chart,
     table_rows,
     traces,
-    wait_for_charts,
     xtick_texts,
 )
 
@@ -74,7 +75,7 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
         app_server.base_url,
         f"/indikator?indikator=online_antraege&bezirk=hoerde&bezirk=eving&{RANGE}",
     )
-    wait_for_charts(page, 1)
+    static_chart(page, "series")
     assert_no_error(page)
     assert h1(page) == "Online gestellte Anträge"
     assert_shared_filters(page, ["Hörde", "Eving"], (2020, 2024))
@@ -84,7 +85,7 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
         "zeitraum": ["2020", "2024"],
     }
 
-    series = page.locator(PLOT).first
+    series = open_chart(page, "series")
     areas = sorted(set(legend_texts(series)) - {texts.DEMO_POINTS})
     assert areas == ["Dortmund (gesamt)", "Eving", "Hörde"]
     data = [t for t in traces(page, series) if t["name"] not in NOT_DATA]
@@ -163,7 +164,7 @@ def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppSe
     link.click()
     page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
     page.wait_for_function("window.__dkpiNavRan === true")  # no loading the page instead
-    wait_for_charts(page)
+    static_chart(page, "series")
     assert page.evaluate("window.__sameDocument === true")
     assert_no_error(page)
     assert_shared_filters(page, ["Hörde"], (2020, 2024))
@@ -180,7 +181,7 @@ def test_masterplan_card_link_changes_page_within_the_session(page: Page, app_se
     card.locator("a.dkpi-nav").click()
     page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
     page.wait_for_function("window.__dkpiNavRan === true")
-    wait_for_charts(page)
+    static_chart(page, "series")
     assert page.evaluate("window.__sameDocument === true")
     assert_no_error(page)
     assert_shared_filters(page, ["Hörde"], (2020, 2024))
@@ -191,7 +192,7 @@ def test_tile_link_keeps_streamlit_s_embed_mode(page: Page, app_server: AppServe
     page.locator("a.dkpi-tile-link").first.click()
     page.wait_for_url(re.compile(r"/indikator\?.*embed=true"))
     page.wait_for_function("window.__dkpiNavRan === true")
-    wait_for_charts(page)
+    static_chart(page, "series")
     assert_no_error(page)
 
 

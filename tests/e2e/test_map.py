@@ -7,11 +7,10 @@ import io
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
-from dortmund_kpi.ui import widgets
 from tests.e2e.conftest import AppServer, BrowserLog
-from tests.e2e.helpers import PLOT, assert_no_error, open_page, traces, wait_for_charts
+from tests.e2e.helpers import assert_no_error, open_chart, open_page, static_chart, traces
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +23,6 @@ MAP_READY_JS = """gd => {
 
 def local(url: str, base: str) -> bool:
     return url.startswith((base + "/", "data:", "blob:")) or url == base
-
-
-def interactive_map(page: Page, key: str) -> Locator:
-    """Open the interactive form of the static map ``key`` (its popover); its plotly chart."""
-    page.locator(f".st-key-{widgets.popover_key(key)} button").click()
-    graph = page.locator(f"[data-testid='stPopoverBody'] .st-key-{key} {PLOT}")
-    graph.locator(".main-svg").first.wait_for()
-    return graph
 
 
 def static_areas(page: Page, key: str) -> list[dict]:
@@ -47,7 +38,7 @@ def test_choropleth_draws_twelve_districts_without_external_requests(
     page: Page, app_server: AppServer, browser_log: BrowserLog
 ):
     open_page(page, app_server.base_url, "/indikator?indikator=glasfaser_haushalte")
-    wait_for_charts(page, 1)  # the time series (map and ranking are SVG)
+    static_chart(page, "map")
     assert_no_error(page)
 
     # The map drawn with the page: 12 coloured districts, each named in its tooltip.
@@ -59,7 +50,7 @@ def test_choropleth_draws_twelve_districts_without_external_requests(
     assert {"Hörde", "Eving", "Innenstadt-West"} <= names, names
 
     # The interactive map, opened on demand: MapLibre draws the same 12 districts.
-    graph = interactive_map(page, "map")
+    graph = open_chart(page, "map")
     trace = traces(page, graph)[0]
     assert trace["type"] == "choroplethmap"
     assert len(trace["locations"]) == 12, trace["locations"]

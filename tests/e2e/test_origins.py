@@ -10,19 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 from pptx import Presentation
 
 from dortmund_kpi import texts
 from tests.conftest import FIXTURES, build_fixture_db
 from tests.e2e.conftest import AppServer, cli_command, start_server, stop_server
 from tests.e2e.helpers import (
-    PLOT,
     assert_no_error,
     legend_texts,
+    open_chart,
     open_page,
     table_rows,
-    wait_for_charts,
 )
 
 pytestmark = pytest.mark.e2e
@@ -50,19 +49,15 @@ def mixed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
     stop_server(server.process)
 
 
-def _plot_data(page: Page, index: int) -> list[dict]:
-    return (
-        page.locator(PLOT)
-        .nth(index)
-        .evaluate(
-            """gd => gd._fullData.map(t => ({
-            name: t.name, type: t.type,
-            symbols: t.marker && Array.isArray(t.marker.symbol) ? t.marker.symbol : null,
-            customdata: t.customdata ? Array.from(t.customdata) : null,
-            locations: t.locations ? Array.from(t.locations) : null,
-            hovertemplate: t.hovertemplate || '',
-        }))"""
-        )
+def _plot_data(graph: Locator) -> list[dict]:
+    return graph.evaluate(
+        """gd => gd._fullData.map(t => ({
+        name: t.name, type: t.type,
+        symbols: t.marker && Array.isArray(t.marker.symbol) ? t.marker.symbol : null,
+        customdata: t.customdata ? Array.from(t.customdata) : null,
+        locations: t.locations ? Array.from(t.locations) : null,
+        hovertemplate: t.hovertemplate || '',
+    }))"""
     )
 
 
@@ -79,13 +74,13 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
 
     # The chart: Hörde's 2025 point filled, its older demo points hollow, a legend entry.
     open_page(page, mixed_server.base_url, "/indikator?indikator=glasfaser_haushalte&bezirk=hoerde")
-    wait_for_charts(page, 1)  # the series (map and ranking are SVG)
+    graph = open_chart(page, "series")  # drawn as SVG with the page, plotly on demand
     assert_no_error(page)
-    series = _plot_data(page, 0)
+    series = _plot_data(graph)
     hoerde = next(t for t in series if t["name"] == "Hörde")
     assert hoerde["symbols"][-1] == "circle" and set(hoerde["symbols"][:-1]) == {"circle-open"}
     assert [c[1] for c in hoerde["customdata"]][-2:] == [texts.DEMO, texts.OFFICIAL]
-    assert texts.DEMO_POINTS in legend_texts(page.locator(PLOT).nth(0))
+    assert texts.DEMO_POINTS in legend_texts(graph)
 
     # The map (drawn as SVG): each district's tooltip, the map's hover, names its own
     # origin (Hörde and Eving official).

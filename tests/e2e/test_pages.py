@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
+from dortmund_kpi.ui import widgets
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
     PLOT_SVG,
@@ -19,24 +20,29 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 PAGES = [
-    # path, title (h1), minimum number of drawn plotly charts (charts drawn as SVG with
-    # their plotly form on demand are checked in test_masterplan_charts, test_map, ...)
-    ("/", "Übersicht", 0),
-    ("/masterplan", "Masterplan Verwaltung", 0),
-    ("/indikator", None, 1),  # title: the first indicator of the catalog
-    ("/bezirke", "Profil des Stadtbezirks Innenstadt-West", 0),
-    ("/daten", "Daten & Methodik", 0),
-    ("/vergleich", "Vergleich: Dortmund und andere Städte", 1),  # rank (bars and map: SVG)
+    # path, title (h1), minimum numbers of plotly charts and of charts drawn as static SVG
+    # (their plotly form on demand is checked in test_masterplan_charts, test_map, ...)
+    ("/", "Übersicht", 0, 0),
+    ("/masterplan", "Masterplan Verwaltung", 0, 0),  # its cards: test_masterplan_charts
+    ("/indikator", None, 0, 1),  # title: the first indicator of the catalog
+    ("/bezirke", "Profil des Stadtbezirks Innenstadt-West", 0, 1),
+    ("/daten", "Daten & Methodik", 0, 0),
+    ("/vergleich", "Vergleich: Dortmund und andere Städte", 1, 1),  # rank; bars (and map)
 ]
 
 
-@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_loads(page: Page, app_server: AppServer, path: str, title: str | None, charts: int):
+@pytest.mark.parametrize(("path", "title", "charts", "static"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_loads(
+    page: Page, app_server: AppServer, path: str, title: str | None, charts: int, static: int
+):
     open_page(page, app_server.base_url, path)
     if charts:
         drawn = wait_for_charts(page, charts)
         assert page.locator(PLOT_SVG).count() >= charts
         assert drawn >= charts
+    drawings = page.locator(f".{widgets.STATIC_CHART} svg:visible")
+    assert drawings.count() >= static, f"{drawings.count()} static charts on {path}"
+    assert all(box and box["width"] > 200 for box in map(Locator.bounding_box, drawings.all()))
     assert_no_error(page)
     heading = h1(page)
     assert heading, f"no page title (h1) on {path}"

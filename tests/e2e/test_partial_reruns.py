@@ -21,7 +21,6 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
-    PLOT,
     assert_no_error,
     h1,
     open_page,
@@ -29,8 +28,8 @@ from tests.e2e.helpers import (
     rerun,
     select_district,
     selected_districts,
-    traces,
-    wait_for_charts,
+    static_chart,
+    static_tips,
 )
 
 pytestmark = pytest.mark.e2e
@@ -118,7 +117,8 @@ def _slide_texts(page: Page) -> str:
 
 
 def _series_names(page: Page) -> list[str]:
-    return [t["name"] for t in traces(page, page.locator(PLOT).first)]
+    """The areas of the series' points as drawn, in order."""
+    return list(dict.fromkeys(tip.split("\n")[0] for tip in static_tips(page, "series")))
 
 
 def test_district_change_on_the_indicator_page_redraws_only_its_sections(
@@ -126,13 +126,13 @@ def test_district_change_on_the_indicator_page_redraws_only_its_sections(
 ):
     deltas = Deltas(page)
     open_page(page, app_server.base_url, "/indikator?indikator=online_antraege")
-    wait_for_charts(page, 1)  # the series (map and ranking are SVG)
+    static_chart(page, "series")
     title = h1(page)
     full = deltas.take()
     assert any(s.kind == "heading" and not s.fragment for s in full), "a load is a full run"
 
     select_district(page, "Hörde")
-    wait_for_charts(page, 1)  # the series (map and ranking are SVG)
+    static_chart(page, "series")
     assert len(sections_only(deltas.sections(page, 3))) == 3  # series; map to metadata; share
     assert h1(page) == title
     assert "Hörde" in _series_names(page)
@@ -149,7 +149,7 @@ def test_district_change_on_the_indicator_page_redraws_only_its_sections(
     try:
         fresh = other.new_page()
         open_page(fresh, "", page.url)
-        wait_for_charts(fresh, 1)
+        static_chart(fresh, "series")
         assert (h1(fresh), selected_districts(fresh)) == (title, ["Hörde"])
         assert _series_names(fresh) == _series_names(page)
     finally:

@@ -19,9 +19,8 @@ from tests.e2e.helpers import (
     open_page,
     period_years,
     selected_districts,
-    traces,
+    static_tips,
     wait_for_app_idle,
-    wait_for_charts,
 )
 
 pytestmark = pytest.mark.e2e
@@ -51,13 +50,13 @@ def _at_step(page: Page, number: int) -> dict[str, list[str]]:
 
 
 def _area_names(page: Page) -> set[str]:
-    wait_for_charts(page)
-    return {t["name"] for t in traces(page)}
+    """The areas of the series' points as drawn (tooltip: area, period: value, origin)."""
+    return {tip.split("\n")[0] for tip in static_tips(page, "series")}
 
 
 def _years(page: Page) -> set[int]:
-    city = next(t for t in traces(page) if t["name"] == texts.CITY)
-    return {int(str(x)[:4]) for x in city["x"]}
+    periods = [t.split("\n")[1] for t in static_tips(page, "series") if t.startswith(texts.CITY)]
+    return {int(re.findall(r"\d{4}", p.split(":")[0])[-1]) for p in periods}
 
 
 def test_a_list_of_views_plays_in_order_with_each_views_filters(

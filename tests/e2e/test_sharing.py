@@ -17,12 +17,12 @@ from pptx import Presentation
 from tests.conftest import build_fixture_db
 from tests.e2e.conftest import AppServer, cli_command, new_context, start_server, stop_server
 from tests.e2e.helpers import (
-    PLOT,
+    open_chart,
     open_page,
     rerun,
+    static_chart,
     traces,
     wait_for_app_idle,
-    wait_for_charts,
 )
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,7 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 
 def _city_2025(page: Page) -> float:
-    city = next(t for t in traces(page, page.locator(PLOT).first) if t["name"] == CITY)
+    city = next(t for t in traces(page, open_chart(page, "series")) if t["name"] == CITY)
     return float(city["y"][-1])
 
 
@@ -60,7 +60,7 @@ def test_pinned_link_keeps_old_numbers_after_import(
     context = new_context(browser)
     page = context.new_page()
     open_page(page, own_server.base_url, f"/indikator?indikator={ID}")
-    wait_for_charts(page, 1)
+    static_chart(page, "series")
     before = _city_2025(page)
     live, pinned = _share_links(page)
     assert "stand=" in pinned and "stand=" not in live
@@ -83,13 +83,13 @@ def test_pinned_link_keeps_old_numbers_after_import(
     page = fresh.new_page()
     page.goto(pinned)
     wait_for_app_idle(page)
-    wait_for_charts(page, 1)
+    static_chart(page, "series")
     assert _city_2025(page) == pytest.approx(before)
     banner = page.locator("[data-testid='stAlertContentInfo']").all_inner_texts()
     assert any("Datenstand vom" in b and "neuere Daten" in b for b in banner), banner
     page.goto(live)
     wait_for_app_idle(page)
-    wait_for_charts(page, 1)
+    static_chart(page, "series")
     assert _city_2025(page) == pytest.approx(new)
     fresh.close()
 
@@ -104,13 +104,13 @@ def _download(page: Page, name: str) -> tuple[str, bytes]:
 
 def test_downloads_png_svg_xlsx_pptx(page: Page, own_server: AppServer):
     open_page(page, own_server.base_url, "/indikator?indikator=online_antraege&bezirk=hoerde")
-    wait_for_charts(page, 1)
-    page.get_by_role("button", name="Diagramm exportieren").first.click()
+    open_chart(page, "series")  # its popover holds the exports
     name, png = _download(page, "Als PNG (hohe Auflösung)")
     assert name == "online_antraege_hoerde_2018-2025.png" and png.startswith(b"\x89PNG")
     name, svg = _download(page, "Als SVG (Vektorgrafik)")
     assert name.endswith(".svg") and b"<svg" in svg and b"Quelle:" in svg
     page.keyboard.press("Escape")
+    wait_for_app_idle(page)  # closing the popover is a run, too
 
     name, xlsx = _download(page, "XLSX mit Metadaten (angezeigt)")
     book = load_workbook(io.BytesIO(xlsx))

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.e2e.conftest import REPO_ROOT, new_context
-from tests.e2e.helpers import assert_no_error, h1, open_page, wait_for_charts
+from tests.e2e.helpers import assert_no_error, h1, open_page, static_chart
 from tools import devserver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -136,7 +136,8 @@ def test_the_installed_wheel_serves_from_outside_the_checkout(
             open_page(page, base, "/")
             assert h1(page) == "Übersicht"
             open_page(page, base, "/indikator?indikator=glasfaser_haushalte")
-            assert wait_for_charts(page, 1) >= 1  # catalog, data and geometry from the wheel
+            static_chart(page, "series")  # catalog, data and geometry from the wheel
+            assert page.locator(".st-key-svg_map path.area").count() == 12
             assert_no_error(page)
         finally:
             context.close()
