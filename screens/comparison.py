@@ -7,7 +7,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import comparison, data, url, widgets
-from dortmund_kpi.views import bars_svg, map_svg, small_svg
+from dortmund_kpi.views import bars_svg, map_svg, rank_svg, small_svg
 from dortmund_kpi.views.comparison import build
 
 page = data.page_data(build, url.current_view("vergleich"))
@@ -35,7 +35,9 @@ else:
     left, right = st.columns(2)
     with left:
         if page.rank_figure is not None:
-            widgets.chart(page.rank_figure, key="peer_rank", filename="vergleich_rang")
+            projector = functools.partial(rank_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
+            figure, name = page.rank_figure, "vergleich_rang"
+            widgets.svg_chart(figure, page.rank_svg, "peer_rank", name, projector=projector)
     with right:
         if page.map_figure is not None:
             projector = functools.partial(map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)

@@ -28,7 +28,7 @@ from dortmund_kpi.peer_groups import (
     ranks,
     region_map,
 )
-from dortmund_kpi.views import alt_text, bars_svg, map_svg
+from dortmund_kpi.views import alt_text, bars_svg, map_svg, rank_svg
 from dortmund_kpi.views import comparison_charts as figures
 from dortmund_kpi.views.common import Query, View, depends_on, period_text
 from dortmund_kpi.views.comparison_charts import Standing
@@ -66,6 +66,12 @@ class ComparisonData:
         """The bars as static SVG (``views.bars_svg.markup``)."""
         fig = self.bar_figure
         return bars_svg.markup(fig, alt_text.describe(fig)) if fig is not None else ""
+
+    @functools.cached_property
+    def rank_svg(self) -> str:
+        """Dortmund's rank over time as static SVG (``views.rank_svg``)."""
+        fig = self.rank_figure
+        return rank_svg.figure_svg(fig, alt_text.describe(fig)) if fig is not None else ""
 
     @functools.cached_property
     def map_svg(self) -> str:
@@ -179,7 +185,7 @@ def build(query: Query, view: View) -> ComparisonData:
     new version before anyone asks (``ui.prebuild``) is complete, so the first visitor
     after an import pays what a warm run costs."""
     page = numbers(query, view)
-    _ = (page.bar_svg, page.map_svg)  # drawn now, kept on the page data
+    _ = (page.bar_svg, page.rank_svg, page.map_svg)  # drawn now, kept on the page data
     return page
 
 

@@ -128,7 +128,15 @@ def mixed_con(mixed_db: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 # -- running the app ----------------------------------------------------------------------
 # Charts drawn as static SVG with their plotly form on demand (ui.widgets.svg_chart).
-STATIC_CHARTS = ("series", "district_series", "ranking", "map", "peer_bars", "peer_map")
+STATIC_CHARTS = (
+    "series",
+    "district_series",
+    "ranking",
+    "map",
+    "peer_bars",
+    "peer_rank",
+    "peer_map",
+)
 
 
 def open_page(

@@ -1,5 +1,6 @@
 """Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
-page's series, map and ranking, the comparison page's bars and the district page's chart.
+page's series, map and ranking, the comparison page's bars, rank and map, the district
+page's chart.
 The page sends the SVG, not the plotly chart; opening "Interaktives Diagramm und Export"
 sends the same figure a page with every chart open shows, and its PNG and SVG."""
 
@@ -17,6 +18,7 @@ PAGES = [
     ("indikator", {"indikator": "wlan_hotspots"}, "ranking", "dkpi-bars"),
     ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map"),
     ("vergleich", {}, "peer_bars", "dkpi-responsive"),
+    ("vergleich", {}, "peer_rank", "dkpi-rank"),
     ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
     ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive"),
     ("indikator", {"indikator": "online_antraege"}, "series", "dkpi-responsive"),

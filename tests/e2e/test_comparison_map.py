@@ -10,8 +10,8 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import AppServer, BrowserLog
-from tests.e2e.helpers import assert_no_error, open_page, traces, wait_for_charts
-from tests.e2e.test_map import MAP_READY_JS, interactive_map, local, static_areas
+from tests.e2e.helpers import assert_no_error, open_chart, open_page, static_chart, traces
+from tests.e2e.test_map import MAP_READY_JS, local, static_areas
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def test_regional_map_draws_the_municipalities_without_external_requests(
     open_page(
         page, app_server.base_url, "/vergleich?vergleich=stadtregion&indikator=gigabit_haushalte"
     )
-    wait_for_charts(page, 1)  # rank over time (the bar ranking and the map are SVG)
+    static_chart(page, "peer_map")  # the rank over time, the bars and the map are SVG
     assert_no_error(page)
 
     areas = static_areas(page, "peer_map")  # the 33 municipalities, Dortmund outlined on top
@@ -30,7 +30,7 @@ def test_regional_map_draws_the_municipalities_without_external_requests(
     assert len(coloured) == 33 and all(a["fill"].startswith("rgb(") for a in coloured)
     assert [a for a in areas if a["fill"] == "none"], "Dortmund's outline"
 
-    graph = interactive_map(page, "peer_map")
+    graph = open_chart(page, "peer_map")
     assert traces(page, graph)[0]["type"] == "choroplethmap"
     assert graph.evaluate("gd => gd.data[0].locations.length") == 33
     assert graph.evaluate("gd => gd._fullData[0].geojson.features.length") == 33

@@ -27,7 +27,7 @@ PAGES = [
     ("/indikator", None, 0, 1),  # title: the first indicator of the catalog
     ("/bezirke", "Profil des Stadtbezirks Innenstadt-West", 0, 1),
     ("/daten", "Daten & Methodik", 0, 0),
-    ("/vergleich", "Vergleich: Dortmund und andere Städte", 1, 1),  # rank; bars (and map)
+    ("/vergleich", "Vergleich: Dortmund und andere Städte", 0, 2),  # bars, rank (and map)
 ]
 
 
