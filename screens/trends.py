@@ -4,6 +4,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import data, trends, url, widgets
+from dortmund_kpi.views import radar_svg
 from dortmund_kpi.views.trends import build
 
 st.title(texts.TRENDS_TITLE)
@@ -17,6 +18,7 @@ else:
     if page.demo:
         st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.TRENDS_DEMO}")
     if page.figure is not None:
-        widgets.chart(page.figure, key="trend_radar", filename=page.file_name)
+        svg, projector = page.svg, radar_svg.projector
+        widgets.svg_chart(page.figure, svg, "trend_radar", page.file_name, projector)
     trends.ring_lists(page)
     trends.downloads(page)

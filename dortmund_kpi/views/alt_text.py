@@ -24,6 +24,10 @@ def describe(fig: go.Figure) -> str:
     """The text alternative of one of the product's figures."""
     title = _title(fig)
     traces = list(fig.data)
+    if any(t.type == "scatterpolar" for t in traces):
+        return _radar(title, fig)
+    if fig.layout.yaxis.title.text == texts.COMPARISON_RANK_AXIS:
+        return _rank(title, traces[0])
     if any(t.type == "choroplethmap" for t in traces):
         return _map(title, next(t for t in traces if t.type == "choroplethmap"), fig)
     bars = [t for t in traces if t.type == "bar"]
@@ -163,3 +167,28 @@ def _timeline(title: str, bars: list) -> str:
     count = sum(len(b.y) for b in shown if b.y is not None)
     late_count = len(late.y) if late is not None and late.y is not None else 0
     return texts.ALT_TIMELINE.format(title=title, n=count, late=late_count)
+
+
+def _rank(title: str, trace: go.Scatter) -> str:
+    """Dortmund's last rank in its group (and its first, where there are more periods)."""
+    labels = [] if trace.text is None else [str(t) for t in trace.text]
+    if not labels:
+        return texts.ALT_EMPTY.format(title=title)
+    text = texts.ALT_RANK.format(title=title, last=labels[-1], period=trace.x[-1])
+    if len(labels) > 1:
+        text += texts.ALT_RANK_FIRST.format(first=labels[0], period=trace.x[0])
+    return text
+
+
+def _radar(title: str, fig: go.Figure) -> str:
+    """How many trends in which rings and sectors, and how they moved (one count each)."""
+    points = [t for t in fig.data if t.type == "scatterpolar"]
+    rings = [_TAGS.sub("", str(r)) for r in fig.layout.polar.radialaxis.ticktext or ()]
+    return texts.ALT_RADAR.format(
+        title=title,
+        n=sum(len(t.r) for t in points),
+        rings=len(rings),
+        ring_names=", ".join(rings),
+        sectors=len(fig.layout.polar.angularaxis.ticktext or ()),
+        moves=", ".join(f"{len(t.r)} {t.name}" for t in points),
+    )

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import formatting, texts, trends
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
-from dortmund_kpi.views import charts, radar
+from dortmund_kpi.views import alt_text, charts, radar, radar_svg
 from dortmund_kpi.views.common import Query, View, demo_in, depends_on
 
 HONOURED = frozenset({"stand", "trend", "sektoren"})
@@ -46,6 +46,7 @@ class TrendsData:
     demo: bool
     stand: str
     file_name: str
+    svg: str = ""  # the radar as static SVG (views.radar_svg.markup)
 
     @property
     def empty(self) -> bool:
@@ -138,6 +139,7 @@ def build(query: Query, view: View) -> TrendsData:
         sectors=mode,
         frame=frame,
         figure=charts.freeze(figure),
+        svg="" if figure is None else radar_svg.markup(figure, alt_text.describe(figure)),
         rings=ring_lines(frame),
         table=table(frame) if len(frame) else pd.DataFrame(columns=list(texts.TRENDS_COLUMNS)),
         detail=_detail(query, view, frame, plans, versions),

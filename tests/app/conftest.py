@@ -136,6 +136,7 @@ STATIC_CHARTS = (
     "peer_bars",
     "peer_rank",
     "peer_map",
+    "trend_radar",
 )
 
 

@@ -1,6 +1,6 @@
 """Charts drawn as static SVG with the page (``ui.widgets.svg_chart``): the indicator
 page's series, map and ranking, the comparison page's bars, rank and map, the district
-page's chart.
+page's chart and the trend radar.
 The page sends the SVG, not the plotly chart; opening "Interaktives Diagramm und Export"
 sends the same figure a page with every chart open shows, and its PNG and SVG."""
 
@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from dortmund_kpi import texts
+from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.ui import widgets
 from tests.app.conftest import assert_ok, figures, open_page
 
@@ -19,6 +20,7 @@ PAGES = [
     ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map"),
     ("vergleich", {}, "peer_bars", "dkpi-responsive"),
     ("vergleich", {}, "peer_rank", "dkpi-rank"),
+    ("trends", {}, "trend_radar", "dkpi-radar"),
     ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
     ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive"),
     ("indikator", {"indikator": "online_antraege"}, "series", "dkpi-responsive"),
@@ -33,15 +35,18 @@ def _exports(at) -> list[str]:
 
 @pytest.mark.parametrize(("page", "params", "key", "css"), PAGES, ids=[p[2] for p in PAGES])
 def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
-    page: str, params: dict, key: str, css: str
+    page: str, params: dict, key: str, css: str, request: pytest.FixtureRequest
 ) -> None:
+    if page == "trends":  # the fixture database with two reviews of test trends
+        trends_db = request.getfixturevalue("trends_db")
+        request.getfixturevalue("monkeypatch").setenv(ENV_DB, str(trends_db.db_path))
     every = figures(open_page(page, params))
     assert key in every, "precondition: the page draws the chart"
     closed = open_page(page, params, charts_open=False)
     assert_ok(closed)
     drawn = [m.value for m in closed.markdown if widgets.STATIC_CHART in m.value and css in m.value]
     assert len(drawn) == 1
-    assert any(f'class="{kind}"' in drawn[0] for kind in ("bar", "area", "tips"))
+    assert any(f'class="{kind}"' in drawn[0] for kind in ("bar", "area", "tips", "trend"))
     assert key not in figures(closed)
     before = _exports(closed)
 

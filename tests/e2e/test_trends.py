@@ -1,6 +1,7 @@
-"""The Technologiescout in the browser: the radar as drawn (rings, sectors, shapes), the
-sector switch in the link, a trend's detail opened from the list, a pinned radar in a fresh
-browser, and the radar exported as PNG and SVG."""
+"""The Technologiescout in the browser: the radar as drawn (its static SVG: rings, sectors,
+shapes), the sector switch in the link, a trend's detail opened from the list, a pinned
+radar in a fresh browser, and the interactive radar opened on demand and exported as PNG
+and SVG."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.share.urlstate import format_stand
 from tests.conftest import TREND_REVIEWS, make_settings
 from tests.e2e.conftest import new_context, start_server, stop_server
-from tests.e2e.helpers import assert_no_error, open_page, rerun, wait_for_charts
+from tests.e2e.helpers import assert_no_error, open_chart, open_page, rerun, static_chart
 
 pytestmark = pytest.mark.e2e
 
-RADAR = ".st-key-trend_radar .js-plotly-plot"
+RADAR = ".st-key-svg_trend_radar svg:visible"
 DETAIL = ".st-key-trend_detail"
 
 
@@ -45,14 +46,15 @@ def trends_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def drawn(page: Page) -> dict:
-    """Rings, sectors and the points per shape, as plotly drew them."""
+    """Rings, sectors and the points per shape, as drawn with the page (its static SVG)."""
     return page.locator(RADAR).evaluate(
-        """gd => ({
-            rings: Array.from(gd._fullLayout.polar.radialaxis.ticktext),
-            sectors: Array.from(gd._fullLayout.polar.angularaxis.ticktext),
-            points: Object.fromEntries(gd._fullData.filter(t => t.type === 'scatterpolar')
-                .map(t => [t.marker.symbol, Array.from(t.text)])),
-        })"""
+        """svg => {
+            const texts = sel => Array.from(svg.querySelectorAll(sel), t => t.textContent);
+            const points = {};
+            for (const g of svg.querySelectorAll('g.trend'))
+                (points[g.dataset.shape] ||= []).push(g.querySelector('text').textContent);
+            return {rings: texts('text.ring'), sectors: texts('text.sector'), points};
+        }"""
     )
 
 
@@ -63,10 +65,10 @@ def svg_text(page: Page) -> str:
 def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: Browser) -> None:
     server, first = trends_server
     open_page(page, server.base_url, "/trends")
-    wait_for_charts(page, 1)
+    static_chart(page, "trend_radar")
     shown = drawn(page)
     assert shown["rings"] == ["Einführen", "Erproben", "Bewerten", "Beobachten"]
-    assert shown["sectors"][0] == "<b>KI</b>" and len(shown["sectors"]) == 6
+    assert shown["sectors"][0] == "KI" and len(shown["sectors"]) == 6
     assert shown["points"] == {
         "circle": ["1", "5"],
         "star": ["4"],
@@ -81,8 +83,7 @@ def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: B
     with rerun(page):
         page.get_by_role("radio", name="Masterplan", exact=True).click()
     page.wait_for_function("() => location.search.includes('sektoren=masterplan')")
-    wait_for_charts(page, 1)
-    assert "<b>ohne Masterplan</b>" in drawn(page)["sectors"]
+    assert "ohne Masterplan" in drawn(page)["sectors"]
 
     with rerun(page):
         page.locator(".st-key-trend_tr_ki_chat").get_by_role("button").click()
@@ -97,7 +98,7 @@ def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: B
     }
     assert_no_error(page)
 
-    page.get_by_role("button", name="Diagramm exportieren").first.click()
+    open_chart(page, "trend_radar")  # the interactive radar and its exports, on demand
     for name, magic in (
         ("Als PNG (hohe Auflösung)", b"\x89PNG"),
         ("Als SVG (Vektorgrafik)", b"<svg"),
@@ -111,7 +112,7 @@ def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: B
 
     fresh = new_context(browser).new_page()
     open_page(fresh, server.base_url, f"/trends?stand={format_stand(first)}&trend=tr_ki_chat")
-    wait_for_charts(fresh, 1)
+    static_chart(fresh, "trend_radar")
     pinned = drawn(fresh)
     assert list(pinned["points"]) == ["star"]  # the first review: all new
     assert sorted(pinned["points"]["star"]) == ["1", "2", "3", "4"]

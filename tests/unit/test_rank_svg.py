@@ -59,6 +59,8 @@ def test_rank_one_is_drawn_at_the_top_and_every_point_has_its_hover():
     assert {"2014", "2015", "2017", texts.COMPARISON_RANK_AXIS} <= set(drawn)
     assert {str(r) for r in range(1, 12)} <= set(drawn)  # every rank of a small group
     assert any("Quelle: Breitbandatlas" in t for t in drawn)
+    label = svg.get("aria-label")  # the text alternative: the last rank, then the first
+    assert label.endswith("Zuletzt Rang 9 von 11 (2017). Zuerst Rang 5 von 11 (2014).")
 
 
 @pytest.mark.parametrize("periods", [12, 30])
