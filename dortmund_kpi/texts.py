@@ -308,7 +308,6 @@ DATA_LICENCE = (
     "Zahlen; Referenzdaten siehe „Daten & Methodik“"
 )
 EXPORT_HEADER = "Export"
-EXPORT_CHART = "Diagramm exportieren"
 INTERACTIVE_CHART = "Interaktives Diagramm und Export"
 EXPORT_PNG = "Als PNG (hohe Auflösung)"
 EXPORT_SVG = "Als SVG (Vektorgrafik)"

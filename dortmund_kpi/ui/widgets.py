@@ -239,13 +239,8 @@ def _image_export_available() -> bool:
     return downloads.image_export_available()
 
 
-def chart_exports(fig: go.Figure, filename: str) -> None:
-    """PNG (scale 2) and SVG of a chart, rendered on demand (title, source, Stand included)."""
-    with st.popover(texts.EXPORT_CHART, icon=":material/download:"):
-        _export_buttons(fig, filename)
-
-
 def _export_buttons(fig: go.Figure, filename: str) -> None:
+    """PNG (scale 2) and SVG of a chart, rendered when clicked (title, source, Stand in it)."""
     if not _image_export_available():
         st.caption(texts.EXPORT_NO_BROWSER)
         return
@@ -280,12 +275,6 @@ def svg_chart(
     body = f'<div class="{STATIC_CHART}">{svg}</div>'
     st.container(key=f"svg_{key}").markdown(body, unsafe_allow_html=True)
     chart_on_demand(fig, key=key, filename=filename)
-
-
-def chart(fig: go.Figure, key: str, filename: str) -> None:
-    """A chart with its export popover below it."""
-    show_chart(fig, key=key, filename=filename)
-    chart_exports(fig, filename)
 
 
 def district_choice(current: str) -> None:
