@@ -112,8 +112,8 @@ ALT_EMPTY = "{title}. Keine Werte."
 ALT_RANK = "{title}. Zuletzt {last} ({period})."
 ALT_RANK_FIRST = " Zuerst {first} ({period})."
 ALT_RADAR = (
-    "{title}. {n} Trends in {rings} Ringen ({ring_names}) und {sectors} Sektoren: {moves}. "
-    "Die Liste unter dem Radar nennt jeden Trend."
+    "{title}. {n} Trends in {rings} Ringen ({ring_names}) und {sectors} Sektoren "
+    "({sector_names}); Punkte: {moves}. Die Liste unter dem Radar nennt jeden Trend."
 )
 
 # Accessibility statement (BITV 2.0, Barrierefreie-Informationstechnik-Verordnung NRW)

@@ -181,14 +181,18 @@ def _rank(title: str, trace: go.Scatter) -> str:
 
 
 def _radar(title: str, fig: go.Figure) -> str:
-    """How many trends in which rings and sectors, and how they moved (one count each)."""
+    """How many trends in which rings and sectors, and the points per movement (a trend
+    in two sectors, two masterplans, is one trend and two points)."""
     points = [t for t in fig.data if t.type == "scatterpolar"]
+    numbers = {str(n) for t in points for n in (() if t.text is None else t.text)}
     rings = [_TAGS.sub("", str(r)) for r in fig.layout.polar.radialaxis.ticktext or ()]
+    sectors = [_TAGS.sub("", str(s)) for s in fig.layout.polar.angularaxis.ticktext or ()]
     return texts.ALT_RADAR.format(
         title=title,
-        n=sum(len(t.r) for t in points),
+        n=len(numbers),
         rings=len(rings),
         ring_names=", ".join(rings),
-        sectors=len(fig.layout.polar.angularaxis.ticktext or ()),
+        sectors=len(sectors),
+        sector_names=", ".join(sectors),
         moves=", ".join(f"{len(t.r)} {t.name}" for t in points),
     )

@@ -1,16 +1,17 @@
 """The trend radar (``views.radar``) as static SVG, drawn from its finished plotly figure.
 
 As a plotly chart the radar cost the Technologiescout about a fifth of its load in the
-browser (docs/performance.md); as SVG the browser lays it out once and the interactive
-chart opens on demand. Read from the figure: title, legend (a point's shape per
-movement), the rings as grey bands with their names, the sectors with theirs, every
-trend's point in its shape and colour with its number beside it, the footer with
-source, Stand, the hint on the shapes and the "Demodaten" badge; each point's tooltip is
-the chart's hover text. No Streamlit here.
+browser (docs/performance.md, Results of 2026-12-06, evening); as SVG the browser lays
+it out once and the interactive chart opens on demand. Read from the figure: title,
+legend (a point's shape per movement), the rings as grey bands with their names, the
+sectors with theirs, every trend's point in its shape and colour with its number beside
+it, the footer with source, Stand, the hint on the shapes and the "Demodaten" badge;
+each point's tooltip is the chart's hover text. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -21,7 +22,7 @@ from dortmund_kpi.views import svg_parts
 WIDE_WIDTH = 960  # the page's width on a laptop
 NARROW_WIDTH = 440  # a phone: larger text in a drawing scaled down less
 PROJECTOR_WIDTH = 720  # presentation mode: text about 1.3 times as large
-COMPACT_BELOW = 600  # narrower drawings letter the sectors (a key names them)
+MIN_RADIUS = 160.0  # a smaller circle letters its sectors (a key below names them)
 _CHAR = 6.6  # px per character of 12 px bold text
 
 
@@ -38,15 +39,16 @@ def projector(fig: go.Figure, alt: str) -> str:
 
 
 def figure_svg(fig: go.Figure, alt: str, width: int = WIDE_WIDTH) -> str:
-    """The radar as an SVG element (``role="img"``, ``alt`` its accessible name). Narrower
-    than ``COMPACT_BELOW`` the sectors are lettered around the circle and named in a key
-    below it: their names beside a phone's circle would leave it too small to read."""
+    """The radar as an SVG element (``role="img"``, ``alt`` its accessible name). Where
+    the sectors' names beside the circle would leave it smaller than ``MIN_RADIUS`` (a
+    phone, long names), the sectors are lettered and a key below the circle names them."""
     polar = fig.layout.polar
     names = [svg_parts.plain(t) for t in polar.angularaxis.ticktext or ()]
-    compact = width < COMPACT_BELOW
+    radius = _radius(width, names)
+    compact = radius < MIN_RADIUS
     labels = [chr(ord("A") + i) for i in range(len(names))] if compact else names
-    side = 16 + _CHAR * max((len(s) for s in labels), default=0)  # sector labels beside it
-    radius = min((width - 2 * side) / 2, 280.0)
+    if compact:
+        radius = _radius(width, labels)
     parts, y = svg_parts.header(fig, width)
     y = _legend(parts, [t for t in fig.data if t.type == "scatterpolar"], y + 4, width)
     top = y + 30  # room for the sector labels above the circle
@@ -73,6 +75,12 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDE_WIDTH) -> str:
     for index, line in enumerate(key):
         parts.append(svg_parts.text(0, below + svg_parts.LINE * index, line, size=11))
     return svg_parts.element(parts + footer, alt, width, height, css_class="dkpi-radar")
+
+
+def _radius(width: int, labels: list[str]) -> float:
+    """The circle's radius with room for ``labels`` beside it (at most 280 px)."""
+    side = 16 + _CHAR * max((len(s) for s in labels), default=0)
+    return min((width - 2 * side) / 2, 280.0)
 
 
 def _key(names: list[str], letters: list[str], width: int) -> list[str]:
@@ -143,28 +151,12 @@ def _points(parts: list[str], trace: go.Scatterpolar, at) -> None:
     numbers = [] if trace.text is None else [str(n) for n in trace.text]
     for index, (r, theta) in enumerate(zip(trace.r, trace.theta, strict=True)):
         x, y = at(float(r), float(theta))
-        shape = symbol(x, y, str(marker.symbol), str(marker.color), size, outline)
+        shape = svg_parts.marker(x, y, str(marker.symbol), str(marker.color), size, outline)
         number = numbers[index] if index < len(numbers) else ""
         label = svg_parts.text(x + size / 2 + 3, y + 4, number, size=11) if number else ""
         tip = svg_parts.tooltip(svg_parts.hover(trace, index))
-        parts.append(f'<g class="trend" data-shape="{marker.symbol}">{shape}{label}{tip}</g>')
-
-
-def symbol(
-    x: float, y: float, kind: str, color: str, size: float, outline: tuple[str, float]
-) -> str:
-    """plotly's marker ``kind`` (circle, star, triangle-up/-down) centred at x, y."""
-    stroke = f'fill="{color}" stroke="{outline[0]}" stroke-width="{outline[1]}"'
-    r = size / 2
-    if kind.startswith("star"):
-        corners = [(r if i % 2 == 0 else r / 2.5, i * math.pi / 5) for i in range(10)]
-    elif kind.startswith("triangle"):
-        turn = math.pi if kind.startswith("triangle-down") else 0.0
-        corners = [(r, turn + i * 2 * math.pi / 3) for i in range(3)]
-    else:
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {stroke}/>'
-    points = " ".join(f"{x + d * math.sin(a):.1f},{y - d * math.cos(a):.1f}" for d, a in corners)
-    return f'<polygon points="{points}" {stroke}/>'
+        shape_name = html.escape(str(marker.symbol), quote=True)
+        parts.append(f'<g class="trend" data-shape="{shape_name}">{shape}{label}{tip}</g>')
 
 
 def _legend(parts: list[str], traces: list[go.Scatterpolar], y: float, width: int) -> float:
@@ -176,7 +168,8 @@ def _legend(parts: list[str], traces: list[go.Scatterpolar], y: float, width: in
             x, y = 0.0, y + 20
         marker = trace.marker
         outline = (marker.line.color or "#222", marker.line.width or 1)
-        parts.append(symbol(x + 8, y - 4, str(marker.symbol), str(marker.color), 12, outline))
+        kind, fill = str(marker.symbol), str(marker.color)
+        parts.append(svg_parts.marker(x + 8, y - 4, kind, fill, 12, outline))
         parts.append(svg_parts.text(x + 20, y, trace.name or "", size=11))
         x += room + 14
     return y + 6

@@ -2,11 +2,12 @@
 from its finished plotly figure (``comparison_charts.rank_history``).
 
 As a plotly chart it cost the comparison page about a fifth of its load in the browser
-(docs/performance.md); as SVG the browser lays it out once and the interactive chart opens
-on demand. Read from the figure: title, the rank axis (its range: rank 1 at the top; its
-ticks and title), one category per period, the line with its points and their labels
-("Rang 3 von 5"), the footer with source, Stand and the "Demodaten" badge; each point's
-tooltip is the chart's hover text. No Streamlit here.
+(docs/performance.md, Results of 2026-12-06, evening); as SVG the browser lays it out
+once and the interactive chart opens on demand. Read from the figure: title, the rank
+axis (its range: rank 1 at the top; its ticks and title), one category per period, the
+line with its points and their labels ("Rang 3 von 5"), the footer with source, Stand
+and the "Demodaten" badge; each point's tooltip is the chart's hover text. No Streamlit
+here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import plotly.graph_objects as go
 from dortmund_kpi.views import svg_parts
 
 WIDTH = 440  # half the page on a laptop
+PROJECTOR_WIDTH = 340  # presentation mode: text about 1.3 times as large
 _RIGHT = 12
 _CHAR = 5.9  # px per character of 11 px text
 _AXIS = "#444"
@@ -41,7 +43,8 @@ def _plot(
     top, bottom = rows
     axis = fig.layout.yaxis
     low, high = (float(v) for v in axis.range)  # e.g. [5.5, 0.5]: rank 1 at the top
-    ticks = [int(v) for v in axis.tickvals or range(math.ceil(high), math.floor(low) + 1)]
+    values = axis.tickvals if axis.tickvals is not None else range(math.ceil(high), int(low) + 1)
+    ticks = [int(v) for v in values]
     left = 30 + _CHAR * max(len(str(t)) for t in ticks)
 
     def py(rank: float) -> float:
@@ -75,11 +78,12 @@ def _plot(
 def _periods(
     parts: list[str], labels: list[str], xs: list[float], step: float, bottom: float
 ) -> None:
-    """Period labels under the axis; every n-th where they would run into each other."""
+    """Period labels under the axis; where they would run into each other every n-th,
+    counted back from the latest (the one people look for)."""
     every = max(1, math.ceil((8 + _CHAR * max(len(s) for s in labels)) / step))
     for index, (label, x) in enumerate(zip(labels, xs, strict=True)):
         parts.append(svg_parts.path([(x, bottom), (x, bottom + 4)], _AXIS, 1))
-        if index % every == 0:
+        if (len(labels) - 1 - index) % every == 0:
             parts.append(svg_parts.text(x, bottom + 16, label, size=11, text_anchor="middle"))
 
 
@@ -92,16 +96,15 @@ def _line(
     if len(points) > 1:
         parts.append(svg_parts.path(points, color, trace.line.width or 2))
     radius = (trace.marker.size or 10) / 2
-    texts = list(trace.text or [])
+    texts = [] if trace.text is None else [str(t) for t in trace.text]
     for index, (x, y) in enumerate(points):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:g}" fill="{color}"/>')
+        parts.append(svg_parts.marker(x, y, "circle", color, 2 * radius, (color, 0)))
         label = str(texts[index]) if index < len(texts) else ""
         if _CHAR * len(label) > step - 4:
             label = str(trace.y[index])
         if label:
             parts.append(svg_parts.text(x, y - radius - 5, label, size=11, text_anchor="middle"))
-    parts.append('<g class="tips">')
-    for index, (x, y) in enumerate(points):
-        tip = svg_parts.tooltip(svg_parts.hover(trace, index))
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="transparent">{tip}</circle>')
-    parts.append("</g>")
+    tips = [
+        svg_parts.tip_circle(x, y, 8, svg_parts.hover(trace, i)) for i, (x, y) in enumerate(points)
+    ]
+    parts.append(f'<g class="tips">{"".join(tips)}</g>')

@@ -43,9 +43,10 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH, tips: bool = False)
 
 
 def series_markup(fig: go.Figure, alt: str) -> str:
-    """A page-wide time series (the district page's chart): drawn for a desk and, narrower
-    with larger text, for a phone (``svg_parts.responsive``), points with tooltips. As a
-    plotly chart it cost the district page about a tenth of its load in the browser."""
+    """A page-wide time series (the indicator and the district page's chart): drawn for a
+    desk and, narrower with larger text, for a phone (``svg_parts.responsive``), points
+    with tooltips. As plotly charts they cost either page about a tenth of its load in
+    the browser."""
     wide = figure_svg(fig, alt, SERIES_WIDTH, tips=True)
     return svg_parts.responsive(wide, figure_svg(fig, alt, WIDTH, tips=True))
 
@@ -157,11 +158,7 @@ def _tips(trace: go.Scatter, points: list[tuple[int, float, float]]) -> list[str
     if trace.hoverinfo == "skip" or not trace.hovertemplate:
         return []
     name = f"{trace.name}\n" if trace.name else ""
-    return [
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="transparent">'
-        f"{svg_parts.tooltip(name + svg_parts.hover(trace, i))}</circle>"
-        for i, x, y in points
-    ]
+    return [svg_parts.tip_circle(x, y, 7, name + svg_parts.hover(trace, i)) for i, x, y in points]
 
 
 def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float, str]]) -> None:
@@ -203,18 +200,8 @@ def _dots(points: list[tuple[float, float, str]], color: str, size: float) -> li
 def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
     """Filled or hollow (``-open``: a demo value) circle; a star for the target."""
     fill = "white" if symbol.endswith("-open") else color
-    if symbol.startswith("star"):
-        r = size / 2
-        points = " ".join(
-            f"{x + (r if i % 2 == 0 else r / 2.5) * math.sin(i * math.pi / 5):.1f},"
-            f"{y - (r if i % 2 == 0 else r / 2.5) * math.cos(i * math.pi / 5):.1f}"
-            for i in range(10)
-        )
-        return f'<polygon points="{points}" fill="{fill}" stroke="{color}"/>'
-    return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}" '
-        f'stroke="{color}" stroke-width="1.5"/>'
-    )
+    star = symbol.startswith("star")
+    return svg_parts.marker(x, y, symbol, fill, size, (color, 0 if star else 1.5))
 
 
 def _xs(values: Sequence) -> list[float | None]:

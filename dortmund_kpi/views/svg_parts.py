@@ -1,8 +1,8 @@
 """What the static SVG charts share (``views.small_svg``, ``timeline_svg``, ``bars_svg``,
-``map_svg``): title, footer (source, Stand, the "Demodaten" badge), bars, tooltips from the
-hover template and the ``<svg>`` element, read from the
-finished plotly figure, so a drawing never says other than the chart it stands for. No
-Streamlit here.
+``map_svg``, ``rank_svg``, ``radar_svg``): title, footer (source, Stand, the "Demodaten"
+badge), bars, markers, tooltips from the hover template and the ``<svg>`` element, read
+from the finished plotly figure, so a drawing never says other than the chart it stands
+for. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -48,6 +48,31 @@ def path(points: Sequence[tuple[float, float]], color: str, width: float, dash: 
 def tooltip(tip: str) -> str:
     """``tip`` as an element's tooltip (its ``<title>`` child); nothing for no text."""
     return f"<title>{html.escape(tip)}</title>" if tip else ""
+
+
+def tip_circle(x: float, y: float, radius: float, tip: str) -> str:
+    """A transparent circle over a drawn point whose tooltip is ``tip`` (the hover)."""
+    at = f'cx="{x:.1f}" cy="{y:.1f}" r="{radius:g}"'
+    return f'<circle {at} fill="transparent">{tooltip(tip)}</circle>'
+
+
+def marker(
+    x: float, y: float, kind: str, fill: str, size: float, outline: tuple[str, float]
+) -> str:
+    """plotly's marker ``kind`` centred at x, y: circle, star, triangle-up or -down;
+    ``outline`` is (colour, width); a width of 0 leaves the stroke's width at SVG's 1."""
+    width = f' stroke-width="{outline[1]:g}"' if outline[1] else ""
+    paint = f'fill="{fill}" stroke="{outline[0]}"{width}'
+    r = size / 2
+    if kind.startswith("star"):
+        corners = [(r if i % 2 == 0 else r / 2.5, i * math.pi / 5) for i in range(10)]
+    elif kind.startswith("triangle"):
+        turn = math.pi if kind.startswith("triangle-down") else 0.0
+        corners = [(r, turn + i * 2 * math.pi / 3) for i in range(3)]
+    else:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
+    points = " ".join(f"{x + d * math.sin(a):.1f},{y - d * math.cos(a):.1f}" for d, a in corners)
+    return f'<polygon points="{points}" {paint}/>'
 
 
 def rect(

@@ -15,15 +15,15 @@ from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.ui import widgets
 from tests.app.conftest import assert_ok, figures, open_page
 
-PAGES = [
-    ("indikator", {"indikator": "wlan_hotspots"}, "ranking", "dkpi-bars"),
-    ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map"),
-    ("vergleich", {}, "peer_bars", "dkpi-responsive"),
-    ("vergleich", {}, "peer_rank", "dkpi-rank"),
-    ("trends", {}, "trend_radar", "dkpi-radar"),
-    ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map"),
-    ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive"),
-    ("indikator", {"indikator": "online_antraege"}, "series", "dkpi-responsive"),
+PAGES = [  # page, its link's parameters, the chart's key, the drawing's class, a part of it
+    ("indikator", {"indikator": "wlan_hotspots"}, "ranking", "dkpi-bars", "bar"),
+    ("indikator", {"indikator": "wlan_hotspots"}, "map", "dkpi-map", "area"),
+    ("vergleich", {}, "peer_bars", "dkpi-responsive", "bar"),
+    ("vergleich", {}, "peer_rank", "dkpi-rank", "tips"),
+    ("trends", {}, "trend_radar", "dkpi-radar", "trend"),
+    ("vergleich", {"vergleich": "stadtregion"}, "peer_map", "dkpi-map", "area"),
+    ("bezirke", {"bezirk": ["hoerde"]}, "district_series", "dkpi-responsive", "tips"),
+    ("indikator", {"indikator": "online_antraege"}, "series", "dkpi-responsive", "tips"),
 ]
 
 
@@ -33,9 +33,9 @@ def _exports(at) -> list[str]:
     return [s for s in shown if s in (texts.EXPORT_PNG, texts.EXPORT_SVG, texts.EXPORT_NO_BROWSER)]
 
 
-@pytest.mark.parametrize(("page", "params", "key", "css"), PAGES, ids=[p[2] for p in PAGES])
+@pytest.mark.parametrize(("page", "params", "key", "css", "part"), PAGES, ids=[p[2] for p in PAGES])
 def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
-    page: str, params: dict, key: str, css: str, request: pytest.FixtureRequest
+    page: str, params: dict, key: str, css: str, part: str, request: pytest.FixtureRequest
 ) -> None:
     if page == "trends":  # the fixture database with two reviews of test trends
         trends_db = request.getfixturevalue("trends_db")
@@ -45,8 +45,7 @@ def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
     closed = open_page(page, params, charts_open=False)
     assert_ok(closed)
     drawn = [m.value for m in closed.markdown if widgets.STATIC_CHART in m.value and css in m.value]
-    assert len(drawn) == 1
-    assert any(f'class="{kind}"' in drawn[0] for kind in ("bar", "area", "tips", "trend"))
+    assert len(drawn) == 1 and f'class="{part}"' in drawn[0]
     assert key not in figures(closed)
     before = _exports(closed)
 

@@ -181,9 +181,17 @@ def open_chart(page: Page, key: str) -> Locator:
     return graph
 
 
+def close_chart(page: Page) -> None:
+    """Close the open popover of an interactive chart (a run: the page draws it closed)."""
+    with rerun(page):
+        page.keyboard.press("Escape")
+    page.locator("[data-testid='stPopoverBody']").wait_for(state="detached")
+
+
 def static_chart(page: Page, key: str) -> Locator:
-    """The SVG of the static chart ``key`` as drawn with the page."""
-    svg = page.locator(f".st-key-svg_{key} svg").first
+    """The SVG of the static chart ``key`` as drawn with the page: of a chart drawn for desk
+    and phone (``views.svg_parts.responsive``) the one the viewport shows."""
+    svg = page.locator(f".st-key-svg_{key} svg:visible").first
     svg.wait_for(timeout=IDLE_TIMEOUT_MS)
     return svg
 

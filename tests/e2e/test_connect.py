@@ -13,11 +13,11 @@ from tests.conftest import build_fixture_db
 from tests.e2e.conftest import AppServer, new_context, start_server, stop_server
 from tests.e2e.helpers import (
     assert_no_error,
+    close_chart,
     h1,
     open_chart,
     open_page,
     static_chart,
-    wait_for_app_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -68,8 +68,7 @@ def test_under_a_path_prefix_pages_links_and_navigation_work(browser: Browser, p
     assert h1(page) == "Online gestellte Anträge"
     assert asked == [f"{base}/_stcore/health"]
     assert page.url.startswith(f"{base}/indikator?")
-    page.keyboard.press("Escape")  # the chart's popover closed (a run)
-    wait_for_app_idle(page)
+    close_chart(page)
 
     page.get_by_role("link", name="Übersicht").first.click()
     page.wait_for_url(re.compile(rf"^{re.escape(base)}/(\?.*)?$"))

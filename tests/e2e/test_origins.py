@@ -18,6 +18,7 @@ from tests.conftest import FIXTURES, build_fixture_db
 from tests.e2e.conftest import AppServer, cli_command, start_server, stop_server
 from tests.e2e.helpers import (
     assert_no_error,
+    close_chart,
     legend_texts,
     open_chart,
     open_page,
@@ -81,6 +82,7 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
     assert hoerde["symbols"][-1] == "circle" and set(hoerde["symbols"][:-1]) == {"circle-open"}
     assert [c[1] for c in hoerde["customdata"]][-2:] == [texts.DEMO, texts.OFFICIAL]
     assert texts.DEMO_POINTS in legend_texts(graph)
+    close_chart(page)
 
     # The map (drawn as SVG): each district's tooltip, the map's hover, names its own
     # origin (Hörde and Eving official).

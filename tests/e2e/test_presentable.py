@@ -69,6 +69,16 @@ TITLES_OUTSIDE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].f
       return r.right > box.right + 1 || r.top < box.top - 1;
     }).map((t) => t.textContent);
 })"""
+# Texts of the charts drawn as SVG that reach beyond their picture (cut off at its edge).
+STATIC_OUTSIDE_JS = """() => [...document.querySelectorAll(
+    '.dkpi-static svg, .dkpi-small-multiple svg')]
+  .filter((svg) => svg.getBoundingClientRect().width > 0).flatMap((svg) => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter((t) => {
+      const r = t.getBoundingClientRect();
+      return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map((t) => t.textContent);
+  })"""
 
 SECTIONS_OPEN_JS = """() => [...document.querySelectorAll(
     "[data-testid='stExpander'] details:not(.dkpi-tile-help)")]
@@ -116,6 +126,7 @@ def check_page(page: Page, key: str, presenting: bool, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # Chart titles inside their chart (plotly cuts off what runs past the edges).
     assert page.evaluate(TITLES_OUTSIDE_JS) == []
+    assert page.evaluate(STATIC_OUTSIDE_JS) == []  # and inside their picture
     main = page.locator("[data-testid='stMain']")
     if presenting:
         assert page.evaluate(TRUNCATED_JS) == []

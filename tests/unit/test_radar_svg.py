@@ -6,8 +6,11 @@ counts what is drawn."""
 
 from __future__ import annotations
 
+import math
+import re
 import xml.etree.ElementTree as ET
 
+import plotly.graph_objects as go
 import pytest
 
 from dortmund_kpi import texts
@@ -81,12 +84,78 @@ def test_the_text_alternative_counts_trends_rings_and_movements(page) -> None:
     wide, _ = _drawings(page.svg)
     label = wide.get("aria-label")
     points = [t for t in page.figure.data if t.type == "scatterpolar"]
+    trends_shown = {str(n) for t in points for n in t.text}
     assert label.startswith(f"{texts.TRENDS_TITLE}: {texts.TRENDS_RADAR}. ")
-    assert f"{sum(len(t.r) for t in points)} Trends in 4 Ringen" in label
+    assert f"{len(trends_shown)} Trends in 4 Ringen" in label
     assert all(f"{len(t.r)} {t.name}" in label for t in points)
+    assert "6 Sektoren (KI, " in label
 
 
-def test_projector_drawing_has_larger_text(page) -> None:
-    drawn = ET.fromstring(radar_svg.projector(page.figure, "alt"))
-    assert drawn.get("viewBox").split()[2] == str(radar_svg.PROJECTOR_WIDTH)
-    assert radar_svg.PROJECTOR_WIDTH < radar_svg.WIDE_WIDTH  # same text, fewer px: larger
+def test_a_trend_in_two_masterplans_is_one_trend_and_two_points(trends_db: Settings) -> None:
+    with Store(trends_db.db_path).connect_read() as con:
+        by_plan = trends.build(Direct(con), View("trends", (2018, 2026), sectors="masterplan"))
+    points = [t for t in by_plan.figure.data if t.type == "scatterpolar"]
+    numbers = [str(n) for t in points for n in t.text]
+    assert len(numbers) > len(set(numbers)), "precondition: a trend drawn in two sectors"
+    label = _drawings(by_plan.svg)[0].get("aria-label")
+    assert f"{len(set(numbers))} Trends in 4 Ringen" in label
+
+
+def _centre_and_radius(svg: ET.Element) -> tuple[float, float, float]:
+    """From the outermost band's outline: the circle's centre and radius."""
+    bands = [p for p in svg.iter(f"{NS}path") if " A" in (p.get("d") or "")]
+    arcs = [re.findall(r"A([\d.]+),", p.get("d"))[0] for p in bands]
+    outer = max(float(a) for a in arcs)
+    first = next(p.get("d") for p in bands if f"A{outer:.1f}," in p.get("d"))
+    x0, y0 = (float(v) for v in re.match(r"M([\d.]+),([\d.]+)", first).groups())
+    return x0, y0 + outer, outer  # the first wedge starts at 0°: at the top of the circle
+
+
+def test_points_sit_at_their_angle_clockwise_from_the_top_and_their_ring(page) -> None:
+    polar = page.figure.layout.polar
+    outer = float(polar.radialaxis.range[1])
+    for svg in _drawings(page.svg):
+        cx, cy, radius = _centre_and_radius(svg)
+        drawn = [g for g in svg.iter(f"{NS}g") if g.get("class") == "trend"]
+        placed = [
+            (float(r), float(t))
+            for tr in page.figure.data
+            if tr.type == "scatterpolar"
+            for r, t in zip(tr.r, tr.theta, strict=True)
+        ]
+        for group, (r, theta) in zip(drawn, placed, strict=True):
+            x, y = _centre_of(group[0])
+            angle = math.radians(theta)
+            assert x == pytest.approx(cx + r / outer * radius * math.sin(angle), abs=1.0)
+            assert y == pytest.approx(cy - r / outer * radius * math.cos(angle), abs=1.0)
+
+
+def _centre_of(shape: ET.Element) -> tuple[float, float]:
+    if shape.tag == f"{NS}circle":
+        return float(shape.get("cx")), float(shape.get("cy"))
+    xs, ys = zip(*(map(float, p.split(",")) for p in shape.get("points").split()), strict=True)
+    return sum(xs) / len(xs), sum(ys) / len(ys)  # a regular shape's corners: its centre
+
+
+def test_long_sector_names_are_lettered_instead_of_shrinking_the_circle(page) -> None:
+    fig = go.Figure(page.figure)
+    long_names = [f"<b>{'Sehr langer Sektorname ' * 3}{i}</b>" for i in range(6)]
+    fig.update_layout(polar={"angularaxis": {"ticktext": long_names}})
+    for width in (radar_svg.WIDE_WIDTH, radar_svg.PROJECTOR_WIDTH, radar_svg.NARROW_WIDTH):
+        svg = ET.fromstring(radar_svg.figure_svg(fig, "alt", width))
+        _, _, radius = _centre_and_radius(svg)
+        assert radius >= radar_svg.MIN_RADIUS
+        assert {t.text for t in svg.iter(f"{NS}text") if t.get("class") == "sector"} == set(
+            "ABCDEF"
+        )
+
+
+def test_one_sector_is_a_whole_ring(page) -> None:
+    fig = go.Figure(page.figure)
+    for trace in fig.data:
+        if trace.type == "barpolar":
+            trace.update(r=[1], base=[trace.base[0]], theta=[180.0], width=[360.0])
+    fig.update_layout(polar={"angularaxis": {"tickvals": [180.0], "ticktext": ["<b>Alle</b>"]}})
+    svg = ET.fromstring(radar_svg.figure_svg(fig, "alt"))
+    bands = [p for p in svg.iter(f"{NS}path") if " A" in (p.get("d") or "")]
+    assert len(bands) == 2 * 4  # each ring as two halves: an arc cannot end where it starts

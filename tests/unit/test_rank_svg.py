@@ -74,3 +74,18 @@ def test_many_periods_keep_their_labels_apart(periods: int):
     xs = [float(t.get("x")) for t in years]
     assert years and all(b - a >= 4 * 5.9 + 8 for a, b in itertools.pairwise(xs))
     assert len(_points(svg)) == periods  # every point keeps its tooltip
+
+
+def test_the_latest_period_keeps_its_label_when_labels_are_thinned():
+    svg = _drawn(_figure([1 + i % 30 for i in range(30)], n=33))
+    years = [t for t in _texts(svg) if len(t) == 4 and t.startswith("20")]
+    assert years[-1] == "2043" and "2014" not in years
+
+
+def test_one_period_and_no_rank_at_all():
+    one = _drawn(_figure([4]))
+    assert len(_points(one)) == 1 and "2014" in _texts(one)
+    assert one.get("aria-label").endswith("Zuletzt Rang 4 von 11 (2014).")
+    none = _drawn(_figure([None, None]))
+    assert not [g for g in none.iter(f"{NS}g") if g.get("class") == "tips"]
+    assert none.get("aria-label").endswith(texts.ALT_EMPTY.format(title="").lstrip(". "))
