@@ -13,6 +13,7 @@ import pytest
 from dortmund_kpi import texts
 from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.ui import widgets
+from dortmund_kpi.views import radar_svg, rank_svg, small_svg
 from tests.app.conftest import assert_ok, figures, open_page
 
 PAGES = [  # page, its link's parameters, the chart's key, the drawing's class, a part of it
@@ -58,3 +59,40 @@ def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
         Counter([texts.EXPORT_PNG, texts.EXPORT_SVG]),
         Counter([texts.EXPORT_NO_BROWSER]),
     )
+
+
+PROJECTED = [  # page, parameters, what only this chart's drawing has, its kind
+    ("indikator", {"indikator": "online_antraege"}, 'class="tips"', "SERIES"),
+    ("bezirke", {"bezirk": ["hoerde"]}, 'class="tips"', "SERIES"),
+    ("vergleich", {}, "dkpi-rank", "RANK"),
+    ("trends", {}, "dkpi-radar", "RADAR"),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "mark", "kind"), PROJECTED, ids=[p[3] for p in PROJECTED]
+)
+def test_presentation_mode_draws_the_chart_for_the_projector(
+    page: str, params: dict, mark: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    """In presentation mode a chart drawn as SVG is drawn once more, narrower (its text
+    larger on the projector), one drawing instead of desk and phone."""
+    if page == "trends":
+        trends_db = request.getfixturevalue("trends_db")
+        request.getfixturevalue("monkeypatch").setenv(ENV_DB, str(trends_db.db_path))
+    width = {
+        "SERIES": small_svg.SERIES_PROJECTOR_WIDTH,
+        "RANK": rank_svg.PROJECTOR_WIDTH,
+        "RADAR": radar_svg.PROJECTOR_WIDTH,
+    }[kind]
+    normal = open_page(page, params, charts_open=False)
+    presenting = open_page(page, {**params, "praesentation": "1"}, charts_open=False)
+    assert_ok(presenting)
+    projected = [m.value for m in presenting.markdown if widgets.STATIC_CHART in m.value]
+    projected = [d for d in projected if mark in d]
+    assert len(projected) == 1 and f'viewBox="0 0 {width} ' in projected[0]
+    assert "dkpi-responsive" not in projected[0]  # one drawing, not desk and phone
+    shown = [
+        m.value for m in normal.markdown if widgets.STATIC_CHART in m.value and mark in m.value
+    ]
+    assert len(shown) == 1 and f'viewBox="0 0 {width} ' not in shown[0]
