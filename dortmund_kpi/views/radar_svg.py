@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
@@ -24,6 +25,7 @@ NARROW_WIDTH = 440  # a phone: larger text in a drawing scaled down less
 PROJECTOR_WIDTH = 720  # presentation mode: text about 1.3 times as large
 MIN_RADIUS = 160.0  # a smaller circle letters its sectors (a key below names them)
 _CHAR = 6.6  # px per character of 12 px bold text
+At = Callable[[float, float], tuple[float, float]]  # (r, theta) -> (x, y) in the drawing
 
 
 def markup(fig: go.Figure, alt: str) -> str:
@@ -89,7 +91,7 @@ def _key(names: list[str], letters: list[str], width: int) -> list[str]:
     return textwrap.wrap(" · ".join(entries), width=int(width / 5.8))
 
 
-def _bands(parts: list[str], trace: go.Barpolar, at, scale: float) -> None:
+def _bands(parts: list[str], trace: go.Barpolar, at: At, scale: float) -> None:
     """One ring's band in every sector: a wedge between its inner and outer radius."""
     line = trace.marker.line
     stroke = f' stroke="{line.color}" stroke-width="{line.width}"' if line and line.width else ""
@@ -103,7 +105,7 @@ def _bands(parts: list[str], trace: go.Barpolar, at, scale: float) -> None:
             parts.append(f'<path d="{d}" fill="{trace.marker.color}"{stroke}/>')
 
 
-def _wedge(at, inner: float, outer: float, start: float, end: float, scale: float) -> str:
+def _wedge(at: At, inner: float, outer: float, start: float, end: float, scale: float) -> str:
     """Path of a ring's piece: along the outer arc clockwise, back along the inner one."""
     large = 1 if end - start > 180 else 0
     (x1, y1), (x2, y2) = at(outer, start), at(outer, end)
@@ -116,7 +118,9 @@ def _wedge(at, inner: float, outer: float, start: float, end: float, scale: floa
     return f"{d} L{x3:.1f},{y3:.1f} A{r:.1f},{r:.1f} 0 {large} 0 {x4:.1f},{y4:.1f} Z"
 
 
-def _labels(parts: list[str], polar, at, outer: float, sectors: list[str]) -> None:
+def _labels(
+    parts: list[str], polar: go.layout.Polar, at: At, outer: float, sectors: list[str]
+) -> None:
     """The rings' names on the upward axis, the sectors' names outside the circle."""
     radial = polar.radialaxis
     for value, name in zip(radial.tickvals or (), radial.ticktext or (), strict=True):
@@ -143,7 +147,7 @@ def _halo() -> dict[str, str]:
     return {"paint_order": "stroke", "stroke": "white", "stroke_width": "3"}
 
 
-def _points(parts: list[str], trace: go.Scatterpolar, at) -> None:
+def _points(parts: list[str], trace: go.Scatterpolar, at: At) -> None:
     """The trends of one movement: shape, number to the right, the hover as tooltip."""
     marker = trace.marker
     outline = (marker.line.color or "#222", marker.line.width or 1)
