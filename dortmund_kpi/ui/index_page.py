@@ -1,5 +1,6 @@
 """The HTML page every address of the dashboard answers with: Streamlit's own ``index.html``
-plus one script that tells Streamlit's front end where its server is.
+in German (``lang="de"``) plus one script that tells Streamlit's front end where its
+server is.
 
 Why: opened at a page's address (``/masterplan``, ``/indikator?indikator=...``), Streamlit's
 front end does not know whether ``masterplan`` is a page or part of the server's path, so
@@ -19,6 +20,7 @@ static files, media, the websocket and everything else pass through untouched.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -36,6 +38,7 @@ _DROPPED_REQUEST_HEADERS = {b"accept-encoding", b"if-none-match", b"if-modified-
 # The answer's headers that no longer match the rewritten page.
 _DROPPED_RESPONSE_HEADERS = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
 _MARK = b"<script"  # the script goes before Streamlit's first one
+_LANG = re.compile(rb'<html lang="[^"]*"')
 
 
 def base_script(slugs: list[str]) -> str:
@@ -67,7 +70,10 @@ def is_page_request(scope: MutableMapping[str, Any]) -> bool:
 
 
 def with_script(html: bytes) -> bytes:
-    """``html`` with the script before its first ``<script``; unchanged if there is none."""
+    """``html`` with the script before its first ``<script`` (unchanged if there is none)
+    and in German from its first byte: Streamlit's file says ``lang="en"``, which a screen
+    reader read with until the frame's script had run (``ui.frame`` keeps it German)."""
+    html = _LANG.sub(b'<html lang="de"', html, count=1)
     at = html.find(_MARK)
     return html if at < 0 else html[:at] + SCRIPT + html[at:]
 

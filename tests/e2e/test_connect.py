@@ -40,6 +40,14 @@ def test_a_page_address_asks_the_server_s_own_health_address_first(
     assert asked == [f"{app_server.base_url}/_stcore/health"]
 
 
+@pytest.mark.parametrize("path", ["/", "/masterplan?masterplan=bildung"])
+def test_the_served_page_is_german_before_any_script_runs(
+    page: Page, app_server: AppServer, path: str
+):
+    html = page.request.get(app_server.base_url + path).text()
+    assert '<html lang="de">' in html and 'lang="en"' not in html
+
+
 def test_the_overview_finds_the_server_as_before(page: Page, app_server: AppServer):
     asked = _health_requests(page)
     open_page(page, app_server.base_url, "/")

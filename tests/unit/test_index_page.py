@@ -86,6 +86,13 @@ def test_the_script_goes_before_streamlit_s_first_script():
     assert with_script(b"<html>no scripts</html>") == b"<html>no scripts</html>"
 
 
+def test_the_page_is_german_from_its_first_byte():
+    streamlit_s = b'<!DOCTYPE html><html lang="en"><head><script>x</script>'
+    page = with_script(streamlit_s)
+    assert page.startswith(b'<!DOCTYPE html><html lang="de"><head>')
+    assert page.count(b"lang=") == 1 and page.endswith(b"<script>x</script>")
+
+
 def test_a_page_s_html_is_rewritten_with_its_length_and_asked_uncompressed():
     html = b"text/html; charset=utf-8"
     sent, seen = _serve(_scope("/masterplan"), 200, html, [HTML[:20], HTML[20:]])
