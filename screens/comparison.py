@@ -35,9 +35,8 @@ else:
     left, right = st.columns(2)
     with left:
         if page.rank_figure is not None:
-            projector = functools.partial(rank_svg.figure_svg, width=rank_svg.PROJECTOR_WIDTH)
             figure, name = page.rank_figure, "vergleich_rang"
-            widgets.svg_chart(figure, page.rank_svg, "peer_rank", name, projector=projector)
+            widgets.svg_chart(figure, page.rank_svg, "peer_rank", name, rank_svg.projector)
     with right:
         if page.map_figure is not None:
             projector = functools.partial(map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)

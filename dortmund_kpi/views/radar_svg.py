@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from dortmund_kpi.views import svg_parts
+from dortmund_kpi.views import small_svg, svg_parts
 
 WIDE_WIDTH = 960  # the page's width on a laptop
 NARROW_WIDTH = 440  # a phone: larger text in a drawing scaled down less
@@ -26,6 +26,8 @@ PROJECTOR_WIDTH = 720  # presentation mode: text about 1.3 times as large
 MIN_RADIUS = 160.0  # a smaller circle letters its sectors (a key below names them)
 _CHAR = 6.6  # px per character of 12 px bold text
 At = Callable[[float, float], tuple[float, float]]  # (r, theta) -> (x, y) in the drawing
+# A white outline behind a ring's name: readable on the bands and the lines.
+_HALO = {"paint_order": "stroke", "stroke": "white", "stroke_width": "3"}
 
 
 def markup(fig: go.Figure, alt: str) -> str:
@@ -52,7 +54,7 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDE_WIDTH) -> str:
     if compact:
         radius = _radius(width, labels)
     parts, y = svg_parts.header(fig, width)
-    y = _legend(parts, [t for t in fig.data if t.type == "scatterpolar"], y + 4, width)
+    y = small_svg.legend(parts, [t for t in fig.data if t.type == "scatterpolar"], y + 4, width)
     top = y + 30  # room for the sector labels above the circle
     key = _key(names, labels, width) if compact else []
     below = top + 2 * radius + 34
@@ -127,7 +129,7 @@ def _labels(
         x, y = at(float(value), 0)
         label = svg_parts.plain(name)
         parts.append(
-            svg_parts.text(x, y + 4, label, size=11, text_anchor="middle", class_="ring", **_halo())
+            svg_parts.text(x, y + 4, label, size=11, text_anchor="middle", class_="ring", **_HALO)
         )
     angular = polar.angularaxis
     for theta, label in zip(angular.tickvals or (), sectors, strict=True):
@@ -142,38 +144,17 @@ def _labels(
         )
 
 
-def _halo() -> dict[str, str]:
-    """A white outline behind a ring's name: readable on the bands and the lines."""
-    return {"paint_order": "stroke", "stroke": "white", "stroke_width": "3"}
-
-
 def _points(parts: list[str], trace: go.Scatterpolar, at: At) -> None:
     """The trends of one movement: shape, number to the right, the hover as tooltip."""
     marker = trace.marker
     outline = (marker.line.color or "#222", marker.line.width or 1)
     size = float(marker.size or 12)
     numbers = [] if trace.text is None else [str(n) for n in trace.text]
+    shape_name = html.escape(str(marker.symbol), quote=True)
     for index, (r, theta) in enumerate(zip(trace.r, trace.theta, strict=True)):
         x, y = at(float(r), float(theta))
         shape = svg_parts.marker(x, y, str(marker.symbol), str(marker.color), size, outline)
         number = numbers[index] if index < len(numbers) else ""
         label = svg_parts.text(x + size / 2 + 3, y + 4, number, size=11) if number else ""
         tip = svg_parts.tooltip(svg_parts.hover(trace, index))
-        shape_name = html.escape(str(marker.symbol), quote=True)
         parts.append(f'<g class="trend" data-shape="{shape_name}">{shape}{label}{tip}</g>')
-
-
-def _legend(parts: list[str], traces: list[go.Scatterpolar], y: float, width: int) -> float:
-    """The movements in rows (shape, then name), as plotly's legend; next free y."""
-    x, y = 0.0, y + 12
-    for trace in traces:
-        room = 24 + 5.6 * len(trace.name or "")
-        if x and x + room > width:
-            x, y = 0.0, y + 20
-        marker = trace.marker
-        outline = (marker.line.color or "#222", marker.line.width or 1)
-        kind, fill = str(marker.symbol), str(marker.color)
-        parts.append(svg_parts.marker(x + 8, y - 4, kind, fill, 12, outline))
-        parts.append(svg_parts.text(x + 20, y, trace.name or "", size=11))
-        x += room + 14
-    return y + 6

@@ -25,6 +25,11 @@ _CHAR = 5.9  # px per character of 11 px text
 _AXIS = "#444"
 
 
+def projector(fig: go.Figure, alt: str) -> str:
+    """The rank history in presentation mode: text sized for a projector."""
+    return figure_svg(fig, alt, PROJECTOR_WIDTH)
+
+
 def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
     """The chart as an SVG element (``role="img"``, ``alt`` its accessible name)."""
     height = int(fig.layout.height or 320)

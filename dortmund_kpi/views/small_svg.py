@@ -82,7 +82,9 @@ def _sample(trace: go.Scatter, x: float, y: float) -> str:
     if "markers" in (trace.mode or ""):
         symbols = trace.marker.symbol
         symbol = symbols if isinstance(symbols, str) else "circle"
-        out += _marker(x + 11, y, symbol, color, trace.marker.size or 7)
+        line = trace.marker.line  # an outline of its own (the radar's points) or none
+        outline = (str(line.color), line.width or 1) if line and line.color else None
+        out += _marker(x + 11, y, symbol, color, trace.marker.size or 7, outline)
     return out
 
 
@@ -197,11 +199,20 @@ def _dots(points: list[tuple[float, float, str]], color: str, size: float) -> li
     return out
 
 
-def _marker(x: float, y: float, symbol: str, color: str, size: float) -> str:
-    """Filled or hollow (``-open``: a demo value) circle; a star for the target."""
+def _marker(
+    x: float,
+    y: float,
+    symbol: str,
+    color: str,
+    size: float,
+    outline: tuple[str, float] | None = None,
+) -> str:
+    """Filled or hollow (``-open``: a demo value) circle, a star for the target, any other
+    shape of ``svg_parts.marker``; outlined in its colour unless ``outline`` says other."""
     fill = "white" if symbol.endswith("-open") else color
-    star = symbol.startswith("star")
-    return svg_parts.marker(x, y, symbol, fill, size, (color, 0 if star else 1.5))
+    if outline is None:
+        outline = (color, 0 if symbol.startswith("star") else 1.5)
+    return svg_parts.marker(x, y, symbol, fill, size, outline)
 
 
 def _xs(values: Sequence) -> list[float | None]:
