@@ -40,9 +40,12 @@ def _served(root: Path, db: Path, log: Path) -> Iterator[str]:
         yield app.base_url
 
 
-def compare(page: object, bases: dict[str, str], path: str, rounds: int) -> dict[str, float]:
-    """Median warm load (ms) per side; two loads each first (caches, the page's data)."""
-    targets = {side: browser.Target(path, f"{base}/{path}", 0) for side, base in bases.items()}
+def compare(
+    page: object, bases: dict[str, str], path: str, rounds: int, charts: int = 0
+) -> dict[str, float]:
+    """Median warm load (ms) per side, each until at least ``charts`` charts are drawn;
+    two loads each first (caches, the page's data)."""
+    targets = {side: browser.Target(path, f"{base}/{path}", charts) for side, base in bases.items()}
     for side in ("A", "B", "A", "B"):
         browser.load(page, targets[side])
     times: dict[str, list[float]] = {"A": [], "B": []}
@@ -60,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--b", type=Path, required=True, help="checkout B")
     parser.add_argument("--db", type=Path, required=True, help="database both serve")
     parser.add_argument("--rounds", type=int, default=10, help="loads per side and page")
+    parser.add_argument("--charts", type=int, default=0, help="charts a load waits for")
     parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("pages", nargs="+", help="paths with query, e.g. masterplan")
     args = parser.parse_args(argv)
@@ -73,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         chromium = browser.launch(pw)
         page = chromium.new_context(viewport=browser.VIEWPORT).new_page()
         for path in args.pages:
-            median = compare(page, bases, path, args.rounds)
+            median = compare(page, bases, path, args.rounds, args.charts)
             ratio = median["B"] / median["A"]
             print(f"{path:24} A {median['A']:6.0f} ms  B {median['B']:6.0f} ms  B/A {ratio:.3f}")
         chromium.close()
