@@ -221,8 +221,30 @@ _NAV_JS = """(() => {
     }, 5000);
   });
 })();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
+# A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
+# one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").
+# Open ones used to stay open, on top of the tiles below them, until their "?" was pressed.
+_HELP_JS = """(() => {
+  if (window.__dkpiHelp) return;
+  window.__dkpiHelp = true;
+  const doc = window.document, HELP = "details.HELP_CLASS";
+  const others = (keep) => [...doc.querySelectorAll(`${HELP}[open]`)].filter((d) => d !== keep);
+  doc.addEventListener("click", (event) => {
+    const inside = event.target.closest ? event.target.closest(HELP) : null;
+    for (const details of others(inside)) details.open = false;
+  });
+  doc.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const details of others(null)) {
+      const focused = details.contains(doc.activeElement);
+      details.open = false;
+      if (focused) details.querySelector("summary").focus();
+    }
+  });
+})();""".replace("HELP_CLASS", tile_markup.HELP_CLASS)
 GERMAN_SCRIPT = "<script>%s</script>" % (
     _NAV_JS
+    + _HELP_JS
     + _GERMAN_JS
     % {
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),

@@ -29,6 +29,7 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.views.overview import Tile
 
 NAV_CLASS = "dkpi-nav"  # links the frame's script opens as a page change of the session
+HELP_CLASS = "dkpi-tile-help"  # the "?" explanation the frame's script closes like a popup
 ARROWS = {True: "↑", False: "↓", None: ""}
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
@@ -68,7 +69,7 @@ def help_html(name: str, explanation: str) -> str:
     not a hover-only tooltip)."""
     body = _paragraphs(name) + (_paragraphs(explanation) if explanation else "")
     return (
-        f'<details class="dkpi-tile-help"><summary aria-label="{escape(texts.TILE_HELP)}: '
+        f'<details class="{HELP_CLASS}"><summary aria-label="{escape(texts.TILE_HELP)}: '
         f'{escape(name)}">?</summary><div>{body}</div></details>'
     )
 
