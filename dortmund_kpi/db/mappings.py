@@ -16,6 +16,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from dortmund_kpi.db.schema import schema_version
+
 
 @dataclass(frozen=True)
 class StoredMapping:
@@ -27,9 +29,11 @@ class StoredMapping:
     zeitraum_rule: str | None
     layout: str
     source: str
+    licence: str | None = None  # given with --lizenz where the file names none
 
 
 _COLUMNS = "table_code, shape, indicator_id, spalte, filters, zeitraum_rule, layout, source"
+_LICENCE_FROM = 10  # schema version that added ``licence``
 
 
 def _mapping(row: tuple) -> StoredMapping:
@@ -42,6 +46,7 @@ def _mapping(row: tuple) -> StoredMapping:
         zeitraum_rule=row[5],
         layout=row[6],
         source=row[7],
+        licence=row[8],
     )
 
 
@@ -60,15 +65,18 @@ def find_mappings(
     (a code that was never remembered falls back to the shape too)."""
     if not has_mapping_table(con):
         return []
+    # A database read before its next import may be older than the licence column.
+    licence = "licence" if schema_version(con) >= _LICENCE_FROM else "NULL"
+    columns = f"{_COLUMNS}, {licence}"
     if table_code:
         rows = con.execute(
-            f"SELECT {_COLUMNS} FROM import_mappings WHERE table_code = ? ORDER BY indicator_id",
+            f"SELECT {columns} FROM import_mappings WHERE table_code = ? ORDER BY indicator_id",
             [table_code],
         ).fetchall()
         if rows:
             return [_mapping(r) for r in rows]
     rows = con.execute(
-        f"SELECT {_COLUMNS} FROM import_mappings WHERE shape = ? ORDER BY indicator_id", [shape]
+        f"SELECT {columns} FROM import_mappings WHERE shape = ? ORDER BY indicator_id", [shape]
     ).fetchall()
     return [_mapping(r) for r in rows]
 
@@ -83,8 +91,8 @@ def save_mapping(
         [mapping.table_code or mapping.shape, mapping.indicator_id],
     )
     con.execute(
-        f"INSERT INTO import_mappings ({_COLUMNS}, saved_at, user_name) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO import_mappings ({_COLUMNS}, licence, saved_at, user_name) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             mapping.table_code,
             mapping.shape,
@@ -94,6 +102,7 @@ def save_mapping(
             mapping.zeitraum_rule,
             mapping.layout,
             mapping.source,
+            mapping.licence,
             at,
             user,
         ],

@@ -279,6 +279,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 ranked_of BIGINT, is_official BOOLEAN, city_official BOOLEAN)""",
         ),
     ),
+    (
+        10,
+        "a remembered mapping keeps the licence given with the table (import --lizenz)",
+        # A file that names no licence of its own gets the one given with ``--lizenz``;
+        # remembered with the mapping, next year's file of that table keeps it, too.
+        ("ALTER TABLE import_mappings ADD COLUMN licence VARCHAR",),
+    ),
 )
 # From this version on, moments are instants; before it, naive Berlin wall-clock times.
 INSTANTS_FROM = 5

@@ -5,11 +5,11 @@ check them like a template file, show the change value by value and write it.
 (``--indikator``, ``--spalte``, ``--filter``, ``--zeitraum``) or, for a table imported
 before with ``--merken``, from the database (by table code, else by the file's shape).
 Values are official (``amtlich``); their source names publisher and table, with the
-licence where the file states it. A value that would replace an official value of a
-different source is a conflict, refused unless ``replace`` (``--ersetzen``) is given;
-from the same source a new value is an ordinary revision. A refusal (not of a dry run)
-is recorded in the rejected-import log; the import itself in the import log, with the
-mapping.
+licence the file states, else the one given (``--lizenz``) or remembered with the
+mapping. A value that would replace an official value of a different source is a
+conflict, refused unless ``replace`` (``--ersetzen``) is given; from the same source a
+new value is an ordinary revision. A refusal (not of a dry run) is recorded in the
+rejected-import log; the import itself in the import log, with the mapping.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from dortmund_kpi.ingest.selection import Selection, peer_frame, peer_note, sele
 from dortmund_kpi.ingest.source_lines import (
     licence_notes,
     origin,
+    remembered_licence_note,
     same_origin,
     source_line,
     with_licence,
@@ -93,6 +94,7 @@ class OfficialResult:
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, reason
     notes: list[str] = field(default_factory=list)
     remembered: bool = False  # --merken stored the mapping
+    needs_period: bool = False  # a file without periods: its next edition needs --zeitraum
     from_memory: bool = False  # the mapping was remembered from an earlier import
 
     @property
@@ -123,17 +125,21 @@ def read_table(path: Path, settings: Settings) -> Table:
 
 def _mappings(
     table: Table, given: Mapping | None, store: Store, file: str, zeitraum: When | None
-) -> tuple[list[Mapping], bool]:
-    """The mapping of the command line, or the ones remembered for this table (True).
+) -> tuple[list[Mapping], bool, str | None]:
+    """The mapping of the command line, or the ones remembered for this table (True), and
+    the licence remembered with them (``--lizenz`` of the import that remembered them).
 
     ``--indikator`` alone takes the mapping remembered for that indicator, if there is one;
     with ``--spalte``, ``--filter`` or ``--zeitraum`` the command line is the mapping."""
     if given is not None and (given.spalte or given.filters or given.zeitraum):
-        return [given], False
-    remembered = _remembered(table, store)
+        return [given], False, None
+    found = _found(table, store)
+    remembered = [_as_mapping(m) for m in found]
     if given is not None:
-        same = [m for m in remembered if m.indicator == given.indicator]
-        return (same[:1], True) if same else ([given], False)
+        same = [m for m in found if m.indicator_id == given.indicator]
+        if not same:
+            return [given], False, None
+        return [_as_mapping(same[0])], True, same[0].licence
     if not remembered:
         raise ImportFailed(
             [
@@ -149,19 +155,22 @@ def _mappings(
         )
     if zeitraum is not None:
         remembered = [replace(m, zeitraum=zeitraum) for m in remembered]
-    return remembered, True
+    return remembered, True, next((m.licence for m in found if m.licence), None)
 
 
-def _remembered(table: Table, store: Store) -> list[Mapping]:
+def _found(table: Table, store: Store) -> list[stored.StoredMapping]:
     with store.connect_read(public=False) as con:
-        found = stored.find_mappings(con, table_code(table), shape(table))
-    return [Mapping(m.indicator_id, m.spalte, m.filters, None, m.zeitraum_rule) for m in found]
+        return stored.find_mappings(con, table_code(table), shape(table))
+
+
+def _as_mapping(found: stored.StoredMapping) -> Mapping:
+    return Mapping(found.indicator_id, found.spalte, found.filters, None, found.zeitraum_rule)
 
 
 def remembered_mappings(table: Table, settings: Settings) -> list[Mapping]:
     """The mappings ``--merken`` stored for this table (by code, else shape): what
     ``dortmund-kpi import FILE`` alone would apply."""
-    return _remembered(table, existing_store(settings))
+    return [_as_mapping(m) for m in _found(table, existing_store(settings))]
 
 
 def area_names(settings: Settings) -> dict[str, str]:
@@ -284,8 +293,8 @@ def _run(
     store = existing_store(settings)
     ctx = load_context(settings, today)
     table = table or read_table(path, settings)
-    table, given = with_licence(table, options.licence)
-    chosen, from_memory = _mappings(table, options.mapping, store, file, options.zeitraum)
+    chosen, from_memory, kept = _mappings(table, options.mapping, store, file, options.zeitraum)
+    table, given, licence = _licensed(table, options.licence, kept)
     mapped = map_table(table, chosen, ctx, file)
     frame, validated, selections = mapped.frame, mapped.validated, mapped.selections
     obs = validated.observations
@@ -326,7 +335,7 @@ def _run(
             result.inserted, result.unchanged = kinds.count("neu"), kinds.count("unverändert")
             result.changed = len(kinds) - result.inserted - result.unchanged
             return outcome  # shown value by value; the caller reports the refusal
-    to_remember = [_stored(s, table) for s in selections] if options.remember else []
+    to_remember = [_stored(s, table, licence) for s in selections] if options.remember else []
 
     def after(con) -> None:
         peer_store.put_peer_values(con, mapped.peers, clock.now())
@@ -347,6 +356,7 @@ def _run(
         after=after,
     )
     outcome.remembered = bool(to_remember) and not dry_run
+    outcome.needs_period = not all(s.own_periods for s in selections)
     return outcome
 
 
@@ -355,7 +365,21 @@ def _stored_and_new(changes: list[Change]) -> list[tuple[str | None, str]]:
     return [(c.old_source, c.new_source) for c in changes if c.old_value is not None]
 
 
-def _stored(selection: Selection, table: Table) -> stored.StoredMapping:
+def _licensed(
+    table: Table, given: str | None, kept: str | None
+) -> tuple[Table, list[str], str | None]:
+    """The table with the licence of ``--lizenz``, else of its remembered mapping, where the
+    file names none; the notes; the licence so given (None: the file's own, or none)."""
+    licence = given or kept
+    found, notes = with_licence(table, licence)
+    if table.licence is not None or found.licence is None:
+        return found, notes, None
+    if not given:
+        notes = [*notes, remembered_licence_note(found.licence)]
+    return found, notes, found.licence
+
+
+def _stored(selection: Selection, table: Table, licence: str | None) -> stored.StoredMapping:
     """What ``--merken`` keeps: a period given with ``--zeitraum`` for periods the file
     has becomes the rule ``containing``; for a file without periods none is kept (next
     year's file needs its own ``--zeitraum``)."""
@@ -372,4 +396,5 @@ def _stored(selection: Selection, table: Table) -> stored.StoredMapping:
         zeitraum_rule=rule,
         layout=table.layout,
         source=table.source,
+        licence=licence,
     )

@@ -2,7 +2,8 @@
 
 An official table's values carry one source line: who published which table (its
 origin) and, after ``; ``, the licence. The licence is the file's own, or the one its
-importer gives where the file names none (``--lizenz``, ``init``'s manifest).
+importer gives where the file names none (``--lizenz``, remembered with the table's
+mapping by ``--merken``, ``init``'s manifest).
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def with_licence(table: Table, licence: str | None) -> tuple[Table, list[str]]:
         return replace(table, licence=licence), []
     own = f"Die Datei nennt ihre Lizenz selbst („{table.licence}“); --lizenz nicht verwendet"
     return table, [own]
+
+
+def remembered_licence_note(licence: str) -> str:
+    """Said when the licence comes from the remembered mapping, not from ``--lizenz``."""
+    return f"Lizenz aus der gemerkten Zuordnung: „{licence}“ (die Datei nennt keine)"
 
 
 def licence_notes(lines: Iterable[tuple[str | None, str]]) -> list[str]:

@@ -54,7 +54,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="Lizenz der Tabelle, wenn die Datei keine nennt (Teil der Quellenangabe)",
     )
-    p.add_argument("--merken", action="store_true", help="Zuordnung für die nächste Tabelle merken")
+    p.add_argument(
+        "--merken",
+        action="store_true",
+        help="Zuordnung (und --lizenz) für die nächste Tabelle merken",
+    )
     p.add_argument(
         "--ersetzen",
         action="store_true",
@@ -159,7 +163,8 @@ def summary(
         if len(outcome.skipped) > SHOWN_SKIPPED:
             lines.append(f"  … und {len(outcome.skipped) - SHOWN_SKIPPED} weitere")
     if outcome.remembered:
-        lines.append(f"Zuordnung gemerkt: nächstes Mal genügt „dortmund-kpi import {file}“")
+        period = " --zeitraum P" if outcome.needs_period else ""  # the file names none
+        lines.append(f"Zuordnung gemerkt: nächstes Mal genügt „dortmund-kpi import {file}{period}“")
     elif result.dry_run and remember:
         lines.append("Zuordnung würde gemerkt (--merken; bei --dry-run nicht gespeichert)")
     return "\n".join(visible(line) for line in lines) + "\n"

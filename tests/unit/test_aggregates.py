@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from dortmund_kpi.db import aggregates, materialise, read
-from dortmund_kpi.db.schema import migrate, schema_version
+from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
 from dortmund_kpi.db.store import Store, connect_file, in_utc
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import Settings
@@ -170,7 +170,7 @@ def test_an_old_database_gains_the_aggregates_on_migrate(fixture_db: Settings, t
         store.connect_read(public=False) as con,
         connect_file(fixture_db.db_path.resolve(), False) as fixture,
     ):
-        assert schema_version(con) == 9
+        assert schema_version(con) == LATEST_VERSION
         assert aggregates.built_range(con, None) == read.data_range(fixture)
         lo, hi = read.data_range(con)
         for city in (True, False):

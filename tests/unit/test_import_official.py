@@ -356,7 +356,9 @@ def test_merken_then_the_next_table_imports_with_the_file_alone(capsys, db, tmp_
         "2024",
         "--merken",
     )
-    assert code == 0 and "Zuordnung gemerkt" in out
+    assert (
+        code == 0 and f"Zuordnung gemerkt: nächstes Mal genügt „dortmund-kpi import {first}“" in out
+    )
     with Store(db.db_path).connect_read() as con:
         [mapping] = find_mappings(con, "12411-99d", "")
     assert (mapping.indicator_id, mapping.filters, mapping.spalte) == (
@@ -545,6 +547,30 @@ def test_a_licence_the_file_does_not_name_is_kept_with_lizenz(capsys, db):
     assert f"Lizenz:           {licence}" in out and "Die bisherige Quellenangabe" not in out
     assert "| unverändert" in out and "unverändert: 1" in out
     assert _gigabit_source(db) == stored
+
+
+def test_merken_remembers_the_given_licence_for_the_next_edition(capsys, db):
+    """The licence given with --lizenz is remembered with the mapping: the next edition
+    (a file without periods: --zeitraum again) keeps it without --lizenz; one given wins."""
+    stored = _gigabit_source(db)
+    licence = licence_of(stored)
+    args = (BREITBAND, *GIGABIT, "--zeitraum", "2021", "--lizenz", licence, "--merken")
+    code, out, err = run(capsys, db, *args)
+    assert (code, err) == (0, "")
+    assert (
+        f"Zuordnung gemerkt: nächstes Mal genügt „dortmund-kpi import {BREITBAND} --zeitraum P“"
+        in out
+    )
+    with Store(db.db_path).connect_read() as con:
+        assert con.execute("SELECT licence FROM import_mappings").fetchall() == [(licence,)]
+    code, out, err = run(capsys, db, BREITBAND, "--zeitraum", "2021")
+    assert (code, err) == (0, "")
+    assert "gemerkte Zuordnung" in out and f"Lizenz:           {licence}" in out
+    assert f"Lizenz aus der gemerkten Zuordnung: „{licence}“ (die Datei nennt keine)" in out
+    assert "Die bisherige Quellenangabe" not in out and "unverändert: 1" in out
+    assert _gigabit_source(db) == stored
+    code, out, _ = run(capsys, db, BREITBAND, "--zeitraum", "2021", "--lizenz", "x", "--dry-run")
+    assert "Lizenz:           x" in out and "Lizenz aus der gemerkten" not in out
 
 
 def test_lizenz_gives_way_to_the_file_s_own_and_needs_an_official_table(capsys, db, tmp_path):

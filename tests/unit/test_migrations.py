@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from dortmund_kpi.db.mappings import find_mappings
 from dortmund_kpi.db.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 from dortmund_kpi.db.store import Store
 
@@ -69,3 +70,21 @@ def test_upgrade_drops_the_unused_observation_index(tmp_path: Path):
         ).fetchall()[0][1]
         assert con.execute("SELECT value FROM current_observations").fetchall() == [(42.0,)]
     assert "Seq Scan" in plan  # how DuckDB reads a key, with or without the index
+
+
+def test_mappings_remembered_before_the_licence_column_are_read_and_kept(tmp_path: Path):
+    """A database of version 9 (read before its next import) has remembered mappings
+    without a licence; upgraded, they are kept, still without one."""
+    path = tmp_path / "v9.duckdb"
+    with duckdb.connect(str(path)) as con:
+        migrate(con, target=9)
+        con.execute(
+            "INSERT INTO import_mappings VALUES ('22811-01i', 's', 'quote', NULL, ['Insg'], "
+            "'containing', 'GENESIS', 'IT.NRW', TIMESTAMPTZ '2025-01-01 00:00+00', 'cio')"
+        )
+        [old] = find_mappings(con, "22811-01i", "s")
+    assert (old.indicator_id, old.filters, old.licence) == ("quote", ("Insg",), None)
+    store = Store(path)
+    assert store.ensure_schema() is True
+    with store.connect_read() as con:
+        assert find_mappings(con, "22811-01i", "s") == [old]
