@@ -19,6 +19,7 @@ from dortmund_kpi.db.mappings import find_mappings
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.official import Options, run_official_import
 from dortmund_kpi.ingest.source_lines import licence_of
+from dortmund_kpi.ingest.sources.read import parse_assigned
 from dortmund_kpi.settings import ENV_DB, Settings
 from tests.app.conftest import PAGE_FILES, assert_ok, captions, infos
 from tests.app.test_editor_upload import EVA_VERIFIED, SECRETS, data_page
@@ -227,6 +228,30 @@ def test_a_licence_the_file_does_not_name_can_be_given(editor_db: Settings):
     with Store(editor_db.db_path).connect_read() as con:
         stored = read.series(con, ["gigabit_haushalte"], ["dortmund"], 2021, 2021)
     assert stored["source"].tolist() == [old]
+
+
+def test_a_licence_remembered_with_the_mapping_is_used_for_the_next_upload(editor_db: Settings):
+    """Remembered from the command line with --lizenz: the next upload of the table (the
+    file names no licence) keeps the licence without the field filled in."""
+    with Store(editor_db.db_path).connect_read() as con:
+        old = read.series(con, ["gigabit_haushalte"], ["dortmund"], 2021, 2021)["source"][0]
+    licence = licence_of(old)
+    options = Options(
+        "gigabit_haushalte",
+        spalte="leitungsg. Technologien ≥ 1000",
+        zeitraum=parse_assigned("2021"),
+        remember=True,
+        licence=licence,
+    )
+    assert run_official_import(BREITBAND, editor_db, options).remembered
+    at = upload(data_page(secrets=SECRETS, user=EVA_VERIFIED), BREITBAND)
+    assert any(i.startswith(texts.ASSIST_REMEMBERED.split("{")[0]) for i in infos(at))
+    next(t for t in at.text_input if t.label == texts.ASSIST_PERIOD).input("2021").run()
+    assert_ok(at)
+    assert change_table(at)["Änderung"].tolist() == ["unverändert"]
+    assert f"Lizenz aus der gemerkten Zuordnung: „{licence}“ (die Datei nennt keine)" in [
+        c.value for c in at.caption
+    ]
 
 
 def test_a_file_without_a_period_asks_for_it(editor_db: Settings):
