@@ -42,6 +42,7 @@ ASSIST_LICENCE_HELP = (
     "Wird Teil der Quellenangabe jedes Werts (wie --lizenz bei dortmund-kpi import), z. B. "
     "„Datenlizenz Deutschland – Namensnennung – Version 2.0“. Leer lassen, wenn unbekannt."
 )
+ASSIST_LICENCE_REMEMBERED = "gemerkt: {licence}"  # the field's placeholder
 ASSIST_COUNTS_READ = (
     "{records} Datensätze gelesen, {ours} davon für Dortmund und seine Stadtbezirke; "
     "{skipped} Zellen ohne Wert."
@@ -120,7 +121,8 @@ ASSIST_REPLACE_HELP = "Amtliche Werte einer anderen Quelle durch die Werte diese
 ASSIST_REMEMBER = "Zuordnung merken"
 ASSIST_REMEMBER_HELP = (
     "Die nächste Ausgabe dieser Tabelle wird dann ohne Zuordnung importiert, im Browser und "
-    "mit „dortmund-kpi import DATEI“."
+    "mit „dortmund-kpi import DATEI“ (bei einer Datei ohne Zeitraum mit --zeitraum P); eine "
+    "angegebene Lizenz wird mit gemerkt."
 )
 ASSIST_COMMAND = "Derselbe Import auf der Kommandozeile:"
 ASSIST_DONE = "Import abgeschlossen: {counts} Die Ansicht zeigt die neuen Werte."

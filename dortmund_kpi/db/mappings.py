@@ -84,12 +84,15 @@ def find_mappings(
 def save_mapping(
     con: duckdb.DuckDBPyConnection, mapping: StoredMapping, at: datetime, user: str
 ) -> None:
-    """Remember ``mapping``; it replaces an earlier one for the same table and indicator."""
+    """Remember ``mapping``; it replaces an earlier one for the same table and indicator.
+    The licence is the table's: the table's other mappings take it, too."""
     key = "table_code = ?" if mapping.table_code else "table_code IS NULL AND shape = ?"
+    table = mapping.table_code or mapping.shape
     con.execute(
         f"DELETE FROM import_mappings WHERE {key} AND indicator_id = ?",
-        [mapping.table_code or mapping.shape, mapping.indicator_id],
+        [table, mapping.indicator_id],
     )
+    con.execute(f"UPDATE import_mappings SET licence = ? WHERE {key}", [mapping.licence, table])
     con.execute(
         f"INSERT INTO import_mappings ({_COLUMNS}, licence, saved_at, user_name) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

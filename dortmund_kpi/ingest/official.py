@@ -5,8 +5,8 @@ check them like a template file, show the change value by value and write it.
 (``--indikator``, ``--spalte``, ``--filter``, ``--zeitraum``) or, for a table imported
 before with ``--merken``, from the database (by table code, else by the file's shape).
 Values are official (``amtlich``); their source names publisher and table, with the
-licence the file states, else the one given (``--lizenz``) or remembered with the
-mapping. A value that would replace an official value of a different source is a
+licence the file states, else the one given (``--lizenz``) or remembered for the
+table. A value that would replace an official value of a different source is a
 conflict, refused unless ``replace`` (``--ersetzen``) is given; from the same source a
 new value is an ordinary revision. A refusal (not of a dry run) is recorded in the
 rejected-import log; the import itself in the import log, with the mapping.
@@ -42,11 +42,10 @@ from dortmund_kpi.ingest.observations import Context, Validated, validate_frames
 from dortmund_kpi.ingest.selection import Selection, peer_frame, peer_note, select
 from dortmund_kpi.ingest.source_lines import (
     licence_notes,
+    licensed,
     origin,
-    remembered_licence_note,
     same_origin,
     source_line,
-    with_licence,
 )
 from dortmund_kpi.ingest.sources.model import SourceError, Table
 from dortmund_kpi.ingest.sources.read import read_source
@@ -124,22 +123,22 @@ def read_table(path: Path, settings: Settings) -> Table:
 
 
 def _mappings(
-    table: Table, given: Mapping | None, store: Store, file: str, zeitraum: When | None
-) -> tuple[list[Mapping], bool, str | None]:
-    """The mapping of the command line, or the ones remembered for this table (True), and
-    the licence remembered with them (``--lizenz`` of the import that remembered them).
+    table: Table,
+    given: Mapping | None,
+    found: list[stored.StoredMapping],
+    file: str,
+    zeitraum: When | None,
+) -> tuple[list[Mapping], bool]:
+    """The mapping of the command line, or the ones remembered for this table (True).
 
     ``--indikator`` alone takes the mapping remembered for that indicator, if there is one;
     with ``--spalte``, ``--filter`` or ``--zeitraum`` the command line is the mapping."""
     if given is not None and (given.spalte or given.filters or given.zeitraum):
-        return [given], False, None
-    found = _found(table, store)
+        return [given], False
     remembered = [_as_mapping(m) for m in found]
     if given is not None:
-        same = [m for m in found if m.indicator_id == given.indicator]
-        if not same:
-            return [given], False, None
-        return [_as_mapping(same[0])], True, same[0].licence
+        same = [m for m in remembered if m.indicator == given.indicator]
+        return (same[:1], True) if same else ([given], False)
     if not remembered:
         raise ImportFailed(
             [
@@ -155,7 +154,7 @@ def _mappings(
         )
     if zeitraum is not None:
         remembered = [replace(m, zeitraum=zeitraum) for m in remembered]
-    return remembered, True, next((m.licence for m in found if m.licence), None)
+    return remembered, True
 
 
 def _found(table: Table, store: Store) -> list[stored.StoredMapping]:
@@ -167,10 +166,17 @@ def _as_mapping(found: stored.StoredMapping) -> Mapping:
     return Mapping(found.indicator_id, found.spalte, found.filters, None, found.zeitraum_rule)
 
 
-def remembered_mappings(table: Table, settings: Settings) -> list[Mapping]:
+def remembered_licence(found: list[stored.StoredMapping]) -> str | None:
+    """The licence remembered for the table (``--lizenz`` with ``--merken``): one per
+    table, whichever of its indicators' mappings was remembered last."""
+    return next((m.licence for m in found if m.licence), None)
+
+
+def remembered_mappings(table: Table, settings: Settings) -> tuple[list[Mapping], str | None]:
     """The mappings ``--merken`` stored for this table (by code, else shape): what
-    ``dortmund-kpi import FILE`` alone would apply."""
-    return [_as_mapping(m) for m in _found(table, existing_store(settings))]
+    ``dortmund-kpi import FILE`` alone would apply; and the licence remembered for it."""
+    found = _found(table, existing_store(settings))
+    return [_as_mapping(m) for m in found], remembered_licence(found)
 
 
 def area_names(settings: Settings) -> dict[str, str]:
@@ -293,8 +299,9 @@ def _run(
     store = existing_store(settings)
     ctx = load_context(settings, today)
     table = table or read_table(path, settings)
-    chosen, from_memory, kept = _mappings(table, options.mapping, store, file, options.zeitraum)
-    table, given, licence = _licensed(table, options.licence, kept)
+    found = _found(table, store)
+    chosen, from_memory = _mappings(table, options.mapping, found, file, options.zeitraum)
+    table, given, licence = licensed(table, options.licence, remembered_licence(found))
     mapped = map_table(table, chosen, ctx, file)
     frame, validated, selections = mapped.frame, mapped.validated, mapped.selections
     obs = validated.observations
@@ -363,20 +370,6 @@ def _run(
 def _stored_and_new(changes: list[Change]) -> list[tuple[str | None, str]]:
     """Stored and new source line of each value the database holds already."""
     return [(c.old_source, c.new_source) for c in changes if c.old_value is not None]
-
-
-def _licensed(
-    table: Table, given: str | None, kept: str | None
-) -> tuple[Table, list[str], str | None]:
-    """The table with the licence of ``--lizenz``, else of its remembered mapping, where the
-    file names none; the notes; the licence so given (None: the file's own, or none)."""
-    licence = given or kept
-    found, notes = with_licence(table, licence)
-    if table.licence is not None or found.licence is None:
-        return found, notes, None
-    if not given:
-        notes = [*notes, remembered_licence_note(found.licence)]
-    return found, notes, found.licence
 
 
 def _stored(selection: Selection, table: Table, licence: str | None) -> stored.StoredMapping:

@@ -47,9 +47,22 @@ def with_licence(table: Table, licence: str | None) -> tuple[Table, list[str]]:
     return table, [own]
 
 
-def remembered_licence_note(licence: str) -> str:
-    """Said when the licence comes from the remembered mapping, not from ``--lizenz``."""
-    return f"Lizenz aus der gemerkten Zuordnung: „{licence}“ (die Datei nennt keine)"
+def licensed(
+    table: Table, given: str | None, kept: str | None
+) -> tuple[Table, list[str], str | None]:
+    """The table with the licence given (``--lizenz``), else the one remembered for it,
+    where the file names none; the notes; the licence so added (None: the file's own, or
+    none), which ``--merken`` remembers. A blank ``given`` is none."""
+    given = " ".join((given or "").split()) or None
+    if table.licence is not None and not given:  # the file's own; nothing was typed
+        return table, [], None
+    found, notes = with_licence(table, given or kept)
+    if table.licence is not None or found.licence is None:
+        return found, notes, None
+    if not given:
+        note = f"Lizenz aus der gemerkten Zuordnung: „{found.licence}“ (die Datei nennt keine)"
+        notes = [*notes, note]
+    return found, notes, found.licence
 
 
 def licence_notes(lines: Iterable[tuple[str | None, str]]) -> list[str]:

@@ -89,7 +89,7 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
         return
     key = file_key(upload)
     st.markdown(f"**{texts.ASSIST_MAPPING}**")
-    remembered = remembered_mappings(table, get_settings())
+    remembered, licence = remembered_mappings(table, get_settings())
     use_memory = bool(remembered) and not st.checkbox(texts.ASSIST_OVERRIDE, key=f"own_{key}")
     if use_memory:
         described = "; ".join(m.describe() for m in remembered)
@@ -100,12 +100,20 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
         options = _mapping(records, key)
     if options is not None:
         if table.licence is None:  # as --lizenz: the file names none
-            options = replace(options, licence=_licence(key))
+            options = replace(options, licence=_licence(key, licence))
         _dry_run_and_import(upload, table, options, user_name, key, use_memory)
 
 
-def _licence(key: str) -> str | None:
-    text = st.text_input(texts.ASSIST_LICENCE, key=f"licence_{key}", help=texts.ASSIST_LICENCE_HELP)
+def _licence(key: str, remembered: str | None) -> str | None:
+    """The licence field; empty, the licence remembered for the table applies (shown)."""
+    text = st.text_input(
+        texts.ASSIST_LICENCE,
+        key=f"licence_{key}",
+        help=texts.ASSIST_LICENCE_HELP,
+        placeholder=texts.ASSIST_LICENCE_REMEMBERED.format(licence=visible(remembered))
+        if remembered
+        else None,
+    )
     return text.strip() or None
 
 

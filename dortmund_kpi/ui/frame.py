@@ -34,15 +34,15 @@ FRAME_CSS = """<style>
 .dkpi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 1rem;
   display: flex; flex-direction: column; gap: 0.25rem; min-width: 0; }
 .dkpi-tile p { margin: 0; }
-.dkpi-tile-help p + p { margin-top: 0.5rem; }
+.HELP_CLASS p + p { margin-top: 0.5rem; }
 .dkpi-tile-head { display: flex; align-items: flex-start; gap: 0.25rem; position: relative; }
 .dkpi-tile h3 { font-size: 0.875rem; font-weight: 600; line-height: 1.4; margin: 0; padding: 0;
   flex: 1 1 auto; overflow-wrap: anywhere; scroll-margin: 0; }
-.dkpi-tile-help summary { list-style: none; cursor: pointer; width: 1.1rem; height: 1.1rem;
+.HELP_CLASS summary { list-style: none; cursor: pointer; width: 1.1rem; height: 1.1rem;
   border: 1px solid #595959; border-radius: 50%; font-size: 0.7rem; line-height: 1rem;
   text-align: center; color: #595959; }
-.dkpi-tile-help summary::-webkit-details-marker { display: none; }
-.dkpi-tile-help > div { position: absolute; left: 0; top: 1.6rem; z-index: 5;
+.HELP_CLASS summary::-webkit-details-marker { display: none; }
+.HELP_CLASS > div { position: absolute; left: 0; top: 1.6rem; z-index: 5;
   width: min(18rem, 85vw);
   background: #fff; color: #31333f; border: 1px solid rgba(49, 51, 63, 0.2);
   border-radius: 0.5rem; padding: 0.5rem 0.75rem; font-size: 0.875rem;
@@ -93,7 +93,7 @@ FRAME_CSS = """<style>
   .js-plotly-plot .gtitle { font-size: 12px !important; }
 }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
-</style>""".replace("MEASURE_ROW", measures.ROW)
+</style>""".replace("MEASURE_ROW", measures.ROW).replace("HELP_CLASS", tile_markup.HELP_CLASS)
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
@@ -146,7 +146,7 @@ _GERMAN_JS = """(() => {
   // who opens one keeps it open).
   const narrow = window.matchMedia("(max-width: 640px)");
   const SECTION =
-    '[class*="st-key-%(section)s"] details[open]:not(.dkpi-tile-help):not([data-dkpi-seen])';
+    '[class*="st-key-%(section)s"] details[open]:not(.%(help)s):not([data-dkpi-seen])';
   const collapse = (root) => {
     if (!narrow.matches) return;
     const found = [...root.querySelectorAll(SECTION)];
@@ -230,11 +230,15 @@ _HELP_JS = """(() => {
   const doc = window.document, HELP = "details.HELP_CLASS";
   const others = (keep) => [...doc.querySelectorAll(`${HELP}[open]`)].filter((d) => d !== keep);
   doc.addEventListener("click", (event) => {
+    if (!event.isTrusted) return;  // a script's click (the sections collapsing on a phone)
     const inside = event.target.closest ? event.target.closest(HELP) : null;
     for (const details of others(inside)) details.open = false;
   });
   doc.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const OWNED = "[role=dialog], [role=listbox], [aria-expanded=true]";
+    const active = doc.activeElement;  // Escape for a dialog or an open list is theirs
+    if (active && active.closest && active.closest(OWNED)) return;
     for (const details of others(null)) {
       const focused = details.contains(doc.activeElement);
       details.open = false;
@@ -251,6 +255,7 @@ GERMAN_SCRIPT = "<script>%s</script>" % (
         "prefixes": json.dumps(texts.STREAMLIT_PREFIXES_DE, ensure_ascii=False),
         "suffixes": json.dumps(texts.STREAMLIT_SUFFIXES_DE, ensure_ascii=False),
         "section": SECTION_KEY,
+        "help": tile_markup.HELP_CLASS,
     }
 )
 # Arrow keys step through the views in presentation mode: they press our own links

@@ -92,6 +92,14 @@ def wait_for_app_idle(page: Page, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
     page.evaluate(RUN_COUNTER_JS)  # from now on, script runs are counted
 
 
+def click_page_link(page: Page, link: Locator) -> None:
+    """Click one of our own page links (``ui.tile_markup``) once the frame's script that
+    turns it into a page change of the session is in place (``ui.frame``); a click before
+    that is an ordinary link, a page load: right for a person, not what is tested."""
+    page.wait_for_function("window.__dkpiNav === true")
+    link.click()
+
+
 def open_page(page: Page, base_url: str, path: str) -> None:
     """Navigate and wait until the first script run has finished."""
     page.goto(base_url + path, wait_until="domcontentloaded")

@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     PLOT,
     assert_no_error,
     assert_no_exception,
+    click_page_link,
     h1,
     legend_texts,
     main_text,
@@ -161,7 +162,7 @@ def test_tile_link_changes_page_within_the_session(page: Page, app_server: AppSe
     href = parse_qs(urlsplit(link.get_attribute("href")).query)
     assert href["bezirk"] == ["hoerde"] and href["zeitraum"] == ["2020", "2024"]  # new tab too
     (indicator,) = href["indikator"]
-    link.click()
+    click_page_link(page, link)
     page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
     page.wait_for_function("window.__dkpiNavRan === true")  # no loading the page instead
     static_chart(page, "series")
@@ -178,7 +179,7 @@ def test_masterplan_card_link_changes_page_within_the_session(page: Page, app_se
     page.evaluate("window.__sameDocument = true")
     card = page.locator(".dkpi-card").first
     indicator = card.get_attribute("data-indicator")
-    card.locator("a.dkpi-nav").click()
+    click_page_link(page, card.locator("a.dkpi-nav"))
     page.wait_for_url(re.compile(rf"/indikator\?.*indikator={indicator}"))
     page.wait_for_function("window.__dkpiNavRan === true")
     static_chart(page, "series")
@@ -189,7 +190,7 @@ def test_masterplan_card_link_changes_page_within_the_session(page: Page, app_se
 
 def test_tile_link_keeps_streamlit_s_embed_mode(page: Page, app_server: AppServer):
     open_page(page, app_server.base_url, "/?embed=true")
-    page.locator("a.dkpi-tile-link").first.click()
+    click_page_link(page, page.locator("a.dkpi-tile-link").first)
     page.wait_for_url(re.compile(r"/indikator\?.*embed=true"))
     page.wait_for_function("window.__dkpiNavRan === true")
     static_chart(page, "series")

@@ -13,16 +13,17 @@ import hashlib
 import json
 import shutil
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from dortmund_kpi.db.mappings import find_mappings
+from dortmund_kpi.db.mappings import StoredMapping, find_mappings, save_mapping
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
-from dortmund_kpi.ingest.official import Change
+from dortmund_kpi.ingest.official import Change, remembered_licence
 from dortmund_kpi.ingest.source_lines import licence_notes, licence_of, with_licence
 from dortmund_kpi.ingest.sources.model import Table
 from dortmund_kpi.ops.cli import main
@@ -571,6 +572,35 @@ def test_merken_remembers_the_given_licence_for_the_next_edition(capsys, db):
     assert _gigabit_source(db) == stored
     code, out, _ = run(capsys, db, BREITBAND, "--zeitraum", "2021", "--lizenz", "x", "--dry-run")
     assert "Lizenz:           x" in out and "Lizenz aus der gemerkten" not in out
+    # the licence is the table's: a blank --lizenz, or a mapping typed out, keeps it too
+    for again in (("--lizenz", " "), GIGABIT):
+        code, out, _ = run(capsys, db, BREITBAND, "--zeitraum", "2021", *again, "--dry-run")
+        assert code == 0 and "Lizenz aus der gemerkten Zuordnung" in out and "unverändert: 1" in out
+
+
+def test_a_table_s_licence_is_one_for_all_its_remembered_indicators(db):
+    """Two indicators of one table remembered with different licences: the later one is
+    the table's, for both."""
+    first = StoredMapping("12411-99d", "s", "a", None, (), None, "GENESIS", "IT.NRW", "alt")
+    with Store(db.db_path).write() as con:
+        save_mapping(con, first, datetime(2026, 1, 1, tzinfo=UTC), "cio")
+        save_mapping(con, replace(first, indicator_id="b", licence="neu"), datetime.now(UTC), "cio")
+    with Store(db.db_path).connect_read() as con:
+        found = find_mappings(con, "12411-99d", "s")
+    assert [(m.indicator_id, m.licence) for m in found] == [("a", "neu"), ("b", "neu")]
+    assert remembered_licence(found) == "neu"
+
+
+def test_a_file_s_own_licence_wins_over_a_remembered_one_without_a_note(capsys, db):
+    """IT.NRW states its licence; one remembered for the table is not used, and since no
+    --lizenz was typed, no note about it."""
+    code, out, _ = run(capsys, db, ITNRW, "--indikator", "test_quote", "--merken")
+    assert code == 0
+    with Store(db.db_path).write() as con:
+        con.execute("UPDATE import_mappings SET licence = 'x'")
+    code, out, _ = run(capsys, db, ITNRW, "--dry-run")
+    assert code == 0 and "gemerkte Zuordnung" in out and "Lizenz:           © IT.NRW" in out
+    assert "Hinweis" not in out and "--lizenz" not in out
 
 
 def test_lizenz_gives_way_to_the_file_s_own_and_needs_an_official_table(capsys, db, tmp_path):
