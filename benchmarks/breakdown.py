@@ -20,12 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks import browser, floor, server
+from benchmarks import ab, browser, floor, server
 from benchmarks.load import DISTRICTS
 from dortmund_kpi.db.store import Store
 
@@ -92,11 +91,7 @@ def _print(name: str, found: dict[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="database both pages read")
-    parser.add_argument("--rounds", type=int, default=5, help="timed loads per page")
-    parser.add_argument("--charts", type=int, default=0, help="charts a load waits for")
-    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
-    parser.add_argument("pages", nargs="+", help="paths with query, e.g. masterplan")
+    ab.page_options(parser, rounds=5)
     args = parser.parse_args(argv)
     with ExitStack() as stack, sync_playwright() as pw:
         ours = stack.enter_context(server.serve(args.db, args.log_dir / "breakdown.log"))

@@ -247,6 +247,8 @@ def test_a_licence_remembered_with_the_mapping_is_used_for_the_next_upload(edito
     at = upload(data_page(secrets=SECRETS, user=EVA_VERIFIED), BREITBAND)
     assert any(i.startswith(texts.ASSIST_REMEMBERED.split("{")[0]) for i in infos(at))
     next(t for t in at.text_input if t.label == texts.ASSIST_PERIOD).input("2021").run()
+    field = next(t for t in at.text_input if t.label == texts.ASSIST_LICENCE)
+    assert field.placeholder == f"gemerkt: {licence}" and not field.value
     assert_ok(at)
     assert change_table(at)["Änderung"].tolist() == ["unverändert"]
     assert f"Lizenz aus der gemerkten Zuordnung: „{licence}“ (die Datei nennt keine)" in [
