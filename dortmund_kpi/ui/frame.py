@@ -203,14 +203,19 @@ _NAV_JS = """(() => {
     pending = true;
     window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
     const href = target(link);
-    const watch = new MutationObserver((records) => {  // a quick run: its old value
-      if (app.getAttribute(STATE) !== "running"
-          && !records.some((r) => r.oldValue === "running")) return;
+    // Streamlit took the event when its script state changes or the page's elements are
+    // drawn anew: a quick run's states may reach the page in one drawing, "running" never
+    // shown (seen with a warm page), but its elements are replaced all the same.
+    const MAIN = '[data-testid="stMain"]';
+    const drawn = (r) => r.type === "childList" && r.target.closest && r.target.closest(MAIN);
+    const watch = new MutationObserver((records) => {
+      if (!records.some((r) => r.attributeName === STATE || drawn(r))) return;
       window.__dkpiNavRan = true;
       pending = false;
       watch.disconnect();
     });
-    watch.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: [STATE]});
+    watch.observe(window.document.body, {subtree: true, childList: true, attributes: true,
+                                         attributeFilter: [STATE]});
     window.history.pushState({}, "", href);
     window.dispatchEvent(new PopStateEvent("popstate", {state: {}}));
     window.setTimeout(() => {
