@@ -25,10 +25,10 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from benchmarks import ab, browser, floor, server
-from benchmarks.load import DISTRICTS
+from benchmarks.concurrency import FLOOR, Site
 from dortmund_kpi.db.store import Store
 
-METRICS = {  # Chromium's name: ours (durations in seconds, counts as they are)
+METRICS = {  # Chromium's name (a duration in seconds): ours (in milliseconds)
     "TaskDuration": "task_ms",
     "ScriptDuration": "script_ms",
     "LayoutDuration": "layout_ms",
@@ -53,9 +53,7 @@ def self_time_by_file(profile: dict[str, Any]) -> Counter[str]:
 
 def _metrics(cdp: Any) -> dict[str, float]:
     values = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    return {
-        ours: values[name] * (1000 if ours.endswith("_ms") else 1) for name, ours in METRICS.items()
-    }
+    return {ours: values[name] * 1000 for name, ours in METRICS.items()}
 
 
 def measure(page: Any, target: browser.Target, rounds: int) -> dict[str, Any]:
@@ -102,8 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             indicator = floor.floor_indicator(con)
         chromium = browser.launch(pw)
         page = chromium.new_context(viewport=browser.VIEWPORT).new_page()
-        query = f"indikator={indicator}&bezirk={DISTRICTS[0]}"
-        floor_target = browser.Target("floor", f"{floor_app.base_url}/?{query}", 1)
+        query = Site(FLOOR, floor_app.base_url, "", {"indikator": indicator}).query(
+            floor.FLOOR_DISTRICT
+        )
+        floor_target = browser.Target(FLOOR, f"{floor_app.base_url}/?{query}", 1)
         _print("floor page", measure(page, floor_target, args.rounds))
         for path in args.pages:
             target = browser.Target(path, f"{ours.base_url}/{path}", args.charts)

@@ -245,7 +245,7 @@ _HELP_JS = """(() => {
     const active = doc.activeElement;  // Escape for a dialog or an open list is theirs
     if (active && active.closest && active.closest(OWNED)) return;
     for (const details of others(null)) {
-      const focused = details.contains(doc.activeElement);
+      const focused = details.contains(active);
       details.open = false;
       if (focused) details.querySelector("summary").focus();
     }
