@@ -33,7 +33,7 @@ for index, chart in enumerate(page.charts):
         card = tile_markup.card_html(
             ind["id"], ind["name"], ind["short_name"], chart.status, chart.explanation, body
         )
-        st.markdown(card, unsafe_allow_html=True)
+        widgets.drawing(card)
         if chart.figure is not None:
             widgets.chart_on_demand(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
 

@@ -20,6 +20,7 @@ Streamlit-free: tested in ``tests/unit/test_tile_markup.py``.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from html import escape
 from urllib.parse import quote, urlencode
@@ -142,15 +143,31 @@ def tiles_html(tiles: tuple[Tile, ...], show_area: bool = False, view: Params = 
     )
 
 
+DRAWING_CLASS = "dkpi-drawing"  # the holder of markup set by ``drawing_html``'s script
+
+
+def drawing_html(markup: str) -> str:
+    """``markup`` (ours, its text escaped) for ``st.html`` with script allowed: an empty
+    holder and a script that sets the markup into it. The sanitiser of ``st.html`` would
+    drop inline SVG; it keeps a script, whose text it leaves alone unless it reads as
+    markup, so the markup travels as a JSON string with every ``<`` escaped (nothing in
+    it can end the script either)."""
+    payload = json.dumps(markup, ensure_ascii=False).replace("<", "\\u003c")
+    return (
+        f'<div class="{DRAWING_CLASS}"></div><script>'
+        f"document.currentScript.previousElementSibling.innerHTML={payload};</script>"
+    )
+
+
 def card_html(
     indicator_id: str, name: str, title: str, status: str | None, explanation: str, body: str
 ) -> str:
-    """A masterplan chart's card in one Markdown element: title, status badge, "?" with
+    """A masterplan chart's card in one element: title, status badge, "?" with
     the status explained, ``body`` (the small multiple's SVG or a note) and the link to the
     indicator. They were five Streamlit elements a card (title, picture, two popovers, page
     link); one element and one popover make the masterplan's 14 cards load about 0.07 s
     sooner (``docs/performance.md``).
-    Markdown, not ``st.html``: Streamlit's HTML sanitiser drops inline SVG."""
+    Drawn with ``ui.widgets.drawing``: Streamlit's HTML sanitiser drops inline SVG."""
     link = page_href("indikator", (("indikator", (indicator_id,)),))
     label = escape(f"{texts.OPEN_INDICATOR} „{name}“")
     return (

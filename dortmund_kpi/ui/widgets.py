@@ -14,7 +14,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
-from dortmund_kpi.ui import data, partial
+from dortmund_kpi.ui import data, partial, tile_markup
 from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
@@ -257,6 +257,15 @@ def _export_buttons(fig: go.Figure, filename: str) -> None:
         )
 
 
+def drawing(markup: str) -> None:
+    """Markup with inline SVG (a chart drawn as SVG, a masterplan card) on the page, set
+    by a line of script (``tile_markup.drawing_html``), not as Markdown: Streamlit's
+    Markdown renderer parses the raw HTML again and makes a React element of every SVG
+    node (the masterplan loads about an eighth sooner without), and ``st.html`` alone
+    drops inline SVG in its sanitiser."""
+    st.html(tile_markup.drawing_html(markup), unsafe_allow_javascript=True)
+
+
 def svg_chart(
     fig: go.Figure,
     svg: str,
@@ -272,8 +281,8 @@ def svg_chart(
     if projector is not None and st.session_state.get("praesentation"):
         alt = _derived(fig, "_dkpi_alt", alt_text.describe)
         svg = _derived(fig, f"_dkpi_projector_{key}", lambda f: projector(f, alt))
-    body = f'<div class="{STATIC_CHART}">{svg}</div>'
-    st.container(key=f"svg_{key}").markdown(body, unsafe_allow_html=True)
+    with st.container(key=f"svg_{key}"):
+        drawing(f'<div class="{STATIC_CHART}">{svg}</div>')
     chart_on_demand(fig, key=key, filename=filename)
 
 

@@ -35,6 +35,7 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings, get_settings
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui.tile_markup import DRAWING_CLASS
 from tests.app.tile_reader import read_tiles
 from tests.conftest import make_settings
 
@@ -198,6 +199,19 @@ def warnings(at: AppTest) -> list[str]:
 
 def infos(at: AppTest) -> list[str]:
     return [i.value for i in at.info]
+
+
+def drawings(at: AppTest) -> list[str]:
+    """The markup of every drawing on the page (charts drawn as SVG, masterplan cards),
+    as its script sets it into the page (``ui.tile_markup.drawing_html``)."""
+    prefix = "document.currentScript.previousElementSibling.innerHTML="
+    out = []
+    for element in at.html:
+        body = element.proto.body
+        if body.startswith(f'<div class="{DRAWING_CLASS}"></div><script>{prefix}'):
+            payload = body.split(prefix, 1)[1].removesuffix(";</script>")
+            out.append(json.loads(payload))
+    return out
 
 
 def captions(at: AppTest) -> list[str]:

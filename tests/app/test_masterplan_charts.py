@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dortmund_kpi import texts
 from dortmund_kpi.ui import widgets
-from tests.app.conftest import assert_ok, figures, open_page
+from tests.app.conftest import assert_ok, drawings, figures, open_page
 
 
 def test_an_interactive_chart_is_sent_only_when_its_popover_is_opened() -> None:
@@ -16,7 +16,7 @@ def test_an_interactive_chart_is_sent_only_when_its_popover_is_opened() -> None:
     closed = open_page("masterplan", charts_open=False)
     assert_ok(closed)
     assert figures(closed) == {}  # no plotly chart with the page (the timeline aside)
-    smalls = [m for m in closed.markdown if "dkpi-small-multiple" in m.value]
+    smalls = [d for d in drawings(closed) if "dkpi-small-multiple" in d]
     assert len(smalls) == len(every)  # every chart still on the page, as SVG
 
     one = list(every)[1]
@@ -52,7 +52,7 @@ def test_the_measures_timeline_is_svg_its_chart_and_exports_on_demand() -> None:
     with every popover open) and its exports are sent when its popover is opened."""
     every = figures(open_page("masterplan"), include_measures=True)
     closed = open_page("masterplan", charts_open=False)
-    svg = [m.value for m in closed.markdown if "dkpi-responsive" in m.value]
+    svg = [d for d in drawings(closed) if "dkpi-responsive" in d]
     assert len(svg) == 1 and svg[0].count("<svg") == 2  # for a desk and for a phone
     assert 'class="bar"' in svg[0] and texts.MEASURES_TODAY in svg[0]
     assert figures(closed, include_measures=True) == {}

@@ -9,7 +9,7 @@ import re
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 
-from .conftest import assert_ok, open_page, tiles
+from .conftest import assert_ok, drawings, open_page, tiles
 
 
 def _expected(con, area: str | None) -> dict[str, tuple[str, str]]:
@@ -75,7 +75,7 @@ def test_every_status_explains_itself_with_its_numbers(fixture_con):
     helps = [m.help for m in page.markdown if m.help]
     assert any(f"Ziel {target}" in h for h in helps)
     plan = open_page("masterplan", {"masterplan": ind["masterplan"]})
-    cards = [m.value for m in plan.markdown if 'class="dkpi-card"' in m.value]  # "?" inside
+    cards = [d for d in drawings(plan) if 'class="dkpi-card"' in d]  # "?" inside
     assert sum("Wie wird der Zielstatus berechnet?" in card for card in cards) >= 2
 
 

@@ -13,6 +13,7 @@ from dortmund_kpi.views import small_svg
 from .conftest import (
     assert_ok,
     captions,
+    drawings,
     figures,
     go_to,
     infos,
@@ -163,7 +164,7 @@ def test_masterplan_small_multiples_sized_for_the_projector_when_presenting() ->
     projector), on every run the same drawing; otherwise the page data's own SVG."""
 
     def widths(at) -> list[str]:
-        svgs = [m.value for m in at.markdown if "dkpi-small-multiple" in m.value]
+        svgs = [d for d in drawings(at) if "dkpi-small-multiple" in d]
         assert svgs, "the page shows small multiples"
         return [s.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0] for s in svgs]
 
@@ -172,8 +173,8 @@ def test_masterplan_small_multiples_sized_for_the_projector_when_presenting() ->
     assert_ok(presenting)
     assert set(widths(presenting)) == {str(small_svg.PROJECTOR_WIDTH)}
     assert str(small_svg.PROJECTOR_WIDTH) not in set(normal)
-    first = [m.value for m in presenting.markdown if "dkpi-small-multiple" in m.value]
-    assert first == [m.value for m in presenting.run().markdown if "dkpi-small-multiple" in m.value]
+    first = [d for d in drawings(presenting) if "dkpi-small-multiple" in d]
+    assert first == [d for d in drawings(presenting.run()) if "dkpi-small-multiple" in d]
 
 
 def test_start_up_objects_frozen_once_per_process() -> None:

@@ -14,7 +14,7 @@ from dortmund_kpi import texts
 from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.ui import widgets
 from dortmund_kpi.views import radar_svg, rank_svg, small_svg
-from tests.app.conftest import assert_ok, figures, open_page
+from tests.app.conftest import assert_ok, drawings, figures, open_page
 
 PAGES = [  # page, its link's parameters, the chart's key, the drawing's class, a part of it
     ("indikator", {"indikator": "wlan_hotspots"}, "ranking", "dkpi-bars", "bar"),
@@ -45,7 +45,7 @@ def test_the_chart_is_svg_its_plotly_form_and_exports_on_demand(
     assert key in every, "precondition: the page draws the chart"
     closed = open_page(page, params, charts_open=False)
     assert_ok(closed)
-    drawn = [m.value for m in closed.markdown if widgets.STATIC_CHART in m.value and css in m.value]
+    drawn = [d for d in drawings(closed) if widgets.STATIC_CHART in d and css in d]
     assert len(drawn) == 1 and f'class="{part}"' in drawn[0]
     assert key not in figures(closed)
     before = _exports(closed)
@@ -88,11 +88,9 @@ def test_presentation_mode_draws_the_chart_for_the_projector(
     normal = open_page(page, params, charts_open=False)
     presenting = open_page(page, {**params, "praesentation": "1"}, charts_open=False)
     assert_ok(presenting)
-    projected = [m.value for m in presenting.markdown if widgets.STATIC_CHART in m.value]
+    projected = [d for d in drawings(presenting) if widgets.STATIC_CHART in d]
     projected = [d for d in projected if mark in d]
     assert len(projected) == 1 and f'viewBox="0 0 {width} ' in projected[0]
     assert "dkpi-responsive" not in projected[0]  # one drawing, not desk and phone
-    shown = [
-        m.value for m in normal.markdown if widgets.STATIC_CHART in m.value and mark in m.value
-    ]
+    shown = [d for d in drawings(normal) if widgets.STATIC_CHART in d and mark in d]
     assert len(shown) == 1 and f'viewBox="0 0 {width} ' not in shown[0]

@@ -4,6 +4,7 @@ metric and caption is there, text from files stays text, and the link opens the 
 from __future__ import annotations
 
 import ast
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -145,4 +146,34 @@ def test_a_masterplan_card_holds_title_badge_explanation_body_and_link() -> None
         f'aria-label="{texts.OPEN_INDICATOR} „Haushalte mit &lt;Glasfaser&gt;“">'
     )
     assert link in card
-    assert "\n\n" not in card  # a blank line would end Markdown's HTML block
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.tags and self.tags[-1] == "script":
+            self.scripts.append(data)
+
+
+def test_a_drawing_travels_as_one_script_that_sets_its_markup() -> None:
+    """What the sanitiser of ``st.html`` sees: an empty holder and one script, whose text
+    holds no ``<`` (the sanitiser drops a script whose text reads as markup); the
+    script sets the markup, unchanged, even one that tries to end the script."""
+    markup = '<svg role="img"><title>Ärger & „Zahlen“</title></svg></script><script>x()'
+    html = tile_markup.drawing_html(markup)
+    parsed = _Scripts()
+    parsed.feed(html)
+    assert parsed.tags == ["div", "script"] and len(parsed.scripts) == 1
+    script = parsed.scripts[0]
+    assert "<" not in script
+    prefix = "document.currentScript.previousElementSibling.innerHTML="
+    assert script.startswith(prefix) and script.endswith(";")
+    assert json.loads(script[len(prefix) : -1]) == markup
+    assert html.startswith(f'<div class="{tile_markup.DRAWING_CLASS}"></div>')
