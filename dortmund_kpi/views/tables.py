@@ -202,11 +202,14 @@ def indicator_metadata(
 
 
 def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
-    """Several districts side by side: a row per indicator (of the first district's
-    profile), the city and each district's comparable value with its rank."""
+    """Several districts side by side: a row per indicator and period of the first
+    district's profile (an indicator can have a year and a month ending on the same
+    day), the city and each district's comparable value of that period with its rank
+    ("–" where the district has none)."""
     c = texts.COLUMNS
     first = next(iter(profiles.values()))
-    by_district = {slug: p.set_index("indicator_id") for slug, p in profiles.items()}
+    keys = ["indicator_id", "period"]
+    by_district = {slug: p.set_index(keys) for slug, p in profiles.items()}
     rows = []
     for r in first.itertuples(index=False):
         unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
@@ -219,10 +222,10 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
             c["city"]: city + demo_city,
         }
         for slug, frame in by_district.items():
-            if r.indicator_id not in frame.index:
+            if (r.indicator_id, r.period) not in frame.index:
                 row[names[slug]] = "–"
                 continue
-            d = frame.loc[r.indicator_id]
+            d = frame.loc[(r.indicator_id, r.period)]
             value = formatting.with_unit(d["comparable"], unit, decimals)
             kind = "" if d["is_official"] else f", {texts.DEMO}"
             row[names[slug]] = f"{value} (Rang {int(d['rank'])}{kind})"
