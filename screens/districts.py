@@ -19,15 +19,17 @@ if not page.profiles:
 else:
     widgets.demo_notice(page.demo)
     for profile in page.profiles:
-        st.header(f"Masterplan {profile.plan_name}")
-        st.dataframe(data.table(profile.table), hide_index=True)
+        plan = f"Masterplan {profile.plan_name}"
+        st.header(plan)
+        widgets.text_table(profile.table, plan)
 
 if page.comparison:
     st.header(texts.DISTRICTS_COMPARED)
     st.caption(texts.DISTRICTS_COMPARED_HELP)
     for profile in page.comparison:
-        st.markdown(f"**Masterplan {profile.plan_name}**")
-        st.dataframe(data.table(profile.table), hide_index=True)
+        plan = f"Masterplan {profile.plan_name}"
+        st.markdown(f"**{plan}**")
+        widgets.text_table(profile.table, f"{texts.DISTRICTS_COMPARED}: {plan}")
 
 if page.chart is not None:
     st.header(texts.DISTRICTS_CHART)

@@ -28,6 +28,7 @@ from dortmund_kpi.db.store import Store, connect_file
 from dortmund_kpi.ingest.bootstrap import ensure_database
 from dortmund_kpi.ingest.importer import rejected_log_path
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.ui import table_markup
 from dortmund_kpi.ui.once import OnceCache
 from dortmund_kpi.ui.prebuild import Make, Recent
 from dortmund_kpi.views import charts
@@ -227,6 +228,12 @@ def table(
         f"table:{getattr(shown, '__qualname__', '')}",
         lambda: pa.Table.from_pandas(shown(frame) if shown else frame, preserve_index=False),
     )
+
+
+def html_table(frame: pd.DataFrame, label: str) -> str:
+    """A small table of cached page data as HTML (``ui.table_markup``), made once per
+    frame and name."""
+    return _per_frame(frame, f"html:{label}", lambda: table_markup.table_html(frame, label))
 
 
 def rows(frame: pd.DataFrame) -> list[tuple]:

@@ -75,6 +75,12 @@ FRAME_CSS = """<style>
 /* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
    (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
 [data-testid="stPopoverBody"]:has(.js-plotly-plot) { width: min(760px, 92vw); max-width: none; }
+/* Small tables of text (ui.table_markup) in the look of Streamlit's; wide ones scroll. */
+.dkpi-table { overflow-x: auto; margin-bottom: 0.5rem; }
+.dkpi-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
+.dkpi-table th, .dkpi-table td { border: 1px solid rgba(49, 51, 63, 0.12);
+  padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+.dkpi-table th { background: rgba(49, 51, 63, 0.04); font-weight: 600; }
 /* Page-wide SVG charts (views.svg_parts.responsive): drawn twice, the narrow one for phones. */
 .dkpi-responsive .dkpi-narrow { display: none; }
 @media (max-width: 640px) {
@@ -87,6 +93,7 @@ FRAME_CSS = """<style>
     width: 100% !important; max-width: 100% !important; flex: 1 1 100% !important; }
   .block-container { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
   [data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
+  .dkpi-table th, .dkpi-table td { white-space: nowrap; }
   .js-plotly-plot .modebar-container { display: none !important; }
   /* Long German words: headings wrap at syllables, chart titles fit the phone's width. */
   h1 { font-size: 30px !important; hyphens: auto; overflow-wrap: break-word; }

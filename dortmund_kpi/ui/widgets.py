@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -255,6 +256,11 @@ def _export_buttons(fig: go.Figure, filename: str) -> None:
             mime=mime,
             on_click="ignore",
         )
+
+
+def text_table(frame: pd.DataFrame, label: str) -> None:
+    """A small table of text from page data, as HTML (``ui.table_markup``), named ``label``."""
+    st.html(data.html_table(frame, label))
 
 
 def drawing(markup: str) -> None:

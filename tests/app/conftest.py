@@ -35,7 +35,9 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings, get_settings
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui.table_markup import TABLE_CLASS
 from dortmund_kpi.ui.tile_markup import DRAWING_CLASS
+from tests.app.table_reader import read_tables
 from tests.app.tile_reader import read_tiles
 from tests.conftest import make_settings
 
@@ -212,6 +214,13 @@ def drawings(at: AppTest) -> list[str]:
             payload = body.split(prefix, 1)[1].removesuffix(";</script>")
             out.append(json.loads(payload))
     return out
+
+
+def text_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every small table of text drawn as HTML (``ui.table_markup``), in page order."""
+    marker = f'<div class="{TABLE_CLASS}"'
+    bodies = [e.proto.body for e in at.html if e.proto.body.startswith(marker)]
+    return [table for body in bodies for table in read_tables(body)]
 
 
 def captions(at: AppTest) -> list[str]:

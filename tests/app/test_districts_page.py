@@ -10,7 +10,7 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
 
-from .conftest import assert_ok, figures, open_page, qp_all
+from .conftest import assert_ok, figures, open_page, qp_all, text_tables
 
 C = texts.COLUMNS
 
@@ -18,7 +18,7 @@ C = texts.COLUMNS
 def _shown(at) -> pd.DataFrame:
     """The profile tables (those with a rank column; the comparison of several districts
     and the measures come after them)."""
-    frames = [d.value for d in at.dataframe if C["rank"] in d.value]
+    frames = [d for d in text_tables(at) if C["rank"] in d]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -117,7 +117,7 @@ def test_several_districts_side_by_side_and_over_time(fixture_con) -> None:
     another district on the page replaces the first and keeps the others."""
     at = open_page("bezirke", {"bezirk": ["hoerde", "eving"], "indikator": "glasfaser_haushalte"})
     assert_ok(at)
-    compared = [d.value for d in at.dataframe if "Hörde" in d.value and "Eving" in d.value]
+    compared = [d for d in text_tables(at) if "Hörde" in d and "Eving" in d]
     assert compared, "a comparison table with a column per district"
     table = pd.concat(compared, ignore_index=True)
     years = read.data_range(fixture_con)

@@ -14,7 +14,7 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
 
-from .conftest import array, assert_ok, data_traces, figures, open_page, tiles
+from .conftest import array, assert_ok, data_traces, figures, open_page, text_tables, tiles
 
 LINKS = {
     "uebersicht": {},
@@ -164,7 +164,7 @@ def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
         for s in slides
         if s.title.startswith(texts.PROFILE_TITLE.split("{")[0]) and not s.whole  # per plan
     ]
-    shown = [frame.value for frame in at.dataframe][: len(profiles)]
+    shown = text_tables(at)[: len(profiles)]
     assert profiles, "the profile has slides"
     for frame, slide in zip(shown, profiles, strict=True):
         assert isinstance(slide, Slide) and slide.table is not None
@@ -174,7 +174,7 @@ def test_district_profile_tables_are_the_slide_tables(fixture_con, districts):
         assert all(name in s.title for s in profiles)
     compared = [s for s in slides if s.title.startswith(texts.DISTRICTS_COMPARED)]
     assert len(compared) == (len(profiles) if len(districts) > 1 else 0)
-    shown = [f.value for f in at.dataframe][len(profiles) : len(profiles) + len(compared)]
+    shown = text_tables(at)[len(profiles) : len(profiles) + len(compared)]
     for frame, slide in zip(shown, compared, strict=True):
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), slide.table)
     chart = next(s for s in slides if s.series is not None)
@@ -298,7 +298,7 @@ def test_district_summary_is_the_profile_tables(fixture_con, districts):
         for s in slides
         if s.title.startswith(texts.PROFILE_TITLE.split("{")[0]) and not s.whole  # per plan
     ]
-    shown = [frame.value for frame in at.dataframe][: len(profiles)]
+    shown = text_tables(at)[: len(profiles)]
     columns = [c for c in slide.table.columns if c != "Masterplan"]
     page = pd.concat([f[columns] for f in shown], ignore_index=True)
     pd.testing.assert_frame_equal(page, slide.table[columns])

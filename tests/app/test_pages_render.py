@@ -19,6 +19,7 @@ from .conftest import (
     infos,
     open_page,
     qp,
+    text_tables,
     title,
     warnings,
 )
@@ -76,7 +77,7 @@ def test_page_renders_without_exception(page: str, params: dict) -> None:
         assert "series" in figures(at)
     if page == "bezirke":
         assert at.title[0].value.startswith("Profil des Stadtbezirks ")
-        assert len(at.dataframe) >= 1
+        assert len(text_tables(at)) >= 1
 
 
 def test_every_indicator_page_renders(fixture_con) -> None:

@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui.table_markup import TABLE_CLASS
 
 IDLE_TIMEOUT_MS = 60_000
 RERUN_START_TIMEOUT_MS = 60_000  # generous: CI machines have 2 cores and may be busy
@@ -36,6 +37,7 @@ MAIN = "[data-testid='stMain']"
 PLOT = ".js-plotly-plot"
 PLOT_SVG = ".js-plotly-plot .main-svg"
 DATAFRAME = "[data-testid='stDataFrame']"
+TEXT_TABLE = f".{TABLE_CLASS}"  # a small table of text drawn as HTML (``ui.table_markup``)
 MULTISELECT = "[data-testid='stMultiSelect']"
 ALERT = "[data-testid='stAlert']"
 NOTICE_TEXT = "ungültigen Wert"
@@ -290,7 +292,8 @@ def xtick_texts(plot: Locator) -> list[str]:
 
 
 def table_rows(table: Locator, min_rows: int = 1) -> list[list[str]]:
-    """Header and rendered rows of an ``st.dataframe`` (its accessibility table).
+    """Header and rendered rows of an ``st.dataframe`` (its accessibility table) or of
+    a table of text (``TEXT_TABLE``, all its rows).
 
     The grid renders lazily and virtualised: scroll it into view, wait for its
     rows, and note that only the rows in its viewport (about ten) are in the DOM:

@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     ALERT,
     NOTICE_TEXT,
     PLOT,
+    TEXT_TABLE,
     assert_no_error,
     assert_no_exception,
     click_page_link,
@@ -202,7 +203,7 @@ def test_districts_deep_link(page: Page, app_server: AppServer):
     assert_no_error(page)
     assert h1(page) == "Profil des Stadtbezirks Eving"
     assert_shared_filters(page, ["Eving"], (2020, 2024))
-    tables = page.locator("[data-testid='stDataFrame']").all()
+    tables = page.locator(TEXT_TABLE).all()
     assert tables, "no profile tables"
     for table in tables:
         header, *rows = table_rows(table)

@@ -17,6 +17,7 @@ from dortmund_kpi import texts
 from tests.conftest import FIXTURES, build_fixture_db
 from tests.e2e.conftest import AppServer, cli_command, start_server, stop_server
 from tests.e2e.helpers import (
+    TEXT_TABLE,
     assert_no_error,
     close_chart,
     legend_texts,
@@ -111,21 +112,11 @@ def test_official_value_over_demo_series_is_marked_per_value(page: Page, mixed_s
     # The district table: Hörde's value official, the city's it is set against demo.
     open_page(page, mixed_server.base_url, "/bezirke?bezirk=hoerde")
     assert_no_error(page)
-    frames = page.locator("[data-testid='stDataFrame']")
-    frames.first.wait_for()
-    found = [table_rows(frames.nth(i), 1) for i in range(frames.count())]
-    index = next(i for i, rows in enumerate(found) if any(TILE in r for r in rows))
-    table = frames.nth(index)
-    left = found[index]
-    # The grid renders only the columns in view: scroll right for the origin columns.
-    table.evaluate("el => { el.querySelector('.dvn-scroller').scrollLeft = 10000; }")
-    page.wait_for_function(
-        "([el, name]) => el.querySelector('table').textContent.includes(name)",
-        arg=[table.element_handle(), texts.COLUMNS["city_kind"]],
-    )
-    right = table_rows(table, 2)
-    at = next(i for i, r in enumerate(left) if TILE in r)
-    row = dict(zip(left[0], left[at], strict=True)) | dict(zip(right[0], right[at], strict=True))
+    tables = page.locator(TEXT_TABLE)
+    tables.first.wait_for()
+    found = [table_rows(tables.nth(i), 1) for i in range(tables.count())]
+    header, *rows = next(rows for rows in found if any(TILE in r for r in rows))
+    row = dict(zip(header, next(r for r in rows if TILE in r), strict=True))
     assert row[texts.COLUMNS["kind"]] == texts.OFFICIAL, row
     assert row[texts.COLUMNS["city_kind"]] == texts.DEMO, row
     assert texts.CROSS_ORIGIN[False] in row[texts.COLUMNS["deviation"]], row

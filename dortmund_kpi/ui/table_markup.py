@@ -1,0 +1,37 @@
+"""Small tables of text as HTML: the district page's profiles and its comparison.
+
+Their cells are text already (numbers, units and origins written in German by
+``views.tables``), a few rows each, so sorting and scrolling a grid give a person
+nothing. ``st.dataframe`` draws every table on a canvas with its own grid component;
+as HTML the district page loads about a twelfth sooner (issue 17, ``benchmarks.ab``,
+M data). The table keeps its header cells for screen readers; on a phone it scrolls
+sideways inside its box, which takes the keyboard focus for that (WCAG 2.1.1).
+
+Streamlit-free: tested in ``tests/unit/test_table_markup.py``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+TABLE_CLASS = "dkpi-table"
+
+
+def _cell(tag: str, value: object, extra: str = "") -> str:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return f"<{tag}{extra}>{escape(text, quote=False)}</{tag}>"
+
+
+def table_html(frame: pd.DataFrame, label: str) -> str:
+    """``frame`` as a table named ``label`` (its region's accessible name)."""
+    head = "".join(_cell("th", column, ' scope="col"') for column in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(_cell("td", value) for value in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return (
+        f'<div class="{TABLE_CLASS}" role="region" aria-label="{escape(label)}" tabindex="0">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )

@@ -1,0 +1,37 @@
+"""Small tables of text as HTML (``ui.table_markup``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pandas as pd
+
+from dortmund_kpi.ui import table_markup
+from tests.app.table_reader import read_tables
+
+
+def test_a_table_is_its_frame_with_header_cells_and_escaped_text() -> None:
+    frame = pd.DataFrame({"Kennzahl": ["Glasfaser <FTTH>", "WLAN & Co"], "Wert": ["12,5 %", None]})
+    html = table_markup.table_html(frame, 'Masterplan "Wirtschaft"')
+    assert html.startswith(
+        f'<div class="{table_markup.TABLE_CLASS}" role="region" '
+        'aria-label="Masterplan &quot;Wirtschaft&quot;" tabindex="0"><table>'
+    )
+    assert '<th scope="col">Kennzahl</th><th scope="col">Wert</th>' in html
+    assert "<td>Glasfaser &lt;FTTH&gt;</td>" in html and "<td>WLAN &amp; Co</td>" in html
+    assert "<td></td>" in html  # no value: an empty cell, not "None"
+    (read,) = read_tables(html)
+    pd.testing.assert_frame_equal(read, frame.fillna(""))
+
+
+def test_an_empty_frame_is_a_header_row() -> None:
+    (read,) = read_tables(table_markup.table_html(pd.DataFrame(columns=["A", "B"]), "leer"))
+    assert list(read.columns) == ["A", "B"] and read.empty
+
+
+def test_the_table_module_is_streamlit_free() -> None:
+    tree = ast.parse(Path(table_markup.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(name.split(".")[0] == "streamlit" for name in imported)
