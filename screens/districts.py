@@ -43,4 +43,4 @@ if page.chart is not None:
         )
 
 st.header(texts.MEASURES_DISTRICT)
-measures.measure_list(page.measures, "district", show_plan=True)
+measures.measure_list(page.measures, "bezirke", show_plan=True)

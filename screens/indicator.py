@@ -53,5 +53,5 @@ partial.section(PAGE, "indikator_series", FILTERS, series)
 comparison.panel(data.page_data(indicator_peers.build, page.view))
 
 st.header(texts.MEASURES_LINKED)
-measures.measure_list(page.linked, "indicator", texts.MEASURES_NONE_LINKED, show_plan=True)
+measures.measure_list(page.linked, PAGE, texts.MEASURES_NONE_LINKED, show_plan=True)
 partial.section(PAGE, "indikator_details", (*FILTERS, url.PER_CAPITA), details)

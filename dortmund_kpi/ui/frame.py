@@ -18,7 +18,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import sequence, urlstate
-from dortmund_kpi.ui import data, measures, tile_markup, url, widgets
+from dortmund_kpi.ui import data, tile_markup, url, widgets
 
 _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
 
@@ -60,17 +60,15 @@ FRAME_CSS = """<style>
 .dkpi-red { background: rgba(255, 43, 43, 0.09); color: #a3141b; }
 .dkpi-orange { background: rgba(255, 164, 33, 0.15); color: #8a4500; }
 .dkpi-gray { background: rgba(49, 51, 63, 0.08); color: #4a4a4a; }
-/* A measure in a list (ui.measures): title and status in one flex row, 3:2 as two columns
-   were; on a phone the status goes below the title. */
-[class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"]:first-child {
-  flex: 3 1 0; align-items: flex-start; }
-[class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"]:last-child { flex: 2 1 0; }
-[class*="st-key-MEASURE_ROW"] [data-testid="stTooltipHoverTarget"] {
-  justify-content: flex-start !important; }
-[class*="st-key-MEASURE_ROW"] button { width: auto !important; text-align: left; }
+/* A list of measures (tile_markup.measure_list_html): title and facts in a row, 3:2 as
+   two columns were; on a phone the facts go below the title. */
+[data-testid="stHtml"] ul.MEASURE_LIST { list-style: none; padding-left: 0; margin: 0 0 1rem; }
+ul.MEASURE_LIST li { display: flex; gap: 0.75rem; padding: 0.3rem 0; }
+ul.MEASURE_LIST li > a { flex: 3 1 0; }
+ul.MEASURE_LIST li > span { flex: 2 1 0; }
 @media (max-width: 640px) {
-  [class*="st-key-MEASURE_ROW"] { flex-wrap: wrap !important; }
-  [class*="st-key-MEASURE_ROW"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
+  ul.MEASURE_LIST li { flex-wrap: wrap; gap: 0.1rem; }
+  ul.MEASURE_LIST li > a, ul.MEASURE_LIST li > span { flex: 1 1 100%; }
 }
 /* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
    (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
@@ -100,7 +98,8 @@ FRAME_CSS = """<style>
   .js-plotly-plot .gtitle { font-size: 12px !important; }
 }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
-</style>""".replace("MEASURE_ROW", measures.ROW).replace("HELP_CLASS", tile_markup.HELP_CLASS)
+</style>""".replace("MEASURE_LIST", tile_markup.MEASURES_CLASS)
+FRAME_CSS = FRAME_CSS.replace("HELP_CLASS", tile_markup.HELP_CLASS)
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }

@@ -10,16 +10,10 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.share import measure_files
-from dortmund_kpi.ui import data, url, widgets
+from dortmund_kpi.ui import data, tile_markup, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import timeline_svg
-
-ROW = "dkpi_mrow_"  # key prefix of a measure's row in a list (its CSS: ``ui.frame``)
-
-
-def _open_measure(measure_id: str) -> None:
-    st.session_state["massnahme"] = measure_id
 
 
 def demo_notice(frame: pd.DataFrame) -> None:
@@ -30,35 +24,26 @@ def demo_notice(frame: pd.DataFrame) -> None:
 
 
 def measure_list(
-    frame: pd.DataFrame, key: str, empty: str = texts.MEASURES_NONE, show_plan: bool = False
+    frame: pd.DataFrame, page: str, empty: str = texts.MEASURES_NONE, show_plan: bool = False
 ) -> None:
-    """One line per measure: title (opens the detail), status, deadline, overdue flag; with
-    ``show_plan`` also its masterplan (lists that mix masterplans)."""
+    """One line per measure on ``page``: title (a link opening its detail, the view kept),
+    status, deadline, overdue flag; with ``show_plan`` also its masterplan (lists that mix
+    masterplans). One HTML element for the list (``tile_markup.measure_list_html``)."""
     if frame.empty:
         st.caption(empty)
         return
     demo_notice(frame)
+    items = []
     for m in data.rows(frame):  # page data's rows, made once
-        late = f" · **{texts.MEASURE_OVERDUE}**" if m.overdue else ""
-        demo = "" if m.is_official else f" · :orange-badge[{texts.DEMO_BADGE}]"
-        # One flex row (3:2 by CSS, ``ui.frame``), not two columns: two layout blocks fewer
-        # per measure (the district page's 16 measures: 0.95 of its load, docs/performance.md).
-        left = right = st.container(
-            horizontal=True, vertical_alignment="center", gap="small", key=f"{ROW}{key}_{m.id}"
-        )
-        left.button(
-            widgets.literal_text(m.title),  # a button label is Markdown: titles come from files
-            key=f"measure_{key}_{m.id}",
-            type="tertiary",
-            on_click=_open_measure,
-            args=(m.id,),
-            help=texts.MEASURE_OPEN,
-        )
+        params = url.view_params(page, massnahme=m.id)
+        href = tile_markup.page_href(page, tuple((k, tuple(v)) for k, v in params.items()))
         plan = f"{m.masterplan_name} · " if show_plan else ""
-        right.markdown(
-            f"{plan}{measure_views.status_text(m.status)} · {texts.MEASURE_COLUMNS['deadline']} "
-            f"{m.deadline_text}{late}{demo}"
+        facts = (
+            f"{plan}{measure_views.status_text(m.status)} · "
+            f"{texts.MEASURE_COLUMNS['deadline']} {m.deadline_text}"
         )
+        items.append(tile_markup.measure_html(href, m.title, facts, m.overdue, not m.is_official))
+    st.html(tile_markup.measure_list_html(items))
 
 
 def measure_timeline(fig: go.Figure | None, svg: str, name: str) -> None:

@@ -143,6 +143,28 @@ def tiles_html(tiles: tuple[Tile, ...], show_area: bool = False, view: Params = 
     )
 
 
+MEASURES_CLASS = "dkpi-measures"  # a list of measures (``measure_list_html``)
+
+
+def measure_html(href: str, title: str, facts: str, overdue: bool, demo: bool) -> str:
+    """One measure of a list: its title, a link opening its detail on the page (``href``
+    with ``massnahme``; the frame's script makes it the session's own rerun), then its
+    facts (masterplan, status, deadline), "überfällig" in bold and a demo badge."""
+    late = f" · <strong>{_text(texts.MEASURE_OVERDUE)}</strong>" if overdue else ""
+    demo_badge = f" · {badge('orange', texts.DEMO_BADGE)}" if demo else ""
+    return (
+        f'<li><a class="{NAV_CLASS}" href="{escape(href)}" title="{escape(texts.MEASURE_OPEN)}">'
+        f"{_text(title)}</a><span>{_text(facts)}{late}{demo_badge}</span></li>"
+    )
+
+
+def measure_list_html(items: list[str]) -> str:
+    """Measures (``measure_html``) as one list: a measure was a row of three Streamlit
+    elements (button, text, their row); the district page's 16 at M were a quarter of
+    its load (``docs/performance.md``)."""
+    return f'<ul class="{MEASURES_CLASS}">{"".join(items)}</ul>'
+
+
 DRAWING_CLASS = "dkpi-drawing"  # the holder of markup set by ``drawing_html``'s script
 
 

@@ -3,8 +3,11 @@ list, the ``massnahme`` detail, and a status change seen live and through a pinn
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -16,6 +19,7 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.share import measure_files as measures
 from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.ui.tile_markup import MEASURES_CLASS as MEASURES
 from tests.app.conftest import (
     array,
     assert_ok,
@@ -34,12 +38,26 @@ def buttons(at) -> list[str]:
     return [b.label for b in at.button]
 
 
+def measure_links(at) -> list[str]:
+    """The hrefs of the listed measures' links (``ui.tile_markup.measure_list_html``)."""
+    lists = [h.proto.body for h in at.html if h.proto.body.startswith(f'<ul class="{MEASURES}"')]
+    return [html.unescape(href) for body in lists for href in re.findall(r'href="([^"]*)"', body)]
+
+
 def measure_buttons(at) -> list[str]:
-    return [b.key.split("_", 2)[-1] for b in at.button if (b.key or "").startswith("measure_")]
+    """The listed measures by id, in order, from their links' ``massnahme``."""
+    return [parse_qs(urlsplit(href).query)["massnahme"][0] for href in measure_links(at)]
+
+
+def measure_lines(at) -> list[str]:
+    """Each listed measure's line, as HTML."""
+    lists = [h.proto.body for h in at.html if h.proto.body.startswith(f'<ul class="{MEASURES}"')]
+    return [line for body in lists for line in body.split("<li>")[1:]]
 
 
 def markdown(at) -> str:
-    return " ".join(m.value for m in at.markdown)
+    """What the page writes: its Markdown and its measures' lines."""
+    return " ".join([m.value for m in at.markdown] + measure_lines(at))
 
 
 def subheaders(at) -> list[str]:
@@ -126,8 +144,15 @@ def test_massnahme_link_opens_the_detail() -> None:
 
 
 def test_opening_a_measure_from_the_list_writes_the_link() -> None:
+    """A listed measure's link is the page's view with the measure: followed (the frame's
+    script makes it the session's rerun with that address), the detail opens above."""
     at = open_page("indikator", {"indikator": "online_dienstleistungen"})
-    next(b for b in at.button if b.key == "measure_indicator_t_v1").click()
+    link = next(h for h in measure_links(at) if "massnahme=t_v1" in h)
+    assert urlsplit(link).path == "indikator"  # the same page, relative to it
+    params = parse_qs(urlsplit(link).query)
+    assert params == {"indikator": ["online_dienstleistungen"], "massnahme": ["t_v1"]}
+    at.query_params.clear()
+    at.query_params.update(params)
     at.run()
     assert_ok(at)
     assert qp(at, "massnahme") == ["t_v1"]
@@ -290,7 +315,9 @@ def test_titles_from_files_are_shown_as_text(db_copy: Settings, tmp_path: Path, 
     at = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_md"})
     assert_ok(at)
     escaped = "\\*\\*Fett\\*\\* \\[Klick\\](https\u2060://example.org) \\<b\\>x\\</b\\>"
-    assert next(b.label for b in at.button if b.key == "measure_plan_t_md") == escaped
+    listed = next(h.proto.body for h in at.html if f'class="{MEASURES}"' in h.proto.body)
+    as_text = "**Fett** [Klick](https://example.org) &lt;b&gt;x&lt;/b&gt;</a>"  # HTML: text
+    assert as_text in listed and "<b>" not in listed and 'example.org"' not in listed
     assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: {escaped}"
     fig = figures(at, include_measures=True)["measures_verwaltung"]
     labels = {y for t in fig["data"] for y in array(t["y"])}
@@ -312,5 +339,5 @@ def test_demo_measures_are_labelled_wherever_they_appear(page: str, params: dict
     at = open_page(page, params)
     assert_ok(at)
     assert any(texts.MEASURES_DEMO in c.value for c in at.caption)
-    lines = [m.value for m in at.markdown if texts.MEASURE_COLUMNS["deadline"] in m.value]
+    lines = [m for m in measure_lines(at) if texts.MEASURE_COLUMNS["deadline"] in m]
     assert lines and all(texts.DEMO_BADGE in line for line in lines)

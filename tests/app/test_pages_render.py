@@ -157,7 +157,7 @@ def test_district_profile_without_district_values_shows_empty_notice(official_db
     at = open_page("bezirke", {"bezirk": "hoerde"})
     assert_ok(at)
     assert texts.EMPTY in infos(at)
-    assert len(at.dataframe) == 0
+    assert len(at.dataframe) == 0 and text_tables(at) == []
 
 
 def test_masterplan_small_multiples_sized_for_the_projector_when_presenting() -> None:

@@ -13,7 +13,7 @@ from dortmund_kpi.formatting import format_number_plain, number
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.share.urlstate import format_stand
-from tests.app.conftest import assert_ok, infos, open_page, qp, tiles
+from tests.app.conftest import assert_ok, infos, open_page, qp, text_tables, tiles
 
 ID = "digitalisierungsbudget"
 
@@ -107,6 +107,5 @@ def test_before_the_first_import_the_page_says_so(page: str) -> None:
     notes = infos(at)
     assert any("lagen noch keine Werte vor" in n and "erste Import war am" in n for n in notes)
     assert not any(texts.EMPTY in n for n in notes)
-    assert at.dataframe.len == 0 or all(
-        texts.NO_TARGET not in str(frame.value.to_numpy()) for frame in at.dataframe
-    )
+    tables = [frame.value for frame in at.dataframe] + text_tables(at)
+    assert all(texts.NO_TARGET not in str(frame.to_numpy()) for frame in tables)

@@ -23,7 +23,7 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
 
-from .conftest import array, assert_ok, data_traces, figures, open_page, tiles
+from .conftest import array, assert_ok, data_traces, figures, open_page, text_tables, tiles
 
 C = texts.COLUMNS
 KIND = {True: texts.OFFICIAL, False: texts.DEMO}
@@ -249,7 +249,7 @@ def test_district_profile_marks_each_value_and_the_city_value(
     as_of, (lo, hi) = _as_of(params), read.data_range(mixed_con)
     indicators = read.indicator_list(mixed_con).set_index("short_name")
     slides = [s for s in _slides(mixed_con, "bezirke", params) if s.table is not None]
-    profiles = [f.value for f in at.dataframe if C["city_kind"] in f.value.columns]
+    profiles = [f for f in text_tables(at) if C["city_kind"] in f.columns]
     assert profiles
     seen = set()
     for table in profiles:

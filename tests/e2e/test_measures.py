@@ -8,10 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui import tile_markup, widgets
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
     assert_no_error,
+    click_page_link,
     main_text,
     open_page,
     rerun,
@@ -57,10 +58,10 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
     page.keyboard.press("Escape")
     timeline.wait_for(state="detached")
 
-    with rerun(page):
-        page.locator(".st-key-measure_plan_t_v1").get_by_role(
-            "button", name="Testmaßnahme Serviceportal"
-        ).click()
+    with rerun(page):  # the measure's link in the list opens its detail in the session
+        click_page_link(
+            page, page.locator(f"ul.{tile_markup.MEASURES_CLASS} a", has_text="Serviceportal")
+        )
     page.wait_for_function("() => location.search.includes('massnahme=t_v1')")
     detail = page.locator(DETAIL)
     assert "Maßnahme: Testmaßnahme Serviceportal" in detail.inner_text()
