@@ -32,11 +32,13 @@ from benchmarks.datasets import Dataset
 from benchmarks.queries import district_indicator, quiet_streamlit
 from benchmarks.records import Record, measure
 from dortmund_kpi.settings import ENV_DB, PROJECT_ROOT
+from dortmund_kpi.ui.tile_markup import DRAWING_CLASS
 
 DASHBOARD = PROJECT_ROOT / "dashboard.py"
 PAGES = ("uebersicht", "masterplan", "indikator", "bezirke", "daten")
 TIMEOUT_S = 900
 SMALL_MULTIPLE = "dkpi-small-multiple"  # the class of a static small multiple (screens/plan.py)
+DRAWING = f'<div class="{DRAWING_CLASS}">'  # what ui.widgets.drawing sends
 STATIC_CHART = "dkpi-static"  # ... of any other chart drawn as SVG (ui.widgets.svg_chart)
 PAUSE_AFTER_IMPORT_S = 2.0  # the next visitor comes a moment after an import
 
@@ -90,9 +92,10 @@ def walk(node: Any) -> Iterator[Any]:
 
 def payload(at: Any) -> tuple[int | None, int, int]:
     """(largest chart in bytes or None, bytes of all elements, chart count). Charts are
-    plotly charts (their spec) and charts drawn as SVG (their Markdown: small multiples,
-    timeline, maps, rankings), whose plotly form is sent only when its popover is opened;
-    the browser waits for that many charts drawn."""
+    plotly charts (their spec) and charts drawn as SVG (the ``st.html`` that sets their
+    markup, ``ui.widgets.drawing``: small multiples, timeline, maps, rankings; its size as
+    sent), whose plotly form is sent only when its popover is opened; the browser waits
+    for that many charts drawn."""
     largest, total, charts = None, 0, 0
     for node in walk(at._tree):
         proto = getattr(node, "proto", None)
@@ -104,7 +107,11 @@ def payload(at: Any) -> tuple[int | None, int, int]:
             size = len(proto.spec.encode("utf-8"))
             largest = size if largest is None else max(largest, size)
             charts += 1
-        elif kind == "markdown" and (SMALL_MULTIPLE in proto.body or STATIC_CHART in proto.body):
+        elif (
+            kind == "html"
+            and proto.body.startswith(DRAWING)
+            and (SMALL_MULTIPLE in proto.body or STATIC_CHART in proto.body)
+        ):
             size = len(proto.body.encode("utf-8"))
             largest = size if largest is None else max(largest, size)
             charts += 1

@@ -42,6 +42,12 @@ def details() -> None:
     indicator.metadata_panel(page)
 
 
+def linked_measures() -> None:
+    """A section redrawn with every filter change: its links carry the view."""
+    page = data.page_data(build, url.current_view(PAGE))
+    measures.measure_list(page.linked, PAGE, texts.MEASURES_NONE_LINKED, show_plan=True)
+
+
 indicators = data.indicators()
 options = dict(zip(indicators["id"], indicators["name"], strict=True))
 widgets.page_key_select(PAGE, texts.FILTER_INDICATOR, options)
@@ -53,5 +59,5 @@ partial.section(PAGE, "indikator_series", FILTERS, series)
 comparison.panel(data.page_data(indicator_peers.build, page.view))
 
 st.header(texts.MEASURES_LINKED)
-measures.measure_list(page.linked, PAGE, texts.MEASURES_NONE_LINKED, show_plan=True)
+partial.section(PAGE, "indikator_measures", (partial.EVERY,), linked_measures)
 partial.section(PAGE, "indikator_details", (*FILTERS, url.PER_CAPITA), details)

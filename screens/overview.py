@@ -41,6 +41,12 @@ def matrix() -> None:
         overview.render_matrix(page.matrix, page.plans)
 
 
+def overdue_measures() -> None:
+    """A section redrawn with every filter change: its links carry the view."""
+    page = data.page_data(build, url.current_view(PAGE))
+    measures.measure_list(page.overdue, PAGE, texts.MEASURES_NONE_OVERDUE, show_plan=True)
+
+
 st.title(texts.PAGE_TITLES[PAGE])
 st.caption(texts.OVERVIEW_INTRO)
 editor.editor_welcome()
@@ -53,4 +59,4 @@ st.caption(texts.MEASURES_OVERVIEW_HELP)
 measures.demo_notice(page.measures)
 st.dataframe(data.table(page.measure_counts), hide_index=True)
 st.markdown(f"**{texts.MEASURES_OVERDUE_LIST}**")
-measures.measure_list(page.overdue, "uebersicht", texts.MEASURES_NONE_OVERDUE, show_plan=True)
+partial.section(PAGE, "uebersicht_measures", (partial.EVERY,), overdue_measures)

@@ -1,5 +1,6 @@
-"""The overview's KPI tiles as HTML: one block per masterplan instead of four Streamlit
-elements per tile.
+"""Page parts as HTML, each one Streamlit element instead of many: the overview's KPI
+tiles (one block per masterplan instead of four elements per tile), the masterplan's
+cards, lists of measures, and drawings (markup with inline SVG) set by a line of script.
 
 Measured (issue 17, Chromium at 1440x900, M data): a tile drawn as container + metric +
 caption + page link cost the browser ~12 ms and the server four elements; the 48 tiles
@@ -153,8 +154,8 @@ def measure_html(href: str, title: str, facts: str, overdue: bool, demo: bool) -
     late = f" · <strong>{_text(texts.MEASURE_OVERDUE)}</strong>" if overdue else ""
     demo_badge = f" · {badge('orange', texts.DEMO_BADGE)}" if demo else ""
     return (
-        f'<li><a class="{NAV_CLASS}" href="{escape(href)}" title="{escape(texts.MEASURE_OPEN)}">'
-        f"{_text(title)}</a><span>{_text(facts)}{late}{demo_badge}</span></li>"
+        f'<li><a class="{NAV_CLASS}" href="{escape(href)}">{_text(title)}</a>'
+        f"<span>{_text(facts)}{late}{demo_badge}</span></li>"
     )
 
 
@@ -162,7 +163,8 @@ def measure_list_html(items: list[str]) -> str:
     """Measures (``measure_html``) as one list: a measure was a row of three Streamlit
     elements (button, text, their row); the district page's 16 at M were a quarter of
     its load (``docs/performance.md``)."""
-    return f'<ul class="{MEASURES_CLASS}">{"".join(items)}</ul>'
+    # role="list": a list without bullets is no list to Safari's VoiceOver otherwise
+    return f'<ul class="{MEASURES_CLASS}" role="list">{"".join(items)}</ul>'
 
 
 DRAWING_CLASS = "dkpi-drawing"  # the holder of markup set by ``drawing_html``'s script
@@ -173,7 +175,11 @@ def drawing_html(markup: str) -> str:
     holder and a script that sets the markup into it. The sanitiser of ``st.html`` would
     drop inline SVG; it keeps a script, whose text it leaves alone unless it reads as
     markup, so the markup travels as a JSON string with every ``<`` escaped (nothing in
-    it can end the script either)."""
+    it can end the script either).
+
+    The browser sets it as ``innerHTML``, unsanitised (Markdown's renderer ran no event
+    handlers either): every text in it must be escaped where the markup is made, as
+    ``views.svg_parts`` and the ``views.*_svg`` drawings do."""
     payload = json.dumps(markup, ensure_ascii=False).replace("<", "\\u003c")
     return (
         f'<div class="{DRAWING_CLASS}"></div><script>'

@@ -114,7 +114,7 @@ def _area(trace: go.Choroplethmap, index: int, rings: list[Ring], project: Proje
 def _ring_path(points: list[tuple[float, float]]) -> str:
     """A ring in drawing coordinates as ``M…L…Z``: no point off the official border by more
     than ``_TOLERANCE`` px (Douglas-Peucker), so the city region's 33 municipalities are
-    36 KB of SVG instead of 111 KB (the browser parses the Markdown the map comes in)."""
+    36 KB of SVG instead of 111 KB (the browser parses every byte of it)."""
     if len(points) > 3:
         closed = shapely.LineString([*points, points[0]]).simplify(_TOLERANCE)
         points = list(closed.coords)[:-1]

@@ -181,8 +181,8 @@ def _trace(parts: list[str], trace: go.Scatter, points: list[tuple[float, float,
 
 def _dots(points: list[tuple[float, float, str]], color: str, size: float) -> list[str]:
     """Circle markers as round caps of zero-length strokes, all of a kind in one path: a
-    series of 200 points is two elements, not 200 (the page's Markdown parses every
-    element in the browser). Filled: official values; hollow (``-open``): demo values, a
+    series of 200 points is two elements, not 200 (the browser makes every
+    element). Filled: official values; hollow (``-open``): demo values, a
     white dot inside a coloured one, as plotly's open circle."""
     filled = [(x, y) for x, y, m in points if not m.endswith("-open")]
     hollow = [(x, y) for x, y, m in points if m.endswith("-open")]

@@ -44,7 +44,7 @@ def measure_links(at) -> list[str]:
     return [html.unescape(href) for body in lists for href in re.findall(r'href="([^"]*)"', body)]
 
 
-def measure_buttons(at) -> list[str]:
+def listed_measures(at) -> list[str]:
     """The listed measures by id, in order, from their links' ``massnahme``."""
     return [parse_qs(urlsplit(href).query)["massnahme"][0] for href in measure_links(at)]
 
@@ -81,28 +81,28 @@ def test_masterplan_timeline_shows_its_measures(fixture_con) -> None:
     assert array(overdue["text"]) == [texts.MEASURE_OVERDUE]
     assert "Stand:" in footer(fig)
     assert texts.DEMO_BADGE in [a["text"].strip() for a in fig["layout"]["annotations"]]
-    assert measure_buttons(at) == ["t_v1", "t_v2"]
+    assert listed_measures(at) == ["t_v1", "t_v2"]
     assert texts.MEASURE_OVERDUE in markdown(at)
 
 
 def test_masterplan_timeline_follows_the_plan() -> None:
     at = open_page("masterplan", {"masterplan": "bildung"})
     assert_ok(at)
-    assert measure_buttons(at) == ["t_b1", "t_b2"]
+    assert listed_measures(at) == ["t_b1", "t_b2"]
 
 
 def test_indicator_page_lists_linked_measures() -> None:
     at = open_page("indikator", {"indikator": "online_dienstleistungen"})
     assert_ok(at)
     assert texts.MEASURES_LINKED in subheaders(at)
-    assert measure_buttons(at) == ["t_v1", "t_b2"]
+    assert listed_measures(at) == ["t_v1", "t_b2"]
 
 
 def test_indicator_without_measures_says_so() -> None:
     at = open_page("indikator", {"indikator": "smart_city_rang"})
     assert_ok(at)
     assert texts.MEASURES_NONE_LINKED in [c.value for c in at.caption]
-    assert measure_buttons(at) == []
+    assert listed_measures(at) == []
 
 
 def test_overview_counts_by_status_and_overdue(fixture_con) -> None:
@@ -115,15 +115,15 @@ def test_overview_counts_by_status_and_overdue(fixture_con) -> None:
     assert list(rows["Gesamt"]) == [2, 2, 2]
     assert list(rows[texts.MEASURE_OVERDUE]) == [1, 0, 1]
     assert rows.loc["Bildung", "■ gestoppt"] == 1
-    assert measure_buttons(at) == ["t_v1", "t_b2"]  # the overdue ones
+    assert listed_measures(at) == ["t_v1", "t_b2"]  # the overdue ones
 
 
 def test_district_page_lists_its_and_citywide_measures() -> None:
     at = open_page("bezirke", {"bezirk": "hoerde"})
     assert_ok(at)
-    assert sorted(measure_buttons(at)) == ["t_b1", "t_b2", "t_v1", "t_w1"]
+    assert sorted(listed_measures(at)) == ["t_b1", "t_b2", "t_v1", "t_w1"]
     at = open_page("bezirke", {"bezirk": "innenstadt-west"})
-    assert sorted(measure_buttons(at)) == ["t_b1", "t_v1", "t_w1", "t_w2"]
+    assert sorted(listed_measures(at)) == ["t_b1", "t_v1", "t_w1", "t_w2"]
 
 
 def test_massnahme_link_opens_the_detail() -> None:
@@ -290,10 +290,10 @@ def test_overdue_is_judged_on_the_pinned_day(db_copy: Settings, monkeypatch) -> 
         con.execute("UPDATE measures SET valid_from = TIMESTAMP '2020-01-01 12:00:00'")
     monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
     live = open_page("uebersicht", {})
-    assert measure_buttons(live) == ["t_v1", "t_b2"]
+    assert listed_measures(live) == ["t_v1", "t_b2"]
     pinned = open_page("uebersicht", {"stand": "2023-06-01"})
     assert_ok(pinned)
-    assert measure_buttons(pinned) == ["t_v1"]
+    assert listed_measures(pinned) == ["t_v1"]
     plan = open_page("masterplan", {"masterplan": "bildung", "stand": "2023-06-01"})
     fig = figures(plan, include_measures=True)["measures_bildung"]
     assert texts.MEASURE_OVERDUE not in {t["name"] for t in fig["data"]}

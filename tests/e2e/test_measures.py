@@ -16,6 +16,8 @@ from tests.e2e.helpers import (
     main_text,
     open_page,
     rerun,
+    select_district,
+    selected_districts,
     traces,
     wait_for_charts,
 )
@@ -28,7 +30,11 @@ DETAIL = ".st-key-measure_detail"
 
 
 def query(page: Page) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(page.url).query)
+    return query_of(page.url)
+
+
+def query_of(address: str | None) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(address or "").query)
 
 
 def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Browser) -> None:
@@ -62,6 +68,7 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
         click_page_link(
             page, page.locator(f"ul.{tile_markup.MEASURES_CLASS} a", has_text="Serviceportal")
         )
+    page.wait_for_function("window.__dkpiNavRan === true")  # the session's run, no reload
     page.wait_for_function("() => location.search.includes('massnahme=t_v1')")
     detail = page.locator(DETAIL)
     assert "Maßnahme: Testmaßnahme Serviceportal" in detail.inner_text()
@@ -93,3 +100,22 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
     assert "massnahme" not in query(page)
     assert page.locator(DETAIL).count() == 0
     assert "Testmaßnahme Serviceportal" in main_text(page)  # in the linked measures
+
+
+def test_a_measure_link_on_the_overview_keeps_the_view_changed_just_before(
+    page: Page, app_server: AppServer
+) -> None:
+    """The overview's overdue measures link to the overview (its path is empty) with the
+    view: a district chosen in the sidebar a moment before (a partial rerun) is in the
+    link, and the measure's detail opens in the session with it."""
+    open_page(page, app_server.base_url, "/")
+    select_district(page, "Hörde")
+    link = page.locator(f"ul.{tile_markup.MEASURES_CLASS} a", has_text="Serviceportal")
+    assert query_of(link.get_attribute("href")) == {"bezirk": ["hoerde"], "massnahme": ["t_v1"]}
+    with rerun(page):
+        click_page_link(page, link)
+    page.wait_for_function("window.__dkpiNavRan === true")
+    assert "Maßnahme: Testmaßnahme Serviceportal" in page.locator(DETAIL).inner_text()
+    assert query(page) == {"bezirk": ["hoerde"], "massnahme": ["t_v1"]}
+    assert selected_districts(page) == ["Hörde"]
+    assert_no_error(page)

@@ -133,7 +133,8 @@ def test_district_change_on_the_indicator_page_redraws_only_its_sections(
 
     select_district(page, "Hörde")
     static_chart(page, "series")
-    assert len(sections_only(deltas.sections(page, 3))) == 3  # series; map to metadata; share
+    # series; map to metadata; the linked measures (their links carry the view); share
+    assert len(sections_only(deltas.sections(page, 4))) == 4
     assert h1(page) == title
     assert "Hörde" in _series_names(page)
     assert_no_error(page)
@@ -164,8 +165,9 @@ def test_overview_redraws_its_tiles_for_a_district_and_the_matrix_for_years(
     deltas.take()
 
     select_district(page, "Hörde")
-    # The tiles and the share section; the matrix and the measures show the whole city.
-    assert len(sections_only(deltas.sections(page, 2))) == 2
+    # The tiles, the overdue measures (their links carry the view) and the share section;
+    # the matrix shows the whole city.
+    assert len(sections_only(deltas.sections(page, 3))) == 3
     assert "Kacheln für Hörde" in page.locator("[data-testid='stMain']").inner_text()
     assert _query(page) == {"bezirk": ["hoerde"]}
 
@@ -174,7 +176,7 @@ def test_overview_redraws_its_tiles_for_a_district_and_the_matrix_for_years(
     thumb.focus()
     with rerun(page):
         page.keyboard.press("ArrowRight")
-    assert len(sections_only(deltas.sections(page, 3))) == 3  # the tiles, the matrix, share
+    assert len(sections_only(deltas.sections(page, 4))) == 4  # tiles, matrix, measures, share
     assert period_years(page) == (lo + 1, hi)
     assert _query(page) == {"bezirk": ["hoerde"], "zeitraum": [str(lo + 1), str(hi)]}
     assert_no_error(page)

@@ -177,3 +177,28 @@ def test_a_drawing_travels_as_one_script_that_sets_its_markup() -> None:
     assert script.startswith(prefix) and script.endswith(";")
     assert json.loads(script[len(prefix) : -1]) == markup
     assert html.startswith(f'<div class="{tile_markup.DRAWING_CLASS}"></div>')
+
+
+def test_a_measure_links_its_title_and_writes_its_facts_as_text() -> None:
+    line = tile_markup.measure_html(
+        "bezirke?bezirk=hoerde&massnahme=v01",
+        'Portal "neu" <b>&</b>',
+        "Verwaltung · ▶ in Umsetzung · Frist 31.12.2026",
+        overdue=True,
+        demo=True,
+    )
+    link = f'<a class="{tile_markup.NAV_CLASS}" href="bezirke?bezirk=hoerde&amp;massnahme=v01">'
+    assert line.startswith(f"<li>{link}") and "<b>" not in line
+    assert f'{link}Portal "neu" &lt;b&gt;&amp;&lt;/b&gt;</a>' in line
+    assert f"<strong>{texts.MEASURE_OVERDUE}</strong>" in line
+    assert tile_markup.badge("orange", texts.DEMO_BADGE) in line
+    plain = tile_markup.measure_html("?massnahme=v02", "B", "Bildung", overdue=False, demo=False)
+    assert "<strong>" not in plain and "dkpi-orange" not in plain
+    whole = tile_markup.measure_list_html([line, plain])
+    assert whole == f'<ul class="{tile_markup.MEASURES_CLASS}" role="list">{line}{plain}</ul>'
+
+
+def test_a_link_to_the_overview_is_its_query_alone() -> None:
+    """The overview's path is empty: its links are relative to the page they are on."""
+    assert tile_markup.page_href("uebersicht", (("massnahme", ("v01",)),)) == "?massnahme=v01"
+    assert tile_markup.page_href("uebersicht", ()) == "./"
