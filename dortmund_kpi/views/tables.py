@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -202,16 +204,15 @@ def indicator_metadata(
 
 
 def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
-    """Several districts side by side: a row per indicator and period of the first
-    district's profile (an indicator can have a year and a month ending on the same
-    day), the city and each district's comparable value of that period with its rank
-    ("–" where the district has none)."""
+    """Several districts side by side: a row per indicator and period that is the latest
+    of any of them (an indicator can have a year and a month ending on the same day, and
+    a district can lack the latest period of another), the city's value of that period
+    and each district's with its rank ("–" where the district has none)."""
     c = texts.COLUMNS
-    first = next(iter(profiles.values()))
     keys = ["indicator_id", "period"]
     by_district = {slug: p.set_index(keys) for slug, p in profiles.items()}
     rows = []
-    for r in first.itertuples(index=False):
+    for r in _union_rows(profiles.values()):
         unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
         decimals = 2 if r.aggregation == "sum" else int(r.decimals)
         city = formatting.with_unit(r.city_comparable, unit, decimals)
@@ -231,6 +232,19 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
             row[names[slug]] = f"{value} (Rang {int(d['rank'])}{kind})"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _union_rows(profiles: Iterable[pd.DataFrame]) -> list:
+    """One profile row per (indicator, period) of any profile, the first district's
+    first; an indicator's rows together, in the order the indicators first appear."""
+    found: dict[tuple, Any] = {}
+    for profile in profiles:
+        for r in profile.itertuples(index=False):
+            found.setdefault((r.indicator_id, r.period), r)
+    order: dict[str, int] = {}
+    for indicator, _period in found:
+        order.setdefault(indicator, len(order))
+    return [found[k] for k in sorted(found, key=lambda k: order[k[0]])]  # stable sort
 
 
 def _logged_moment(text: object) -> str:

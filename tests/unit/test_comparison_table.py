@@ -44,3 +44,21 @@ def test_a_year_and_a_month_ending_on_the_same_day_are_rows_of_their_own() -> No
     assert list(table["Hörde"]) == ["61,0 % (Rang 2)", "63,0 % (Rang 1)"]
     assert list(table["Eving"]) == ["40,5 % (Rang 9)", "–"]
     assert list(table[c["city"]]) == ["50,0 %", "50,0 %"]
+
+
+def test_a_period_only_another_district_has_is_a_row_of_its_own() -> None:
+    """Eving's latest value is of a later year than Hörde's: both are shown, each in the
+    row of its own period (not Eving's 2025 value under Hörde's 2024)."""
+    first = _profile([("quote", "2024", 61.0, 2)])
+    second = _profile([("quote", "2025", 40.5, 9), ("andere", "2025", 12.0, 3)])
+    table = comparison_table(
+        {"hoerde": first, "eving": second}, {"hoerde": "Hörde", "eving": "Eving"}
+    )
+    c = texts.COLUMNS
+    assert list(zip(table[c["indicator"]], table[c["period"]], strict=True)) == [
+        ("Quote", "2024"),
+        ("Quote", "2025"),
+        ("Andere", "2025"),
+    ]
+    assert list(table["Hörde"]) == ["61,0 % (Rang 2)", "–", "–"]
+    assert list(table["Eving"]) == ["–", "40,5 % (Rang 9)", "12,0 % (Rang 3)"]
