@@ -118,7 +118,8 @@ TILE_CITY = "Gesamtstadt"
 DISTRICTS_COMPARED = "Stadtbezirke im Vergleich"
 DISTRICTS_COMPARED_HELP = (
     "Die gewählten Stadtbezirke nebeneinander: der letzte Wert je Kennzahl und der Rang unter "
-    "allen Stadtbezirken. Anzahlen je 1.000 Einwohner."
+    "allen Stadtbezirken; liegt er in einem Bezirk in einem anderen Zeitraum, steht er in der "
+    "Zeile seines Zeitraums. Anzahlen je 1.000 Einwohner."
 )
 DISTRICTS_CHART = "Im Zeitverlauf: Stadtbezirke und Gesamtstadt"
 DISTRICTS_PICK = (
