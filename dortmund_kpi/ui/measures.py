@@ -35,8 +35,8 @@ def measure_list(
     demo_notice(frame)
     items = []
     for m in data.rows(frame):  # page data's rows, made once
-        params = url.view_params(page, massnahme=m.id)
-        href = tile_markup.page_href(page, tuple((k, tuple(v)) for k, v in params.items()))
+        params = tile_markup.as_params(url.view_params(page, massnahme=m.id))
+        href = tile_markup.page_href(page, params)
         plan = f"{m.masterplan_name} · " if show_plan else ""
         facts = (
             f"{plan}{measure_views.status_text(m.status)} · "

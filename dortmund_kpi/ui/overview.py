@@ -16,7 +16,7 @@ def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
     """Tiles side by side, as HTML in one element (``ui.tile_markup``: why); their links
     carry the session's filters."""
     view = url.view_params("indikator")
-    shared = tuple((k, tuple(v)) for k, v in view.items() if k != "indikator")
+    shared = tile_markup.as_params({k: v for k, v in view.items() if k != "indikator"})
     st.html(tile_markup.tiles_html(tuple(tiles), show_area, shared))
 
 

@@ -51,6 +51,11 @@ def status_badge(status: str | None) -> str:
 Params = tuple[tuple[str, tuple[str, ...]], ...]  # query parameters, hashable (cached)
 
 
+def as_params(query: dict[str, list[str]]) -> Params:
+    """Query parameters (``ui.url.view_params``) in the hashable form the links take."""
+    return tuple((key, tuple(values)) for key, values in query.items())
+
+
 def page_href(page: str, params: Params) -> str:
     """A link to a page of the app (a key of ``urlstate.PAGES``) with ``params``, relative
     to the page it is on (pages share one level: it holds under any base path)."""

@@ -38,10 +38,15 @@ def buttons(at) -> list[str]:
     return [b.label for b in at.button]
 
 
+def measure_lists(at) -> list[str]:
+    """The HTML of every list of measures (``ui.tile_markup.measure_list_html``)."""
+    return [h.proto.body for h in at.html if h.proto.body.startswith(f'<ul class="{MEASURES}"')]
+
+
 def measure_links(at) -> list[str]:
-    """The hrefs of the listed measures' links (``ui.tile_markup.measure_list_html``)."""
-    lists = [h.proto.body for h in at.html if h.proto.body.startswith(f'<ul class="{MEASURES}"')]
-    return [html.unescape(href) for body in lists for href in re.findall(r'href="([^"]*)"', body)]
+    """The hrefs of the listed measures' links."""
+    found = (re.findall(r'href="([^"]*)"', body) for body in measure_lists(at))
+    return [html.unescape(href) for hrefs in found for href in hrefs]
 
 
 def listed_measures(at) -> list[str]:
@@ -51,8 +56,7 @@ def listed_measures(at) -> list[str]:
 
 def measure_lines(at) -> list[str]:
     """Each listed measure's line, as HTML."""
-    lists = [h.proto.body for h in at.html if h.proto.body.startswith(f'<ul class="{MEASURES}"')]
-    return [line for body in lists for line in body.split("<li>")[1:]]
+    return [line for body in measure_lists(at) for line in body.split("<li>")[1:]]
 
 
 def markdown(at) -> str:
@@ -315,7 +319,7 @@ def test_titles_from_files_are_shown_as_text(db_copy: Settings, tmp_path: Path, 
     at = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_md"})
     assert_ok(at)
     escaped = "\\*\\*Fett\\*\\* \\[Klick\\](https\u2060://example.org) \\<b\\>x\\</b\\>"
-    listed = next(h.proto.body for h in at.html if f'class="{MEASURES}"' in h.proto.body)
+    listed = measure_lists(at)[0]
     as_text = "**Fett** [Klick](https://example.org) &lt;b&gt;x&lt;/b&gt;</a>"  # HTML: text
     assert as_text in listed and "<b>" not in listed and 'example.org"' not in listed
     assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: {escaped}"
