@@ -18,7 +18,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import sequence, urlstate
-from dortmund_kpi.ui import data, tile_markup, url, widgets
+from dortmund_kpi.ui import data, frame_scripts, tile_markup, url, widgets
 
 _EMAIL = re.compile(r"[^@\s()<>\[\]]+@[^@\s()<>\[\]]+\.[A-Za-z]{2,}")
 
@@ -73,6 +73,8 @@ ul.MEASURE_LIST li > span { flex: 2 1 0; }
 /* A chart drawn as SVG opens its interactive form in a popover: as wide as a chart there
    (Streamlit sizes a popover to its content, plotly to its box: 320 px, a cramped map). */
 [data-testid="stPopoverBody"]:has(.js-plotly-plot) { width: min(760px, 92vw); max-width: none; }
+/* A detail brought into view (frame_scripts.REVEAL_JS) clears Streamlit's header. */
+DETAILS { scroll-margin-top: 4rem; }
 /* Small tables of text (ui.table_markup) in the look of Streamlit's; wide ones scroll. */
 .dkpi-table { overflow-x: auto; margin-bottom: 0.5rem; }
 .dkpi-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
@@ -99,7 +101,9 @@ ul.MEASURE_LIST li > span { flex: 2 1 0; }
 }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
 </style>""".replace("MEASURE_LIST", tile_markup.MEASURES_CLASS)
-FRAME_CSS = FRAME_CSS.replace("HELP_CLASS", tile_markup.HELP_CLASS)
+FRAME_CSS = FRAME_CSS.replace("HELP_CLASS", tile_markup.HELP_CLASS).replace(
+    "DETAILS", ", ".join(f".st-key-{key}" for key in frame_scripts.DETAIL_KEYS)
+)
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
@@ -179,87 +183,10 @@ _GERMAN_JS = """(() => {
   new MutationObserver(() => { if (html.lang !== "de") html.lang = "de"; })
     .observe(html, {attributes: true, attributeFilter: ["lang"]});
 })();"""
-# Our own page links (``ui.tile_markup``, class dkpi-nav) are plain <a>: a plain click on
-# one changes the page the way Streamlit's own links do (address, then Streamlit's history
-# handler reruns this session on that page, filters kept; Streamlit's embed parameters are
-# carried over, as its own links do); a click for a new tab or window stays an ordinary
-# link. Streamlit's reaction to the history event is its own code, not an API: should no
-# run start within 5 s, the page is loaded as the link says (the link carries the view,
-# so nothing is lost). Streamlit takes the event for "back/forward": widgets bound to query
-# parameters (``bind=``, none here) would be reset to the address's values.
-_NAV_JS = """(() => {
-  if (window.__dkpiNav) return;
-  window.__dkpiNav = true;
-  const STATE = "data-test-script-state";
-  let pending = false;
-  const target = (link) => {
-    const url = new URL(link.href), here = new URLSearchParams(window.location.search);
-    for (const key of ["embed", "embed_options"])
-      for (const value of here.getAll(key)) url.searchParams.append(key, value);
-    return url.href;
-  };
-  window.document.addEventListener("click", (event) => {
-    const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
-    const app = window.document.querySelector(`[${STATE}]`);
-    if (!link || !app || event.defaultPrevented || event.button !== 0 || event.ctrlKey
-        || event.metaKey || event.shiftKey || event.altKey) return;
-    if (link.origin !== window.location.origin) return;
-    event.preventDefault();
-    if (pending) return;  // a double click: one page change
-    pending = true;
-    window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
-    const href = target(link);
-    // Streamlit took the event when its script state changes or the page's elements are
-    // drawn anew: a quick run's states may reach the page in one drawing, "running" never
-    // shown (seen with a warm page), but its elements are replaced all the same.
-    const MAIN = '[data-testid="stMain"]';
-    const drawn = (r) => r.type === "childList" && r.target.closest && r.target.closest(MAIN);
-    const watch = new MutationObserver((records) => {
-      if (!records.some((r) => r.attributeName === STATE || drawn(r))) return;
-      window.__dkpiNavRan = true;
-      pending = false;
-      watch.disconnect();
-    });
-    watch.observe(window.document.body, {subtree: true, childList: true, attributes: true,
-                                         attributeFilter: [STATE]});
-    window.history.pushState({}, "", href);
-    window.dispatchEvent(new PopStateEvent("popstate", {state: {}}));
-    window.setTimeout(() => {
-      watch.disconnect();
-      pending = false;
-      if (!window.__dkpiNavRan && app.getAttribute(STATE) !== "running")
-        window.location.assign(href);
-    }, 5000);
-  });
-})();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
-# A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
-# one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").
-# Open ones used to stay open, on top of the tiles below them, until their "?" was pressed.
-_HELP_JS = """(() => {
-  if (window.__dkpiHelp) return;
-  window.__dkpiHelp = true;
-  const doc = window.document, HELP = "details.HELP_CLASS";
-  const others = (keep) => [...doc.querySelectorAll(`${HELP}[open]`)].filter((d) => d !== keep);
-  doc.addEventListener("click", (event) => {
-    if (!event.isTrusted) return;  // a script's click (the sections collapsing on a phone)
-    const inside = event.target.closest ? event.target.closest(HELP) : null;
-    for (const details of others(inside)) details.open = false;
-  });
-  doc.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" || event.defaultPrevented) return;
-    const OWNED = "[role=dialog], [role=listbox], [aria-expanded=true]";
-    const active = doc.activeElement;  // Escape for a dialog or an open list is theirs
-    if (active && active.closest && active.closest(OWNED)) return;
-    for (const details of others(null)) {
-      const focused = details.contains(active);
-      details.open = false;
-      if (focused) details.querySelector("summary").focus();
-    }
-  });
-})();""".replace("HELP_CLASS", tile_markup.HELP_CLASS)
 GERMAN_SCRIPT = "<script>%s</script>" % (
-    _NAV_JS
-    + _HELP_JS
+    frame_scripts.NAV_JS
+    + frame_scripts.HELP_JS
+    + frame_scripts.REVEAL_JS
     + _GERMAN_JS
     % {
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dortmund_kpi import texts
 from dortmund_kpi.share import measure_files
-from dortmund_kpi.ui import data, tile_markup, url, widgets
+from dortmund_kpi.ui import data, frame_scripts, tile_markup, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import timeline_svg
@@ -92,7 +92,7 @@ def measure_detail(page: str) -> None:
         st.info(texts.MEASURE_UNKNOWN.format(id=url.literal(measure_id)), icon="ℹ️")
         return
     literal = widgets.literal_text
-    with st.container(border=True, key="measure_detail"):
+    with st.container(border=True, key=frame_scripts.MEASURE_DETAIL):
         st.header(f"{texts.MEASURE_DETAIL}: {literal(info.title)}")
         if info.overdue:
             st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dortmund_kpi import texts, trends
 from dortmund_kpi.share import trend_files
-from dortmund_kpi.ui import widgets
+from dortmund_kpi.ui import frame_scripts, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views.trends import TrendDetail, TrendsData
 
@@ -81,7 +81,7 @@ def detail(info: TrendDetail | None, asked: str | None) -> None:
         st.info(texts.TREND_UNKNOWN.format(id=asked), icon="ℹ️")
         return
     literal = widgets.literal_text
-    with st.container(border=True, key="trend_detail"):
+    with st.container(border=True, key=frame_scripts.TREND_DETAIL):
         st.header(f"{texts.TREND_DETAIL}: {literal(info.name)}")
         if info.demo:
             st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.TRENDS_DEMO}")

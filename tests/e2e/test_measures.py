@@ -119,3 +119,38 @@ def test_a_measure_link_on_the_overview_keeps_the_view_changed_just_before(
     assert query(page) == {"bezirk": ["hoerde"], "massnahme": ["t_v1"]}
     assert selected_districts(page) == ["Hörde"]
     assert_no_error(page)
+
+
+IN_VIEW_JS = """(selector) => {
+  const box = document.querySelector(selector);
+  if (!box) return null;
+  const top = box.getBoundingClientRect().top;
+  return top >= 0 && top < window.innerHeight;
+}"""
+
+
+def test_a_measure_opened_further_down_comes_into_view(page: Page, app_server: AppServer) -> None:
+    """The detail opens above the page: opened from the list below, it is scrolled into view
+    and its heading has the focus (it used to open out of sight, the focus lost). Opened
+    by a link from outside, nothing moves and the focus stays where it was."""
+    page.set_viewport_size({"width": 1440, "height": 500})  # the list well below the top
+    open_page(page, app_server.base_url, "/masterplan?masterplan=verwaltung")
+    link = page.locator(f"ul.{tile_markup.MEASURES_CLASS} a", has_text="Bürgerdienste")
+    link.scroll_into_view_if_needed()
+    assert page.evaluate(IN_VIEW_JS, "[data-testid='stMain'] h1") is False  # scrolled down
+    with rerun(page):
+        click_page_link(page, link)
+    page.wait_for_function("window.__dkpiNavRan === true")
+    page.wait_for_function(
+        """() => { const h = document.activeElement;
+                   return h && h.tagName === "H2" && h.closest(".st-key-measure_detail"); }"""
+    )
+    assert "Testmaßnahme Bürgerdienste" in page.evaluate("document.activeElement.textContent")
+    assert page.evaluate(IN_VIEW_JS, DETAIL) is True
+
+    # A shared link: the page loads with the detail at its top, the focus not taken.
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector(DETAIL, timeout=60_000)
+    page.wait_for_timeout(500)  # a reveal would come with the next animation frame
+    assert page.evaluate("document.activeElement.tagName") == "BODY"
+    assert page.evaluate(IN_VIEW_JS, DETAIL) is True

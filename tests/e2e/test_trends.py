@@ -88,6 +88,8 @@ def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: B
     with rerun(page):
         page.locator(".st-key-trend_tr_ki_chat").get_by_role("button").click()
     page.wait_for_function("() => location.search.includes('trend=tr_ki_chat')")
+    # Opened from the list below, the detail takes the focus (ui.frame_scripts.REVEAL_JS).
+    page.wait_for_function(f"() => !!document.activeElement.closest('{DETAIL}')")
     detail = page.locator(DETAIL).inner_text()
     assert "Trend: Testtrend KI-Chat" in detail and "Ring: Erproben" in detail.replace("\n", " ")
     assert detail.count("Quelle A") == 1

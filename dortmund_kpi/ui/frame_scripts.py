@@ -1,0 +1,127 @@
+"""The frame's scripts for our own markup (strings, no Streamlit): page links that change
+the page within the session, the tiles' "?" as popups, and a detail opened from further
+down the page brought into view. ``ui.frame`` sends them with every page."""
+
+from __future__ import annotations
+
+import json
+
+from dortmund_kpi.ui import tile_markup
+
+MEASURE_DETAIL, TREND_DETAIL = "measure_detail", "trend_detail"  # the details' container keys
+DETAIL_KEYS = (MEASURE_DETAIL, TREND_DETAIL)
+
+# Our own page links (``ui.tile_markup``, class dkpi-nav) are plain <a>: a plain click on
+# one changes the page the way Streamlit's own links do (address, then Streamlit's history
+# handler reruns this session on that page, filters kept; Streamlit's embed parameters are
+# carried over, as its own links do); a click for a new tab or window stays an ordinary
+# link. Streamlit's reaction to the history event is its own code, not an API: should no
+# run start within 5 s, the page is loaded as the link says (the link carries the view,
+# so nothing is lost). Streamlit takes the event for "back/forward": widgets bound to query
+# parameters (``bind=``, none here) would be reset to the address's values.
+NAV_JS = """(() => {
+  if (window.__dkpiNav) return;
+  window.__dkpiNav = true;
+  const STATE = "data-test-script-state";
+  let pending = false;
+  const target = (link) => {
+    const url = new URL(link.href), here = new URLSearchParams(window.location.search);
+    for (const key of ["embed", "embed_options"])
+      for (const value of here.getAll(key)) url.searchParams.append(key, value);
+    return url.href;
+  };
+  window.document.addEventListener("click", (event) => {
+    const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
+    const app = window.document.querySelector(`[${STATE}]`);
+    if (!link || !app || event.defaultPrevented || event.button !== 0 || event.ctrlKey
+        || event.metaKey || event.shiftKey || event.altKey) return;
+    if (link.origin !== window.location.origin) return;
+    event.preventDefault();
+    if (pending) return;  // a double click: one page change
+    pending = true;
+    window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
+    const href = target(link);
+    // Streamlit took the event when its script state changes or the page's elements are
+    // drawn anew: a quick run's states may reach the page in one drawing, "running" never
+    // shown (seen with a warm page), but its elements are replaced all the same.
+    const MAIN = '[data-testid="stMain"]';
+    const drawn = (r) => r.type === "childList" && r.target.closest && r.target.closest(MAIN);
+    const watch = new MutationObserver((records) => {
+      if (!records.some((r) => r.attributeName === STATE || drawn(r))) return;
+      window.__dkpiNavRan = true;
+      pending = false;
+      watch.disconnect();
+    });
+    watch.observe(window.document.body, {subtree: true, childList: true, attributes: true,
+                                         attributeFilter: [STATE]});
+    window.history.pushState({}, "", href);
+    window.dispatchEvent(new PopStateEvent("popstate", {state: {}}));
+    window.setTimeout(() => {
+      watch.disconnect();
+      pending = false;
+      if (!window.__dkpiNavRan && app.getAttribute(STATE) !== "running")
+        window.location.assign(href);
+    }, 5000);
+  });
+})();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
+# A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
+# one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").
+# Open ones used to stay open, on top of the tiles below them, until their "?" was pressed.
+HELP_JS = """(() => {
+  if (window.__dkpiHelp) return;
+  window.__dkpiHelp = true;
+  const doc = window.document, HELP = "details.HELP_CLASS";
+  const others = (keep) => [...doc.querySelectorAll(`${HELP}[open]`)].filter((d) => d !== keep);
+  doc.addEventListener("click", (event) => {
+    if (!event.isTrusted) return;  // a script's click (the sections collapsing on a phone)
+    const inside = event.target.closest ? event.target.closest(HELP) : null;
+    for (const details of others(inside)) details.open = false;
+  });
+  doc.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const OWNED = "[role=dialog], [role=listbox], [aria-expanded=true]";
+    const active = doc.activeElement;  // Escape for a dialog or an open list is theirs
+    if (active && active.closest && active.closest(OWNED)) return;
+    for (const details of others(null)) {
+      const focused = details.contains(active);
+      details.open = false;
+      if (focused) details.querySelector("summary").focus();
+    }
+  });
+})();""".replace("HELP_CLASS", tile_markup.HELP_CLASS)
+
+# A measure's or trend's detail opens above the page. Opened by a click further down (a
+# measure's link in a list, a trend's measure) it appeared out of sight, and the focus was
+# lost with the clicked link: nothing seemed to happen. A detail that appears (or changes)
+# within a few seconds of a person's click or key is scrolled into view and its heading
+# takes the focus (read out by a screen reader, Tab goes on from there). Opened by a link
+# from outside, the page loads with it at the top: nothing moves, the focus stays put.
+REVEAL_JS = """(() => {
+  if (window.__dkpiReveal) return;
+  window.__dkpiReveal = true;
+  const doc = window.document, DETAILS = DETAIL_SELECTOR, SOON_MS = 15000;
+  let asked = -Infinity, shown = new Map(), queued = false;
+  const mark = (event) => { if (event.isTrusted) asked = performance.now(); };
+  doc.addEventListener("click", mark, true);
+  doc.addEventListener("keydown", mark, true);
+  const reveal = () => {
+    queued = false;
+    const seen = new Map();
+    for (const box of doc.querySelectorAll(DETAILS)) {
+      const heading = box.querySelector("h1, h2, h3");
+      if (!heading) continue;
+      const key = [...box.classList].find((c) => c.startsWith("st-key-"));
+      seen.set(key, heading.textContent);
+      if (shown.get(key) === heading.textContent) continue;  // the same detail, redrawn
+      if (performance.now() - asked > SOON_MS) continue;  // not opened by a person just now
+      const top = box.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight / 2) box.scrollIntoView({block: "start"});
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({preventScroll: true});
+    }
+    shown = seen;
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; window.requestAnimationFrame(reveal); }
+  }).observe(doc.body, {subtree: true, childList: true});
+})();""".replace("DETAIL_SELECTOR", json.dumps(", ".join(f".st-key-{k}" for k in DETAIL_KEYS)))
