@@ -92,36 +92,43 @@ HELP_JS = """(() => {
 
 # A measure's or trend's detail opens above the page. Opened by a click further down (a
 # measure's link in a list, a trend's measure) it appeared out of sight, and the focus was
-# lost with the clicked link: nothing seemed to happen. A detail that appears (or changes)
-# within a few seconds of a person's click or key is scrolled into view and its heading
-# takes the focus (read out by a screen reader, Tab goes on from there). Opened by a link
-# from outside, the page loads with it at the top: nothing moves, the focus stays put.
+# lost with the clicked link: nothing seemed to happen. A detail that was not open (or
+# was another) when a person clicked or pressed a key, and appears within a few seconds,
+# is scrolled into view and its heading takes the focus (read out by a screen reader, Tab
+# goes on from there). The same detail redrawn (a filter changed) stays where it is;
+# opened by a link from outside, the page loads with it at the top and nothing moves.
 REVEAL_JS = """(() => {
   if (window.__dkpiReveal) return;
   window.__dkpiReveal = true;
   const doc = window.document, DETAILS = DETAIL_SELECTOR, SOON_MS = 15000;
-  let asked = -Infinity, shown = new Map(), queued = false;
-  const mark = (event) => { if (event.isTrusted) asked = performance.now(); };
+  const keyOf = (box) => [...box.classList].find((c) => c.startsWith("st-key-"));
+  const titleOf = (box) => (box.querySelector("h1, h2, h3") || {}).textContent;
+  const shown = () =>
+    new Map([...doc.querySelectorAll(DETAILS)].map((box) => [keyOf(box), titleOf(box)]));
+  // What a person's click or key found open: only a detail new since then is revealed.
+  let asked = -Infinity, before = new Map(), queued = false;
+  const mark = (event) => {
+    if (!event.isTrusted) return;
+    asked = performance.now();
+    before = shown();
+  };
   doc.addEventListener("click", mark, true);
   doc.addEventListener("keydown", mark, true);
   const reveal = () => {
     queued = false;
-    const seen = new Map();
     for (const box of doc.querySelectorAll(DETAILS)) {
-      const heading = box.querySelector("h1, h2, h3");
-      if (!heading) continue;
-      const key = [...box.classList].find((c) => c.startsWith("st-key-"));
-      seen.set(key, heading.textContent);
-      if (shown.get(key) === heading.textContent) continue;  // the same detail, redrawn
-      if (performance.now() - asked > SOON_MS) continue;  // not opened by a person just now
+      const heading = box.querySelector("h1, h2, h3"), key = keyOf(box);
+      if (!heading || before.get(key) === heading.textContent) continue;
+      before.set(key, heading.textContent);  // once
       const top = box.getBoundingClientRect().top;
       if (top < 0 || top > window.innerHeight / 2) box.scrollIntoView({block: "start"});
       heading.setAttribute("tabindex", "-1");
       heading.focus({preventScroll: true});
     }
-    shown = seen;
   };
-  new MutationObserver(() => {
-    if (!queued) { queued = true; window.requestAnimationFrame(reveal); }
+  new MutationObserver(() => {  // idle unless a person asked for something just now
+    if (queued || performance.now() - asked > SOON_MS) return;
+    queued = true;
+    window.requestAnimationFrame(reveal);
   }).observe(doc.body, {subtree: true, childList: true});
 })();""".replace("DETAIL_SELECTOR", json.dumps(", ".join(f".st-key-{k}" for k in DETAIL_KEYS)))
