@@ -71,17 +71,19 @@ def export_section(page: IndicatorData) -> None:
     outside the script run: everything they need from the session is captured here.
     """
     ind, table, frame, name = page.indicator, page.table, page.frame, page.file_name
-    extra = {}
-    if len(page.linked):
-        extra = {texts.MEASURES_TITLE: measure_views.table(page.linked, data.district_names())}
     page_link_text = url.permalink("indikator", pinned=True)
     lo, hi = data.year_range()
-    areas = ["dortmund", *data.district_names()]
-    db_file, as_of = data.current_file(), page.view.as_of
+    districts = data.district_names()
+    areas = ["dortmund", *districts]
+    db_file, as_of, linked = data.current_file(), page.view.as_of, page.linked
+
+    def measures_sheet() -> dict[str, pd.DataFrame]:
+        """The linked measures as a sheet of their own (none without linked measures)."""
+        return {texts.MEASURES_TITLE: measure_views.table(linked, districts)} if len(linked) else {}
 
     def displayed_xlsx() -> bytes:
         meta = tables.indicator_metadata(ind, frame, page_link_text)
-        return downloads.xlsx_with_metadata(table, meta, extra)
+        return downloads.xlsx_with_metadata(table, meta, measures_sheet())
 
     def full_series() -> pd.DataFrame:
         with Store(get_settings().db_path).connect_read(Path(db_file)) as con:
@@ -93,7 +95,8 @@ def export_section(page: IndicatorData) -> None:
     def full_xlsx() -> bytes:
         full = full_series()
         full_meta = tables.indicator_metadata(ind, full, page_link_text)
-        return downloads.xlsx_with_metadata(tables.display_table(full, ind), full_meta, extra)
+        sheets = measures_sheet()
+        return downloads.xlsx_with_metadata(tables.display_table(full, ind), full_meta, sheets)
 
     st.markdown(f"**{texts.EXPORT_HEADER}**")
     cols = st.columns(4)
