@@ -81,6 +81,7 @@ DETAILS { scroll-margin-top: 4rem; }
 .dkpi-table th, .dkpi-table td { border: 1px solid rgba(49, 51, 63, 0.12);
   padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 .dkpi-table th { background: rgba(49, 51, 63, 0.04); font-weight: 600; }
+.dkpi-table tbody th { background: none; font-weight: normal; }  /* row headers */
 /* Page-wide SVG charts (views.svg_parts.responsive): drawn twice, the narrow one for phones. */
 .dkpi-responsive .dkpi-narrow { display: none; }
 @media (max-width: 640px) {

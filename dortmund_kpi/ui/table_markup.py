@@ -4,7 +4,8 @@ Their cells are text already (numbers, units and origins written in German by
 ``views.tables``), a few rows each, so sorting and scrolling a grid give a person
 nothing. ``st.dataframe`` draws every table on a canvas with its own grid component;
 as HTML the district page loads about a twelfth sooner (issue 17, ``benchmarks.ab``,
-M data). The table keeps its header cells for screen readers; on a phone it scrolls
+M data). The table keeps its header cells for screen readers, its first column as the
+rows' headers; on a phone it scrolls
 sideways inside its box, which takes the keyboard focus for that (WCAG 2.1.1).
 
 Streamlit-free: tested in ``tests/unit/test_table_markup.py``.
@@ -27,8 +28,15 @@ def _cell(tag: str, value: object, extra: str = "") -> str:
 def table_html(frame: pd.DataFrame, label: str) -> str:
     """``frame`` as a table named ``label`` (its region's accessible name)."""
     head = "".join(_cell("th", column, ' scope="col"') for column in frame.columns)
+    # The first cell names its row (the indicator): a screen reader reads it out with
+    # every value of the row, as it reads the column's header.
     rows = "".join(
-        "<tr>" + "".join(_cell("td", value) for value in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            _cell("th", value, ' scope="row"') if i == 0 else _cell("td", value)
+            for i, value in enumerate(row)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
     return (

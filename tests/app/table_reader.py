@@ -13,20 +13,25 @@ class _TableParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[tuple[list[str], list[list[str]]]] = []
         self.cell: list[str] | None = None  # text of the open cell
+        self.in_head = False  # in <thead>: header cells are the columns' names
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "table":
             self.tables.append(([], []))
+        elif tag == "thead":
+            self.in_head = True
         elif tag == "tr" and self.tables:
             self.tables[-1][1].append([])
         elif tag in ("th", "td"):
             self.cell = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self.in_head = False
         if tag not in ("th", "td") or self.cell is None:
             return
         head, rows = self.tables[-1]
-        (head if tag == "th" else rows[-1]).append("".join(self.cell))
+        (head if self.in_head else rows[-1]).append("".join(self.cell))  # a row's th: its cell
         self.cell = None
 
     def handle_data(self, data: str) -> None:

@@ -19,7 +19,9 @@ def test_a_table_is_its_frame_with_header_cells_and_escaped_text() -> None:
         'aria-label="Masterplan &quot;Wirtschaft&quot;" tabindex="0"><table>'
     )
     assert '<th scope="col">Kennzahl</th><th scope="col">Wert</th>' in html
-    assert "<td>Glasfaser &lt;FTTH&gt;</td>" in html and "<td>WLAN &amp; Co</td>" in html
+    # The first column names the rows (headers of their rows for a screen reader).
+    assert '<tr><th scope="row">Glasfaser &lt;FTTH&gt;</th><td>12,5 %</td></tr>' in html
+    assert '<th scope="row">WLAN &amp; Co</th>' in html
     assert "<td></td>" in html  # no value: an empty cell, not "None"
     (read,) = read_tables(html)
     pd.testing.assert_frame_equal(read, frame.fillna(""))
