@@ -188,6 +188,7 @@ GERMAN_SCRIPT = "<script>%s</script>" % (
     frame_scripts.NAV_JS
     + frame_scripts.HELP_JS
     + frame_scripts.REVEAL_JS
+    + frame_scripts.TABLE_STOPS_JS
     + _GERMAN_JS
     % {
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),

@@ -1,12 +1,13 @@
 """The frame's scripts for our own markup (strings, no Streamlit): page links that change
-the page within the session, the tiles' "?" as popups, and a detail opened from further
-down the page brought into view. ``ui.frame`` sends them with every page."""
+the page within the session, the tiles' "?" as popups, a detail opened from further
+down the page brought into view, and tables of text as tab stops only where they scroll.
+``ui.frame`` sends them with every page."""
 
 from __future__ import annotations
 
 import json
 
-from dortmund_kpi.ui import tile_markup
+from dortmund_kpi.ui import table_markup, tile_markup
 
 MEASURE_DETAIL, TREND_DETAIL = "measure_detail", "trend_detail"  # the details' container keys
 DETAIL_KEYS = (MEASURE_DETAIL, TREND_DETAIL)
@@ -132,3 +133,36 @@ REVEAL_JS = """(() => {
     window.requestAnimationFrame(reveal);
   }).observe(doc.body, {subtree: true, childList: true});
 })();""".replace("DETAIL_SELECTOR", json.dumps(", ".join(f".st-key-{k}" for k in DETAIL_KEYS)))
+
+
+# A table of text (``ui.table_markup``) is a region the keyboard can scroll: its box is a
+# tab stop. Where it fits (most tables at a desk) there is nothing to scroll, and every
+# table was a stop of its own on the way through the page; now a box is a stop only
+# while its table is wider than the box (a phone, a narrow window). Without this script
+# every box stays a stop, as the markup has it.
+TABLE_STOPS_JS = """(() => {
+  if (window.__dkpiTableStops) return;
+  window.__dkpiTableStops = true;
+  const doc = window.document, BOXES = "div.TABLE_CLASS";
+  const fit = (box) => {
+    if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+    else box.removeAttribute("tabindex");
+  };
+  const sizes = new ResizeObserver((entries) => {
+    for (const entry of entries) fit(entry.target.closest(BOXES));
+  });
+  const watched = new WeakSet();
+  let queued = false;
+  const scan = () => {
+    queued = false;
+    for (const box of doc.querySelectorAll(BOXES)) {
+      if (watched.has(box)) continue;
+      watched.add(box);
+      sizes.observe(box);  // the window's width
+      if (box.firstElementChild) sizes.observe(box.firstElementChild);  // the table's
+    }
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; window.requestAnimationFrame(scan); }
+  }).observe(doc.body, {subtree: true, childList: true});
+})();""".replace("TABLE_CLASS", table_markup.TABLE_CLASS)

@@ -10,6 +10,7 @@ screenshots land in ``DORTMUND_KPI_SHOTS`` (or a temporary folder) for a look by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dortmund_kpi import texts
 from dortmund_kpi.share import urlstate
@@ -80,6 +82,12 @@ STATIC_OUTSIDE_JS = """() => [...document.querySelectorAll(
     }).map((t) => t.textContent);
   })"""
 
+# Tables of text whose box is a tab stop though nothing scrolls, or scrolls but is no stop.
+TABLE_STOPS_WRONG_JS = """() => [...document.querySelectorAll('div.dkpi-table')]
+  .filter((box) => (box.scrollWidth > box.clientWidth + 1) !== box.hasAttribute('tabindex'))
+  .map((box) => box.getAttribute('aria-label'))"""
+TABLE_STOPS_JS = f"() => ({TABLE_STOPS_WRONG_JS})().length === 0"
+
 SECTIONS_OPEN_JS = """() => [...document.querySelectorAll(
     "[data-testid='stExpander'] details:not(.dkpi-tile-help)")]
   .map((details) => details.open)"""
@@ -127,6 +135,10 @@ def check_page(page: Page, key: str, presenting: bool, width: int) -> None:
     # Chart titles inside their chart (plotly cuts off what runs past the edges).
     assert page.evaluate(TITLES_OUTSIDE_JS) == []
     assert page.evaluate(STATIC_OUTSIDE_JS) == []  # and inside their picture
+    # A table's box is a tab stop exactly when its table scrolls in it (ui.frame_scripts).
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(TABLE_STOPS_JS, timeout=5_000)
+    assert page.evaluate(TABLE_STOPS_WRONG_JS) == []
     main = page.locator("[data-testid='stMain']")
     if presenting:
         assert page.evaluate(TRUNCATED_JS) == []
