@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi.formatting import BOM, neutralise
 from dortmund_kpi.share.template_files import check_xlsx_rows
+from dortmund_kpi.views import picture
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 700
 # White around an exported chart, in px of the requested size. On the page a chart sits in
@@ -69,7 +70,8 @@ def figure_image(
             (2 if fmt == "png" else 1),
             (width - 2 * IMAGE_BORDER, height - 2 * IMAGE_BORDER),
         )
-        image = fig.to_image(format=fmt, scale=scale, width=inner[0], height=inner[1])
+        drawn = picture.fitted(fig, *inner)  # a map's zoom, the footer's lines
+        image = drawn.to_image(format=fmt, scale=scale, width=inner[0], height=inner[1])
     return _framed_png(image, scale) if fmt == "png" else _framed_svg(image, width, height)
 
 

@@ -149,6 +149,11 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def footer_margin(lines: int) -> int:
+    """The bottom margin (px) below the plot that holds a footer of ``lines`` lines."""
+    return 62 + 13 * (lines - 1)
+
+
 def _style(
     fig: go.Figure, meta: ChartMeta, height: int, extra: str = "", narrow: bool = False
 ) -> go.Figure:
@@ -157,7 +162,7 @@ def _style(
     unit = "" if not meta.unit else f"\u00a0({meta.unit})"  # a wrapped unit keeps its word
     small = height < 400 or narrow
     footer = meta.footer(extra, width=45 if narrow else 60 if small else 130)
-    bottom = 62 + 13 * footer.count("<br>")
+    bottom = footer_margin(footer.count("<br>") + 1)
     # Legend above the plot: estimate its rows so it never runs into the title.
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     rows = max(1, math.ceil(sum(len(n) + 8 for n in names) / (60 if small else 140)))

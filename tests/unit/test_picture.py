@@ -1,0 +1,46 @@
+"""A page's figure fitted to a picture of its own size (``views.picture``): a map zoomed
+to fill the picture, the footer in lines as wide as the picture; on the real page data."""
+
+from __future__ import annotations
+
+import pytest
+
+from dortmund_kpi import texts
+from dortmund_kpi.db.store import Store
+from dortmund_kpi.settings import Settings
+from dortmund_kpi.views import indicator, picture
+from dortmund_kpi.views.common import Direct, View
+
+
+@pytest.fixture(scope="module")
+def district_map(fixture_db: Settings):
+    with Store(fixture_db.db_path).connect_read() as con:
+        view = View("indikator", (2018, 2026), indicator="wlan_hotspots")
+        return indicator.build(Direct(con), view).districts.map
+
+
+def _footer(fig) -> tuple[str, list]:
+    notes = fig.layout.annotations
+    footer = next(a for a in notes if a.text.startswith(f"{texts.SOURCE}:"))
+    return footer.text, [a.yshift for a in notes if a.yref == "paper" and a.y == 0]
+
+
+def test_a_map_in_a_wide_picture_is_zoomed_to_fill_it(district_map) -> None:
+    before = district_map.layout.map.zoom
+    fitted = picture.fitted(district_map, 1352, 652)  # the PNG export's drawing area
+    assert fitted is not district_map and district_map.layout.map.zoom == before  # a copy
+    assert fitted.layout.map.zoom > before + 0.2  # at least 15 % larger
+    small = picture.fitted(district_map, 400, 300)
+    assert small.layout.map.zoom < before  # and smaller in a smaller picture
+
+
+def test_the_footer_runs_as_wide_as_the_picture(district_map) -> None:
+    text, shifts = _footer(district_map)
+    assert text.count("<br>") >= 2  # wrapped for the page's narrow map column
+    fitted = picture.fitted(district_map, 1352, 652)
+    wide, moved = _footer(fitted)
+    assert "<br>" not in wide and wide == text.replace("<br>", " ")  # every word kept
+    bottom = fitted.layout.margin.b
+    assert bottom < district_map.layout.margin.b
+    # The footer and the "Demodaten" badge still hang just below the plot.
+    assert len(moved) == len(shifts) and set(moved) == {-bottom + 4}
