@@ -103,7 +103,7 @@ DETAILS { scroll-margin-top: 4rem; }
 @media (hover: none) { .js-plotly-plot .modebar-container { display: none !important; } }
 </style>""".replace("MEASURE_LIST", tile_markup.MEASURES_CLASS)
 FRAME_CSS = FRAME_CSS.replace("HELP_CLASS", tile_markup.HELP_CLASS).replace(
-    "DETAILS", ", ".join(f".st-key-{key}" for key in frame_scripts.DETAIL_KEYS)
+    "DETAILS", frame_scripts.DETAIL_SELECTOR
 )
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -184,20 +184,21 @@ _GERMAN_JS = """(() => {
   new MutationObserver(() => { if (html.lang !== "de") html.lang = "de"; })
     .observe(html, {attributes: true, attributeFilter: ["lang"]});
 })();"""
-GERMAN_SCRIPT = "<script>%s</script>" % (
-    frame_scripts.NAV_JS
-    + frame_scripts.HELP_JS
-    + frame_scripts.REVEAL_JS
-    + frame_scripts.TABLE_STOPS_JS
-    + _GERMAN_JS
+_SCRIPTS = frame_scripts.guarded(
+    frame_scripts.NAV_JS,
+    frame_scripts.HELP_JS,
+    frame_scripts.REVEAL_JS,
+    frame_scripts.TABLE_STOPS_JS,
+    _GERMAN_JS
     % {
         "exact": json.dumps(texts.STREAMLIT_LABELS_DE, ensure_ascii=False),
         "prefixes": json.dumps(texts.STREAMLIT_PREFIXES_DE, ensure_ascii=False),
         "suffixes": json.dumps(texts.STREAMLIT_SUFFIXES_DE, ensure_ascii=False),
         "section": SECTION_KEY,
         "help": tile_markup.HELP_CLASS,
-    }
+    },
 )
+GERMAN_SCRIPT = f"<script>{_SCRIPTS}</script>"
 # Arrow keys step through the views in presentation mode: they press our own links
 # (buttons in a list of views).
 _KEYS_JS = """<script>(() => {

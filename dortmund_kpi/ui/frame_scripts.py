@@ -11,6 +11,16 @@ from dortmund_kpi.ui import table_markup, tile_markup
 
 MEASURE_DETAIL, TREND_DETAIL = "measure_detail", "trend_detail"  # the details' container keys
 DETAIL_KEYS = (MEASURE_DETAIL, TREND_DETAIL)
+DETAIL_SELECTOR = ", ".join(f".st-key-{key}" for key in DETAIL_KEYS)  # their boxes (CSS)
+
+
+def guarded(*scripts: str) -> str:
+    """Scripts for one ``<script>`` element, each on its own: one that throws (a browser
+    without ``ResizeObserver``) leaves the others running (``lang="de"`` among them)."""
+    return "".join(
+        f"try {{\n{js}\n}} catch (error) {{ console.error(error); }}\n" for js in scripts
+    )
+
 
 # Our own page links (``ui.tile_markup``, class dkpi-nav) are plain <a>: a plain click on
 # one changes the page the way Streamlit's own links do (address, then Streamlit's history
@@ -94,37 +104,53 @@ HELP_JS = """(() => {
 # A measure's or trend's detail opens above the page. Opened by a click further down (a
 # measure's link in a list, a trend's measure) it appeared out of sight, and the focus was
 # lost with the clicked link: nothing seemed to happen. A detail that was not open (or
-# was another) when a person clicked or pressed a key, and appears within a few seconds,
-# is scrolled into view and its heading takes the focus (read out by a screen reader, Tab
-# goes on from there). The same detail redrawn (a filter changed) stays where it is;
-# opened by a link from outside, the page loads with it at the top and nothing moves.
+# was another) when a person clicked or pressed a key on the drawn page, and appears
+# within 15 s, is scrolled into view and its heading takes the focus (read out by a
+# screen reader, Tab goes on from there) - unless the person has moved on meanwhile (the
+# focus elsewhere, a dialog open). The same detail redrawn (a filter changed) stays where
+# it is; a page loading with a detail (a shared link) has it at the top, and a click while
+# the page still loads is no request for it: nothing moves, the focus stays put.
 REVEAL_JS = """(() => {
   if (window.__dkpiReveal) return;
   window.__dkpiReveal = true;
-  const doc = window.document, DETAILS = DETAIL_SELECTOR, SOON_MS = 15000;
+  const doc = window.document, DETAILS = SELECTOR, SOON_MS = 15000;
   const keyOf = (box) => [...box.classList].find((c) => c.startsWith("st-key-"));
   const titleOf = (box) => (box.querySelector("h1, h2, h3") || {}).textContent;
   const shown = () =>
     new Map([...doc.querySelectorAll(DETAILS)].map((box) => [keyOf(box), titleOf(box)]));
-  // What a person's click or key found open: only a detail new since then is revealed.
-  let asked = -Infinity, before = new Map(), queued = false;
+  const idle = () => {
+    const app = doc.querySelector("[data-test-script-state]");
+    return !!app && app.getAttribute("data-test-script-state") === "notRunning";
+  };
+  // What a person's click or key on the drawn page found open, and where the focus was.
+  let asked = -Infinity, before = new Map(), where = null, queued = false;
   const mark = (event) => {
-    if (!event.isTrusted) return;
+    if (!event.isTrusted || !idle()) return;
     asked = performance.now();
-    before = shown();
+    // A measure's link asks for its detail even when it is open already (far above).
+    const opener = event.target.closest && event.target.closest('a[href*="massnahme="]');
+    before = opener ? new Map() : shown();
+    where = doc.activeElement;
   };
   doc.addEventListener("click", mark, true);
   doc.addEventListener("keydown", mark, true);
+  const movedOn = () => {
+    const now = doc.activeElement;
+    if (doc.querySelector("[role=dialog]")) return true;
+    return !!now && now !== where && now !== doc.body && now.isConnected;
+  };
   const reveal = () => {
     queued = false;
     for (const box of doc.querySelectorAll(DETAILS)) {
       const heading = box.querySelector("h1, h2, h3"), key = keyOf(box);
       if (!heading || before.get(key) === heading.textContent) continue;
       before.set(key, heading.textContent);  // once
+      if (movedOn()) continue;
       const top = box.getBoundingClientRect().top;
       if (top < 0 || top > window.innerHeight / 2) box.scrollIntoView({block: "start"});
       heading.setAttribute("tabindex", "-1");
       heading.focus({preventScroll: true});
+      where = heading;
     }
   };
   new MutationObserver(() => {  // idle unless a person asked for something just now
@@ -132,7 +158,7 @@ REVEAL_JS = """(() => {
     queued = true;
     window.requestAnimationFrame(reveal);
   }).observe(doc.body, {subtree: true, childList: true});
-})();""".replace("DETAIL_SELECTOR", json.dumps(", ".join(f".st-key-{k}" for k in DETAIL_KEYS)))
+})();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR))
 
 
 # A table of text (``ui.table_markup``) is a region the keyboard can scroll: its box is a
@@ -146,10 +172,14 @@ TABLE_STOPS_JS = """(() => {
   const doc = window.document, BOXES = "div.TABLE_CLASS";
   const fit = (box) => {
     if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
-    else box.removeAttribute("tabindex");
+    else if (box !== doc.activeElement) box.removeAttribute("tabindex");  // keep its focus
   };
   const sizes = new ResizeObserver((entries) => {
-    for (const entry of entries) fit(entry.target.closest(BOXES));
+    for (const entry of entries) {
+      if (!entry.target.isConnected) { sizes.unobserve(entry.target); continue; }  // redrawn
+      const box = entry.target.closest(BOXES);
+      if (box) fit(box);
+    }
   });
   const watched = new WeakSet();
   let queued = false;

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dortmund_kpi.ui import tile_markup, widgets
+from dortmund_kpi.ui import frame_scripts, tile_markup, widgets
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
     assert_no_error,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 TIMELINE = ".st-key-measures_verwaltung .js-plotly-plot"
 SVG_TIMELINE = ".st-key-svg_measures_verwaltung .dkpi-wide svg"
-DETAIL = ".st-key-measure_detail"
+DETAIL = f".st-key-{frame_scripts.MEASURE_DETAIL}"
 
 
 def query(page: Page) -> dict[str, list[str]]:
@@ -142,8 +142,9 @@ def test_a_measure_opened_further_down_comes_into_view(page: Page, app_server: A
         click_page_link(page, link)
     page.wait_for_function("window.__dkpiNavRan === true")
     page.wait_for_function(
-        """() => { const h = document.activeElement;
-                   return h && h.tagName === "H2" && h.closest(".st-key-measure_detail"); }"""
+        """(box) => { const h = document.activeElement;
+                      return h && h.tagName === "H2" && h.closest(box); }""",
+        arg=DETAIL,
     )
     assert "Testmaßnahme Bürgerdienste" in page.evaluate("document.activeElement.textContent")
     assert page.evaluate(IN_VIEW_JS, DETAIL) is True
@@ -153,4 +154,16 @@ def test_a_measure_opened_further_down_comes_into_view(page: Page, app_server: A
     page.wait_for_selector(DETAIL, timeout=60_000)
     page.wait_for_timeout(500)  # a reveal would come with the next animation frame
     assert page.evaluate("document.activeElement.tagName") == "BODY"
+
+    # The same detail redrawn by a filter change (a person's click) stays where it is.
+    link.scroll_into_view_if_needed()
+    assert page.evaluate(IN_VIEW_JS, DETAIL) is False
+    select_district(page, "Hörde")
+    page.wait_for_timeout(500)
+    assert page.evaluate(IN_VIEW_JS, DETAIL) is False  # the page did not jump to it
+    assert page.evaluate(f"!!document.activeElement.closest('{DETAIL}')") is False
+    # The open measure's own link, far below it, brings it into view again.
+    with rerun(page):
+        click_page_link(page, link)
+    page.wait_for_function(f"() => !!document.activeElement.closest('{DETAIL}')")
     assert page.evaluate(IN_VIEW_JS, DETAIL) is True

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.ui import frame_scripts
 from tests.conftest import TREND_REVIEWS, make_settings
 from tests.e2e.conftest import new_context, start_server, stop_server
 from tests.e2e.helpers import assert_no_error, open_chart, open_page, rerun, static_chart
@@ -23,7 +24,7 @@ from tests.e2e.helpers import assert_no_error, open_chart, open_page, rerun, sta
 pytestmark = pytest.mark.e2e
 
 RADAR = ".st-key-svg_trend_radar svg:visible"
-DETAIL = ".st-key-trend_detail"
+DETAIL = f".st-key-{frame_scripts.TREND_DETAIL}"
 
 
 @pytest.fixture(scope="module")
