@@ -60,17 +60,16 @@ def figure_image(
     os.environ.setdefault("BROWSER_PATH", path)
     import kaleido
 
+    inner = (width - 2 * IMAGE_BORDER, height - 2 * IMAGE_BORDER)
+    drawn = picture.fitted(fig, *inner)  # a map's zoom, the footer's lines (a copy)
+    scale = 2 if fmt == "png" else 1
+
     with _lock, warnings.catch_warnings():
         # plotly warns that its default browser options are unused with a running server
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         if not _server_started:
             kaleido.start_sync_server(silence_warnings=True)
             _server_started = True
-        scale, inner = (
-            (2 if fmt == "png" else 1),
-            (width - 2 * IMAGE_BORDER, height - 2 * IMAGE_BORDER),
-        )
-        drawn = picture.fitted(fig, *inner)  # a map's zoom, the footer's lines
         image = drawn.to_image(format=fmt, scale=scale, width=inner[0], height=inner[1])
     return _framed_png(image, scale) if fmt == "png" else _framed_svg(image, width, height)
 

@@ -119,8 +119,10 @@ class ChartMeta:
         parts = [f"{texts.SOURCE}: {self.source}", f"{texts.STAND}: {self.stand}"]
         if extra:
             parts.append(extra)
-        # A word (a date-time from formatting.chart_timestamp is one) is never cut.
-        lines = textwrap.wrap(" · ".join(parts), width=width, break_long_words=False)
+        # A word (a date-time from formatting.chart_timestamp is one) is never cut, nor at
+        # its hyphens: lines joined by a space give the text back (``views.picture``).
+        text = " · ".join(parts)
+        lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
         return "<br>".join(lines)
 
 

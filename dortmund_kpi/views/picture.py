@@ -43,7 +43,7 @@ def _footer_fitted(fig: go.Figure, width: int) -> None:
         return
     chars = max(40, int((width - BADGE_PX) / FOOTER_PX_PER_CHAR))
     words = footer.text.replace("<br>", " ")
-    lines = textwrap.wrap(words, width=chars, break_long_words=False)
+    lines = textwrap.wrap(words, width=chars, break_long_words=False, break_on_hyphens=False)
     bottom = charts.footer_margin(len(lines))
     for note in notes:  # the footer and the badge hang below the plot by the margin
         if note.yref == "paper" and note.y == 0 and note.yshift == -before + 4:

@@ -9,6 +9,7 @@ from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.views import indicator, picture
+from dortmund_kpi.views.charts import ChartMeta
 from dortmund_kpi.views.common import Direct, View
 
 
@@ -44,3 +45,11 @@ def test_the_footer_runs_as_wide_as_the_picture(district_map) -> None:
     assert bottom < district_map.layout.margin.b
     # The footer and the "Demodaten" badge still hang just below the plot.
     assert len(moved) == len(shifts) and set(moved) == {-bottom + 4}
+
+
+def test_a_footer_is_never_broken_at_a_hyphen() -> None:
+    """The footer's lines joined by a space give its text back (a line ending in
+    "Open-" gave "Open- Data-Portal" in an exported picture)."""
+    source = "x" * 116 + " Open-Data-Portal"  # "Open-" would just fit the first line
+    footer = ChartMeta("Titel", "%", source, "01.12.2026").footer(width=130)
+    assert "Open-Data-Portal" in footer.replace("<br>", " ")
