@@ -29,7 +29,8 @@ if page.comparison:
     for profile in page.comparison:
         plan = f"Masterplan {profile.plan_name}"
         st.markdown(f"**{plan}**")
-        widgets.text_table(profile.table, f"{texts.DISTRICTS_COMPARED}: {plan}")
+        # a row per indicator and period: both name it
+        widgets.text_table(profile.table, f"{texts.DISTRICTS_COMPARED}: {plan}", row_headers=2)
 
 if page.chart is not None:
     st.header(texts.DISTRICTS_CHART)

@@ -230,10 +230,14 @@ def table(
     )
 
 
-def html_table(frame: pd.DataFrame, label: str) -> str:
+def html_table(frame: pd.DataFrame, label: str, row_headers: int = 1) -> str:
     """A small table of cached page data as HTML (``ui.table_markup``), made once per
     frame and name."""
-    return _per_frame(frame, f"html:{label}", lambda: table_markup.table_html(frame, label))
+    return _per_frame(
+        frame,
+        f"html:{label}:{row_headers}",
+        lambda: table_markup.table_html(frame, label, row_headers),
+    )
 
 
 def rows(frame: pd.DataFrame) -> list[tuple]:

@@ -25,15 +25,17 @@ def _cell(tag: str, value: object, extra: str = "") -> str:
     return f"<{tag}{extra}>{escape(text, quote=False)}</{tag}>"
 
 
-def table_html(frame: pd.DataFrame, label: str) -> str:
-    """``frame`` as a table named ``label`` (its region's accessible name)."""
+def table_html(frame: pd.DataFrame, label: str, row_headers: int = 1) -> str:
+    """``frame`` as a table named ``label`` (its region's accessible name); its first
+    ``row_headers`` columns name the rows (the indicator; in the comparison, which has a
+    row per indicator and period, the period too)."""
     head = "".join(_cell("th", column, ' scope="col"') for column in frame.columns)
-    # The first cell names its row (the indicator): a screen reader reads it out with
-    # every value of the row, as it reads the column's header.
+    # The first cells name their row: a screen reader reads them out with every value of
+    # the row, as it reads the column's header.
     rows = "".join(
         "<tr>"
         + "".join(
-            _cell("th", value, ' scope="row"') if i == 0 else _cell("td", value)
+            _cell("th", value, ' scope="row"') if i < row_headers else _cell("td", value)
             for i, value in enumerate(row)
         )
         + "</tr>"

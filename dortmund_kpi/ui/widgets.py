@@ -258,9 +258,10 @@ def _export_buttons(fig: go.Figure, filename: str) -> None:
         )
 
 
-def text_table(frame: pd.DataFrame, label: str) -> None:
-    """A small table of text from page data, as HTML (``ui.table_markup``), named ``label``."""
-    st.html(data.html_table(frame, label))
+def text_table(frame: pd.DataFrame, label: str, row_headers: int = 1) -> None:
+    """A small table of text from page data, as HTML (``ui.table_markup``), named ``label``;
+    its first ``row_headers`` columns name the rows."""
+    st.html(data.html_table(frame, label, row_headers))
 
 
 def drawing(markup: str) -> None:

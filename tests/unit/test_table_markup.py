@@ -37,3 +37,13 @@ def test_the_table_module_is_streamlit_free() -> None:
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "streamlit" for name in imported)
+
+
+def test_the_comparison_names_its_rows_by_indicator_and_period() -> None:
+    frame = pd.DataFrame(
+        {"Indikator": ["A", "A"], "Zeitraum": ["2025", "Q4 2025"], "Hörde": ["1", "2"]}
+    )
+    html = table_markup.table_html(frame, "Vergleich", row_headers=2)
+    assert '<tr><th scope="row">A</th><th scope="row">Q4 2025</th><td>2</td></tr>' in html
+    (read,) = read_tables(html)
+    pd.testing.assert_frame_equal(read, frame)
