@@ -119,11 +119,7 @@ class ChartMeta:
         parts = [f"{texts.SOURCE}: {self.source}", f"{texts.STAND}: {self.stand}"]
         if extra:
             parts.append(extra)
-        # A word (a date-time from formatting.chart_timestamp is one) is never cut, nor at
-        # its hyphens: lines joined by a space give the text back (``views.picture``).
-        text = " · ".join(parts)
-        lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-        return "<br>".join(lines)
+        return footer_lines(" · ".join(parts), width)
 
 
 TITLE_CHARS = 36  # a title line at 16 px in a 390 px wide phone's chart (~350 px)
@@ -151,9 +147,24 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def footer_lines(text: str, width: int) -> str:
+    """A footer's text in lines of about ``width`` characters (``<br>`` between them).
+
+    A word (a date-time from formatting.chart_timestamp is one) is never cut, nor at its
+    hyphens: the lines joined by a space give the text back (``views.picture``)."""
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines)
+
+
 def footer_margin(lines: int) -> int:
     """The bottom margin (px) below the plot that holds a footer of ``lines`` lines."""
     return 62 + 13 * (lines - 1)
+
+
+def footer_shift(bottom: int) -> int:
+    """Where the footer and the badge hang (``yshift`` from the plot's foot), for a
+    bottom margin of ``bottom`` px."""
+    return -bottom + 4
 
 
 def _style(
@@ -208,7 +219,7 @@ def _style(
         yref="paper",
         x=0,
         y=0,
-        yshift=-bottom + 4,
+        yshift=footer_shift(bottom),
         align="left",
         showarrow=False,
         xanchor="left",
@@ -222,7 +233,7 @@ def _style(
             yref="paper",
             x=1,
             y=0,
-            yshift=-bottom + 4,
+            yshift=footer_shift(bottom),
             showarrow=False,
             xanchor="right",
             yanchor="bottom",

@@ -15,8 +15,6 @@ Everything else (title, legend, values, origin marking) is the page's figure as 
 
 from __future__ import annotations
 
-import textwrap
-
 import plotly.graph_objects as go
 
 from dortmund_kpi import geometry, texts
@@ -42,13 +40,12 @@ def _footer_fitted(fig: go.Figure, width: int) -> None:
     if footer is None or before is None:
         return
     chars = max(40, int((width - BADGE_PX) / FOOTER_PX_PER_CHAR))
-    words = footer.text.replace("<br>", " ")
-    lines = textwrap.wrap(words, width=chars, break_long_words=False, break_on_hyphens=False)
-    bottom = charts.footer_margin(len(lines))
+    text = charts.footer_lines(footer.text.replace("<br>", " "), chars)
+    bottom = charts.footer_margin(text.count("<br>") + 1)
     for note in notes:  # the footer and the badge hang below the plot by the margin
-        if note.yref == "paper" and note.y == 0 and note.yshift == -before + 4:
-            note.yshift = -bottom + 4
-    footer.text = "<br>".join(lines)
+        if note.yref == "paper" and note.y == 0 and note.yshift == charts.footer_shift(before):
+            note.yshift = charts.footer_shift(bottom)
+    footer.text = text
     fig.update_layout(margin={"b": bottom})
 
 
