@@ -174,7 +174,7 @@ class _Deck:
         day = formatting.day(measure_views.reference_day(self.view.as_of))
         return self.slide(
             title=title,
-            subtitle=f"{texts.MEASURES_TITLE} · {texts.MEASURES_PINNED_DAY.format(day=day)}",
+            subtitle=f"{texts.MEASURES_TITLE} · {texts.SLIDE_MEASURES_DAY.format(day=day)}",
             source=texts.MEASURES_SOURCE,
             stand=formatting.timestamp(None if pd.isna(stand) else stand),
             demo=demo,

@@ -116,9 +116,10 @@ def _widths(cells: list[list[str]], width: float, size: float) -> list[float] | 
         max(_longest_word(c, size, bold=i == 0) for i, c in enumerate(col)) * 1.15 + CELL_MARGIN_X
         for col in columns
     ]
+    # A column of one word (a date) is as wide as its word needs, with the word's margin.
     natural = [
-        max(text_width(c, size, bold=i == 0) for i, c in enumerate(col)) + CELL_MARGIN_X
-        for col in columns
+        max(m, max(text_width(c, size, bold=i == 0) for i, c in enumerate(col)) + CELL_MARGIN_X)
+        for m, col in zip(minimum, columns, strict=True)
     ]
     spare = width - sum(minimum)
     if spare < 0:

@@ -30,7 +30,7 @@ from pptx.util import Emu, Inches, Pt
 from dortmund_kpi import texts
 from dortmund_kpi.share import qr as sharing
 from dortmund_kpi.share import slide_layout as layout
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame, charts
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 DARK, GREY, DEMO_FILL = (
@@ -278,7 +278,7 @@ def _line_color(name: str, number: int) -> RGBColor:
     elif name == texts.CITY:
         code = charts.CITY_COLOR
     else:
-        code = charts.PALETTE[number % len(charts.PALETTE)]
+        code = chart_frame.PALETTE[number % len(chart_frame.PALETTE)]
     if code.startswith("rgb("):  # plotly's palettes are written as rgb(r, g, b)
         return RGBColor(*(int(v) for v in code[4:-1].split(",")))
     return RGBColor.from_string(code.lstrip("#"))

@@ -2,25 +2,22 @@
 
 Every figure carries its title (with unit) and a footer line with source,
 "Stand" and a "Demodaten" marker where demo values are shown, inside the
-figure itself, so exported PNG/SVG images keep them.
+figure itself, so exported PNG/SVG images keep them (``views.chart_frame``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.periods import period_from_label
+from dortmund_kpi.views.chart_frame import PALETTE, ChartMeta, style
 
 
 class FrozenFigure(go.Figure):
@@ -69,12 +66,10 @@ def serialise_frozen(value: object, depth: int = 3) -> None:
         serialise_frozen(child, depth - 1)
 
 
-PALETTE = px.colors.qualitative.Safe  # colour-blind safe (Paul Tol), see PITFALLS 4.5
 CITY_COLOR = "#332288"
 TARGET_COLOR = "#117733"
 TREND_COLOR = "#888888"
 SEQUENTIAL = "Viridis"
-FONT = "Source Sans Pro, Arial, sans-serif"
 KINDS = {True: texts.OFFICIAL, False: texts.DEMO}  # the origin of one value, as shown
 
 PLOTLY_LOCALE_DE = {
@@ -103,40 +98,6 @@ PLOTLY_CONFIG = {
 }
 
 
-@dataclass(frozen=True)
-class ChartMeta:
-    """What every chart must say about its data."""
-
-    title: str
-    unit: str
-    source: str
-    stand: str
-    decimals: int = 0
-    demo: bool = False
-
-    def footer(self, extra: str = "", width: int = 150) -> str:
-        """Source, Stand (and a note), wrapped to lines of about ``width`` characters."""
-        parts = [f"{texts.SOURCE}: {self.source}", f"{texts.STAND}: {self.stand}"]
-        if extra:
-            parts.append(extra)
-        return footer_lines(" · ".join(parts), width)
-
-
-TITLE_CHARS = 36  # a title line at 16 px in a 390 px wide phone's chart (~350 px)
-
-
-def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
-    """A chart title in lines of at most ``width`` characters, broken between words only
-    (a single longer word keeps its line)."""
-    return textwrap.wrap(title, width=width, break_long_words=False, break_on_hyphens=False)
-
-
-def legend_below_title(lines: int, size: float, height: int) -> float:
-    """Where (container fraction) a legend hung below a title of ``lines`` lines starts:
-    the title's top (0.98, lowered for each further line, see ``_style``) plus its lines."""
-    return 0.98 - ((lines - 1) * 1.3 * size + lines * size + 4) / height
-
-
 def chart_config(filename: str) -> dict:
     config = dict(PLOTLY_CONFIG)
     config["toImageButtonOptions"] = {"format": "png", "scale": 2, "filename": filename}
@@ -145,103 +106,6 @@ def chart_config(filename: str) -> dict:
 
 def number_format(decimals: int) -> str:
     return f",.{decimals}f"
-
-
-def footer_lines(text: str, width: int) -> str:
-    """A footer's text in lines of about ``width`` characters (``<br>`` between them).
-
-    A word (a date-time from formatting.chart_timestamp is one) is never cut, nor at its
-    hyphens: the lines joined by a space give the text back (``views.picture``)."""
-    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-    return "<br>".join(lines)
-
-
-def footer_margin(lines: int) -> int:
-    """The bottom margin (px) below the plot that holds a footer of ``lines`` lines."""
-    return 62 + 13 * (lines - 1)
-
-
-def footer_shift(bottom: int) -> int:
-    """Where the footer and the badge hang (``yshift`` from the plot's foot), for a
-    bottom margin of ``bottom`` px."""
-    return -bottom + 4
-
-
-def _style(
-    fig: go.Figure, meta: ChartMeta, height: int, extra: str = "", narrow: bool = False
-) -> go.Figure:
-    """Title and legend above the plot; below it the footer (source, Stand) and the
-    "Demodaten" badge, so both are part of every exported image."""
-    unit = "" if not meta.unit else f"\u00a0({meta.unit})"  # a wrapped unit keeps its word
-    small = height < 400 or narrow
-    footer = meta.footer(extra, width=45 if narrow else 60 if small else 130)
-    bottom = footer_margin(footer.count("<br>") + 1)
-    # Legend above the plot: estimate its rows so it never runs into the title.
-    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
-    rows = max(1, math.ceil(sum(len(n) + 8 for n in names) / (60 if small else 140)))
-    # Long titles wrap by words (plotly cuts a line off at the right edge): the same figure
-    # is drawn on a desk and on a phone, so lines fit the narrowest chart (390 px wide).
-    title = title_lines(f"{meta.title}{unit}")
-    rows += len(title) - 1
-    fig.update_layout(
-        title={
-            "text": "<br>".join(title),
-            "x": 0,
-            "xanchor": "left",
-            # plotly draws the lines of a wrapped title upwards from the anchor: lower it.
-            "y": 0.98 - (len(title) - 1) * 1.3 * 16 / height,
-            "yanchor": "top",
-            "font": {"size": 16},
-        },
-        separators=",.",
-        font={"family": FONT, "size": 12},
-        colorway=PALETTE,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60 + 20 * rows, "b": bottom, "autoexpand": True},
-        # The legend hangs below the title (container coordinates): where it wraps to more
-        # rows than estimated (a phone), it pushes the plot down instead of covering the title.
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": legend_below_title(len(title), 16, height),
-            "yanchor": "top",
-            "x": 0,
-            "xanchor": "left",
-        },
-        hoverlabel={"namelength": -1},
-        plot_bgcolor="white",
-    )
-    fig.update_yaxes(automargin=True)
-    fig.update_xaxes(automargin=True)
-    fig.add_annotation(
-        text=footer,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=footer_shift(bottom),
-        align="left",
-        showarrow=False,
-        xanchor="left",
-        yanchor="bottom",
-        font={"size": 10, "color": "#555"},
-    )
-    if meta.demo:
-        fig.add_annotation(
-            text=f" {texts.DEMO_BADGE} ",
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=0,
-            yshift=footer_shift(bottom),
-            showarrow=False,
-            xanchor="right",
-            yanchor="bottom",
-            bgcolor="#FFF3CD",
-            bordercolor="#B58B00",
-            font={"size": 11, "color": "#5C4400"},
-        )
-    return fig
 
 
 def period_midpoints(frame: pd.DataFrame) -> pd.Series:
@@ -326,7 +190,7 @@ def time_series(
         rangemode="tozero" if meta.unit != "Rang" else "normal",
         autorange="reversed" if meta.unit == "Rang" else True,
     )
-    return _style(fig, meta, height)
+    return style(fig, meta, height)
 
 
 def _demo_legend(fig: go.Figure, official: pd.Series) -> None:
@@ -364,7 +228,7 @@ def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better:
     fig.update_yaxes(autorange="reversed")
     top = float(ordered[column].max()) if len(ordered) else 1.0
     fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5", range=[0, top * 1.18])
-    return _style(fig, meta, height=520, narrow=True)
+    return style(fig, meta, height=520, narrow=True)
 
 
 def district_map(
@@ -393,6 +257,4 @@ def district_map(
         )
     )
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})
-    return _style(
-        fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True
-    )
+    return style(fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True)

@@ -22,7 +22,7 @@ import pandas as pd
 from dortmund_kpi import formatting, status, texts
 from dortmund_kpi.districts import CITY, CITY_NAME
 from dortmund_kpi.periods import period_from_label
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -148,9 +148,9 @@ def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:
 
 def meta_for(
     ind: pd.Series, frame: pd.DataFrame, *, title: str | None = None, unit: str | None = None
-) -> charts.ChartMeta:
+) -> chart_frame.ChartMeta:
     demo = bool(len(frame)) and not bool(frame["is_official"].all())
-    return charts.ChartMeta(
+    return chart_frame.ChartMeta(
         title=title or str(ind["name"]),
         unit=str(ind["unit"]) if unit is None else unit,
         source=_source_text(ind, frame),

@@ -1,6 +1,6 @@
 """The figures of the comparison page: rank over time, bar ranking, regional map.
 
-Like every chart, each states source and Stand below the plot (``charts.ChartMeta``),
+Like every chart, each states source and Stand below the plot (``chart_frame.ChartMeta``),
 and the map is drawn on a blank style from local GeoJSON: no tile or font request.
 """
 
@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.peer_groups import DORTMUND_AGS
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame, charts
 from dortmund_kpi.views.common import period_text
 
 DORTMUND_COLOR = "#CC3311"
@@ -41,11 +41,13 @@ class Meta:
     higher_is_better: bool
 
 
-def _chart_meta(meta: Meta, title: str, frame: pd.DataFrame) -> charts.ChartMeta:
+def _chart_meta(meta: Meta, title: str, frame: pd.DataFrame) -> chart_frame.ChartMeta:
     sources = list(dict.fromkeys(str(s) for s in frame["source"].dropna())) if len(frame) else []
     stand = formatting.day(frame["loaded_at"].max()) if len(frame) else "–"
     demo = bool(len(frame)) and not bool(frame["is_official"].all())
-    return charts.ChartMeta(title, meta.unit, "; ".join(sources) or "–", stand, meta.decimals, demo)
+    return chart_frame.ChartMeta(
+        title, meta.unit, "; ".join(sources) or "–", stand, meta.decimals, demo
+    )
 
 
 def rank_ticks(worst: int) -> list[int]:
@@ -84,8 +86,8 @@ def rank_history(
         tickvals=rank_ticks(worst),
     )
     fig.update_xaxes(type="category")
-    info = charts.ChartMeta(f"{texts.COMPARISON_RANK_TITLE} ({meta.title})", "", source, stand)
-    return charts.freeze(charts._style(fig, info, height=320))
+    info = chart_frame.ChartMeta(f"{texts.COMPARISON_RANK_TITLE} ({meta.title})", "", source, stand)
+    return charts.freeze(chart_frame.style(fig, info, height=320))
 
 
 def bars(part: pd.DataFrame, meta: Meta, period: str) -> go.Figure:
@@ -108,7 +110,7 @@ def bars(part: pd.DataFrame, meta: Meta, period: str) -> go.Figure:
     )
     title = f"{meta.title}: " + texts.COMPARISON_BARS_TITLE.format(period=period_text(period))
     height = max(320, 90 + 24 * len(ordered))
-    return charts.freeze(charts._style(fig, _chart_meta(meta, title, part), height=height))
+    return charts.freeze(chart_frame.style(fig, _chart_meta(meta, title, part), height=height))
 
 
 def region_map(
@@ -151,5 +153,5 @@ def region_map(
     title = texts.COMPARISON_MAP_TITLE.format(period=period_text(period))
     info = _chart_meta(meta, f"{meta.title}, {title}", part)
     return charts.freeze(
-        charts._style(fig, info, height=520, extra=texts.COMPARISON_MAP_NOTE, narrow=True)
+        chart_frame.style(fig, info, height=520, extra=texts.COMPARISON_MAP_NOTE, narrow=True)
     )

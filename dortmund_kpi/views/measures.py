@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import clock, formatting, measures, texts
 from dortmund_kpi.db import read
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame
 from dortmund_kpi.views import timeline as timeline_chart
 from dortmund_kpi.views.common import Query, View, statuses
 
@@ -101,7 +101,7 @@ def timeline(
     frame: pd.DataFrame, title: str, stand: str, today: date, pinned: bool = False
 ) -> go.Figure:
     """The Gantt chart; the dotted line is today, or the pinned day of a ``stand`` link."""
-    meta = charts.ChartMeta(
+    meta = chart_frame.ChartMeta(
         title=title,
         unit="",
         source=texts.MEASURES_SOURCE,

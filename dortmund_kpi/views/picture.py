@@ -6,11 +6,13 @@ a picture of another size, and are fitted to it here (on a copy):
 - A map's zoom fits the districts (or regions) into the page's chart, a fixed number of
   pixels: in a larger picture the map stayed that small, in a wide empty frame. Here it
   is zoomed to fill the picture's plot area (``geometry.map_view``, as for the page).
-- The footer (source, Stand, notes) is wrapped for the page's column, on a map as narrow
-  as a phone: in a wide picture it ran as a thin column of three or four lines. Here its
-  lines are as wide as the picture, and the space below the plot shrinks with them.
+- The title and the footer (source, Stand, notes) are wrapped for the narrowest box the
+  figure is drawn in, a phone: in a wide picture the title took two or three short lines
+  and the footer ran as a thin column of three or four. Here their lines are as wide as
+  the picture, and the space above and below the plot shrinks with them. The title's and
+  legend's places are computed for the picture's height.
 
-Everything else (title, legend, values, origin marking) is the page's figure as it is.
+Everything else (legend, values, origin marking) is the page's figure as it is.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dortmund_kpi import geometry, texts
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame
 
 FOOTER_PX_PER_CHAR = 6.5  # the footer's 10 px text, on average per character
 BADGE_PX = 120  # the "Demodaten" badge at the footer's right end
 COLORBAR_PX = 110  # a map's colour scale, right of its plot area
+SIDES_PX = 20  # the figure's margins left and right of its title
 
 
 def fitted(fig: go.Figure, width: int, height: int) -> go.Figure:
     """A copy of ``fig`` fitted to a picture of ``width`` x ``height`` px."""
     out = go.Figure(fig)
+    chars = int(chart_frame.TITLE_CHARS * (width - SIDES_PX) / chart_frame.TITLE_CHARS_PX)
+    chart_frame.rewrap_title(
+        out, chars, out.layout.title.font.size or chart_frame.TITLE_SIZE, height
+    )
     _footer_fitted(out, width)
     _map_fitted(out, width, height)
     return out
@@ -40,11 +47,11 @@ def _footer_fitted(fig: go.Figure, width: int) -> None:
     if footer is None or before is None:
         return
     chars = max(40, int((width - BADGE_PX) / FOOTER_PX_PER_CHAR))
-    text = charts.footer_lines(footer.text.replace("<br>", " "), chars)
-    bottom = charts.footer_margin(text.count("<br>") + 1)
+    text = chart_frame.footer_lines(footer.text.replace("<br>", " "), chars)
+    bottom = chart_frame.footer_margin(text.count("<br>") + 1)
     for note in notes:  # the footer and the badge hang below the plot by the margin
-        if note.yref == "paper" and note.y == 0 and note.yshift == charts.footer_shift(before):
-            note.yshift = charts.footer_shift(bottom)
+        if note.yref == "paper" and note.y == 0 and note.yshift == chart_frame.footer_shift(before):
+            note.yshift = chart_frame.footer_shift(bottom)
     footer.text = text
     fig.update_layout(margin={"b": bottom})
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import texts, trends
-from dortmund_kpi.views import charts
+from dortmund_kpi.views import chart_frame, charts
 
 # Inside out: einführen is the innermost band (radius 0..1), beobachten the outermost.
 BANDS = tuple(reversed(trends.RADAR_RINGS))
@@ -55,7 +55,7 @@ def positions(frame: pd.DataFrame, sectors: list[str], column: str) -> pd.DataFr
 
 
 def radar_figure(
-    frame: pd.DataFrame, sectors: list[str], column: str, meta: charts.ChartMeta
+    frame: pd.DataFrame, sectors: list[str], column: str, meta: chart_frame.ChartMeta
 ) -> go.Figure:
     """``frame``: trends on the radar with ``number``, ``movement`` and ``column`` (a list
     of sector names per trend); ``sectors``: the sector names in drawing order."""
@@ -124,4 +124,4 @@ def radar_figure(
         },
         showlegend=True,
     )
-    return charts._style(fig, meta, height=640, extra=texts.TRENDS_LEGEND_HINT)
+    return chart_frame.style(fig, meta, height=640, extra=texts.TRENDS_LEGEND_HINT)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import texts
-from dortmund_kpi.views.charts import ChartMeta, _style
+from dortmund_kpi.views.chart_frame import ChartMeta, style
 
 MEASURE_COLORS = {
     "geplant": "#88CCEE",
@@ -62,7 +62,7 @@ def measure_timeline(
         annotation_position="top right",
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
-    return _style(fig, meta, height=max(320, 150 + 34 * len(frame)))
+    return style(fig, meta, height=max(320, 150 + 34 * len(frame)))
 
 
 def _measure_bars(part: pd.DataFrame, name: str) -> go.Bar:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import formatting, texts, trends
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
-from dortmund_kpi.views import alt_text, charts, radar, radar_svg
+from dortmund_kpi.views import alt_text, chart_frame, charts, radar, radar_svg
 from dortmund_kpi.views.common import Query, View, demo_in, depends_on
 
 HONOURED = frozenset({"stand", "trend", "sektoren"})
@@ -125,7 +125,7 @@ def build(query: Query, view: View) -> TrendsData:
     figure = None
     if len(on_radar):
         column = "fields" if mode == "feld" else "plan_names"
-        meta = charts.ChartMeta(
+        meta = chart_frame.ChartMeta(
             title=f"{texts.TRENDS_TITLE}: {texts.TRENDS_RADAR}",
             unit="",
             source=texts.TRENDS_SOURCE,

@@ -15,7 +15,7 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import alt_text, bars_svg, charts, comparison, indicator
+from dortmund_kpi.views import alt_text, bars_svg, chart_frame, charts, comparison, indicator
 from dortmund_kpi.views.common import Direct, View
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -77,7 +77,7 @@ def test_many_districts_names_stay_apart() -> None:
             "is_official": [True] * 62,
         }
     )
-    meta = charts.ChartMeta(title="Rangfolge", unit="Anträge", source="Test", stand="heute")
+    meta = chart_frame.ChartMeta(title="Rangfolge", unit="Anträge", source="Test", stand="heute")
     fig = charts.ranking(frame, "value", meta, higher_is_better=True)
     svg = ET.fromstring(bars_svg.figure_svg(fig, "alt"))
     assert len(_bars(svg)) == 62

@@ -10,7 +10,7 @@ import pytest
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import charts, indicator, masterplan, projector
+from dortmund_kpi.views import chart_frame, indicator, masterplan, projector
 from dortmund_kpi.views.common import Direct, View
 
 YEARS = (2018, 2026)
@@ -48,8 +48,19 @@ def test_title_lines_fit_a_phone_and_no_word_is_cut(figures) -> None:
         words = " ".join(lines).split()
         assert all(line == line.strip() and line for line in lines)
         assert re.sub(r"\s+", " ", " ".join(lines)) == " ".join(words)
-        # the plot area moves down: the first line at the top, each further one ~21 px
-        assert fig.layout.margin.t >= 60 + 20 * len(lines), (lines, fig.layout.margin.t)
+        # the plot area moves down: the first line at the top, each further one ~21 px,
+        # and a row for the legend where plotly draws one (two or more named traces)
+        legend = 20 if len([t for t in fig.data if t.name]) > 1 else 0
+        assert fig.layout.margin.t >= 40 + 20 * len(lines) + legend, (lines, fig.layout.margin.t)
+
+
+def test_a_chart_without_legend_keeps_no_room_for_one(figures) -> None:
+    """A map or a ranking (one trace, no legend): its plot begins below its title, without
+    an empty legend row between (in an exported map it was a blank band)."""
+    single = [f for f in figures if len(f.data) == 1]
+    assert {f.data[0].type for f in single} >= {"choroplethmap", "bar"}  # precondition
+    for fig in single:
+        assert fig.layout.margin.t == 40 + 20 * len(_lines(fig)), _lines(fig)
 
 
 def test_projector_titles_wrap_shorter_for_their_larger_letters(figures) -> None:
@@ -60,7 +71,7 @@ def test_projector_titles_wrap_shorter_for_their_larger_letters(figures) -> None
         assert " ".join(lines) == " ".join(_lines(fig))
         for line in lines:
             assert len(line) <= PHONE_TITLE_CHARS / 1.5 or " " not in line, lines
-        assert big.layout.margin.t >= 1.5 * (60 + 20 * len(lines)), lines
+        assert big.layout.margin.t >= 1.5 * (40 + 20 * len(lines)), lines
 
 
 def test_timeline_footer_keeps_the_stand_time_together(figures) -> None:
@@ -75,6 +86,6 @@ def test_timeline_footer_keeps_the_stand_time_together(figures) -> None:
 
 def test_wrapping_keeps_every_word_of_a_long_title() -> None:
     title = "Schülerinnen und Schüler je digitalem Endgerät (Schüler je Gerät)"
-    lines = charts.title_lines(title)
+    lines = chart_frame.title_lines(title)
     assert " ".join(lines) == title
     assert all(len(line) <= PHONE_TITLE_CHARS for line in lines)

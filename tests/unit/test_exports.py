@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from dortmund_kpi.share import downloads as exports
 from dortmund_kpi.share import qr as sharing
-from dortmund_kpi.views.charts import ChartMeta, time_series
+from dortmund_kpi.views.chart_frame import ChartMeta
+from dortmund_kpi.views.charts import time_series
 
 
 def test_xlsx_has_data_and_metadata_sheets_and_neutralises_formulas():

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dortmund_kpi import formatting
 from dortmund_kpi.views import tables as views
-from dortmund_kpi.views.charts import ChartMeta
+from dortmund_kpi.views.chart_frame import ChartMeta
 
 
 def test_numbers():

@@ -9,7 +9,7 @@ from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.views import indicator, picture
-from dortmund_kpi.views.charts import ChartMeta
+from dortmund_kpi.views.chart_frame import ChartMeta
 from dortmund_kpi.views.common import Direct, View
 
 
@@ -45,6 +45,18 @@ def test_the_footer_runs_as_wide_as_the_picture(district_map) -> None:
     assert bottom < district_map.layout.margin.b
     # The footer and the "Demodaten" badge still hang just below the plot.
     assert len(moved) == len(shifts) and set(moved) == {-bottom + 4}
+
+
+def test_the_title_runs_as_wide_as_the_picture(district_map) -> None:
+    """Wrapped for a phone on the page, a title takes one line in a wide picture; the
+    plot moves up by the lines saved, and the title's place is the picture's."""
+    lines = district_map.layout.title.text.split("<br>")
+    assert len(lines) >= 2  # precondition: wrapped on the page
+    fitted = picture.fitted(district_map, 1352, 652)
+    assert fitted.layout.title.text == " ".join(lines)  # every word, one line
+    assert fitted.layout.margin.t == district_map.layout.margin.t - 20 * (len(lines) - 1)
+    assert fitted.layout.title.y == 0.98  # a single line hangs from the top
+    assert district_map.layout.title.text == "<br>".join(lines)  # the page's stays
 
 
 def test_a_footer_is_never_broken_at_a_hyphen() -> None:

@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from dortmund_kpi import texts
+from dortmund_kpi import clock, formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.deck import deck_for_urls, parse_view
@@ -196,9 +196,19 @@ def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
         "Testmaßnahme Endgeräte",
     ]
     assert _texts(district[-1])[0] == "Maßnahmen: Innenstadt-West"
+    # One "Stand" a slide: the data's, in the source line; the day deadlines are judged
+    # by (today) has its own words in the subtitle.
+    for deck in (plan, indicator, district):
+        words = _texts(deck[-1])
+        assert sum(t.count(f"{texts.STAND}") for t in words) == 1, words
+        assert any(t.endswith(texts.SLIDE_MEASURES_DAY.format(day=_today())) for t in words)
     counts = _tables(overview[-1])[0]
     assert counts[0][0] == "Masterplan" and counts[1][0] == "Verwaltung"
     assert all(any("Demodaten" in t for t in _texts(s[-1])) for s in slides)
+
+
+def _today() -> str:
+    return formatting.day(clock.today())
 
 
 def test_a_moment_before_the_first_import_gives_a_deck(fixture_db: Settings) -> None:
