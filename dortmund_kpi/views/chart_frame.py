@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -22,6 +23,9 @@ from dortmund_kpi import texts
 PALETTE = px.colors.qualitative.Safe  # colour-blind safe (Paul Tol), see PITFALLS 4.5
 FONT = "Source Sans Pro, Arial, sans-serif"
 TITLE_SIZE = 16  # px
+# The names of the footer's and the badge's annotations: what an exported picture
+# re-wraps and moves, and a static drawing (``views.svg_parts``) draws at its foot.
+FOOTER, BADGE = "dkpi-footer", "dkpi-badge"
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,16 @@ def legend_names(fig: go.Figure) -> list[str]:
     return [t.name for t in shown] if len(shown) > 1 or told else []
 
 
+def footer_note(fig: go.Figure) -> Any:
+    """The footer's annotation of a figure ``style`` framed (source, Stand, notes), or None."""
+    return next((a for a in fig.layout.annotations if a.name == FOOTER), None)
+
+
+def badges(fig: go.Figure) -> list[Any]:
+    """The badges ``style`` hung at the footer's right end (the "Demodaten" marker)."""
+    return [a for a in fig.layout.annotations if a.name == BADGE]
+
+
 def style(
     fig: go.Figure, meta: ChartMeta, height: int, extra: str = "", narrow: bool = False
 ) -> go.Figure:
@@ -182,6 +196,7 @@ def style(
         xanchor="left",
         yanchor="bottom",
         font={"size": 10, "color": "#555"},
+        name=FOOTER,
     )
     if meta.demo:
         fig.add_annotation(
@@ -197,5 +212,6 @@ def style(
             bgcolor="#FFF3CD",
             bordercolor="#B58B00",
             font={"size": 11, "color": "#5C4400"},
+            name=BADGE,
         )
     return fig

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dortmund_kpi import geometry, texts
+from dortmund_kpi import geometry
 from dortmund_kpi.views import chart_frame
 
 FOOTER_PX_PER_CHAR = 6.5  # the footer's 10 px text, on average per character
@@ -41,17 +41,14 @@ def fitted(fig: go.Figure, width: int, height: int) -> go.Figure:
 
 
 def _footer_fitted(fig: go.Figure, width: int) -> None:
-    notes = fig.layout.annotations
-    footer = next((a for a in notes if (a.text or "").startswith(f"{texts.SOURCE}:")), None)
-    before = fig.layout.margin.b
+    footer, before = chart_frame.footer_note(fig), fig.layout.margin.b
     if footer is None or before is None:
         return
     chars = max(40, int((width - BADGE_PX) / FOOTER_PX_PER_CHAR))
     text = chart_frame.footer_lines(footer.text.replace("<br>", " "), chars)
     bottom = chart_frame.footer_margin(text.count("<br>") + 1)
-    for note in notes:  # the footer and the badge hang below the plot by the margin
-        if note.yref == "paper" and note.y == 0 and note.yshift == chart_frame.footer_shift(before):
-            note.yshift = chart_frame.footer_shift(bottom)
+    for note in [footer, *chart_frame.badges(fig)]:  # they hang below the plot by the margin
+        note.yshift = chart_frame.footer_shift(bottom)
     footer.text = text
     fig.update_layout(margin={"b": bottom})
 

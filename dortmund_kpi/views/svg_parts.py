@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dortmund_kpi import formatting
+from dortmund_kpi.views import chart_frame
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 LINE = 14  # footer line height (11 px text)
@@ -106,13 +107,13 @@ def header(fig: go.Figure, width: int) -> tuple[list[str], float]:
 def footer(fig: go.Figure, width: int, height: int) -> tuple[list[str], float]:
     """Source and Stand (the figure's footer notes) at the bottom, the badges at the right
     of their first line; the parts and the top of the footer."""
-    notes = [a for a in fig.layout.annotations if a.bgcolor is None and a.xref in (None, "paper")]
-    badges = [a for a in fig.layout.annotations if a.bgcolor is not None]
+    note, badges = chart_frame.footer_note(fig), chart_frame.badges(fig)
     # The footer keeps clear of the badge at its right (it sits on the first line).
     free = width - max((_badge_width(plain(b.text)) + 8 for b in badges), default=0)
-    wrapped = textwrap.wrap(
-        " ".join(line for note in notes for line in lines(note.text)), width=int(free / 5.8)
-    )
+    joined = " ".join(lines(note.text if note is not None else ""))
+    wrapped = [
+        line for line in chart_frame.footer_lines(joined, int(free / 5.8)).split("<br>") if line
+    ]
     parts = [
         text(0, height - 8 - LINE * (len(wrapped) - 1 - index), line, size=11, fill="#555")
         for index, line in enumerate(wrapped)

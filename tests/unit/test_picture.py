@@ -3,12 +3,15 @@ to fill the picture, the footer in lines as wide as the picture; on the real pag
 
 from __future__ import annotations
 
+import re
+
+import plotly.graph_objects as go
 import pytest
 
 from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import indicator, picture
+from dortmund_kpi.views import chart_frame, indicator, picture, svg_parts
 from dortmund_kpi.views.chart_frame import ChartMeta
 from dortmund_kpi.views.common import Direct, View
 
@@ -65,3 +68,17 @@ def test_a_footer_is_never_broken_at_a_hyphen() -> None:
     source = "x" * 116 + " Open-Data-Portal"  # "Open-" would just fit the first line
     footer = ChartMeta("Titel", "%", source, "01.12.2026").footer(width=130)
     assert "Open-Data-Portal" in footer.replace("<br>", " ")
+
+
+def test_a_drawn_footer_is_never_broken_at_a_hyphen_either() -> None:
+    """The static drawing's footer (``svg_parts.footer``, on the page) wraps as the
+    figure's does: between words only, badge kept clear of it."""
+    # A line of 111 characters (720 px less the badge's 74, at 5.8 px a character), and
+    # "Open-" would just fit the first one
+    source = "x" * 92 + " Open-Data-Portal"
+    meta = ChartMeta("Titel", "%", source, "01.12.2026", demo=True)
+    fig = chart_frame.style(go.Figure(go.Scatter(x=[1, 2], y=[1, 2])), meta, height=320)
+    parts, _ = svg_parts.footer(fig, 720, 300)
+    words = [re.sub(r"<[^>]+>", "", p) for p in parts if 'fill="#555"' in p]
+    assert len(words) >= 2 and "Open-Data-Portal" in " ".join(words)
+    assert any(texts.DEMO_BADGE in p for p in parts)  # the badge found by its name
