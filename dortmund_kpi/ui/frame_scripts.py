@@ -110,6 +110,9 @@ HELP_JS = """(() => {
 # focus elsewhere, a dialog open). The same detail redrawn (a filter changed) stays where
 # it is; a page loading with a detail (a shared link) has it at the top, and a click while
 # the page still loads is no request for it: nothing moves, the focus stays put.
+# Closed by a person (its close button), a detail that was brought into view gives the
+# focus back to what opened it (the measure's link, found again by its address, or the
+# keyed widget), scrolled into view: the person is back where they were in the list.
 REVEAL_JS = """(() => {
   if (window.__dkpiReveal) return;
   window.__dkpiReveal = true;
@@ -124,13 +127,31 @@ REVEAL_JS = """(() => {
   };
   // What a person's click or key on the drawn page found open, and where the focus was.
   let asked = -Infinity, before = new Map(), where = null, queued = false;
+  // How to find again what opened a detail (per detail's key), the detail clicked in.
+  let from = null, inside = null;
+  const opened = new Map();
+  const findable = (el) => {
+    const link = el && el.closest && el.closest("a[href]");
+    if (link) return `a[href="${CSS.escape(link.getAttribute("href"))}"]`;
+    const keyed = el && el.closest && el.closest('[class*="st-key-"]');
+    return keyed && !keyed.matches(DETAILS) ? `.${keyOf(keyed)} button, .${keyOf(keyed)} a` : null;
+  };
   const mark = (event) => {
-    if (!event.isTrusted || !idle()) return;
+    if (!event.isTrusted) return;
+    const target = event.type === "click" ? event.target : doc.activeElement;
+    // Only its close button (a button) takes a detail away: a link in it goes elsewhere.
+    // Closing counts while the page still runs, too (the detail just revealed).
+    const button = target && target.closest && target.closest("button");
+    const box = button && button.closest(DETAILS);
+    inside = box ? keyOf(box) : null;
+    if (inside) asked = performance.now();
+    if (!idle()) return;
     asked = performance.now();
     // A measure's link asks for its detail even when it is open already (far above).
     const opener = event.target.closest && event.target.closest('a[href*="massnahme="]');
     before = opener ? new Map() : shown();
     where = doc.activeElement;
+    from = findable(target);
   };
   doc.addEventListener("click", mark, true);
   doc.addEventListener("keydown", mark, true);
@@ -151,7 +172,31 @@ REVEAL_JS = """(() => {
       heading.setAttribute("tabindex", "-1");
       heading.focus({preventScroll: true});
       where = heading;
+      if (from) opened.set(key, from);
     }
+    goBack();
+  };
+  // A revealed detail closed by its button: the focus goes back to what opened it, for
+  // a few seconds found again should the page redraw it (React may replace the node).
+  let back = null;
+  const goBack = () => {
+    if (inside && !doc.querySelector(`.${inside}`) && opened.has(inside)) {
+      back = {selector: opened.get(inside), until: performance.now() + 3000, moved: false};
+      opened.delete(inside);
+      inside = null;
+    }
+    if (!back) return;
+    const now = doc.activeElement, el = doc.querySelector(back.selector);
+    const left = now && now !== doc.body && now.isConnected && !now.closest(DETAILS);
+    if (performance.now() > back.until || (left && now !== el) || doc.querySelector("[role=dialog]")) {
+      back = null;  // the person has moved on
+      return;
+    }
+    if (!el || now === el) return;
+    if (!back.moved) el.scrollIntoView({block: "center"});
+    back.moved = true;
+    el.focus({preventScroll: true});
+    where = el;
   };
   new MutationObserver(() => {  // idle unless a person asked for something just now
     if (queued || performance.now() - asked > SOON_MS) return;

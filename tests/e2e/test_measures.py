@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from dortmund_kpi import texts
 from dortmund_kpi.ui import frame_scripts, tile_markup, widgets
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
@@ -167,3 +168,13 @@ def test_a_measure_opened_further_down_comes_into_view(page: Page, app_server: A
         click_page_link(page, link)
     page.wait_for_function(f"() => !!document.activeElement.closest('{DETAIL}')")
     assert page.evaluate(IN_VIEW_JS, DETAIL) is True
+
+    # Closed, the detail gives the focus back to the link that opened it, in view again:
+    # the person is back at the list (it used to leave them at the top of the page).
+    with rerun(page):
+        page.locator(DETAIL).get_by_role("button", name=texts.MEASURE_CLOSE).click()
+    page.wait_for_selector(DETAIL, state="detached")
+    page.wait_for_function("() => document.activeElement.tagName === 'A'")
+    assert "Bürgerdienste" in page.evaluate("document.activeElement.textContent")
+    top = page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"]

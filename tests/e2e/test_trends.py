@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.share.urlstate import format_stand
@@ -112,6 +113,10 @@ def test_radar_switch_detail_pinned_export(trends_server, page: Page, browser: B
         assert magic in data[:400]
         assert info.value.suggested_filename.startswith("technologiescout")
     page.keyboard.press("Escape")
+    # Closed, the detail gives the focus back to the trend's button that opened it.
+    with rerun(page):
+        page.locator(DETAIL).get_by_role("button", name=texts.TREND_CLOSE).click()
+    page.wait_for_function("() => !!document.activeElement.closest('.st-key-trend_tr_ki_chat')")
 
     fresh = new_context(browser).new_page()
     open_page(fresh, server.base_url, f"/trends?stand={format_stand(first)}&trend=tr_ki_chat")
