@@ -188,7 +188,8 @@ REVEAL_JS = """(() => {
     if (!back) return;
     const now = doc.activeElement, el = doc.querySelector(back.selector);
     const left = now && now !== doc.body && now.isConnected && !now.closest(DETAILS);
-    if (performance.now() > back.until || (left && now !== el) || doc.querySelector("[role=dialog]")) {
+    const late = performance.now() > back.until;
+    if (late || (left && now !== el) || doc.querySelector("[role=dialog]")) {
       back = null;  // the person has moved on
       return;
     }
