@@ -12,6 +12,7 @@ from dortmund_kpi.ui import table_markup, tile_markup
 MEASURE_DETAIL, TREND_DETAIL = "measure_detail", "trend_detail"  # the details' container keys
 DETAIL_KEYS = (MEASURE_DETAIL, TREND_DETAIL)
 DETAIL_SELECTOR = ", ".join(f".st-key-{key}" for key in DETAIL_KEYS)  # their boxes (CSS)
+SAME_VIEW = "dkpi-same-view"  # the event of a page link to the view shown (NAV_JS)
 
 
 def guarded(*scripts: str) -> str:
@@ -30,6 +31,9 @@ def guarded(*scripts: str) -> str:
 # run start within 5 s, the page is loaded as the link says (the link carries the view,
 # so nothing is lost). Streamlit takes the event for "back/forward": widgets bound to query
 # parameters (``bind=``, none here) would be reset to the address's values.
+# A link to the view already shown (the open measure's own link) runs nothing: Streamlit's
+# run would draw the same page, and with nothing changed it could not be told from no
+# run (the page was loaded anew after 5 s). It only tells the page (``SAME_VIEW``).
 NAV_JS = """(() => {
   if (window.__dkpiNav) return;
   window.__dkpiNav = true;
@@ -41,6 +45,12 @@ NAV_JS = """(() => {
       for (const value of here.getAll(key)) url.searchParams.append(key, value);
     return url.href;
   };
+  // The view an address names: its page and its parameters in any order.
+  const view = (address) => {
+    const url = new URL(address, window.location.href);
+    return url.pathname + "?" + [...url.searchParams].map((p) => p.join("=")).sort().join("&");
+  };
+  const sameView = (href) => view(href) === view(window.location.href);
   window.document.addEventListener("click", (event) => {
     const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
     const app = window.document.querySelector(`[${STATE}]`);
@@ -49,9 +59,14 @@ NAV_JS = """(() => {
     if (link.origin !== window.location.origin) return;
     event.preventDefault();
     if (pending) return;  // a double click: one page change
+    const href = target(link);
+    if (sameView(href)) {  // nothing to run: the page shows it (an open detail's link)
+      window.__dkpiNavRan = true;
+      window.dispatchEvent(new CustomEvent(SAME_VIEW));
+      return;
+    }
     pending = true;
     window.__dkpiNavRan = false;  // true once the session runs the page (tests wait for it)
-    const href = target(link);
     // Streamlit took the event when its script state changes or the page's elements are
     // drawn anew: a quick run's states may reach the page in one drawing, "running" never
     // shown (seen with a warm page), but its elements are replaced all the same.
@@ -74,7 +89,7 @@ NAV_JS = """(() => {
         window.location.assign(href);
     }, 5000);
   });
-})();""".replace("NAV_CLASS", tile_markup.NAV_CLASS)
+})();""".replace("NAV_CLASS", tile_markup.NAV_CLASS).replace("SAME_VIEW", json.dumps(SAME_VIEW))
 # A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
 # one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").
 # Open ones used to stay open, on top of the tiles below them, until their "?" was pressed.
@@ -181,30 +196,44 @@ REVEAL_JS = """(() => {
   let back = null;
   const goBack = () => {
     if (inside && !doc.querySelector(`.${inside}`) && opened.has(inside)) {
-      back = {selector: opened.get(inside), until: performance.now() + 3000, moved: false};
+      back = {selector: opened.get(inside), until: performance.now() + 3000};
       opened.delete(inside);
       inside = null;
     }
     if (!back) return;
+    // The page may hold the link twice for a moment (drawn anew, the old one not yet gone).
     const now = doc.activeElement, el = doc.querySelector(back.selector);
+    const there = !!now && now.matches && now.matches(back.selector) && now.isConnected;
     const left = now && now !== doc.body && now.isConnected && !now.closest(DETAILS);
     const late = performance.now() > back.until;
-    if (late || (left && now !== el) || doc.querySelector("[role=dialog]")) {
+    if (late || (left && !there) || doc.querySelector("[role=dialog]")) {
       back = null;  // the person has moved on
       return;
     }
-    if (!el || now === el) return;
-    if (!back.moved) el.scrollIntoView({block: "center"});
-    back.moved = true;
-    el.focus({preventScroll: true});
-    where = el;
+    if (!el && !there) return;
+    const link = there ? now : el;
+    if (!there) link.focus({preventScroll: true});
+    where = link;
+    // in view once the page has settled: the detail's place above is gone meanwhile
+    const box = link.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) link.scrollIntoView({block: "center"});
   };
-  new MutationObserver(() => {  // idle unless a person asked for something just now
+  // A link to the view shown (the open measure's own link) runs nothing: look again.
+  window.addEventListener(SAME_VIEW, () => {
+    if (!queued) { queued = true; window.requestAnimationFrame(reveal); }
+  });
+  // Idle unless a person asked for something just now. The end of a run counts as well
+  // as new nodes: a run that draws only what is there already changes no node.
+  new MutationObserver(() => {
     if (queued || performance.now() - asked > SOON_MS) return;
     queued = true;
     window.requestAnimationFrame(reveal);
-  }).observe(doc.body, {subtree: true, childList: true});
-})();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR))
+  }).observe(doc.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-test-script-state"],
+  });
+})();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR)).replace(
+    "SAME_VIEW", json.dumps(SAME_VIEW)
+)
 
 
 # A table of text (``ui.table_markup``) is a region the keyboard can scroll: its box is a
