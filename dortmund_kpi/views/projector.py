@@ -16,10 +16,8 @@ def for_projector(fig: go.Figure) -> go.Figure:
     big = go.Figure(fig)
     layout = big.layout
     scale = PROJECTOR_SCALE
-    size, height = (
-        (layout.title.font.size or TITLE_SIZE) * scale,
-        int((layout.height or 420) * 1.25),
-    )
+    size = (layout.title.font.size or TITLE_SIZE) * scale
+    height = int((layout.height or 420) * 1.25)
     bottom = layout.margin.b or 62
     # Larger letters, shorter lines: the title still fits a phone's chart.
     top = rewrap_title(big, int(TITLE_CHARS / scale), size, height)
