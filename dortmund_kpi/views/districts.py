@@ -112,10 +112,31 @@ def _chart(query: Query, view: View, chosen: tuple[str, ...]) -> DistrictChart |
     frame = query(read.series, [indicator_id], [CITY, *chosen], lo, hi, as_of=as_of)
     stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
+    relative = _per_1000(frame, ind, query(read.district_list))
+    if relative is not None:  # no target path or trend: they are the city total's
+        frame, ind, row = *relative, None
     figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
     name = file_name(ind, list(chosen), lo, hi)
     svg = "" if figure is None else small_svg.series_markup(figure, alt_text.describe(figure))
     return DistrictChart(ind, options, frame, figure, name, svg)
+
+
+def _per_1000(
+    frame: pd.DataFrame, ind: pd.Series, districts: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series] | None:
+    """A count (aggregation ``sum``) per 1,000 inhabitants of each area, the city's of all
+    districts together, as the profile compares counts: in absolute numbers the city's
+    total dwarfed every district. None for other indicators, or without populations."""
+    population = districts.set_index("slug")["population"].astype("float64")
+    if ind["aggregation"] != "sum" or population.isna().any() or (population <= 0).any():
+        return None
+    population[CITY] = population.sum()
+    out = frame.copy()
+    out["value"] = out["value"] / out["area"].map(population) * 1000
+    per = ind.copy()
+    per["unit"], per["decimals"] = f"{ind['unit']} {texts.PER_1000}", 2
+    per["target_value"] = float("nan")
+    return out, per
 
 
 def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tuple:

@@ -10,7 +10,7 @@ from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
 
-from .conftest import assert_ok, figures, open_page, qp_all, text_tables
+from .conftest import array, assert_ok, figures, open_page, qp_all, text_tables
 
 C = texts.COLUMNS
 
@@ -134,6 +134,34 @@ def test_several_districts_side_by_side_and_over_time(fixture_con) -> None:
     assert_ok(at)
     assert at.sidebar.multiselect[0].value == ["mengede", "eving"]
     assert qp_all(at)["bezirk"] == ["mengede", "eving"]
+
+
+def test_a_count_over_time_is_per_1000_inhabitants_as_in_the_profile(fixture_con) -> None:
+    """A count (aggregation ``sum``) over time is drawn per 1,000 inhabitants of each area,
+    the city's of all districts together, as the profile compares counts: in absolute
+    numbers the city's total dwarfed every district's line. A share keeps its values."""
+    chosen = {"hoerde": "Hörde", "eving": "Eving", "dortmund": "Dortmund (gesamt)"}
+    at = open_page("bezirke", {"bezirk": ["hoerde", "eving"], "indikator": "online_antraege"})
+    assert_ok(at)
+    spec = figures(at)["district_series"]
+    assert texts.PER_1000 in spec["layout"]["title"]["text"].replace("<br>", " ")
+    population = read.district_list(fixture_con).set_index("slug")["population"]
+    population["dortmund"] = population.sum()
+    stored = read.series(
+        fixture_con, ["online_antraege"], list(chosen), *read.data_range(fixture_con)
+    )
+    assert not stored.empty  # precondition
+    drawn = {t["name"]: t for t in spec["data"]}
+    assert set(drawn) <= {*chosen.values(), texts.DEMO_POINTS}  # no target path or trend
+    for slug, name in chosen.items():
+        want = stored[stored["area"] == slug]["value"] / population[slug] * 1000
+        assert array(drawn[name]["y"]) == pytest.approx(list(want), rel=1e-9), name
+    share = open_page("bezirke", {"bezirk": "hoerde", "indikator": "glasfaser_haushalte"})
+    values = {t["name"]: array(t["y"]) for t in figures(share)["district_series"]["data"]}
+    stored = read.series(
+        fixture_con, ["glasfaser_haushalte"], ["hoerde"], *read.data_range(fixture_con)
+    )
+    assert values["Hörde"] == pytest.approx(list(stored["value"]))
 
 
 def test_choosing_the_charts_indicator_writes_the_link() -> None:
