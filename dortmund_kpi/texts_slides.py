@@ -13,7 +13,7 @@ SLIDES_HELP = (
 SLIDES_DETAILS = "Detailfolien"
 # The day a measures slide judges deadlines by (today, or a pinned link's day): not its
 # "Stand" (the data's, in the slide's source line), so it has a name of its own.
-SLIDE_MEASURES_DAY = "Fristen geprüft zum {day}"
+SLIDE_MEASURES_DAY = "Fristen zum Stichtag {day}"
 SLIDES_DETAILS_HELP = "Zur Folie der Ansicht eine Folie je Diagramm und Tabelle hinzufügen"
 SLIDE_OVERVIEW_TITLE = "Alle Masterpläne: Kennzahlen im Überblick"
 SLIDE_PLAN_TITLE = "Masterplan {name}: Zielstatus und letzte Werte"

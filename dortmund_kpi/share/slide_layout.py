@@ -116,7 +116,8 @@ def _widths(cells: list[list[str]], width: float, size: float) -> list[float] | 
         max(_longest_word(c, size, bold=i == 0) for i, c in enumerate(col)) * 1.15 + CELL_MARGIN_X
         for col in columns
     ]
-    # A column of one word (a date) is as wide as its word needs, with the word's margin.
+    # Never below its minimum: a column whose text is one word (a date) wanted less than
+    # its word's margin, and the shared-out rest then made it narrower than the word.
     natural = [
         max(m, max(text_width(c, size, bold=i == 0) for i, c in enumerate(col)) + CELL_MARGIN_X)
         for m, col in zip(minimum, columns, strict=True)

@@ -10,7 +10,9 @@ import json
 from dortmund_kpi.ui import table_markup, tile_markup
 
 MEASURE_DETAIL, TREND_DETAIL = "measure_detail", "trend_detail"  # the details' container keys
+MEASURE_CLOSE, TREND_CLOSE = "measure_close", "trend_close"  # their close buttons' keys
 DETAIL_KEYS = (MEASURE_DETAIL, TREND_DETAIL)
+CLOSE_SELECTOR = ", ".join(f".st-key-{key}" for key in (MEASURE_CLOSE, TREND_CLOSE))
 DETAIL_SELECTOR = ", ".join(f".st-key-{key}" for key in DETAIL_KEYS)  # their boxes (CSS)
 SAME_VIEW = "dkpi-same-view"  # the event of a page link to the view shown (NAV_JS)
 
@@ -45,12 +47,17 @@ NAV_JS = """(() => {
       for (const value of here.getAll(key)) url.searchParams.append(key, value);
     return url.href;
   };
-  // The view an address names: its page and its parameters in any order.
+  // The view an address names: its page and its parameters, the keys in any order, a
+  // key's values in theirs (the first district chosen is the one profiled).
   const view = (address) => {
     const url = new URL(address, window.location.href);
-    return url.pathname + "?" + [...url.searchParams].map((p) => p.join("=")).sort().join("&");
+    const pairs = [...url.searchParams].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return JSON.stringify([url.pathname, pairs]);
   };
-  const sameView = (href) => view(href) === view(window.location.href);
+  // Only while nothing runs: during a run the address may still name the view before it
+  // (a detail being closed), and that link asks for a change.
+  const sameView = (href, app) =>
+    app.getAttribute(STATE) === "notRunning" && view(href) === view(window.location.href);
   window.document.addEventListener("click", (event) => {
     const link = event.target.closest ? event.target.closest("a.NAV_CLASS") : null;
     const app = window.document.querySelector(`[${STATE}]`);
@@ -60,7 +67,7 @@ NAV_JS = """(() => {
     event.preventDefault();
     if (pending) return;  // a double click: one page change
     const href = target(link);
-    if (sameView(href)) {  // nothing to run: the page shows it (an open detail's link)
+    if (sameView(href, app)) {  // nothing to run: the page shows it (an open detail's link)
       window.__dkpiNavRan = true;
       window.dispatchEvent(new CustomEvent(SAME_VIEW));
       return;
@@ -128,7 +135,8 @@ HELP_JS = """(() => {
 # Closed by a person (its close button), a detail that was brought into view gives the
 # focus back to what opened it (the measure's link, found again by its address, or the
 # keyed widget), scrolled into view: the person is back where they were in the list.
-REVEAL_JS = """(() => {
+REVEAL_JS = (
+    """(() => {
   if (window.__dkpiReveal) return;
   window.__dkpiReveal = true;
   const doc = window.document, DETAILS = SELECTOR, SOON_MS = 15000;
@@ -145,18 +153,22 @@ REVEAL_JS = """(() => {
   // How to find again what opened a detail (per detail's key), the detail clicked in.
   let from = null, inside = null;
   const opened = new Map();
+  // A selector and which of its matches (a measure may be linked twice on a page).
   const findable = (el) => {
     const link = el && el.closest && el.closest("a[href]");
-    if (link) return `a[href="${CSS.escape(link.getAttribute("href"))}"]`;
     const keyed = el && el.closest && el.closest('[class*="st-key-"]');
-    return keyed && !keyed.matches(DETAILS) ? `.${keyOf(keyed)} button, .${keyOf(keyed)} a` : null;
+    const selector = link ? `a[href="${CSS.escape(link.getAttribute("href"))}"]`
+      : keyed && !keyed.matches(DETAILS) ? `.${keyOf(keyed)} button, .${keyOf(keyed)} a` : null;
+    if (!selector) return null;
+    const at = [...doc.querySelectorAll(selector)].indexOf(link || el.closest("button, a"));
+    return {selector, index: Math.max(at, 0)};
   };
   const mark = (event) => {
     if (!event.isTrusted) return;
     const target = event.type === "click" ? event.target : doc.activeElement;
-    // Only its close button (a button) takes a detail away: a link in it goes elsewhere.
-    // Closing counts while the page still runs, too (the detail just revealed).
-    const button = target && target.closest && target.closest("button");
+    // Only its close button takes a detail away (a link in it goes elsewhere). Closing
+    // counts while the page still runs, too (the detail just revealed).
+    const button = target && target.closest && target.closest(CLOSERS);
     const box = button && button.closest(DETAILS);
     inside = box ? keyOf(box) : null;
     if (inside) asked = performance.now();
@@ -196,13 +208,14 @@ REVEAL_JS = """(() => {
   let back = null;
   const goBack = () => {
     if (inside && !doc.querySelector(`.${inside}`) && opened.has(inside)) {
-      back = {selector: opened.get(inside), until: performance.now() + 3000};
+      back = {...opened.get(inside), until: performance.now() + 3000};
       opened.delete(inside);
       inside = null;
     }
     if (!back) return;
     // The page may hold the link twice for a moment (drawn anew, the old one not yet gone).
-    const now = doc.activeElement, el = doc.querySelector(back.selector);
+    const all = doc.querySelectorAll(back.selector);
+    const now = doc.activeElement, el = all[back.index] || all[0];
     const there = !!now && now.matches && now.matches(back.selector) && now.isConnected;
     const left = now && now !== doc.body && now.isConnected && !now.closest(DETAILS);
     const late = performance.now() > back.until;
@@ -217,6 +230,7 @@ REVEAL_JS = """(() => {
     // in view once the page has settled: the detail's place above is gone meanwhile
     const box = link.getBoundingClientRect();
     if (box.top < 0 || box.bottom > window.innerHeight) link.scrollIntoView({block: "center"});
+    if (idle()) back = null;  // settled: the person scrolls on from here undisturbed
   };
   // A link to the view shown (the open measure's own link) runs nothing: look again.
   window.addEventListener(SAME_VIEW, () => {
@@ -231,8 +245,9 @@ REVEAL_JS = """(() => {
   }).observe(doc.body, {
     subtree: true, childList: true, attributes: true, attributeFilter: ["data-test-script-state"],
   });
-})();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR)).replace(
-    "SAME_VIEW", json.dumps(SAME_VIEW)
+})();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR))
+    .replace("SAME_VIEW", json.dumps(SAME_VIEW))
+    .replace("CLOSERS", json.dumps(CLOSE_SELECTOR))
 )
 
 

@@ -110,6 +110,6 @@ def measure_detail(page: str) -> None:
             right.markdown(widgets.status_badge(status))
         st.button(
             texts.MEASURE_CLOSE,
-            key="measure_close",
+            key=frame_scripts.MEASURE_CLOSE,
             on_click=lambda: st.session_state.update(massnahme=None),
         )

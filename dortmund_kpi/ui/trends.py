@@ -110,4 +110,4 @@ def detail(info: TrendDetail | None, asked: str | None) -> None:
         if info.sources:
             st.markdown(f"**{texts.TREND_SOURCES}**")
             st.markdown("\n".join(f"- {_source(s)}" for s in info.sources))
-        st.button(texts.TREND_CLOSE, key="trend_close", on_click=_open, args=(None,))
+        st.button(texts.TREND_CLOSE, key=frame_scripts.TREND_CLOSE, on_click=_open, args=(None,))

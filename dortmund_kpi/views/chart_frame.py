@@ -3,9 +3,10 @@ legend hung below the title, and below the plot the footer (source, Stand, notes
 the "Demodaten" badge, inside the figure itself, so exported PNG/SVG images and slides
 keep them. No Streamlit here.
 
-The title and footer are wrapped for the narrowest box the page draws a figure in (a
-phone); ``rewrap_title`` and ``footer_lines`` wrap them anew for another box (a
-projector, an exported picture: ``views.projector``, ``views.picture``).
+The title is wrapped for the narrowest box the page draws a figure in (a phone), the
+footer for the figure's box (a phone's for maps and rankings); ``rewrap_title`` and
+``footer_lines`` wrap them anew for another box (a projector, an exported picture:
+``views.projector``, ``views.picture``). Both break between words only.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ TITLE_CHARS_PX = 350  # ... about 350 px: a title character takes about 9.7 px
 def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
     """A chart title in lines of at most ``width`` characters, broken between words only
     (a single longer word keeps its line)."""
-    return textwrap.wrap(title, width=width, break_long_words=False, break_on_hyphens=False)
+    return _between_words(title, width)
+
+
+def _between_words(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces only (never inside a word,
+    nor at its hyphens: "Open-Data-Portal" stays whole)."""
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
 
 
 def title_y(lines: int, size: float, height: int) -> float:
@@ -69,10 +76,10 @@ def legend_below_title(lines: int, size: float, height: int) -> float:
     return 0.98 - ((lines - 1) * 1.3 * size + lines * size + 4) / height
 
 
-def top_margin(legend_rows: int, title_lines: int) -> int:
-    """The margin (px) above the plot for a title of ``title_lines`` lines at 16 px and
+def top_margin(legend_rows: int, lines: int) -> int:
+    """The margin (px) above the plot for a title of ``lines`` lines at 16 px and
     ``legend_rows`` rows of legend below it (none for a map, a ranking)."""
-    return 60 + 20 * (legend_rows + title_lines - 1)
+    return 60 + 20 * (legend_rows + lines - 1)
 
 
 def rewrap_title(fig: go.Figure, chars: int, size: float, height: int) -> int:
@@ -99,8 +106,7 @@ def footer_lines(text: str, width: int) -> str:
 
     A word (a date-time from formatting.chart_timestamp is one) is never cut, nor at its
     hyphens: the lines joined by a space give the text back (``views.picture``)."""
-    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-    return "<br>".join(lines)
+    return "<br>".join(_between_words(text, width))
 
 
 def footer_margin(lines: int) -> int:

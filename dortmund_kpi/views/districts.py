@@ -125,12 +125,15 @@ def _per_1000(
     frame: pd.DataFrame, ind: pd.Series, districts: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.Series] | None:
     """A count (aggregation ``sum``) per 1,000 inhabitants of each area, the city's of all
-    districts together, as the profile compares counts: in absolute numbers the city's
-    total dwarfed every district. None for other indicators, or without populations."""
+    districts together, by the profile's rule (``db.read.PROFILES_SQL``): in absolute
+    numbers the city's total dwarfed every district. None for other indicators, or
+    without a population for every area shown (drawn as stored, then)."""
     population = districts.set_index("slug")["population"].astype("float64")
     if ind["aggregation"] != "sum" or population.isna().any() or (population <= 0).any():
         return None
     population[CITY] = population.sum()
+    if not frame["area"].isin(population.index).all():
+        return None
     out = frame.copy()
     out["value"] = out["value"] / out["area"].map(population) * 1000
     per = ind.copy()

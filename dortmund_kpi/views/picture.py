@@ -6,11 +6,12 @@ a picture of another size, and are fitted to it here (on a copy):
 - A map's zoom fits the districts (or regions) into the page's chart, a fixed number of
   pixels: in a larger picture the map stayed that small, in a wide empty frame. Here it
   is zoomed to fill the picture's plot area (``geometry.map_view``, as for the page).
-- The title and the footer (source, Stand, notes) are wrapped for the narrowest box the
-  figure is drawn in, a phone: in a wide picture the title took two or three short lines
-  and the footer ran as a thin column of three or four. Here their lines are as wide as
-  the picture, and the space above and below the plot shrinks with them. The title's and
-  legend's places are computed for the picture's height.
+- The title is wrapped for the narrowest box the figure is drawn in (a phone), the footer
+  (source, Stand, notes) for the figure's box on the page: in a wide picture the title
+  took two or three short lines and a map's footer ran as a thin column of three or four.
+  Here their lines are as wide as the picture, and the space above and below the plot
+  shrinks with them. The title's and legend's places are computed for the picture's
+  height.
 
 Everything else (legend, values, origin marking) is the page's figure as it is.
 """

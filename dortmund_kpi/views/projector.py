@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dortmund_kpi.views.chart_frame import TITLE_CHARS, TITLE_SIZE, rewrap_title
+from dortmund_kpi.views.chart_frame import TITLE_CHARS, TITLE_SIZE, footer_margin, rewrap_title
 
 PROJECTOR_SCALE = 1.5  # fonts on a meeting-room projector, read from the back of the room
 
@@ -18,7 +18,7 @@ def for_projector(fig: go.Figure) -> go.Figure:
     scale = PROJECTOR_SCALE
     size = (layout.title.font.size or TITLE_SIZE) * scale
     height = int((layout.height or 420) * 1.25)
-    bottom = layout.margin.b or 62
+    bottom = layout.margin.b or footer_margin(1)
     # Larger letters, shorter lines: the title still fits a phone's chart.
     top = rewrap_title(big, int(TITLE_CHARS / scale), size, height)
     big.update_layout(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import textwrap
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -18,7 +17,7 @@ import plotly.graph_objects as go
 from dortmund_kpi import formatting
 from dortmund_kpi.views import chart_frame
 
-FONT = "Source Sans Pro, Arial, sans-serif"
+FONT = chart_frame.FONT
 LINE = 14  # footer line height (11 px text)
 _TAGS = re.compile(r"<[^>]+>")
 _PLACEHOLDER = re.compile(r"%\{(\w+)(?:\[(\d+)\])?(?::([^}]*))?\}")
@@ -98,7 +97,7 @@ def header(fig: go.Figure, width: int) -> tuple[list[str], float]:
     """The title, wrapped again for ``width`` (px per character of 15 px bold text); the
     parts and the baseline below the last line."""
     parts, y = [], 18.0
-    for line in textwrap.wrap(" ".join(lines(fig.layout.title.text)), width=int(width / 8.2)):
+    for line in chart_frame.title_lines(" ".join(lines(fig.layout.title.text)), int(width / 8.2)):
         parts.append(text(0, y, line, size=15, font_weight="bold"))
         y += 19
     return parts, y

@@ -9,6 +9,7 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
+from dortmund_kpi.views import districts as views_districts
 
 from .conftest import array, assert_ok, figures, open_page, qp_all, text_tables
 
@@ -141,26 +142,29 @@ def test_a_count_over_time_is_per_1000_inhabitants_as_in_the_profile(fixture_con
     the city's of all districts together, as the profile compares counts: in absolute
     numbers the city's total dwarfed every district's line. A share keeps its values."""
     chosen = {"hoerde": "Hörde", "eving": "Eving", "dortmund": "Dortmund (gesamt)"}
+    years = read.data_range(fixture_con)
     at = open_page("bezirke", {"bezirk": ["hoerde", "eving"], "indikator": "online_antraege"})
     assert_ok(at)
     spec = figures(at)["district_series"]
     assert texts.PER_1000 in spec["layout"]["title"]["text"].replace("<br>", " ")
     population = read.district_list(fixture_con).set_index("slug")["population"]
     population["dortmund"] = population.sum()
-    stored = read.series(
-        fixture_con, ["online_antraege"], list(chosen), *read.data_range(fixture_con)
-    )
+    stored = read.series(fixture_con, ["online_antraege"], list(chosen), *years)
     assert not stored.empty  # precondition
     drawn = {t["name"]: t for t in spec["data"]}
-    assert set(drawn) <= {*chosen.values(), texts.DEMO_POINTS}  # no target path or trend
+    assert set(drawn) <= {*chosen.values(), texts.DEMO_POINTS}
     for slug, name in chosen.items():
         want = stored[stored["area"] == slug]["value"] / population[slug] * 1000
         assert array(drawn[name]["y"]) == pytest.approx(list(want), rel=1e-9), name
+    # A count with a target: no target path (nor trend) beside values per 1,000.
+    ind = read.indicator_list(fixture_con).set_index("id").loc["wlan_hotspots"]
+    assert not pd.isna(ind["target_value"])  # precondition
+    hotspots = open_page("bezirke", {"bezirk": "hoerde", "indikator": "wlan_hotspots"})
+    names = {t["name"] for t in figures(hotspots)["district_series"]["data"]}
+    assert names <= {"Hörde", "Dortmund (gesamt)", texts.DEMO_POINTS}, names
     share = open_page("bezirke", {"bezirk": "hoerde", "indikator": "glasfaser_haushalte"})
     values = {t["name"]: array(t["y"]) for t in figures(share)["district_series"]["data"]}
-    stored = read.series(
-        fixture_con, ["glasfaser_haushalte"], ["hoerde"], *read.data_range(fixture_con)
-    )
+    stored = read.series(fixture_con, ["glasfaser_haushalte"], ["hoerde"], *years)
     assert values["Hörde"] == pytest.approx(list(stored["value"]))
 
 
@@ -173,3 +177,16 @@ def test_choosing_the_charts_indicator_writes_the_link() -> None:
     again = open_page("bezirke", qp_all(at))
     assert at.selectbox(key="_district_chart").value == "glasfaser_haushalte"
     assert again.selectbox(key="_district_chart").value == "glasfaser_haushalte"
+
+
+def test_a_count_is_drawn_as_stored_without_every_population(fixture_con) -> None:
+    """Per 1,000 inhabitants only where every area shown has a population: a district
+    file without one (or with 0) leaves the chart in the stored numbers."""
+    ind = read.indicator_list(fixture_con).set_index("id").loc["wlan_hotspots"]
+    frame = read.series(fixture_con, ["wlan_hotspots"], ["dortmund", "hoerde"], 2018, 2026)
+    districts = read.district_list(fixture_con)
+    assert views_districts._per_1000(frame, ind, districts) is not None  # precondition
+    districts.loc[districts["slug"] == "eving", "population"] = 0
+    assert views_districts._per_1000(frame, ind, districts) is None
+    unknown = frame.assign(area="nirgendwo")
+    assert views_districts._per_1000(unknown, ind, read.district_list(fixture_con)) is None
