@@ -28,7 +28,16 @@ from dortmund_kpi.views import comparison, data, districts, indicator, masterpla
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
-from dortmund_kpi.views.common import Direct, Query, View, area_text, meta_for, period_text
+from dortmund_kpi.views.common import (
+    PER_1000_DECIMALS,
+    Direct,
+    Query,
+    View,
+    area_text,
+    meta_for,
+    per_1000_unit,
+    period_text,
+)
 
 BUILDERS: dict[str, Callable[[Query, View], Any]] = {
     "uebersicht": overview.build,
@@ -236,7 +245,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     values = page.districts.values
     per_capita = page.view.per_capita and bool(ind["per_capita"])
     column = "per_1000" if per_capita else "value"  # as the page's switch shows them
-    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
+    unit = per_1000_unit(ind["unit"]) if per_capita else str(ind["unit"])
     meta = meta_for(ind, values)
     label = period_text(page.districts.period)
     ranked = values.sort_values(column, ascending=ind["direction"] != "higher")
@@ -245,7 +254,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
         "source": meta.source,
         "stand": meta.stand,
         "demo": meta.demo,
-        "number_format": number_format(2 if per_capita else int(ind["decimals"])),
+        "number_format": number_format(PER_1000_DECIMALS if per_capita else int(ind["decimals"])),
     }
     return [
         *slides,

@@ -140,13 +140,14 @@ REVEAL_JS = (
   if (window.__dkpiReveal) return;
   window.__dkpiReveal = true;
   const doc = window.document, DETAILS = SELECTOR, SOON_MS = 15000;
+  const STATE = "data-test-script-state";
   const keyOf = (box) => [...box.classList].find((c) => c.startsWith("st-key-"));
   const titleOf = (box) => (box.querySelector("h1, h2, h3") || {}).textContent;
   const shown = () =>
     new Map([...doc.querySelectorAll(DETAILS)].map((box) => [keyOf(box), titleOf(box)]));
   const idle = () => {
-    const app = doc.querySelector("[data-test-script-state]");
-    return !!app && app.getAttribute("data-test-script-state") === "notRunning";
+    const app = doc.querySelector(`[${STATE}]`);
+    return !!app && app.getAttribute(STATE) === "notRunning";
   };
   // What a person's click or key on the drawn page found open, and where the focus was.
   let asked = -Infinity, before = new Map(), where = null, queued = false;
@@ -243,7 +244,7 @@ REVEAL_JS = (
     queued = true;
     window.requestAnimationFrame(reveal);
   }).observe(doc.body, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["data-test-script-state"],
+    subtree: true, childList: true, attributes: true, attributeFilter: [STATE],
   });
 })();""".replace("SELECTOR", json.dumps(DETAIL_SELECTOR))
     .replace("SAME_VIEW", json.dumps(SAME_VIEW))

@@ -72,8 +72,8 @@ def title_y(lines: int, size: float, height: int) -> float:
 
 def legend_below_title(lines: int, size: float, height: int) -> float:
     """Where (container fraction) a legend hung below a title of ``lines`` lines starts:
-    the title's top (``title_y``) plus its lines."""
-    return 0.98 - ((lines - 1) * 1.3 * size + lines * size + 4) / height
+    the title's anchor (``title_y``) plus its lines."""
+    return title_y(lines, size, height) - (lines * size + 4) / height
 
 
 def top_margin(legend_rows: int, lines: int) -> int:
@@ -92,7 +92,8 @@ def rewrap_title(fig: go.Figure, chars: int, size: float, height: int) -> int:
     lines = title_lines(" ".join(old), chars)
     if not lines:  # a figure without a title keeps its layout
         return layout.margin.t or top_margin(0, 1)
-    top = (layout.margin.t or top_margin(0, len(old))) + 20 * (len(lines) - len(old))
+    grown = top_margin(0, len(lines)) - top_margin(0, len(old))
+    top = (layout.margin.t or top_margin(0, len(old))) + grown
     fig.update_layout(
         title_text="<br>".join(lines), title_y=title_y(len(lines), size, height), margin_t=top
     )

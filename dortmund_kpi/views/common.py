@@ -139,6 +139,14 @@ def period_text(label: str | None) -> str:
     return "–" if formatting.missing(label) or not label else period_from_label(label).display
 
 
+PER_1000_DECIMALS = 2  # a value per 1,000 inhabitants: small numbers, two decimals
+
+
+def per_1000_unit(unit: object) -> str:
+    """The unit of a value per 1,000 inhabitants ("Anträge je 1.000 Einw.")."""
+    return f"{unit} {texts.PER_1000}"
+
+
 def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:
     """'Stand' of what a chart shows: when its newest value was imported."""
     if frame.empty or column not in frame or frame[column].isna().all():

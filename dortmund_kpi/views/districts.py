@@ -12,7 +12,16 @@ from dortmund_kpi import texts
 from dortmund_kpi.db import read
 from dortmund_kpi.views import alt_text, charts, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views.common import CITY, Query, View, demo_in, file_name, stand_of
+from dortmund_kpi.views.common import (
+    CITY,
+    PER_1000_DECIMALS,
+    Query,
+    View,
+    demo_in,
+    file_name,
+    per_1000_unit,
+    stand_of,
+)
 from dortmund_kpi.views.figures import indicator_chart
 
 # The profile is of the first chosen district; with several, a comparison of all of
@@ -137,7 +146,7 @@ def _per_1000(
     out = frame.copy()
     out["value"] = out["value"] / out["area"].map(population) * 1000
     per = ind.copy()
-    per["unit"], per["decimals"] = f"{ind['unit']} {texts.PER_1000}", 2
+    per["unit"], per["decimals"] = per_1000_unit(ind["unit"]), PER_1000_DECIMALS
     per["target_value"] = float("nan")
     return out, per
 

@@ -7,7 +7,13 @@ import plotly.graph_objects as go
 
 from dortmund_kpi import status, texts
 from dortmund_kpi.views import chart_frame, charts
-from dortmund_kpi.views.common import meta_for, period_text, possible_range
+from dortmund_kpi.views.common import (
+    PER_1000_DECIMALS,
+    meta_for,
+    per_1000_unit,
+    period_text,
+    possible_range,
+)
 
 
 def target_and_trend(
@@ -68,10 +74,12 @@ def _district_meta(
     values: pd.DataFrame, ind: pd.Series, per_capita: bool, title: str
 ) -> tuple[str, chart_frame.ChartMeta]:
     """Value column and chart meta for district values (per 1,000: two decimals)."""
-    unit = f"{ind['unit']} {texts.PER_1000}" if per_capita else str(ind["unit"])
+    unit = per_1000_unit(ind["unit"]) if per_capita else str(ind["unit"])
     meta = meta_for(ind, values, title=title, unit=unit)
     if per_capita:
-        meta = chart_frame.ChartMeta(meta.title, meta.unit, meta.source, meta.stand, 2, meta.demo)
+        meta = chart_frame.ChartMeta(
+            meta.title, meta.unit, meta.source, meta.stand, PER_1000_DECIMALS, meta.demo
+        )
     return "per_1000" if per_capita else "value", meta
 
 

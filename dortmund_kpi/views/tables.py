@@ -11,7 +11,13 @@ import pandas as pd
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.formatting import format_number_plain, neutralise
-from dortmund_kpi.views.common import period_text, stand_of, target_text
+from dortmund_kpi.views.common import (
+    PER_1000_DECIMALS,
+    per_1000_unit,
+    period_text,
+    stand_of,
+    target_text,
+)
 
 
 def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
@@ -53,8 +59,8 @@ def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
     c = texts.COLUMNS
     rows = []
     for r in profile.itertuples(index=False):
-        unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
-        decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        unit = per_1000_unit(r.unit) if r.aggregation == "sum" else r.unit
+        decimals = PER_1000_DECIMALS if r.aggregation == "sum" else int(r.decimals)
         shown = formatting.signed(r.deviation, decimals)
         judgement = (
             ""
@@ -213,8 +219,8 @@ def comparison_table(profiles: dict[str, pd.DataFrame], names: dict[str, str]) -
     by_district = {slug: p.set_index(keys) for slug, p in profiles.items()}
     rows = []
     for r in _union_rows(profiles.values()):
-        unit = f"{r.unit} {texts.PER_1000}" if r.aggregation == "sum" else r.unit
-        decimals = 2 if r.aggregation == "sum" else int(r.decimals)
+        unit = per_1000_unit(r.unit) if r.aggregation == "sum" else r.unit
+        decimals = PER_1000_DECIMALS if r.aggregation == "sum" else int(r.decimals)
         city = formatting.with_unit(r.city_comparable, unit, decimals)
         demo_city = "" if _city_official(r.city_official) else f" ({texts.DEMO})"
         row = {
