@@ -186,6 +186,7 @@ _GERMAN_JS = """(() => {
 })();"""
 _SCRIPTS = frame_scripts.guarded(
     frame_scripts.NAV_JS,
+    frame_scripts.RECONNECT_JS,
     frame_scripts.HELP_JS,
     frame_scripts.REVEAL_JS,
     frame_scripts.TABLE_STOPS_JS,

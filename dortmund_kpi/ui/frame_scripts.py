@@ -1,6 +1,7 @@
 """The frame's scripts for our own markup (strings, no Streamlit): page links that change
-the page within the session, the tiles' "?" as popups, a detail opened from further
-down the page brought into view, and tables of text as tab stops only where they scroll.
+the page within the session, the page run again after a lost connection, the tiles' "?"
+as popups, a detail opened from further down the page brought into view, and tables of
+text as tab stops only where they scroll.
 ``ui.frame`` sends them with every page."""
 
 from __future__ import annotations
@@ -97,6 +98,33 @@ NAV_JS = """(() => {
     }, 5000);
   });
 })();""".replace("NAV_CLASS", tile_markup.NAV_CLASS).replace("SAME_VIEW", json.dumps(SAME_VIEW))
+# Back from a lost connection, Streamlit runs nothing when its last run had ended: it
+# expects the server to hold the session still. Behind ``serve --replicas`` the browser
+# comes back to another replica, or to its own one restarted: a new session without the
+# page's downloads. The page looked intact, but a download clicked then did nothing until
+# some filter changed. So the page is run again once the connection is back (Streamlit's
+# history handler, as NAV_JS uses: same address, filters kept), unless Streamlit runs it
+# itself. A short break on a server that still holds the session costs one run.
+RECONNECT_JS = """(() => {
+  if (window.__dkpiReconnect) return;
+  window.__dkpiReconnect = true;
+  const CONNECTION = "data-test-connection-state", STATE = "data-test-script-state";
+  let lost = false;
+  const check = () => {
+    const app = window.document.querySelector(`[${CONNECTION}]`);
+    if (!app) return;
+    if (app.getAttribute(CONNECTION) !== "CONNECTED") { lost = true; return; }
+    if (!lost) return;
+    lost = false;
+    window.setTimeout(() => {  // Streamlit's own run, if it asks for one, shows by then
+      const ran = window.document.querySelector(`[${STATE}]`);
+      if (ran && ran.getAttribute(STATE) === "notRunning")
+        window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
+    }, 250);
+  };
+  new MutationObserver(check).observe(window.document.body, {
+    subtree: true, attributes: true, attributeFilter: [CONNECTION]});
+})();"""
 # A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
 # one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").
 # Open ones used to stay open, on top of the tiles below them, until their "?" was pressed.

@@ -4,27 +4,30 @@ One story, in order: two browsers load pages through the proxy and land on diffe
 replicas; each stays on its own (every request of its session reached that replica,
 and a download, which only that replica's memory holds, works through the proxy); an
 import while both read reaches both; the replica of one browser is killed, and that
-browser reconnects through nginx to the other replica and keeps its view (the URL
-holds it), while the other browser's session goes on undisturbed.
+browser reconnects through nginx to the other replica, runs its page there anew and keeps
+its view (the URL holds it), while the other browser's session goes on undisturbed. A
+browser that comes back only once the supervisor has restarted its replica reconnects to
+that one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from tests.conftest import build_fixture_db
 from tests.e2e.conftest import REPO_ROOT, cli_command, new_context, server_env
@@ -82,6 +85,10 @@ def _ports_free(first: int, count: int) -> bool:
             except OSError:
                 return False
     return True
+
+
+def _healthy(port: int) -> bool:
+    return devserver.health(f"http://127.0.0.1:{port}") == "ok"
 
 
 def _listening(port: int) -> bool:
@@ -162,6 +169,29 @@ def latest_value_shown(page: Page) -> bool:
     """The imported city value is drawn (the chart's points, as the browser shows them)."""
     city = [t for t in static_tips(page, "series") if t.startswith(f"{CITY_TRACE}\n")]
     return any(": 77,7 " in t for t in city)
+
+
+def finished_runs(page: Page) -> int:
+    """The script runs the page's websockets reported finished (``watch_script_runs``)."""
+    return page._e2e_finished  # type: ignore[attr-defined]
+
+
+def wait_until(page: Page, condition: Callable[[], bool], failure: str) -> None:
+    """Wait up to 60 s for ``condition``, letting Playwright deliver the page's events."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        page.wait_for_timeout(100)
+
+
+@contextlib.contextmanager
+def supervisor_held(proxy: Proxy) -> Iterator[None]:
+    """The supervisor stopped (SIGSTOP): it restarts no replica until the block ends."""
+    os.kill(proxy.process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(proxy.process.pid, signal.SIGCONT)
 
 
 def download_csv(page: Page) -> bytes:
@@ -250,23 +280,26 @@ def test_two_replicas_behind_nginx(proxy: Proxy, browser: Browser):
         view_of_a = a.url
         assert "bezirk=eving" in view_of_a
 
-        # Kill the first browser's replica: it reconnects through nginx to the other one and
-        # shows the same view; the second browser's session goes on.
-        os.kill(replica_pid(replica_a), signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while replica_of(first) != replica_b:  # the browser's reconnect went through nginx
-            assert time.monotonic() < deadline, "no request of the browser reached the other"
-            a.wait_for_timeout(100)
+        # Kill the first browser's replica while the supervisor is held, so that it cannot
+        # start it again first: the browser reconnects through nginx to the other one, where
+        # the page runs again by itself (a download works at once, before any click) and
+        # keeps its view (the URL holds it); the second browser's session goes on.
+        runs = finished_runs(a)
+        with supervisor_held(proxy):
+            os.kill(replica_pid(replica_a), signal.SIGKILL)
+            wait_until(a, lambda: finished_runs(a) > runs, "the page did not run again")
+        assert replica_of(first) == replica_b  # the reconnect went through nginx
         wait_for_app_idle(a)
+        assert download_csv(a).decode("utf-8-sig").startswith("Gebiet;Zeitraum;Wert")
         static_chart(a, "series")
         assert a.url == view_of_a
         assert h1(a) and selected_districts(a) == ["Hörde", "Eving"]
         assert latest_value_shown(a)
         assert_no_error(a)
+        wait_until(a, lambda: _healthy(replica_a), "the supervisor did not restart the replica")
         with rerun(a):
             select_district(a, "Mengede")  # the new session answers
         assert replica_of(first) == replica_b  # stays with its new session, though A is back
-        assert download_csv(a).decode("utf-8-sig").startswith("Gebiet;Zeitraum;Wert")
 
         with rerun(b):
             select_district(b, "Mengede")
@@ -275,6 +308,44 @@ def test_two_replicas_behind_nginx(proxy: Proxy, browser: Browser):
     finally:
         first.close()
         second.close()
+
+
+def test_a_browser_comes_back_to_its_restarted_replica(proxy: Proxy, browser: Browser):
+    """The supervisor starts a killed replica again within about 2 s. A browser that comes
+    back after that (here: its first requests held until then) reconnects to its own
+    replica, restarted: a new session there, which runs the page again by itself."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        open_page(page, proxy.base_url, VIEW)
+        static_chart(page, "series")
+        replica = replica_of(context)
+        killed = replica_pid(replica)
+
+        def when_restarted(route: Route) -> None:
+            deadline = time.monotonic() + 60
+            while devserver.pid_listening_as(replica) in (None, killed) or not _healthy(replica):
+                if time.monotonic() > deadline:
+                    break  # the assertions below tell what went wrong
+                time.sleep(0.1)
+            route.continue_()
+
+        page.route(re.compile(r"/_stcore/(health|host-config)$"), when_restarted)
+        log = proxy.run_dir() / "access.log"
+        seen = len(log.read_text().splitlines())
+        runs = finished_runs(page)
+        os.kill(killed, signal.SIGKILL)
+        wait_until(page, lambda: finished_runs(page) > runs, "the page did not run again")
+        wait_for_app_idle(page)
+        assert replica_of(context) == replica
+        since = [line for line in log.read_text().splitlines()[seen:] if "/_stcore/" in line]
+        assert since and all(f"upstream=127.0.0.1:{replica} " in line for line in since), since
+        assert download_csv(page).decode("utf-8-sig").startswith("Gebiet;Zeitraum;Wert")
+        assert selected_districts(page) == ["Hörde"]
+        assert latest_value_shown(page)
+        assert_no_error(page)
+    finally:
+        context.close()
 
 
 def test_the_load_benchmark_speaks_streamlits_protocol(proxy: Proxy):
