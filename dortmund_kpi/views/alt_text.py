@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
+from dortmund_kpi.views import svg_parts
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -45,9 +46,7 @@ def _title(fig: go.Figure) -> str:
 
 def _decimals(fig: go.Figure, axis: str) -> int:
     """Decimals of the axis' number format (",.1f" -> 1): values read as the axis shows them."""
-    fmt = (fig.layout.yaxis if axis == "y" else fig.layout.xaxis).tickformat or ""
-    match = re.search(r"\.(\d+)f", fmt)
-    return int(match.group(1)) if match else 0
+    return svg_parts.decimals((fig.layout.yaxis if axis == "y" else fig.layout.xaxis).tickformat)
 
 
 def _values(values: Sequence | None) -> list[float]:
@@ -147,9 +146,7 @@ def _map(title: str, trace: go.Choroplethmap, fig: go.Figure) -> str:
     pairs = [(n, float(z)) for n, z in zip(trace.text, trace.z, strict=False) if _finite(z)]
     if not pairs:
         return texts.ALT_EMPTY.format(title=title)
-    fmt = trace.colorbar.tickformat or ""
-    match = re.search(r"\.(\d+)f", fmt)
-    decimals = int(match.group(1)) if match else 0
+    decimals = svg_parts.decimals(trace.colorbar.tickformat)
     top, low = max(pairs, key=lambda p: p[1]), min(pairs, key=lambda p: p[1])
     return texts.ALT_MAP.format(
         title=title,

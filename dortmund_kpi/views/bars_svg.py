@@ -53,7 +53,8 @@ def _plot(
     top, bottom = rows
     values = [float(v) for v in bars.x]
     names = [str(n) for n in bars.y]
-    decimals = svg_parts.decimals(fig.layout.xaxis.tickformat or bars.texttemplate)
+    number_format = fig.layout.xaxis.tickformat or bars.texttemplate
+    decimals = svg_parts.decimals(number_format)
     lo, hi = _domain(values, fig.layout.xaxis.range)
     left = min(16 + _CHAR * max(len(svg_parts.plain(n)) for n in names), width * 0.45)
 
@@ -68,7 +69,7 @@ def _plot(
     def py(row: int) -> float:
         return top + (row if reverse else len(names) - 1 - row) * step + step / 2
 
-    _axis(parts, (lo, hi), decimals, px, (top, bottom))
+    _axis(parts, (lo, hi), number_format, px, (top, bottom))
     every = max(1, math.ceil(14 / step))  # names 14 px apart at least (62 districts)
     for row, name in enumerate(names):
         _bar(
@@ -91,12 +92,11 @@ def _domain(values: Sequence[float], given: Sequence[float] | None) -> tuple[flo
 
 
 def _axis(
-    parts: list[str], domain: tuple[float, float], decimals: int, px: Scale, rows: tuple
+    parts: list[str], domain: tuple[float, float], number_format: str | None, px: Scale, rows: tuple
 ) -> None:
     ticks = [t for t in svg_parts.nice_ticks(*domain) if domain[0] <= t <= domain[1]]
-    for tick in ticks:
+    for tick, label in zip(ticks, svg_parts.tick_labels(ticks, number_format), strict=True):
         parts.append(svg_parts.path([(px(tick), rows[0]), (px(tick), rows[1])], "#e5e5e5", 1))
-        label = formatting.number(tick, decimals)
         parts.append(svg_parts.text(px(tick), rows[1] + 16, label, size=11, text_anchor="middle"))
 
 

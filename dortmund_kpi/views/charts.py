@@ -108,6 +108,12 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def axis_format(decimals: int) -> str:
+    """An axis' ticks: round values without trailing zeros ("400", not "400,00"; "2,5");
+    a value itself (hover, bar text) keeps its indicator's decimals."""
+    return f",.{decimals}~f"
+
+
 def period_midpoints(frame: pd.DataFrame) -> pd.Series:
     """Where a period sits on a time axis: the middle of it (a year at 1 July)."""
     if frame.empty:
@@ -185,7 +191,7 @@ def time_series(
         tick0=f"{first}-07-02" if years >= 3 else None,
     )
     fig.update_yaxes(
-        tickformat=number_format(meta.decimals),
+        tickformat=axis_format(meta.decimals),
         gridcolor="#e5e5e5",
         rangemode="tozero" if meta.unit != "Rang" else "normal",
         autorange="reversed" if meta.unit == "Rang" else True,
@@ -227,7 +233,9 @@ def ranking(frame: pd.DataFrame, column: str, meta: ChartMeta, higher_is_better:
     _demo_legend(fig, ordered["is_official"])
     fig.update_yaxes(autorange="reversed")
     top = float(ordered[column].max()) if len(ordered) else 1.0
-    fig.update_xaxes(tickformat=fmt, gridcolor="#e5e5e5", range=[0, top * 1.18])
+    fig.update_xaxes(
+        tickformat=axis_format(meta.decimals), gridcolor="#e5e5e5", range=[0, top * 1.18]
+    )
     return style(fig, meta, height=520, narrow=True)
 
 
@@ -252,7 +260,7 @@ def district_map(
             customdata=[KINDS[bool(o)] for o in frame["is_official"]],
             colorscale=SEQUENTIAL,
             marker={"line": {"color": "white", "width": 1.5}, "opacity": 0.9},
-            colorbar={"title": {"text": meta.unit}, "tickformat": fmt},
+            colorbar={"title": {"text": meta.unit}, "tickformat": axis_format(meta.decimals)},
             hovertemplate=f"%{{text}}: %{{z:{fmt}}} {meta.unit}<br>%{{customdata}}<extra></extra>",
         )
     )

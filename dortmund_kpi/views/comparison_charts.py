@@ -131,7 +131,10 @@ def region_map(
             colorscale=charts.SEQUENTIAL,
             reversescale=not meta.higher_is_better,
             marker={"line": {"color": "white", "width": 1}, "opacity": 0.9},
-            colorbar={"title": {"text": meta.unit}, "tickformat": fmt},
+            colorbar={
+                "title": {"text": meta.unit},
+                "tickformat": charts.axis_format(meta.decimals),
+            },
             hovertemplate=f"%{{text}}: %{{z:{fmt}}} {meta.unit}<extra></extra>",
         )
     )

@@ -20,12 +20,13 @@ import plotly.colors
 import plotly.graph_objects as go
 import shapely
 
-from dortmund_kpi import formatting
-from dortmund_kpi.views import svg_parts
+from dortmund_kpi.views import chart_frame, svg_parts
 
 WIDTH = 480  # a column on a laptop (text about 12 px there, 9 px on a phone)
 _BAR = 76  # room at the right for the colour bar and its numbers
 _STEPS = 48  # bands the colour bar is drawn in
+_UNIT_CHARS = 11  # characters of 11 px text in the colour bar's column (its unit's lines)
+_UNIT_CHAR_PX, _UNIT_LINE = 5.8, 13  # a character's width and a line's height there
 _TOLERANCE = 0.5  # px: a border drawn this close to the official one looks the same
 Ring = list[tuple[float, float]]
 Project = Callable[[float, float], tuple[float, float]]
@@ -162,17 +163,22 @@ def _colour_bar(parts: list[str], trace: go.Choroplethmap, box: tuple[float, flo
     round numbers beside it, as the map's colour bar."""
     x, top, bottom = box
     lo, hi = _range(trace)
+    # The unit in lines that fit the column ("Schüler je Gerät" ran out of the picture),
+    # above the bar; a longer word moves left, over the margin.
+    unit = chart_frame.title_lines(svg_parts.plain(trace.colorbar.title.text), _UNIT_CHARS)
+    for index, line in enumerate(unit):
+        left = min(x, x + _BAR - 16 - _UNIT_CHAR_PX * len(line))
+        parts.append(svg_parts.text(left, top - 10 + _UNIT_LINE * index, line, size=11))
+    top += _UNIT_LINE * max(len(unit) - 1, 0)
     step = (bottom - top) / _STEPS
-    parts.append(svg_parts.text(x, top - 10, svg_parts.plain(trace.colorbar.title.text), size=11))
     for band in range(_STEPS):
         colour = _colour(trace, 1 - (band + 0.5) / _STEPS)
         parts.append(
             f'<rect x="{x:.1f}" y="{top + band * step:.1f}" width="14" '
             f'height="{step + 0.5:.1f}" fill="{colour}"/>'
         )
-    decimals = svg_parts.decimals(trace.colorbar.tickformat)
-    for tick in svg_parts.nice_ticks(lo, hi):
-        if lo <= tick <= hi and hi > lo:
-            at = bottom - (tick - lo) / (hi - lo) * (bottom - top)
-            label = formatting.number(tick, decimals)
-            parts.append(svg_parts.text(x + 18, at + 4, label, size=11))
+    ticks = [t for t in svg_parts.nice_ticks(lo, hi) if lo <= t <= hi and hi > lo]
+    labels = svg_parts.tick_labels(ticks, trace.colorbar.tickformat)
+    for tick, label in zip(ticks, labels, strict=True):
+        at = bottom - (tick - lo) / (hi - lo) * (bottom - top)
+        parts.append(svg_parts.text(x + 18, at + 4, label, size=11))

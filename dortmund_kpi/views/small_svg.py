@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dortmund_kpi import formatting
 from dortmund_kpi.views import svg_parts
 
 WIDTH = 440  # about a card's width on a laptop; a phone scales it down less than 520
@@ -114,8 +113,7 @@ def _plot(
     x_lo, x_hi = min(xs) - pad, max(xs) + pad
     span_x, span_y = (x_hi - x_lo) or 1.0, (hi - lo) or 1.0
 
-    decimals = svg_parts.decimals(y_axis.tickformat)
-    labels = [formatting.number(tick, decimals) for tick in ticks]
+    labels = svg_parts.tick_labels(ticks, y_axis.tickformat)
     left = 10 + 6.5 * max(len(label) for label in labels)
 
     def px(value: float) -> float:

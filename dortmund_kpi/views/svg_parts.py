@@ -153,9 +153,20 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return [first + i * step for i in range(math.ceil((hi - first) / step) + 1)]
 
 
-def decimals(tickformat: str | None) -> int:
-    found = re.search(r"\.(\d+)f", tickformat or "")
+def decimals(number_format: str | None) -> int:
+    """The decimals of a d3 number format (",.1f", ",.2~f", "%{x:,.1f}"): 1, 2, 1."""
+    found = re.search(r"\.(\d+)~?f", number_format or "")
     return int(found.group(1)) if found else 0
+
+
+def tick_labels(ticks: Sequence[float], tickformat: str | None) -> list[str]:
+    """Axis labels as plotly writes them for ``tickformat``, German: "~" drops the
+    trailing zeros of round values (``charts.axis_format``)."""
+    places = decimals(tickformat)
+    labels = [formatting.number(tick, places) for tick in ticks]
+    if "~" not in (tickformat or "") or not places:
+        return labels
+    return [label.rstrip("0").rstrip(",") for label in labels]
 
 
 def each(value: object, row: int) -> object:

@@ -1,8 +1,11 @@
 """Chart titles as drawn in Chromium on a phone (390×844): a long title wraps, every line
 of it lies inside the chart's box (plotly once cut it off: "(Schüler je Gerät") and the
-legend starts below it; in the static drawing the page shows, and in its interactive form."""
+legend starts below it; in the static drawing the page shows, and in its interactive form.
+Their value axes write round numbers without trailing zeros; a map's long unit stays inside."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Browser
@@ -41,6 +44,10 @@ def test_indicator_chart_title_inside_the_chart_on_a_phone(
         texts_out = drawing.evaluate(OUTSIDE_JS)
         assert "Schülerinnen und Schüler je" in (drawing.text_content() or "")
         assert texts_out == [], texts_out
+        # The map's colour bar: its unit in lines inside the picture (it ran out of it).
+        drawn_map = page.locator(".st-key-svg_map svg:visible")
+        assert "Schüler je" in (drawn_map.text_content() or "")
+        assert drawn_map.evaluate(OUTSIDE_JS) == []
         # Its interactive form, opened on demand.
         open_chart(page, "series")
         charts = page.evaluate(TITLES_JS)
@@ -54,5 +61,13 @@ def test_indicator_chart_title_inside_the_chart_on_a_phone(
             )
             # a title wrapped to more lines keeps clear of the legend below it
             assert all(item["top"] >= title["bottom"] for item in c["legend"]), c
+        # Its value axis (one decimal): round numbers as "2", not "2,0", in both forms.
+        for axis in (".st-key-svg_series svg:visible text", ".ytick text"):
+            numbers = [t.strip() for t in page.locator(axis).all_text_contents()]
+            numbers = [t for t in numbers if re.fullmatch(r"[\d.]+(,\d+)?", t)]
+            assert len(numbers) >= 2 and not [t for t in numbers if re.search(r",\d*0$", t)], (
+                axis,
+                numbers,
+            )
     finally:
         context.close()

@@ -5,6 +5,7 @@ from the fixture database's page data."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -13,10 +14,11 @@ from dortmund_kpi import formatting
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.views import charts, districts
-from dortmund_kpi.views.common import Direct, View
+from dortmund_kpi.views.common import PER_1000_DECIMALS, Direct, View
 
 NS = "{http://www.w3.org/2000/svg}"
 YEARS = (2018, 2026)
+NUMBER = r"-?[\d.]+(,\d+)?"  # a German number as the drawing writes it
 AREAS = {"dortmund": "Dortmund (gesamt)", "hoerde": "Hörde"}
 
 
@@ -60,3 +62,14 @@ def test_every_point_tells_area_period_value_and_origin(chart) -> None:
             and f": {value} {unit}\n" in t
         ]
         assert found and all(t.endswith(origin) for t in found), (row, sorted(tips)[:3])
+
+
+def test_axis_ticks_round_values_keep_their_decimals(chart) -> None:
+    """Counts per 1,000 inhabitants have two decimals: the value axis says "400", not
+    "400,00", as plotly's axis (``charts.axis_format``); a point's value keeps both."""
+    assert chart.figure.layout.yaxis.tickformat == charts.axis_format(PER_1000_DECIMALS)
+    wide, _ = _drawings(chart.svg)
+    numbers = [t.text for t in wide.iter(f"{NS}text") if re.fullmatch(NUMBER, t.text or "")]
+    assert len(numbers) >= 3, numbers
+    assert not [n for n in numbers if re.search(r",\d*0$", n)], numbers
+    assert all(re.search(r": [\d.]+,\d\d ", tip) for tip in _tips(wide)), _tips(wide)
