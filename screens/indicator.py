@@ -1,4 +1,5 @@
-"""Indikator: time series with target path and trend, map, ranking, table, metadata.
+"""Indikator: time series with target path and trend, map, ranking, table, metadata; the
+"je 1.000 Einwohner" switch above the series for an indicator that offers it.
 
 What the shared filters change (the series chart; map, ranking, table, downloads and
 metadata) are sections (``ui.partial``): a filter change redraws them, not the header,
@@ -18,6 +19,7 @@ FILTERS = ("bezirk", "zeitraum")
 
 def series() -> None:
     page = data.page_data(build, url.current_view(PAGE))
+    indicator.per_capita_switch(page)
     widgets.demo_notice(page.demo)
     if page.figure is None:
         widgets.empty_notice(page.view.as_of)
@@ -35,7 +37,7 @@ def details() -> None:
     else:
         st.caption(texts.EMPTY_DISTRICTS)
     st.header(texts.DATA_TABLE)
-    decimals = int(page.indicator["decimals"])
+    decimals = int(page.drawn["decimals"])
     shown = data.table(page.table, lambda table: formatted_table(table, decimals))
     st.dataframe(shown, hide_index=True)
     indicator.export_section(page)
@@ -55,7 +57,7 @@ page = data.page_data(build, url.current_view(PAGE))
 ind = page.indicator
 st.title(str(ind["name"]))
 st.caption(f"Masterplan {page.plan_name} · {texts.DIRECTION[ind['direction']]}")
-partial.section(PAGE, "indikator_series", FILTERS, series)
+partial.section(PAGE, "indikator_series", (*FILTERS, url.PER_CAPITA), series)
 comparison.panel(data.page_data(indicator_peers.build, page.view))
 
 st.header(texts.MEASURES_LINKED)

@@ -95,11 +95,10 @@ class LinkedView:
     values: dict[str, Any]
     link: str
     notices: list[urlstate.Notice]
-    per_capita: bool = False
 
     @property
     def view(self) -> View:
-        return View.from_values(self.page, self.values, per_capita=self.per_capita)
+        return View.from_values(self.page, self.values)
 
 
 def url_context(query: Query) -> urlstate.UrlContext:
@@ -237,8 +236,9 @@ def _masterplan(deck: _Deck, page: masterplan.MasterplanData) -> list[Slide]:
 def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     ind = page.indicator
     subtitle = deck.subtitle(f"Masterplan {page.plan_name}", page.honoured)
+    drawn = page.drawn  # per 1,000 inhabitants with the page's switch, as the page draws it
     slides = (
-        [] if page.frame.empty else [_series_slide(deck, page.frame, ind, subtitle, page.figure)]
+        [] if page.frame.empty else [_series_slide(deck, page.frame, drawn, subtitle, page.figure)]
     )
     if page.districts is None:
         return slides

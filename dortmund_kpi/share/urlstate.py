@@ -303,6 +303,9 @@ KEYS: tuple[UrlKey, ...] = (
         written_at_default=True,
         old_names=("indicator", "kpi"),
     ),
+    # je1000=1: the indicator page's values per 1,000 inhabitants (its switch; an indicator
+    # without that choice shows its values as they are).
+    UrlKey("je1000", ("indikator",), _read_flag, _write_flag, lambda ctx: False),
     # The Technologiescout's sectors by technology field (default) or masterplan; a trend
     # id (t01_generative_ki) opens its detail there.
     UrlKey("sektoren", TRENDS, _one_of(lambda c: SECTOR_MODES), _write_one, _first_mode),

@@ -27,13 +27,6 @@ def district_section(page: IndicatorData) -> None:
     if page.districts is None:
         st.caption(texts.EMPTY_DISTRICTS)
         return
-    if bool(ind["per_capita"]):
-        st.toggle(
-            texts.FILTER_PER_CAPITA,
-            key=url.PER_CAPITA,
-            on_change=partial.changed,  # the slides follow it
-            args=(url.PER_CAPITA,),
-        )
     period = page.districts.period
     left, right = st.columns([3, 2])
     with left:
@@ -46,6 +39,18 @@ def district_section(page: IndicatorData) -> None:
         ranking, svg = page.districts.ranking, page.districts.ranking_svg
         projector = functools.partial(bars_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
         widgets.svg_chart(ranking, svg, key="ranking", filename=name, projector=projector)
+
+
+def per_capita_switch(page: IndicatorData) -> None:
+    """The "je 1.000 Einwohner" switch (URL key ``je1000``) for an indicator that offers
+    it: the series, the table, the map and the ranking follow it, and so do the slides."""
+    if bool(page.indicator["per_capita"]):
+        st.toggle(
+            texts.FILTER_PER_CAPITA,
+            key=url.PER_CAPITA,
+            on_change=partial.changed,
+            args=(url.PER_CAPITA,),
+        )
 
 
 def metadata_panel(page: IndicatorData) -> None:

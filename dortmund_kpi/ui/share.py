@@ -86,7 +86,7 @@ def _deck_builder(page: str, details: bool = False) -> Callable[[], bytes]:
     The deck renders the same page data as the page (``views.<page>.build``) for the view
     on screen, on the version on screen."""
     values, link = url.view_values(), url.permalink(page, pinned=True)
-    linked = deck.LinkedView(page, values, link, [], per_capita=url.current_view(page).per_capita)
+    linked = deck.LinkedView(page, values, link, [])
     db_file = data.current_file()
 
     def build() -> bytes:

@@ -22,7 +22,7 @@ URL_WRITTEN = "_url_written"
 LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
 SWITCHING = "_url_switching"  # a page switch with its own link is under way
-PER_CAPITA = "je1000"  # the indicator page's switch (not part of the URL)
+PER_CAPITA = "je1000"  # the indicator page's switch: its widget key is its URL key
 CONTEXT = "_url_context"  # (version file, its UrlContext)
 
 
@@ -107,8 +107,7 @@ def view_values() -> dict[str, Any]:
 
 def current_view(page: str) -> View:
     """The view the page shows (``views.<page>.build`` takes it)."""
-    per_capita = bool(st.session_state.get(PER_CAPITA, False))
-    return View.from_values(page, view_values(), per_capita=per_capita)
+    return View.from_values(page, view_values())
 
 
 def view_params(page: str, **changes: Any) -> dict[str, list[str]]:

@@ -53,7 +53,7 @@ class View:
     """What a link asks for, with defaults filled in (``share.urlstate`` parses links).
 
     Frozen and hashable: ``ui.data`` caches each page's data per database version and view.
-    ``per_capita`` is the indicator page's "je 1.000 Einwohner" switch (not in the URL).
+    ``per_capita`` is the indicator page's "je 1.000 Einwohner" switch (URL key ``je1000``).
     """
 
     page: str
@@ -85,6 +85,7 @@ class View:
             trend=values.get("trend") or None,
             sectors=str(values.get("sektoren") or "feld"),
             peer_group=str(values.get("vergleich") or ""),
+            per_capita=bool(values.get("je1000")),
             **extra,
         )
 
@@ -145,6 +146,27 @@ PER_1000_DECIMALS = 2  # a value per 1,000 inhabitants: small numbers, two decim
 def per_1000_unit(unit: object) -> str:
     """The unit of a value per 1,000 inhabitants ("Anträge je 1.000 Einw.")."""
     return f"{unit} {texts.PER_1000}"
+
+
+def per_1000_series(
+    frame: pd.DataFrame, ind: pd.Series, districts: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series] | None:
+    """Values over time per 1,000 inhabitants of each area, the city's of all districts
+    together (the profile's rule, ``db.read.PROFILES_SQL``), and the indicator as drawn
+    so: its unit per 1,000, two decimals, no target (a target is the city total's). None
+    without a population for every area shown: drawn as stored, then."""
+    population = districts.set_index("slug")["population"].astype("float64")
+    if population.isna().any() or (population <= 0).any():
+        return None
+    population[CITY] = population.sum()
+    if not frame["area"].isin(population.index).all():
+        return None
+    out = frame.copy()
+    out["value"] = out["value"] / out["area"].map(population) * 1000
+    per = ind.copy()
+    per["unit"], per["decimals"] = per_1000_unit(ind["unit"]), PER_1000_DECIMALS
+    per["target_value"] = float("nan")
+    return out, per
 
 
 def stand_of(frame: pd.DataFrame, column: str = "valid_from") -> str:

@@ -14,12 +14,11 @@ from dortmund_kpi.views import alt_text, charts, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
     CITY,
-    PER_1000_DECIMALS,
     Query,
     View,
     demo_in,
     file_name,
-    per_1000_unit,
+    per_1000_series,
     stand_of,
 )
 from dortmund_kpi.views.figures import indicator_chart
@@ -121,34 +120,16 @@ def _chart(query: Query, view: View, chosen: tuple[str, ...]) -> DistrictChart |
     frame = query(read.series, [indicator_id], [CITY, *chosen], lo, hi, as_of=as_of)
     stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
-    relative = _per_1000(frame, ind, query(read.district_list))
+    # A count per 1,000 inhabitants, as the profile compares counts: in absolute numbers the
+    # city's total dwarfed every district.
+    count = ind["aggregation"] == "sum"
+    relative = per_1000_series(frame, ind, query(read.district_list)) if count else None
     if relative is not None:  # no target path or trend: they are the city total's
         frame, ind, row = *relative, None
     figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
     name = file_name(ind, list(chosen), lo, hi)
     svg = "" if figure is None else small_svg.series_markup(figure, alt_text.describe(figure))
     return DistrictChart(ind, options, frame, figure, name, svg)
-
-
-def _per_1000(
-    frame: pd.DataFrame, ind: pd.Series, districts: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.Series] | None:
-    """A count (aggregation ``sum``) per 1,000 inhabitants of each area, the city's of all
-    districts together, by the profile's rule (``db.read.PROFILES_SQL``): in absolute
-    numbers the city's total dwarfed every district. None for other indicators, or
-    without a population for every area shown (drawn as stored, then)."""
-    population = districts.set_index("slug")["population"].astype("float64")
-    if ind["aggregation"] != "sum" or population.isna().any() or (population <= 0).any():
-        return None
-    population[CITY] = population.sum()
-    if not frame["area"].isin(population.index).all():
-        return None
-    out = frame.copy()
-    out["value"] = out["value"] / out["area"].map(population) * 1000
-    per = ind.copy()
-    per["unit"], per["decimals"] = per_1000_unit(ind["unit"]), PER_1000_DECIMALS
-    per["target_value"] = float("nan")
-    return out, per
 
 
 def _profiles(query: Query, view: View, slug: str, profile: pd.DataFrame) -> tuple:

@@ -1,5 +1,7 @@
 """Indikator: one indicator's time series with target path and trend, the districts on a
-map and ranked, the data table, metadata and the measures linked to it."""
+map and ranked, the data table, metadata and the measures linked to it. With the page's
+switch (URL key ``je1000``) an indicator that offers it is shown per 1,000 inhabitants:
+series, table, map and ranking."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dortmund_kpi.views.common import (
     View,
     demo_in,
     file_name,
+    per_1000_series,
     status_explanation,
     statuses,
 )
@@ -44,6 +47,7 @@ class IndicatorData:
     indicator: pd.Series
     plan_name: str
     frame: pd.DataFrame  # the values drawn: the city and the chosen districts
+    drawn: pd.Series  # the indicator as drawn: per 1,000 inhabitants (its unit) or as stored
     figure: go.Figure | None
     status: str | None
     explanation: str  # how the status comes about, with the indicator's numbers
@@ -73,16 +77,21 @@ def build(query: Query, view: View) -> IndicatorData:
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
     today = measure_views.reference_day(as_of)
     measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
-    figure = None if frame.empty else charts.freeze(indicator_chart(frame, ind, row))
+    drawn, drawn_row = ind, row
+    relative = _per_1000(query, view, frame, ind)
+    if relative is not None:  # no target path or trend: they are the city total's
+        frame, drawn, drawn_row = *relative, None
+    figure = None if frame.empty else charts.freeze(indicator_chart(frame, drawn, drawn_row))
     return IndicatorData(
         view=view,
         indicator=ind,
         plan_name=query(read.masterplan_names)[ind["masterplan"]],
         frame=frame,
+        drawn=drawn,
         figure=figure,
         status=statuses(stats, query(read.indicator_list)).get(indicator_id),
         explanation=status_explanation(row, ind),
-        table=tables.display_table(frame, ind),
+        table=tables.display_table(frame, drawn),
         districts=_districts(query, view, ind) if ind["level"] == "district" else None,
         linked=measure_views.for_indicator(measures, indicator_id),
         file_name=file_name(ind, list(view.districts), lo, hi),
@@ -90,6 +99,17 @@ def build(query: Query, view: View) -> IndicatorData:
         if figure is None
         else small_svg.series_markup(figure, alt_text.describe(figure)),
     )
+
+
+def _per_1000(
+    query: Query, view: View, frame: pd.DataFrame, ind: pd.Series
+) -> tuple[pd.DataFrame, pd.Series] | None:
+    """With the page's switch (``je1000``) on, an indicator that offers it is drawn per
+    1,000 inhabitants over time too, as on the map: in absolute numbers the city's total
+    dwarfed the chosen districts' lines."""
+    if not (view.per_capita and bool(ind["per_capita"])) or frame.empty:
+        return None
+    return per_1000_series(frame, ind, query(read.district_list))
 
 
 def _districts(query: Query, view: View, ind: pd.Series) -> DistrictCharts | None:

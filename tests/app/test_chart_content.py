@@ -156,6 +156,7 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     at = open_page("indikator", {"indikator": "wlan_hotspots", "zeitraum": ["2019", "2022"]})
     at.toggle(key="je1000").set_value(True).run()
     assert_ok(at)
+    assert at.query_params.get("je1000") == "1"  # the link holds the switch
     period = _latest_district_period(fixture_con, "wlan_hotspots", 2019, 2022)
     values = read.district_values(fixture_con, "wlan_hotspots", period)
     charts = figures(at)
@@ -166,6 +167,18 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     unit = f"Hotspots {texts.PER_1000}"
     _assert_labelled(charts["map"], unit, demo=True)
     _assert_labelled(charts["ranking"], unit, demo=True)
+    # The series too: the city's value per 1,000 inhabitants of all districts, and no
+    # target path (the target is the city total's).
+    population = read.district_list(fixture_con)["population"].sum()
+    city = read.series(fixture_con, ["wlan_hotspots"], ["dortmund"], 2019, 2022)
+    drawn = {t["name"]: t for t in charts["series"]["data"]}
+    assert array(drawn[texts.CITY]["y"]) == pytest.approx(
+        (city["value"] / population * 1000).tolist()
+    )
+    assert texts.TARGET_PATH not in drawn
+    _assert_labelled(charts["series"], unit, demo=True)
+    table = at.dataframe[-1].value  # the data table: the values drawn, with their unit
+    assert set(table[texts.COLUMNS["unit"]]) == {unit}
 
 
 # -- overview tiles -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
-from dortmund_kpi.views import districts as views_districts
+from dortmund_kpi.views.common import per_1000_series
 
 from .conftest import array, assert_ok, figures, open_page, qp_all, text_tables
 
@@ -185,8 +185,8 @@ def test_a_count_is_drawn_as_stored_without_every_population(fixture_con) -> Non
     ind = read.indicator_list(fixture_con).set_index("id").loc["wlan_hotspots"]
     frame = read.series(fixture_con, ["wlan_hotspots"], ["dortmund", "hoerde"], 2018, 2026)
     districts = read.district_list(fixture_con)
-    assert views_districts._per_1000(frame, ind, districts) is not None  # precondition
+    assert per_1000_series(frame, ind, districts) is not None  # precondition
     districts.loc[districts["slug"] == "eving", "population"] = 0
-    assert views_districts._per_1000(frame, ind, districts) is None
+    assert per_1000_series(frame, ind, districts) is None
     unknown = frame.assign(area="nirgendwo")
-    assert views_districts._per_1000(unknown, ind, read.district_list(fixture_con)) is None
+    assert per_1000_series(unknown, ind, read.district_list(fixture_con)) is None

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dortmund_kpi import texts
+from dortmund_kpi.db import read
 from dortmund_kpi.db.read import district_names, indicator_list
 from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
@@ -154,6 +155,29 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
     assert len(table) == (series.series["name"] != texts.TARGET_PATH).sum()  # values only
     for name in _names(fixture_con, districts):
         assert name in series.subtitle
+
+
+def test_a_link_with_je1000_gives_page_and_slides_per_1000(fixture_con):
+    """``je1000=1``: the page opens with its switch on, and the slides of the same link rank
+    the same values per 1,000 inhabitants (the switch was not in links before)."""
+    params = {"indikator": ["wlan_hotspots"], "zeitraum": ["2019", "2022"], "je1000": ["1"]}
+    at = open_page("indikator", params)
+    assert_ok(at)
+    assert at.toggle(key="je1000").value is True
+    link = urlstate.url_for("indikator", params, "https://kpi.example")
+    assert "je1000=1" in link
+    slides = slides_for(fixture_con, parse_view(fixture_con, link), details=True)
+    bars = next(s for s in slides if s.bars is not None)
+    ranking = figures(at)["ranking"]["data"][0]
+    shown = dict(zip(array(ranking["y"]), array(ranking["x"]), strict=True))
+    assert dict(zip(bars.bars["category"], bars.bars["value"], strict=True)) == pytest.approx(shown)
+    period = read.district_periods(fixture_con, "wlan_hotspots", 2019, 2022)["period"].iloc[0]
+    values = read.district_values(fixture_con, "wlan_hotspots", period)
+    per_1000 = dict(zip(values["area_name"], values["per_1000"], strict=True))
+    assert shown == pytest.approx(per_1000)
+    series = next(s for s in slides if s.series is not None)  # the series per 1,000 too
+    assert _series(series.series) == _traces(figures(at)["series"])
+    assert texts.PER_1000 in series.title
 
 
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])

@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     open_chart,
     open_page,
     period_years,
+    rerun,
     selected_districts,
     static_chart,
     table_rows,
@@ -109,6 +110,23 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
     assert rows, "the data table shows no rows"
     assert {r[0] for r in rows} <= {"Dortmund", "Hörde", "Eving"}
     assert all(year_of(r[1]) in YEARS for r in rows), [r[1] for r in rows]
+
+
+def test_the_per_1000_switch_is_part_of_the_link(page: Page, app_server: AppServer):
+    """The indicator page's "je 1.000 Einwohner" switch writes ``je1000=1`` into the
+    address (a partial rerun writes it), and that link opens the page with it on: the
+    series per 1,000 inhabitants, the districts' lines beside the city's."""
+    open_page(page, app_server.base_url, "/indikator?indikator=wlan_hotspots&bezirk=hoerde")
+    switch = page.get_by_text(texts.FILTER_PER_CAPITA)
+    with rerun(page):
+        switch.click()
+    assert query(page).get("je1000") == ["1"]
+    drawn = static_chart(page, "series")
+    assert texts.PER_1000 in (drawn.text_content() or "")
+    open_page(page, app_server.base_url, urlsplit(page.url).path + "?" + urlsplit(page.url).query)
+    assert texts.PER_1000 in (static_chart(page, "series").text_content() or "")
+    assert page.locator(".st-key-je1000 input").is_checked()
+    assert_no_error(page)
 
 
 def test_masterplan_deep_link(page: Page, app_server: AppServer):

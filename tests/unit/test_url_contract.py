@@ -75,6 +75,7 @@ VALID = {
     "masterplan": st.sampled_from(CTX.masterplans),
     "seite": st.integers(1, MAX_CHART_PAGE),
     "indikator": st.sampled_from(CTX.indicators),
+    "je1000": st.booleans(),
     "sektoren": st.sampled_from(["feld", "masterplan"]),
     "trend": st.sampled_from(CTX.trends),
     "vergleich": st.sampled_from(CTX.peer_groups),
@@ -115,6 +116,7 @@ SAMPLE = {
     "masterplan": "bildung",
     "seite": 2,
     "indikator": "glasfaser_haushalte",
+    "je1000": True,
     "sektoren": "masterplan",
     "trend": "t01_generative_ki",
     "vergleich": "stadtregion",
@@ -142,7 +144,7 @@ def readme_pages() -> dict[str, set[str]]:
         if not line.startswith("|"):
             break
         _, path, own = (cell.strip() for cell in line.strip().strip("|").split("|"))
-        pages[path.strip("`").removeprefix("/")] = set(re.findall(r"`([a-z_]+)` =", own))
+        pages[path.strip("`").removeprefix("/")] = set(re.findall(r"`([a-z][a-z_0-9]*)` =", own))
     return pages
 
 
@@ -153,13 +155,13 @@ def test_readme_pages_and_own_keys_are_the_declared_ones():
 
 def test_readme_names_every_shared_key_and_only_declared_keys():
     text = readme_section()
-    named = set(re.findall(r"`([a-z_]+)[`=]", text))
+    named = set(re.findall(r"`([a-z][a-z_0-9]*)[`=]", text))
     assert set(SHARED_KEYS) <= named, set(SHARED_KEYS) - named
     # every key=value in the section (examples, links) is a key of the contract
-    in_links = set(re.findall(r"[`?&]([a-z_]+)=", text))
+    in_links = set(re.findall(r"[`?&]([a-z][a-z_0-9]*)=", text))
     assert in_links <= set(view_keys()) | set(RESERVED_KEYS), in_links
     # the listed "more shared keys" are shared keys
-    bullets = set(re.findall(r"^- `([a-z_]+)[`=]", text, re.MULTILINE))
+    bullets = set(re.findall(r"^- `([a-z][a-z_0-9]*)[`=]", text, re.MULTILINE))
     assert bullets and bullets <= set(SHARED_KEYS), bullets
 
 
@@ -217,7 +219,7 @@ def test_derived_values_keep_every_historic_key():
     assert SHARED_KEYS[:5] == ("bezirk", "zeitraum", "stand", "praesentation", "massnahme")
     assert PAGE_KEYS == {
         "masterplan": ("masterplan", "seite"),
-        "indikator": ("indikator",),
+        "indikator": ("indikator", "je1000"),
         "bezirke": ("indikator",),
         "trends": ("sektoren", "trend"),
         "vergleich": ("indikator", "vergleich"),
@@ -256,6 +258,7 @@ def test_defaults_from_the_context():
         "masterplan": "verwaltung",
         "seite": 1,
         "indikator": "online_dienstleistungen",
+        "je1000": False,
         "sektoren": "feld",
         "trend": None,
         "vergleich": "ruhr",
@@ -281,11 +284,11 @@ def test_default_choices_are_the_first_of_the_catalog():
 
 def test_view_keys_and_carried_keys():
     assert view_keys("masterplan") == (*SHARED_KEYS, "masterplan", "seite")
-    assert view_keys("indikator") == (*SHARED_KEYS, "indikator")
+    assert view_keys("indikator") == (*SHARED_KEYS, "indikator", "je1000")
     assert view_keys("daten") == SHARED_KEYS
     assert view_keys("trends") == (*SHARED_KEYS, "sektoren", "trend")
     assert view_keys("vergleich") == (*SHARED_KEYS, "indikator", "vergleich")
-    own = {"masterplan", "indikator", "seite", "sektoren", "trend", "vergleich"}
+    own = {"masterplan", "indikator", "je1000", "seite", "sektoren", "trend", "vergleich"}
     assert set(view_keys()) == set(SHARED_KEYS) | own
     assert set(view_keys()) - set(CARRIED_KEYS) == {"massnahme", "seite", "trend"}
 
