@@ -9,7 +9,11 @@ the metric-compatible Liberation Sans). Estimates err on the wide side.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from dortmund_kpi.views import svg_parts
 
 POINTS_PER_INCH = 72
 LINE_SPACING = 1.2
@@ -184,3 +188,15 @@ def _rows(
             break
         heights.append(needed)
     return TableLayout(size, widths, heights, len(heights) - 1)
+
+
+def value_axis(values: Sequence[float]) -> tuple[float, float, float, int]:
+    """A line chart's value axis as the page draws it: from zero (or below, for negative
+    values) to a round top, its ticks round steps (``views.svg_parts.nice_ticks``); and
+    the decimals its labels need ("50", "0,25"), none more: (minimum, maximum, step,
+    decimals)."""
+    finite = [v for v in values if math.isfinite(v)] or [0.0]
+    ticks = svg_parts.nice_ticks(min(0.0, *finite), max(0.0, *finite))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = next((d for d in range(7) if abs(round(step, d) - step) < 1e-9), 6)
+    return ticks[0], ticks[-1], step, decimals

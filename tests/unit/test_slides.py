@@ -16,6 +16,7 @@ from pptx.oxml.ns import qn
 from dortmund_kpi import clock, formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
+from dortmund_kpi.share import slides
 from dortmund_kpi.share.deck import deck_for_urls, parse_view
 from dortmund_kpi.share.urlstate import PAGES
 from dortmund_kpi.views import indicator
@@ -277,3 +278,21 @@ def test_slide_charts_show_the_target_path_of_the_page(fixture_db: Settings):
     series = {s.name: [v for v in s.values if v is not None] for s in chart.plots[0].series}
     assert series[texts.TARGET_PATH] == pytest.approx(list(target.y))
     assert chart._chartSpace.chart.find(qn("c:dispBlanksAs")).get("val") == "span"
+
+
+def test_a_per_1000_series_slide_has_round_axis_ticks(fixture_db: Settings):
+    """``je1000=1``: the slide's line chart is per 1,000 inhabitants (two decimals in its
+    values) and its value axis runs from zero in round steps labelled without trailing
+    zeros beyond what the steps need ("0,5", "1,0", not "1,00"), as the page's axis."""
+    link = "https://kpi.example/indikator?indikator=wlan_hotspots&bezirk=hoerde&je1000=1"
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _ = deck_for_urls(con, [link])
+    slide = Presentation(io.BytesIO(data)).slides[0]
+    assert texts.PER_1000 in _texts(slide)[0]
+    chart = next(s for s in slide.shapes if s.has_chart).chart
+    values = [v for s in chart.plots[0].series for v in s.values if v is not None]
+    axis = chart.value_axis
+    assert axis.minimum_scale == 0 and axis.maximum_scale >= max(values)
+    assert axis.major_unit == 0.5  # hotspots per 1,000 inhabitants: 0.33 to 1.28 here
+    # steps of 0,5 need one decimal, not the two of the values ("1,0", not "1,00")
+    assert axis.tick_labels.number_format == slides.number_format(1)
