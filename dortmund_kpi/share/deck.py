@@ -243,7 +243,7 @@ def _indicator(deck: _Deck, page: indicator.IndicatorData) -> list[Slide]:
     if page.districts is None:
         return slides
     values = page.districts.values
-    per_capita = page.view.per_capita and bool(ind["per_capita"])
+    per_capita = page.per_capita
     column = "per_1000" if per_capita else "value"  # as the page's switch shows them
     unit = per_1000_unit(ind["unit"]) if per_capita else str(ind["unit"])
     meta = meta_for(ind, values)

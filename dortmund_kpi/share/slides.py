@@ -265,15 +265,15 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
     axis = chart.value_axis
     axis.tick_labels.number_format = content.number_format
     axis.tick_labels.number_format_is_linked = False
-    if not content.lower_is_up:  # round ticks, labelled without trailing zeros: "350", not "350,00"
-        values = pd.to_numeric(data["value"], errors="coerce").dropna().tolist()
-        low, high, step, decimals = layout.value_axis(values)
-        axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
-        axis.tick_labels.number_format = number_format(decimals)
     if content.lower_is_up:  # a rank: 1 on top, as on the page; the years stay below
         axis.reverse_order = True
         axis.minimum_scale = 1
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+    else:  # round ticks without needless decimals ("350", not "350,00"), as on the page
+        values = pd.to_numeric(data["value"], errors="coerce").dropna().tolist()
+        low, high, step, decimals = layout.value_axis(values)
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
+        axis.tick_labels.number_format = number_format(decimals)
 
 
 def _line_color(name: str, number: int) -> RGBColor:

@@ -98,32 +98,46 @@ NAV_JS = """(() => {
     }, 5000);
   });
 })();""".replace("NAV_CLASS", tile_markup.NAV_CLASS).replace("SAME_VIEW", json.dumps(SAME_VIEW))
-# Back from a lost connection, Streamlit runs nothing when its last run had ended: it
-# expects the server to hold the session still. Behind ``serve --replicas`` the browser
-# comes back to another replica, or to its own one restarted: a new session without the
-# page's downloads. The page looked intact, but a download clicked then did nothing until
-# some filter changed. So the page is run again once the connection is back (Streamlit's
-# history handler, as NAV_JS uses: same address, filters kept), unless Streamlit runs it
-# itself. A short break on a server that still holds the session costs one run.
+# Back from a lost connection, Streamlit runs the page again only when its last run was
+# partial (a section's); after a whole run it expects the server to hold the session
+# still. Behind ``serve --replicas`` the browser comes back to another replica, or to its
+# own one restarted: a new session without the page's downloads. The page looked intact,
+# but a download clicked then did nothing until some filter changed. So, unless Streamlit
+# starts a run within WAIT_MS of the reconnect, the page is run again (Streamlit's history
+# handler, as NAV_JS uses: same address, filters kept; it ignores an address with a "#",
+# a heading's anchor, so that goes first). A short break on a server that still holds the
+# session costs one run.
 RECONNECT_JS = """(() => {
   if (window.__dkpiReconnect) return;
   window.__dkpiReconnect = true;
   const CONNECTION = "data-test-connection-state", STATE = "data-test-script-state";
-  let lost = false;
-  const check = () => {
-    const app = window.document.querySelector(`[${CONNECTION}]`);
-    if (!app) return;
-    if (app.getAttribute(CONNECTION) !== "CONNECTED") { lost = true; return; }
+  const WAIT_MS = 1500;
+  const app = () => window.document.querySelector(`[${CONNECTION}]`);
+  let lost = false, waiting = null;
+  const rerun = () => {
+    waiting = null;
+    const here = app();
+    if (!here || here.getAttribute(CONNECTION) !== "CONNECTED") return;
+    if (window.location.hash)
+      window.history.replaceState(window.history.state, "",
+                                  window.location.pathname + window.location.search);
+    window.__dkpiReconnected = (window.__dkpiReconnected || 0) + 1;  // tests count them
+    window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
+  };
+  new MutationObserver((records) => {
+    const here = app();
+    if (!here) return;
+    if (waiting && records.some((r) => r.attributeName === STATE
+                                       && here.getAttribute(STATE) !== "notRunning")) {
+      window.clearTimeout(waiting);  // Streamlit runs the page itself
+      waiting = null;
+    }
+    if (here.getAttribute(CONNECTION) !== "CONNECTED") { lost = true; return; }
     if (!lost) return;
     lost = false;
-    window.setTimeout(() => {  // Streamlit's own run, if it asks for one, shows by then
-      const ran = window.document.querySelector(`[${STATE}]`);
-      if (ran && ran.getAttribute(STATE) === "notRunning")
-        window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
-    }, 250);
-  };
-  new MutationObserver(check).observe(window.document.body, {
-    subtree: true, attributes: true, attributeFilter: [CONNECTION]});
+    waiting = window.setTimeout(rerun, WAIT_MS);
+  }).observe(window.document.body, {subtree: true, attributes: true,
+                                    attributeFilter: [CONNECTION, STATE]});
 })();"""
 # A tile's "?" explanation (``tile_markup.help_html``, a <details>) behaves as a popup:
 # one open at a time, closed by a click elsewhere or by Escape (focus back on its "?").

@@ -86,8 +86,8 @@ def export_section(page: IndicatorData) -> None:
         """The linked measures as a sheet of their own (none without linked measures)."""
         return {texts.MEASURES_TITLE: measure_views.table(linked, districts)} if len(linked) else {}
 
-    def displayed_xlsx() -> bytes:
-        meta = tables.indicator_metadata(ind, frame, page_link_text)
+    def displayed_xlsx() -> bytes:  # its unit and target as drawn (per 1,000: no target)
+        meta = tables.indicator_metadata(page.drawn, frame, page_link_text)
         return downloads.xlsx_with_metadata(table, meta, measures_sheet())
 
     def full_series() -> pd.DataFrame:

@@ -24,6 +24,9 @@ NOTICES = "_url_notices"
 SWITCHING = "_url_switching"  # a page switch with its own link is under way
 PER_CAPITA = "je1000"  # the indicator page's switch: its widget key is its URL key
 CONTEXT = "_url_context"  # (version file, its UrlContext)
+# Keys a link without them sets to their default, not to what the session held: without
+# seite the first group; without je1000 the switch off (Back to an address before it).
+RESET_WHEN_MISSING = ("seite", PER_CAPITA)
 
 
 def as_of() -> datetime | None:
@@ -86,7 +89,7 @@ def sync_from_url(page: str) -> None:
     for key in urlstate.view_keys(page):
         if key in parsed.values:
             st.session_state[key] = parsed.values[key]
-        elif key in migrated or key == "seite" or whole:  # without seite: the first
+        elif key in migrated or key in RESET_WHEN_MISSING or whole:
             st.session_state[key] = base[key]
     st.session_state[NOTICES] = parsed.notices
 

@@ -85,7 +85,7 @@ class View:
             trend=values.get("trend") or None,
             sectors=str(values.get("sektoren") or "feld"),
             peer_group=str(values.get("vergleich") or ""),
-            per_capita=bool(values.get("je1000")),
+            per_capita=page == "indikator" and bool(values.get("je1000")),
             **extra,
         )
 

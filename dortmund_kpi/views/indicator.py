@@ -48,6 +48,7 @@ class IndicatorData:
     plan_name: str
     frame: pd.DataFrame  # the values drawn: the city and the chosen districts
     drawn: pd.Series  # the indicator as drawn: per 1,000 inhabitants (its unit) or as stored
+    per_capita: bool  # the switch is on and the indicator offers it (series, map, ranking)
     figure: go.Figure | None
     status: str | None
     explanation: str  # how the status comes about, with the indicator's numbers
@@ -77,8 +78,9 @@ def build(query: Query, view: View) -> IndicatorData:
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
     today = measure_views.reference_day(as_of)
     measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    per_capita = view.per_capita and bool(ind["per_capita"])
     drawn, drawn_row = ind, row
-    relative = _per_1000(query, view, frame, ind)
+    relative = _per_1000(query, frame, ind) if per_capita else None
     if relative is not None:  # no target path or trend: they are the city total's
         frame, drawn, drawn_row = *relative, None
     figure = None if frame.empty else charts.freeze(indicator_chart(frame, drawn, drawn_row))
@@ -88,11 +90,12 @@ def build(query: Query, view: View) -> IndicatorData:
         plan_name=query(read.masterplan_names)[ind["masterplan"]],
         frame=frame,
         drawn=drawn,
+        per_capita=per_capita,
         figure=figure,
         status=statuses(stats, query(read.indicator_list)).get(indicator_id),
         explanation=status_explanation(row, ind),
         table=tables.display_table(frame, drawn),
-        districts=_districts(query, view, ind) if ind["level"] == "district" else None,
+        districts=_districts(query, view, ind, per_capita) if ind["level"] == "district" else None,
         linked=measure_views.for_indicator(measures, indicator_id),
         file_name=file_name(ind, list(view.districts), lo, hi),
         series_svg=""
@@ -102,24 +105,20 @@ def build(query: Query, view: View) -> IndicatorData:
 
 
 def _per_1000(
-    query: Query, view: View, frame: pd.DataFrame, ind: pd.Series
+    query: Query, frame: pd.DataFrame, ind: pd.Series
 ) -> tuple[pd.DataFrame, pd.Series] | None:
-    """With the page's switch (``je1000``) on, an indicator that offers it is drawn per
-    1,000 inhabitants over time too, as on the map: in absolute numbers the city's total
-    dwarfed the chosen districts' lines."""
-    if not (view.per_capita and bool(ind["per_capita"])) or frame.empty:
-        return None
-    return per_1000_series(frame, ind, query(read.district_list))
+    """With the page's switch (``je1000``) on, the series per 1,000 inhabitants too, as on
+    the map: in absolute numbers the city's total dwarfed the chosen districts' lines."""
+    return None if frame.empty else per_1000_series(frame, ind, query(read.district_list))
 
 
-def _districts(query: Query, view: View, ind: pd.Series) -> DistrictCharts | None:
+def _districts(query: Query, view: View, ind: pd.Series, per_capita: bool) -> DistrictCharts | None:
     (lo, hi), as_of = view.years, view.as_of
     periods = query(read.district_periods, str(ind["id"]), lo, hi, as_of=as_of)
     if periods.empty:
         return None
     period = str(periods["period"].iloc[0])
     values = query(read.district_values, str(ind["id"]), period, as_of=as_of)
-    per_capita = view.per_capita and bool(ind["per_capita"])
     geo = geometry.current_geometry(get_settings())
     district_map = map_figure(values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period)
     district_map = charts.freeze(district_map)

@@ -179,6 +179,13 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     _assert_labelled(charts["series"], unit, demo=True)
     table = at.dataframe[-1].value  # the data table: the values drawn, with their unit
     assert set(table[texts.COLUMNS["unit"]]) == {unit}
+    # Back to the address before the switch (same session): the switch is off again.
+    at.query_params.clear()
+    at.query_params.update({"indikator": "wlan_hotspots", "zeitraum": ["2019", "2022"]})
+    at.run()
+    assert_ok(at)
+    assert at.toggle(key="je1000").value is False and "je1000" not in at.query_params
+    assert texts.PER_1000 not in str(figures(at)["series"]["layout"]["title"]["text"])
 
 
 # -- overview tiles -------------------------------------------------------------------------------
