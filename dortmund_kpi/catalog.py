@@ -206,6 +206,9 @@ def _check_rules(values: dict[str, Any], masterplans: set[str]) -> None:
         raise ValueError(f"target.year '{year}' ungültig (erwartet ein Jahr wie 2025)")
     if values["target.official"] and not values["target.source"]:
         raise ValueError("ein amtlicher Zielwert braucht target.source")
+    # Per 1,000 inhabitants divides a count; a share or a mean divided so means nothing.
+    if values["per_capita"] and values["aggregation"] != "sum":
+        raise ValueError("per_capita: true nur für Anzahlen (aggregation: sum)")
 
 
 def _build(values: dict[str, Any]) -> Indicator:

@@ -135,6 +135,10 @@ def test_stored_rows_hold_every_declared_value(document, districts):
     ("changes", "message"),
     [
         ({"per_capita": "ja"}, "per_capita muss true oder false sein, nicht 'ja'"),
+        (
+            {"per_capita": True, "aggregation": "mean_pop"},
+            "per_capita: true nur für Anzahlen (aggregation: sum)",
+        ),
         ({"decimals": 1.5}, "decimals muss eine ganze Zahl sein, nicht '1.5'"),
         ({"decimals": True}, "decimals muss eine ganze Zahl sein, nicht 'True'"),
         ({"min": True}, "min muss eine Zahl sein, nicht 'True'"),
