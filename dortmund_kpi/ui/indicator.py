@@ -44,7 +44,9 @@ def district_section(page: IndicatorData) -> None:
 def per_capita_switch(page: IndicatorData) -> None:
     """The "je 1.000 Einwohner" switch (URL key ``je1000``) for an indicator that offers
     it: the series, the table, the map and the ranking follow it, and so do the slides."""
-    if bool(page.indicator["per_capita"]):
+    if not bool(page.indicator["per_capita"]):  # no switch here, so none in the link either
+        st.session_state.pop(url.PER_CAPITA, None)
+    else:
         st.toggle(
             texts.FILTER_PER_CAPITA,
             key=url.PER_CAPITA,

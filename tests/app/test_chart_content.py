@@ -179,6 +179,10 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     _assert_labelled(charts["series"], unit, demo=True)
     table = at.dataframe[-1].value  # the data table: the values drawn, with their unit
     assert set(table[texts.COLUMNS["unit"]]) == {unit}
+    # Another indicator, a share: it has no switch, and its link no je1000.
+    at.selectbox(key="indikator").set_value("anteil_online_antraege").run()
+    assert_ok(at)
+    assert not at.toggle and "je1000" not in at.query_params
     # Back to the address before the switch (same session): the switch is off again.
     at.query_params.clear()
     at.query_params.update({"indikator": "wlan_hotspots", "zeitraum": ["2019", "2022"]})
