@@ -44,6 +44,7 @@ DARK, GREY, DEMO_FILL = (
 # chart's numbers in its own locale's way ("80.0" on the axis in English). Checked with
 # LibreOffice only.
 GERMAN_NUMBERS = "[$-407]"
+IMAGE_PX = 960  # a chart picture's width in pixels on a slide (its height: the body's proportion)
 
 
 def number_format(decimals: int) -> str:
@@ -269,11 +270,17 @@ def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
         axis.reverse_order = True
         axis.minimum_scale = 1
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
-    else:  # round ticks without needless decimals ("350", not "350,00"), as on the page
-        values = pd.to_numeric(data["value"], errors="coerce").dropna().tolist()
-        low, high, step, decimals = layout.value_axis(values)
-        axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
-        axis.tick_labels.number_format = number_format(decimals)
+    else:
+        _value_axis(axis, data["value"])
+
+
+def _value_axis(axis, values: pd.Series) -> None:
+    """Round ticks from zero as on the page, German and without needless decimals ("0,2";
+    "350", not "350,00"); unset, a bar chart's axis said "0.2"."""
+    low, high, step, decimals = layout.value_axis(pd.to_numeric(values, errors="coerce").dropna())
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
+    axis.tick_labels.number_format = number_format(decimals)
+    axis.tick_labels.number_format_is_linked = False
 
 
 def _line_color(name: str, number: int) -> RGBColor:
@@ -314,8 +321,7 @@ def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
     chart.has_title = chart.has_legend = False  # the slide title names it (not "Wert")
     chart.font.size, chart.font.name = Pt(12), FONT
     chart.category_axis.reverse_order = True
-    if (pd.to_numeric(data["value"], errors="coerce").dropna() >= 0).all():
-        chart.value_axis.minimum_scale = 0  # bars start at zero, or differences look larger
+    _value_axis(chart.value_axis, data["value"])  # bars start at zero, or differences look larger
     plot = chart.plots[0]
     official = data["official"] if "official" in data else pd.Series(True, data.index)
     for index, own in enumerate(official.astype(bool)):
@@ -375,16 +381,15 @@ def _image(slide, fig: go.Figure, box) -> None:
     from dortmund_kpi.share import downloads as exports
 
     left, top, width, height = box
+    # Drawn at the body's proportions and 960 px wide, the picture fills the body and its
+    # text reads near the slide's own sizes (at 1200 x 570 a radar was a small disc).
+    px_width, px_height = IMAGE_PX, round(IMAGE_PX * height / width)
     try:
-        png = exports.figure_image(fig, "png", 1200, 570)
+        png = exports.figure_image(fig, "png", px_width, px_height)
     except exports.ExportError as exc:
         _text(slide, left, top, width, 1.0, str(exc), 14, color=GREY)
         return
-    # As large as the body allows, at the image's own proportions.
-    scale = min(width / 1200, height / 570)
-    slide.shapes.add_picture(
-        io.BytesIO(png), Inches(left), Inches(top), Inches(1200 * scale), Inches(570 * scale)
-    )
+    slide.shapes.add_picture(io.BytesIO(png), *_inches(box))
 
 
 def _inches(box: tuple[float, float, float, float]) -> tuple[Emu, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
@@ -296,3 +297,23 @@ def test_a_per_1000_series_slide_has_round_axis_ticks(fixture_db: Settings):
     assert axis.major_unit == 0.5  # hotspots per 1,000 inhabitants: 0.33 to 1.28 here
     # steps of 0,5 need one decimal, not the two of the values ("1,0", not "1,00")
     assert axis.tick_labels.number_format == slides.number_format(1)
+
+
+def test_a_ranking_slide_writes_its_axis_the_german_way(fixture_db: Settings):
+    """The ranking's bar chart has its own value axis: round steps from zero, German
+    ("0,5"; it said "0.5" in LibreOffice without a format of its own)."""
+    link = "https://kpi.example/indikator?indikator=schueler_je_geraet"
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _ = deck_for_urls(con, [link], details=True)
+    charts = [
+        s.chart
+        for slide in Presentation(io.BytesIO(data)).slides
+        for s in slide.shapes
+        if s.has_chart and s.chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    ]
+    assert charts, "precondition: a ranking slide"
+    axis = charts[0].value_axis
+    values = [v for v in charts[0].plots[0].series[0].values if v is not None]
+    assert axis.minimum_scale == 0 and axis.maximum_scale >= max(values)
+    assert axis.tick_labels.number_format.startswith("[$-407]")  # German, not "0.5"
+    assert not axis.tick_labels.number_format_is_linked
