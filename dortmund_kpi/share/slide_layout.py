@@ -191,9 +191,9 @@ def _rows(
 
 
 def value_axis(values: Sequence[float]) -> tuple[float, float, float, int]:
-    """A line chart's value axis as the page draws it: from zero (or below, for negative
-    values) to a round top, its ticks round steps (``views.svg_parts.nice_ticks``); and
-    the decimals its labels need ("50", "0,25"), none more: (minimum, maximum, step,
+    """A chart's value axis (lines, bars) as the page draws it: from zero (or below, for
+    negative values) to a round top, its ticks round steps (``views.svg_parts.nice_ticks``);
+    and the decimals its labels need ("50", "0,25"), none more: (minimum, maximum, step,
     decimals)."""
     finite = [v for v in values if math.isfinite(v)] or [0.0]
     ticks = svg_parts.nice_ticks(min(0.0, *finite), max(0.0, *finite))

@@ -80,7 +80,10 @@ def build(query: Query, view: View) -> IndicatorData:
     measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
     per_capita = view.per_capita and bool(ind["per_capita"])
     drawn, drawn_row = ind, row
-    relative = _per_1000(query, frame, ind) if per_capita else None
+    # With the switch, the series per 1,000 inhabitants too, as the map: in absolute numbers
+    # the city's total dwarfed the chosen districts' lines.
+    with_values = per_capita and not frame.empty
+    relative = per_1000_series(frame, ind, query(read.district_list)) if with_values else None
     if relative is not None:  # no target path or trend: they are the city total's
         frame, drawn, drawn_row = *relative, None
     figure = None if frame.empty else charts.freeze(indicator_chart(frame, drawn, drawn_row))
@@ -102,14 +105,6 @@ def build(query: Query, view: View) -> IndicatorData:
         if figure is None
         else small_svg.series_markup(figure, alt_text.describe(figure)),
     )
-
-
-def _per_1000(
-    query: Query, frame: pd.DataFrame, ind: pd.Series
-) -> tuple[pd.DataFrame, pd.Series] | None:
-    """With the page's switch (``je1000``) on, the series per 1,000 inhabitants too, as on
-    the map: in absolute numbers the city's total dwarfed the chosen districts' lines."""
-    return None if frame.empty else per_1000_series(frame, ind, query(read.district_list))
 
 
 def _districts(query: Query, view: View, ind: pd.Series, per_capita: bool) -> DistrictCharts | None:

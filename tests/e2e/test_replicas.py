@@ -280,14 +280,14 @@ def test_two_replicas_behind_nginx(proxy: Proxy, browser: Browser):
         view_of_a = a.url
         assert "bezirk=eving" in view_of_a
 
-        # Kill the first browser's replica while the supervisor is held, so that it cannot
-        # start it again first: the browser reconnects through nginx to the other one, where
-        # the page runs again by itself (a download works at once, before any click) and
-        # keeps its view (the URL holds it); the second browser's session goes on.
         # The page loaded anew: after a whole run (not a section's), Streamlit by itself
         # would not run it again after a reconnect.
         open_page(a, "", view_of_a)
         assert replica_of(first) == replica_a
+        # Kill the first browser's replica while the supervisor is held, so that it cannot
+        # start it again first: the browser reconnects through nginx to the other one, where
+        # the page runs again by itself (a download works at once, before any click) and
+        # keeps its view (the URL holds it); the second browser's session goes on.
         runs = finished_runs(a)
         with supervisor_held(proxy):
             os.kill(replica_pid(replica_a), signal.SIGKILL)
