@@ -28,16 +28,20 @@ from dortmund_kpi.ingest.numbers import (
 MAX_DIGITS = 15
 
 
-def number_texts(wert: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray] | None:
-    """Cleaned number text and missing flag per row: cells of digits and separators
-    only are their own cleaned text; the few others go through numbers.py itself."""
+def number_texts(
+    wert: pa.ChunkedArray,
+) -> tuple[pa.ChunkedArray, np.ndarray, pa.ChunkedArray] | None:
+    """Cleaned number text, missing flag and shape (``digit_shapes``) per row: cells of
+    digits and separators only are their own cleaned text; the few others go through
+    numbers.py itself."""
     missing_plain = pa.array(sorted(m for m in MISSING if re.fullmatch(PLAIN_NUMBER, m)))
     plain_missing = pc.is_in(wert, value_set=missing_plain)
-    shapes = pc.unique(digit_shapes(wert)).to_pylist()
+    wert_shapes = digit_shapes(wert)
+    shapes = pc.unique(wert_shapes).to_pylist()
     odd_shapes = [s for s in shapes if not re.fullmatch(PLAIN_NUMBER, s)]
     if not odd_shapes:
-        return wert, plain_missing.to_numpy(zero_copy_only=False)
-    is_odd = pc.is_in(digit_shapes(wert), value_set=pa.array(odd_shapes, pa.string()))
+        return wert, plain_missing.to_numpy(zero_copy_only=False), wert_shapes
+    is_odd = pc.is_in(wert_shapes, value_set=pa.array(odd_shapes, pa.string()))
     odd = pc.unique(pc.filter(wert, is_odd))
     cleaned = clean_number_text(pd.Series(odd.to_pylist(), dtype="str"))
     missing = is_missing(cleaned)
@@ -48,7 +52,7 @@ def number_texts(wert: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray] | 
     where = pc.index_in(wert, value_set=odd)
     num_text = pc.if_else(is_odd, pc.take(pa.array(cleaned.tolist(), pa.string()), where), wert)
     flag = pc.if_else(is_odd, pc.take(pa.array(missing.tolist(), pa.bool_()), where), plain_missing)
-    return num_text, flag.to_numpy(zero_copy_only=False)
+    return num_text, flag.to_numpy(zero_copy_only=False), digit_shapes(num_text)
 
 
 _DIGITS_TO_ZERO = np.arange(256, dtype=np.uint8)
@@ -70,15 +74,24 @@ def digit_shapes(texts: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, pa.string())
 
 
-def cast_numbers(num_text: pa.ChunkedArray, present: np.ndarray, convention: str) -> np.ndarray:
+def cast_numbers(
+    num_text: pa.ChunkedArray, present: np.ndarray, convention: str, grouped: bool = True
+) -> np.ndarray:
     """numbers.parse_numbers' replacements and cast (Arrow's cast rounds correctly, as
-    pandas does for up to MAX_DIGITS digits); NaN for missing values."""
+    pandas does for up to MAX_DIGITS digits); NaN for missing values. ``grouped``: some
+    text has a group separator (else there is none to remove)."""
     group, decimal = (".", ",") if convention == "de" else (",", ".")
-    text = pc.replace_substring(pc.filter(num_text, pa.array(present)), group, "")
+    every = bool(present.all())  # mostly: no filter and no copy into place
+    text = num_text if every else pc.filter(num_text, pa.array(present))
+    if grouped:
+        text = pc.replace_substring(text, group, "")
     if decimal != ".":
         text = pc.replace_substring(text, decimal, ".")
+    cast = pc.cast(text, pa.float64()).to_numpy()
+    if every:
+        return cast
     values = np.full(len(present), np.nan)
-    values[present] = pc.cast(text, pa.float64()).to_numpy()
+    values[present] = cast
     return values
 
 

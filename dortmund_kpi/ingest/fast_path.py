@@ -4,7 +4,7 @@ numpy instead of cell by cell in pandas.
 ``validate_fast`` only decides "all good". It returns None, and the caller runs the
 Python path (``importer.read_and_validate``) unchanged, whenever anything is off: more
 than one file, XLSX, a measures file, a file the reader would not read in one go
-(quotes, empty lines, rows of another width; see ``readers.plain_rows``), any value
+(quotes, empty lines, rows of another width; see ``plain_csv.plain_rows``), any value
 the validator would refuse, value texts with characters other than ASCII digits and
 separators after cleaning, long whole numbers. So every problem is still worded by
 the Python path, with its file, line and column. When it accepts, the observations
@@ -15,7 +15,7 @@ Work per distinct value wherever the validator's rules allow it: indicator ids,
 district names, periods, kinds and texts are judged by the validator's own functions
 and spread to the rows by index; numbers by their shape (digits as 0: a few dozen per
 file) for the conventions' regular expressions, then Arrow's cast; bounds, district
-level and duplicate keys are numpy comparisons. A million rows: about a second.
+level and duplicate keys are numpy comparisons. A million rows: under half a second.
 
 Memory stays a small multiple of the file: the file's bytes and decoded text are gone
 once pyarrow has parsed them, the template's text columns are dictionary-encoded by the
@@ -24,12 +24,8 @@ reads them as VARCHAR. Only the value column is held as text until it is cast.""
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
-import stat
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +38,11 @@ from dortmund_kpi.districts import CITY
 from dortmund_kpi.ingest.fast_numbers import (
     MAX_DIGITS,
     cast_numbers,
-    digit_shapes,
     number_texts,
     parse_long,
 )
-from dortmund_kpi.ingest.layouts import OBSERVATIONS, OPTIONAL, REQUIRED
+from dortmund_kpi.ingest.fast_read import Read, read_plain
+from dortmund_kpi.ingest.layouts import OPTIONAL, REQUIRED
 from dortmund_kpi.ingest.numbers import ONLY_PATTERNS, VALID_PATTERNS, choose_convention
 from dortmund_kpi.ingest.observations import (
     MAX_TEXT,
@@ -55,7 +51,6 @@ from dortmund_kpi.ingest.observations import (
     kind_columns,
     normalise_ids,
 )
-from dortmund_kpi.ingest.readers import CsvHead, plain_rows, read_csv_head
 from dortmund_kpi.periods import parse_period
 from dortmund_kpi.settings import Settings
 
@@ -65,6 +60,9 @@ PY_WHITESPACE = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 Progress = Callable[[str, int, int], None]
+# Up to this many possible (indicator, area, period) keys per row, duplicates are counted
+# in an array of one integer per possible key (at most 32 bytes per row).
+DENSE_KEYS_PER_ROW = 4
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def validate_fast(
         return None  # duplicates across files: left to the Python path
     path = paths[0]
     try:
-        read = _read(path, settings.max_import_bytes)
+        read = read_plain(path, settings.max_import_bytes)
         checked = None if read is None else _check(read, str(path), ctx, progress)
     except Exception:  # anything unexpected: the Python path decides and words it
         return None
@@ -90,58 +88,6 @@ def validate_fast(
         return None
     observations, skipped = checked
     return FastImport(observations, skipped, [(path.name, read.sha256)])
-
-
-@dataclass(frozen=True)
-class Read:
-    """A plain observation file's rows: the template columns' texts dictionary-encoded,
-    the values as text (``wert``), and the file's SHA-256. The file's bytes are not
-    kept: from here on a million rows take a fraction of the file's size."""
-
-    cells: pa.Table
-    positions: dict[str, int]  # template column -> ``c<i>`` of ``cells``
-    delimiter: str
-    sha256: str
-
-
-def _read(path: Path, max_bytes: int) -> Read | None:
-    """The rows of a regular plain CSV file of the observations layout within the size
-    limit, else None (the reader reports or reads it row by row)."""
-    data = _plain_file(path, max_bytes)
-    if data is None:
-        return None
-    # SHA-256 releases the GIL: hash the bytes while pyarrow parses them.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        head = read_csv_head(data, str(path))
-        if not isinstance(head, CsvHead) or head.layout is not OBSERVATIONS:
-            return None
-        # The decoded text (as large as the file) is not needed here: only its UTF-8.
-        raw, width, delimiter, positions = head.raw, head.width, head.delimiter, head.positions
-        del head
-        # Only the value column stays text: the others hold few distinct texts each.
-        texts = [pos for key, pos in positions.items() if key != "wert"]
-        cells = plain_rows(raw, width, delimiter, encoded=texts)
-        sha256 = digest.result()
-    # what the parser freed goes back to the system (Arrow's pool would keep it)
-    pa.default_memory_pool().release_unused()
-    if cells is None or _too_long(cells):
-        return None
-    return Read(cells, positions, delimiter, sha256)
-
-
-def _plain_file(path: Path, max_bytes: int) -> bytes | None:
-    """The bytes of a regular CSV file within the size limit (else the reader reports)."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return None
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return None if data.startswith(b"PK\x03\x04") else data
 
 
 @dataclass(frozen=True)
@@ -194,24 +140,6 @@ def _check(
     # what the checks freed goes back to the system before DuckDB writes the rows
     pa.default_memory_pool().release_unused()
     return observations
-
-
-def _too_long(cells: pa.Table) -> bool:
-    """A cell the csv module would refuse (its field size limit): the Python path words it."""
-    limit = csv.field_size_limit()
-
-    def texts(column: pa.ChunkedArray) -> list[pa.Array]:
-        if pa.types.is_dictionary(column.type):
-            return [chunk.dictionary for chunk in column.chunks]
-        return [column]
-
-    # A cell has at most as many characters as bytes: count characters only if needed.
-    return any(
-        (pc.max(pc.binary_length(t)).as_py() or 0) >= limit
-        and (pc.max(pc.utf8_length(t)).as_py() or 0) >= limit
-        for c in cells.columns
-        for t in texts(c)
-    )
 
 
 def _blank_rows(columns: dict[str, Column], wert: pa.ChunkedArray) -> np.ndarray:
@@ -286,9 +214,14 @@ def _rows_ok(checked: Checked, ctx: Context) -> bool:
 def _has_duplicates(keys: list[tuple[pd.Series, np.ndarray]], present: np.ndarray) -> bool:
     """Whether two present rows share (indicator, area, period): one integer per key."""
     combined = np.zeros(int(present.sum()), dtype=np.int64)
+    size = 1
     for canonical, index in keys:
         codes, uniques = pd.factorize(canonical)
         combined = combined * max(len(uniques), 1) + codes[index[present]]
+        size *= max(len(uniques), 1)
+    if size <= DENSE_KEYS_PER_ROW * max(len(combined), 1 << 14):
+        # a count per possible key: about half the hash table's time at a million rows
+        return bool(np.bincount(combined).max(initial=0) > 1)
     return not pd.Index(combined).is_unique  # a hash table; np.unique sorts or is slower
 
 
@@ -301,9 +234,11 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
     texts = number_texts(wert)
     if texts is None:
         return None
-    num_text, missing = texts
+    num_text, missing, text_shapes = texts
     present = ~missing
-    counts = pc.value_counts(pc.filter(digit_shapes(num_text), pa.array(present)))
+    if not present.all():
+        text_shapes = pc.filter(text_shapes, pa.array(present))
+    counts = pc.value_counts(text_shapes)
     shapes = dict(
         zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
     )
@@ -312,10 +247,14 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
     convention = choose_convention(german, english, delimiter)
     if not all(re.match(VALID_PATTERNS[convention], shape) for shape in shapes):
         return None  # a text that is no number in the file's convention
-    values = cast_numbers(num_text, present, convention)
+    group = "." if convention == "de" else ","
+    grouped = any(group in shape for shape in shapes)
+    values = cast_numbers(num_text, present, convention, grouped)
     long = [s for s in shapes if s.count("0") > MAX_DIGITS]
-    if long and not parse_long(values, num_text, present, convention):
-        return None
+    if long:
+        values = np.array(values)  # writable (Arrow's may not be): set in place
+        if not parse_long(values, num_text, present, convention):
+            return None
     return values, missing
 
 
@@ -325,8 +264,9 @@ def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Ta
     Texts stay dictionary-encoded (per row the index of its text): a million rows hold
     a few dozen distinct indicators, areas, periods and sources, and DuckDB reads the
     dictionaries as VARCHAR without a million Python or Arrow strings in between."""
-    present = ~checked.missing
-    rows = int(present.sum())
+    # Mostly every row has a value: then no row is left out (and nothing copied for it).
+    present: slice | np.ndarray = slice(None) if not checked.missing.any() else ~checked.missing
+    rows = len(checked.values[present])
 
     def spread(per_text: list | pd.Series, key: str, kind: pa.DataType) -> pa.Array:
         index = checked.columns[key].index[present]

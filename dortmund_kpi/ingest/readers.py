@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,10 +26,8 @@ from dortmund_kpi.ingest.layouts import (
     header_columns,
 )
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
 Progress = Callable[[int, int], None]  # rows read, rows expected
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -83,7 +80,7 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
                 "(erwartet CSV in UTF-8 oder Windows-1252, oder XLSX)",
             )
         ]
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(UTF8_BOM):
         data = data[3:]
     try:
         return data.decode("utf-8"), []
@@ -123,6 +120,16 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 @dataclass(frozen=True)
+class Header:
+    """A CSV file's checked header line."""
+
+    delimiter: str
+    width: int
+    layout: Layout
+    positions: dict[str, int]
+
+
+@dataclass(frozen=True)
 class CsvHead:
     """A CSV file's decoded text and its checked header (see ``read_csv_head``)."""
 
@@ -132,6 +139,7 @@ class CsvHead:
     width: int
     layout: Layout
     positions: dict[str, int]
+    recoded: bool = False  # decoded from Windows-1252 (``raw`` written anew as UTF-8)
 
 
 def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
@@ -141,6 +149,39 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
         return issues
     if not text or text.isspace():  # as ``not text.strip()``, without a copy
         return [Issue(name, 1, "datei", f"Datei ist leer (erwartet Kopfzeile {HEADER_HINT})")]
+    header = _check_header(text, name)
+    if not isinstance(header, Header):
+        return header
+    body = data[3:] if data.startswith(UTF8_BOM) else data
+    # Decoded from UTF-8 the text is shorter than its bytes or plain ASCII; from
+    # Windows-1252 (one byte a character) it is as long: only then encode again.
+    utf8 = len(text) < len(body) or text.isascii()
+    raw = body if utf8 else text.encode("utf-8")
+    head = (text, raw, header.delimiter, header.width, header.layout, header.positions)
+    return CsvHead(*head, recoded=not utf8)
+
+
+def utf8_head(data: bytes, name: str) -> tuple[bytes, Header] | None:
+    """The body bytes and checked header of a UTF-8 file whose header line has no quote,
+    decoding only that line; None for anything else (``read_csv_head`` decodes the whole
+    file and words every problem). The rows' UTF-8 is checked as pyarrow reads them
+    (``plain_rows``), exactly as strictly as Python's decoder."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    body = data[3:] if data.startswith(UTF8_BOM) else data
+    end = body.find(b"\n")
+    try:
+        first_line = (body if end < 0 else body[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"' in first_line:
+        return None
+    header = _check_header(first_line, name)
+    return (body, header) if isinstance(header, Header) else None
+
+
+def _check_header(text: str, name: str) -> Header | list[Issue]:
+    """The header of a file's text (or of its first line when that has no quote)."""
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]
     delimiter = _sniff_delimiter(first_line)
@@ -164,14 +205,7 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
         ]
     layout = detect_layout(header)
     positions, issues = header_columns(header, name, layout)
-    if issues:
-        return issues
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    # Decoded from UTF-8 the text is shorter than its bytes or plain ASCII; from
-    # Windows-1252 (one byte a character) it is as long: only then encode again.
-    utf8 = len(text) < len(body) or text.isascii()
-    raw = body if utf8 else text.encode("utf-8")
-    return CsvHead(text, raw, delimiter, len(header), layout, positions)
+    return issues or Header(delimiter, len(header), layout, positions)
 
 
 def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
@@ -196,60 +230,6 @@ def read_csv_bytes(
     return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
 
 
-def plain_rows(
-    raw: bytes, width: int, delimiter: str, header_at: int = 0, encoded: Collection[int] = ()
-) -> pa.Table | None:
-    """The rows of a plain file (``raw``: its text in UTF-8; its header line begins at byte
-    ``header_at``) as a pyarrow table of text columns ``c0``, ``c1``, ...; None when the
-    file needs the csv module's row-by-row reading to word a problem. The columns at the
-    positions ``encoded`` are dictionary-encoded (per chunk; few distinct texts: a
-    fraction of the memory of a million strings).
-
-    Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
-    lines and every row with as many fields as the header. Then row ``i`` is physical
-    line ``i + 2``, counting the header's line as 1, and the cells are exactly what the
-    csv module would read. Callers still skip blank rows and refuse fields above the csv
-    module's size limit. The checks work on the bytes (in UTF-8, these ASCII characters
-    are never part of another character), so pyarrow reads the rows without a copy.
-    """
-    import pyarrow as pa
-    from pyarrow import csv as pacsv
-
-    if b'"' in raw:
-        return None
-    returns = raw.count(b"\r") if b"\r" in raw else 0  # a quick look first: mostly none
-    if returns and returns != raw.count(b"\r\n"):
-        return None  # a lone CR
-    start = raw.find(b"\n", header_at) + 1
-    stop = len(raw)
-    while stop > start and raw[stop - 1] in b"\r\n":
-        stop -= 1  # empty lines at the end are skipped either way
-    if start == 0 or stop == start or raw[start] in b"\r\n":
-        return None  # no rows, or an empty line right after the header
-    if raw.find(b"\n\n", start, stop) >= 0 or (returns and raw.find(b"\n\r\n", start, stop) >= 0):
-        return None  # an empty line (pyarrow would read it as a row)
-    names = [f"c{i}" for i in range(width)]
-    types = {
-        name: pa.dictionary(pa.int32(), pa.string()) if i in encoded else pa.string()
-        for i, name in enumerate(names)
-    }
-    try:
-        return pacsv.read_csv(
-            pa.py_buffer(memoryview(raw)[start:stop]),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char=False, newlines_in_values=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # a row with more or fewer fields: the csv path says which
-
-
 def _read_rows_fast(
     raw: bytes,
     positions: dict[str, int],
@@ -263,6 +243,8 @@ def _read_rows_fast(
     the csv module's size limit), so every message keeps its wording and line.
     A million rows: a third of the time of the csv path.
     """
+    from dortmund_kpi.ingest.plain_csv import plain_rows  # pyarrow only when needed
+
     table = plain_rows(raw, width, delimiter)
     if table is None:
         return None

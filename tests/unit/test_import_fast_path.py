@@ -242,13 +242,17 @@ def _plant(data: bytes, shape: Shape, rng: random.Random, problem: str) -> bytes
     newline = b"\r\n" if shape.crlf else b"\n"
     lines = data.split(newline)
     row = rng.randrange(1, len(lines) - 1)
-    if problem == "doppelt":
-        lines.insert(row, lines[row])
+    if problem in ("doppelt", "Leerzeile"):  # a row repeated / an empty line (valid)
+        lines.insert(row, lines[row] if problem == "doppelt" else b"")
         return newline.join(lines)
     cells = lines[row].decode("utf-8").split(shape.delimiter)
     if len(cells) == 7 and any(c.strip() for c in cells):
-        PLANTED[problem](cells)
-        lines[row] = shape.delimiter.join(cells).encode("utf-8")
+        encoding = "utf-8"
+        if problem == "Windows-1252":  # one row so in a UTF-8 file: mixed encodings
+            cells[4], encoding = "Straße", "cp1252"
+        else:
+            PLANTED[problem](cells)
+        lines[row] = shape.delimiter.join(cells).encode(encoding)
     return newline.join(lines)
 
 
@@ -271,7 +275,7 @@ def test_generated_files(shape: Shape, tmp_path: Path, settings: Settings, ctx: 
     assert taken >= 3  # the generated files are meant to pass: most go the fast way
 
 
-@pytest.mark.parametrize("problem", [*PLANTED, "doppelt"])
+@pytest.mark.parametrize("problem", [*PLANTED, "doppelt", "Leerzeile", "Windows-1252"])
 def test_planted_problems(problem: str, tmp_path: Path, settings: Settings, ctx: Context) -> None:
     for shape in SHAPES[::3]:
         rng = random.Random(problem + repr(shape))

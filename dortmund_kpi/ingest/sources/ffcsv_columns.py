@@ -1,7 +1,7 @@
 """GENESIS flat files read column by column: the table ``ffcsv.read`` gives, fast.
 
 A flat file holds one value a row, and its other columns repeat a few texts: regions,
-attribute values, periods, units. So pyarrow parses the rows (``readers.plain_rows``),
+attribute values, periods, units. So pyarrow parses the rows (``plain_csv.plain_rows``),
 each dimension is judged once per distinct combination of its four cells by
 ``ffcsv.dimension_value``, each period once per distinct ``time`` and parts of the
 year by ``ffcsv.period_of``, and the results reach the rows by index. Value cells that
@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dortmund_kpi.ingest.readers import plain_rows
+from dortmund_kpi.ingest.plain_csv import plain_rows
 from dortmund_kpi.ingest.sources.ffcsv import (
     Rows,
     column_name,
