@@ -213,11 +213,17 @@ def _rows_ok(checked: Checked, ctx: Context) -> bool:
 
 def _has_duplicates(keys: list[tuple[pd.Series, np.ndarray]], present: np.ndarray) -> bool:
     """Whether two present rows share (indicator, area, period): one integer per key."""
-    combined = np.zeros(int(present.sum()), dtype=np.int64)
+    rows = slice(None) if present.all() else present  # mostly: nothing to leave out
+    combined = np.zeros(0, dtype=np.int64)
     size = 1
-    for canonical, index in keys:
+    for n, (canonical, index) in enumerate(keys):
         codes, uniques = pd.factorize(canonical)
-        combined = combined * max(len(uniques), 1) + codes[index[present]]
+        per_row = codes.astype(np.int64, copy=False)[index[rows]]  # a new array
+        if n:  # in place: each new array of a million rows costs its page faults
+            combined *= max(len(uniques), 1)
+            combined += per_row
+        else:
+            combined = per_row
         size *= max(len(uniques), 1)
     if size <= DENSE_KEYS_PER_ROW * max(len(combined), 1 << 14):
         # a count per possible key: about half the hash table's time at a million rows
