@@ -272,7 +272,7 @@ def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Ta
     dictionaries as VARCHAR without a million Python or Arrow strings in between."""
     # Mostly every row has a value: then no row is left out (and nothing copied for it).
     present: slice | np.ndarray = slice(None) if not checked.missing.any() else ~checked.missing
-    rows = len(checked.values[present])
+    rows = len(checked.values) - int(checked.missing.sum())
 
     def spread(per_text: list | pd.Series, key: str, kind: pa.DataType) -> pa.Array:
         index = checked.columns[key].index[present]

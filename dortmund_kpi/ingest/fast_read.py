@@ -59,12 +59,15 @@ def _rows(data: bytes, name: str) -> tuple[Header, pa.Table] | None:
     """The header and rows of a UTF-8 file, else of the file decoded as a whole."""
     quick = utf8_head(data, name)
     if quick is not None:
-        body, header = quick
-        cells = _cells(body, header)
+        if quick[1].layout is not OBSERVATIONS:
+            return None
+        cells = _cells(*quick)
         if cells is not None:
-            return header, cells
+            return quick[1], cells
+    utf8 = quick is not None
+    del quick  # a BOM file's body is a copy of the file: not kept beside its decoded text
     head = read_csv_head(data, name)
-    if not isinstance(head, CsvHead) or (quick is not None and not head.recoded):
+    if not isinstance(head, CsvHead) or (utf8 and not head.recoded):
         return None  # a UTF-8 file read once already: the reader words its problem
     header = Header(head.delimiter, head.width, head.layout, head.positions)
     raw = head.raw

@@ -22,11 +22,12 @@ def plain_rows(
     fraction of the memory of a million strings).
 
     Plain means: no quote characters, no line breaks other than LF or CRLF, no empty
-    lines and every row with as many fields as the header. Then row ``i`` is physical
-    line ``i + 2``, counting the header's line as 1, and the cells are exactly what the
-    csv module would read. Callers still skip blank rows and refuse fields above the csv
-    module's size limit. The checks work on the bytes (in UTF-8, these ASCII characters
-    are never part of another character), so pyarrow reads the rows without a copy.
+    lines, no BOM starting the first row and every row with as many fields as the
+    header. Then row ``i`` is physical line ``i + 2``, counting the header's line as 1,
+    and the cells are exactly what the csv module would read. Callers still skip blank
+    rows and refuse fields above the csv module's size limit. The checks work on the
+    bytes (in UTF-8, these ASCII characters are never part of another character), so
+    pyarrow reads the rows without a copy.
     """
     if b'"' in raw:
         return None
@@ -39,6 +40,8 @@ def plain_rows(
         stop -= 1  # empty lines at the end are skipped either way
     if start == 0 or stop == start or raw[start] in b"\r\n":
         return None  # no rows, or an empty line right after the header
+    if raw.startswith(b"\xef\xbb\xbf", start):
+        return None  # pyarrow would drop a BOM starting the rows; the csv module keeps it
     names = [f"c{i}" for i in range(width)]
     types = {
         name: pa.dictionary(pa.int32(), pa.string()) if i in encoded else pa.string()

@@ -238,7 +238,8 @@ PLANTED = {
 
 
 def _plant(data: bytes, shape: Shape, rng: random.Random, problem: str) -> bytes:
-    """The file with one row changed (or, for 'doppelt', one row repeated)."""
+    """The file with one row changed (or, for 'doppelt', one row repeated; for
+    'Leerzeile', an empty line put before it)."""
     newline = b"\r\n" if shape.crlf else b"\n"
     lines = data.split(newline)
     row = rng.randrange(1, len(lines) - 1)
@@ -282,7 +283,9 @@ def test_planted_problems(problem: str, tmp_path: Path, settings: Settings, ctx:
         data = generated_file(rng, ctx, shape, rows=80)
         path = tmp_path / "planted.csv"
         path.write_bytes(_plant(data, shape, rng, problem))
-        assert_same_or_declined([path], settings, ctx)
+        taken = assert_same_or_declined([path], settings, ctx)
+        if problem == "Leerzeile":
+            assert not taken  # pyarrow would skip the line: the csv module reads the file
 
 
 def test_long_decimals_are_parsed_like_pandas(

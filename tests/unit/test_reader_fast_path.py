@@ -61,6 +61,7 @@ def test_fast_path_reads_what_the_csv_path_reads(text: str) -> None:
         HEADER + "\nanteil_eakte;Dortmund;2024\n",  # fewer fields
         HEADER + "\n\nanteil_eakte;Dortmund;2024;1;x\n",  # empty line
         HEADER + "\nanteil_eakte;Dortmund;2024;1;x\n\nanteil_eakte;Eving;2024;2;x\n",
+        HEADER + "\n\ufeffanteil_eakte;Dortmund;2024;1;x\n",  # a BOM starting the rows (kept)
         HEADER + "\r\nanteil_eakte;Dortmund;2024;1;x\r\n\r\nanteil_eakte;Eving;2024;2;x\r\n",
         HEADER + "\nanteil_eakte;Dortmund;2024;1;x\r",  # a lone CR
         HEADER + "\n",  # no rows
