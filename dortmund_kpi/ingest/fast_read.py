@@ -69,8 +69,7 @@ def _rows(data: bytes, name: str) -> tuple[Header, pa.Table] | None:
     head = read_csv_head(data, name)
     if not isinstance(head, CsvHead) or (utf8 and not head.recoded):
         return None  # a UTF-8 file read once already: the reader words its problem
-    header = Header(head.delimiter, head.width, head.layout, head.positions)
-    raw = head.raw
+    header, raw = head.header, head.raw
     del head  # the decoded text (as large as the file) is not needed: only its UTF-8
     cells = _cells(raw, header)
     return None if cells is None else (header, cells)

@@ -135,10 +135,7 @@ class CsvHead:
 
     text: str
     raw: bytes  # the text in UTF-8 (the file's bytes without a BOM when they are UTF-8)
-    delimiter: str
-    width: int
-    layout: Layout
-    positions: dict[str, int]
+    header: Header
     recoded: bool = False  # decoded from Windows-1252 (``raw`` written anew as UTF-8)
 
 
@@ -157,8 +154,7 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     # Windows-1252 (one byte a character) it is as long: only then encode again.
     utf8 = len(text) < len(body) or text.isascii()
     raw = body if utf8 else text.encode("utf-8")
-    head = (text, raw, header.delimiter, header.width, header.layout, header.positions)
-    return CsvHead(*head, recoded=not utf8)
+    return CsvHead(text, raw, header, recoded=not utf8)
 
 
 def utf8_head(data: bytes, name: str) -> tuple[bytes, Header] | None:
@@ -218,16 +214,16 @@ def read_csv_bytes(
     head = read_csv_head(data, name)
     if not isinstance(head, CsvHead):
         return head
-    text, delimiter, width, layout = head.text, head.delimiter, head.width, head.layout
+    text, h = head.text, head.header
     total = text.count("\n")
-    fast = _read_rows_fast(head.raw, head.positions, width, name, delimiter, layout)
+    fast = _read_rows_fast(head.raw, h.positions, h.width, name, h.delimiter, h.layout)
     if fast is not None:
         if progress:
             progress(len(fast.lines), total)
         return require_rows(fast, name)
-    reader = _csv_reader(text, delimiter)
+    reader = _csv_reader(text, h.delimiter)
     next(reader)  # the header (read without error above)
-    return _read_rows(reader, head.positions, width, name, delimiter, progress, total, layout)
+    return _read_rows(reader, h.positions, h.width, name, h.delimiter, progress, total, h.layout)
 
 
 def _read_rows_fast(
