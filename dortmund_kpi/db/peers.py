@@ -29,31 +29,40 @@ REGION_COLUMNS = (
 PEER_COLUMNS = ("indicator_id", "ags", "period", "value", "source", "is_official")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows) -> None:
-    """``INSERT OR REPLACE`` of ``rows`` into ``table`` (a constant of this module)."""
-    if not rows:
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    key: tuple[str, ...],
+    frame: pd.DataFrame,
+) -> None:
+    """``INSERT OR REPLACE`` of ``frame``'s ``columns`` into ``table`` (a constant of this
+    module) in one statement: row by row, ``init``'s thousand rows took five seconds. Of
+    two rows with one ``key``, the later wins, as it did row by row (one statement may
+    not write a key twice)."""
+    if frame.empty:
         return
-    marks = ", ".join("?" * len(columns))
-    sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    con.executemany(sql, [list(row) for row in rows])
+    rows = frame[list(columns)].drop_duplicates(subset=list(key), keep="last")
+    names = ", ".join(columns)
+    con.register("incoming_rows", rows)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names} FROM incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
 
 
 def put_regions(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame) -> int:
     """Insert or update regions (columns ``REGION_COLUMNS``); the number written."""
-    frame = regions.astype(object).where(regions.notna(), None)
-    rows = frame[list(REGION_COLUMNS)].itertuples(index=False, name=None)
-    _insert(con, "regions", REGION_COLUMNS, list(rows))
-    return len(frame)
+    _insert(con, "regions", REGION_COLUMNS, ("ags",), regions)
+    return len(regions)
 
 
 def put_peer_values(
     con: duckdb.DuckDBPyConnection, values: pd.DataFrame, loaded_at: datetime
 ) -> int:
     """Insert or replace peer values (columns ``PEER_COLUMNS``); the number written."""
-    rows = [
-        [*row, loaded_at] for row in values[list(PEER_COLUMNS)].itertuples(index=False, name=None)
-    ]
-    _insert(con, "peer_observations", (*PEER_COLUMNS, "loaded_at"), rows)
+    rows = values[list(PEER_COLUMNS)].assign(loaded_at=loaded_at)
+    _insert(con, "peer_observations", (*PEER_COLUMNS, "loaded_at"), PEER_COLUMNS[:3], rows)
     return len(rows)
 
 
