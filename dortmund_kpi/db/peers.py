@@ -27,6 +27,8 @@ REGION_COLUMNS = (
     "source",
 )
 PEER_COLUMNS = ("indicator_id", "ags", "period", "value", "source", "is_official")
+REGION_KEY = ("ags",)  # the tables' primary keys
+PEER_KEY = ("indicator_id", "ags", "period")
 
 
 def _insert(
@@ -53,7 +55,7 @@ def _insert(
 
 def put_regions(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame) -> int:
     """Insert or update regions (columns ``REGION_COLUMNS``); the number written."""
-    _insert(con, "regions", REGION_COLUMNS, ("ags",), regions)
+    _insert(con, "regions", REGION_COLUMNS, REGION_KEY, regions)
     return len(regions)
 
 
@@ -62,7 +64,7 @@ def put_peer_values(
 ) -> int:
     """Insert or replace peer values (columns ``PEER_COLUMNS``); the number written."""
     rows = values[list(PEER_COLUMNS)].assign(loaded_at=loaded_at)
-    _insert(con, "peer_observations", (*PEER_COLUMNS, "loaded_at"), PEER_COLUMNS[:3], rows)
+    _insert(con, "peer_observations", (*PEER_COLUMNS, "loaded_at"), PEER_KEY, rows)
     return len(rows)
 
 

@@ -9,6 +9,7 @@ and pandas could disagree (more than ``MAX_DIGITS`` digits), pandas parses.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -75,15 +76,16 @@ def digit_shapes(texts: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def cast_numbers(
-    num_text: pa.ChunkedArray, present: np.ndarray, convention: str, grouped: bool = True
+    num_text: pa.ChunkedArray, present: np.ndarray, convention: str, shapes: Collection[str]
 ) -> np.ndarray:
     """numbers.parse_numbers' replacements and cast (Arrow's cast rounds correctly, as
-    pandas does for up to MAX_DIGITS digits); NaN for missing values. ``grouped``: some
-    text has a group separator (else there is none to remove)."""
+    pandas does for up to MAX_DIGITS digits); NaN for missing values. ``shapes``: those
+    of the present texts (``digit_shapes``): without a group separator in any, there is
+    none to remove."""
     group, decimal = (".", ",") if convention == "de" else (",", ".")
     every = bool(present.all())  # mostly: no filter and no copy into place
     text = num_text if every else pc.filter(num_text, pa.array(present))
-    if grouped:
+    if any(group in shape for shape in shapes):
         text = pc.replace_substring(text, group, "")
     if decimal != ".":
         text = pc.replace_substring(text, decimal, ".")

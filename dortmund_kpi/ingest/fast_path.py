@@ -119,7 +119,7 @@ class Column:
 def _check(
     read: Read, name: str, ctx: Context, progress: Progress | None
 ) -> tuple[pa.Table, int] | None:
-    cells, positions = read.cells, read.positions
+    cells, positions = read.cells, read.header.positions
     texts = {key: pos for key, pos in positions.items() if key != "wert"}
     columns = {key: Column.of(cells.column(f"c{pos}")) for key, pos in texts.items()}
     wert = cells.column(f"c{positions['wert']}")
@@ -130,7 +130,7 @@ def _check(
         columns = {key: column.only(keep) for key, column in columns.items()}
         wert = wert.filter(pa.array(keep))
     rows = int(keep.sum())
-    checked = _checked(rows, columns, wert, read.delimiter, ctx)
+    checked = _checked(rows, columns, wert, read.header.delimiter, ctx)
     if checked is None:
         return None
     lines = np.arange(2, len(keep) + 2, dtype=np.int64)[keep]  # row i is line i + 2
@@ -213,22 +213,24 @@ def _rows_ok(checked: Checked, ctx: Context) -> bool:
 
 def _has_duplicates(keys: list[tuple[pd.Series, np.ndarray]], present: np.ndarray) -> bool:
     """Whether two present rows share (indicator, area, period): one integer per key."""
-    rows = slice(None) if present.all() else present  # mostly: nothing to leave out
-    combined = np.zeros(0, dtype=np.int64)
+    rows = _only(present)
+    combined = np.zeros(int(present.sum()), dtype=np.int64)
     size = 1
-    for n, (canonical, index) in enumerate(keys):
+    for canonical, index in keys:
         codes, uniques = pd.factorize(canonical)
-        per_row = codes.astype(np.int64, copy=False)[index[rows]]  # a new array
-        if n:  # in place: each new array of a million rows costs its page faults
-            combined *= max(len(uniques), 1)
-            combined += per_row
-        else:
-            combined = per_row
-        size *= max(len(uniques), 1)
+        n = max(len(uniques), 1)
+        combined *= n  # in place: each new array of a million rows costs its page faults
+        combined += codes[index[rows]]
+        size *= n
     if size <= DENSE_KEYS_PER_ROW * max(len(combined), 1 << 14):
         # a count per possible key: about half the hash table's time at a million rows
         return bool(np.bincount(combined).max(initial=0) > 1)
     return not pd.Index(combined).is_unique  # a hash table; np.unique sorts or is slower
+
+
+def _only(present: np.ndarray) -> slice | np.ndarray:
+    """An index of the rows in ``present``: mostly every row, then a slice (no copies)."""
+    return slice(None) if present.all() else present
 
 
 def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -253,9 +255,7 @@ def _values(wert: pa.ChunkedArray, delimiter: str) -> tuple[np.ndarray, np.ndarr
     convention = choose_convention(german, english, delimiter)
     if not all(re.match(VALID_PATTERNS[convention], shape) for shape in shapes):
         return None  # a text that is no number in the file's convention
-    group = "." if convention == "de" else ","
-    grouped = any(group in shape for shape in shapes)
-    values = cast_numbers(num_text, present, convention, grouped)
+    values = cast_numbers(num_text, present, convention, shapes)
     long = [s for s in shapes if s.count("0") > MAX_DIGITS]
     if long:
         values = np.array(values)  # writable (Arrow's may not be): set in place
@@ -270,8 +270,7 @@ def _observations(checked: Checked, lines: np.ndarray, name: str) -> tuple[pa.Ta
     Texts stay dictionary-encoded (per row the index of its text): a million rows hold
     a few dozen distinct indicators, areas, periods and sources, and DuckDB reads the
     dictionaries as VARCHAR without a million Python or Arrow strings in between."""
-    # Mostly every row has a value: then no row is left out (and nothing copied for it).
-    present: slice | np.ndarray = slice(None) if not checked.missing.any() else ~checked.missing
+    present = _only(~checked.missing)
     rows = len(checked.values) - int(checked.missing.sum())
 
     def spread(per_text: list | pd.Series, key: str, kind: pa.DataType) -> pa.Array:

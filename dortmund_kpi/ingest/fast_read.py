@@ -31,8 +31,7 @@ class Read:
     kept: from here on a million rows take a fraction of the file's size."""
 
     cells: pa.Table
-    positions: dict[str, int]  # template column -> ``c<i>`` of ``cells``
-    delimiter: str
+    header: Header  # its positions: template column -> ``c<i>`` of ``cells``
     sha256: str
 
 
@@ -52,7 +51,7 @@ def read_plain(path: Path, max_bytes: int) -> Read | None:
     if rows is None or _too_long(rows[1]):
         return None
     header, cells = rows
-    return Read(cells, header.positions, header.delimiter, sha256)
+    return Read(cells, header, sha256)
 
 
 def _rows(data: bytes, name: str) -> tuple[Header, pa.Table] | None:
@@ -69,6 +68,8 @@ def _rows(data: bytes, name: str) -> tuple[Header, pa.Table] | None:
     head = read_csv_head(data, name)
     if not isinstance(head, CsvHead) or (utf8 and not head.recoded):
         return None  # a UTF-8 file read once already: the reader words its problem
+    if head.header.layout is not OBSERVATIONS:
+        return None
     header, raw = head.header, head.raw
     del head  # the decoded text (as large as the file) is not needed: only its UTF-8
     cells = _cells(raw, header)
@@ -76,8 +77,6 @@ def _rows(data: bytes, name: str) -> tuple[Header, pa.Table] | None:
 
 
 def _cells(raw: bytes, header: Header) -> pa.Table | None:
-    if header.layout is not OBSERVATIONS:
-        return None
     # Only the value column stays text: the others hold few distinct texts each.
     texts = [pos for key, pos in header.positions.items() if key != "wert"]
     return plain_rows(raw, header.width, header.delimiter, encoded=texts)

@@ -80,8 +80,7 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
                 "(erwartet CSV in UTF-8 oder Windows-1252, oder XLSX)",
             )
         ]
-    if data.startswith(UTF8_BOM):
-        data = data[3:]
+    data = _without_bom(data)
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -111,6 +110,11 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
             )
         ]
     return text, []
+
+
+def _without_bom(data: bytes) -> bytes:
+    """The bytes after a UTF-8 byte order mark (a copy), or ``data`` itself."""
+    return data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -149,7 +153,7 @@ def read_csv_head(data: bytes, name: str) -> CsvHead | list[Issue]:
     header = _check_header(text, name)
     if not isinstance(header, Header):
         return header
-    body = data[3:] if data.startswith(UTF8_BOM) else data
+    body = _without_bom(data)
     # Decoded from UTF-8 the text is shorter than its bytes or plain ASCII; from
     # Windows-1252 (one byte a character) it is as long: only then encode again.
     utf8 = len(text) < len(body) or text.isascii()
@@ -164,7 +168,7 @@ def utf8_head(data: bytes, name: str) -> tuple[bytes, Header] | None:
     (``plain_rows``), exactly as strictly as Python's decoder."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         return None
-    body = data[3:] if data.startswith(UTF8_BOM) else data
+    body = _without_bom(data)
     end = body.find(b"\n")
     try:
         first_line = (body if end < 0 else body[:end]).decode("utf-8")
