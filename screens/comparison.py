@@ -43,4 +43,4 @@ else:
             figure, name = page.map_figure, "vergleich_karte"
             widgets.svg_chart(figure, page.map_svg, "peer_map", name, projector=projector)
     st.header(texts.COMPARISON_TABLE)
-    st.dataframe(data.table(page.table), hide_index=True)
+    widgets.data_table(page.table, texts.COMPARISON_TABLE, 2)

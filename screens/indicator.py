@@ -38,8 +38,9 @@ def details() -> None:
         st.caption(texts.EMPTY_DISTRICTS)
     st.header(texts.DATA_TABLE)
     decimals = int(page.drawn["decimals"])
-    shown = data.table(page.table, lambda table: formatted_table(table, decimals))
-    st.dataframe(shown, hide_index=True)
+    widgets.data_table(
+        page.table, texts.DATA_TABLE, 2, lambda table: formatted_table(table, decimals)
+    )
     indicator.export_section(page)
     indicator.metadata_panel(page)
 

@@ -230,13 +230,18 @@ def table(
     )
 
 
-def html_table(frame: pd.DataFrame, label: str, row_headers: int = 1) -> str:
-    """A small table of cached page data as HTML (``ui.table_markup``), made once per
-    frame and name."""
+def html_table(
+    frame: pd.DataFrame,
+    label: str,
+    row_headers: int = 1,
+    shown: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> str:
+    """A table of cached page data as HTML (``ui.table_markup``), ``shown`` applied
+    first; made once per frame and name."""
     return _per_frame(
         frame,
-        f"html:{label}:{row_headers}",
-        lambda: table_markup.table_html(frame, label, row_headers),
+        f"html:{label}:{row_headers}:{getattr(shown, '__qualname__', '')}",
+        lambda: table_markup.table_html(shown(frame) if shown else frame, label, row_headers),
     )
 
 

@@ -82,6 +82,16 @@ DETAILS { scroll-margin-top: 4rem; }
   padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 .dkpi-table th { background: rgba(49, 51, 63, 0.04); font-weight: 600; }
 .dkpi-table tbody th { background: none; font-weight: normal; }  /* row headers */
+.dkpi-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+/* A long table scrolls in its box under a header that stays. Collapsed borders stay with
+   the table, not with a sticky cell (rows showed through the header's edge): separate
+   ones, each cell drawing its right and lower edge. */
+.dkpi-tall { max-height: 32rem; overflow-y: auto;
+  border: 1px solid rgba(49, 51, 63, 0.12); border-width: 1px 0 0 1px; }
+.dkpi-tall table { border-collapse: separate; border-spacing: 0; }
+.dkpi-tall th, .dkpi-tall td { border-width: 0 1px 1px 0; }
+.dkpi-tall thead th { position: sticky; top: 0; z-index: 1; background: #f6f6f7; }
+.dkpi-tall tbody th { white-space: nowrap; }  /* an area, a month: one line a row */
 /* Page-wide SVG charts (views.svg_parts.responsive): drawn twice, the narrow one for phones. */
 .dkpi-responsive .dkpi-narrow { display: none; }
 @media (max-width: 640px) {

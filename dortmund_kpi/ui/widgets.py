@@ -15,7 +15,7 @@ import streamlit as st
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
-from dortmund_kpi.ui import data, partial, tile_markup
+from dortmund_kpi.ui import data, partial, table_markup, tile_markup
 from dortmund_kpi.views import alt_text, charts, projector, small_svg
 
 PAGE_FILES = {
@@ -258,14 +258,36 @@ def _export_buttons(fig: go.Figure, filename: str) -> None:
         )
 
 
-def text_table(frame: pd.DataFrame, label: str, row_headers: int = 1) -> None:
-    """A small table of text from page data, as HTML (``ui.table_markup``), named ``label``;
-    its first ``row_headers`` columns name the rows."""
-    st.html(data.html_table(frame, label, row_headers))
+def text_table(
+    frame: pd.DataFrame,
+    label: str,
+    row_headers: int = 1,
+    shown: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """A table of text from page data, as HTML (``ui.table_markup``), named ``label``;
+    its first ``row_headers`` columns name the rows. Set by a line of script like a
+    drawing: ``st.html``'s sanitiser walked every cell again in the browser (the indicator
+    page's table of 192 rows cost it as much as Streamlit's grid; ``ui.table_markup``
+    escapes every text)."""
+    drawing(data.html_table(frame, label, row_headers, shown))
+
+
+def data_table(
+    frame: pd.DataFrame,
+    label: str,
+    row_headers: int,
+    shown: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """A table of page data: as text (``text_table``) up to ``table_markup.TEXT_ROWS``
+    rows; a longer one in Streamlit's grid, which draws only the rows in view."""
+    if len(frame) <= table_markup.TEXT_ROWS:
+        text_table(frame, label, row_headers, shown)
+    else:
+        st.dataframe(data.table(frame, shown), hide_index=True)
 
 
 def drawing(markup: str) -> None:
-    """Markup with inline SVG (a chart drawn as SVG, a masterplan card) on the page, set
+    """Our markup (a chart drawn as SVG, a masterplan card, a table of text) on the page, set
     by a line of script (``tile_markup.drawing_html``), not as Markdown: Streamlit's
     Markdown renderer parses the raw HTML again and makes a React element of every SVG
     node (the masterplan loads about an eighth sooner without), and ``st.html`` alone

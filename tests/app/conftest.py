@@ -217,10 +217,22 @@ def drawings(at: AppTest) -> list[str]:
 
 
 def text_tables(at: AppTest) -> list[pd.DataFrame]:
-    """Every small table of text drawn as HTML (``ui.table_markup``), in page order."""
-    marker = f'<div class="{TABLE_CLASS}"'
-    bodies = [e.proto.body for e in at.html if e.proto.body.startswith(marker)]
-    return [table for body in bodies for table in read_tables(body)]
+    """Every table of text drawn as HTML (``ui.table_markup``, set like a drawing), in
+    page order."""
+    marker = f'<div class="{TABLE_CLASS}'  # its class, maybe with another after it
+    return [
+        table for body in drawings(at) if body.startswith(marker) for table in read_tables(body)
+    ]
+
+
+def data_table(at: AppTest, name: str = texts.DATA_TABLE) -> pd.DataFrame:
+    """The table named ``name`` (the indicator page's data table unless told), its cells as
+    text (``ui.widgets.data_table``: as HTML, in Streamlit's grid only when it is long)."""
+    label = f'aria-label="{name}"'
+    drawn = [
+        t for body in drawings(at) if label in body.split(">", 1)[0] for t in read_tables(body)
+    ]
+    return drawn[0] if drawn else at.dataframe[-1].value
 
 
 def captions(at: AppTest) -> list[str]:

@@ -19,6 +19,7 @@ from .conftest import (
     assert_ok,
     captions,
     chart_configs,
+    data_table,
     data_traces,
     figures,
     footer,
@@ -98,7 +99,7 @@ def test_indicator_series_equals_stored_values(
         assert trace["marker"]["symbol"] == symbols, "official filled, demo hollow"
 
     meta = _meta(fixture_con, indicator_id)
-    table = at.dataframe[0].value
+    table = data_table(at)
     assert len(table) == len(expected)
     decimals = int(meta["decimals"])
     assert table["Wert"].tolist() == [formatting.number(v, decimals) for v in expected["value"]]
@@ -177,7 +178,7 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     )
     assert texts.TARGET_PATH not in drawn
     _assert_labelled(charts["series"], unit, demo=True)
-    table = at.dataframe[-1].value  # the data table: the values drawn, with their unit
+    table = data_table(at)  # the data table: the values drawn, with their unit
     assert set(table[texts.COLUMNS["unit"]]) == {unit}
     # Another indicator, a share: it has no switch, and its link no je1000.
     at.selectbox(key="indikator").set_value("anteil_online_antraege").run()
@@ -310,7 +311,7 @@ def test_official_only_period_has_no_demo_marker(fixture_con) -> None:
     assert all(texts.DEMO_BADGE not in text for text in annotations(fig))
     assert array(data_traces(fig)[0]["y"]) == pytest.approx(shown["value"].tolist())
     assert not any(texts.DEMO_BADGE in c for c in captions(at)), "no demo notice on the page"
-    assert set(at.dataframe[0].value["Datenart"]) == {texts.OFFICIAL}
+    assert set(data_table(at)["Datenart"]) == {texts.OFFICIAL}
     assert (
         f"**{texts.METADATA_LABELS['kind']}:** {texts.OFFICIAL}" in at.expander[0].markdown[0].value
     )

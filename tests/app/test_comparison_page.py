@@ -13,7 +13,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.official import Options, run_official_import
 from dortmund_kpi.peer_groups import peer_config
 from dortmund_kpi.settings import ENV_DB, Settings
-from tests.app.conftest import array, assert_ok, figures, open_page, qp
+from tests.app.conftest import array, assert_ok, data_table, figures, open_page, qp
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_TABLE = ROOT / "tests" / "fixtures" / "peers" / "it_beschaeftigte_testtabelle.csv"
@@ -36,7 +36,7 @@ SELECT ags, rank() OVER (ORDER BY value DESC) AS rank FROM vals ORDER BY rank, a
 
 
 def _page_ranks(at) -> list[int]:
-    return [int(r) for r in at.dataframe[0].value[COLUMNS["rank"]]]
+    return [int(r) for r in data_table(at, texts.COMPARISON_TABLE)[COLUMNS["rank"]]]
 
 
 def _db_ranks(con: duckdb.DuckDBPyConnection, ags: tuple[str, ...], ind: str) -> list[int]:
@@ -57,7 +57,7 @@ def test_ranks_on_the_page_are_the_ranks_in_the_database(
         expected = _db_ranks(fixture_con, group.ags, indicator)
         assert len(expected) > 1, f"{group.id}: no peers in the fixture database"
         assert _page_ranks(at) == expected, f"{group.id}, {indicator}"
-        shown = at.dataframe[0].value
+        shown = data_table(at, texts.COMPARISON_TABLE)
         own = shown[shown[COLUMNS["name"]] == "Dortmund"]
         assert len(own) == 1
         rank_line = figures(at)["peer_rank"]["data"][0]
@@ -81,10 +81,10 @@ def test_counts_are_compared_per_1000_inhabitants(with_test_table: Settings) -> 
     2020 value. 2019: Dortmund 28.9993, Essen 27.6675, Bochum 20.0738, Duisburg 12.1449."""
     at = open_page("vergleich", {"vergleich": "ruhr", "indikator": "ikt_beschaeftigte"})
     assert_ok(at)
-    table = at.dataframe[0].value
+    table = data_table(at, texts.COMPARISON_TABLE)
     rows = list(zip(table[COLUMNS["name"]], table[COLUMNS["compared"]], strict=True))
     assert rows == [("Essen", "30,63"), ("Dortmund", "29,99"), ("Bochum", "20,49")]
-    assert list(table[COLUMNS["rank"]]) == [1, 2, 3]
+    assert list(table[COLUMNS["rank"]]) == ["1", "2", "3"]
     assert list(table[COLUMNS["value"]]) == ["17.600", "18.100", "7.350"]
     bars = figures(at)["peer_bars"]["data"][0]
     assert [round(v, 4) for v in array(bars["x"])] == [20.492, 29.9936, 30.6256]
@@ -111,14 +111,14 @@ def test_a_link_reproduces_the_view_and_a_choice_writes_it() -> None:
     at = open_page("vergleich", link)
     assert_ok(at)
     assert qp(at, "vergleich") == ["stadtregion"] and qp(at, "indikator") == ["beschaeftigtenquote"]
-    first = at.dataframe[0].value
+    first = data_table(at, texts.COMPARISON_TABLE)
     at.selectbox(key="_comparison_vergleich").set_value("ruhr").run()
     assert qp(at, "vergleich") == ["ruhr"]
     again = open_page("vergleich", {k: qp(at, k) for k in ("vergleich", "indikator")})
-    assert again.dataframe[0].value.equals(at.dataframe[0].value)
-    assert not again.dataframe[0].value.equals(first)
+    assert data_table(again, texts.COMPARISON_TABLE).equals(data_table(at, texts.COMPARISON_TABLE))
+    assert not data_table(again, texts.COMPARISON_TABLE).equals(first)
     old = open_page("vergleich", {"gruppe": "stadtregion", "indikator": "beschaeftigtenquote"})
-    assert old.dataframe[0].value.equals(first)
+    assert data_table(old, texts.COMPARISON_TABLE).equals(first)
 
 
 @pytest.mark.parametrize("group", ["stadtregion", "ruhr"])
@@ -149,7 +149,7 @@ def test_a_link_pinned_before_the_peer_values_shows_none_of_them() -> None:
     pinned = open_page("vergleich", {**link, "stand": "2020-01-01"})
     assert_ok(pinned)
     assert "peer_bars" not in figures(pinned)
-    assert pinned.dataframe[0].value.empty
+    assert data_table(pinned, texts.COMPARISON_TABLE).empty
     assert qp(pinned, "stand") == ["2020-01-01"]
     live = open_page("vergleich", link)
-    assert "peer_bars" in figures(live) and not live.dataframe[0].value.empty
+    assert "peer_bars" in figures(live) and not data_table(live, texts.COMPARISON_TABLE).empty

@@ -21,7 +21,7 @@ from dortmund_kpi.ingest.official import Options, run_official_import
 from dortmund_kpi.ingest.source_lines import licence_of
 from dortmund_kpi.ingest.sources.read import parse_assigned
 from dortmund_kpi.settings import ENV_DB, Settings
-from tests.app.conftest import PAGE_FILES, assert_ok, captions, infos
+from tests.app.conftest import PAGE_FILES, assert_ok, captions, data_table, infos
 from tests.app.test_editor_upload import EVA_VERIFIED, SECRETS, data_page
 
 TABLE = Path(__file__).parents[1] / "fixtures" / "assistant" / "itnrw_13111-07iz_shape.csv"
@@ -138,7 +138,7 @@ def test_the_assistant_walks_a_genesis_table_into_the_indicator_page(editor_db: 
     at.query_params["indikator"] = INDICATOR
     at.switch_page(PAGE_FILES["indikator"]).run()
     assert_ok(at)
-    table = next(f for f in frames(at) if "Quelle" in f.columns)
+    table = data_table(at)
     rows = {row["Zeitraum"]: row for _, row in table.iterrows()}
     assert rows["2024"]["Wert"] == "21.034"
     assert rows["2024"]["Datenart"] == "amtlich/veröffentlicht"

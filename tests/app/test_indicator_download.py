@@ -14,7 +14,7 @@ from dortmund_kpi.db import read
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB
 
-from .conftest import assert_ok, open_page
+from .conftest import assert_ok, data_table, open_page
 
 HEADER = [
     texts.COLUMNS[c] for c in ("area_name", "period", "value", "unit", "kind", "source", "note")
@@ -66,7 +66,7 @@ def test_csv_download_equals_the_table(
 
     rows = _rows(content)
     assert rows[0] == HEADER
-    table = at.dataframe[0].value
+    table = data_table(at)
     assert list(table.columns) == HEADER
     assert len(rows) - 1 == len(table)
     expected = read.series(fixture_con, [indicator_id], ["dortmund", *districts], *years)

@@ -15,7 +15,16 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
 
-from .conftest import array, assert_ok, data_traces, figures, open_page, text_tables, tiles
+from .conftest import (
+    array,
+    assert_ok,
+    data_table,
+    data_traces,
+    figures,
+    open_page,
+    text_tables,
+    tiles,
+)
 
 LINKS = {
     "uebersicht": {},
@@ -151,7 +160,7 @@ def test_indicator_chart_ranking_and_table_are_the_slides(fixture_con, districts
     assert dict(zip(bars.bars["category"], bars.bars["value"], strict=True)) == pytest.approx(shown)
     filled = [color != "white" for color in ranking["marker"]["color"]]  # demo bars hollow
     assert bars.bars["official"].tolist() == filled
-    table = at.dataframe[-1].value  # the data table (German number text)
+    table = data_table(at)  # the data table (German number text)
     assert len(table) == (series.series["name"] != texts.TARGET_PATH).sum()  # values only
     for name in _names(fixture_con, districts):
         assert name in series.subtitle
@@ -249,7 +258,7 @@ def test_comparison_ranking_is_the_slide_ranking(fixture_con, districts):
     assert named == page
     assert list(slide.bars["value"]) == pytest.approx(list(reversed(array(bars["x"]))))
     table = next(s for s in slides if s.table is not None).table
-    shown = at.dataframe[0].value
+    shown = data_table(at, texts.COMPARISON_TABLE)
     own = shown[shown[texts.COMPARISON_COLUMNS["name"]] == "Dortmund"]
     rank = str(own[texts.COMPARISON_COLUMNS["rank"]].iloc[0])
     assert list(table[texts.COMPARISON_HISTORY_COLUMNS["rank"]])[-1] == rank

@@ -13,6 +13,7 @@ from dortmund_kpi.views import small_svg
 from .conftest import (
     assert_ok,
     captions,
+    data_table,
     drawings,
     figures,
     go_to,
@@ -134,7 +135,7 @@ def test_indicator_without_values_shows_empty_notice(official_db) -> None:
     assert_ok(at)
     assert texts.EMPTY in infos(at)
     assert figures(at) == {}
-    assert at.dataframe[0].value.empty
+    assert data_table(at).empty
 
 
 def test_district_indicator_without_district_values_has_no_map(official_db) -> None:

@@ -13,6 +13,7 @@ from dortmund_kpi import texts
 
 from .conftest import (
     assert_ok,
+    data_table,
     data_traces,
     figures,
     go_to,
@@ -147,7 +148,7 @@ def test_zeitraum_round_trip_on_indicator_page(params: dict, years: tuple) -> No
     allowed = set(range(years[0], years[1] + 1))
     for trace in traces:
         assert trace_years(trace) and trace_years(trace) <= allowed, trace["name"]
-    table = at.dataframe[0].value
+    table = data_table(at)
     assert {int(p[-4:]) for p in table["Zeitraum"]} <= allowed
     assert str(years[1]) in title(figures(at)["map"])  # latest period within the years
     assert qp_all(at) == {

@@ -23,7 +23,16 @@ from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
 
-from .conftest import array, assert_ok, data_traces, figures, open_page, text_tables, tiles
+from .conftest import (
+    array,
+    assert_ok,
+    data_table,
+    data_traces,
+    figures,
+    open_page,
+    text_tables,
+    tiles,
+)
 
 C = texts.COLUMNS
 KIND = {True: texts.OFFICIAL, False: texts.DEMO}
@@ -204,7 +213,7 @@ def test_indicator_chart_table_map_ranking_and_exports_carry_each_origin(
     charts = figures(at)
     _assert_series_origins(charts["series"], frame)
     # The data table: a row per value with that value's origin.
-    table = at.dataframe[-1].value
+    table = data_table(at)
     assert table[C["kind"]].tolist() == [KIND[bool(o)] for o in frame["is_official"]]
     # Map and ranking: each district in the latest period with its own origin.
     period = read.district_periods(mixed_con, "glasfaser_haushalte", lo, hi, as_of=as_of)

@@ -23,6 +23,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from dortmund_kpi import texts
 from dortmund_kpi.ui import widgets
 from dortmund_kpi.ui.table_markup import TABLE_CLASS
 
@@ -38,6 +39,7 @@ PLOT = ".js-plotly-plot"
 PLOT_SVG = ".js-plotly-plot .main-svg"
 DATAFRAME = "[data-testid='stDataFrame']"
 TEXT_TABLE = f".{TABLE_CLASS}"  # a small table of text drawn as HTML (``ui.table_markup``)
+DATA_TABLE = f"{TEXT_TABLE}[aria-label='{texts.DATA_TABLE}']"  # the indicator page's data
 MULTISELECT = "[data-testid='stMultiSelect']"
 ALERT = "[data-testid='stAlert']"
 NOTICE_TEXT = "ungültigen Wert"

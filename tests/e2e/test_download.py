@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
+    DATA_TABLE,
     german_number,
     open_chart,
     open_page,
@@ -61,7 +62,7 @@ def test_csv_download_matches_the_chart(page: Page, app_server: AppServer):
             assert got == pytest.approx(shown, abs=0.006), (area, exported, drawn[trace])
 
     # ... and as the data table, which shows the numbers rounded, in German format.
-    header, *shown_rows = table_rows(page.locator("[data-testid='stDataFrame']").first)
+    header, *shown_rows = table_rows(page.locator(DATA_TABLE))
     assert header == HEADER
     assert shown_rows, "the data table shows no rows"
     for shown in shown_rows:

@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.conftest import build_fixture_db
 from tests.e2e.conftest import AppServer, start_server, stop_server
 from tests.e2e.helpers import (
+    DATA_TABLE,
     DATAFRAME,
     MAIN,
     assert_no_exception,
@@ -161,7 +162,7 @@ def walk(server: AppServer, provider: RunningProvider, page: Page) -> None:
     graph = open_chart(page, "series")
     series = next(t for t in traces(page, graph) if t["y"] and 21034 in t["y"])
     assert 20118 in series["y"] and 19512 in series["y"], series
-    data_table = table_rows(main.locator(DATAFRAME).last, min_rows=3)
+    data_table = table_rows(main.locator(DATA_TABLE), min_rows=3)
     row = next(r for r in data_table if "2024" in r and "21.034" in r)
     assert "amtlich/veröffentlicht" in row, row  # an official value now, no longer demo
 

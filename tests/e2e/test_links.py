@@ -12,6 +12,7 @@ from dortmund_kpi import texts
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
     ALERT,
+    DATA_TABLE,
     NOTICE_TEXT,
     PLOT,
     TEXT_TABLE,
@@ -105,7 +106,7 @@ def test_indicator_deep_link(page: Page, app_server: AppServer):
     )
     assert len(tick_years) == len(set(tick_years)), f"repeated year tick labels: {ticks}"
 
-    header, *rows = table_rows(page.locator("[data-testid='stDataFrame']").first)
+    header, *rows = table_rows(page.locator(DATA_TABLE))
     assert header[:3] == ["Gebiet", "Zeitraum", "Wert"]
     assert rows, "the data table shows no rows"
     assert {r[0] for r in rows} <= {"Dortmund", "Hörde", "Eving"}

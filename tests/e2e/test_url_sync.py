@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import AppServer, new_context
 from tests.e2e.helpers import (
+    DATA_TABLE,
     assert_no_error,
     h1,
     open_page,
@@ -33,7 +34,7 @@ def view_of(page: Page) -> dict:
         "districts": selected_districts(page),
         "years": period_years(page),
         # The grid is virtualised: its header and first rows are always rendered.
-        "table": table_rows(page.locator("[data-testid='stDataFrame']").first, 5)[:6],
+        "table": table_rows(page.locator(DATA_TABLE), 5)[:6],
         "series": static_tips(page, "series"),
     }
 

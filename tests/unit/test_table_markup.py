@@ -44,6 +44,43 @@ def test_the_comparison_names_its_rows_by_indicator_and_period() -> None:
         {"Indikator": ["A", "A"], "Zeitraum": ["2025", "Q4 2025"], "Hörde": ["1", "2"]}
     )
     html = table_markup.table_html(frame, "Vergleich", row_headers=2)
-    assert '<tr><th scope="row">A</th><th scope="row">Q4 2025</th><td>2</td></tr>' in html
+    row = '<tr><th scope="row">A</th><th scope="row">Q4 2025</th><td class="num">2</td></tr>'
+    assert row in html  # a column of numbers, right-aligned
     (read,) = read_tables(html)
     pd.testing.assert_frame_equal(read, frame)
+
+
+def test_columns_of_numbers_are_right_aligned_and_nothing_else() -> None:
+    frame = pd.DataFrame(
+        {
+            "Gebiet": ["Dortmund", "Hörde", "Eving"],
+            "Zeitraum": ["2023", "2024", "2025"],  # digits, but a row header
+            "Wert": ["1.234,5", "−3", None],  # German numbers; a missing one
+            "Rang": ["–", "12", "3"],
+            "Anteil": ["12,5 %", "3 %", "4 %"],  # with a unit: text
+            "Stand": ["07.12.2026", "1.234", "5"],  # a date among them: text
+            "Fehlt": ["–", "–", "–"],  # no number at all
+        }
+    )
+    html = table_markup.table_html(frame, "Tabelle", row_headers=2)
+    assert '<th class="num" scope="col">Wert</th>' in html
+    assert '<th class="num" scope="col">Rang</th>' in html
+    assert '<td class="num">1.234,5</td><td class="num">–</td>' in html
+    assert '<td class="num"></td><td class="num">3</td>' in html  # the missing value too
+    for text in ("Gebiet", "Zeitraum", "Anteil", "Stand", "Fehlt"):
+        assert f'<th scope="col">{text}</th>' in html
+    assert '<th scope="row">2023</th>' in html
+    (read,) = read_tables(html)
+    pd.testing.assert_frame_equal(read, frame.fillna(""))
+
+
+def test_a_long_table_scrolls_in_its_box() -> None:
+    def rows(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"Zeitraum": [str(2000 + i) for i in range(n)], "Wert": ["1"] * n})
+
+    short = table_markup.table_html(rows(table_markup.TALL_ROWS), "kurz")
+    tall = table_markup.table_html(rows(table_markup.TALL_ROWS + 1), "lang")
+    assert short.startswith(f'<div class="{table_markup.TABLE_CLASS}" role="region"')
+    classes = f"{table_markup.TABLE_CLASS} {table_markup.TALL_CLASS}"
+    assert tall.startswith(f'<div class="{classes}" role="region"')
+    assert len(read_tables(tall)[0]) == table_markup.TALL_ROWS + 1
