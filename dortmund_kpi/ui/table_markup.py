@@ -76,8 +76,6 @@ def _number_columns(frame: pd.DataFrame, row_headers: int) -> set[int]:
     found = set()
     for i, column in enumerate(frame.columns[row_headers:], start=row_headers):
         cells = [_text(value) for value in frame[column]]
-        if any(_NUMBER.fullmatch(c) and c[-1:].isdigit() for c in cells) and all(
-            _NUMBER.fullmatch(c) for c in cells
-        ):
+        if all(_NUMBER.fullmatch(c) for c in cells) and any(c[-1:].isdigit() for c in cells):
             found.add(i)
     return found
