@@ -33,7 +33,10 @@ apt_install chromium chromium fonts-dejavu-core
 apt_install nginx nginx-light
 apt_install soffice libreoffice-impress
 apt_install pdftotext poppler-utils
-if ! fc-list 2>/dev/null | grep -q "Liberation Sans"; then
+# grep reads the whole list: "grep -q" stops at the first match, fc-list then dies of
+# SIGPIPE, and under pipefail the fonts counted as missing (apt-get ran every time, and
+# without root or sudo the test command stopped).
+if ! fc-list : family 2>/dev/null | grep "Liberation Sans" >/dev/null; then
     install_packages fontconfig fonts-liberation
 fi
 export DORTMUND_KPI_CHROMIUM="${DORTMUND_KPI_CHROMIUM:-$(command -v chromium)}"
