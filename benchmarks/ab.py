@@ -30,7 +30,7 @@ from tools.devserver import free_port
 
 
 @contextmanager
-def _served(root: Path, db: Path, log: Path) -> Iterator[str]:
+def served(root: Path, db: Path, log: Path) -> Iterator[str]:
     """``dortmund-kpi serve`` of the checkout at ``root`` (its code first on the path) on
     ``db``; its base URL."""
     port = free_port()
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ExitStack() as stack, sync_playwright() as pw:
         bases = {
             side: stack.enter_context(
-                _served(root.resolve(), args.db, args.log_dir / f"ab-{side}.log")
+                served(root.resolve(), args.db, args.log_dir / f"ab-{side}.log")
             )
             for side, root in (("A", args.a), ("B", args.b))
         }

@@ -153,7 +153,7 @@ def targets(dataset: Dataset, server: AppServer, charts: dict[str, int]) -> list
     return out
 
 
-def _new_page(browser: Any) -> tuple[Any, Any]:
+def new_page(browser: Any) -> tuple[Any, Any]:
     context = browser.new_context(viewport=VIEWPORT, locale="de-DE")
     context.set_default_timeout(TIMEOUT_MS)
     return context, context.new_page()
@@ -170,7 +170,7 @@ def first_visit(page: Any, target: Target) -> Timing:
 
 def visit_all(browser: Any, items: list[Target]) -> None:
     """Open every page once (for the memory records)."""
-    context, page = _new_page(browser)
+    context, page = new_page(browser)
     try:
         for target in items:
             load(page, target)
@@ -189,7 +189,7 @@ def run(
 ) -> list[Record]:
     """Browser records of one scale; ``server`` serves ``db_path`` (see ``served_copy``)."""
     items = targets(dataset, server, charts)
-    context, page = _new_page(browser)
+    context, page = new_page(browser)
     try:
         records = [first_visit(page, items[0]).record("browser.first_visit", dataset.scale)]
         for target in items:

@@ -26,7 +26,7 @@ from benchmarks import ab, browser
 
 
 def _load_ms(chromium: Any, target: browser.Target) -> float:
-    context, page = browser._new_page(chromium)
+    context, page = browser.new_page(chromium)
     try:
         started = time.perf_counter()
         browser.load(page, target)
@@ -37,7 +37,7 @@ def _load_ms(chromium: Any, target: browser.Target) -> float:
 
 def one_start(chromium: Any, root: Path, db: Path, path: str, log: Path) -> tuple[float, float]:
     """The first and the second load (ms) of ``path`` on a newly started server."""
-    with ab._served(root, db, log) as base:
+    with ab.served(root, db, log) as base:
         target = browser.Target(path, f"{base}/{path}", 0)
         return _load_ms(chromium, target), _load_ms(chromium, target)
 

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         sync_playwright() as playwright,
     ):
         chromium = browser.launch(playwright)
-        context, page = browser._new_page(chromium)
+        context, page = browser.new_page(chromium)
         ours_target = browser.Target("masterplan", ours_url + args.path, 1)
         ours_target.charts = _chart_count(page, ours_target)
         floor_target = browser.Target("floor", floor_url + "/", 1)

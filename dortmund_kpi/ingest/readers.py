@@ -218,26 +218,19 @@ def read_csv_bytes(
     head = read_csv_head(data, name)
     if not isinstance(head, CsvHead):
         return head
-    text, h = head.text, head.header
+    text, header = head.text, head.header
     total = text.count("\n")
-    fast = _read_rows_fast(head.raw, h.positions, h.width, name, h.delimiter, h.layout)
+    fast = _read_rows_fast(head.raw, header, name)
     if fast is not None:
         if progress:
             progress(len(fast.lines), total)
         return require_rows(fast, name)
-    reader = _csv_reader(text, h.delimiter)
+    reader = _csv_reader(text, header.delimiter)
     next(reader)  # the header (read without error above)
-    return _read_rows(reader, h.positions, h.width, name, h.delimiter, progress, total, h.layout)
+    return _read_rows(reader, header, name, progress, total)
 
 
-def _read_rows_fast(
-    raw: bytes,
-    positions: dict[str, int],
-    width: int,
-    name: str,
-    delimiter: str,
-    layout: Layout = OBSERVATIONS,
-) -> RawTable | None:
+def _read_rows_fast(raw: bytes, header: Header, name: str) -> RawTable | None:
     """The rows of a plain file (``plain_rows``) in one go, or None when the file needs
     the csv module's row-by-row reading to word a problem exactly (also a field above
     the csv module's size limit), so every message keeps its wording and line.
@@ -245,7 +238,8 @@ def _read_rows_fast(
     """
     from dortmund_kpi.ingest.plain_csv import plain_rows  # pyarrow only when needed
 
-    table = plain_rows(raw, width, delimiter)
+    positions, delimiter, layout = header.positions, header.delimiter, header.layout
+    table = plain_rows(raw, header.width, delimiter)
     if table is None:
         return None
     names = table.column_names
@@ -281,11 +275,13 @@ def _read_rows_fast(
     )
 
 
-def _read_rows(
-    reader, positions, width, name, delimiter, progress, total, layout=OBSERVATIONS
-) -> RawTable | list[Issue]:
+def _read_rows(reader, header: Header, name, progress, total) -> RawTable | list[Issue]:
+    positions, width = header.positions, header.width
     table = RawTable(
-        file=name, delimiter=delimiter, columns={k: [] for k in positions}, layout=layout
+        file=name,
+        delimiter=header.delimiter,
+        columns={k: [] for k in positions},
+        layout=header.layout,
     )
     issues: list[Issue] = []
     line = reader.line_num + 1
