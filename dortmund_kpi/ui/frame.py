@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from typing import Any
 
 import streamlit as st
@@ -233,10 +234,16 @@ KEYS_SCRIPT = _KEYS_JS % {
 }
 
 
+# Sent on every run: dedented once here, as ``st.html`` would do each time
+# (``widgets.html``).
+_DOCUMENT = textwrap.dedent(GERMAN_SCRIPT + FRAME_CSS)
+_PRESENTATION = textwrap.dedent(PRESENTATION_CSS + KEYS_SCRIPT)
+
+
 def german_document(title: str) -> None:
     """Tab title of the page, ``lang="de"``, Streamlit's labels in German, our CSS."""
     st.set_page_config(page_title=texts.TAB_TITLE.format(page=title))
-    st.html(GERMAN_SCRIPT + FRAME_CSS, unsafe_allow_javascript=True)
+    widgets.html(_DOCUMENT, script=True)
 
 
 _STATEMENT: list = []  # the statement's st.Page of the running app
@@ -273,7 +280,7 @@ def presentation_bar(page: str) -> None:
     """Meeting-room mode: the data Stand (the sidebar is hidden), the views before and after
     this one (arrow keys press them) and a discreet exit. The views are the link's own
     sequence (``folge``, with the position "3/6") or else the navigation's pages in order."""
-    st.html(PRESENTATION_CSS + KEYS_SCRIPT, unsafe_allow_javascript=True)
+    widgets.html(_PRESENTATION, script=True)
     steps = tuple(st.session_state.get(sequence.FOLGE) or ())
     number = min(st.session_state.get(sequence.SCHRITT) or 0, len(steps))
     if steps and not number:  # a link to the whole list: it starts with the first view

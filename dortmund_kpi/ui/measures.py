@@ -34,16 +34,17 @@ def measure_list(
         return
     demo_notice(frame)
     items = []
-    for m in data.rows(frame):  # page data's rows, made once
-        params = tile_markup.as_params(url.view_params(page, massnahme=m.id))
-        href = tile_markup.page_href(page, params)
+    rows = data.rows(frame)  # page data's rows, made once
+    links = url.view_params_each(page, {}, [{"massnahme": m.id} for m in rows])
+    for m, params in zip(rows, links, strict=True):
+        href = tile_markup.page_href(page, tile_markup.as_params(params))
         plan = f"{m.masterplan_name} · " if show_plan else ""
         facts = (
             f"{plan}{measure_views.status_text(m.status)} · "
             f"{texts.MEASURE_COLUMNS['deadline']} {m.deadline_text}"
         )
         items.append(tile_markup.measure_html(href, m.title, facts, m.overdue, not m.is_official))
-    st.html(tile_markup.measure_list_html(items))
+    widgets.html(tile_markup.measure_list_html(items))
 
 
 def measure_timeline(fig: go.Figure | None, svg: str, name: str) -> None:

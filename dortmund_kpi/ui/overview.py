@@ -17,7 +17,7 @@ def render_tiles(tiles: list[Tile], show_area: bool = False) -> None:
     carry the session's filters."""
     view = url.view_params("indikator")
     shared = tile_markup.as_params({k: v for k, v in view.items() if k != "indikator"})
-    st.html(tile_markup.tiles_html(tuple(tiles), show_area, shared))
+    widgets.html(tile_markup.tiles_html(tuple(tiles), show_area, shared))
 
 
 def section_label(tiles: list[Tile]) -> str:

@@ -175,6 +175,7 @@ def measure_list_html(items: list[str]) -> str:
 DRAWING_CLASS = "dkpi-drawing"  # the holder of markup set by ``drawing_html``'s script
 
 
+@functools.lru_cache(maxsize=256)  # a page's drawings come again on every run
 def drawing_html(markup: str) -> str:
     """``markup`` (ours, its text escaped) for ``st.html`` with script allowed: an empty
     holder and a script that sets the markup into it. The sanitiser of ``st.html`` would
@@ -192,6 +193,7 @@ def drawing_html(markup: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)  # the same cards on every run of a masterplan
 def card_html(
     indicator_id: str, name: str, title: str, status: str | None, explanation: str, body: str
 ) -> str:

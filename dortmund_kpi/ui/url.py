@@ -115,9 +115,18 @@ def current_view(page: str) -> View:
 
 def view_params(page: str, **changes: Any) -> dict[str, list[str]]:
     """The query parameters of the current view on ``page`` (with ``changes`` applied)."""
+    return view_params_each(page, changes, [{}])[0]
+
+
+def view_params_each(
+    page: str, changes: dict[str, Any], each: list[dict[str, Any]]
+) -> list[dict[str, list[str]]]:
+    """``view_params(page, **changes, **one)`` for every ``one`` of ``each``: the view read
+    from the session once (a list of measures links each to its detail)."""
     values = {key: st.session_state.get(key) for key in urlstate.view_keys()} | changes
     values["zeitraum"] = tuple(values["zeitraum"]) if values.get("zeitraum") else None
-    return urlstate.serialize(values, page, defaults())
+    known = defaults()
+    return [urlstate.serialize(values | one, page, known) for one in each]
 
 
 def switch_page(target: Any, params: dict[str, list[str]]) -> NoReturn:

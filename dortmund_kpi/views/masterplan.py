@@ -3,6 +3,7 @@ shown in groups, and the plan's measures on a timeline."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -55,11 +56,11 @@ class MasterplanData:
     timeline_svg: str = ""  # the timeline as static SVG (views.timeline_svg.markup)
     honoured: frozenset[str] = HONOURED
 
-    @property
+    @functools.cached_property  # asked on every run of the shared page data
     def empty(self) -> bool:
         return all(c.frame.empty for c in self.charts)
 
-    @property
+    @functools.cached_property  # asked on every run of the shared page data
     def demo(self) -> bool:
         return any(demo_in(c.frame) for c in self.charts)
 
