@@ -29,6 +29,7 @@ from benchmarks.concurrency import FLOOR, Site
 from benchmarks.datasets import Dataset
 from benchmarks.queries import district_indicator, quiet_streamlit
 from benchmarks.records import Record, measure_interleaved, ratio
+from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB
 from dortmund_kpi.share import urlstate
 
@@ -50,10 +51,10 @@ def floor_indicator(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def sites(dataset: Dataset, app_url: str, floor_url: str) -> tuple[list[Site], Site]:
+def sites(store: Store, app_url: str, floor_url: str) -> tuple[list[Site], Site]:
     """The pages of ours (the indicator page on a district indicator: with its map) and
-    the floor page, as visitors open them."""
-    with dataset.store.connect_read() as con:
+    the floor page, as visitors open them (indicators chosen from ``store``'s data)."""
+    with store.connect_read() as con:
         indicator, ours = floor_indicator(con), district_indicator(con)
     pages = [
         Site(

@@ -39,7 +39,7 @@ def run(
         server.serve(db, root / f"versus-{scale}.log") as app,
         server.serve_floor(db, root / f"floor-{scale}.log") as floor_app,
     ):
-        pages, floor_site = floor.sites(dataset, app.base_url, floor_app.base_url)
+        pages, floor_site = floor.sites(dataset.store, app.base_url, floor_app.base_url)
         pages = [site for site in pages if site.name in args.pages]
         if "floor" in args.parts and chromium is not None:
             log(f"scale {scale}: every page against the floor page in Chromium, in turns")
