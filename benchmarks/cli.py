@@ -16,7 +16,8 @@ What runs at which scale (``--scale`` may be repeated; default ``S M``; ``M`` al
 |   Chromium, in turns (issue 17)       |    |   |   |   |
 | firstrun: first run after publishing  | x  | x | x |   |
 | concurrency: 1, 5, 20 sessions, pages | x  | x | x |   |
-|   and floor (``--sessions``)          |    |   |   |   |
+|   and floor (``--sessions``,          |    |   |   |   |
+|   ``--rounds``)                       |    |   |   |   |
 
 ``XS`` is a tiny scale for the smoke test (a few thousand synthetic rows). The parts
 against the floor page (issue 17: ``floor``, ``firstrun``, ``concurrency``) run only at
@@ -104,6 +105,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="simultaneous sessions of the concurrency part, comma-separated (default 1,5,20)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds per level and page of the concurrency part, each followed by one of "
+        "the floor page; the ratio is their median (default 3)",
+    )
+    parser.add_argument(
         "--pages",
         default=",".join(versus.PAGES),
         help="pages of the floor, firstrun and concurrency parts, comma-separated (default: all)",
@@ -117,6 +125,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     try:
         args.sessions = [int(n) for n in args.sessions.split(",") if n.strip()]

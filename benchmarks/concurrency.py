@@ -8,10 +8,14 @@ string, then changes the district ``changes`` times, with a think time between c
 
 A level of N sessions starts N visitors at once, against one page of ours and then
 against the floor page (A B A B: the floor's round comes right after each page's, so
-both meet the same busy phase of a shared machine). Per level and page:
+both meet the same busy phase of a shared machine), ``rounds`` times per page. One
+round's ratio moves by about ±0.15 between runs at 20 sessions (its p95 is the 4th
+slowest of 80 interactions, most of them the 20 first loads at once), so the ratio is
+the median over the rounds. Per level and page:
 
 - ``concurrency.<page>.<N>``: p50 (``median_ms``) and p95 of every interaction of the
-  level; ``ratio_to_floor`` = its p95 / the p95 of the floor's round right after it;
+  level's rounds; ``ratio_to_floor`` = the median over the rounds of the round's p95 /
+  the p95 of the floor's round right after it (each round's ratio in the JSON);
 - ``concurrency.floor.<N>``: p50 and p95 over all the floor's rounds of that level.
 
 Runs per second (interactions / wall time of the round) and failures are in the JSON
@@ -133,8 +137,10 @@ def run(
     changes: int,
     think: bool,
     log: Callable[[str], None],
+    rounds: int = 1,
 ) -> tuple[list[Record], dict[str, object]]:
-    """Every level, every page with the floor's round after it; records and the JSON info."""
+    """Every level, every page with the floor's round after each of its ``rounds``;
+    records and the JSON info."""
     for site in (*pages, floor):  # imports, first connection, caches: not counted
         round_of(site, 1, changes, think=False, seed=0)
     records: list[Record] = []
@@ -142,31 +148,60 @@ def run(
     for sessions in levels:
         floor_samples: list[float] = []
         for index, site in enumerate(pages):
-            seed = sessions * 1000 + index
-            ours = round_of(site, sessions, changes, think, seed)
-            theirs = round_of(floor, sessions, changes, think, seed)
+            ours, theirs, ratios = _rounds(site, floor, sessions, changes, think, rounds, index)
             floor_samples += theirs.samples
-            records.append(_record(site.name, scale, ours, theirs.p95_ms))
-            info[f"{site.name}.{sessions}"] = ours.summary() | {"floor": theirs.summary()}
+            factor = statistics.median(ratios) if ratios else None
+            records.append(_record(site.name, scale, ours, factor))
+            info[f"{site.name}.{sessions}"] = ours.summary() | {
+                "rounds": rounds,
+                "round_ratios": [round(r, 3) for r in ratios],
+                "floor": theirs.summary(),
+            }
             log(
                 f"  {sessions:2d} sessions {site.name}: p95 {_ms(ours.p95_ms)} ms, floor "
-                f"{_ms(theirs.p95_ms)} ms, {ours.summary()['runs_per_s']} runs/s, "
-                f"failures {ours.failures}/{theirs.failures}"
+                f"{_ms(theirs.p95_ms)} ms, ratio {_factor(factor)} (rounds "
+                f"{', '.join(f'{r:.2f}' for r in ratios)}), {ours.summary()['runs_per_s']} "
+                f"runs/s, failures {ours.failures}/{theirs.failures}"
             )
         pooled = Round(sessions, floor_samples)
         records.append(_record(FLOOR, scale, pooled, None))
     return records, info
 
 
-def _record(name: str, scale: str, result: Round, floor_p95_ms: float | None) -> Record:
+def _rounds(
+    site: Site, floor: Site, sessions: int, changes: int, think: bool, rounds: int, index: int
+) -> tuple[Round, Round, list[float]]:
+    """``rounds`` rounds of ``site``, each followed by one of the floor page with the same
+    visitors: both sides pooled, and each round's p95 ratio."""
+    ours, theirs, ratios = Round(sessions), Round(sessions), []
+    for turn in range(rounds):
+        seed = sessions * 1000 + index + turn * 100_000
+        mine = round_of(site, sessions, changes, think, seed)
+        floor_round = round_of(floor, sessions, changes, think, seed)
+        for pooled, one in ((ours, mine), (theirs, floor_round)):
+            pooled.samples += one.samples
+            pooled.wall_s += one.wall_s
+            pooled.failures += one.failures
+            pooled.errors += one.errors
+        factor = ratio(mine.p95_ms, floor_round.p95_ms)
+        if factor is not None:
+            ratios.append(factor)
+    return ours, theirs, ratios
+
+
+def _record(name: str, scale: str, result: Round, factor: float | None) -> Record:
     summary = result.summary()
     return Record(
         f"concurrency.{name}.{result.sessions}",
         scale,
         median_ms=summary["p50_ms"],  # type: ignore[arg-type]
         p95_ms=summary["p95_ms"],  # type: ignore[arg-type]
-        ratio_to_floor=ratio(result.p95_ms, floor_p95_ms),
+        ratio_to_floor=factor,
     )
+
+
+def _factor(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def _ms(value: float | None) -> str:

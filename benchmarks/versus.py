@@ -53,7 +53,14 @@ def run(
         if "concurrency" in args.parts:
             log(f"scale {scale}: {args.sessions} simultaneous sessions, pages and floor")
             found, info = concurrency.run(
-                pages, floor_site, scale, args.sessions, args.changes, not args.no_think, log
+                pages,
+                floor_site,
+                scale,
+                args.sessions,
+                args.changes,
+                not args.no_think,
+                log,
+                rounds=args.rounds,
             )
             records += found
             report.setdefault("concurrency", {})[scale] = info
