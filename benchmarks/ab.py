@@ -25,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks import browser
-from benchmarks.server import started
+from benchmarks.server import AppServer, started
 from tools.devserver import free_port
 
 
@@ -33,11 +33,18 @@ from tools.devserver import free_port
 def served(root: Path, db: Path, log: Path) -> Iterator[str]:
     """``dortmund-kpi serve`` of the checkout at ``root`` (its code first on the path) on
     ``db``; its base URL."""
+    with served_app(root, db, log) as app:
+        yield app.base_url
+
+
+@contextmanager
+def served_app(root: Path, db: Path, log: Path) -> Iterator[AppServer]:
+    """``served``, as the running server (its process too)."""
     port = free_port()
     command = [sys.executable, "-m", "dortmund_kpi", "serve", "--port", str(port)]
     command += ["--address", "127.0.0.1", "--db", str(db)]
     with started(command, port, log, f"{root}: dortmund-kpi serve", root=root) as app:
-        yield app.base_url
+        yield app
 
 
 def compare(

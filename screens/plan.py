@@ -24,7 +24,8 @@ columns = st.columns(2)
 presenting = bool(st.session_state.get("praesentation"))
 for index, chart in enumerate(page.charts):
     ind = chart.indicator
-    with columns[index % 2], st.container(border=True):
+    # No Streamlit container per card: the frame's CSS frames card and popover as one.
+    with columns[index % 2]:
         if chart.figure is None:
             body = f"<p>{texts.EMPTY}</p>"
         else:  # static SVG: the browser lays it out once; the plotly chart on demand
@@ -35,7 +36,11 @@ for index, chart in enumerate(page.charts):
         )
         widgets.drawing(card)
         if chart.figure is not None:
-            widgets.chart_on_demand(chart.figure, key=f"mp_{ind['id']}", filename=chart.file_name)
+            widgets.chart_on_demand(
+                chart.figure,
+                key=f"{tile_markup.CARD_CHART_PREFIX}{ind['id']}",
+                filename=chart.file_name,
+            )
 
 st.header(texts.MEASURES_TIMELINE)
 measures.measure_timeline(page.timeline, page.timeline_svg, page.plan)

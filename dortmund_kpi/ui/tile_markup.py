@@ -193,6 +193,9 @@ def drawing_html(markup: str) -> str:
     )
 
 
+CARD_CHART_PREFIX = "mp_"  # a card's interactive chart is keyed mp_<indicator id>
+
+
 @functools.lru_cache(maxsize=256)  # the same cards on every run of a masterplan
 def card_html(
     indicator_id: str, name: str, title: str, status: str | None, explanation: str, body: str
