@@ -64,20 +64,31 @@ def compare(
     return {side: statistics.median(found) for side, found in times.items()}
 
 
+def checkout_options(parser: argparse.ArgumentParser) -> None:
+    """The two checkouts of the tools that compare them (``ab``, ``first_visit``,
+    ``ab_sessions``)."""
+    parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
+    parser.add_argument("--b", type=Path, required=True, help="checkout B")
+
+
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """The database the servers read and where their logs go."""
+    parser.add_argument("--db", type=Path, required=True, help="database the pages read")
+    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
+
+
 def page_options(parser: argparse.ArgumentParser, rounds: int) -> None:
     """The options of the tools that load pages of one database in turns (``ab``,
     ``breakdown``)."""
-    parser.add_argument("--db", type=Path, required=True, help="database the pages read")
+    database_options(parser)
     parser.add_argument("--rounds", type=int, default=rounds, help="timed loads per page")
     parser.add_argument("--charts", type=int, default=0, help="charts a load waits for")
-    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("pages", nargs="+", help="paths with query, e.g. masterplan")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
-    parser.add_argument("--b", type=Path, required=True, help="checkout B")
+    checkout_options(parser)
     page_options(parser, rounds=10)
     args = parser.parse_args(argv)
     with ExitStack() as stack, sync_playwright() as pw:

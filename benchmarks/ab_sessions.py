@@ -79,12 +79,10 @@ def compare(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
-    parser.add_argument("--b", type=Path, required=True, help="checkout B")
-    parser.add_argument("--db", type=Path, required=True, help="database the pages read")
+    ab.checkout_options(parser)
+    ab.database_options(parser)
     parser.add_argument("--rounds", type=int, default=6, help="timed rounds per side")
     parser.add_argument("--sessions", type=int, default=20, help="simultaneous visitors")
-    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("page", choices=floor.PAGES, help="the page (its link as measured)")
     args = parser.parse_args(argv)
     with ExitStack() as stack:

@@ -44,11 +44,9 @@ def one_start(chromium: Any, root: Path, db: Path, path: str, log: Path) -> tupl
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
-    parser.add_argument("--b", type=Path, required=True, help="checkout B")
-    parser.add_argument("--db", type=Path, required=True, help="database the pages read")
+    ab.checkout_options(parser)
+    ab.database_options(parser)
     parser.add_argument("--rounds", type=int, default=4, help="server starts per side")
-    parser.add_argument("--log-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("path", nargs="?", default="uebersicht", help="page path with query")
     args = parser.parse_args(argv)
     found: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
