@@ -24,14 +24,13 @@ interactions): its spread between rounds is a few per cent. Both are reported.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from collections.abc import Sequence
 from contextlib import ExitStack
-from pathlib import Path
 
 from benchmarks import ab, concurrency, floor, server
 from benchmarks.concurrency import Site, round_of
+from benchmarks.firstrun import cpu_s
 from benchmarks.load import DISTRICTS
 from dortmund_kpi.db.store import Store
 
@@ -45,12 +44,6 @@ def warm(site: Site, sessions: int) -> None:
     for seed in range(visits * 2):
         round_of(site, 1, concurrency.CHANGES, think=False, seed=seed)
     round_of(site, sessions, concurrency.CHANGES, think=False, seed=99)
-
-
-def cpu_s(pid: int) -> float:
-    """User and system CPU seconds the process ``pid`` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def compare(

@@ -65,7 +65,7 @@ def publish(db_path: Path) -> None:
         )
 
 
-def _cpu_s(pid: int) -> float:
+def cpu_s(pid: int) -> float:
     """CPU seconds (user + system) the process used so far (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -76,10 +76,10 @@ def settled(pid: int) -> float:
     off (CPU quiet for ``QUIET_S``); returns the seconds waited."""
     start = time.monotonic()
     time.sleep(FOLLOW_S)
-    before = _cpu_s(pid)
+    before = cpu_s(pid)
     while time.monotonic() - start < SETTLE_TIMEOUT_S:
         time.sleep(QUIET_S)
-        now = _cpu_s(pid)
+        now = cpu_s(pid)
         if now - before < QUIET_S * QUIET_SHARE:
             break
         before = now

@@ -7,16 +7,15 @@ from __future__ import annotations
 import pytest
 from streamlit.elements import html as st_html
 
+from dortmund_kpi.ui import widgets
 from tests.app.conftest import assert_ok, open_page
-
-PAGES = ("uebersicht", "masterplan", "indikator", "bezirke", "daten", "trends", "vergleich")
 
 
 def _refuse(text: object) -> str:
     raise AssertionError(f"st.html dedented markup: {str(text)[:80]!r}")
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", widgets.PAGE_FILES)
 def test_no_page_has_its_markup_dedented(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(st_html, "clean_text", _refuse)
     at = open_page(page, charts_open=False)
