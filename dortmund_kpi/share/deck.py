@@ -23,7 +23,8 @@ from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.peer_groups import group_ids
 from dortmund_kpi.share import deck_comparison, deck_summary, trend_slides, urlstate
-from dortmund_kpi.share.slides import Slide, build_deck, number_format, target_path_rows
+from dortmund_kpi.share.slide_charts import number_format, target_path_rows
+from dortmund_kpi.share.slides import Slide, build_deck
 from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views import trends as trend_views

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from dortmund_kpi import formatting, texts
-from dortmund_kpi.share.slides import number_format
+from dortmund_kpi.share.slide_charts import number_format
 from dortmund_kpi.views.common import period_text
 from dortmund_kpi.views.comparison import ComparisonData
 

@@ -13,7 +13,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pptx.dml.color import RGBColor
+
 from dortmund_kpi.views import svg_parts
+
+FONT = "Arial"  # on every office PC; LibreOffice measures it as Liberation Sans
+DARK, GREY, DEMO_FILL = (
+    RGBColor(0x22, 0x22, 0x22),
+    RGBColor(0x55, 0x55, 0x55),
+    RGBColor(0xFF, 0xF3, 0xCD),
+)
 
 POINTS_PER_INCH = 72
 LINE_SPACING = 1.2

@@ -2,7 +2,8 @@
 
 Each slide carries its title, the chart (a native, editable PowerPoint chart for
 time series and rankings; an image for the map), the source line, "Stand", the
-official/demo marker, and the view's permalink with its QR code.
+official/demo marker, and the view's permalink with its QR code. The native charts are
+drawn by ``slide_charts``, the boxes sized by ``slide_layout``.
 """
 
 from __future__ import annotations
@@ -14,43 +15,17 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import (
-    XL_CHART_TYPE,
-    XL_LEGEND_POSITION,
-    XL_MARKER_STYLE,
-    XL_TICK_LABEL_POSITION,
-)
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_AUTO_SIZE
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from dortmund_kpi import texts
 from dortmund_kpi.share import qr as sharing
 from dortmund_kpi.share import slide_layout as layout
-from dortmund_kpi.views import chart_frame, charts
+from dortmund_kpi.share.slide_charts import bar_chart, inches, line_chart
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-DARK, GREY, DEMO_FILL = (
-    RGBColor(0x22, 0x22, 0x22),
-    RGBColor(0x55, 0x55, 0x55),
-    RGBColor(0xFF, 0xF3, 0xCD),
-)
-
-
-# The locale tag of German (Germany) in a number format: without it, LibreOffice writes a
-# chart's numbers in its own locale's way ("80.0" on the axis in English). Checked with
-# LibreOffice only.
-GERMAN_NUMBERS = "[$-407]"
 IMAGE_PX = 960  # a chart picture's width in pixels on a slide (its height: the body's proportion)
-
-
-def number_format(decimals: int) -> str:
-    """A PowerPoint number format with ``decimals`` decimals (thousands grouped), tagged
-    German ("1.234,5" in LibreOffice, whatever its language)."""
-    return GERMAN_NUMBERS + "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass
@@ -132,12 +107,11 @@ def _blank_layout(deck: Presentation):
     return named[0] if named else min(layouts, key=lambda lay: len(lay.placeholders))
 
 
-FONT = "Arial"  # on every office PC; LibreOffice measures it as Liberation Sans
 LEFT, TEXT_WIDTH, BODY_WIDTH = 0.4, 10.6, 10.2  # inches; the QR code sits right of the body
 FOOTER_BOTTOM, BODY_GAP = 7.35, 0.12
 
 
-def _text(slide, left, top, width, height, text, size, *, bold=False, color=DARK):
+def _text(slide, left, top, width, height, text, size, *, bold=False, color=layout.DARK):
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -145,7 +119,7 @@ def _text(slide, left, top, width, height, text, size, *, bold=False, color=DARK
     run = frame.paragraphs[0].add_run()
     run.text = text
     run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
-    run.font.name = FONT
+    run.font.name = layout.FONT
     return box
 
 
@@ -158,18 +132,20 @@ def _add_slide(deck: Presentation, content: Slide, blank) -> None:
     top = 0.25 + title.height
     subtitle = layout.fit_text(content.subtitle, TEXT_WIDTH, (15, 13), 2)
     lead = content.subtitle
-    _text(slide, LEFT, top, TEXT_WIDTH, subtitle.height, lead, subtitle.size, color=GREY)
+    _text(slide, LEFT, top, TEXT_WIDTH, subtitle.height, lead, subtitle.size, color=layout.GREY)
     top += subtitle.height + BODY_GAP
     if content.demo:
         badge = _text(slide, 11.2, 0.35, 1.75, 0.45, texts.DEMO_BADGE, 14, bold=True)
         badge.fill.solid()
-        badge.fill.fore_color.rgb = DEMO_FILL
+        badge.fill.fore_color.rgb = layout.DEMO_FILL
     footer_top = _footer(slide, content)
     body = (LEFT, top, BODY_WIDTH, footer_top - BODY_GAP - top)
     if content.series is not None:
-        _line_chart(slide, content.series, body, content)
+        line_chart(
+            slide, content.series, body, content.number_format, lower_is_up=content.lower_is_up
+        )
     elif content.bars is not None:
-        _bar_chart(slide, content.bars, body, content.number_format)
+        bar_chart(slide, content.bars, body, content.number_format)
     elif content.table is not None:
         _table(slide, content, body)
     elif content.figure is not None:
@@ -184,9 +160,9 @@ def _footer(slide, content: Slide) -> float:
     shown = layout.shorten(content.link, BODY_WIDTH - 0.4, 10)  # the address stays whole
     link_top = FOOTER_BOTTOM - layout.text_height(1, 10)
     top = link_top - footer.height
-    _text(slide, LEFT, top, BODY_WIDTH, footer.height, text, footer.size, color=GREY)
+    _text(slide, LEFT, top, BODY_WIDTH, footer.height, text, footer.size, color=layout.GREY)
     line = layout.text_height(1, 10)
-    link = _text(slide, LEFT, link_top, BODY_WIDTH, line, shown, 10, color=GREY)
+    link = _text(slide, LEFT, link_top, BODY_WIDTH, line, shown, 10, color=layout.GREY)
     link.text_frame.paragraphs[0].runs[0].hyperlink.address = content.link or None
     return top
 
@@ -197,142 +173,7 @@ def _qr(slide, link: str) -> None:
     pinned = "stand" in parse_qs(urlsplit(link).query)
     caption = texts.SLIDE_QR_PINNED if pinned else texts.SLIDE_QR_CAPTION
     fitted = layout.fit_text(caption, 2.0, (9,), 3)
-    _text(slide, 10.95, 6.45, 2.0, fitted.height, caption, 9, color=GREY)
-
-
-def target_path_rows(figure: go.Figure | None) -> pd.DataFrame:
-    """The page chart's target path (baseline to target), as the slide's own line: the
-    same points the page draws, not a second computation."""
-    trace = next((t for t in (figure.data if figure else ()) if t.name == texts.TARGET_PATH), None)
-    if trace is None:
-        return pd.DataFrame(columns=["category", "when", "name", "value", "official"])
-    when = [pd.Timestamp(x).date() for x in trace.x]
-    return pd.DataFrame(
-        {
-            "category": [str(d.year) for d in when],
-            "when": when,
-            "name": texts.TARGET_PATH,
-            "value": list(trace.y),
-            "official": True,  # a plan, not a measured value: never drawn hollow
-        }
-    )
-
-
-def _line_chart(slide, data: pd.DataFrame, box, content: Slide) -> None:
-    """Lines on a time axis (periods at their middle, as on the page), labelled by year
-    so that 30 quarters do not crowd the axis with rotated labels."""
-    key = "when" if "when" in data else "category"
-    categories = sorted(set(data[key])) if key == "when" else list(dict.fromkeys(data[key]))
-    chart_data = CategoryChartData(number_format=content.number_format)
-    chart_data.categories = categories
-    demo: list[list[int]] = []  # per line, the categories whose value is demo data
-    for name, part in data.groupby("name", sort=False):
-        values = dict(zip(part[key], part["value"], strict=True))
-        chart_data.add_series(str(name), [_num(values.get(c)) for c in categories])
-        official = part["official"] if "official" in part else pd.Series(True, part.index)
-        late = set(part.loc[~official.astype(bool), key])
-        demo.append([i for i, c in enumerate(categories) if c in late])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *_inches(box), chart_data).chart
-    for number, (series, points) in enumerate(zip(chart.plots[0].series, demo, strict=True)):
-        # The page's colours; a marker's outline in the line's colour, or a hollow (white)
-        # demo marker would read as a gap in the line.
-        color = _line_color(str(series.name), number)
-        series.format.line.color.rgb = color
-        series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 6
-        series.marker.format.fill.solid()
-        series.marker.format.fill.fore_color.rgb = color
-        series.marker.format.line.color.rgb = color
-        for index in points:  # demo points hollow, as the page draws them
-            marker = series.points[index].marker
-            marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 6
-            marker.format.fill.solid()
-            marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            marker.format.line.color.rgb = color
-    chart.has_title = False  # the slide's title says it; the legend names the lines
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
-    chart.font.size, chart.font.name = Pt(12), FONT
-    if key == "when":
-        _yearly(chart.category_axis, categories)
-        # Lines run on over the dates of other lines (the target path has two points).
-        blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
-        if blanks is not None:
-            blanks.set("val", "span")
-    for series in chart.plots[0].series:
-        if series.name == texts.TARGET_PATH:  # dashed, as on the page
-            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            series.marker.style = XL_MARKER_STYLE.DIAMOND
-    axis = chart.value_axis
-    axis.tick_labels.number_format = content.number_format
-    axis.tick_labels.number_format_is_linked = False
-    if content.lower_is_up:  # a rank: 1 on top, as on the page; the years stay below
-        axis.reverse_order = True
-        axis.minimum_scale = 1
-        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
-    else:
-        _value_axis(axis, data["value"])
-
-
-def _value_axis(axis, values: pd.Series) -> None:
-    """Round ticks from zero as on the page, German and without needless decimals ("0,2";
-    "350", not "350,00"); unset, a bar chart's axis said "0.2"."""
-    low, high, step, decimals = layout.value_axis(pd.to_numeric(values, errors="coerce").dropna())
-    axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
-    axis.tick_labels.number_format = number_format(decimals)
-    axis.tick_labels.number_format_is_linked = False
-
-
-def _line_color(name: str, number: int) -> RGBColor:
-    """The colour the page gives this line (views.charts)."""
-    if name == texts.TARGET_PATH:
-        code = charts.TARGET_COLOR
-    elif name == texts.CITY:
-        code = charts.CITY_COLOR
-    else:
-        code = chart_frame.PALETTE[number % len(chart_frame.PALETTE)]
-    if code.startswith("rgb("):  # plotly's palettes are written as rgb(r, g, b)
-        return RGBColor(*(int(v) for v in code[4:-1].split(",")))
-    return RGBColor.from_string(code.lstrip("#"))
-
-
-def _yearly(axis, days: list) -> None:
-    """A date axis with a label per year (per month when the series spans a year or two)."""
-    years = len({d.year for d in days})
-    axis.tick_labels.number_format = "YYYY" if years >= 3 else "MM/YYYY"
-    axis.tick_labels.number_format_is_linked = False
-    element = axis._element  # python-pptx has no API for the date axis' units
-    for tag, value in (
-        ("c:baseTimeUnit", "days"),
-        ("c:majorUnit", "1"),
-        ("c:majorTimeUnit", "years" if years >= 3 else "months"),
-    ):
-        old = element.find(qn(tag))
-        if old is not None:
-            element.remove(old)
-        element.append(element.makeelement(qn(tag), {"val": value}))
-
-
-def _bar_chart(slide, data: pd.DataFrame, box, number_format: str) -> None:
-    chart_data = CategoryChartData(number_format=number_format)
-    chart_data.categories = list(data["category"])
-    chart_data.add_series(texts.VALUE, [_num(v) for v in data["value"]])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *_inches(box), chart_data).chart
-    chart.has_title = chart.has_legend = False  # the slide title names it (not "Wert")
-    chart.font.size, chart.font.name = Pt(12), FONT
-    chart.category_axis.reverse_order = True
-    _value_axis(chart.value_axis, data["value"])  # bars start at zero, or differences look larger
-    plot = chart.plots[0]
-    official = data["official"] if "official" in data else pd.Series(True, data.index)
-    for index, own in enumerate(official.astype(bool)):
-        if not own:  # demo bars hollow, as the page draws them
-            point = plot.series[0].points[index]
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            point.format.line.color.rgb = GREY
-    plot.has_data_labels = True
-    plot.data_labels.number_format = number_format
-    plot.data_labels.number_format_is_linked = False
+    _text(slide, 10.95, 6.45, 2.0, fitted.height, caption, 9, color=layout.GREY)
 
 
 def _table(slide, content: Slide, box) -> None:
@@ -358,7 +199,7 @@ def _table(slide, content: Slide, box) -> None:
             cell.text = value
             cell.margin_top = cell.margin_bottom = Inches(margin / 2)
             for paragraph in cell.text_frame.paragraphs:  # an empty cell has no run
-                paragraph.font.size, paragraph.font.name = Pt(fitted.size), FONT
+                paragraph.font.size, paragraph.font.name = Pt(fitted.size), layout.FONT
             fill = None if r == 0 or content.fills is None else content.fills.iat[r - 1, c]
             if isinstance(fill, str):  # a status colour behind the text naming the status
                 cell.fill.solid()
@@ -367,7 +208,7 @@ def _table(slide, content: Slide, box) -> None:
     if left_off:
         note = texts.SLIDE_ROWS_LEFT_OFF.format(n=left_off)
         line = layout.text_height(1, 10)  # at the bottom of the body, below any taller row
-        _text(slide, left, top + height - line, width, line, note, 10, color=GREY)
+        _text(slide, left, top + height - line, width, line, note, 10, color=layout.GREY)
 
 
 def _cell(value: object) -> str:
@@ -387,14 +228,6 @@ def _image(slide, fig: go.Figure, box) -> None:
     try:
         png = exports.figure_image(fig, "png", px_width, px_height)
     except exports.ExportError as exc:
-        _text(slide, left, top, width, 1.0, str(exc), 14, color=GREY)
+        _text(slide, left, top, width, 1.0, str(exc), 14, color=layout.GREY)
         return
-    slide.shapes.add_picture(io.BytesIO(png), *_inches(box))
-
-
-def _inches(box: tuple[float, float, float, float]) -> tuple[Emu, ...]:
-    return tuple(Emu(Inches(v)) for v in box)
-
-
-def _num(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    slide.shapes.add_picture(io.BytesIO(png), *inches(box))

@@ -17,7 +17,7 @@ from pptx.oxml.ns import qn
 from dortmund_kpi import clock, formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.share import slides
+from dortmund_kpi.share import slide_charts
 from dortmund_kpi.share.deck import deck_for_urls, parse_view
 from dortmund_kpi.share.urlstate import PAGES
 from dortmund_kpi.views import indicator
@@ -296,7 +296,7 @@ def test_a_per_1000_series_slide_has_round_axis_ticks(fixture_db: Settings):
     assert axis.minimum_scale == 0 and axis.maximum_scale >= max(values)
     assert axis.major_unit == 0.5  # hotspots per 1,000 inhabitants: 0.33 to 1.28 here
     # steps of 0,5 need one decimal, not the two of the values ("1,0", not "1,00")
-    assert axis.tick_labels.number_format == slides.number_format(1)
+    assert axis.tick_labels.number_format == slide_charts.number_format(1)
 
 
 def test_a_ranking_slide_writes_its_axis_the_german_way(fixture_db: Settings):
