@@ -22,7 +22,7 @@ from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
 from dortmund_kpi.peer_groups import group_ids
-from dortmund_kpi.share import deck_comparison, deck_summary, trend_slides, urlstate
+from dortmund_kpi.share import deck_comparison, deck_summary, trend_slides, url_values, urlstate
 from dortmund_kpi.share.slide_charts import number_format, target_path_rows
 from dortmund_kpi.share.slides import Slide, build_deck
 from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
@@ -102,10 +102,10 @@ class LinkedView:
         return View.from_values(self.page, self.values)
 
 
-def url_context(query: Query) -> urlstate.UrlContext:
+def url_context(query: Query) -> url_values.UrlContext:
     """What values a link may hold, from one database version (shared with the app)."""
     rows = query(read.district_list).itertuples(index=False)
-    return urlstate.UrlContext(
+    return url_values.UrlContext(
         masterplans=tuple(query(read.masterplan_names)),
         indicators=tuple(query(read.indicator_list)["id"]),
         districts=DistrictMatcher(districts_from_rows(rows)),

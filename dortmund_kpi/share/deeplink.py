@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share import url_values, urlstate
 
 XSRF_COOKIE = "_streamlit_xsrf"
 TTL_SECONDS = 15 * 60  # time to sign in at the identity provider (incl. a second factor)
@@ -92,7 +92,7 @@ class View:
 def safe_view(
     path: str,
     params: Mapping[str, list[str]],
-    ctx: urlstate.UrlContext,
+    ctx: url_values.UrlContext,
     defaults: Mapping[str, Any],
 ) -> View | None:
     """The view to return to after sign-in, or None when ``path`` is not one of our pages.

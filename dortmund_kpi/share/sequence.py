@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 FOLGE, SCHRITT, PRESENTING = "folge", "schritt", "praesentation"
-MAX_STEPS = 50  # as many as a link's repeated values (urlstate.MAX_RAW_VALUES)
+MAX_STEPS = 50  # as many as a link's repeated values (url_values.MAX_RAW_VALUES)
 MAX_ITEM_CHARS = 2000  # a view link is a few hundred characters; more is not a view
 OVERVIEW_PATHS = ("", "uebersicht")  # the overview answers at / and at /uebersicht
 # Keys of the presentation itself: not part of a step's view (no list inside a list).

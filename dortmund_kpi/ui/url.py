@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from dortmund_kpi import texts
-from dortmund_kpi.share import sequence, urlstate
+from dortmund_kpi.share import sequence, url_values, urlstate
 from dortmund_kpi.share.deck import url_context as context_of
 from dortmund_kpi.ui import data
 from dortmund_kpi.views.common import View
@@ -35,7 +35,7 @@ def as_of() -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def url_context() -> urlstate.UrlContext:
+def url_context() -> url_values.UrlContext:
     """What values a link may hold on the current version (asked ten times a run: kept
     in the session with its version, so the shared cache is asked once per version)."""
     data.remember(("url_context",), _context)  # made on a new version before it is asked
@@ -48,7 +48,7 @@ def url_context() -> urlstate.UrlContext:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _context(db_file: str) -> urlstate.UrlContext:
+def _context(db_file: str) -> url_values.UrlContext:
     return context_of(data.Cached(db_file))
 
 

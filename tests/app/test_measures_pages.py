@@ -18,7 +18,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.share import measure_files as measures
-from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.share.stand import format_stand
 from dortmund_kpi.ui.tile_markup import MEASURES_CLASS as MEASURES
 from tests.app.conftest import (
     array,

@@ -12,7 +12,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.formatting import format_number_plain, number
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
-from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.share.stand import format_stand
 from tests.app.conftest import assert_ok, infos, open_page, qp, text_tables, tiles
 
 ID = "digitalisierungsbudget"

@@ -17,7 +17,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.settings import ENV_DB, Settings
 from dortmund_kpi.share import deck
-from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.share.stand import format_stand
 from tests.app.conftest import array, assert_ok, figures, infos, open_page, qp, title
 from tests.conftest import TREND_REVIEWS, make_settings
 

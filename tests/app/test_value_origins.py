@@ -22,6 +22,7 @@ from dortmund_kpi.periods import period_from_label
 from dortmund_kpi.share import urlstate
 from dortmund_kpi.share.deck import parse_view, slides_for
 from dortmund_kpi.share.slides import Slide
+from dortmund_kpi.share.stand import format_stand, parse_stand
 
 from .conftest import (
     array,
@@ -45,7 +46,7 @@ IDS = ["stadt", "bezirk", "stand", "bezirk-stand"]
 @pytest.fixture
 def before_official(fixture_con: duckdb.DuckDBPyConnection) -> str:
     """A ``stand`` of the moment before the official values came (the fixture's data stand)."""
-    return urlstate.format_stand(read.data_stand(fixture_con))
+    return format_stand(read.data_stand(fixture_con))
 
 
 def _params(variant: tuple[str, ...], stand: str, **page: str) -> dict[str, list[str]]:
@@ -58,7 +59,7 @@ def _params(variant: tuple[str, ...], stand: str, **page: str) -> dict[str, list
 
 
 def _as_of(params: dict[str, list[str]]) -> Any:
-    return urlstate.parse_stand(params["stand"][0]) if "stand" in params else None
+    return parse_stand(params["stand"][0]) if "stand" in params else None
 
 
 def _slides(con: duckdb.DuckDBPyConnection, page: str, params: dict) -> list[Slide]:

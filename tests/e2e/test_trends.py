@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
-from dortmund_kpi.share.urlstate import format_stand
+from dortmund_kpi.share.stand import format_stand
 from dortmund_kpi.ui import frame_scripts
 from tests.conftest import TREND_REVIEWS, make_settings
 from tests.e2e.conftest import new_context, start_server, stop_server

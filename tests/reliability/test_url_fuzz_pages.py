@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB, Settings
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share import url_values, urlstate
 from dortmund_kpi.ui import data as ui_data
 from dortmund_kpi.ui import url, widgets
 from tests.app.conftest import open_page
@@ -109,13 +109,13 @@ MARKUP = [
 NUMBERS = ["1e309", "NaN", "-0", "0x7E8", "２０２０", "2020.0", " 2020 ", "-2020", "9" * 40]
 
 
-def app_context() -> urlstate.UrlContext:
+def app_context() -> url_values.UrlContext:
     """What the app accepts: its own ``ui.url.url_context`` (here called outside a session),
     so valid values of keys added later are known too."""
     return url.url_context()
 
 
-def plausible_values(db: Settings, ctx: urlstate.UrlContext) -> list[str]:
+def plausible_values(db: Settings, ctx: url_values.UrlContext) -> list[str]:
     """Values that are valid for some key: sent to any key, they test confusion too."""
     with Store(db.db_path).connect_read() as con:
         districts = read.district_list(con)
@@ -164,7 +164,7 @@ def values_strategy(plausible: list[str]) -> st.SearchStrategy[list[str]]:
         st.tuples(st.sampled_from(plausible), st.sampled_from(SQL + MARKUP)).map("".join),
     )
     few = st.lists(one, min_size=1, max_size=4)
-    # now and then a key repeated beyond urlstate.MAX_RAW_VALUES
+    # now and then a key repeated beyond url_values.MAX_RAW_VALUES
     many = st.lists(st.sampled_from(plausible), min_size=51, max_size=60)
     return st.integers(0, 9).flatmap(lambda n: many if n == 0 else few)
 

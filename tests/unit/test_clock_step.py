@@ -33,7 +33,7 @@ from dortmund_kpi.ingest.importer import run_import
 from dortmund_kpi.ops import backup as ops_backup
 from dortmund_kpi.ops.check import run_checks
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.share import urlstate
+from dortmund_kpi.share.stand import format_stand, parse_stand
 from dortmund_kpi.views import tables
 from tests.conftest import make_settings
 
@@ -83,7 +83,7 @@ def _value(settings: Settings, as_of: datetime | None) -> float:
 def _link_after_import(settings: Settings) -> str:
     """What the share dialog pins: the moment of the version on screen, as URL text."""
     with Store(settings.db_path).connect_read() as con:
-        return urlstate.format_stand(read.data_stand(con))
+        return format_stand(read.data_stand(con))
 
 
 def _import_with(ticking: SteppingClock, settings: Settings, folder: Path) -> list[str]:
@@ -130,7 +130,7 @@ def test_every_revision_ends_after_it_began(built: Built):
 
 
 def test_each_pinned_link_shows_the_value_of_its_import(built: Built):
-    shown = [_value(built.settings, urlstate.parse_stand(link)) for link in built.links]
+    shown = [_value(built.settings, parse_stand(link)) for link in built.links]
     assert shown == [value for value, _ in IMPORTS]
     assert _value(built.settings, None) == IMPORTS[-1][0]
 

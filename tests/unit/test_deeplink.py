@@ -15,7 +15,8 @@ from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_N
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share.deeplink import XSRF_COOKIE, PendingViews, View, browser_key, safe_view
-from dortmund_kpi.share.urlstate import PAGES, UrlContext
+from dortmund_kpi.share.url_values import UrlContext
+from dortmund_kpi.share.urlstate import PAGES
 
 CTX = UrlContext(
     masterplans=("verwaltung", "wirtschaft", "bildung"),

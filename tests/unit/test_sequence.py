@@ -6,7 +6,8 @@ from __future__ import annotations
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import sequence
-from dortmund_kpi.share.urlstate import PAGES, Notice, UrlContext, parse
+from dortmund_kpi.share.url_values import UrlContext
+from dortmund_kpi.share.urlstate import PAGES, Notice, parse
 
 PATHS = tuple(PAGES.values())
 CTX = UrlContext(

@@ -16,17 +16,15 @@ from dortmund_kpi import clock
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
+from dortmund_kpi.share.url_values import MAX_CHART_PAGE, Read, UrlContext
 from dortmund_kpi.share.urlstate import (
     CARRIED_KEYS,
     KEY_MIGRATIONS,
     KEYS,
-    MAX_CHART_PAGE,
     PAGE_KEYS,
     PAGES,
     RESERVED_KEYS,
     SHARED_KEYS,
-    Read,
-    UrlContext,
     defaults,
     migrate_keys,
     parse,

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from dortmund_kpi.districts import DistrictMatcher, load_districts
 from dortmund_kpi.settings import get_settings
-from dortmund_kpi.share.urlstate import PAGES, UrlContext, parse, serialize, url_for
+from dortmund_kpi.share.url_values import UrlContext
+from dortmund_kpi.share.urlstate import PAGES, parse, serialize, url_for
 
 CTX = UrlContext(
     masterplans=("verwaltung", "wirtschaft", "bildung"),
@@ -101,7 +102,7 @@ def test_stand_forms_and_rounding():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from dortmund_kpi.share.urlstate import format_stand, parse_stand
+    from dortmund_kpi.share.stand import format_stand, parse_stand
 
     berlin = ZoneInfo("Europe/Berlin")
     # a date is the end of that day in Berlin; a time is Berlin wall-clock time
@@ -125,7 +126,7 @@ def test_stand_in_the_repeated_hour_carries_its_offset():
     from datetime import UTC, datetime
     from urllib.parse import parse_qs, urlencode
 
-    from dortmund_kpi.share.urlstate import format_stand, parse_stand
+    from dortmund_kpi.share.stand import format_stand, parse_stand
 
     first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
     second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
