@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from dortmund_kpi import clock
 from dortmund_kpi.catalog import Catalog, load_catalog
-from dortmund_kpi.db import read
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db import write as loader
 from dortmund_kpi.db.store import Store, scratch
@@ -242,7 +242,7 @@ def _refuse_stale_statuses(con, validated: Validated) -> None:
     ``stale_statuses``); a trend links only to measures stored or in this import."""
     issues = []
     if validated.measures is not None:
-        issues += stale_statuses(validated.measures, read.measure_export_rows(con))
+        issues += stale_statuses(validated.measures, measure_db.measure_export_rows(con))
     if validated.trends is not None:
         issues += stale_assessments(validated.trends, trend_db.current_trends(con))
         known = trend_db.measure_ids(con)

@@ -163,7 +163,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _measures_export(args: argparse.Namespace, con) -> tuple[bytes, str]:
-    from dortmund_kpi.db.read import district_names, measure_export_rows
+    from dortmund_kpi.db.measures import measure_export_rows
+    from dortmund_kpi.db.read import district_names
     from dortmund_kpi.share import measure_files
 
     frame = measure_export_rows(con)

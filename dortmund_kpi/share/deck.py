@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from dortmund_kpi import formatting, texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.districts import DistrictMatcher, districts_from_rows
@@ -111,7 +112,7 @@ def url_context(query: Query) -> url_values.UrlContext:
         districts=DistrictMatcher(districts_from_rows(rows)),
         years=query(read.data_range),
         # Live ids: a measure is never deleted, so every id of an older Stand is among them.
-        measures=tuple(query(read.measures, as_of=None)["id"]),
+        measures=tuple(query(measure_db.measures, as_of=None)["id"]),
         trends=tuple(query(trend_db.trends, as_of=None)["id"]),
         peer_groups=group_ids(),
     )

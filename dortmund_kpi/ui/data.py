@@ -117,6 +117,12 @@ def _cached(db_file: str, name: str, args: tuple, kwargs: tuple, _fn: Callable) 
         return _fn(cursor, *args, **dict(kwargs))
 
 
+def _name(fn: Callable) -> str:
+    """A read function's name in the cache key: with its module, so that two modules'
+    functions of one name (``db.measures.measures``, say) never share a result."""
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -131,7 +137,7 @@ class Cached:
         self, fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
         key_args = tuple(_hashable(a) for a in args)
-        return _cached(self.db_file, fn.__name__, key_args, tuple(sorted(kwargs.items())), fn)
+        return _cached(self.db_file, _name(fn), key_args, tuple(sorted(kwargs.items())), fn)
 
 
 def on_current(fn: Callable[..., T], *args: Any) -> T:
@@ -158,7 +164,7 @@ def reference(fn: Callable[Concatenate[Any, P], R], /, *args: P.args, **kwargs: 
 
     def make(db_file: str) -> Any:
         key = (db_file, fn.__module__, fn.__qualname__, key_args, kw)
-        return _REFERENCE.get(key, lambda: _cached(db_file, fn.__name__, key_args, kw, _fn=fn))
+        return _REFERENCE.get(key, lambda: _cached(db_file, _name(fn), key_args, kw, _fn=fn))
 
     remember(("reference", fn.__module__, fn.__qualname__, key_args, kw), make)
     return on_current(make)

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.views import alt_text, charts, small_svg, tables
 from dortmund_kpi.views import measures as measure_views
@@ -78,7 +79,7 @@ def build(query: Query, view: View) -> DistrictsData:
     (lo, hi), as_of = view.years, view.as_of
     profile = query(read.district_profile, slug, lo, hi, as_of=as_of)
     today = measure_views.reference_day(as_of)
-    measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    measures = measure_views.prepare(query(measure_db.measures, as_of=as_of), today)
     return DistrictsData(
         view=view,
         district=slug,

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import geometry
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.views import alt_text, bars_svg, charts, map_svg, small_svg, tables
@@ -77,7 +78,7 @@ def build(query: Query, view: View) -> IndicatorData:
     stats = query(read.series_stats, lo, hi, as_of=as_of).set_index("indicator_id")
     row = stats.loc[indicator_id] if indicator_id in stats.index else None
     today = measure_views.reference_day(as_of)
-    measures = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    measures = measure_views.prepare(query(measure_db.measures, as_of=as_of), today)
     per_capita = view.per_capita and bool(ind["per_capita"])
     drawn, drawn_row = ind, row
     # With the switch, the series per 1,000 inhabitants too, as the map: in absolute numbers

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.views import alt_text, charts, memo, small_svg, timeline_svg
 from dortmund_kpi.views import measures as measure_views
@@ -129,7 +130,7 @@ def _drawn(part: pd.DataFrame, ind: pd.Series, row: pd.Series | None) -> tuple[g
 
 def _measures(query: Query, view: View, plan: str) -> pd.DataFrame:
     today = measure_views.reference_day(view.as_of)
-    frame = measure_views.prepare(query(read.measures, as_of=view.as_of), today)
+    frame = measure_views.prepare(query(measure_db.measures, as_of=view.as_of), today)
     return measure_views.for_masterplan(frame, plan)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import clock, formatting, measures, texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.views import chart_frame
 from dortmund_kpi.views import timeline as timeline_chart
@@ -200,7 +201,7 @@ def open_detail(query: Query, view: View) -> Detail | None:
     if not view.measure:
         return None
     today = reference_day(view.as_of)
-    frame = prepare(query(read.measures, as_of=view.as_of), today)
+    frame = prepare(query(measure_db.measures, as_of=view.as_of), today)
     match = frame[frame["id"] == view.measure]
     if match.empty:
         return None
@@ -209,7 +210,7 @@ def open_detail(query: Query, view: View) -> Detail | None:
     stats = query(read.series_stats, lo, hi, as_of=view.as_of).set_index("indicator_id")
     return detail(
         match.iloc[0],
-        query(read.measure_versions, view.measure, as_of=view.as_of),
+        query(measure_db.measure_versions, view.measure, as_of=view.as_of),
         indicators,
         statuses(stats, indicators),
         query(read.district_names),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dortmund_kpi import formatting, status, texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.views import measures as measure_views
 from dortmund_kpi.views.common import (
@@ -56,7 +57,7 @@ def build(query: Query, view: View) -> OverviewData:
     district_stats = query(read.series_stats, lo, hi, as_of=as_of, city=False)
     cells = matrix(stats, district_stats, indicators, query(read.district_list))
     today = measure_views.reference_day(as_of)
-    frame = measure_views.prepare(query(read.measures, as_of=as_of), today)
+    frame = measure_views.prepare(query(measure_db.measures, as_of=as_of), today)
     sparks = query(read.sparklines, lo, hi, as_of=as_of)
     names = query(read.district_names)
     district = next((d for d in view.districts if d in names), None)

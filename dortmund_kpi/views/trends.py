@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import formatting, texts, trends
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.views import alt_text, chart_frame, charts, radar, radar_svg
@@ -178,7 +179,7 @@ def _detail(
             names["known"]: history["valid_from"].map(formatting.timestamp),
         }
     )
-    measures = query(read.measures, as_of=view.as_of)
+    measures = query(measure_db.measures, as_of=view.as_of)
     titles = dict(zip(measures["id"], measures["title"], strict=True))
     statuses = dict(zip(measures["id"], measures["status"], strict=True))
     indicators = query(read.indicator_list)

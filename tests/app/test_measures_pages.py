@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from dortmund_kpi import texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import run_import
@@ -205,7 +206,7 @@ def changed_status(db_copy: Settings, tmp_path: Path, monkeypatch: pytest.Monkey
     with Store(db_copy.db_path).connect_read() as con:
         before = read.data_stand(con)
         names = read.district_names(con)
-        frame = read.measure_export_rows(con)
+        frame = measure_db.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
     frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp("2025-01-15")
     update = tmp_path / "status.csv"
@@ -270,7 +271,7 @@ def test_editor_uploads_a_measures_file(db_copy: Settings, monkeypatch: pytest.M
         "Die Ansicht zeigt die neuen Daten."
     ]
     with Store(db_copy.db_path).connect_read() as con:
-        current = read.measures(con).set_index("id")
+        current = measure_db.measures(con).set_index("id")
         log = read.import_log(con)
     assert current.loc["t_v1", "status"] == "in Umsetzung"
     assert "neu-1" in current.index

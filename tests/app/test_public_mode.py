@@ -21,6 +21,7 @@ import pytest
 from google.protobuf import text_format
 
 from dortmund_kpi import texts
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.db import trends as trend_db
 from dortmund_kpi.db.store import Store
@@ -61,7 +62,7 @@ def internal(public_db: Settings) -> dict[str, set[str]]:
     """Every internal id and name, read from the whole database (not in public mode)."""
     with Store(public_db.db_path).connect_read(public=False) as con:
         ind = read.indicator_list(con)
-        ms = read.measures(con)
+        ms = measure_db.measures(con)
         tr = trend_db.trends(con)
     ind, ms, tr = (
         ind[ind.visibility == "intern"],

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from dortmund_kpi.db import read
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.importer import rejected_log_path, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
@@ -43,7 +43,7 @@ def _status_file(folder: Path, day: str, status: str) -> Path:
 
 def _stored(db: Path) -> tuple[str, date]:
     with Store(db).connect_read() as con:
-        rows = read.measure_export_rows(con)
+        rows = measure_db.measure_export_rows(con)
     row = rows[rows["id"] == MEASURE].iloc[0]
     return row["status"], row["status_date"].date()
 

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dortmund_kpi.db.read import export_rows, measure_export_rows
+from dortmund_kpi.db.measures import measure_export_rows
+from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.districts import CITY, DistrictMatcher, load_districts, name_keys
 from dortmund_kpi.ingest.importer import run_import

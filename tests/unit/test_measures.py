@@ -18,6 +18,7 @@ import pytest
 
 from dortmund_kpi import measures
 from dortmund_kpi.clock import now_local
+from dortmund_kpi.db import measures as measure_db
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.bootstrap import init_database
@@ -48,7 +49,7 @@ def state(settings: Settings) -> str:
 
 def current(settings: Settings) -> pd.DataFrame:
     with Store(settings.db_path).connect_read() as con:
-        return read.measures(con).set_index("id")
+        return measure_db.measures(con).set_index("id")
 
 
 # -- invalid files: the real command ----------------------------------------------------
@@ -293,7 +294,7 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
     export = tmp_path / "m.csv"
     with Store(db_copy.db_path).connect_read() as con:
         names = read.district_names(con)
-        frame = read.measure_export_rows(con)
+        frame = measure_db.measure_export_rows(con)
     frame.loc[frame["id"] == "t_v1", "status"] = "abgeschlossen"
     frame.loc[frame["id"] == "t_v1", "status_date"] = pd.Timestamp(now_local().date())
     export.write_bytes(measure_files.to_csv(frame, names))
@@ -302,10 +303,10 @@ def test_status_change_keeps_history_and_pinned_view(db_copy: Settings, tmp_path
     assert (result.measures.changed, result.measures.unchanged) == (1, 5)
 
     with Store(db_copy.db_path).connect_read() as con:
-        live = read.measures(con).set_index("id")
-        pinned = read.measures(con, as_of=before_change).set_index("id")
-        versions = read.measure_versions(con, "t_v1")
-        old_versions = read.measure_versions(con, "t_v1", as_of=before_change)
+        live = measure_db.measures(con).set_index("id")
+        pinned = measure_db.measures(con, as_of=before_change).set_index("id")
+        versions = measure_db.measure_versions(con, "t_v1")
+        old_versions = measure_db.measure_versions(con, "t_v1", as_of=before_change)
         stand = read.data_stand(con)
     assert live.loc["t_v1", "status"] == "abgeschlossen"
     assert pinned.loc["t_v1", "status"] == "verzögert"
