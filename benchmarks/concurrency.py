@@ -70,6 +70,13 @@ class Round:
     def p95_ms(self) -> float | None:
         return percentile(self.samples, 95) * 1000 if self.samples else None
 
+    def add(self, other: Round) -> None:
+        """Pool another round of as many sessions into this one."""
+        self.samples += other.samples
+        self.wall_s += other.wall_s
+        self.failures += other.failures
+        self.errors += other.errors
+
     def summary(self) -> dict[str, object]:
         return {
             "sessions": self.sessions,
@@ -178,11 +185,8 @@ def _rounds(
         seed = sessions * 1000 + index + turn * 100_000
         mine = round_of(site, sessions, changes, think, seed)
         floor_round = round_of(floor, sessions, changes, think, seed)
-        for pooled, one in ((ours, mine), (theirs, floor_round)):
-            pooled.samples += one.samples
-            pooled.wall_s += one.wall_s
-            pooled.failures += one.failures
-            pooled.errors += one.errors
+        ours.add(mine)
+        theirs.add(floor_round)
         factor = ratio(mine.p95_ms, floor_round.p95_ms)
         if factor is not None:
             ratios.append(factor)
