@@ -95,8 +95,8 @@ def measure_detail(page: str) -> None:
     literal = widgets.literal_text
     with st.container(border=True, key=frame_scripts.MEASURE_DETAIL):
         st.header(f"{texts.MEASURE_DETAIL}: {literal(info.title)}")
-        if info.overdue:
-            st.error(texts.MEASURE_OVERDUE_SINCE.format(deadline=info.facts[3][1]))
+        if info.overdue_note:
+            st.error(info.overdue_note)
         if info.demo:
             st.caption(f":orange-badge[{texts.DEMO_BADGE}] {texts.MEASURES_DEMO}")
         st.markdown(literal(info.description))

@@ -136,6 +136,13 @@ class Detail:
     history: pd.DataFrame
     indicators: list[tuple[str, str, str | None]]  # id, name, target status
     demo: bool
+    deadline: str = ""  # as the facts write it
+
+    @property
+    def overdue_note(self) -> str | None:
+        """ "⚠ überfällig seit <Frist>" for an overdue measure: the page's banner and the
+        slide's row say the same."""
+        return texts.MEASURE_OVERDUE_SINCE.format(deadline=self.deadline) if self.overdue else None
 
 
 def detail(
@@ -181,13 +188,18 @@ def detail(
         history=shown,
         indicators=linked,
         demo=not bool(row["is_official"]),
+        deadline=formatting.day(row["deadline"]),
     )
 
 
 def detail_rows(info: Detail) -> list[tuple[str, str]]:
     """A measure's detail as label/value rows (a slide table): description, facts, status
     history, linked indicators with their target status."""
-    rows = [(texts.MEASURE_DESCRIPTION, info.description), *info.facts]
+    deadline = texts.MEASURE_FIELDS["deadline"]
+    rows = [(texts.MEASURE_DESCRIPTION, info.description)]
+    rows += [  # the page's red banner, on the slide in the deadline's row
+        (k, info.overdue_note if k == deadline and info.overdue_note else v) for k, v in info.facts
+    ]
     history = " → ".join(f"{r.iloc[0]} ({r.iloc[1]})" for _, r in info.history.iterrows())
     rows.append((texts.MEASURE_HISTORY, history or "–"))
     for _, name, status in info.indicators:

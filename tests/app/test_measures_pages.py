@@ -162,6 +162,7 @@ def test_opening_a_measure_from_the_list_writes_the_link() -> None:
     assert_ok(at)
     assert qp(at, "massnahme") == ["t_v1"]
     assert subheaders(at)[0] == f"{texts.MEASURE_DETAIL}: Testmaßnahme Serviceportal"
+    assert [(e.icon, e.value) for e in at.error] == [("⚠", "überfällig seit 31.12.2020")]
     next(b for b in at.button if b.key == "measure_close").click()
     at.run()
     assert qp(at, "massnahme") == []

@@ -185,6 +185,7 @@ def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
     facts = dict(row for row in _tables(plan[0])[0][1:])
     assert facts["Verantwortlich"] == "Chief Information/Innovation Office (CIO)"
     assert facts["Statusverlauf"].startswith("◐ verzögert")
+    assert facts["Frist"] == "⚠ überfällig seit 31.12.2020"  # the page's banner, too
     # The masterplan's measures close the deck, overdue ones flagged.
     last = _tables(plan[-1])[0]
     assert _texts(plan[-1])[0] == "Maßnahmen: Masterplan Verwaltung"
