@@ -298,6 +298,7 @@ def presentation_bar(page: str) -> None:
     number = min(st.session_state.get(sequence.SCHRITT) or 0, len(steps))
     if steps and not number:  # a link to the whole list: it starts with the first view
         target, params = sequence.step_params(steps, 1, urlstate.PAGES)
+        url.carry_notices()  # a step the list dropped is still named on the first view
         st.switch_page(widgets.page(target), query_params=params)
     stand = formatting.timestamp(data.data_moment(url.as_of()))
     stand_text = (texts.PINNED_SIDEBAR if url.as_of() else texts.DATA_STAND_SIDEBAR).format(

@@ -21,6 +21,7 @@ from dortmund_kpi.views.common import View
 URL_WRITTEN = "_url_written"
 LAST_PAGE = "_last_page"
 NOTICES = "_url_notices"
+CARRIED_NOTICES = "_url_notices_carried"  # of a link the app passed on to another view
 SWITCHING = "_url_switching"  # a page switch with its own link is under way
 PER_CAPITA = "je1000"  # the indicator page's switch: its widget key is its URL key
 CONTEXT = "_url_context"  # (version file, its UrlContext)
@@ -77,8 +78,9 @@ def sync_from_url(page: str) -> None:
     for detail in ("massnahme", "trend"):  # a measure's or trend's detail stays on its page
         if previous is not None and previous != page and (own_url or detail not in params):
             st.session_state[detail] = None
+    carried = st.session_state.pop(CARRIED_NOTICES, [])
     if not params or own_url:
-        st.session_state[NOTICES] = []
+        st.session_state[NOTICES] = carried
         return
     parsed = urlstate.parse(params, page, url_context())
     base = defaults()
@@ -91,7 +93,7 @@ def sync_from_url(page: str) -> None:
             st.session_state[key] = parsed.values[key]
         elif key in migrated or key in RESET_WHEN_MISSING or whole:
             st.session_state[key] = base[key]
-    st.session_state[NOTICES] = parsed.notices
+    st.session_state[NOTICES] = [*carried, *parsed.notices]
 
 
 def view_values() -> dict[str, Any]:
@@ -152,6 +154,12 @@ def write_url(page: str) -> None:
     if params != _current_params():
         st.query_params.from_dict({**params, **reserved})
     st.session_state[URL_WRITTEN] = params
+
+
+def carry_notices() -> None:
+    """Keep the notices of the link being read for the view the app switches to next (a
+    presentation's link opens its first step): that view's run would read only its own."""
+    st.session_state[CARRIED_NOTICES] = list(st.session_state.get(NOTICES, []))
 
 
 def show_notices() -> None:

@@ -251,6 +251,19 @@ def test_values_beyond_the_limit_are_not_dropped_silently() -> None:
         assert any("„bezirk“" in text for text in warnings(at)), "Hörde was dropped silently"
 
 
+def test_a_presentation_list_names_the_step_it_dropped_on_its_first_view() -> None:
+    """A link to a list opens its first step (another page): the link of another site
+    the list left out is still named there, and only there."""
+    steps = ["/indikator?indikator=schulen_wlan", "https://evil.example/x", "/bezirke"]
+    at = open_page("uebersicht", {"praesentation": "1", "folge": steps})
+    assert_ok(at)
+    assert qp_all(at)["folge"] == [steps[0], steps[2]]
+    assert at.session_state["indikator"] == "schulen_wlan"  # on the first step's view
+    assert [w for w in warnings(at) if "„folge“" in w and "evil.example" in w], warnings(at)
+    at.run()
+    assert warnings(at) == []
+
+
 INJECTIONS = [
     ("indikator", "bezirk", "[Jetzt anmelden](https://evil.example/login)"),
     ("masterplan", "masterplan", "![](https://evil.example/pixel.png)"),
