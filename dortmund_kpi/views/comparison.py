@@ -172,6 +172,10 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
     if asked in options or not options:
         return asked, "", options
     shown = next(iter(options))
+    if asked == next(iter(indicators.index), None):
+        # The catalog's first indicator is what a view shows when nobody chose one (a plain
+        # /vergleich): the page opens on a comparable one without a word about it.
+        return shown, "", options
     name = str(indicators.loc[asked, "name"]) if asked in indicators.index else asked
     notice = texts.COMPARISON_FALLBACK.format(
         asked=name, shown=options[shown], options=", ".join(options.values())

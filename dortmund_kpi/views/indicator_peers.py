@@ -28,7 +28,10 @@ def build(query: Query, view: View) -> PeerPanel | None:
     compared = View("vergleich", view.years, as_of=view.as_of, indicator=view.indicator)
     page = comparison.numbers(query, compared)  # the first peer group; nothing drawn
     latest = page.latest
-    if page.notice or page.indicator is None or latest is None or latest.rank is None:
+    # Another indicator shown (none of the view's in the peer values): no panel.
+    if view.indicator not in page.options or page.notice or page.indicator is None:
+        return None
+    if latest is None or latest.rank is None:
         return None
     assert page.group is not None  # a page with an indicator has a group
 

@@ -13,7 +13,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.official import Options, run_official_import
 from dortmund_kpi.peer_groups import peer_config
 from dortmund_kpi.settings import ENV_DB, Settings
-from tests.app.conftest import array, assert_ok, data_table, figures, open_page, qp
+from tests.app.conftest import array, assert_ok, data_table, figures, infos, open_page, qp
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_TABLE = ROOT / "tests" / "fixtures" / "peers" / "it_beschaeftigte_testtabelle.csv"
@@ -119,6 +119,20 @@ def test_a_link_reproduces_the_view_and_a_choice_writes_it() -> None:
     assert not data_table(again, texts.COMPARISON_TABLE).equals(first)
     old = open_page("vergleich", {"gruppe": "stadtregion", "indikator": "beschaeftigtenquote"})
     assert data_table(old, texts.COMPARISON_TABLE).equals(first)
+
+
+def test_a_plain_link_opens_on_a_comparable_indicator_without_a_notice() -> None:
+    """Nobody chose an indicator: the first comparable one, no word about a fallback; one
+    chosen elsewhere without comparison values is named when another is shown."""
+    plain = open_page("vergleich", {})
+    assert_ok(plain)
+    assert infos(plain) == []
+    assert not data_table(plain, texts.COMPARISON_TABLE).empty
+    carried = open_page("vergleich", {"indikator": "online_antraege"})
+    assert [i for i in infos(carried) if "keine Vergleichswerte" in i]
+    assert data_table(carried, texts.COMPARISON_TABLE).equals(
+        data_table(plain, texts.COMPARISON_TABLE)
+    )
 
 
 @pytest.mark.parametrize("group", ["stadtregion", "ruhr"])
