@@ -32,7 +32,13 @@ for index, chart in enumerate(page.charts):
             svg = widgets.projector_svg(chart.figure) if presenting else chart.svg
             body = f'<div class="dkpi-small-multiple">{svg}</div>'
         card = tile_markup.card_html(
-            ind["id"], ind["name"], ind["short_name"], chart.status, chart.explanation, body
+            ind["id"],
+            ind["name"],
+            ind["short_name"],
+            chart.status,
+            chart.explanation,
+            body,
+            page.status_area,
         )
         widgets.drawing(card)
         if chart.figure is not None:

@@ -128,6 +128,9 @@ def masterplan_table(deck: Any, page: masterplan.MasterplanData) -> Slide | None
     status = COLUMNS["status"]
     order = [c for c in table.columns if c not in (status, COLUMNS["origin"])]
     table = table[[*order, status, COLUMNS["origin"]]]
+    if page.status_area:  # beside district lines: whose status it is, as on the cards
+        named = f"{status} ({page.status_area})"
+        table, status = table.rename(columns={status: named}), named
     fills = pd.DataFrame(None, index=table.index, columns=table.columns, dtype=object)
     fills[status] = [tint(texts.status_style(c.status).chart) for c in shown]
     return deck.slide(

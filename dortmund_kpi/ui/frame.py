@@ -51,6 +51,7 @@ FRAME_CSS = """<style>
 .dkpi-tile-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; }
 .dkpi-tile-change { font-size: 0.875rem; color: #595959; }
 .dkpi-tile-note { font-size: 0.875rem; color: #595959; line-height: 1.6; }
+.dkpi-status-area { font-size: 0.875rem; color: #595959; white-space: nowrap; }
 .dkpi-spark-space { height: 48px; margin: 0.5rem 0; }
 .dkpi-spark { display: block; width: 100%; height: 48px; margin: 0.5rem 0; }
 .dkpi-tile-link { font-size: 0.875rem; color: inherit !important; text-decoration: none;

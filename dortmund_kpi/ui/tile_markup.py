@@ -198,20 +198,28 @@ CARD_CHART_PREFIX = "mp_"  # a card's interactive chart is keyed mp_<indicator i
 
 @functools.lru_cache(maxsize=256)  # the same cards on every run of a masterplan
 def card_html(
-    indicator_id: str, name: str, title: str, status: str | None, explanation: str, body: str
+    indicator_id: str,
+    name: str,
+    title: str,
+    status: str | None,
+    explanation: str,
+    body: str,
+    status_area: str = "",
 ) -> str:
     """A masterplan chart's card in one element: title, status badge, "?" with
     the status explained, ``body`` (the small multiple's SVG or a note) and the link to the
     indicator. They were five Streamlit elements a card (title, picture, two popovers, page
     link); one element and one popover make the masterplan's 14 cards load about 0.07 s
     sooner (``docs/performance.md``).
-    Drawn with ``ui.widgets.drawing``: Streamlit's HTML sanitiser drops inline SVG."""
+    Drawn with ``ui.widgets.drawing``: Streamlit's HTML sanitiser drops inline SVG.
+    ``status_area`` names whose status the badge is (the city's, beside district lines)."""
     link = page_href("indikator", (("indikator", (indicator_id,)),))
+    area = f'<span class="dkpi-status-area">{_text(status_area)}:</span> ' if status_area else ""
     label = escape(f"{texts.OPEN_INDICATOR} „{name}“")
     return (
         f'<div class="dkpi-card" data-indicator="{escape(indicator_id)}">'
         f'<div class="dkpi-tile-head"><p class="dkpi-card-title"><strong>{_text(title)}'
-        f"</strong> {status_badge(status)}</p>{help_html(name, explanation)}</div>{body}"
+        f"</strong> {area}{status_badge(status)}</p>{help_html(name, explanation)}</div>{body}"
         f'<p class="dkpi-card-link"><a class="{NAV_CLASS}" href="{escape(link)}" '
         f'aria-label="{label}">{_text(texts.OPEN_INDICATOR)} →</a></p></div>'
     )

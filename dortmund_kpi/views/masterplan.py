@@ -69,6 +69,12 @@ class MasterplanData:
     def measures_title(self) -> str:
         return f"{texts.MEASURES_TITLE}: Masterplan {self.plan_name}"
 
+    @property
+    def status_area(self) -> str:
+        """Whose target status the cards show when districts are drawn, too: the city's
+        (the targets are the city's); "" when the charts show the city alone."""
+        return texts.TILE_CITY if self.view.districts else ""
+
 
 def build(query: Query, view: View) -> MasterplanData:
     plans = query(read.masterplan_names)

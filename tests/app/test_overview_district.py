@@ -85,3 +85,16 @@ def test_the_explained_result_is_the_badge(fixture_con):
             found = re.search(r"\*\*Ergebnis: (.+?)\.\*\*", tile["help"])
             if found:
                 assert found[1] in tile["captions"][-1], tile["label"]
+
+
+def test_masterplan_cards_beside_district_lines_say_the_status_is_the_citys():
+    """The targets are the city's: drawn with district lines, a card's badge says whose
+    status it is (as the tiles name their area); the slide's status column, too."""
+    marker = f'<span class="dkpi-status-area">{texts.TILE_CITY}:</span>'
+    params = {"masterplan": "wirtschaft"}
+    alone = [d for d in drawings(open_page("masterplan", params)) if 'class="dkpi-card"' in d]
+    assert alone and not any(marker in card for card in alone)
+    with_district = open_page("masterplan", {**params, "bezirk": ["hoerde"]})
+    cards = [d for d in drawings(with_district) if 'class="dkpi-card"' in d]
+    badged = [c for c in cards if 'class="dkpi-badge' in c]
+    assert badged and all(marker + " <span" in card for card in badged)

@@ -318,3 +318,14 @@ def test_a_ranking_slide_writes_its_axis_the_german_way(fixture_db: Settings):
     assert axis.minimum_scale == 0 and axis.maximum_scale >= max(values)
     assert axis.tick_labels.number_format.startswith("[$-407]")  # German, not "0.5"
     assert not axis.tick_labels.number_format_is_linked
+
+
+def test_a_masterplan_slide_beside_district_lines_names_the_status_the_citys(fixture_db):
+    def header(link: str) -> list[str]:
+        with Store(fixture_db.db_path).connect_read() as con:
+            deck = Presentation(io.BytesIO(deck_for_urls(con, [link])[0]))
+        return _tables(deck.slides[0])[0][0]
+
+    assert "Zielstatus" in header("/masterplan?masterplan=wirtschaft")
+    with_district = header("/masterplan?masterplan=wirtschaft&bezirk=hoerde")
+    assert "Hörde" in with_district and "Zielstatus (Gesamtstadt)" in with_district
