@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from dortmund_kpi import os_text
 from dortmund_kpi.fields import (
     FIELDS,
     Field,
@@ -283,7 +284,7 @@ def load_catalog(path: Path) -> Catalog:
     try:
         document = _load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CatalogError(f"{path}: Katalog nicht lesbar: {exc.strerror}") from exc
+        raise CatalogError(f"{path}: Katalog nicht lesbar: {os_text.reason(exc)}") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: kein gültiges YAML: {exc}") from exc
     return parse_catalog(path, document)

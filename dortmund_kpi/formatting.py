@@ -37,6 +37,11 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """A count with its noun in number: "1 Datei", "2 Dateien", "1.000.000 Zeilen"."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def signed(value: float, decimals: int = 0) -> str:
     """+1.234,5 / −3,2 (with a real minus sign)."""
     text = number(abs(value), decimals)

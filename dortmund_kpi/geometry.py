@@ -25,6 +25,7 @@ from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from dortmund_kpi import os_text
 from dortmund_kpi.districts import load_districts, name_keys
 from dortmund_kpi.settings import Settings
 
@@ -344,7 +345,7 @@ def install_official_geometry(source: Path, settings: Settings) -> Path:
     try:
         raw = json.loads(source.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise GeometryError(f"{source}: nicht lesbar: {exc.strerror}") from exc
+        raise GeometryError(f"{source}: nicht lesbar: {os_text.reason(exc)}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GeometryError(f"{source}: kein gültiges GeoJSON ({exc})") from exc
     districts = load_districts(settings.districts_path)

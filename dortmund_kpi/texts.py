@@ -150,7 +150,7 @@ PER_1000 = "je 1.000 Einw."
 EMPTY = "Für diese Auswahl gibt es keine Daten. Bitte Zeitraum oder Stadtbezirke ändern."
 BEFORE_FIRST_DATA = (
     "Zu diesem Stand ({stand}) lagen noch keine Werte vor. Der erste Import war am {first}; "
-    "„Aktuelle Daten zeigen“ oder ein späterer Stand zeigt die Werte."
+    "„Aktuelle Daten anzeigen“ oder ein späterer Stand zeigt die Werte."
 )
 EMPTY_DISTRICTS = "Für diesen Indikator gibt es keine Werte je Stadtbezirk."
 

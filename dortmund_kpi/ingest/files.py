@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from dortmund_kpi import os_text
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.readers import Progress, RawTable, read_csv_bytes
 from dortmund_kpi.ingest.xlsx import read_xlsx_bytes
@@ -43,7 +44,7 @@ def read_file(
     except IsADirectoryError:
         return [Issue(name, 1, "datei", "ist ein Verzeichnis (erwartet eine CSV- oder XLSX-Datei)")]
     except OSError as exc:
-        return [Issue(name, 1, "datei", f"nicht lesbar: {exc.strerror}")]
+        return [Issue(name, 1, "datei", f"nicht lesbar: {os_text.reason(exc)}")]
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx_bytes(data, name, progress)
     return read_csv_bytes(data, name, progress)

@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 
-from dortmund_kpi import __version__, clock
+from dortmund_kpi import __version__, clock, os_text
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import (
     Store,
@@ -261,7 +261,7 @@ def _copy_verified(source: Path, entry: dict[str, Any], destination: Path) -> No
     try:
         shutil.copyfile(origin, destination)
     except OSError as exc:
-        raise StoreError(f"{origin}: fehlt oder nicht lesbar ({exc.strerror})") from exc
+        raise StoreError(f"{origin}: fehlt oder nicht lesbar ({os_text.reason(exc)})") from exc
     size, digest = destination.stat().st_size, sha256(destination)
     if size != entry.get("bytes") or digest != entry.get("sha256"):
         raise StoreError(

@@ -57,6 +57,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from dortmund_kpi import formatting
     from dortmund_kpi.ingest.importer import run_import
     from dortmund_kpi.ops.official_import import cmd_import_official
 
@@ -70,7 +71,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
-    print(f"{verb}: {len(paths)} Datei(en), {result.rows_read} Zeilen")
+    files = formatting.counted(len(paths), "Datei", "Dateien")
+    print(f"{verb}: {files}, {formatting.counted(result.rows_read, 'Zeile', 'Zeilen')}")
     if result.observation_rows or not (result.measures or result.trends):
         print(
             f"  neu: {result.inserted}, geändert: {result.changed}, "

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from dortmund_kpi import os_text
 from dortmund_kpi.ops.console import EXIT_DATA, EXIT_OK, UsageError, print_err
 from dortmund_kpi.settings import ENV_PUBLIC, PROJECT_ROOT, Settings
 
@@ -43,7 +44,7 @@ def _template(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"Vorlage {path} nicht lesbar: {exc.strerror or exc}") from exc
+        raise UsageError(f"Vorlage {path} nicht lesbar: {os_text.reason(exc)}") from exc
 
 
 def _check_secrets() -> None:

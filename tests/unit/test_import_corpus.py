@@ -304,7 +304,8 @@ def test_valid_file_is_imported_exactly(case: Case, runner: ImportRunner, baseli
         len(values) - new_keys,
         skipped,
     )
-    assert f"1 Datei(en), {len(values) + skipped} Zeilen" in run.stdout
+    rows = f"{len(values) + skipped:,}".replace(",", ".")  # German thousands
+    assert f"1 Datei, {rows} Zeilen" in run.stdout
     assert Store(run.settings.db_path).version() != run.version_before
 
 
@@ -359,7 +360,7 @@ def test_dry_run(job: Job, runner: ImportRunner, baseline: Baseline) -> None:
     run = runner.result(job)
     assert_no_traceback(run)
     assert (run.returncode, run.stderr) == (0, "")
-    assert run.stdout.startswith("Prüfung ohne Schreiben (--dry-run): 1 Datei(en), 12 Zeilen\n")
+    assert run.stdout.startswith("Prüfung ohne Schreiben (--dry-run): 1 Datei, 12 Zeilen\n")
     assert_unchanged(run, baseline)
 
     case = next(c for c in VALID if c.files == job.files)

@@ -487,7 +487,7 @@ def test_template_file_with_mapping_options_is_a_usage_error(capsys, db, tmp_pat
     code, _, err = run(capsys, db, seed, "--indikator", "test_quote")
     assert code == 1 and "Format der Importvorlage" in err
     code, out, _ = run(capsys, db, seed)
-    assert code == 0 and "Import abgeschlossen: 1 Datei(en), 1 Zeilen" in out
+    assert code == 0 and "Import abgeschlossen: 1 Datei, 1 Zeile" in out
 
 
 # -- what a dry run says of a value that stays the same ---------------------------------------

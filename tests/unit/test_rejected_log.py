@@ -80,3 +80,20 @@ def test_a_refused_fifo_or_device_is_not_read_for_the_log(
         timeout=120,
     )
     assert done.stdout.strip() == "''", done.stderr
+
+
+def test_a_directory_or_a_missing_file_is_refused_in_german_and_logged(
+    db_copy: Settings, tmp_path: Path
+) -> None:
+    """A folder given for a file opened for the log's hash and then crashed the import
+    ("unerwarteter Fehler: IsADirectoryError"); a missing file was "No such file or
+    directory"."""
+    folder = tmp_path / "ordner"
+    folder.mkdir()
+    with pytest.raises(ImportFailed) as refused:
+        run_import([folder, tmp_path / "fehlt.csv"], db_copy, user="pytest")
+    assert [i.message for i in refused.value.issues] == [
+        "keine normale Datei (erwartet eine CSV- oder XLSX-Datei)",
+        "nicht lesbar: Datei nicht gefunden",
+    ]
+    assert _logged_hashes(db_copy) == ["", ""]

@@ -21,6 +21,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
+from dortmund_kpi import os_text
 from dortmund_kpi.ingest.sources import (
     breitband,
     excel,
@@ -76,7 +77,7 @@ def read_source(path: Path, data_dir: Path, max_bytes: int, blatt: str | None = 
     except FileNotFoundError as exc:
         raise SourceError(name, 1, "Datei nicht gefunden") from exc
     except OSError as exc:
-        raise SourceError(name, 1, f"nicht lesbar: {exc.strerror}") from exc
+        raise SourceError(name, 1, f"nicht lesbar: {os_text.reason(exc)}") from exc
     return read_source_bytes(data, name, data_dir, blatt)
 
 

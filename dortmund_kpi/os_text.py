@@ -1,0 +1,28 @@
+"""Why a file could not be read or written, in German: the operating system's own text
+(``strerror``) is English ("No such file or directory") whatever the user's language."""
+
+from __future__ import annotations
+
+import errno
+
+_REASONS = {
+    errno.ENOENT: "Datei nicht gefunden",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.EISDIR: "ist ein Verzeichnis",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Verzeichnis",
+    errno.ENOSPC: "kein Speicherplatz mehr frei",
+    errno.EROFS: "Dateisystem nur lesbar",
+    errno.ENAMETOOLONG: "Dateiname zu lang",
+    errno.ELOOP: "zu viele symbolische Verknüpfungen",
+    errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
+}
+
+
+def reason(exc: OSError) -> str:
+    """The German reason of an operating-system error; an unusual one keeps the system's
+    own text after a German lead, so nothing is lost."""
+    known = _REASONS.get(exc.errno) if exc.errno is not None else None
+    if known:
+        return known
+    return f"Systemfehler: {exc.strerror or exc}"
