@@ -159,12 +159,6 @@ OVERVIEW_INTRO = (
     "Der Stand der Digitalisierung Dortmunds auf einen Blick: je Masterplan die Kennzahlen mit "
     "letztem Wert, Veränderung zum Vorzeitraum und Zielstatus."
 )
-MATRIX_TITLE = "Zielstatus nach Masterplan und Stadtbezirk"
-MATRIX_HELP = (
-    "Je Zelle: Anteil der Kennzahlen mit Zielwert, die im Bezirk auf Kurs sind. "
-    "Ein Klick auf eine Zelle öffnet den Masterplan gefiltert auf den Bezirk."
-)
-MATRIX_DISTRICT = "Stadtbezirk"
 SPARKLINE_ALT = "Verlauf im gewählten Zeitraum"
 CHART_GROUPS = "Kennzahlen"
 CHART_GROUP = "{first}–{last}"

@@ -1,5 +1,6 @@
 """German UI texts of the page frame: tab titles, Streamlit's own labels in German, chart
-text alternatives, the accessibility statement and the meeting-room mode.
+text alternatives, the accessibility statement and the meeting-room mode; the overview's
+status matrix.
 
 Part of ``texts.py``, which re-exports every name: use them as ``texts.NAME``. A module of
 its own only because ``texts.py`` reached the size limit of a module.
@@ -182,3 +183,14 @@ PRESENT_LIST_ADD = "Diese Ansicht hinzufügen"
 PRESENT_LIST_CLEAR = "Liste leeren"
 PRESENT_LIST_EMPTY = "Noch keine Ansicht in der Liste."
 PRESENT_LIST_LINK = "Link zur Präsentation ({n} Ansichten):"
+
+# The overview's status matrix (masterplan x district)
+MATRIX_TITLE = "Zielstatus nach Masterplan und Stadtbezirk"
+MATRIX_HELP = (
+    "Je Zelle: das Urteil über die Kennzahlen des Masterplans mit Zielwert im Bezirk, in "
+    "Klammern ihre Zahl je Status (✓ auf Kurs, ! gefährdet, ✗ nicht auf Kurs). Nicht auf "
+    "Kurs, wenn mindestens ein Drittel nicht auf Kurs ist; gefährdet, wenn mindestens ein "
+    "Drittel gefährdet oder nicht auf Kurs ist; sonst auf Kurs. Ein Klick auf eine Zelle "
+    "öffnet den Masterplan gefiltert auf den Bezirk."
+)
+MATRIX_DISTRICT = "Stadtbezirk"

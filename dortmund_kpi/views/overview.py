@@ -263,9 +263,19 @@ def matrix(
         for d in districts.itertuples(index=False):
             summary, counts = status.summarise_counts(by_cell.get((plan, d.slug), {}))
             total = sum(counts.values())
-            text = f"{counts[status.ON_TRACK]} von {total} auf Kurs" if total else "ohne Ziel"
+            text = _counts_text(counts) if total else "ohne Ziel"
             cells.append(MatrixCell(plan, d.slug, d.name, summary, text))
     return cells
+
+
+def _counts_text(counts: dict[status.Status, int]) -> str:
+    """A cell's indicators per status ("✓ 2 · ! 1 · ✗ 2"): with the on-track count alone,
+    two cells of "2 von 5 auf Kurs" read as contradicting verdicts (the rest decides)."""
+    return " · ".join(
+        f"{style.icon} {counts[state]}"
+        for state, style in texts.STATUS_STYLE.items()
+        if counts.get(state)
+    )
 
 
 def matrix_table(cells: list[MatrixCell], plans: dict[str, str]) -> pd.DataFrame:

@@ -255,7 +255,7 @@ def test_the_matrix_has_a_column_for_a_fourth_masterplan(document, districts):
         "Umwelt",
     ]
     icon = texts.STATUS_ICONS[status.ON_TRACK]
-    assert set(table["Umwelt"]) == {f"{icon} auf Kurs (1 von 1 auf Kurs)"}
+    assert set(table["Umwelt"]) == {f"{icon} auf Kurs ({icon} 1)"}
     assert set(table["Bildung"]) == {f"– {texts.NO_TARGET} (ohne Ziel)"}
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dortmund_kpi import status
+from dortmund_kpi import status, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.views import overview as views
@@ -169,3 +169,8 @@ def test_matrix_equals_a_cell_by_cell_count(fixture_db, fixture_stats) -> None:
             status.summarise(part["status"].dropna())[0],
             not part["status"].notna().any(),
         )
+        # The cell names its count per status: the verdict follows from what it shows.
+        counts = part["status"].value_counts()
+        icons = {s: texts.STATUS_STYLE[s].icon for s in status.STATUSES}
+        shown = [f"{icons[s]} {counts[s]}" for s in status.STATUSES if s in counts]
+        assert cell.text == (" · ".join(shown) or "ohne Ziel")
