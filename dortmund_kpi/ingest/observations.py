@@ -225,19 +225,32 @@ def _values(frame: pd.DataFrame, delimiter: str) -> tuple[pd.Series, pd.Series, 
         values = frame["wert_num"].where(frame["wert_num"].notna(), values)
         missing = missing & frame["wert_num"].isna()
     bad = values.isna() & ~missing
-    example = "1.234,5" if convention == "de" else "1,234.5"
-    issues = _issues(
-        frame,
-        bad,
-        "wert",
-        frame.loc[bad, "wert"].map(
-            lambda raw: (
-                f"keine Zahl: '{str(raw).strip()[:40]}' (erwartet z. B. {example}; "
-                "fehlend: - oder leer)"
-            )
-        ),
-    )
+    issues = _issues(frame, bad, "wert", _not_a_number(frame.loc[bad, "wert"], text, convention))
     return values, missing, issues
+
+
+_CONVENTIONS = {"de": ("deutsch", "1.234,5"), "en": ("englisch", "1,234.5")}
+
+
+def _not_a_number(raw: pd.Series, text: pd.Series, convention: str) -> pd.Series:
+    """Why each of these cells is no number; a number written in the other convention
+    than the file's (``41.5`` among ``34,4``) is told so, not just "keine Zahl"."""
+    other = "en" if convention == "de" else "de"
+    (name, example), (other_name, _) = _CONVENTIONS[convention], _CONVENTIONS[other]
+    readable = parse_numbers(text[raw.index], other).notna()
+
+    def message(cell: object, mixed: bool) -> str:
+        shown = str(cell).strip()[:40]
+        if mixed:
+            return (
+                f"'{shown}' ist {other_name} geschrieben, die Datei {name} (z. B. {example}): "
+                "bitte alle Werte einer Datei gleich schreiben"
+            )
+        return f"keine Zahl: '{shown}' (erwartet z. B. {example}; fehlend: - oder leer)"
+
+    return pd.Series(
+        [message(c, m) for c, m in zip(raw, readable, strict=True)], index=raw.index, dtype=object
+    )
 
 
 def _bounds(frame: pd.DataFrame, ctx: Context, ids: pd.Series, values: pd.Series) -> list[Issue]:
