@@ -5,6 +5,8 @@ German number formats that LibreOffice honours, too. ``slides`` places them on a
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 from pptx.chart.data import CategoryChartData
@@ -103,10 +105,21 @@ def line_chart(slide, data: pd.DataFrame, box, fmt: str, *, lower_is_up: bool = 
     axis.tick_labels.number_format_is_linked = False
     if lower_is_up:  # a rank: 1 on top, as on the page; the years stay below
         axis.reverse_order = True
-        axis.minimum_scale = 1
+        _rank_axis(axis, data["value"])
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
     else:
         _value_axis(axis, data["value"])
+
+
+def _rank_axis(axis, values: pd.Series) -> None:
+    """Ranks on round ticks (5, 10, 15 …): from 1 with PowerPoint's own step the ticks
+    read 1, 6, 11, 16. The axis starts at the round tick at or below the best rank; a "0"
+    there is left blank (no rank 0)."""
+    ranks = pd.to_numeric(values, errors="coerce").dropna()
+    _, high, step, _ = layout.value_axis(ranks)
+    low = math.floor(float(ranks.min()) / step) * step if len(ranks) else 0.0
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
+    axis.tick_labels.number_format = GERMAN_NUMBERS + "#,##0;-#,##0;"
 
 
 def _value_axis(axis, values: pd.Series) -> None:

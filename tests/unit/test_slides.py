@@ -320,6 +320,22 @@ def test_a_ranking_slide_writes_its_axis_the_german_way(fixture_db: Settings):
     assert not axis.tick_labels.number_format_is_linked
 
 
+def test_a_rank_slide_has_round_ticks_best_on_top(fixture_db: Settings):
+    """A rank (unit "Rang"): reversed as on the page, on round ticks (10, 20 …, not the
+    1, 6, 11 PowerPoint counts from 1), and no "0" written where the axis starts."""
+    link = "https://kpi.example/indikator?indikator=smart_city_rang"
+    with Store(fixture_db.db_path).connect_read() as con:
+        data, _ = deck_for_urls(con, [link])
+    chart = next(s for s in Presentation(io.BytesIO(data)).slides[0].shapes if s.has_chart).chart
+    values = [v for s in chart.plots[0].series for v in s.values if v is not None]
+    axis = chart.value_axis
+    assert axis.reverse_order
+    assert axis.major_unit in (1, 2, 5, 10, 20, 25, 50)
+    assert axis.minimum_scale % axis.major_unit == 0 and axis.minimum_scale <= min(values)
+    assert axis.maximum_scale >= max(values)
+    assert axis.tick_labels.number_format.endswith(";")  # zero: empty
+
+
 def test_a_masterplan_slide_beside_district_lines_names_the_status_the_citys(fixture_db):
     def header(link: str) -> list[str]:
         with Store(fixture_db.db_path).connect_read() as con:
