@@ -62,6 +62,8 @@ def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
         unit = per_1000_unit(r.unit) if r.aggregation == "sum" else r.unit
         decimals = PER_1000_DECIMALS if r.aggregation == "sum" else int(r.decimals)
         shown = formatting.signed(r.deviation, decimals)
+        if formatting.change_unit(unit) == "Prozentpunkte":  # as the tiles' changes
+            shown += " Pp."
         judgement = (
             ""
             if shown.startswith("±")

@@ -105,6 +105,8 @@ def test_deviation_judgement_matches_the_shown_deviation(fixture_con, slug: str)
     for row in _shown(at).to_dict("records"):
         text = row[C["deviation"]]
         want = profile.loc[row[C["indicator"]]]
+        # a share's deviation is in percentage points, as the tiles' changes
+        assert (" Pp." in text) == (want["unit"] == "%" and want["aggregation"] != "sum"), text
         if text.startswith("±"):
             assert "besser" not in text and "schlechter" not in text, text
         else:
