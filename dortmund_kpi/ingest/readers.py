@@ -291,14 +291,7 @@ def _read_rows(reader, header: Header, name, progress, total) -> RawTable | list
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                issues.append(
-                    Issue(
-                        name,
-                        start,
-                        "zeile",
-                        f"{len(row)} Felder, erwartet {width} wie in der Kopfzeile",
-                    )
-                )
+                issues.append(Issue(name, start, "zeile", _too_many(len(row), width, header)))
                 continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -338,3 +331,15 @@ def require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
             f"keine Datenzeilen unter der Kopfzeile (erwartet mindestens eine Zeile mit {example})",
         )
     ]
+
+
+def _too_many(fields: int, width: int, header: Header) -> str:
+    """A row with more fields than the header; in a file separated by commas most likely a
+    decimal comma ("41,5") that splits its value in two: that is said, with the remedy."""
+    text = f"{fields} Felder, erwartet {width} wie in der Kopfzeile"
+    if header.delimiter == ",":
+        text += (
+            " (ein Dezimalkomma trennt in einer Datei mit Komma als Trennzeichen den Wert: "
+            "Werte in Anführungszeichen setzen oder die Datei mit ; als Trennzeichen speichern)"
+        )
+    return text
