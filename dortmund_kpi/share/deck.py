@@ -97,10 +97,11 @@ class LinkedView:
     values: dict[str, Any]
     link: str
     notices: list[urlstate.Notice]
+    indicator_chosen: bool = True  # the link names an indicator (``View.indicator_chosen``)
 
     @property
     def view(self) -> View:
-        return View.from_values(self.page, self.values)
+        return View.from_values(self.page, self.values, indicator_chosen=self.indicator_chosen)
 
 
 def url_context(query: Query) -> url_values.UrlContext:
@@ -130,7 +131,7 @@ def parse_view(con: duckdb.DuckDBPyConnection, url: str) -> LinkedView:
     ctx = url_context(Direct(con))
     parsed = urlstate.parse(parse_qs(parts.query, keep_blank_values=True), page, ctx)
     values = urlstate.defaults(ctx) | parsed.values
-    return LinkedView(page, values, url, parsed.notices)
+    return LinkedView(page, values, url, parsed.notices, "indikator" in parsed.values)
 
 
 def slides_for(

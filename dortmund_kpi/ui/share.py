@@ -86,7 +86,7 @@ def _deck_builder(page: str, details: bool = False) -> Callable[[], bytes]:
     The deck renders the same page data as the page (``views.<page>.build``) for the view
     on screen, on the version on screen."""
     values, link = url.view_values(), url.permalink(page, pinned=True)
-    linked = deck.LinkedView(page, values, link, [])
+    linked = deck.LinkedView(page, values, link, [], url.indicator_chosen())
     db_file = data.current_file()
 
     def build() -> bytes:

@@ -112,7 +112,13 @@ def view_values() -> dict[str, Any]:
 
 def current_view(page: str) -> View:
     """The view the page shows (``views.<page>.build`` takes it)."""
-    return View.from_values(page, view_values())
+    return View.from_values(page, view_values(), indicator_chosen=indicator_chosen())
+
+
+def indicator_chosen() -> bool:
+    """Whether the link or a choice in this session named an indicator (else the view
+    shows the default one)."""
+    return st.session_state.get("indikator") is not None
 
 
 def view_params(page: str, **changes: Any) -> dict[str, list[str]]:

@@ -68,6 +68,9 @@ class View:
     trend: str | None = None  # the Technologiescout's opened trend (URL key ``trend``)
     sectors: str = "feld"  # the radar's sectors: by field or by masterplan (``sektoren``)
     peer_group: str = ""
+    # False when neither the link nor the session names an indicator: ``indicator`` is then
+    # the default (the catalog's first), which the comparison page replaces without a word.
+    indicator_chosen: bool = True
 
     @classmethod
     def from_values(cls, page: str, values: Mapping[str, Any], **extra: Any) -> View:

@@ -172,9 +172,7 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
     if asked in options or not options:
         return asked, "", options
     shown = next(iter(options))
-    if asked == next(iter(indicators.index), None):
-        # The catalog's first indicator is what a view shows when nobody chose one (a plain
-        # /vergleich): the page opens on a comparable one without a word about it.
+    if not view.indicator_chosen:  # a plain /vergleich: open on a comparable one, no word
         return shown, "", options
     name = str(indicators.loc[asked, "name"]) if asked in indicators.index else asked
     notice = texts.COMPARISON_FALLBACK.format(
@@ -183,7 +181,7 @@ def _choose(query: Query, view: View) -> tuple[str, str, dict[str, str]]:
     return shown, notice, options
 
 
-@depends_on("as_of", "indicator", "peer_group")
+@depends_on("as_of", "indicator", "indicator_chosen", "peer_group")
 def build(query: Query, view: View) -> ComparisonData:
     """The comparison page's data with its drawings made: a view the server builds on a
     new version before anyone asks (``ui.prebuild``) is complete, so the first visitor
@@ -193,7 +191,7 @@ def build(query: Query, view: View) -> ComparisonData:
     return page
 
 
-@depends_on("as_of", "indicator", "peer_group")
+@depends_on("as_of", "indicator", "indicator_chosen", "peer_group")
 def numbers(query: Query, view: View) -> ComparisonData:
     """The comparison's data, nothing drawn as SVG yet (the indicator page's panel)."""
     chosen, notice, options = _choose(query, view)

@@ -130,6 +130,8 @@ def test_a_plain_link_opens_on_a_comparable_indicator_without_a_notice() -> None
     assert not data_table(plain, texts.COMPARISON_TABLE).empty
     carried = open_page("vergleich", {"indikator": "online_antraege"})
     assert [i for i in infos(carried) if "keine Vergleichswerte" in i]
+    asked = open_page("vergleich", {"indikator": "online_dienstleistungen"})  # the default
+    assert [i for i in infos(asked) if "keine Vergleichswerte" in i], "asked for: named"
     assert data_table(carried, texts.COMPARISON_TABLE).equals(
         data_table(plain, texts.COMPARISON_TABLE)
     )
