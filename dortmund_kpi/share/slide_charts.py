@@ -117,7 +117,10 @@ def _rank_axis(axis, values: pd.Series) -> None:
     there is left blank (no rank 0)."""
     ranks = pd.to_numeric(values, errors="coerce").dropna()
     _, high, step, _ = layout.value_axis(ranks)
-    low = math.floor(float(ranks.min()) / step) * step if len(ranks) else 0.0
+    step = max(1.0, math.ceil(step))  # whole ranks: "1, 1,5, 2" would read "1, 2, 2"
+    best, worst = (float(ranks.min()), float(ranks.max())) if len(ranks) else (1.0, 1.0)
+    low = math.floor(best / step) * step
+    high = max(math.ceil(worst / step) * step, low + step)  # one rank throughout: a span
     axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, step
     axis.tick_labels.number_format = GERMAN_NUMBERS + "#,##0;-#,##0;"
 

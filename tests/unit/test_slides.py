@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
+from pptx.util import Inches
 
 from dortmund_kpi import clock, formatting, texts
 from dortmund_kpi.db.store import Store
@@ -334,6 +337,24 @@ def test_a_rank_slide_has_round_ticks_best_on_top(fixture_db: Settings):
     assert axis.minimum_scale % axis.major_unit == 0 and axis.minimum_scale <= min(values)
     assert axis.maximum_scale >= max(values)
     assert axis.tick_labels.number_format.endswith(";")  # zero: empty
+
+
+@pytest.mark.parametrize(
+    ("ranks", "axis"), [([5.0], (5, 6, 1)), ([1.0, 2.0], (1, 2, 1)), ([9.0, 32.0], (0, 40, 10))]
+)
+def test_a_rank_axis_spans_whole_ranks(ranks: list[float], axis: tuple[int, int, int]):
+    """One rank throughout still spans a step (minimum = maximum broke the axis); a small
+    range steps by whole ranks ("1, 1,5, 2" would read "1, 2, 2")."""
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    data = CategoryChartData()
+    data.categories = ["2024"]
+    data.add_series("Rang", [1])
+    box = (Inches(1), Inches(1), Inches(4), Inches(3))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE, *box, data).chart
+    slide_charts._rank_axis(chart.value_axis, pd.Series(ranks))
+    value = chart.value_axis
+    assert (value.minimum_scale, value.maximum_scale, value.major_unit) == axis
 
 
 def test_a_masterplan_slide_beside_district_lines_names_the_status_the_citys(fixture_db):
