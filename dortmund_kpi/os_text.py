@@ -26,3 +26,12 @@ def reason(exc: OSError) -> str:
     if known:
         return known
     return f"Systemfehler: {exc.strerror or exc}"
+
+
+def describe(exc: Exception) -> str:
+    """An error while reading a file in one line: an operating-system error by its German
+    reason, any other (a decoding or syntax error, which names line and column) as is."""
+    if isinstance(exc, OSError):
+        return reason(exc)
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from dortmund_kpi import os_text
 from dortmund_kpi.geometry import map_view
 from dortmund_kpi.settings import Settings, get_settings
 
@@ -84,7 +85,7 @@ def load_peer_config(path: Path) -> PeerConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PeerFileError(f"{path}: nicht lesbar ({exc})") from exc
+        raise PeerFileError(f"{path}: nicht lesbar ({os_text.describe(exc)})") from exc
     if not isinstance(data, dict):
         raise PeerFileError(f"{path}: erwartet die Blöcke regionen, flaeche und gruppen")
     groups = tuple(_group(path, i, g) for i, g in enumerate(data.get("gruppen") or []))

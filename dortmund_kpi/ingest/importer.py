@@ -360,8 +360,11 @@ def _sha256(path: Path, limit: int) -> str:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return ""
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > limit:
         os.close(fd)  # a directory opens, too, but is no file to hash (fdopen refuses it)
         return ""
     with os.fdopen(fd, "rb") as handle:

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from dortmund_kpi import os_text
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.ingest.mapping import Mapping
 from dortmund_kpi.ingest.observations import Context, duplicates
@@ -186,7 +187,9 @@ def read_manifest(path: Path, ids: list[str]) -> list[Source]:
         line = mark.line + 1 if mark is not None else 1
         raise ImportFailed([Issue(str(path), line, "yaml", f"kein gültiges YAML ({exc})")]) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed([Issue(str(path), 1, "datei", f"nicht lesbar: {exc}")]) from exc
+        raise ImportFailed(
+            [Issue(str(path), 1, "datei", f"nicht lesbar: {os_text.describe(exc)}")]
+        ) from exc
     if data is None:
         return []
     tables = data.get("tabellen") if isinstance(data, dict) else None

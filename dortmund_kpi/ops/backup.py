@@ -224,7 +224,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
             f"{path} fehlt: keine vollständige Sicherung (erwartet von dortmund-kpi backup)"
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: nicht lesbar ({first_line(exc)})") from exc
+        raise StoreError(f"{path}: nicht lesbar ({os_text.describe(exc)})") from exc
     _check_manifest(manifest, path)
     return manifest
 

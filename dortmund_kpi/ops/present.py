@@ -59,7 +59,7 @@ def _check_secrets() -> None:
             try:
                 merged |= tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise EditorConfigError(f"{path} nicht lesbar ({exc})") from exc
+                raise EditorConfigError(f"{path} nicht lesbar ({os_text.describe(exc)})") from exc
     editors_from_secrets(merged)
 
 
