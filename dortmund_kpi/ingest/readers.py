@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -291,7 +292,7 @@ def _read_rows(reader, header: Header, name, progress, total) -> RawTable | list
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                issues.append(Issue(name, start, "zeile", _too_many(len(row), width, header)))
+                issues.append(Issue(name, start, "zeile", _too_many(row, width, header)))
                 continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -333,13 +334,15 @@ def require_rows(table: RawTable, name: str) -> RawTable | list[Issue]:
     ]
 
 
-def _too_many(fields: int, width: int, header: Header) -> str:
-    """A row with more fields than the header; in a file separated by commas most likely a
-    decimal comma ("41,5") that splits its value in two: that is said, with the remedy."""
-    text = f"{fields} Felder, erwartet {width} wie in der Kopfzeile"
-    if header.delimiter == ",":
+def _too_many(row: list[str], width: int, header: Header) -> str:
+    """A row with more fields than the header. Separated by commas, with two neighbouring
+    fields of digits ("41", "5"), it is most likely a decimal comma splitting its value:
+    that is said, with the remedy."""
+    text = f"{len(row)} Felder, erwartet {width} wie in der Kopfzeile"
+    digits = [cell.strip().lstrip("+-").isdigit() for cell in row]
+    if header.delimiter == "," and any(a and b for a, b in itertools.pairwise(digits)):
         text += (
-            " (ein Dezimalkomma trennt in einer Datei mit Komma als Trennzeichen den Wert: "
-            "Werte in Anführungszeichen setzen oder die Datei mit ; als Trennzeichen speichern)"
+            " (vermutlich trennt ein Dezimalkomma den Wert: Werte in Anführungszeichen setzen "
+            "oder die Datei mit ; als Trennzeichen speichern)"
         )
     return text
