@@ -352,3 +352,18 @@ def restore_measures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None
         )
     finally:
         con.unregister("measure_rows")
+
+
+def preview_rows(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
+    """A dry run's first ``limit`` values of import 0 (the preview's id): changed ones first
+    (with the value they replace), then new ones, in key order."""
+    return con.execute(
+        """SELECT n.indicator_id, n.area, n.period, o.value AS old_value, n.value AS new_value
+           FROM observations n LEFT JOIN observations o
+             ON o.indicator_id = n.indicator_id AND o.area = n.area AND o.period = n.period
+            AND o.valid_to = n.valid_from
+           WHERE n.import_id = 0
+           ORDER BY o.value IS NULL, n.indicator_id, n.area, n.period_start
+           LIMIT $limit""",
+        {"limit": limit},
+    ).df()

@@ -38,6 +38,8 @@ from dortmund_kpi.ingest.readers import RawTable
 from dortmund_kpi.ingest.trends import stale_assessments, unknown_measures, validate_trend_frames
 from dortmund_kpi.settings import Settings
 
+SHOWN_CHANGES = 20  # a dry run lists this many values (old → new), then counts the rest
+
 
 @dataclass
 class ImportResult:
@@ -53,6 +55,8 @@ class ImportResult:
     trends: LoadCounts | None = None  # when the import had trends files
     trend_rows: int = 0
     fast_path: bool = False  # checked by the fast path (fast_import), not by pandas
+    # a dry run's first new and changed values (``db.write.preview_rows``)
+    changes: pd.DataFrame | None = None
 
     @property
     def observation_rows(self) -> int:
@@ -294,6 +298,7 @@ def _preview(store: Store, validated: Validated, result: ImportResult) -> None:
             trend_db.restore_trends(con, current_trends)
             result.trends = trend_db.apply_trends(con, trends, 0, loader.next_moment(con))
         counts = loader.apply_observations(con, obs, 0, loader.next_moment(con))
+        result.changes = loader.preview_rows(con, SHOWN_CHANGES)
     result.inserted, result.changed, result.unchanged = (
         counts.inserted,
         counts.changed,

@@ -59,7 +59,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from dortmund_kpi import formatting
     from dortmund_kpi.ingest.importer import run_import
+    from dortmund_kpi.ingest.official import area_names
     from dortmund_kpi.ops.official_import import cmd_import_official
+    from dortmund_kpi.views.importing import preview_lines
 
     code = cmd_import_official(args, settings)  # an official table (--indikator, remembered)
     if code is not None:
@@ -78,6 +80,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             f"  neu: {result.inserted}, geändert: {result.changed}, "
             f"unverändert: {result.unchanged}, ohne Wert übersprungen: {result.skipped_missing}"
         )
+    if result.changes is not None:  # a dry run: which values, old → new
+        for line in preview_lines(result, area_names(settings)):
+            print(line)
     if result.measures:
         m = result.measures
         print(f"  Maßnahmen neu: {m.inserted}, geändert: {m.changed}, unverändert: {m.unchanged}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -164,3 +165,20 @@ def cli_command(file_name: str, options: Options) -> str:
     ]
     parts += [flag for wanted, flag in flags if wanted]
     return " ".join(shlex.quote(visible(p)) for p in parts)
+
+
+def preview_lines(result: Any, names: dict[str, str]) -> list[str]:
+    """A template import's dry run (``ingest.importer.ImportResult``) value by value, as an
+    official table's: its first changed and new values (old → new), then how many more."""
+    changes, total = result.changes, result.inserted + result.changed
+    if changes is None or not total:
+        return []
+    lines = ["  Indikator | Gebiet | Zeitraum | alt → neu"]
+    for row in changes.itertuples(index=False):
+        old = "–" if pd.isna(row.old_value) else number_text(row.old_value)
+        area = names.get(row.area, row.area)
+        new = number_text(row.new_value)
+        lines.append(f"  {row.indicator_id} | {area} | {row.period} | {old} → {new}")
+    if total > len(changes):
+        lines.append(f"  … und {total - len(changes)} weitere")
+    return lines

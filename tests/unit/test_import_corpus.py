@@ -373,6 +373,14 @@ def test_dry_run(job: Job, runner: ImportRunner, baseline: Baseline) -> None:
         skipped,
     )
     assert 0 < new_keys < len(values)  # the file both adds and revises values
+    # ... and lists them value by value (old → new), changed ones first, as an official
+    # table's dry run does: the 12 values are all there, none left over
+    listed = [line for line in run.stdout.splitlines() if " → " in line][1:]  # the header
+    assert len(listed) == inserted + changed and "weitere" not in run.stdout
+    assert all(line.count(" | ") == 3 for line in listed)
+    assert [line.split(" | ")[3].startswith("– →") for line in listed] == sorted(
+        line.split(" | ")[3].startswith("– →") for line in listed
+    )
     real = runner.result(job_for(case))
     assert real.returncode == 0, real.stderr
     assert real.summary() == run.summary()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
 
 from dortmund_kpi import texts
 from dortmund_kpi.ingest.issues import Issue
@@ -101,3 +104,23 @@ def test_the_command_line_of_a_mapping_parses_back():
         "--ersetzen",
     ]
     assert importing.cli_command("t.csv", Options()) == "dortmund-kpi import t.csv"
+
+
+def test_a_dry_runs_value_list_names_how_many_more_there_are() -> None:
+    """Twenty values are listed (old → new, German numbers, district names), the rest
+    counted; a missing old value is "–"."""
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["online_antraege"] * 20,
+            "area": ["mengede"] * 20,
+            "period": [str(2000 + i) for i in range(20)],
+            "old_value": [6650.0] + [float("nan")] * 19,
+            "new_value": [12.345] + [1234.5] * 19,
+        }
+    )
+    result = SimpleNamespace(changes=rows, inserted=24, changed=1)
+    lines = importing.preview_lines(result, {"mengede": "Mengede"})
+    assert lines[1] == "  online_antraege | Mengede | 2000 | 6.650 → 12,345"
+    assert lines[2] == "  online_antraege | Mengede | 2001 | – → 1.234,5"
+    assert lines[-1] == "  … und 5 weitere" and len(lines) == 22
+    assert importing.preview_lines(SimpleNamespace(changes=rows, inserted=0, changed=0), {}) == []
