@@ -76,6 +76,8 @@ class View:
     def from_values(cls, page: str, values: Mapping[str, Any], **extra: Any) -> View:
         """The view of URL values (keys as in ``share.urlstate``)."""
         years = values["zeitraum"]
+        if page != "vergleich":  # the only page that reads it: other pages' views stay one
+            extra.pop("indicator_chosen", None)
         return cls(
             page=page,
             years=(int(years[0]), int(years[1])),

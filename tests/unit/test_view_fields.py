@@ -83,3 +83,12 @@ def test_a_narrowed_view_keeps_page_years_and_the_declared_fields_only() -> None
     assert full.narrowed(VIEW_FIELDS) == full
     with pytest.raises(ValueError, match="bezirk"):
         depends_on("bezirk")  # a URL key, not a view field
+
+
+def test_only_the_comparison_view_knows_whether_an_indicator_was_chosen() -> None:
+    """``indicator_chosen`` splits no other page's cached data (one view per page)."""
+    values = {"zeitraum": (2018, 2025), "indikator": "glasfaser_haushalte"}
+    for page in ("uebersicht", "masterplan", "indikator", "bezirke", "daten", "trends"):
+        chosen = View.from_values(page, values, indicator_chosen=False)
+        assert chosen == View.from_values(page, values), page
+    assert not View.from_values("vergleich", values, indicator_chosen=False).indicator_chosen
