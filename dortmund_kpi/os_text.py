@@ -31,7 +31,10 @@ def reason(exc: OSError) -> str:
 def describe(exc: Exception) -> str:
     """An error while reading a file in one line: an operating-system error by its German
     reason, any other (a decoding or syntax error, which names line and column) as is."""
-    if isinstance(exc, OSError):
-        return reason(exc)
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return reason(exc) if isinstance(exc, OSError) else first_line(exc)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error, for a one-line message (DuckDB's can run to many)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

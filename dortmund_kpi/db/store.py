@@ -29,6 +29,7 @@ import duckdb
 from dortmund_kpi.db import materialise
 from dortmund_kpi.db.schema import LATEST_VERSION, migrate, schema_version
 from dortmund_kpi.db.scope import public_connection
+from dortmund_kpi.os_text import first_line as first_line  # its callers import it here
 from dortmund_kpi.settings import get_settings
 
 KEEP_VERSIONS = 3
@@ -329,12 +330,6 @@ def load_backup(con: duckdb.DuckDBPyConnection, file: Path) -> None:
 def quote_ident(name: str) -> str:
     """``name`` as one quoted SQL identifier; only for names from a database's catalog."""
     return '"' + name.replace('"', '""') + '"'
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an error, for a one-line message (DuckDB's can run to many)."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _stamp() -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+import pytest
+
 from dortmund_kpi import os_text
 
 
 def test_a_missing_or_forbidden_file_is_named_in_german(tmp_path: Path) -> None:
-    try:
+    with pytest.raises(OSError) as missing:
         (tmp_path / "fehlt.csv").read_bytes()
-    except OSError as exc:
-        assert os_text.reason(exc) == "Datei nicht gefunden"
+    assert os_text.reason(missing.value) == "Datei nicht gefunden"
     assert os_text.reason(PermissionError(errno.EACCES, "Permission denied")) == (
         "keine Berechtigung"
     )
