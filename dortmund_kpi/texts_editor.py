@@ -44,8 +44,7 @@ ASSIST_LICENCE_HELP = (
 )
 ASSIST_LICENCE_REMEMBERED = "gemerkt: {licence}"  # the field's placeholder
 ASSIST_COUNTS_READ = (
-    "{records} Datensätze gelesen, {ours} davon für Dortmund und seine Stadtbezirke; "
-    "{skipped} Zellen ohne Wert."
+    "{records} gelesen, {ours} davon für Dortmund und seine Stadtbezirke; {skipped} ohne Wert."
 )
 ASSIST_PREVIEW = "Datensätze für Dortmund und seine Stadtbezirke"
 ASSIST_PREVIEW_NO_REGION = "Datensätze (die Datei nennt kein Gebiet: Werte der Stadt)"

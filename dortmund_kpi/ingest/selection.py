@@ -21,6 +21,7 @@ import pandas as pd
 from dortmund_kpi.catalog import Catalog, Indicator
 from dortmund_kpi.db.peers import PEER_COLUMNS
 from dortmund_kpi.districts import CITY
+from dortmund_kpi.formatting import counted
 from dortmund_kpi.ingest.issues import Issue
 from dortmund_kpi.ingest.mapping import (
     FREQUENCY_KIND,
@@ -145,7 +146,8 @@ def _select(
         dropped = sum(r.bezirk != CITY for r in ours)
         ours = [r for r in ours if r.bezirk == CITY]
         selection.notes.append(
-            f"{dropped} Datensätze der Stadtbezirke übergangen: {indicator.id} hat nur "
+            f"{counted(dropped, 'Datensatz', 'Datensätze')} der Stadtbezirke übergangen: "
+            f"{indicator.id} hat nur "
             "gesamtstädtische Werte"
         )
         if not ours:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dortmund_kpi.formatting import number_text
+from dortmund_kpi.formatting import counted, number_text
 from dortmund_kpi.ingest.issues import visible
 from dortmund_kpi.ingest.sources.model import Record, SourceError, Table
 from dortmund_kpi.ingest.sources.read import assign_period, parse_assigned, read_source
@@ -152,7 +152,10 @@ def summary(file: str, table: Table, shown: Sequence[Record], every: bool) -> st
     lines.append(f"Wertspalten: {len(table.columns)}")
     lines += [f"  {column}" for column in table.columns[:SHOWN_VALUES]]
     with_value = table.with_value()
-    lines.append(f"Werte:       {with_value} mit Zahlenwert, {len(table.skipped)} Zellen ohne Wert")
+    lines.append(
+        f"Werte:       {with_value} mit Zahlenwert, "
+        f"{counted(len(table.skipped), 'Zelle', 'Zellen')} ohne Wert"
+    )
     for line, why in table.skipped[:SHOWN_SKIPPED]:
         lines.append(f"  {file}:{line}: {why}")
     if len(table.skipped) > SHOWN_SKIPPED:

@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import texts
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.catalog import Catalog, load_catalog
 from dortmund_kpi.ingest.issues import ImportFailed, visible
 from dortmund_kpi.ingest.official import (
@@ -123,7 +123,9 @@ def _show_table(table: Table, records: list[Record]) -> None:
     st.caption(texts.ASSIST_SOURCE.format(source=visible(table.source), licence=licence))
     st.caption(
         texts.ASSIST_COUNTS_READ.format(
-            records=len(table.records), ours=len(records), skipped=len(table.skipped)
+            records=formatting.counted(len(table.records), "Datensatz", "Datensätze"),
+            ours=formatting.number(len(records)),
+            skipped=formatting.counted(len(table.skipped), "Zelle", "Zellen"),
         )
     )
     if not records:

@@ -88,6 +88,7 @@ def test_the_assistant_walks_a_genesis_table_into_the_indicator_page(editor_db: 
     assert len(preview) == 6  # Dortmund: 2 sections x 3 years; Bochum and NRW are not shown
     assert set(preview["Gebiet"]) == {"Dortmund"}
     assert "21.034 [p]" in preview["Wert"].tolist()
+    assert any(c.startswith("18 Datensätze gelesen, 6 davon für Dortmund") for c in captions(at))
 
     selectbox(at, texts.ASSIST_INDICATOR).set_value(INDICATOR).run()
     # Two records per year (Insgesamt and section J): refused as the CLI refuses it.

@@ -181,6 +181,7 @@ def test_itnrw_table_becomes_an_official_value_of_the_indicator(capsys, db):
     code, out, err = run(capsys, db, ITNRW, "--indikator", "test_quote")
     assert (code, err) == (0, "")
     assert "Import abgeschlossen" in out and "neu: 1, geändert: 0" in out
+    assert f"Import abgeschlossen: {ITNRW}, 1 Datensatz\n" in out  # the noun in number
     assert "test_quote | Dortmund | 2023 | – → 17,5 | – → " + ITNRW_SOURCE + " | neu" in out
     [(key, (value, source, official))] = current(db, "test_quote").items()
     assert key == ("dortmund", "2023") and value == 17.5 and official is True
@@ -339,6 +340,7 @@ def test_a_city_indicator_takes_only_the_city(capsys, db, tmp_path):
         capsys, db, district_file(tmp_path), "--indikator", "test_stadt", "--filter", "Insgesamt"
     )
     assert code == 0 and "Datensätze der Stadtbezirke übergangen" in out
+    assert "Import abgeschlossen: " in out and ", 1 Datensatz\n" in out
     assert list(current(db, "test_stadt")) == [("dortmund", "2024")]
 
 
