@@ -22,6 +22,7 @@ from dortmund_kpi.ops.console import (
     UsageError,
     print_err,
 )
+from dortmund_kpi.ops.german_args import GermanParser, path_text, whole_number
 from dortmund_kpi.ops.present import cmd_serve, cmd_slides
 from dortmund_kpi.settings import Settings, get_settings
 
@@ -204,16 +205,10 @@ def cmd_geometry(args: argparse.Namespace, settings: Settings) -> int:
 AFTER = "_after"
 
 
-def _path_option(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("leerer Pfad")
-    return text
-
-
 def _common_options(parser: argparse.ArgumentParser, *, after: bool) -> None:
     parser.add_argument(
         "--db",
-        type=_path_option,
+        type=path_text,
         dest="db" + (AFTER if after else ""),
         default=argparse.SUPPRESS if after else None,
         metavar="DATEI",
@@ -223,7 +218,7 @@ def _common_options(parser: argparse.ArgumentParser, *, after: bool) -> None:
 
 def common_option_names() -> list[str]:
     """The destinations of the options every command takes (``db``)."""
-    probe = argparse.ArgumentParser(add_help=False)
+    probe = GermanParser(add_help=False)
     _common_options(probe, after=False)
     return [action.dest for action in probe._actions]
 
@@ -242,12 +237,12 @@ def _merge_common(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = GermanParser(
         prog="dortmund-kpi",
         description="Kennzahlen der Digitalisierungsstrategie der Stadt Dortmund (DOgital).",
     )
     _common_options(parser, after=False)
-    common = argparse.ArgumentParser(add_help=False)
+    common = GermanParser(add_help=False)
     _common_options(common, after=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
@@ -264,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common], help="CSV/XLSX-Dateien importieren")
     p.add_argument("files", nargs="+", metavar="DATEI")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
-    p.add_argument("--user", help="Name für das Importprotokoll (Standard: Anmeldename)")
+    p.add_argument("--user", metavar="NAME", help="Name im Importprotokoll (Standard: Anmeldename)")
     from dortmund_kpi.ops.official_import import add_options
 
     add_options(p)
@@ -314,8 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_slides)
 
     p = sub.add_parser("serve", parents=[common], help="Dashboard starten")
-    p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", help="Adresse, an die der Server bindet (Standard: alle)")
+    p.add_argument("--port", type=whole_number, default=8501, help="Port (Standard: 8501)")
+    p.add_argument(
+        "--address", metavar="ADRESSE", help="Adresse, an die der Server bindet (Standard: alle)"
+    )
     p.add_argument(
         "--oeffentlich",
         action="store_true",
@@ -323,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--replicas",
-        type=int,
+        type=whole_number,
         metavar="N",
         help="N Dashboard-Prozesse auf PORT+1 … PORT+N hinter nginx auf PORT "
         "(Sitzungsbindung per Cookie, siehe docs/deployment.md)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -22,6 +23,7 @@ from dortmund_kpi.db.store import Store
 from dortmund_kpi.ingest.demo import DEMO_SOURCE
 from dortmund_kpi.ingest.numbers import parse_numbers
 from dortmund_kpi.ingest.readers import RawTable, read_csv_bytes
+from dortmund_kpi.ops.cli import build_parser
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share.template_files import EXPORT_HEADER, to_csv
 
@@ -103,26 +105,39 @@ def catalog():
 def test_help(command: str) -> None:
     result = cli(*([command] if command else []), "--help")
     assert result.returncode == 0
-    assert result.stdout.startswith(f"usage: dortmund-kpi {command}".rstrip())
+    assert result.stdout.startswith(f"Aufruf: dortmund-kpi {command}".rstrip())
+    assert "-h, --help" in result.stdout and "diese Hilfe zeigen und beenden" in result.stdout
+    assert "Optionen:" in result.stdout and "show this help" not in result.stdout
     assert result.stderr == ""
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "the following arguments are required: BEFEHL"),
-        (("frobnicate",), "invalid choice: 'frobnicate'"),
-        (("import",), "the following arguments are required: DATEI"),
-        (("import", "--bogus", "x.csv"), "unrecognized arguments: --bogus"),
-        (("export", "--format", "pdf"), "invalid choice: 'pdf'"),
-        (("serve", "--port", "achtzig"), "invalid int value: 'achtzig'"),
+        ((), "dortmund-kpi: Fehler: diese Angaben fehlen: BEFEHL"),
+        (("frobnicate",), "Angabe BEFEHL: ungültige Wahl: 'frobnicate' (möglich: 'init'"),
+        (("import",), "dortmund-kpi import: Fehler: diese Angaben fehlen: DATEI"),
+        (("import", "--bogus", "x.csv"), "dortmund-kpi: Fehler: unbekannte Angaben: --bogus"),
+        (("export", "--format", "pdf"), "Angabe --format: ungültige Wahl: 'pdf'"),
+        (("serve", "--port", "achtzig"), "Angabe --port: keine ganze Zahl: 'achtzig'"),
+        (("--db",), "Angabe --db: erwartet einen Wert"),
     ],
 )
 def test_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
     result = cli(*args)
     assert result.returncode == 2
     assert message in result.stderr
+    assert result.stderr.startswith("Aufruf: dortmund-kpi")  # the usage line, in German
     assert result.stdout == ""
+
+
+def test_other_parsers_of_the_process_keep_argparse_english() -> None:
+    """The German words are swapped in only while the command's own parser works."""
+    parser = build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["frobnicate"])
+    assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: x")
+    assert "show this help message" in argparse.ArgumentParser(prog="x").format_help()
 
 
 def test_xlsx_export_without_output_is_a_usage_error(tmp_path: Path) -> None:

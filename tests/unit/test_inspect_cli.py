@@ -146,7 +146,7 @@ def test_help_and_the_db_option_in_either_place(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["inspect", "--help"])
     out, _ = capsys.readouterr()
-    assert caught.value.code == 0 and out.startswith("usage: dortmund-kpi inspect")
+    assert caught.value.code == 0 and out.startswith("Aufruf: dortmund-kpi inspect")
     assert "--zeitraum" in out and "--alle" in out and "--json" in out
     for args in (["--db", "x.duckdb", "inspect", str(ITNRW)], ["inspect", str(ITNRW), "--db", "x"]):
         assert main(args) == 0  # the database is not opened
