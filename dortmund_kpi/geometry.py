@@ -24,6 +24,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
 
 from dortmund_kpi import os_text
 from dortmund_kpi.districts import load_districts, name_keys
@@ -317,12 +318,26 @@ def map_view(geojson: dict, width: int = 700, height: int = 500) -> tuple[dict, 
     return centre, round(min(zoom_x, zoom_y) - 0.25, 2)
 
 
+def label_points(geojson: dict) -> dict[str, tuple[float, float]]:
+    """Where the map writes each district's name (slug -> longitude, latitude): the point
+    of its largest part farthest from its border. A centroid can fall outside a bent
+    district or onto a neighbour's border; this point is inside with room around it."""
+    points = {}
+    for feature in geojson["features"]:
+        shp = shape(feature["geometry"])
+        part = max(getattr(shp, "geoms", [shp]), key=lambda polygon: polygon.area)
+        point = polylabel(part, tolerance=0.0005)  # about 40 m: finer than the map shows
+        points[str(feature["properties"]["slug"])] = (point.x, point.y)
+    return points
+
+
 @dataclass(frozen=True)
 class Geometry:
     geojson: dict
     view: tuple[dict, float]
     schematic: bool
     path: Path
+    labels: dict[str, tuple[float, float]]  # where each district's name is written
 
 
 @lru_cache(maxsize=4)
@@ -331,7 +346,7 @@ def _load(path: Path, mtime_ns: int) -> Geometry:
     geojson = load_district_geojson(path)
     # The map sits in a column of about 520 x 360 px of plot area (3/5 of a wide page).
     view = map_view(geojson, width=520, height=360)
-    return Geometry(geojson, view, is_schematic(geojson), path)
+    return Geometry(geojson, view, is_schematic(geojson), path, label_points(geojson))
 
 
 def current_geometry(settings: Settings) -> Geometry:

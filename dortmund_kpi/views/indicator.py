@@ -5,7 +5,7 @@ series, table, map and ranking."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,6 +40,7 @@ class DistrictCharts:
     ranking: go.Figure
     ranking_svg: str = ""  # the ranking as static SVG (views.bars_svg)
     map_svg: str = ""  # the map as static SVG (views.map_svg)
+    map_names: dict[str, tuple[float, float]] = field(default_factory=dict)  # where names go
 
 
 @dataclass(frozen=True)
@@ -125,5 +126,6 @@ def _districts(query: Query, view: View, ind: pd.Series, per_capita: bool) -> Di
         district_map,
         ranking,
         bars_svg.figure_svg(ranking, alt_text.describe(ranking)),
-        map_svg.figure_svg(district_map, alt_text.describe(district_map)),
+        map_svg.figure_svg(district_map, alt_text.describe(district_map), names=geo.labels),
+        geo.labels,
     )

@@ -28,12 +28,18 @@ _STEPS = 48  # bands the colour bar is drawn in
 _UNIT_CHARS = 11  # characters of 11 px text in the colour bar's column (its unit's lines)
 _UNIT_CHAR_PX, _UNIT_LINE = 5.8, 13  # a character's width and a line's height there
 _TOLERANCE = 0.5  # px: a border drawn this close to the official one looks the same
+_NAME_PX = 10  # an area's name (12 names fit the districts at the page's width)
 Ring = list[tuple[float, float]]
+Names = dict[str, tuple[float, float]]
 Project = Callable[[float, float], tuple[float, float]]
 
 
-def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
-    """The map as an SVG element (``role="img"``, ``alt`` its accessible name)."""
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH, names: Names | None = None) -> str:
+    """The map as an SVG element (``role="img"``, ``alt`` its accessible name). ``names``
+    (location -> longitude, latitude) writes the areas' names there: without a pointer (a
+    phone, a projector) the districts' map says nothing about which is which otherwise.
+    Drawn here only: MapLibre hides a text that collides with another, and plotly gives no
+    way to allow it, so the interactive map would lose names at some sizes."""
     height = int(fig.layout.height or 520)
     parts, y = svg_parts.header(fig, width)
     footer, top = svg_parts.footer(fig, width, height)
@@ -48,6 +54,8 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
         parts.append('<g class="areas">')
         parts += [_area(trace, index, rings, project) for trace, index, rings in areas]
         parts.append("</g>")
+        if names and scaled is not None:
+            parts += _names(scaled, names, project, round(_NAME_PX * width / WIDTH))
     if scaled is not None:
         _colour_bar(parts, scaled, (right + 14, y + 30, top - 30))
     return svg_parts.element(parts + footer, alt, width, height, css_class="dkpi-map")
@@ -110,6 +118,49 @@ def _area(trace: go.Choroplethmap, index: int, rings: list[Ring], project: Proje
         f'<path class="area" d="{d}" fill="{fill}"{faded}{stroke} '
         f'stroke-linejoin="round" fill-rule="evenodd">{title}</path>'
     )
+
+
+def _names(trace: go.Choroplethmap, names: Names, project: Project, size: int) -> list[str]:
+    """Each area's name (the trace's text) at its point in ``names``: centred, a long
+    compound in two lines ("Innenstadt-" / "West"), light on a dark fill and dark on a
+    light one. ``size`` grows with the drawing (so do the areas; a narrower drawing shown
+    larger, as in presentation mode, keeps the names inside them). The names let the
+    pointer through: the area keeps its tooltip."""
+    parts = []
+    for index, location in enumerate(trace.locations):
+        at, name = names.get(str(location)), svg_parts.each(trace.text, index)
+        if at is None or not name:
+            continue
+        x, y = project(*at)
+        head, dash, tail = str(name).partition("-")
+        lines = [head + dash, tail] if dash and len(str(name)) > 12 else [str(name)]
+        colour = "white" if _dark(_fill(trace, index)) else "#1a1a1a"
+        first = y + size * 0.35 - (len(lines) - 1) * size * 0.55
+        parts += [
+            svg_parts.text(
+                x,
+                first + number * size * 1.1,
+                line,
+                size=size,
+                fill=colour,
+                text_anchor="middle",
+                pointer_events="none",
+                class_="area-name",
+            )
+            for number, line in enumerate(lines)
+        ]
+    return parts
+
+
+def _dark(fill: str) -> bool:
+    """Whether white text stands out more on ``fill`` than dark text (``#1a1a1a``), by
+    WCAG 2's contrast ratio."""
+    if not fill.startswith("rgb"):
+        return False  # "none" or the grey of an area without a value: dark text
+    channels = [float(c) / 255 for c in plotly.colors.unlabel_rgb(fill)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.06
 
 
 def _ring_path(points: list[tuple[float, float]]) -> str:

@@ -403,3 +403,26 @@ def test_hostile_coordinates_are_refused_with_a_message(coordinates, message):
     hostile["features"][0]["geometry"] = {"type": "Polygon", "coordinates": coordinates}
     with pytest.raises(geo.GeometryError, match=message):
         geo.normalise_official_geojson(hostile, PAIRS)
+
+
+def test_label_points_lie_well_inside_their_district():
+    """A name is written where its district has room: inside it, farther from its border
+    than its centroid is (the centroid of a bent district can sit near or on a border),
+    including a district of two parts (the larger one takes the name)."""
+    collection = schematic()
+    two_parts = copy.deepcopy(collection)
+    first = two_parts["features"][0]["geometry"]
+    islet = shapely.affinity.scale(shape(first), 0.05, 0.05).buffer(0)
+    two_parts["features"][0]["geometry"] = mapping(
+        shapely.geometry.MultiPolygon([shape(first), shapely.affinity.translate(islet, 0.3)])
+    )
+    for geojson in (collection, two_parts):
+        labels = geo.label_points(geojson)
+        assert set(labels) == {slug for slug, _ in PAIRS}
+        for feature in geojson["features"]:
+            polygon = shape(feature["geometry"])
+            largest = max(getattr(polygon, "geoms", [polygon]), key=lambda p: p.area)
+            point = Point(labels[feature["properties"]["slug"]])
+            assert largest.contains(point), feature["properties"]["slug"]
+            border = largest.exterior.distance(point)
+            assert border >= largest.exterior.distance(largest.centroid) - 0.0005

@@ -10,11 +10,12 @@ import xml.etree.ElementTree as ET
 
 import plotly.colors
 import pytest
+from shapely.geometry import Point, Polygon
 
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import alt_text, comparison, indicator, svg_parts
+from dortmund_kpi.views import alt_text, comparison, indicator, map_svg, svg_parts
 from dortmund_kpi.views.common import Direct, View
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -100,3 +101,66 @@ def test_dortmund_outlined_among_its_neighbours(fixture_db: Settings) -> None:
     assert outline[0].get("stroke") == page.map_figure.data[1].marker.line.color
     assert areas[-1] is outline[0]  # drawn last: on top of the others
     assert len(areas) - 1 == len(page.map_figure.data[0].locations)
+
+
+def _names(svg: ET.Element) -> list[ET.Element]:
+    return [t for t in svg.iter(f"{SVG}text") if t.get("class") == "area-name"]
+
+
+def _named(svg: ET.Element) -> dict[str, tuple[float, float, str, float]]:
+    """Each written name (its lines joined) -> its first line's x, y, colour and size."""
+    named: dict[str, tuple[float, float, str, float]] = {}
+    lines: list[ET.Element] = []
+    for line in [*_names(svg), None]:
+        if lines and (line is None or line.get("x") != lines[-1].get("x")):
+            first = lines[0]
+            at = (float(first.get("x")), float(first.get("y")))
+            named["".join(t.text for t in lines)] = (
+                *at,
+                first.get("fill"),
+                float(first.get("font-size")),
+            )
+            lines = []
+        if line is not None:
+            lines.append(line)
+    return named
+
+
+def _luminance(colour: str) -> float:
+    linear = [c / 255 for c in _rgb(colour)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in linear]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_each_district_is_named_inside_its_own_area_readably(districts) -> None:
+    """Without a pointer (a phone, a projector) the map says which district is which: its
+    name inside its own area, white on a dark fill and dark on a light one, whichever
+    contrasts more (WCAG 2: the two are equal at a luminance of 0.2)."""
+    svg = ET.fromstring(districts.map_svg)
+    trace = districts.map.data[0]
+    named = _named(svg)
+    assert sorted(named) == sorted(trace.text)
+    lines = [t.text for t in _names(svg)]
+    assert "Innenstadt-" in lines and "West" in lines  # a long compound in two lines
+    for area, name in zip(_areas(svg), trace.text, strict=True):
+        x, y, colour, _ = named[name]
+        outline = Polygon([tuple(map(float, p.split(","))) for p in _points(area.get("d"))])
+        assert outline.contains(Point(x, y)), name
+        assert (colour == "white") == (_luminance(area.get("fill")) < 0.2), name
+    assert all(t.get("pointer-events") == "none" for t in _names(svg))  # tooltips stay
+
+
+def test_names_keep_their_size_to_the_map_in_presentation_mode(districts) -> None:
+    alt = alt_text.describe(districts.map)
+    wide = _named(ET.fromstring(districts.map_svg))
+    narrow = map_svg.figure_svg(districts.map, alt, width=340, names=districts.map_names)
+    assert {size for *_, size in _named(ET.fromstring(narrow)).values()} == {7}
+    assert {size for *_, size in wide.values()} == {10}
+
+
+def test_the_municipalities_around_dortmund_are_not_named(fixture_db: Settings) -> None:
+    """33 names would cover the region's map; its areas are named by their tooltips."""
+    with Store(fixture_db.db_path).connect_read() as con:
+        page = comparison.build(Direct(con), View("vergleich", YEARS, peer_group="stadtregion"))
+    assert page.map_figure is not None and _areas(ET.fromstring(page.map_svg))
+    assert _names(ET.fromstring(page.map_svg)) == []
