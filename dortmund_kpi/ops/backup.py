@@ -47,6 +47,7 @@ from dortmund_kpi.db.store import (
     table_counts,
     upgrade_copy,
 )
+from dortmund_kpi.formatting import counted
 from dortmund_kpi.ops.check import cmd_check, count_text, run_checks
 from dortmund_kpi.settings import Settings
 
@@ -94,7 +95,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         f"  Version {manifest['source']['version']}, Schema-Version "
         f"{manifest['schema_version']}, {count_text(rows)} Zeilen in observations, {_mb(size)}"
     )
-    print(f"  {len(manifest['files'])} Datei(en) mit SHA-256 in {MANIFEST}")
+    print(f"  {counted(len(manifest['files']), 'Datei', 'Dateien')} mit SHA-256 in {MANIFEST}")
     return 0
 
 

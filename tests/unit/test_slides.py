@@ -133,6 +133,7 @@ def test_slides_command(fixture_db: Settings, tmp_path: Path):
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert len(Presentation(str(out)).slides) == len(LINKS)
+    assert run.stdout == f"Foliensatz geschrieben: {out} ({len(LINKS)} Ansichten)\n"
     detailed = tmp_path / "details.pptx"
     run = subprocess.run(
         [str(command), "slides", *LINKS, "-o", str(detailed), "--details"],
