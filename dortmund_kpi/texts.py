@@ -344,7 +344,9 @@ MEASURE_STATUS_ICONS = {
     "geplant": "○",
     "in Umsetzung": "▶",
     "abgeschlossen": "✓",
-    "verzögert": "◐",  # a glyph the UI fonts have (⏸ is missing in Source Sans and DejaVu)
+    # a clock's quarter: ◐ showed as a bare half-disc in Chromium with Debian's fonts (its
+    # outline missing), ⏸ not at all; DejaVu Sans draws ◷ whole
+    "verzögert": "◷",
     "gestoppt": "■",
 }
 MEASURE_OVERDUE = "⚠ überfällig"

@@ -76,7 +76,7 @@ def test_masterplan_timeline_shows_its_measures(fixture_con) -> None:
     assert "Maßnahmen" in title(fig)
     bars = {trace["name"]: array(trace["y"]) for trace in fig["data"]}
     assert bars == {
-        "◐ verzögert": ["⚠ Testmaßnahme Serviceportal"],
+        "◷ verzögert": ["⚠ Testmaßnahme Serviceportal"],
         "▶ in Umsetzung": ["Testmaßnahme Bürgerdienste"],
         texts.MEASURE_OVERDUE: ["⚠ Testmaßnahme Serviceportal"],  # outline and label
     }
@@ -221,7 +221,7 @@ def test_status_change_live_and_pinned(changed_status: str) -> None:
     live = open_page("masterplan", {"masterplan": "verwaltung", "massnahme": "t_v1"})
     assert_ok(live)
     history = next(df.value for df in live.dataframe if "Statusmeldung vom" in df.value.columns)
-    assert list(history["Status"]) == ["◐ verzögert", "✓ abgeschlossen"]
+    assert list(history["Status"]) == ["◷ verzögert", "✓ abgeschlossen"]
     assert not any("überfällig" in e.value for e in live.error)
     names = {t["name"] for t in figures(live, include_measures=True)["measures_verwaltung"]["data"]}
     assert "✓ abgeschlossen" in names
@@ -231,12 +231,12 @@ def test_status_change_live_and_pinned(changed_status: str) -> None:
     )
     assert_ok(pinned)
     history = next(df.value for df in pinned.dataframe if "Statusmeldung vom" in df.value.columns)
-    assert list(history["Status"]) == ["◐ verzögert"]
+    assert list(history["Status"]) == ["◷ verzögert"]
     assert any("überfällig" in e.value for e in pinned.error)
     names = {
         t["name"] for t in figures(pinned, include_measures=True)["measures_verwaltung"]["data"]
     }
-    assert "✓ abgeschlossen" not in names and "◐ verzögert" in names
+    assert "✓ abgeschlossen" not in names and "◷ verzögert" in names
 
 
 def test_indicator_xlsx_has_a_measures_sheet(downloads) -> None:

@@ -58,7 +58,7 @@ def test_timeline_and_detail_link(page: Page, app_server: AppServer, browser: Br
     timeline = page.locator(TIMELINE)
     drawn = {t["name"]: t["y"] for t in traces(page, timeline)}
     assert drawn == {
-        "◐ verzögert": ["⚠ Testmaßnahme Serviceportal"],
+        "◷ verzögert": ["⚠ Testmaßnahme Serviceportal"],
         "▶ in Umsetzung": ["Testmaßnahme Bürgerdienste"],
         "⚠ überfällig": ["⚠ Testmaßnahme Serviceportal"],
     }

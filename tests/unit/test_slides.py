@@ -188,7 +188,7 @@ def test_slides_carry_the_measures_the_view_shows(fixture_db: Settings):
     assert _texts(plan[0])[0] == "Maßnahme: Testmaßnahme Serviceportal"
     facts = dict(row for row in _tables(plan[0])[0][1:])
     assert facts["Verantwortlich"] == "Chief Information/Innovation Office (CIO)"
-    assert facts["Statusverlauf"].startswith("◐ verzögert")
+    assert facts["Statusverlauf"].startswith("◷ verzögert")
     assert facts["Frist"] == "⚠ überfällig seit 31.12.2020"  # the page's banner, too
     # The masterplan's measures close the deck, overdue ones flagged.
     last = _tables(plan[-1])[0]
