@@ -23,14 +23,21 @@ UPLOAD_LABEL = (
     "Datei im Vorlagenformat (CSV, XLSX) oder amtliche Tabelle, wie veröffentlicht "
     "(GENESIS-Tabelle oder -Flatfile, Excel, breite Tabelle, Opendatasoft-Export, Breitbandatlas)"
 )
-UPLOAD_TYPE = "Dateityp nicht erlaubt (erwartet .csv, .txt, .xlsx, .xls oder .json)."
+UPLOAD_TYPE = (
+    "„{name}“: Dateityp nicht erlaubt (erwartet .csv, .txt, .xlsx, .xls oder .json). Eine "
+    "Tabelle aus LibreOffice (.ods) bitte als Excel-Datei (.xlsx) speichern."
+)
 UPLOAD_SIZE = "Datei zu groß (erlaubt {mb} MB)."
-UPLOAD_INVALID = "Die Datei hat {n} Problem(e); nichts wurde importiert:"
-UPLOAD_PREVIEW = "Prüfung bestanden: {rows} Zeilen – {counts}. Jetzt importieren?"
+UPLOAD_INVALID = "Die Datei hat {problems}; nichts wurde importiert:"
+UPLOAD_PREVIEW = "Prüfung bestanden: {rows} – {counts}. Jetzt importieren?"
 UPLOAD_CONFIRM = "Importieren"
 UPLOAD_VALUES = "Werte neu: {new}, geändert: {changed}, unverändert: {same}"
 UPLOAD_MEASURES = "Maßnahmen neu: {new}, geändert: {changed}, unverändert: {same}"
 UPLOAD_DONE = "Import abgeschlossen ({counts}). Die Ansicht zeigt die neuen Daten."
+UPLOAD_DONE_AGAIN = "Für einen weiteren Import eine Datei hochladen."
+UPLOAD_CHANGES = "Was der Import ändert"
+UPLOAD_CHANGE_COLUMNS = ("Änderung", "Indikator", "Gebiet", "Zeitraum", "alt", "neu")
+UPLOAD_MORE_CHANGES = "… und {n} weitere"
 EDITOR_WELCOME = "Angemeldet als Redaktion: Daten importieren unter „Daten & Methodik“."
 
 # The import assistant: official tables as published (the same import as the CLI)

@@ -40,6 +40,7 @@ from dortmund_kpi.ui import widgets
 from dortmund_kpi.views import importing
 
 _TABLE = "_assistant_table"
+_DONE = "_assistant_done"  # (file key, outcome) of the table imported just now
 SOURCE_COLUMNS = texts.ASSIST_CHANGE_COLUMNS[
     5:7
 ]  # long: narrower, so every column shows  # session state: (file key, recognised table or None)
@@ -88,6 +89,11 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
         st.warning(texts.ASSIST_NOT_DORTMUND.format(regions=regions))
         return
     key = file_key(upload)
+    done = st.session_state.get(_DONE)
+    if done is not None and done[0] == key:  # imported: its outcome, not its confirmation
+        _show_done(done[1])
+        st.caption(texts.UPLOAD_DONE_AGAIN)
+        return
     st.markdown(f"**{texts.ASSIST_MAPPING}**")
     remembered, licence = remembered_mappings(table, get_settings())
     use_memory = bool(remembered) and not st.checkbox(texts.ASSIST_OVERRIDE, key=f"own_{key}")
@@ -239,7 +245,8 @@ def _dry_run_and_import(
     except ImportFailed as failed:  # the data changed between dry run and import
         _refused(failed)
         return
-    _show_done(done)
+    st.session_state[_DONE] = (key, done)  # a second click would import it once more
+    st.rerun()
 
 
 def _counts(outcome: OfficialResult) -> str:

@@ -20,15 +20,18 @@ from typing import Any
 
 import streamlit as st
 
-from dortmund_kpi import texts
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.editors import NOBODY, EditorConfigError, Editors, editors_from_secrets
 from dortmund_kpi.ingest.importer import ImportResult, run_import
 from dortmund_kpi.ingest.issues import ImportFailed
+from dortmund_kpi.ingest.official import area_names
 from dortmund_kpi.settings import get_settings
 from dortmund_kpi.share import deeplink, urlstate
 from dortmund_kpi.ui import assistant, url, widgets
+from dortmund_kpi.views import importing
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".json")
+DONE = "_upload_done"  # (file key, outcome) of the template import just made
 
 
 def sign_in_configured() -> bool:
@@ -69,18 +72,24 @@ def editor_name(user: Any) -> str:
 
 def _check_upload(upload: Any, limit: int) -> str | None:
     if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-        return texts.UPLOAD_TYPE
+        return texts.UPLOAD_TYPE.format(name=widgets.literal_text(upload.name))
     if upload.size > limit:
         return texts.UPLOAD_SIZE.format(mb=limit // 2**20)
     return None
 
 
 def _run(upload: Any, *, dry_run: bool, user: str | None = None) -> ImportResult:
+    """``run_import`` on the upload, saved under its own name (the import log names it);
+    problems name the file, not the temporary folder it was checked in."""
     settings = get_settings()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name  # the import log names the original file
+        path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
-        return run_import([path], settings, dry_run=dry_run, user=user)
+        try:
+            return run_import([path], settings, dry_run=dry_run, user=user)
+        except ImportFailed as failed:
+            issues = [importing.without_folder(i, folder) for i in failed.issues]
+            raise ImportFailed(issues) from None
 
 
 def upload_section(page: str = "daten") -> None:
@@ -103,8 +112,8 @@ def upload_section(page: str = "daten") -> None:
     st.caption(texts.UPLOAD_SIGNED_IN.format(name=editor_name(user)))
     st.button(texts.UPLOAD_SIGN_OUT, on_click=st.logout)
     limit = get_settings().max_import_bytes
-    suffixes = [s.lstrip(".") for s in ALLOWED_SUFFIXES]
-    upload = st.file_uploader(texts.UPLOAD_LABEL, type=suffixes, key="upload")
+    # Any type: the uploader's own refusal is an English tooltip; ours says what to do.
+    upload = st.file_uploader(texts.UPLOAD_LABEL, key="upload")
     if upload is None:
         return
     problem = _check_upload(upload, limit)
@@ -119,20 +128,47 @@ def upload_section(page: str = "daten") -> None:
 
 
 def _preview_and_import(upload: Any, name: str) -> None:
+    """The dry run's counts and values, then the import on confirmation; once imported,
+    the file's outcome instead of its confirmation (a second click imported it again)."""
+    key = assistant.file_key(upload)
+    done = st.session_state.get(DONE)
+    if done is not None and done[0] == key:
+        st.success(done[1])
+        st.caption(texts.UPLOAD_DONE_AGAIN)
+        return
     try:
         preview = _run(upload, dry_run=True)
     except ImportFailed as failed:
-        st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
-        st.code("\n".join(str(i) for i in failed.issues[:50]), language=None)
+        show_problems(failed)
         return
     st.info(_counts_text(preview, texts.UPLOAD_PREVIEW))
+    _show_changes(preview)
     if st.button(texts.UPLOAD_CONFIRM, type="primary"):
         try:
             result = _run(upload, dry_run=False, user=name)
         except ImportFailed as failed:  # the data changed between preview and import
-            st.error(texts.UPLOAD_INVALID.format(n=len(failed.issues)))
+            show_problems(failed)
             return
-        st.success(_counts_text(result, texts.UPLOAD_DONE))
+        st.session_state[DONE] = (key, _counts_text(result, texts.UPLOAD_DONE))
+        st.rerun()
+
+
+def show_problems(failed: ImportFailed) -> None:
+    """What is wrong with the file, line by line (wrapped: a phone shows it whole)."""
+    problems = formatting.counted(len(failed.issues), "Problem", "Probleme")
+    st.error(texts.UPLOAD_INVALID.format(problems=problems))
+    lines = "\n".join(str(i) for i in failed.issues[:50])
+    st.code(lines, language=None, wrap_lines=True)
+
+
+def _show_changes(preview: ImportResult) -> None:
+    frame, more = importing.template_changes(preview, area_names(get_settings()))
+    if frame.empty:
+        return
+    st.markdown(f"**{texts.UPLOAD_CHANGES}**")
+    st.dataframe(frame, hide_index=True)
+    if more:
+        st.caption(texts.UPLOAD_MORE_CHANGES.format(n=formatting.number(more)))
 
 
 def _counts_text(result: ImportResult, template: str) -> str:
@@ -149,7 +185,8 @@ def _counts_text(result: ImportResult, template: str) -> str:
         parts.append(
             texts.UPLOAD_MEASURES.format(new=m.inserted, changed=m.changed, same=m.unchanged)
         )
-    return template.format(rows=result.rows_read, counts="; ".join(parts))
+    rows = formatting.counted(result.rows_read, "Zeile", "Zeilen")
+    return template.format(rows=rows, counts="; ".join(parts))
 
 
 LOG = logging.getLogger(__name__)

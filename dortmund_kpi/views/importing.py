@@ -167,18 +167,33 @@ def cli_command(file_name: str, options: Options) -> str:
     return " ".join(shlex.quote(visible(p)) for p in parts)
 
 
-def preview_lines(result: Any, names: dict[str, str]) -> list[str]:
+def template_changes(result: Any, names: dict[str, str]) -> tuple[pd.DataFrame, int]:
     """A template import's dry run (``ingest.importer.ImportResult``) value by value, as an
-    official table's: its first changed and new values (old → new), then how many more."""
+    official table's: its first changed and new values (kind, indicator, area, period,
+    old, new), and how many more it changes or adds."""
     changes, total = result.changes, result.inserted + result.changed
-    if changes is None or not total:
+    rows = [
+        [
+            "neu" if pd.isna(row.old_value) else "geändert",
+            row.indicator_id,
+            names.get(row.area, row.area),
+            row.period,
+            "–" if pd.isna(row.old_value) else number_text(row.old_value),
+            number_text(row.new_value),
+        ]
+        for row in (changes.itertuples(index=False) if changes is not None and total else [])
+    ]
+    return pd.DataFrame(rows, columns=list(texts.UPLOAD_CHANGE_COLUMNS)), total - len(rows)
+
+
+def preview_lines(result: Any, names: dict[str, str]) -> list[str]:
+    """``template_changes`` as the command line's dry run prints them."""
+    frame, more = template_changes(result, names)
+    if frame.empty:
         return []
     lines = ["  Indikator | Gebiet | Zeitraum | alt → neu"]
-    for row in changes.itertuples(index=False):
-        old = "–" if pd.isna(row.old_value) else number_text(row.old_value)
-        area = names.get(row.area, row.area)
-        new = number_text(row.new_value)
-        lines.append(f"  {row.indicator_id} | {area} | {row.period} | {old} → {new}")
-    if total > len(changes):
-        lines.append(f"  … und {total - len(changes)} weitere")
+    for _, indicator, area, period, old, new in frame.itertuples(index=False):
+        lines.append(f"  {indicator} | {area} | {period} | {old} → {new}")
+    if more:
+        lines.append(f"  {texts.UPLOAD_MORE_CHANGES.format(n=more)}")
     return lines

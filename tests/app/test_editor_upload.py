@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dortmund_kpi import texts
+from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import ENV_DB, Settings
@@ -75,13 +75,29 @@ def test_editor_uploads_previews_and_imports(editor_db: Settings):
     at = data_page(secrets=SECRETS, user=EVA_VERIFIED)
     assert_ok(at)
     version = Store(editor_db.db_path).version()
+    with Store(editor_db.db_path).connect_read() as con:
+        before = read.series(con, ["digitalisierungsbudget"], ["dortmund"], 2024, 2024)
     at.file_uploader[0].set_value(("budget.csv", GOOD, "text/csv")).run()
     assert_ok(at)
-    assert any("Prüfung bestanden" in i.value for i in at.info)
+    assert any(i.value.startswith("Prüfung bestanden: 1 Zeile – ") for i in at.info)
+    # the dry run's values, old → new, as the assistant and the command line show them
+    [changes] = [f for f in (d.value for d in at.dataframe) if "Änderung" in f.columns]
+    old = formatting.number_text(float(before["value"].iloc[0])) if len(before) else "–"
+    kind = "geändert" if len(before) else "neu"
+    assert changes.values.tolist() == [
+        [kind, "digitalisierungsbudget", "Dortmund", "2024", old, "123,5"]
+    ]
     assert Store(editor_db.db_path).version() == version  # the preview writes nothing
     next(b for b in at.button if b.label == texts.UPLOAD_CONFIRM).click().run()
     assert_ok(at)
     assert any("Import abgeschlossen" in s.value for s in at.success)
+    # done: its outcome stays, its confirmation goes (a second click imported it again)
+    imported = Store(editor_db.db_path).version()
+    assert texts.UPLOAD_CONFIRM not in [b.label for b in at.button]
+    at.run()
+    assert any("Import abgeschlossen" in s.value for s in at.success)
+    assert texts.UPLOAD_CONFIRM not in [b.label for b in at.button]
+    assert Store(editor_db.db_path).version() == imported
     with Store(editor_db.db_path).connect_read() as con:
         log = read.import_log(con)
         value = read.series(con, ["digitalisierungsbudget"], ["dortmund"], 2024, 2024)
@@ -95,8 +111,23 @@ def test_invalid_upload_shows_the_problems_and_writes_nothing(editor_db: Setting
     version = Store(editor_db.db_path).version()
     at.file_uploader[0].set_value(("falsch.csv", BAD, "text/csv")).run()
     assert_ok(at)
-    assert any("Problem" in e.value for e in at.error)
-    assert any("unbekannter Indikator" in c.value for c in at.code)
+    assert any("Die Datei hat 1 Problem;" in e.value for e in at.error)
+    [problems] = [c.value for c in at.code]
+    # named as the editor knows the file, not by the server's temporary folder
+    assert problems.startswith("falsch.csv:2: indikator: unbekannter Indikator")
+    assert Store(editor_db.db_path).version() == version
+
+
+@pytest.mark.parametrize("name", ["tabelle.ods", "bericht.pdf"])
+def test_a_file_of_another_type_is_refused_in_german(editor_db: Settings, name: str):
+    """The uploader takes any file: its own refusal was an English tooltip on the file."""
+    at = data_page(secrets=SECRETS, user=EVA_VERIFIED)
+    version = Store(editor_db.db_path).version()
+    at.file_uploader[0].set_value((name, b"PK\x03\x04 anything", "application/octet-stream"))
+    at.run()
+    assert_ok(at)
+    [error] = [e.value for e in at.error]
+    assert error.startswith(f"„{name}“: Dateityp nicht erlaubt") and "(.xlsx) speichern" in error
     assert Store(editor_db.db_path).version() == version
 
 

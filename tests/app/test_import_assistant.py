@@ -118,6 +118,9 @@ def test_the_assistant_walks_a_genesis_table_into_the_indicator_page(editor_db: 
     assert_ok(at)
     assert any(s.value.startswith("Import abgeschlossen") for s in at.success)
     assert texts.ASSIST_REMEMBERED_DONE in [s.value for s in at.success]
+    # done: its outcome, not the confirmation again (a second click imported it once more)
+    assert texts.UPLOAD_CONFIRM not in [b.label for b in at.button]
+    assert texts.UPLOAD_DONE_AGAIN in captions(at)
     values = series(editor_db)
     assert {period: value for period, (value, _) in values.items()} == {
         "2022": 19512.0,
