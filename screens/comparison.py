@@ -28,10 +28,8 @@ else:
         projector = functools.partial(bars_svg.markup, width=bars_svg.PROJECTOR_WIDTH)
         name = "vergleich_rangfolge"
         widgets.svg_chart(page.bar_figure, page.bar_svg, "peer_bars", name, projector=projector)
-    if page.missing:
-        shown = ", ".join(page.missing)
-        period = page.latest.period if page.latest else "–"
-        st.caption(texts.COMPARISON_MISSING.format(n=len(page.missing), period=period, names=shown))
+    if page.missing_text:
+        st.caption(page.missing_text)
     left, right = st.columns(2)
     with left:
         if page.rank_figure is not None:

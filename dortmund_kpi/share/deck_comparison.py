@@ -59,6 +59,7 @@ def render(deck: Any, page: ComparisonData) -> list[Any]:
             title=f"{title}, {period} ({page.unit})",
             bars=pd.DataFrame({"category": names, "value": list(ranked["compared"])}),
             number_format=number_format(page.decimals),
+            notes=[text for text in (page.standing_text, page.missing_text) if text],
             **common,
         ),
         deck.slide(

@@ -46,7 +46,7 @@ class Slide:
     table: pd.DataFrame | None = None
     number_format: str = "#,##0"
     lower_is_up: bool = False  # a rank: 1 is best and drawn on top
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines below the body, above the source
     # A summary table shows every row (smaller type, tighter cells) rather than leave
     # some off; ``fills`` colours its body cells (hex or None, the table's shape).
     whole: bool = False
@@ -138,7 +138,7 @@ def _add_slide(deck: Presentation, content: Slide, blank) -> None:
         badge = _text(slide, 11.2, 0.35, 1.75, 0.45, texts.DEMO_BADGE, 14, bold=True)
         badge.fill.solid()
         badge.fill.fore_color.rgb = layout.DEMO_FILL
-    footer_top = _footer(slide, content)
+    footer_top = _notes(slide, content.notes, _footer(slide, content))
     body = (LEFT, top, BODY_WIDTH, footer_top - BODY_GAP - top)
     if content.series is not None:
         line_chart(
@@ -165,6 +165,16 @@ def _footer(slide, content: Slide) -> float:
     link = _text(slide, LEFT, link_top, BODY_WIDTH, line, shown, 10, color=layout.GREY)
     link.text_frame.paragraphs[0].runs[0].hyperlink.address = content.link or None
     return top
+
+
+def _notes(slide, notes: list[str], bottom: float) -> float:
+    """What the page says beside the slide's chart (a comparison's standing, the members
+    left out), a paragraph each above the source line; returns where they begin."""
+    for note in reversed(notes):
+        fitted = layout.fit_text(note, BODY_WIDTH, (12, 11), 3)
+        bottom -= fitted.height
+        _text(slide, LEFT, bottom, BODY_WIDTH, fitted.height, note, fitted.size)
+    return bottom - (BODY_GAP if notes else 0)
 
 
 def _qr(slide, link: str) -> None:

@@ -59,6 +59,39 @@ class ComparisonData:
     demo: bool
     decimals: int = 0  # of the compared values
 
+    @property
+    def standing_text(self) -> str:
+        """Dortmund's place in the latest period in one line (rank, own value, median and
+        best): the indicator page's panel and the ranking's slide say what the page's
+        figures show; "" without a rank."""
+        latest = self.latest
+        if latest is None or latest.rank is None or self.group is None:
+            return ""
+
+        def shown(value: float | None) -> str:
+            return value_text(value, self.unit, self.decimals)
+
+        return texts.COMPARISON_PANEL_TEXT.format(
+            period=period_text(latest.period),
+            rank=latest.rank,
+            n=latest.n,
+            group=self.group.name,
+            value=shown(latest.dortmund),
+            median=shown(latest.median),
+            best=shown(latest.best),
+            best_name=latest.best_name,
+        )
+
+    @property
+    def missing_text(self) -> str:
+        """The members of the group without a value in the latest period ("" if none): a
+        ranking of 5 of 15 must say who is left out, on the page and on its slide."""
+        if not self.missing:
+            return ""
+        period = period_text(self.latest.period) if self.latest else "–"
+        names = ", ".join(self.missing)
+        return texts.COMPARISON_MISSING.format(n=len(self.missing), period=period, names=names)
+
     # Drawn by ``build`` (the comparison page), not by ``numbers`` (the indicator page's
     # panel never shows them), once per page data: cached_property writes past frozen.
     @functools.cached_property

@@ -264,6 +264,28 @@ def test_comparison_ranking_is_the_slide_ranking(fixture_con, districts):
     assert list(table[texts.COMPARISON_HISTORY_COLUMNS["rank"]])[-1] == rank
 
 
+@pytest.mark.parametrize("group", ["ruhr", "grossstaedte"])
+def test_comparison_slide_says_what_the_page_says_beside_its_ranking(fixture_con, group):
+    """Dortmund's standing and the members left out (10 of 15 big cities have no value):
+    a ranking of 5 bars under the group's name, without them, looks like the whole group."""
+    params = {"vergleich": [group], "indikator": ["gigabit_haushalte"]}
+    at = open_page("vergleich", params)
+    assert_ok(at)
+    link = urlstate.url_for("vergleich", params, "https://kpi.example")
+    slide = next(
+        s for s in slides_for(fixture_con, parse_view(fixture_con, link)) if s.bars is not None
+    )
+    missing = [c.value for c in at.caption if "Mitglieder der Gruppe ohne Wert" in c.value]
+    assert len(missing) == (1 if group == "grossstaedte" else 0)
+    assert slide.notes[1:] == missing
+    standing = slide.notes[0]
+    rank = [m.value for m in at.metric if m.label == texts.COMPARISON_COLUMNS["rank"]]
+    assert rank and f": {rank[0]} (" in standing  # "2021: Rang 3 von 5 (Großstädte …"
+    assert all(
+        f"{n.value}" in standing for n in at.metric if n.label != texts.COMPARISON_COLUMNS["rank"]
+    )
+
+
 @pytest.mark.parametrize("districts", DISTRICTS, ids=["stadt", "bezirke"])
 def test_overview_summary_holds_every_tile_with_its_origin(fixture_con, districts):
     """The overview's one slide: every tile of the page, its value, area and demo marker."""
