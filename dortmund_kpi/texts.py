@@ -259,20 +259,6 @@ LICENCE_TEXT = """
 - **Demodaten:** deterministisch erzeugt (fester Startwert), keine amtlichen Zahlen.
 - **Software:** Dortmund KPI, Open Source (MIT-Lizenz).
 """
-METADATA_LABELS = {
-    "definition": "Definition",
-    "unit": "Einheit",
-    "source": "Quelle",
-    "stand": "Stand",
-    "kind": "Datenart",
-    "city_kind": "Datenart Gesamtstadt",
-    "target": "Zielwert",
-    "frequency": "Turnus",
-    "aggregation": "Gesamtstadt aus Bezirken",
-    "direction": "Bewertung",
-    "licence": "Lizenz",
-    "permalink": "Link zur Ansicht",
-}
 KIND_MIXED = "amtliche Werte und Demodaten (Demodaten hohl dargestellt)"
 DEMO_POINTS = "Demodaten (hohle Punkte)"
 REJECTED_IMPORTS = (
@@ -302,20 +288,13 @@ DATA_LICENCE = (
     "Veröffentlichte Kennzahlen: Quelle wie angegeben; Demodaten: erzeugt, keine amtlichen "
     "Zahlen; Referenzdaten siehe „Daten & Methodik“"
 )
-EXPORT_HEADER = "Export"
-INTERACTIVE_CHART = "Interaktives Diagramm und Export"
-EXPORT_PNG = "Als PNG (hohe Auflösung)"
-EXPORT_SVG = "Als SVG (Vektorgrafik)"
-EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."
-DOWNLOAD_XLSX = "XLSX mit Metadaten (angezeigt)"
-DOWNLOAD_FULL_CSV = "Gesamter Indikator (CSV)"
-DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
 # Slides (the deck and its button): texts_slides.py, re-exported below
 
 # Comparison with other municipalities (texts_comparison.py), editor upload and import
-# assistant (texts_editor.py): re-exported here
+# assistant (texts_editor.py), exports and their metadata (texts_exports.py): re-exported
 from dortmund_kpi.texts_comparison import *  # noqa: E402, F403
 from dortmund_kpi.texts_editor import *  # noqa: E402, F403
+from dortmund_kpi.texts_exports import *  # noqa: E402, F403
 
 # Page frame, chart text alternatives, accessibility statement: texts_present.py
 from dortmund_kpi.texts_present import *  # noqa: E402, F403

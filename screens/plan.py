@@ -52,4 +52,4 @@ st.header(texts.MEASURES_TIMELINE)
 measures.measure_timeline(page.timeline, page.timeline_svg, page.plan)
 measures.measure_list(page.measures, "masterplan")
 if len(page.measures):
-    measures.measure_downloads(page.measures, f"massnahmen_{page.plan}")
+    measures.measure_downloads(page.measures, f"massnahmen_{page.plan}", page.plan_name)

@@ -164,8 +164,15 @@ def rows_csv(header: list[str], rows: list[list]) -> bytes:
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def rows_xlsx(sheet_name: str, header: list[str], rows: list[list]) -> bytes:
-    """Rows as one sheet of an XLSX workbook (refused above Excel's row limit)."""
+def rows_xlsx(
+    sheet_name: str,
+    header: list[str],
+    rows: list[list],
+    metadata: list[tuple[str, str]] | None = None,
+) -> bytes:
+    """Rows as one sheet of an XLSX workbook (refused above Excel's row limit); with
+    ``metadata`` a sheet "Metadaten" after it (the importer reads only the sheet whose
+    first row is an import header, so the workbook imports as before)."""
     from openpyxl import Workbook
 
     check_xlsx_rows(len(rows))
@@ -174,6 +181,11 @@ def rows_xlsx(sheet_name: str, header: list[str], rows: list[list]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    if metadata:
+        meta = book.create_sheet("Metadaten")
+        meta.append(["Feld", "Wert"])
+        for label, value in metadata:
+            meta.append([neutralise(label), neutralise(value)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -47,8 +47,12 @@ def to_csv(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
     return rows_csv(HEADER, template_rows(frame, district_names))
 
 
-def to_xlsx(frame: pd.DataFrame, district_names: dict[str, str]) -> bytes:
-    return rows_xlsx("Maßnahmen", HEADER, template_rows(frame, district_names))
+def to_xlsx(
+    frame: pd.DataFrame,
+    district_names: dict[str, str],
+    metadata: list[tuple[str, str]] | None = None,
+) -> bytes:
+    return rows_xlsx("Maßnahmen", HEADER, template_rows(frame, district_names), metadata)
 
 
 def template_csv() -> bytes:

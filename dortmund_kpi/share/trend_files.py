@@ -40,8 +40,8 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return rows_csv(HEADER, template_rows(frame))
 
 
-def to_xlsx(frame: pd.DataFrame) -> bytes:
-    return rows_xlsx("Trends", HEADER, template_rows(frame))
+def to_xlsx(frame: pd.DataFrame, metadata: list[tuple[str, str]] | None = None) -> bytes:
+    return rows_xlsx("Trends", HEADER, template_rows(frame), metadata)
 
 
 def template_csv() -> bytes:

@@ -13,7 +13,7 @@ from dortmund_kpi.share import measure_files
 from dortmund_kpi.ui import data, frame_scripts, tile_markup, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views import timeline_svg
+from dortmund_kpi.views import tables, timeline_svg
 
 
 def demo_notice(frame: pd.DataFrame) -> None:
@@ -60,10 +60,14 @@ def measure_timeline(fig: go.Figure | None, svg: str, name: str) -> None:
     widgets.svg_chart(fig, svg, key=key, filename=filename, projector=projector)
 
 
-def measure_downloads(frame: pd.DataFrame, name: str) -> None:
+def measure_downloads(frame: pd.DataFrame, name: str, plan: str) -> None:
     """The measures shown, as CSV and XLSX in the import format (re-importable), built
-    when clicked (the XLSX took a tenth of the masterplan page's warm run)."""
+    when clicked (the XLSX took a tenth of the masterplan page's warm run); the XLSX with
+    a sheet "Metadaten" (``plan``: the masterplan's name)."""
     names = data.district_names()
+    content = texts.EXPORT_MEASURES_CONTENT.format(plan=plan)
+    permalink = url.permalink("masterplan", pinned=True)
+    metadata = tables.list_metadata(content, texts.MEASURES_SOURCE, frame, permalink)
     cols = st.columns(2)
     cols[0].download_button(
         texts.DOWNLOAD_CSV,
@@ -75,7 +79,7 @@ def measure_downloads(frame: pd.DataFrame, name: str) -> None:
     )
     cols[1].download_button(
         texts.DOWNLOAD_XLSX,
-        data=lambda: measure_files.to_xlsx(frame, names),
+        data=lambda: measure_files.to_xlsx(frame, names, metadata),
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",

@@ -7,8 +7,9 @@ import streamlit as st
 
 from dortmund_kpi import texts, trends
 from dortmund_kpi.share import trend_files
-from dortmund_kpi.ui import frame_scripts, widgets
+from dortmund_kpi.ui import frame_scripts, url, widgets
 from dortmund_kpi.ui.indicator import XLSX_MIME
+from dortmund_kpi.views import tables
 from dortmund_kpi.views.trends import TrendDetail, TrendsData
 
 
@@ -52,7 +53,11 @@ def ring_lists(page: TrendsData) -> None:
 
 
 def downloads(page: TrendsData) -> None:
-    """The list in the import format (CSV and XLSX import again), built when clicked."""
+    """The list in the import format (CSV and XLSX import again), built when clicked;
+    the XLSX with a sheet "Metadaten"."""
+    permalink = url.permalink("trends", pinned=True)
+    content, source = texts.EXPORT_TRENDS_CONTENT, texts.TRENDS_SOURCE
+    metadata = tables.list_metadata(content, source, page.frame, permalink)
     cols = st.columns(2)
     cols[0].download_button(
         texts.DOWNLOAD_CSV,
@@ -64,7 +69,7 @@ def downloads(page: TrendsData) -> None:
     )
     cols[1].download_button(
         texts.DOWNLOAD_XLSX,
-        data=lambda: trend_files.to_xlsx(page.frame),
+        data=lambda: trend_files.to_xlsx(page.frame, metadata),
         file_name=f"{page.file_name}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",

@@ -178,20 +178,37 @@ def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def origin_kind(frame: pd.DataFrame) -> str:
+    """Official, demo or both, from the rows' ``is_official`` ("–" without rows)."""
+    if not len(frame):
+        return "–"
+    official = frame["is_official"]
+    if official.all():
+        return texts.OFFICIAL
+    return texts.DEMO if not official.any() else texts.KIND_MIXED
+
+
+def list_metadata(
+    content: str, source: str, frame: pd.DataFrame, permalink: str
+) -> list[tuple[str, str]]:
+    """What the "Metadaten" sheet of a list in the import format (measures, trends) says:
+    its content, source, Stand, origin, that it imports again, the view's link."""
+    labels = texts.METADATA_LABELS
+    return [
+        (labels["content"], content),
+        (labels["source"], source),
+        (labels["stand"], stand_of(frame)),
+        (labels["kind"], origin_kind(frame)),
+        (labels["format"], texts.EXPORT_TEMPLATE_FORMAT),
+        (labels["permalink"], permalink),
+    ]
+
+
 def indicator_metadata(
     ind: pd.Series, frame: pd.DataFrame, permalink: str = ""
 ) -> list[tuple[str, str]]:
     """What every export and the metadata panel say about an indicator's data."""
-    labels = texts.METADATA_LABELS
-    official = frame["is_official"] if len(frame) else pd.Series(dtype=bool)
-    if not len(frame):
-        kind = "–"
-    elif official.all():
-        kind = texts.OFFICIAL
-    elif not official.any():
-        kind = texts.DEMO
-    else:
-        kind = texts.KIND_MIXED
+    labels, kind = texts.METADATA_LABELS, origin_kind(frame)
     source = str(ind["source"]) + (f" ({ind['source_url']})" if ind["source_url"] else "")
     rows = [
         (texts.COLUMNS["indicator"], f"{ind['name']} ({ind['id']})"),

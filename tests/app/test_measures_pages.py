@@ -201,6 +201,33 @@ def test_masterplan_measures_download_is_reimportable(downloads) -> None:
     assert [line.split(";")[0] for line in lines[1:]] == ["t_w1", "t_w2"]
 
 
+def test_masterplan_measures_xlsx_has_its_metadata_and_imports_again(
+    downloads, db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "XLSX mit Metadaten" says what it holds (it had only the measures); the importer
+    passes the sheet "Metadaten" over, so the file still imports unchanged."""
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv(ENV_DB, str(db_copy.db_path))
+    at = open_page("masterplan", {"masterplan": "wirtschaft"})
+    button = next(b for b in at.get("download_button") if b.proto.label == texts.DOWNLOAD_XLSX)
+    content = downloads(button.proto).content
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Maßnahmen", "Metadaten"]
+    meta = dict(list(book["Metadaten"].iter_rows(values_only=True))[1:])
+    labels = texts.METADATA_LABELS
+    assert meta[labels["content"]] == "Maßnahmen, Wirtschaft"
+    assert meta[labels["source"]] == texts.MEASURES_SOURCE
+    assert meta[labels["stand"]] != "–" and meta[labels["kind"]] in (texts.DEMO, texts.OFFICIAL)
+    assert "/masterplan?" in meta[labels["permalink"]] and "stand=" in meta[labels["permalink"]]
+    again = tmp_path / "massnahmen.xlsx"
+    again.write_bytes(content)
+    result = run_import([again], db_copy)
+    assert result.measures is not None
+    assert (result.measures.inserted, result.measures.changed) == (0, 0)
+    assert result.measures.unchanged == 2
+
+
 # -- a status change: live at once, the earlier status through a pinned link ---------
 @pytest.fixture
 def changed_status(db_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

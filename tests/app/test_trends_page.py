@@ -170,6 +170,12 @@ def test_list_downloads_import_again(downloads, trends_db: Settings) -> None:
     ]
     xlsx = downloads(buttons[texts.DOWNLOAD_XLSX]).content
     assert len(pd.read_excel(io.BytesIO(xlsx))) == 6
+    meta = pd.read_excel(io.BytesIO(xlsx), sheet_name="Metadaten").set_index("Feld")["Wert"]
+    labels = texts.METADATA_LABELS
+    assert meta[labels["content"]] == texts.EXPORT_TRENDS_CONTENT
+    assert meta[labels["source"]] == texts.TRENDS_SOURCE
+    assert meta[labels["format"]] == texts.EXPORT_TEMPLATE_FORMAT
+    assert "/trends" in meta[labels["permalink"]]
 
 
 def test_slides_render_the_same_radar(trends_db: Settings) -> None:
