@@ -49,11 +49,16 @@ def last(raw: list[str]) -> str:
 
 # -- readers: raw values (+ context, now) -> Read ---------------------------------
 def read_districts(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
+    """Districts by slug or name, repeated (``bezirk=eving&bezirk=hoerde``) or, as people
+    type them, separated by commas. The whole city ("Dortmund") is no district: refused
+    with a notice (on the district page a profile of "Dortmund" would silently become
+    another district's)."""
     slugs: list[str] = []
     rejected: list[str] = []
     if len(raw) > MAX_RAW_VALUES:
         rejected.append(f"{len(raw)} Werte")
-    for text in raw[:MAX_RAW_VALUES]:
+    texts = [part for text in raw[:MAX_RAW_VALUES] for part in text.split(",")]
+    for text in texts[:MAX_RAW_VALUES]:
         slug = ctx.districts.match(text) if text.strip() else None
         if slug is None or slug == CITY:
             rejected.append(text)

@@ -38,6 +38,13 @@ def test_districts_by_slug_and_name():
     assert parsed.notices == []
 
 
+def test_districts_separated_by_commas_as_people_type_them():
+    parsed = parse({"bezirk": ["eving,Hörde", "hoerde"]}, "bezirke", CTX)
+    assert parsed.values["bezirk"] == ["eving", "hoerde"] and parsed.notices == []
+    parsed = parse({"bezirk": ["eving,nowhere"]}, "uebersicht", CTX)
+    assert parsed.values["bezirk"] == ["eving"] and [n.key for n in parsed.notices] == ["bezirk"]
+
+
 def test_bad_values_give_notices_and_keep_good_ones():
     parsed = parse(
         {"bezirk": ["nowhere", "eving"], "zeitraum": ["1900", "2024"], "masterplan": ["xyz"]},
