@@ -38,7 +38,7 @@ url.sync_from_url(page)
 presenting = share.presentation_mode()
 if presenting:
     frame.presentation_bar(page)
-widgets.shared_filters()
+widgets.shared_filters(page)
 with st.sidebar:
     share.data_stand_caption()
 if not presenting:  # links and slides carry every filter: redrawn with every section

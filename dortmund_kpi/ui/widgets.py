@@ -62,8 +62,10 @@ def page_link(
     st.page_link(page(key), label=label, query_params=params or None, **kwargs)
 
 
-def shared_filters() -> None:
-    """District and period filters in the sidebar, for every page."""
+def shared_filters(page: str) -> None:
+    """District and period filters in the sidebar, for every page; on a page that shows
+    neither (Daten, Technologiescout, Vergleich) a line says so: the choice stays for the
+    other pages, but a slider set to 2018–2020 beside a ranking of 2021 looked applied."""
     lo, hi = data.year_range()
     if "bezirk" not in st.session_state:
         st.session_state["bezirk"] = []
@@ -93,6 +95,25 @@ def shared_filters() -> None:
                 on_change=partial.changed,
                 args=("zeitraum",),
             )
+        if not {"bezirk", "zeitraum"} & _honoured(page):
+            st.caption(texts.FILTER_NOT_HERE)
+
+
+def _honoured(page: str) -> frozenset[str]:
+    """The view keys ``page`` shows its data by (its views module's ``HONOURED``)."""
+    from dortmund_kpi.views import comparison, districts, indicator, masterplan, overview, trends
+    from dortmund_kpi.views import data as data_page
+
+    modules = {
+        "uebersicht": overview,
+        "masterplan": masterplan,
+        "indikator": indicator,
+        "bezirke": districts,
+        "daten": data_page,
+        "trends": trends,
+        "vergleich": comparison,
+    }
+    return modules[page].HONOURED
 
 
 def page_key_select(key: str, label: str, options: dict[str, str], on_change: Any = None) -> str:

@@ -81,6 +81,25 @@ def test_page_renders_without_exception(page: str, params: dict) -> None:
         assert len(text_tables(at)) >= 1
 
 
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("uebersicht", False),
+        ("indikator", False),
+        ("daten", True),
+        ("trends", True),
+        ("vergleich", True),
+    ],
+)
+def test_sidebar_says_where_the_shared_filters_do_not_apply(page: str, shown: bool) -> None:
+    """Vergleich ranks the latest year with peer values whatever the slider says: the
+    sidebar says the filters do nothing there (they stay set for the other pages)."""
+    at = open_page(page, {"bezirk": ["hoerde"], "zeitraum": ["2018", "2020"]})
+    assert_ok(at)
+    assert (texts.FILTER_NOT_HERE in [c.value for c in at.sidebar.caption]) is shown
+    assert list(at.session_state["zeitraum"]) == [2018, 2020]  # kept for the other pages
+
+
 def test_every_indicator_page_renders(fixture_con) -> None:
     """Switch through the whole catalog with the indicator selectbox (one session)."""
     catalog = fixture_con.execute(
