@@ -102,7 +102,9 @@ def build(query: Query, view: View) -> IndicatorData:
         table=tables.display_table(frame, drawn),
         districts=_districts(query, view, ind, per_capita) if ind["level"] == "district" else None,
         linked=measure_views.for_indicator(measures, indicator_id),
-        file_name=file_name(ind, list(view.districts), lo, hi),
+        # per 1,000 inhabitants: other numbers, another name (both land in one folder)
+        file_name=file_name(ind, list(view.districts), lo, hi)
+        + ("_je1000" if relative is not None else ""),
         series_svg=""
         if figure is None
         else small_svg.series_markup(figure, alt_text.describe(figure)),

@@ -4,6 +4,7 @@ source and Stand, uses German separators and marks demo values (and only those).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.db import read
 from dortmund_kpi.periods import period_from_label
-from dortmund_kpi.views import sparkline
+from dortmund_kpi.views import indicator, sparkline
+from dortmund_kpi.views.common import Direct, View
 
 from .conftest import (
     annotations,
@@ -180,6 +182,11 @@ def test_per_capita_toggle_shows_values_per_1000(fixture_con) -> None:
     _assert_labelled(charts["series"], unit, demo=True)
     table = data_table(at)  # the data table: the values drawn, with their unit
     assert set(table[texts.COLUMNS["unit"]]) == {unit}
+    # its downloads are named apart from the absolute values' (both land in one folder)
+    view = View("indikator", (2019, 2022), indicator="wlan_hotspots", per_capita=True)
+    assert indicator.build(Direct(fixture_con), view).file_name.endswith("_je1000")
+    absolute = indicator.build(Direct(fixture_con), replace(view, per_capita=False))
+    assert not absolute.file_name.endswith("_je1000")
     # Another indicator, a share: it has no switch, and its link no je1000.
     at.selectbox(key="indikator").set_value("anteil_online_antraege").run()
     assert_ok(at)
