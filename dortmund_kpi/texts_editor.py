@@ -34,7 +34,10 @@ UPLOAD_CONFIRM = "Importieren"
 UPLOAD_VALUES = "Werte neu: {new}, geändert: {changed}, unverändert: {same}"
 UPLOAD_MEASURES = "Maßnahmen neu: {new}, geändert: {changed}, unverändert: {same}"
 UPLOAD_DONE = "Import abgeschlossen ({counts}). Die Ansicht zeigt die neuen Daten."
-UPLOAD_DONE_AGAIN = "Für einen weiteren Import eine Datei hochladen."
+UPLOAD_NOTHING = (
+    "Nichts zu importieren: die Datei entspricht den gespeicherten Daten ({rows} – {counts})."
+)
+ASSIST_NOTHING = "Nichts zu importieren: die Werte sind so gespeichert."
 UPLOAD_CHANGES = "Was der Import ändert"
 UPLOAD_CHANGE_COLUMNS = ("Änderung", "Indikator", "Gebiet", "Zeitraum", "alt", "neu")
 UPLOAD_MORE_CHANGES = "… und {n} weitere"

@@ -39,11 +39,9 @@ from dortmund_kpi.settings import get_settings
 from dortmund_kpi.ui import widgets
 from dortmund_kpi.views import importing
 
-_TABLE = "_assistant_table"
-_DONE = "_assistant_done"  # (file key, outcome) of the table imported just now
-SOURCE_COLUMNS = texts.ASSIST_CHANGE_COLUMNS[
-    5:7
-]  # long: narrower, so every column shows  # session state: (file key, recognised table or None)
+_TABLE = "_assistant_table"  # session state: (file key, recognised table or None)
+_DONE = "_assistant_done"  # (file key, outcome) of the file's last import in this session
+SOURCE_COLUMNS = texts.ASSIST_CHANGE_COLUMNS[5:7]  # long: narrower, so every column shows
 
 
 def file_key(upload: Any) -> str:
@@ -90,10 +88,8 @@ def official_section(upload: Any, table: Table, user_name: str) -> None:
         return
     key = file_key(upload)
     done = st.session_state.get(_DONE)
-    if done is not None and done[0] == key:  # imported: its outcome, not its confirmation
+    if done is not None and done[0] == key:  # imported: its outcome above the mapping
         _show_done(done[1])
-        st.caption(texts.UPLOAD_DONE_AGAIN)
-        return
     st.markdown(f"**{texts.ASSIST_MAPPING}**")
     remembered, licence = remembered_mappings(table, get_settings())
     use_memory = bool(remembered) and not st.checkbox(texts.ASSIST_OVERRIDE, key=f"own_{key}")
@@ -237,7 +233,12 @@ def _dry_run_and_import(
     chosen = replace(options, replace_official=replace_official, remember=remember)
     st.caption(texts.ASSIST_COMMAND)
     st.code(importing.cli_command(upload.name, chosen), language="bash", wrap_lines=True)
-    blocked = bool(trial.conflicts) and not replace_official
+    # Nothing to change (imported already, a second click): no import, unless it is the
+    # way to remember the mapping.
+    unchanged = not (trial.result.inserted or trial.result.changed or trial.conflicts)
+    if unchanged:
+        st.caption(texts.ASSIST_NOTHING)
+    blocked = (bool(trial.conflicts) and not replace_official) or (unchanged and not remember)
     if not st.button(texts.UPLOAD_CONFIRM, type="primary", disabled=blocked, key=f"import_{key}"):
         return
     try:
@@ -245,8 +246,8 @@ def _dry_run_and_import(
     except ImportFailed as failed:  # the data changed between dry run and import
         _refused(failed)
         return
-    st.session_state[_DONE] = (key, done)  # a second click would import it once more
-    st.rerun()
+    st.session_state[_DONE] = (key, done)
+    st.rerun()  # the page shows the new version; the dry run below it, nothing left to do
 
 
 def _counts(outcome: OfficialResult) -> str:

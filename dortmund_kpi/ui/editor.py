@@ -31,7 +31,7 @@ from dortmund_kpi.ui import assistant, url, widgets
 from dortmund_kpi.views import importing
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".json")
-DONE = "_upload_done"  # (file key, outcome) of the template import just made
+DONE = "_upload_done"  # (file key, outcome) of the file's last template import
 
 
 def sign_in_configured() -> bool:
@@ -128,18 +128,20 @@ def upload_section(page: str = "daten") -> None:
 
 
 def _preview_and_import(upload: Any, name: str) -> None:
-    """The dry run's counts and values, then the import on confirmation; once imported,
-    the file's outcome instead of its confirmation (a second click imported it again)."""
+    """The dry run's counts and values, then the import on confirmation. Once imported,
+    its outcome, and a dry run with nothing left to change has no button (a second click
+    imported the file again)."""
     key = assistant.file_key(upload)
     done = st.session_state.get(DONE)
-    if done is not None and done[0] == key:
+    if done is not None and done[0] == key:  # imported: its outcome above the dry run
         st.success(done[1])
-        st.caption(texts.UPLOAD_DONE_AGAIN)
-        return
     try:
         preview = _run(upload, dry_run=True)
     except ImportFailed as failed:
         show_problems(failed)
+        return
+    if not _changes_anything(preview):
+        st.caption(_counts_text(preview, texts.UPLOAD_NOTHING))
         return
     st.info(_counts_text(preview, texts.UPLOAD_PREVIEW))
     _show_changes(preview)
@@ -151,6 +153,11 @@ def _preview_and_import(upload: Any, name: str) -> None:
             return
         st.session_state[DONE] = (key, _counts_text(result, texts.UPLOAD_DONE))
         st.rerun()
+
+
+def _changes_anything(result: ImportResult) -> bool:
+    counts = [result, *(c for c in (result.measures, result.trends) if c is not None)]
+    return any(c.inserted or c.changed for c in counts)
 
 
 def show_problems(failed: ImportFailed) -> None:

@@ -91,13 +91,17 @@ def test_editor_uploads_previews_and_imports(editor_db: Settings):
     next(b for b in at.button if b.label == texts.UPLOAD_CONFIRM).click().run()
     assert_ok(at)
     assert any("Import abgeschlossen" in s.value for s in at.success)
-    # done: its outcome stays, its confirmation goes (a second click imported it again)
+    # done: nothing left to import, so no button (a second click imported it again)
     imported = Store(editor_db.db_path).version()
     assert texts.UPLOAD_CONFIRM not in [b.label for b in at.button]
+    assert any(c.value.startswith("Nichts zu importieren") for c in at.caption)
     at.run()
-    assert any("Import abgeschlossen" in s.value for s in at.success)
     assert texts.UPLOAD_CONFIRM not in [b.label for b in at.button]
     assert Store(editor_db.db_path).version() == imported
+    # another value in the same file: its dry run and its button again
+    changed = GOOD.replace(b"123,5", b"124,5")
+    at.file_uploader[0].set_value(("budget.csv", changed, "text/csv")).run()
+    assert texts.UPLOAD_CONFIRM in [b.label for b in at.button]
     with Store(editor_db.db_path).connect_read() as con:
         log = read.import_log(con)
         value = read.series(con, ["digitalisierungsbudget"], ["dortmund"], 2024, 2024)
