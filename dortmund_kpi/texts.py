@@ -28,6 +28,14 @@ PAGE_ICONS = {
 }
 
 # Filters
+# Nouns in number, for counts: formatting.counted(n, *texts.ROWS) -> "1 Zeile", "2 Zeilen"
+ROWS = ("Zeile", "Zeilen")
+RECORDS = ("Datensatz", "Datensätze")
+CELLS = ("Zelle", "Zellen")
+FILES = ("Datei", "Dateien")
+PROBLEMS = ("Problem", "Probleme")
+VIEWS = ("Ansicht", "Ansichten")
+
 FILTER_HEADER = "Filter"
 FILTER_DISTRICTS = "Stadtbezirke"
 FILTER_DISTRICTS_HELP = "Leer lassen für die Gesamtstadt; mehrere Bezirke möglich."

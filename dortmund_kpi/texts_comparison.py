@@ -31,7 +31,8 @@ COMPARISON_PER_1000 = "je 1.000 Einwohner"
 COMPARISON_PER_KM2 = "je km²"
 COMPARISON_RANK = "Rang {rank} von {n}"
 COMPARISON_NO_DORTMUND = "Für Dortmund liegt im Zeitraum {period} kein Wert vor."
-COMPARISON_MISSING = "{n} Mitglieder der Gruppe ohne Wert für {period}: {names}"
+COMPARISON_MISSING = "{members} der Gruppe ohne Wert für {period}: {names}"
+MEMBERS = ("Mitglied", "Mitglieder")
 COMPARISON_METRICS = {
     "dortmund": "Dortmund",
     "median": "Median der Gruppe",

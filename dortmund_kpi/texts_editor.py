@@ -95,7 +95,7 @@ ASSIST_PERIOD_INVALID = (
     "„{text}“ ist kein Zeitraum (erwartet z. B. 2023, 2023-Q2, 2023-05, 31.12.2023)."
 )
 ASSIST_DRY_RUN = "Probelauf: was der Import ändert"
-ASSIST_REFUSED = "So nicht importierbar ({n} Problem(e)), nichts wurde geschrieben:"
+ASSIST_REFUSED = "So nicht importierbar ({problems}), nichts wurde geschrieben:"
 ASSIST_CLI_HINT = (
     "Die Meldungen nennen die Optionen der Kommandozeile: --spalte ist die Wertspalte, "
     "--filter ein Merkmal, --zeitraum das Feld Zeitraum, --ersetzen das Kästchen „Ersetzen“."

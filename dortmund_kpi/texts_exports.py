@@ -13,6 +13,8 @@ EXPORT_NO_BROWSER = "Bildexport ist hier nicht verfügbar (Chromium fehlt)."
 DOWNLOAD_XLSX = "XLSX mit Metadaten (angezeigt)"
 DOWNLOAD_FULL_CSV = "Gesamter Indikator (CSV)"
 DOWNLOAD_FULL_XLSX = "Gesamter Indikator (XLSX)"
+METADATA_SHEET = "Metadaten"
+METADATA_COLUMNS = ("Feld", "Wert")
 METADATA_LABELS = {
     "definition": "Definition",
     "unit": "Einheit",
@@ -34,5 +36,6 @@ EXPORT_TEMPLATE_FORMAT = (
     "Importvorlage: mit „dortmund-kpi import DATEI“ oder im Browser (Redaktion) wieder "
     "importierbar; das Blatt „Metadaten“ wird dabei übergangen"
 )
+EXPORT_KIND_MIXED = "amtliche Einträge und Demodaten (Spalte datenart)"
 EXPORT_MEASURES_CONTENT = "Maßnahmen, {plan}"
 EXPORT_TRENDS_CONTENT = "Technologiescout: Trends"

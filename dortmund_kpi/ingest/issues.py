@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from dortmund_kpi import texts
+from dortmund_kpi.formatting import counted
+
 # Line and paragraph separators and bidi controls: they could forge output lines or
 # reorder what a terminal shows, like the C0/C1 control characters.
 _INVISIBLE = frozenset(
@@ -38,5 +41,10 @@ class ImportFailed(Exception):
     """Validation found problems; nothing was written."""
 
     def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(f"{len(issues)} Problem(e)")
+        super().__init__(counted(len(issues), *texts.PROBLEMS))
         self.issues = issues
+
+    @property
+    def problems_text(self) -> str:
+        """How many problems, in words: "1 Problem", "3 Probleme"."""
+        return str(self)

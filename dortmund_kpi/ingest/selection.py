@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dortmund_kpi import texts
 from dortmund_kpi.catalog import Catalog, Indicator
 from dortmund_kpi.db.peers import PEER_COLUMNS
 from dortmund_kpi.districts import CITY
@@ -146,7 +147,7 @@ def _select(
         dropped = sum(r.bezirk != CITY for r in ours)
         ours = [r for r in ours if r.bezirk == CITY]
         selection.notes.append(
-            f"{counted(dropped, 'Datensatz', 'Datensätze')} der Stadtbezirke übergangen: "
+            f"{counted(dropped, *texts.RECORDS)} der Stadtbezirke übergangen: "
             f"{indicator.id} hat nur "
             "gesamtstädtische Werte"
         )

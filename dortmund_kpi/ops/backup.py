@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 
-from dortmund_kpi import __version__, clock, os_text
+from dortmund_kpi import __version__, clock, os_text, texts
 from dortmund_kpi.db.schema import LATEST_VERSION, schema_version
 from dortmund_kpi.db.store import (
     Store,
@@ -95,7 +95,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         f"  Version {manifest['source']['version']}, Schema-Version "
         f"{manifest['schema_version']}, {count_text(rows)} Zeilen in observations, {_mb(size)}"
     )
-    print(f"  {counted(len(manifest['files']), 'Datei', 'Dateien')} mit SHA-256 in {MANIFEST}")
+    print(f"  {counted(len(manifest['files']), *texts.FILES)} mit SHA-256 in {MANIFEST}")
     return 0
 
 

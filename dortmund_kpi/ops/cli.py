@@ -58,7 +58,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from dortmund_kpi import formatting
+    from dortmund_kpi import formatting, texts
     from dortmund_kpi.ingest.importer import run_import
     from dortmund_kpi.ingest.official import area_names
     from dortmund_kpi.ops.official_import import cmd_import_official
@@ -74,8 +74,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
-    files = formatting.counted(len(paths), "Datei", "Dateien")
-    print(f"{verb}: {files}, {formatting.counted(result.rows_read, 'Zeile', 'Zeilen')}")
+    files = formatting.counted(len(paths), *texts.FILES)
+    print(f"{verb}: {files}, {formatting.counted(result.rows_read, *texts.ROWS)}")
     if result.observation_rows or not (result.measures or result.trends):
         print(
             f"  neu: {result.inserted}, geändert: {result.changed}, "
@@ -359,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportFailed as failed:
         for issue in failed.issues:
             print_err(str(issue))
-        print_err(f"Abgebrochen: {len(failed.issues)} Problem(e), nichts wurde geschrieben.")
+        print_err(f"Abgebrochen: {failed.problems_text}, nichts wurde geschrieben.")
         return EXIT_DATA
     except UsageError as exc:
         print_err(f"dortmund-kpi: {exc}")

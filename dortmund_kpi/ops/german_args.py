@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -53,15 +54,22 @@ def _german_plural(one: str, many: str, n: int) -> str:
     return _german(one if n == 1 else many)
 
 
+# One thread at a time swaps argparse's module globals: two threads interleaving their
+# save and restore would leave German in place for good. Reentrant: a parser's methods
+# call each other (parse_args -> parse_known_args -> error), each restoring what it saved.
+_SWAP = threading.RLock()
+
+
 @contextlib.contextmanager
 def german() -> Iterator[None]:
     """argparse's own words in German for the duration of the block."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = _german, _german_plural  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+    with _SWAP:
+        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext = _german, _german_plural  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class GermanParser(argparse.ArgumentParser):

@@ -19,7 +19,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dortmund_kpi.formatting import counted, number_text
+from dortmund_kpi import texts
+from dortmund_kpi.formatting import counted, number, number_text
 from dortmund_kpi.ingest.issues import visible
 from dortmund_kpi.ingest.sources.model import Record, SourceError, Table
 from dortmund_kpi.ingest.sources.read import assign_period, parse_assigned, read_source
@@ -153,8 +154,8 @@ def summary(file: str, table: Table, shown: Sequence[Record], every: bool) -> st
     lines += [f"  {column}" for column in table.columns[:SHOWN_VALUES]]
     with_value = table.with_value()
     lines.append(
-        f"Werte:       {with_value} mit Zahlenwert, "
-        f"{counted(len(table.skipped), 'Zelle', 'Zellen')} ohne Wert"
+        f"Werte:       {number(with_value)} mit Zahlenwert, "
+        f"{counted(len(table.skipped), *texts.CELLS)} ohne Wert"
     )
     for line, why in table.skipped[:SHOWN_SKIPPED]:
         lines.append(f"  {file}:{line}: {why}")

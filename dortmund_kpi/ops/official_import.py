@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dortmund_kpi import texts
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.formatting import counted
 from dortmund_kpi.ingest.issues import visible
@@ -151,7 +152,7 @@ def summary(
     lines += [f"Zuordnung{origin}: {m.describe()}" for m in outcome.mappings]
     lines += [f"Hinweis: {note}" for note in outcome.notes]
     verb = "Prüfung ohne Schreiben (--dry-run)" if result.dry_run else "Import abgeschlossen"
-    lines.append(f"{verb}: {file}, {counted(result.rows_read, 'Datensatz', 'Datensätze')}")
+    lines.append(f"{verb}: {file}, {counted(result.rows_read, *texts.RECORDS)}")
     lines.append("  Indikator | Gebiet | Zeitraum | alt → neu | Quelle alt → neu | Änderung")
     lines += [f"  {describe_change(c, names)}" for c in outcome.changes]
     lines.append(

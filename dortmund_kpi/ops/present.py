@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from dortmund_kpi import os_text
+from dortmund_kpi import os_text, texts
 from dortmund_kpi.formatting import counted
 from dortmund_kpi.ops.console import EXIT_DATA, EXIT_OK, UsageError, print_err
 from dortmund_kpi.settings import ENV_PUBLIC, PROJECT_ROOT, Settings
@@ -37,7 +37,7 @@ def cmd_slides(args: argparse.Namespace, settings: Settings) -> int:
     Path(args.output).write_bytes(data)
     for note in notes:
         print_err(note)
-    views = counted(len(args.urls), "Ansicht", "Ansichten")
+    views = counted(len(args.urls), *texts.VIEWS)
     print(f"Foliensatz geschrieben: {args.output} ({views})")
     return EXIT_OK
 

@@ -13,10 +13,12 @@ import os
 import shutil
 import threading
 import warnings
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dortmund_kpi import texts
 from dortmund_kpi.formatting import BOM, neutralise
 from dortmund_kpi.share.template_files import check_xlsx_rows
 from dortmund_kpi.views import picture
@@ -136,15 +138,21 @@ def xlsx_with_metadata(
             sheet.append([_cell(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    meta = book.create_sheet("Metadaten")
-    meta.append(["Feld", "Wert"])
-    for label, value in metadata:
-        meta.append([neutralise(label), neutralise(value)])
-    meta.column_dimensions["A"].width = 22
-    meta.column_dimensions["B"].width = 100
+    _metadata_sheet(book, metadata)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _metadata_sheet(book: Any, metadata: list[tuple[str, str]]) -> None:
+    """The sheet "Metadaten": field and value per row, wide enough to read a link (a
+    write-only workbook takes column widths before its rows, and no cell styles)."""
+    meta = book.create_sheet(texts.METADATA_SHEET)
+    meta.column_dimensions["A"].width = 22
+    meta.column_dimensions["B"].width = 100
+    meta.append(list(texts.METADATA_COLUMNS))
+    for label, value in metadata:
+        meta.append([neutralise(label), neutralise(value)])
 
 
 def _cell(value: object) -> object:
@@ -182,10 +190,7 @@ def rows_xlsx(
     for row in rows:
         sheet.append(row)
     if metadata:
-        meta = book.create_sheet("Metadaten")
-        meta.append(["Feld", "Wert"])
-        for label, value in metadata:
-            meta.append([neutralise(label), neutralise(value)])
+        _metadata_sheet(book, metadata)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -50,21 +50,29 @@ def last(raw: list[str]) -> str:
 # -- readers: raw values (+ context, now) -> Read ---------------------------------
 def read_districts(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:
     """Districts by slug or name, repeated (``bezirk=eving&bezirk=hoerde``) or, as people
-    type them, separated by commas. The whole city ("Dortmund") is no district: refused
-    with a notice (on the district page a profile of "Dortmund" would silently become
-    another district's)."""
+    type them, separated by commas: a value is split only when it is no name as a whole
+    ("Dortmund, Innenstadt-West" names one district). The whole city ("Dortmund") is no
+    district: refused with a notice (on the district page a profile of "Dortmund" would
+    silently become another district's)."""
     slugs: list[str] = []
     rejected: list[str] = []
-    if len(raw) > MAX_RAW_VALUES:
-        rejected.append(f"{len(raw)} Werte")
-    texts = [part for text in raw[:MAX_RAW_VALUES] for part in text.split(",")]
-    for text in texts[:MAX_RAW_VALUES]:
+    parts = [part for text in raw for part in _district_parts(text, ctx)]
+    if len(parts) > MAX_RAW_VALUES:
+        rejected.append(f"{len(parts)} Werte")
+    for text in parts[:MAX_RAW_VALUES]:
         slug = ctx.districts.match(text) if text.strip() else None
         if slug is None or slug == CITY:
             rejected.append(text)
         elif slug not in slugs:
             slugs.append(slug)
     return Read(slugs, tuple(rejected))
+
+
+def _district_parts(text: str, ctx: UrlContext) -> list[str]:
+    """``text`` as one name, or its comma-separated parts (empty ones left out)."""
+    if "," not in text or ctx.districts.match(text) is not None:
+        return [text]
+    return [part for part in text.split(",") if part.strip()] or [text]
 
 
 def read_years(raw: list[str], ctx: UrlContext, now: datetime | None) -> Read:

@@ -125,9 +125,9 @@ def _show_table(table: Table, records: list[Record]) -> None:
     st.caption(texts.ASSIST_SOURCE.format(source=visible(table.source), licence=licence))
     st.caption(
         texts.ASSIST_COUNTS_READ.format(
-            records=formatting.counted(len(table.records), "Datensatz", "Datensätze"),
+            records=formatting.counted(len(table.records), *texts.RECORDS),
             ours=formatting.number(len(records)),
-            skipped=formatting.counted(len(table.skipped), "Zelle", "Zellen"),
+            skipped=formatting.counted(len(table.skipped), *texts.CELLS),
         )
     )
     if not records:
@@ -207,7 +207,7 @@ def _period(records: list[Record], key: str) -> tuple[bool, When | None]:
 
 
 def _refused(failed: ImportFailed) -> None:
-    st.error(texts.ASSIST_REFUSED.format(n=len(failed.issues)))
+    st.error(texts.ASSIST_REFUSED.format(problems=failed.problems_text))
     st.code("\n".join(str(i) for i in failed.issues[:50]), language=None, wrap_lines=True)
     st.caption(texts.ASSIST_CLI_HINT)
 

@@ -162,8 +162,7 @@ def _changes_anything(result: ImportResult) -> bool:
 
 def show_problems(failed: ImportFailed) -> None:
     """What is wrong with the file, line by line (wrapped: a phone shows it whole)."""
-    problems = formatting.counted(len(failed.issues), "Problem", "Probleme")
-    st.error(texts.UPLOAD_INVALID.format(problems=problems))
+    st.error(texts.UPLOAD_INVALID.format(problems=failed.problems_text))
     lines = "\n".join(str(i) for i in failed.issues[:50])
     st.code(lines, language=None, wrap_lines=True)
 
@@ -192,7 +191,7 @@ def _counts_text(result: ImportResult, template: str) -> str:
         parts.append(
             texts.UPLOAD_MEASURES.format(new=m.inserted, changed=m.changed, same=m.unchanged)
         )
-    rows = formatting.counted(result.rows_read, "Zeile", "Zeilen")
+    rows = formatting.counted(result.rows_read, *texts.ROWS)
     return template.format(rows=rows, counts="; ".join(parts))
 
 

@@ -90,7 +90,8 @@ class ComparisonData:
             return ""
         period = period_text(self.latest.period) if self.latest else "–"
         names = ", ".join(self.missing)
-        return texts.COMPARISON_MISSING.format(n=len(self.missing), period=period, names=names)
+        members = formatting.counted(len(self.missing), *texts.MEMBERS)
+        return texts.COMPARISON_MISSING.format(members=members, period=period, names=names)
 
     # Drawn by ``build`` (the comparison page), not by ``numbers`` (the indicator page's
     # panel never shows them), once per page data: cached_property writes past frozen.

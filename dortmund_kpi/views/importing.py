@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dortmund_kpi import texts
-from dortmund_kpi.formatting import number_text
+from dortmund_kpi.formatting import number, number_text
 from dortmund_kpi.ingest.issues import Issue, visible
 from dortmund_kpi.ingest.official import Change, Options, origin
 from dortmund_kpi.ingest.sources.model import Record, Table
@@ -195,5 +195,5 @@ def preview_lines(result: Any, names: dict[str, str]) -> list[str]:
     for _, indicator, area, period, old, new in frame.itertuples(index=False):
         lines.append(f"  {indicator} | {area} | {period} | {old} → {new}")
     if more:
-        lines.append(f"  {texts.UPLOAD_MORE_CHANGES.format(n=more)}")
+        lines.append(f"  {texts.UPLOAD_MORE_CHANGES.format(n=number(more))}")
     return lines

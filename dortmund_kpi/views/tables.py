@@ -178,14 +178,15 @@ def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def origin_kind(frame: pd.DataFrame) -> str:
-    """Official, demo or both, from the rows' ``is_official`` ("–" without rows)."""
+def origin_kind(frame: pd.DataFrame, mixed: str = texts.KIND_MIXED) -> str:
+    """Official, demo or both (``mixed``: the words for both), from the rows'
+    ``is_official`` ("–" without rows)."""
     if not len(frame):
         return "–"
     official = frame["is_official"]
     if official.all():
         return texts.OFFICIAL
-    return texts.DEMO if not official.any() else texts.KIND_MIXED
+    return texts.DEMO if not official.any() else mixed
 
 
 def list_metadata(
@@ -198,7 +199,7 @@ def list_metadata(
         (labels["content"], content),
         (labels["source"], source),
         (labels["stand"], stand_of(frame)),
-        (labels["kind"], origin_kind(frame)),
+        (labels["kind"], origin_kind(frame, texts.EXPORT_KIND_MIXED)),
         (labels["format"], texts.EXPORT_TEMPLATE_FORMAT),
         (labels["permalink"], permalink),
     ]

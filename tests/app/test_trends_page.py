@@ -155,7 +155,7 @@ def test_pinned_radar_shows_the_rings_of_its_day(
     assert len(pinned.dataframe[0].value) == 2  # the third assessment came later
 
 
-def test_list_downloads_import_again(downloads, trends_db: Settings) -> None:
+def test_list_downloads_import_again(downloads, trends_db: Settings, tmp_path: Path) -> None:
     at = open_page("trends")
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
     csv = downloads(buttons[texts.DOWNLOAD_CSV]).content
@@ -170,6 +170,11 @@ def test_list_downloads_import_again(downloads, trends_db: Settings) -> None:
     ]
     xlsx = downloads(buttons[texts.DOWNLOAD_XLSX]).content
     assert len(pd.read_excel(io.BytesIO(xlsx))) == 6
+    copy = make_settings(tmp_path / "kpi.duckdb")  # trends_db is shared: read-only
+    shutil.copyfile(trends_db.db_path.resolve(), copy.db_path)
+    (tmp_path / "technologiescout.xlsx").write_bytes(xlsx)  # "Metadaten" is passed over
+    imported = run_import([tmp_path / "technologiescout.xlsx"], copy).trends
+    assert imported is not None and (imported.changed, imported.unchanged) == (0, 6)
     meta = pd.read_excel(io.BytesIO(xlsx), sheet_name="Metadaten").set_index("Feld")["Wert"]
     labels = texts.METADATA_LABELS
     assert meta[labels["content"]] == texts.EXPORT_TRENDS_CONTENT

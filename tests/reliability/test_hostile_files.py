@@ -33,10 +33,12 @@ from openpyxl import Workbook, load_workbook
 
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
+from dortmund_kpi.formatting import counted
 from dortmund_kpi.ingest.importer import ImportResult, run_import
 from dortmund_kpi.ingest.issues import ImportFailed, Issue
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.template_files import to_xlsx
+from dortmund_kpi.texts import PROBLEMS
 from tests.fixtures.hostile import make_hostile
 from tests.reliability.conftest import Result
 from tests.reliability.helpers import (
@@ -112,7 +114,8 @@ def _assert_rejected(result: Result, name: str, file: str) -> None:
     lines = result.err.splitlines()
     assert result.code == 1 and result.out == "", result.out + result.err
     problems, final = lines[:-1], lines[-1]
-    assert final == f"Abgebrochen: {len(problems)} Problem(e), nichts wurde geschrieben."
+    counts = counted(len(problems), *PROBLEMS)
+    assert final == f"Abgebrochen: {counts}, nichts wurde geschrieben."
     form = re.compile(rf"{re.escape(file)}:[1-9]\d*: ({'|'.join(COLUMNS)}): \S.*")
     assert all(form.fullmatch(line) for line in problems), problems
     expected = (INVALID_DIR / f"{name}.expected").read_text(encoding="utf-8").splitlines()

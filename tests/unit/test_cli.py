@@ -115,7 +115,7 @@ def test_help(command: str) -> None:
     ("args", "message"),
     [
         ((), "dortmund-kpi: Fehler: diese Angaben fehlen: BEFEHL"),
-        (("frobnicate",), "Angabe BEFEHL: ungültige Wahl: 'frobnicate' (möglich: 'init'"),
+        (("frobnicate",), "Angabe BEFEHL: ungültige Wahl: 'frobnicate' (möglich: "),
         (("import",), "dortmund-kpi import: Fehler: diese Angaben fehlen: DATEI"),
         (("import", "--bogus", "x.csv"), "dortmund-kpi: Fehler: unbekannte Angaben: --bogus"),
         (("export", "--format", "pdf"), "Angabe --format: ungültige Wahl: 'pdf'"),
@@ -306,5 +306,5 @@ def test_import_of_a_missing_file(demo_db: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith("gibtsnicht.csv:1: datei: ")
-    assert lines[1:] == ["Abgebrochen: 1 Problem(e), nichts wurde geschrieben."]
+    assert lines[1:] == ["Abgebrochen: 1 Problem, nichts wurde geschrieben."]
     assert Store(demo_db).version() == version

@@ -30,11 +30,13 @@ from pathlib import Path
 
 import pytest
 
+from dortmund_kpi import texts
 from dortmund_kpi.catalog import load_catalog
 from dortmund_kpi.clock import now_local
 from dortmund_kpi.db.read import export_rows
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.districts import CITY, load_districts
+from dortmund_kpi.formatting import counted
 from dortmund_kpi.settings import Settings
 from dortmund_kpi.share.template_files import to_csv
 from tests.conftest import make_settings
@@ -317,7 +319,7 @@ def test_invalid_file_is_rejected(case: Case, runner: ImportRunner, baseline: Ba
     want = expected_problems(case)
     assert (run.problem_lines, run.final_line, run.returncode) == (
         want,
-        f"Abgebrochen: {len(want)} Problem(e), nichts wurde geschrieben.",
+        f"Abgebrochen: {counted(len(want), *texts.PROBLEMS)}, nichts wurde geschrieben.",
         1,
     )
     assert run.stdout == ""

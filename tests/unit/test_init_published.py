@@ -202,7 +202,7 @@ def test_init_command_names_the_broken_entry(
     assert err.splitlines() == [
         f"{settings.official_sources_path}:4: indikator: unbekannter Indikator 'gigabit' "
         "(siehe dortmund-kpi indicators)",
-        "Abgebrochen: 1 Problem(e), nichts wurde geschrieben.",
+        "Abgebrochen: 1 Problem, nichts wurde geschrieben.",
     ]
 
 

@@ -43,6 +43,9 @@ def test_districts_separated_by_commas_as_people_type_them():
     assert parsed.values["bezirk"] == ["eving", "hoerde"] and parsed.notices == []
     parsed = parse({"bezirk": ["eving,nowhere"]}, "uebersicht", CTX)
     assert parsed.values["bezirk"] == ["eving"] and [n.key for n in parsed.notices] == ["bezirk"]
+    # a name with a comma stays one name; a trailing comma is no empty district
+    parsed = parse({"bezirk": ["Dortmund, Innenstadt-West", "eving,"]}, "uebersicht", CTX)
+    assert parsed.values["bezirk"] == ["innenstadt-west", "eving"] and parsed.notices == []
 
 
 def test_bad_values_give_notices_and_keep_good_ones():
