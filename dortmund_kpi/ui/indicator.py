@@ -31,9 +31,7 @@ def district_section(page: IndicatorData) -> None:
     left, right = st.columns([3, 2])
     with left:
         district_map, svg = page.districts.map, page.districts.map_svg
-        projector = functools.partial(
-            map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH, names=page.districts.map_names
-        )
+        projector = functools.partial(map_svg.figure_svg, width=small_svg.PROJECTOR_WIDTH)
         name = f"{ind['id']}_karte_{period}"
         widgets.svg_chart(district_map, svg, key="map", filename=name, projector=projector)
     with right:

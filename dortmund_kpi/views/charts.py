@@ -70,6 +70,7 @@ CITY_COLOR = "#332288"
 TARGET_COLOR = "#117733"
 TREND_COLOR = "#888888"
 SEQUENTIAL = "Viridis"
+AREA_NAMES = "area_names"  # layout.meta key of a map: where its areas' names go
 KINDS = {True: texts.OFFICIAL, False: texts.DEMO}  # the origin of one value, as shown
 
 PLOTLY_LOCALE_DE = {
@@ -246,8 +247,12 @@ def district_map(
     view: tuple[dict, float],
     meta: ChartMeta,
     schematic: bool,
+    names: dict[str, tuple[float, float]] | None = None,
 ) -> go.Figure:
-    """Choropleth of the districts on a blank style: no tile or CDN request is needed."""
+    """Choropleth of the districts on a blank style: no tile or CDN request is needed.
+    ``names`` (slug -> longitude, latitude: where each district's name goes) travels with
+    the figure (``layout.meta``) to the drawings that write them (``views.map_svg``, the
+    pictures of ``views.picture``); plotly's own map would hide names that collide."""
     center, zoom = view
     fmt = number_format(meta.decimals)
     fig = go.Figure(
@@ -265,4 +270,6 @@ def district_map(
         )
     )
     fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom})
+    if names:
+        fig.update_layout(meta={AREA_NAMES: {slug: list(at) for slug, at in names.items()}})
     return style(fig, meta, height=520, extra=texts.MAP_SCHEMATIC if schematic else "", narrow=True)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dortmund_kpi import status, texts
+from dortmund_kpi.geometry import Geometry
 from dortmund_kpi.views import chart_frame, charts
 from dortmund_kpi.views.common import (
     PER_1000_DECIMALS,
@@ -84,17 +85,12 @@ def _district_meta(
 
 
 def map_figure(
-    values: pd.DataFrame,
-    ind: pd.Series,
-    geojson: dict,
-    view: tuple[dict, float],
-    per_capita: bool,
-    schematic: bool,
-    period_label: str,
+    values: pd.DataFrame, ind: pd.Series, geo: Geometry, per_capita: bool, period_label: str
 ) -> go.Figure:
     title = f"{ind['short_name']}, {period_text(period_label)}"
     column, meta = _district_meta(values, ind, per_capita, title)
-    return charts.district_map(values, column, geojson, view, meta, schematic)
+    drawn = (geo.geojson, geo.view, meta, geo.schematic, geo.labels)
+    return charts.district_map(values, column, *drawn)
 
 
 def ranking_figure(

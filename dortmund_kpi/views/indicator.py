@@ -5,7 +5,7 @@ series, table, map and ranking."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,7 +40,6 @@ class DistrictCharts:
     ranking: go.Figure
     ranking_svg: str = ""  # the ranking as static SVG (views.bars_svg)
     map_svg: str = ""  # the map as static SVG (views.map_svg)
-    map_names: dict[str, tuple[float, float]] = field(default_factory=dict)  # where names go
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def _districts(query: Query, view: View, ind: pd.Series, per_capita: bool) -> Di
     period = str(periods["period"].iloc[0])
     values = query(read.district_values, str(ind["id"]), period, as_of=as_of)
     geo = geometry.current_geometry(get_settings())
-    district_map = map_figure(values, ind, geo.geojson, geo.view, per_capita, geo.schematic, period)
+    district_map = map_figure(values, ind, geo, per_capita, period)
     district_map = charts.freeze(district_map)
     ranking = charts.freeze(ranking_figure(values, ind, per_capita, period))
     return DistrictCharts(
@@ -128,6 +127,5 @@ def _districts(query: Query, view: View, ind: pd.Series, per_capita: bool) -> Di
         district_map,
         ranking,
         bars_svg.figure_svg(ranking, alt_text.describe(ranking)),
-        map_svg.figure_svg(district_map, alt_text.describe(district_map), names=geo.labels),
-        geo.labels,
+        map_svg.figure_svg(district_map, alt_text.describe(district_map)),
     )

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dortmund_kpi.views import chart_frame, svg_parts
+from dortmund_kpi.views.charts import AREA_NAMES
 
 WIDTH = 480  # a column on a laptop (text about 12 px there, 9 px on a phone)
 _BAR = 76  # room at the right for the colour bar and its numbers
@@ -28,18 +29,18 @@ _STEPS = 48  # bands the colour bar is drawn in
 _UNIT_CHARS = 11  # characters of 11 px text in the colour bar's column (its unit's lines)
 _UNIT_CHAR_PX, _UNIT_LINE = 5.8, 13  # a character's width and a line's height there
 _TOLERANCE = 0.5  # px: a border drawn this close to the official one looks the same
-_NAME_PX = 10  # an area's name (12 names fit the districts at the page's width)
+NAME_PX = 10  # an area's name (12 names fit the districts at the page's width)
+# How far apart the westernmost and easternmost district names are at that width (px,
+# measured on the districts' geometry): a picture writes names in proportion to it.
+NAME_SPAN = 272
 Ring = list[tuple[float, float]]
 Names = dict[str, tuple[float, float]]
 Project = Callable[[float, float], tuple[float, float]]
 
 
-def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH, names: Names | None = None) -> str:
-    """The map as an SVG element (``role="img"``, ``alt`` its accessible name). ``names``
-    (location -> longitude, latitude) writes the areas' names there: without a pointer (a
-    phone, a projector) the districts' map says nothing about which is which otherwise.
-    Drawn here only: MapLibre hides a text that collides with another, and plotly gives no
-    way to allow it, so the interactive map would lose names at some sizes."""
+def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH) -> str:
+    """The map as an SVG element (``role="img"``, ``alt`` its accessible name), with the
+    areas' names where the figure says (``area_names``)."""
     height = int(fig.layout.height or 520)
     parts, y = svg_parts.header(fig, width)
     footer, top = svg_parts.footer(fig, width, height)
@@ -54,8 +55,9 @@ def figure_svg(fig: go.Figure, alt: str, width: int = WIDTH, names: Names | None
         parts.append('<g class="areas">')
         parts += [_area(trace, index, rings, project) for trace, index, rings in areas]
         parts.append("</g>")
+        names = area_names(fig)
         if names and scaled is not None:
-            parts += _names(scaled, names, project, round(_NAME_PX * width / WIDTH))
+            parts += _names(scaled, names, project, round(NAME_PX * width / WIDTH))
     if scaled is not None:
         _colour_bar(parts, scaled, (right + 14, y + 30, top - 30))
     return svg_parts.element(parts + footer, alt, width, height, css_class="dkpi-map")
@@ -120,21 +122,46 @@ def _area(trace: go.Choroplethmap, index: int, rings: list[Ring], project: Proje
     )
 
 
+def area_names(fig: go.Figure) -> Names:
+    """Where a map's areas are named (location -> longitude, latitude; ``charts.AREA_NAMES``
+    of its ``layout.meta``): none for a map without."""
+    meta = fig.layout.meta
+    found = meta.get(AREA_NAMES) if isinstance(meta, dict) else None
+    return {str(k): (float(v[0]), float(v[1])) for k, v in (found or {}).items()}
+
+
+def name_lines(name: str) -> list[str]:
+    """An area's name as a map writes it: a long compound in two lines ("Innenstadt-" /
+    "West"), so that it stays inside its area."""
+    head, dash, tail = name.partition("-")
+    return [head + dash, tail] if dash and len(name) > 12 else [name]
+
+
+def name_colours(trace: go.Choroplethmap, index: int) -> tuple[str, str]:
+    """Text and halo colour of an area's name: white on a dark fill, dark on a light one,
+    whichever contrasts more (WCAG 2) with the fill as drawn (its opacity over white); the
+    halo of the other keeps a name readable where the two are close, and over borders."""
+    fill = _fill(trace, index)
+    if not fill.startswith("rgb"):
+        return "#1a1a1a", "white"  # the grey of an area without a value
+    opacity = 1.0 if trace.marker.opacity is None else float(trace.marker.opacity)
+    drawn = [c * opacity + 255 * (1 - opacity) for c in plotly.colors.unlabel_rgb(fill)]
+    return ("white", "#1a1a1a") if _dark(drawn) else ("#1a1a1a", "white")
+
+
 def _names(trace: go.Choroplethmap, names: Names, project: Project, size: int) -> list[str]:
-    """Each area's name (the trace's text) at its point in ``names``: centred, a long
-    compound in two lines ("Innenstadt-" / "West"), light on a dark fill and dark on a
-    light one. ``size`` grows with the drawing (so do the areas; a narrower drawing shown
-    larger, as in presentation mode, keeps the names inside them). The names let the
-    pointer through: the area keeps its tooltip."""
+    """Each area's name (the trace's text) at its point in ``names``, centred, in lines
+    (``name_lines``) and colours (``name_colours``). ``size`` grows with the drawing (so
+    do the areas; a narrower drawing shown larger, as in presentation mode, keeps the
+    names inside them). The names let the pointer through: the area keeps its tooltip."""
     parts = []
     for index, location in enumerate(trace.locations):
         at, name = names.get(str(location)), svg_parts.each(trace.text, index)
         if at is None or not name:
             continue
         x, y = project(*at)
-        head, dash, tail = str(name).partition("-")
-        lines = [head + dash, tail] if dash and len(str(name)) > 12 else [str(name)]
-        colour = "white" if _dark(_fill(trace, index)) else "#1a1a1a"
+        lines = name_lines(str(name))
+        colour, halo = name_colours(trace, index)
         first = y + size * 0.35 - (len(lines) - 1) * size * 0.55
         parts += [
             svg_parts.text(
@@ -143,6 +170,10 @@ def _names(trace: go.Choroplethmap, names: Names, project: Project, size: int) -
                 line,
                 size=size,
                 fill=colour,
+                stroke=halo,
+                stroke_width="2",
+                stroke_opacity="0.45",
+                paint_order="stroke",
                 text_anchor="middle",
                 pointer_events="none",
                 class_="area-name",
@@ -152,12 +183,10 @@ def _names(trace: go.Choroplethmap, names: Names, project: Project, size: int) -
     return parts
 
 
-def _dark(fill: str) -> bool:
-    """Whether white text stands out more on ``fill`` than dark text (``#1a1a1a``), by
-    WCAG 2's contrast ratio."""
-    if not fill.startswith("rgb"):
-        return False  # "none" or the grey of an area without a value: dark text
-    channels = [float(c) / 255 for c in plotly.colors.unlabel_rgb(fill)]
+def _dark(rgb: list[float]) -> bool:
+    """Whether white text stands out more on the colour ``rgb`` (0–255) than dark text
+    (``#1a1a1a``), by WCAG 2's contrast ratio."""
+    channels = [v / 255 for v in rgb]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.06

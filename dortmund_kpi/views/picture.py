@@ -13,15 +13,23 @@ a picture of another size, and are fitted to it here (on a copy):
   shrinks with them. The title's and legend's places are computed for the picture's
   height.
 
+- A district map names its districts on the page (``views.map_svg``, from the figure's
+  ``area_names``), not in plotly's map, which hides names that collide. A picture has
+  one size, so the names are written over it as annotations at the points where the map
+  draws them (Web Mercator at the picture's zoom), with the colour bar kept beside the
+  map inside the plot area so that the map's box, and so every point, is known.
+
 Everything else (legend, values, origin marking) is the page's figure as it is.
 """
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from dortmund_kpi import geometry
-from dortmund_kpi.views import chart_frame
+from dortmund_kpi.views import chart_frame, map_svg, svg_parts
 
 FOOTER_PX_PER_CHAR = 6.5  # the footer's 10 px text, on average per character
 BADGE_PX = 120  # the "Demodaten" badge at the footer's right end
@@ -38,6 +46,7 @@ def fitted(fig: go.Figure, width: int, height: int) -> go.Figure:
     )
     _footer_fitted(out, width)
     _map_fitted(out, width, height)
+    _map_names(out, width, height)
     return out
 
 
@@ -65,3 +74,49 @@ def _map_fitted(fig: go.Figure, width: int, height: int) -> None:
         return
     centre, zoom = geometry.map_view(areas[0].geojson, plot_width, plot_height)
     fig.update_layout(map={"center": centre, "zoom": zoom})
+
+
+def _map_names(fig: go.Figure, width: int, height: int) -> None:
+    """The districts' names at their points of the fitted map, as annotations."""
+    names, zoom = map_svg.area_names(fig), fig.layout.map.zoom
+    trace = next((t for t in fig.data if t.type == "choroplethmap" and t.z is not None), None)
+    if not names or trace is None or zoom is None:
+        return
+    margin = fig.layout.margin
+    plot_w = width - (margin.l or 0) - (margin.r or 0)
+    plot_h = height - (margin.t or 0) - (margin.b or 0)
+    if plot_w <= COLORBAR_PX or plot_h <= 0:
+        return
+    share = (plot_w - COLORBAR_PX) / plot_w  # the map's box: what _map_fitted zoomed for
+    fig.update_layout(map_domain={"x": [0, share], "y": [0, 1]}, margin_autoexpand=False)
+    trace.colorbar.update(x=1, xanchor="right")  # inside the plot area, beside the map
+    world = 512 * 2**zoom  # MapLibre's tiles are 512 px wide
+
+    def pixel(lon: float, lat: float) -> tuple[float, float]:
+        north = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return (lon + 180) / 360 * world, (1 - north / math.pi) / 2 * world
+
+    centre = pixel(fig.layout.map.center.lon, fig.layout.map.center.lat)
+    west, east = (pixel(lon, 0)[0] for lon in _extent(names))
+    size = max(9, round(map_svg.NAME_PX * (east - west) / map_svg.NAME_SPAN))
+    for index, location in enumerate(trace.locations):
+        at, name = names.get(str(location)), svg_parts.each(trace.text, index)
+        if at is None or not name:
+            continue
+        x, y = pixel(*at)
+        colour, _ = map_svg.name_colours(trace, index)
+        fig.add_annotation(
+            x=(plot_w * share / 2 + x - centre[0]) / plot_w,
+            y=1 - (plot_h / 2 + y - centre[1]) / plot_h,
+            xref="paper",
+            yref="paper",
+            text="<br>".join(map_svg.name_lines(str(name))),
+            showarrow=False,
+            font={"size": size, "color": colour, "shadow": "auto"},
+        )
+
+
+def _extent(names: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """West and east of the name points (the names' span, as in the page's drawing)."""
+    lons = [lon for lon, _ in names.values()]
+    return min(lons), max(lons)

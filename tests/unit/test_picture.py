@@ -11,7 +11,7 @@ import pytest
 from dortmund_kpi import texts
 from dortmund_kpi.db.store import Store
 from dortmund_kpi.settings import Settings
-from dortmund_kpi.views import chart_frame, indicator, picture, svg_parts
+from dortmund_kpi.views import chart_frame, indicator, map_svg, picture, svg_parts
 from dortmund_kpi.views.chart_frame import ChartMeta
 from dortmund_kpi.views.common import Direct, View
 
@@ -82,3 +82,39 @@ def test_a_drawn_footer_is_never_broken_at_a_hyphen_either() -> None:
     words = [re.sub(r"<[^>]+>", "", p) for p in parts if 'fill="#555"' in p]
     assert len(words) >= 2 and "Open-Data-Portal" in " ".join(words)
     assert any(texts.DEMO_BADGE in p for p in parts)  # the badge found by its name
+
+
+def test_a_pictures_map_names_each_district_where_the_map_draws_it(district_map) -> None:
+    """A PNG, SVG or slide of the map names its districts as the page does (plotly's own
+    map hides names that collide): an annotation per district over the map's box, north
+    up and west left, in the picture's proportions; the page's figure stays as it was."""
+    names = map_svg.area_names(district_map)
+    trace = district_map.data[0]
+    assert len(names) == len(trace.locations) == 12  # precondition: the page's names
+    fitted = picture.fitted(district_map, 1352, 652)
+    share = fitted.layout.map.domain.x[1]
+    assert 0.8 < share < 1 and fitted.layout.margin.autoexpand is False
+    assert fitted.data[0].colorbar.x == 1  # beside the map, inside the known plot area
+    written = {
+        a.text.replace("<br>", ""): (a.x, a.y)
+        for a in fitted.layout.annotations
+        if a.xref == "paper" and a.showarrow is False and a.y > 0
+    }
+    assert set(trace.text) <= set(written)
+    for name in trace.text:
+        x, y = written[name]
+        assert 0 < x < share and 0 < y < 1, name
+    west = min(names, key=lambda slug: names[slug][0])
+    north = max(names, key=lambda slug: names[slug][1])
+    by_slug = dict(zip(trace.locations, trace.text, strict=True))
+    assert min(written[n][0] for n in trace.text) == written[by_slug[west]][0]
+    assert max(written[n][1] for n in trace.text) == written[by_slug[north]][1]
+    assert not [a for a in district_map.layout.annotations if a.text in trace.text]
+    small = picture.fitted(district_map, 400, 300)  # smaller map, smaller names
+    sizes = {
+        a.font.size for a in small.layout.annotations if a.text.replace("<br>", "") in trace.text
+    }
+    big = {
+        a.font.size for a in fitted.layout.annotations if a.text.replace("<br>", "") in trace.text
+    }
+    assert max(sizes) < min(big)
