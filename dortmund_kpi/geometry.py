@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from shapely import affinity
 from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -326,8 +327,12 @@ def label_points(geojson: dict) -> dict[str, tuple[float, float]]:
     for feature in geojson["features"]:
         shp = shape(feature["geometry"])
         part = max(getattr(shp, "geoms", [shp]), key=lambda polygon: polygon.area)
-        point = polylabel(part, tolerance=0.0005)  # about 40 m: finer than the map shows
-        points[str(feature["properties"]["slug"])] = (point.x, point.y)
+        # As the map draws it: a degree of longitude is shorter than one of latitude here
+        # (by the cosine of the latitude), so the room around a point is measured so too.
+        shrink = math.cos(math.radians(part.centroid.y))
+        drawn = affinity.scale(part, xfact=shrink, yfact=1.0, origin=(0, 0))
+        point = polylabel(drawn, tolerance=0.0005)  # about 50 m: finer than the map shows
+        points[str(feature["properties"]["slug"])] = (point.x / shrink, point.y)
     return points
 
 

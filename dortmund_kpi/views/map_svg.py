@@ -32,7 +32,7 @@ _TOLERANCE = 0.5  # px: a border drawn this close to the official one looks the 
 NAME_PX = 10  # an area's name (12 names fit the districts at the page's width)
 # How far apart the westernmost and easternmost district names are at that width (px,
 # measured on the districts' geometry): a picture writes names in proportion to it.
-NAME_SPAN = 272
+NAME_SPAN = 257
 Ring = list[tuple[float, float]]
 Names = dict[str, tuple[float, float]]
 Project = Callable[[float, float], tuple[float, float]]
