@@ -167,13 +167,20 @@ def _footer(slide, content: Slide) -> float:
     return top
 
 
+NOTE_LINES = 3  # a note longer than this is cut ("…"): the chart keeps its room
+
+
 def _notes(slide, notes: list[str], bottom: float) -> float:
     """What the page says beside the slide's chart (a comparison's standing, the members
     left out), a paragraph each above the source line; returns where they begin."""
     for note in reversed(notes):
-        fitted = layout.fit_text(note, BODY_WIDTH, (12, 11), 3)
+        fitted, text = layout.fit_text(note, BODY_WIDTH, (12, 11), NOTE_LINES), note
+        if len(fitted.lines) > NOTE_LINES:
+            last = layout.shorten(fitted.lines[NOTE_LINES - 1] + " …", BODY_WIDTH, fitted.size)
+            fitted = layout.Fitted(fitted.size, [*fitted.lines[: NOTE_LINES - 1], last])
+            text = " ".join(fitted.lines)
         bottom -= fitted.height
-        _text(slide, LEFT, bottom, BODY_WIDTH, fitted.height, note, fitted.size)
+        _text(slide, LEFT, bottom, BODY_WIDTH, fitted.height, text, fitted.size)
     return bottom - (BODY_GAP if notes else 0)
 
 

@@ -46,6 +46,8 @@ LINKS = [
 SUMMARIES = [
     "https://kpi.example/vergleich?vergleich=ruhr&indikator=gigabit_haushalte",
     "https://kpi.example/trends?sektoren=masterplan",
+    # with its notes below the ranking: Dortmund's standing and the 10 members left out
+    "https://kpi.example/vergleich?vergleich=grossstaedte&indikator=gigabit_haushalte",
 ]
 LONG_TITLE = (
     "Anteil der Verwaltungsleistungen, die vollständig digital mit Servicekonto, "
@@ -176,11 +178,14 @@ def stress_deck() -> bytes:
     one = pd.DataFrame(
         [ONE_ROW], columns=["Maßnahme", "Verantwortlich", "Frist", "Status", "Überfällig"]
     )
+    bars = pd.DataFrame({"category": [f"Stadt {n}" for n in range(15)], "value": range(15)})
+    notes = [LONG_TITLE, "Mitglieder der Gruppe ohne Wert: " + ", ".join([LONG_TITLE] * 4)]
     return build_deck(
         [
             Slide(title=LONG_TITLE, table=pd.DataFrame(rows, columns=HEADER), **common),
             Slide(title=LONG_TITLE, series=series, **common),
             Slide(title="Maßnahmen zu diesem Indikator", table=one, **common),
+            Slide(title=LONG_TITLE, bars=bars, notes=notes, **common),
         ]
     )
 
@@ -223,8 +228,23 @@ def test_summary_slides_show_every_row(pages):
     assert overview.count(on_track) >= 10 and "Smart-City-Rang:" in overview
 
 
+def test_notes_below_a_chart_sit_above_the_source_and_never_run_long(pages):
+    """A comparison's standing and members left out, below its ranking and above the
+    source line; a very long note is cut at three lines ("…"), the chart keeps its room."""
+    for words in (pages["summaries"][2][2], pages["stress"][3][2]):
+        source = min(w.y0 for w in words if w.text == f"{texts.SOURCE}:")
+        notes = [w for w in words if w.text in ("Rang", "Mitglieder")]
+        assert notes and all(w.y1 <= source for w in notes)
+    stress = pages["stress"][3][2]
+    source = min(w.y0 for w in stress if w.text == f"{texts.SOURCE}:")
+    first = min(w.y0 for w in stress if w.text == "Mitglieder")
+    line = max(w.y1 - w.y0 for w in stress if w.text == "Mitglieder")
+    assert source - first < 3.6 * line  # three lines at most
+    assert "…" in " ".join(w.text for w in stress)
+
+
 def test_long_titles_tall_tables_and_long_sources_still_fit(pages):
-    assert len(pages["stress"]) == 3
+    assert len(pages["stress"]) == 4
     assert layout_problems(pages["stress"]) == []
     table_words = {w.text for w in pages["stress"][0][2]}
     assert set(HEADER) <= table_words, "a header word was broken"
