@@ -26,9 +26,8 @@ from dortmund_kpi.peer_groups import group_ids
 from dortmund_kpi.share import deck_comparison, deck_summary, trend_slides, url_values, urlstate
 from dortmund_kpi.share.slide_charts import number_format, target_path_rows
 from dortmund_kpi.share.slides import Slide, build_deck
-from dortmund_kpi.views import comparison, data, districts, indicator, masterplan, overview
+from dortmund_kpi.views import data, districts, indicator, masterplan, overview, pages
 from dortmund_kpi.views import measures as measure_views
-from dortmund_kpi.views import trends as trend_views
 from dortmund_kpi.views.charts import period_midpoints
 from dortmund_kpi.views.common import (
     PER_1000_DECIMALS,
@@ -42,13 +41,7 @@ from dortmund_kpi.views.common import (
 )
 
 BUILDERS: dict[str, Callable[[Query, View], Any]] = {
-    "uebersicht": overview.build,
-    "masterplan": masterplan.build,
-    "indikator": indicator.build,
-    "bezirke": districts.build,
-    "daten": data.build,
-    "trends": trend_views.build,
-    "vergleich": comparison.build,
+    page: module.build for page, module in pages.MODULES.items()
 }
 
 

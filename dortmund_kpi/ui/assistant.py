@@ -13,8 +13,10 @@ indicator page shows the new values at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -57,25 +59,36 @@ def recognised(upload: Any) -> Table | None:
     cached = st.session_state.get(_TABLE)
     if cached is not None and cached[0] == key:
         return cached[1]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+    with saved(upload) as path:
         table = recognise(path, get_settings())
     st.session_state[_TABLE] = (key, table)
     return table
 
 
-def _official(upload: Any, table: Table, options: Options) -> OfficialResult:
-    """``run_official_import`` on the upload, saved under its own name; problems name
-    the file, not the temporary folder."""
+@contextlib.contextmanager
+def saved(upload: Any) -> Iterator[Path]:
+    """The upload as a file of its own name (the import log and messages name it) in a
+    temporary folder; problems raised inside name the file, not the folder."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            return run_official_import(path, get_settings(), options, table=table)
+            yield path
         except ImportFailed as failed:
             issues = [importing.without_folder(i, folder) for i in failed.issues]
             raise ImportFailed(issues) from None
+
+
+def show_problems(failed: ImportFailed, headline: str) -> None:
+    """What is wrong with the file (``headline``: its ``{problems}`` counted), line by
+    line, wrapped (a phone shows every line whole)."""
+    st.error(headline.format(problems=failed.problems_text))
+    st.code("\n".join(str(i) for i in failed.issues[:50]), language=None, wrap_lines=True)
+
+
+def _official(upload: Any, table: Table, options: Options) -> OfficialResult:
+    with saved(upload) as path:
+        return run_official_import(path, get_settings(), options, table=table)
 
 
 def official_section(upload: Any, table: Table, user_name: str) -> None:
@@ -207,8 +220,7 @@ def _period(records: list[Record], key: str) -> tuple[bool, When | None]:
 
 
 def _refused(failed: ImportFailed) -> None:
-    st.error(texts.ASSIST_REFUSED.format(problems=failed.problems_text))
-    st.code("\n".join(str(i) for i in failed.issues[:50]), language=None, wrap_lines=True)
+    show_problems(failed, texts.ASSIST_REFUSED)
     st.caption(texts.ASSIST_CLI_HINT)
 
 

@@ -14,8 +14,6 @@ import``; an official table as published goes to the import assistant (``assista
 from __future__ import annotations
 
 import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -81,15 +79,8 @@ def _check_upload(upload: Any, limit: int) -> str | None:
 def _run(upload: Any, *, dry_run: bool, user: str | None = None) -> ImportResult:
     """``run_import`` on the upload, saved under its own name (the import log names it);
     problems name the file, not the temporary folder it was checked in."""
-    settings = get_settings()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        try:
-            return run_import([path], settings, dry_run=dry_run, user=user)
-        except ImportFailed as failed:
-            issues = [importing.without_folder(i, folder) for i in failed.issues]
-            raise ImportFailed(issues) from None
+    with assistant.saved(upload) as path:
+        return run_import([path], get_settings(), dry_run=dry_run, user=user)
 
 
 def upload_section(page: str = "daten") -> None:
@@ -138,7 +129,7 @@ def _preview_and_import(upload: Any, name: str) -> None:
     try:
         preview = _run(upload, dry_run=True)
     except ImportFailed as failed:
-        show_problems(failed)
+        assistant.show_problems(failed, texts.UPLOAD_INVALID)
         return
     if not _changes_anything(preview):
         st.caption(_counts_text(preview, texts.UPLOAD_NOTHING))
@@ -149,7 +140,7 @@ def _preview_and_import(upload: Any, name: str) -> None:
         try:
             result = _run(upload, dry_run=False, user=name)
         except ImportFailed as failed:  # the data changed between preview and import
-            show_problems(failed)
+            assistant.show_problems(failed, texts.UPLOAD_INVALID)
             return
         st.session_state[DONE] = (key, _counts_text(result, texts.UPLOAD_DONE))
         st.rerun()
@@ -158,13 +149,6 @@ def _preview_and_import(upload: Any, name: str) -> None:
 def _changes_anything(result: ImportResult) -> bool:
     counts = [result, *(c for c in (result.measures, result.trends) if c is not None)]
     return any(c.inserted or c.changed for c in counts)
-
-
-def show_problems(failed: ImportFailed) -> None:
-    """What is wrong with the file, line by line (wrapped: a phone shows it whole)."""
-    st.error(texts.UPLOAD_INVALID.format(problems=failed.problems_text))
-    lines = "\n".join(str(i) for i in failed.issues[:50])
-    st.code(lines, language=None, wrap_lines=True)
 
 
 def _show_changes(preview: ImportResult) -> None:

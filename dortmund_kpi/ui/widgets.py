@@ -16,7 +16,7 @@ import streamlit as st
 from dortmund_kpi import formatting, texts
 from dortmund_kpi.share import downloads, urlstate
 from dortmund_kpi.ui import data, partial, table_markup, tile_markup
-from dortmund_kpi.views import alt_text, charts, projector, small_svg
+from dortmund_kpi.views import alt_text, charts, pages, projector, small_svg
 
 PAGE_FILES = {
     "uebersicht": "screens/overview.py",
@@ -95,25 +95,8 @@ def shared_filters(page: str) -> None:
                 on_change=partial.changed,
                 args=("zeitraum",),
             )
-        if not {"bezirk", "zeitraum"} & _honoured(page):
+        if not {"bezirk", "zeitraum"} & pages.honoured(page):
             st.caption(texts.FILTER_NOT_HERE)
-
-
-def _honoured(page: str) -> frozenset[str]:
-    """The view keys ``page`` shows its data by (its views module's ``HONOURED``)."""
-    from dortmund_kpi.views import comparison, districts, indicator, masterplan, overview, trends
-    from dortmund_kpi.views import data as data_page
-
-    modules = {
-        "uebersicht": overview,
-        "masterplan": masterplan,
-        "indikator": indicator,
-        "bezirke": districts,
-        "daten": data_page,
-        "trends": trends,
-        "vergleich": comparison,
-    }
-    return modules[page].HONOURED
 
 
 def page_key_select(key: str, label: str, options: dict[str, str], on_change: Any = None) -> str:
