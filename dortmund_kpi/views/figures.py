@@ -89,8 +89,9 @@ def map_figure(
 ) -> go.Figure:
     title = f"{ind['short_name']}, {period_text(period_label)}"
     column, meta = _district_meta(values, ind, per_capita, title)
-    drawn = (geo.geojson, geo.view, meta, geo.schematic, geo.labels)
-    return charts.district_map(values, column, *drawn)
+    return charts.district_map(
+        values, column, geo.geojson, geo.view, meta, geo.schematic, geo.labels
+    )
 
 
 def ranking_figure(
